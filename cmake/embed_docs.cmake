@@ -1,0 +1,17 @@
+# Turns rules/<kebab-name>.md into C strings dg_doc_<snake_name>, one per line of rules.def,
+# so that --explain works from the binary alone.
+file(STRINGS "${RULES_DEF}" lines REGEX "^DG_RULE\\(")
+set(out "/* generated from the rule docs by cmake/embed_docs.cmake: do not edit */\n")
+foreach(line IN LISTS lines)
+  string(REGEX REPLACE "^DG_RULE\\(([a-z0-9_]+)\\).*" "\\1" id "${line}")
+  string(REPLACE "_" "-" kebab "${id}")
+  set(md "${RULES_DIR}/${kebab}.md")
+  if(NOT EXISTS "${md}")
+    message(FATAL_ERROR "rule ${kebab} has no doc: ${md}")
+  endif()
+  file(READ "${md}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND out "const char dg_doc_${id}[] = {${bytes}0x00};\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "${out}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

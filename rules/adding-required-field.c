@@ -1,0 +1,68 @@
+/* adding-required-field.c — ADD COLUMN … NOT NULL without a default fails on a table with rows. */
+#include <string.h>
+
+#include "rule.h"
+
+static bool is_serial(const PgQuery__TypeName *t)
+{
+	const char *name = t ? dg_name_last(t->names, t->n_names) : NULL;
+
+	return name && (strcmp(name, "serial") == 0 || strcmp(name, "bigserial") == 0 ||
+			strcmp(name, "smallserial") == 0 || strcmp(name, "serial2") == 0 ||
+			strcmp(name, "serial4") == 0 || strcmp(name, "serial8") == 0);
+}
+
+static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
+{
+	const PgQuery__AlterTableStmt *stmt = node->alter_table_stmt;
+
+	if (!stmt->relation || dg_table_created_here(ctx, stmt->relation))
+		return;
+	for (size_t i = 0; i < stmt->n_cmds; i++) {
+		const PgQuery__AlterTableCmd *cmd = stmt->cmds[i]->alter_table_cmd;
+		const PgQuery__ColumnDef *col;
+		bool not_null = false, filled = false;
+
+		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn || !cmd->def ||
+		    cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+			continue;
+		col = cmd->def->column_def;
+		if (col->raw_default || col->identity[0] || col->generated[0] || is_serial(col->type_name))
+			continue;
+		for (size_t k = 0; k < col->n_constraints; k++) {
+			const PgQuery__Constraint *c = col->constraints[k]->constraint;
+			if (!c)
+				continue;
+			switch (c->contype) {
+			case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+			case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+				not_null = true;
+				break;
+			case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+			case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+			case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
+				filled = true;
+				break;
+			default:
+				break;
+			}
+		}
+		if (!not_null || filled)
+			continue;
+		dg_report(ctx, stmt->cmds[i],
+			  "adding NOT NULL column \"%s\" without a DEFAULT to \"%s\" fails with \"column "
+			  "contains null values\" as soon as the table has a row",
+			  col->colname, stmt->relation->relname);
+	}
+}
+
+const struct dg_rule dg_rule_adding_required_field = {
+	.name = "adding-required-field",
+	.summary = "ADD COLUMN … NOT NULL without a DEFAULT fails on a table that has rows",
+	.help = "Give the column a non-volatile DEFAULT (no table rewrite since PostgreSQL 11), or add "
+		"it nullable, backfill it in batches, then add a CHECK (col IS NOT NULL) NOT VALID, "
+		"VALIDATE it and SET NOT NULL.",
+	.severity = DG_ERROR,
+	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+	.check = check,
+};

@@ -1,0 +1,108 @@
+/* arena.c — bump allocator; with DDLGUARD_ARENA_DEBUG every allocation is its own block so that
+ * AddressSanitizer sees each object's bounds. */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dg_arena_block {
+	struct dg_arena_block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define DG_ARENA_CHUNK (64 * 1024)
+
+static void *pb_alloc(void *data, size_t size)
+{
+	return dg_arena_alloc(data, size);
+}
+
+static void pb_free(void *data, void *p)
+{
+	(void)data;
+	(void)p; /* released with the arena */
+}
+
+void dg_arena_init(struct dg_arena *a)
+{
+	a->head = NULL;
+	a->pb.alloc = pb_alloc;
+	a->pb.free = pb_free;
+	a->pb.allocator_data = a;
+}
+
+void dg_arena_destroy(struct dg_arena *a)
+{
+	struct dg_arena_block *b = a->head;
+
+	while (b) {
+		struct dg_arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+}
+
+static struct dg_arena_block *new_block(size_t cap)
+{
+	struct dg_arena_block *b = malloc(sizeof(*b) + cap);
+
+	if (!b) {
+		fputs("ddlguard: out of memory\n", stderr);
+		abort();
+	}
+	b->used = 0;
+	b->cap = cap;
+	return b;
+}
+
+void *dg_arena_alloc(struct dg_arena *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	size_t need = (n + align - 1) / align * align;
+	struct dg_arena_block *b = a->head;
+
+	if (need == 0)
+		need = align;
+#ifdef DDLGUARD_ARENA_DEBUG
+	b = new_block(need);
+	b->next = a->head;
+	a->head = b;
+	b->used = need;
+	return b->data;
+#else
+	if (!b || b->cap - b->used < need) {
+		if (need > DG_ARENA_CHUNK / 4) {
+			/* big objects get their own block behind the head, keeping the head's free room */
+			struct dg_arena_block *big = new_block(need);
+			big->used = need;
+			if (b) {
+				big->next = b->next;
+				b->next = big;
+			} else {
+				big->next = NULL;
+				a->head = big;
+			}
+			return big->data;
+		}
+		b = new_block(DG_ARENA_CHUNK);
+		b->next = a->head;
+		a->head = b;
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += need;
+	return p;
+#endif
+}
+
+char *dg_arena_strndup(struct dg_arena *a, const char *s, size_t n)
+{
+	char *p = dg_arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}

@@ -1,0 +1,21 @@
+/* arena.h — one arena per linted file: everything parsed from it lives here and dies together. */
+#ifndef DG_ARENA_H
+#define DG_ARENA_H
+
+#include <stddef.h>
+#include <protobuf-c/protobuf-c.h>
+
+struct dg_arena_block;
+
+struct dg_arena {
+	struct dg_arena_block *head;
+	ProtobufCAllocator pb; /* hands protobuf-c our memory for unpacking the AST */
+};
+
+void dg_arena_init(struct dg_arena *a);
+void dg_arena_destroy(struct dg_arena *a);
+/* Never returns NULL: aborts on exhaustion like any allocation failure in a CLI would. */
+void *dg_arena_alloc(struct dg_arena *a, size_t n);
+char *dg_arena_strndup(struct dg_arena *a, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,29 @@
+/* facts.h — knowledge that spans statements, computed once per file before any rule runs:
+ * the relations this migration creates (and where). Rules ask; they never compute it. */
+#ifndef DG_FACTS_H
+#define DG_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "parse.h"
+
+struct dg_created_rel {
+	const char *schema; /* NULL when unqualified */
+	const char *name;
+	size_t stmt; /* index of the creating statement */
+};
+
+struct dg_facts {
+	struct dg_created_rel *created;
+	size_t n_created, cap_created;
+};
+
+void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a);
+/* Whether schema.name was created by a statement before `stmt`. An unqualified name on either
+ * side matches any schema: we have no search_path to resolve it with. */
+bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const char *name,
+			     size_t stmt);
+
+#endif

@@ -1,0 +1,36 @@
+/* parse.h — libpg_query, one call per section: statements with their byte ranges, and syntax
+ * errors as positions so that the statements around them are still linted. */
+#ifndef DG_PARSE_H
+#define DG_PARSE_H
+
+#include <stddef.h>
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include "arena.h"
+#include "migration.h"
+#include "source.h"
+
+struct dg_stmt {
+	const PgQuery__Node *node;
+	size_t start, end; /* source text offsets: first token, end of last token (before ';') */
+	const struct dg_section *section;
+};
+
+struct dg_syntax_error {
+	size_t offset; /* source text offset */
+	const char *message;
+	const struct dg_section *section;
+};
+
+struct dg_parsed {
+	struct dg_stmt *stmts;
+	size_t n_stmts, cap_stmts;
+	struct dg_syntax_error *errors;
+	size_t n_errors, cap_errors;
+};
+
+void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
+		      struct dg_arena *a, struct dg_parsed *out);
+
+#endif

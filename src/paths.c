@@ -1,0 +1,111 @@
+/* paths.c — expands the command line's files and directories into the sorted list of files. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ddlguard/ddlguard.h"
+
+static void list_push(struct dg_path_list *l, char *s)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 32;
+		char **n = realloc(l->items, ncap * sizeof(*n));
+		if (!n) {
+			fputs("ddlguard: out of memory\n", stderr);
+			abort();
+		}
+		l->items = n;
+		l->cap = ncap;
+	}
+	l->items[l->n++] = s;
+}
+
+static char *fmt_error(const char *path, const char *why)
+{
+	size_t n = strlen(path) + strlen(why) + 3;
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s: %s", path, why);
+	return s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_sql_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcasecmp(name + n - 4, ".sql") == 0;
+}
+
+static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path_list *errors)
+{
+	DIR *d = opendir(dir);
+	struct dg_path_list here = {0};
+	struct dirent *e;
+
+	if (!d) {
+		list_push(errors, fmt_error(dir, strerror(errno)));
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue; /* ., .., .git and other hidden entries */
+		size_t n = strlen(dir) + strlen(e->d_name) + 2;
+		char *p = malloc(n);
+		if (!p)
+			abort();
+		snprintf(p, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+		list_push(&here, p);
+	}
+	closedir(d);
+	qsort(here.items, here.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < here.n; i++) {
+		struct stat st;
+		char *p = here.items[i];
+		if (stat(p, &st) != 0) {
+			list_push(errors, fmt_error(p, strerror(errno)));
+			free(p);
+		} else if (S_ISDIR(st.st_mode)) {
+			if (strcmp(strrchr(p, '/') + 1, "node_modules") != 0)
+				walk_dir(p, files, errors);
+			free(p);
+		} else if (S_ISREG(st.st_mode) && has_sql_suffix(p)) {
+			list_push(files, p);
+		} else {
+			free(p);
+		}
+	}
+	free(here.items);
+}
+
+void dg_collect_paths(const char *path, struct dg_path_list *files, struct dg_path_list *errors)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0) {
+		list_push(files, strdup(path));
+		return;
+	}
+	if (stat(path, &st) != 0) {
+		list_push(errors, fmt_error(path, strerror(errno)));
+		return;
+	}
+	if (S_ISDIR(st.st_mode))
+		walk_dir(path, files, errors);
+	else
+		list_push(files, strdup(path)); /* named explicitly: linted whatever its suffix */
+}
+
+void dg_path_list_free(struct dg_path_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		free(list->items[i]);
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}

@@ -1,0 +1,104 @@
+/* registry.c — rules.def expanded into the list of rules, their docs and the default config. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define DG_RULE(id) extern const struct dg_rule dg_rule_##id;
+#include "rules.def"
+#undef DG_RULE
+
+#define DG_RULE(id) extern const char dg_doc_##id[];
+#include "rules.def"
+#undef DG_RULE
+
+const struct dg_rule *const dg_rules[DG_N_RULES] = {
+#define DG_RULE(id) &dg_rule_##id,
+#include "rules.def"
+#undef DG_RULE
+};
+
+static const char *const docs[DG_N_RULES] = {
+#define DG_RULE(id) dg_doc_##id,
+#include "rules.def"
+#undef DG_RULE
+};
+
+static struct dg_rule_info infos[DG_N_RULES];
+
+size_t dg_rule_count(void)
+{
+	return DG_N_RULES;
+}
+
+const struct dg_rule_info *dg_rule_info_at(size_t i)
+{
+	if (i >= DG_N_RULES)
+		return NULL;
+	if (!infos[i].name)
+		infos[i] = (struct dg_rule_info){dg_rules[i]->name, dg_rules[i]->summary,
+						 dg_rules[i]->severity, docs[i]};
+	return &infos[i];
+}
+
+const struct dg_rule_info *dg_rule_info_find(const char *name)
+{
+	for (size_t i = 0; i < DG_N_RULES; i++)
+		if (strcmp(dg_rules[i]->name, name) == 0)
+			return dg_rule_info_at(i);
+	return NULL;
+}
+
+struct dg_config *dg_config_new(void)
+{
+	struct dg_config *cfg = calloc(1, sizeof(*cfg));
+
+	if (!cfg)
+		return NULL;
+	for (size_t i = 0; i < DG_N_RULES; i++) {
+		cfg->enabled[i] = true;
+		cfg->severity[i] = dg_rules[i]->severity;
+	}
+	cfg->pg_version = 15;
+	return cfg;
+}
+
+void dg_config_free(struct dg_config *cfg)
+{
+	free(cfg);
+}
+
+enum dg_status dg_config_set_rule_enabled(struct dg_config *cfg, const char *rule, bool enabled)
+{
+	for (size_t i = 0; i < DG_N_RULES; i++) {
+		if (strcmp(dg_rules[i]->name, rule) == 0) {
+			cfg->enabled[i] = enabled;
+			return DG_OK;
+		}
+	}
+	return DG_ERR_USAGE;
+}
+
+const char *dg_severity_name(enum dg_severity s)
+{
+	switch (s) {
+	case DG_ERROR:
+		return "error";
+	case DG_WARNING:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
+const char *dg_direction_name(enum dg_direction d)
+{
+	switch (d) {
+	case DG_DIR_UP:
+		return "up";
+	case DG_DIR_DOWN:
+		return "down";
+	default:
+		return NULL;
+	}
+}

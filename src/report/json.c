@@ -1,0 +1,89 @@
+/* json.c — the report for machines, written with cJSON so it is always valid JSON.
+ * Schema: {"version", "files_checked", "findings": [...], "errors": [...]} (see README). */
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "report.h"
+
+struct json_state {
+	FILE *out;
+	cJSON *root, *findings, *errors;
+};
+
+static void *json_begin(FILE *out, const struct dg_report_options *opts)
+{
+	struct json_state *st = calloc(1, sizeof(*st));
+
+	(void)opts;
+	if (!st)
+		return NULL;
+	st->out = out;
+	st->root = cJSON_CreateObject();
+	st->findings = cJSON_CreateArray();
+	st->errors = cJSON_CreateArray();
+	return st;
+}
+
+static void json_file(void *state, const struct dg_result *res)
+{
+	struct json_state *st = state;
+
+	if (res->status != DG_OK) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "path", res->path);
+		cJSON_AddStringToObject(e, "message", res->error ? res->error : "cannot read");
+		cJSON_AddItemToArray(st->errors, e);
+		return;
+	}
+	for (size_t i = 0; i < res->n_findings; i++) {
+		const struct dg_finding *f = &res->findings[i];
+		const char *dir = dg_direction_name(f->section);
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "rule", f->rule);
+		cJSON_AddStringToObject(o, "severity", dg_severity_name(f->severity));
+		cJSON_AddStringToObject(o, "path", res->path);
+		cJSON_AddNumberToObject(o, "line", f->line);
+		cJSON_AddNumberToObject(o, "column", f->column);
+		cJSON_AddNumberToObject(o, "end_line", f->end_line);
+		cJSON_AddNumberToObject(o, "end_column", f->end_column);
+		cJSON_AddNumberToObject(o, "byte_offset", (double)f->byte_offset);
+		cJSON_AddNumberToObject(o, "byte_length", (double)f->byte_length);
+		cJSON_AddStringToObject(o, "message", f->message);
+		if (f->help)
+			cJSON_AddStringToObject(o, "help", f->help);
+		else
+			cJSON_AddNullToObject(o, "help");
+		if (dir)
+			cJSON_AddStringToObject(o, "section", dir);
+		else
+			cJSON_AddNullToObject(o, "section");
+		cJSON_AddStringToObject(o, "migration_format", res->format ? res->format : "plain");
+		cJSON_AddItemToArray(st->findings, o);
+	}
+}
+
+static int json_end(void *state, const struct dg_report_summary *s)
+{
+	struct json_state *st = state;
+	char *text;
+	int rc = -1;
+
+	cJSON_AddNumberToObject(st->root, "version", DG_JSON_SCHEMA_VERSION);
+	cJSON_AddNumberToObject(st->root, "files_checked", (double)s->files_checked);
+	cJSON_AddItemToObject(st->root, "findings", st->findings);
+	cJSON_AddItemToObject(st->root, "errors", st->errors);
+	text = cJSON_PrintUnformatted(st->root);
+	if (text) {
+		fputs(text, st->out);
+		fputc('\n', st->out);
+		rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
+		free(text);
+	}
+	cJSON_Delete(st->root);
+	free(st);
+	return rc;
+}
+
+const struct dg_reporter dg_reporter_json = {"json", json_begin, json_file, json_end};

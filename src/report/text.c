@@ -1,0 +1,122 @@
+/* text.c — the report for people: location, message, the source line underlined, the help. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+struct text_state {
+	FILE *out;
+	bool color;
+};
+
+#define C(st, code) ((st)->color ? (code) : "")
+#define RESET "\033[0m"
+#define BOLD "\033[1m"
+
+static const char *sev_color(enum dg_severity s)
+{
+	switch (s) {
+	case DG_ERROR:
+		return "\033[1;31m";
+	case DG_WARNING:
+		return "\033[1;33m";
+	default:
+		return "\033[1;36m";
+	}
+}
+
+static void *text_begin(FILE *out, const struct dg_report_options *opts)
+{
+	struct text_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->out = out;
+	st->color = opts->color;
+	return st;
+}
+
+static bool is_cont(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+static void underline(struct text_state *st, const struct dg_finding *f)
+{
+	const char *line = f->source_line;
+	unsigned col = 1, last;
+	size_t i = 0;
+
+	/* the carets follow the characters above them; tabs stay tabs so they line up */
+	for (; line[i] && col < f->column; i++) {
+		if (is_cont((unsigned char)line[i]))
+			continue;
+		fputc(line[i] == '\t' ? '\t' : ' ', st->out);
+		col++;
+	}
+	last = f->end_line == f->line ? f->end_column : 0;
+	if (!last) {
+		last = col;
+		for (size_t k = i; line[k]; k++)
+			if (!is_cont((unsigned char)line[k]))
+				last++;
+	}
+	if (last <= col)
+		last = col + 1;
+	fputs(C(st, sev_color(f->severity)), st->out);
+	for (; col < last; col++)
+		fputc('^', st->out);
+	fputs(C(st, RESET), st->out);
+}
+
+static void text_file(void *state, const struct dg_result *res)
+{
+	struct text_state *st = state;
+
+	if (res->status != DG_OK)
+		return; /* the CLI has said why on stderr */
+	for (size_t i = 0; i < res->n_findings; i++) {
+		const struct dg_finding *f = &res->findings[i];
+		const char *dir = dg_direction_name(f->section);
+		char gutter[16];
+		int w = snprintf(gutter, sizeof(gutter), "%u", f->line);
+
+		fprintf(st->out, "%s%s:%u:%u:%s %s%s%s[%s] %s%s%s\n", C(st, BOLD), res->path, f->line,
+			f->column, C(st, RESET), C(st, sev_color(f->severity)),
+			dg_severity_name(f->severity), C(st, RESET), f->rule, C(st, BOLD), f->message,
+			C(st, RESET));
+		fprintf(st->out, " %s |", gutter);
+		if (f->source_line[0])
+			fprintf(st->out, " %s", f->source_line);
+		fprintf(st->out, "\n %*s | ", w, "");
+		underline(st, f);
+		fputc('\n', st->out);
+		if (dir)
+			fprintf(st->out, " %*s = in the %s section\n", w, "", dir);
+		if (f->help)
+			fprintf(st->out, " %*s = %shelp%s: %s\n", w, "", C(st, BOLD), C(st, RESET),
+				f->help);
+		fputc('\n', st->out);
+	}
+}
+
+static int text_end(void *state, const struct dg_report_summary *s)
+{
+	struct text_state *st = state;
+	int rc;
+
+	fprintf(st->out, "%zu finding%s (%zu error%s, %zu warning%s, %zu info) in %zu file%s; %zu file%s checked",
+		s->findings, s->findings == 1 ? "" : "s", s->by_severity[DG_ERROR],
+		s->by_severity[DG_ERROR] == 1 ? "" : "s", s->by_severity[DG_WARNING],
+		s->by_severity[DG_WARNING] == 1 ? "" : "s", s->by_severity[DG_INFO],
+		s->files_with_findings, s->files_with_findings == 1 ? "" : "s", s->files_checked,
+		s->files_checked == 1 ? "" : "s");
+	if (s->unreadable)
+		fprintf(st->out, "; %zu could not be read", s->unreadable);
+	fputc('\n', st->out);
+	rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
+	free(st);
+	return rc;
+}
+
+const struct dg_reporter dg_reporter_text = {"text", text_begin, text_file, text_end};

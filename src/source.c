@@ -1,0 +1,129 @@
+/* source.c — the line table and position arithmetic every output format shares. */
+#include "source.h"
+
+#include <string.h>
+
+void dg_source_init(struct dg_source *src, struct dg_arena *a, const char *path, const char *buf,
+		    size_t len)
+{
+	size_t n = 1;
+
+	src->path = path;
+	src->bom = (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+	buf += src->bom;
+	len -= src->bom;
+	src->text = dg_arena_strndup(a, buf, len);
+	src->len = len;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\n')
+			n++;
+	src->line_starts = dg_arena_alloc(a, n * sizeof(size_t));
+	src->n_lines = n;
+	src->line_starts[0] = 0;
+	n = 1;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\n')
+			src->line_starts[n++] = i + 1;
+}
+
+static bool is_continuation(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+struct dg_pos dg_source_pos(const struct dg_source *src, size_t offset)
+{
+	size_t lo = 0, hi = src->n_lines;
+	struct dg_pos p;
+
+	if (offset > src->len)
+		offset = src->len;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (src->line_starts[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	p.line = (unsigned)lo + 1;
+	p.column = 1;
+	for (size_t i = src->line_starts[lo]; i < offset; i++)
+		if (!is_continuation((unsigned char)src->text[i]))
+			p.column++;
+	return p;
+}
+
+const char *dg_source_line(const struct dg_source *src, unsigned line, size_t *len)
+{
+	size_t start, end;
+
+	if (line < 1 || line > src->n_lines) {
+		*len = 0;
+		return "";
+	}
+	start = src->line_starts[line - 1];
+	end = line < src->n_lines ? src->line_starts[line] - 1 : src->len;
+	if (end > start && src->text[end - 1] == '\r')
+		end--;
+	*len = end - start;
+	return src->text + start;
+}
+
+size_t dg_source_find_invalid_utf8(const struct dg_source *src)
+{
+	const unsigned char *s = (const unsigned char *)src->text;
+	size_t i = 0, n = src->len;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t need;
+		unsigned cp;
+
+		if (c < 0x80) {
+			if (c == 0)
+				return i; /* a NUL byte: this is not a text file */
+			i++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			need = 1;
+			cp = c & 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			need = 2;
+			cp = c & 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			return i;
+		}
+		if (n - i <= need)
+			return i;
+		for (size_t k = 1; k <= need; k++) {
+			if (!is_continuation(s[i + k]))
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		/* overlong forms, surrogates and values past U+10FFFF */
+		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+			return i;
+		i += need + 1;
+	}
+	return (size_t)-1;
+}
+
+size_t dg_char_to_byte(const char *s, size_t len, size_t charpos)
+{
+	size_t chars = 0;
+
+	if (charpos <= 1)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (!is_continuation((unsigned char)s[i])) {
+			if (chars == charpos - 1)
+				return i;
+			chars++;
+		}
+	}
+	return len;
+}

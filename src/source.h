@@ -1,0 +1,35 @@
+/* source.h — the bytes of one file and its line table: byte offsets to 1-based line:column. */
+#ifndef DG_SOURCE_H
+#define DG_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+
+struct dg_source {
+	const char *path;
+	const char *text; /* NUL-terminated, after any UTF-8 BOM */
+	size_t len;
+	size_t bom; /* bytes of BOM skipped (0 or 3): added back to offsets we report */
+	size_t *line_starts;
+	size_t n_lines;
+};
+
+struct dg_pos {
+	unsigned line, column;
+};
+
+void dg_source_init(struct dg_source *src, struct dg_arena *a, const char *path, const char *buf,
+		    size_t len);
+/* Offsets are into src->text. Columns count code points; an offset inside a multi-byte
+ * sequence belongs to that character. */
+struct dg_pos dg_source_pos(const struct dg_source *src, size_t offset);
+/* The line's text without its line ending. */
+const char *dg_source_line(const struct dg_source *src, unsigned line, size_t *len);
+/* Byte offset of the first invalid UTF-8 sequence, or (size_t)-1 when the text is valid. */
+size_t dg_source_find_invalid_utf8(const struct dg_source *src);
+/* 1-based character position (what PostgreSQL's cursorpos counts) → byte offset into `s`. */
+size_t dg_char_to_byte(const char *s, size_t len, size_t charpos);
+
+#endif

@@ -1,0 +1,96 @@
+/* test_parse.c — statement ranges, and syntax errors that leave the rest of the file parsed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "parse.h"
+
+struct fx {
+	struct dg_arena a;
+	struct dg_source s;
+	struct dg_section sec;
+	struct dg_parsed p;
+};
+
+static void parse(struct fx *f, const char *text)
+{
+	memset(f, 0, sizeof(*f));
+	dg_arena_init(&f->a);
+	dg_source_init(&f->s, &f->a, "t.sql", text, strlen(text));
+	f->sec = (struct dg_section){0, f->s.len, DG_DIR_NONE, DG_TX_AUTOCOMMIT};
+	dg_parse_section(&f->s, &f->sec, &f->a, &f->p);
+}
+
+static void test_ranges_skip_comments(void **state)
+{
+	struct fx f;
+	const char *t = "SELECT 1;\n-- lead\n/* block */  CREATE TABLE t (a int) ; -- tail\nSELECT 3 -- end";
+
+	(void)state;
+	parse(&f, t);
+	assert_int_equal(f.p.n_errors, 0);
+	assert_int_equal(f.p.n_stmts, 3);
+	assert_int_equal(f.p.stmts[0].start, 0);
+	assert_int_equal(f.p.stmts[0].end, 8);
+	assert_int_equal(f.p.stmts[1].start, strstr(t, "CREATE") - t);
+	assert_int_equal(f.p.stmts[1].end, strstr(t, " ;") - t);
+	assert_int_equal(f.p.stmts[2].start, strstr(t, "SELECT 3") - t);
+	assert_int_equal(f.p.stmts[2].end, strstr(t, " -- end") - t);
+	dg_arena_destroy(&f.a);
+}
+
+static void test_errors_keep_the_rest(void **state)
+{
+	struct fx f;
+	const char *t = "CREATE TABLE a (x int);\nSELEC 1;\nCREATE TABLE b (y int);\nSELECT 'é' FRM z;\nDROP TABLE c;";
+
+	(void)state;
+	parse(&f, t);
+	assert_int_equal(f.p.n_errors, 2);
+	assert_int_equal(f.p.errors[0].offset, strstr(t, "SELEC ") - t);
+	assert_int_equal(f.p.errors[1].offset, strstr(t, "z;") - t);
+	assert_int_equal(f.p.n_stmts, 3);
+	assert_int_equal(f.p.stmts[0].node->node_case, PG_QUERY__NODE__NODE_CREATE_STMT);
+	assert_int_equal(f.p.stmts[1].node->node_case, PG_QUERY__NODE__NODE_CREATE_STMT);
+	assert_int_equal(f.p.stmts[1].start, strstr(t, "CREATE TABLE b") - t);
+	assert_int_equal(f.p.stmts[2].node->node_case, PG_QUERY__NODE__NODE_DROP_STMT);
+	dg_arena_destroy(&f.a);
+}
+
+static void test_unterminated_string(void **state)
+{
+	struct fx f;
+	const char *t = "CREATE TABLE a (x int);\nSELECT 'oops;\n";
+
+	(void)state;
+	parse(&f, t);
+	assert_true(f.p.n_errors >= 1);
+	assert_int_equal(f.p.errors[0].offset, strstr(t, "'oops") - t);
+	assert_int_equal(f.p.n_stmts, 1);
+	dg_arena_destroy(&f.a);
+}
+
+static void test_garbage_terminates(void **state)
+{
+	struct fx f;
+	(void)state;
+	parse(&f, "this is ; not ; sql ( at ; all ' \" $$");
+	assert_true(f.p.n_errors >= 1);
+	assert_int_equal(f.p.n_stmts, 0);
+	dg_arena_destroy(&f.a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ranges_skip_comments),
+		cmocka_unit_test(test_errors_keep_the_rest),
+		cmocka_unit_test(test_unterminated_string),
+		cmocka_unit_test(test_garbage_terminates),
+	};
+	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
+}

@@ -1,0 +1,16 @@
+#!/bin/sh
+# deps.sh — installs the Debian packages ddlguard needs to build and test, if any is missing.
+set -eu
+PACKAGES="cmake make gcc libc6-dev pkg-config libpg-query-dev libprotobuf-c-dev libcjson-dev
+libcmocka-dev"
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

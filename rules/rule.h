@@ -50,6 +50,10 @@ bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *re
 /* The direction of the section the statement is in (DG_DIR_NONE for plain SQL). */
 enum dg_direction dg_section_dir(const struct dg_ctx *ctx);
 int dg_pg_version(const struct dg_ctx *ctx);
+/* Whether the statement runs inside a transaction block (explicit BEGIN, or the migration tool
+ * wrapping the section), and which one: 0 outside, equal ids for the same block. */
+bool dg_in_transaction(const struct dg_ctx *ctx);
+unsigned dg_transaction_id(const struct dg_ctx *ctx);
 
 /* The migration as a whole, for file-level rules. */
 const char *dg_migration_format(const struct dg_ctx *ctx);

@@ -384,6 +384,16 @@ void dg_migration_anchor(const struct dg_ctx *ctx, size_t *start, size_t *end)
 	*end = ctx->mig->anchor_end;
 }
 
+bool dg_in_transaction(const struct dg_ctx *ctx)
+{
+	return ctx->stmt ? ctx->facts->tx[ctx->stmt_index].in_tx : false;
+}
+
+unsigned dg_transaction_id(const struct dg_ctx *ctx)
+{
+	return ctx->stmt ? ctx->facts->tx[ctx->stmt_index].tx_id : 0;
+}
+
 size_t dg_statement_count(const struct dg_ctx *ctx)
 {
 	return ctx->parsed->n_stmts;
@@ -454,7 +464,7 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	ctx.mig = &mig;
 	for (size_t i = 0; i < mig.n_sections; i++)
 		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);
-	dg_facts_build(&facts, &parsed, &arena);
+	dg_facts_build(&facts, &parsed, &arena, cfg->assume_in_transaction);
 	ctx.facts = &facts;
 
 	if (cfg->enabled[DG_RULE_ID_syntax_error]) {

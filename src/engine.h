@@ -24,6 +24,7 @@ struct dg_config {
 	bool enabled[DG_N_RULES];
 	enum dg_severity severity[DG_N_RULES];
 	int pg_version;
+	bool assume_in_transaction;
 };
 
 struct dg_ctx {

@@ -20,9 +20,51 @@ static void add_created(struct dg_facts *f, struct dg_arena *a, const PgQuery__R
 		rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname, stmt};
 }
 
-void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a)
+/* Transaction blocks: the tool's wrapping of a section, and explicit BEGIN … COMMIT. */
+static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
+		     bool assume_in_tx)
+{
+	const struct dg_section *sec = NULL;
+	bool wrapped = false, explicit_open = false;
+	unsigned next_id = 0, cur = 0;
+
+	f->tx = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->tx));
+	for (size_t i = 0; i < p->n_stmts; i++) {
+		const PgQuery__Node *n = p->stmts[i].node;
+		PgQuery__TransactionStmtKind kind = 0;
+
+		if (p->stmts[i].section != sec) {
+			sec = p->stmts[i].section;
+			wrapped = sec->tx == DG_TX_WRAPPED || assume_in_tx;
+			explicit_open = false;
+			cur = wrapped ? ++next_id : 0;
+		}
+		if (n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT)
+			kind = n->transaction_stmt->kind;
+		if ((kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN ||
+		     kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START) &&
+		    !wrapped && !explicit_open) {
+			explicit_open = true;
+			cur = ++next_id;
+			f->tx[i] = (struct dg_stmt_tx){false, 0};
+			continue;
+		}
+		f->tx[i] = (struct dg_stmt_tx){wrapped || explicit_open, cur};
+		if ((kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
+		     kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
+		     kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE) &&
+		    explicit_open) {
+			explicit_open = false;
+			cur = 0;
+		}
+	}
+}
+
+void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
+		    bool assume_in_tx)
 {
 	memset(f, 0, sizeof(*f));
+	build_tx(f, p, a, assume_in_tx);
 	for (size_t i = 0; i < p->n_stmts; i++) {
 		const PgQuery__Node *n = p->stmts[i].node;
 

@@ -15,12 +15,21 @@ struct dg_created_rel {
 	size_t stmt; /* index of the creating statement */
 };
 
+/* Where each statement runs: inside a transaction block or not, and which one. */
+struct dg_stmt_tx {
+	bool in_tx;
+	unsigned tx_id; /* 0 outside a block; statements of one block share an id */
+};
+
 struct dg_facts {
 	struct dg_created_rel *created;
 	size_t n_created, cap_created;
+	struct dg_stmt_tx *tx; /* one per statement */
 };
 
-void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a);
+/* `assume_in_tx`: sections of formats without a known transaction mode run inside one. */
+void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
+		    bool assume_in_tx);
 /* Whether schema.name was created by a statement before `stmt`. An unqualified name on either
  * side matches any schema: we have no search_path to resolve it with. */
 bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const char *name,

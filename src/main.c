@@ -23,6 +23,8 @@ static const char usage[] =
 	"  --enable RULE           turn a rule on (repeatable)\n"
 	"  --disable RULE          turn a rule off (repeatable)\n"
 	"  --stdin-filename NAME   the name to report standard input under\n"
+	"  --pg-version N          the PostgreSQL major version migrations run on (11-18, default 15)\n"
+	"  --assume-in-transaction treat every migration as run inside a transaction block\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -106,7 +108,7 @@ static char *read_stdin(size_t *len)
 static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
-	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP };
+	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"color", required_argument, NULL, OPT_COLOR},
@@ -115,6 +117,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"enable", required_argument, NULL, OPT_ENABLE},
 		{"disable", required_argument, NULL, OPT_DISABLE},
 		{"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
+		{"pg-version", required_argument, NULL, OPT_PG_VERSION},
+		{"assume-in-transaction", no_argument, NULL, OPT_ASSUME_TX},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -161,6 +165,17 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_DISABLE:
 			if (dg_config_set_rule_enabled(cfg, optarg, opt == OPT_ENABLE) != DG_OK)
 				return unknown_rule(optarg);
+			break;
+		case OPT_PG_VERSION: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || dg_config_set_pg_version(cfg, (int)v) != DG_OK)
+				return usage_error("--pg-version takes a major version from 11 to 18, not '%s'",
+						   optarg);
+			break;
+		}
+		case OPT_ASSUME_TX:
+			dg_config_set_assume_in_transaction(cfg, true);
 			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;

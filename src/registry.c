@@ -79,6 +79,19 @@ enum dg_status dg_config_set_rule_enabled(struct dg_config *cfg, const char *rul
 	return DG_ERR_USAGE;
 }
 
+enum dg_status dg_config_set_pg_version(struct dg_config *cfg, int major)
+{
+	if (major < 11 || major > 18)
+		return DG_ERR_USAGE;
+	cfg->pg_version = major;
+	return DG_OK;
+}
+
+void dg_config_set_assume_in_transaction(struct dg_config *cfg, bool on)
+{
+	cfg->assume_in_transaction = on;
+}
+
 const char *dg_severity_name(enum dg_severity s)
 {
 	switch (s) {

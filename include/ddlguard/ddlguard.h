@@ -49,6 +49,9 @@ struct dg_config *dg_config_new(void);
 void dg_config_free(struct dg_config *cfg);
 /* DG_ERR_USAGE when no rule has that name. */
 enum dg_status dg_config_set_rule_enabled(struct dg_config *cfg, const char *rule, bool enabled);
+/* DG_ERR_USAGE outside 11–18. */
+enum dg_status dg_config_set_pg_version(struct dg_config *cfg, int major);
+void dg_config_set_assume_in_transaction(struct dg_config *cfg, bool on);
 
 /* Lint bytes that claim to come from `path` (used for reports and for the migration format).
  * Fills `out`; release it with dg_result_clear(). */

@@ -283,6 +283,7 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	result_push(ctx->out, &f);
 }
 
+DG_PRINTF(5, 0)
 static void vreport(struct dg_ctx *ctx, size_t start, size_t end, const char *help,
 		    const char *fmt, va_list ap)
 {

@@ -200,10 +200,28 @@ static void test_no_orphans(void **state)
 	free(names);
 }
 
+/* README.md lists every rule with its severity and a link to its doc. */
+static void test_readme_lists_rules(void **state)
+{
+	char *readme = slurp(DG_SOURCE_DIR "/README.md");
+
+	(void)state;
+	assert_non_null(readme);
+	for (size_t i = 0; i < dg_rule_count(); i++) {
+		const struct dg_rule_info *r = dg_rule_info_at(i);
+		char row[512];
+		snprintf(row, sizeof(row), "| [%s](rules/%s.md) | %s |", r->name, r->name,
+			 dg_severity_name(r->severity));
+		if (!strstr(readme, row))
+			fail_msg("README.md lacks the rule row starting '%s'", row);
+	}
+	free(readme);
+}
+
 int main(void)
 {
 	size_t n = dg_rule_count();
-	struct CMUnitTest *tests = calloc(2 * n + 1, sizeof(*tests));
+	struct CMUnitTest *tests = calloc(2 * n + 2, sizeof(*tests));
 	char **names = calloc(2 * n, sizeof(char *));
 	int rc;
 
@@ -217,7 +235,9 @@ int main(void)
 		tests[2 * i + 1] = (struct CMUnitTest){names[2 * i + 1], test_doc, NULL, NULL, (void *)r};
 	}
 	tests[2 * n] = (struct CMUnitTest){"no orphans", test_no_orphans, NULL, NULL, NULL};
-	rc = _cmocka_run_group_tests("rules", tests, 2 * n + 1, NULL, NULL);
+	tests[2 * n + 1] = (struct CMUnitTest){"readme lists rules", test_readme_lists_rules, NULL,
+					       NULL, NULL};
+	rc = _cmocka_run_group_tests("rules", tests, 2 * n + 2, NULL, NULL);
 	for (size_t i = 0; i < 2 * n; i++)
 		free(names[i]);
 	free(names);

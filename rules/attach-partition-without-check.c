@@ -6,7 +6,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__AlterTableStmt *stmt = node->alter_table_stmt;
 
-	if (!stmt->relation)
+	/* ALTER INDEX … ATTACH PARTITION only links two existing indexes */
+	if (!stmt->relation || stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX)
 		return;
 	for (size_t i = 0; i < stmt->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *cmd = stmt->cmds[i]->alter_table_cmd;

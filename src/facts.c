@@ -133,6 +133,10 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 		case PG_QUERY__NODE__NODE_CREATE_STMT:
 			add_created(f, a, n->create_stmt->relation, i);
 			break;
+		case PG_QUERY__NODE__NODE_CREATE_FOREIGN_TABLE_STMT:
+			if (n->create_foreign_table_stmt->base_stmt)
+				add_created(f, a, n->create_foreign_table_stmt->base_stmt->relation, i);
+			break;
 		case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
 			if (n->create_table_as_stmt->into)
 				add_created(f, a, n->create_table_as_stmt->into->rel, i);

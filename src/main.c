@@ -18,7 +18,7 @@ static const char usage[] =
 	"PATH is a file, a directory (searched recursively for *.sql) or - for standard input.\n"
 	"\n"
 	"  --format FORMAT         text (default) or json\n"
-"  -q, --quiet             text format: only one line per finding (path:line:col: severity[rule]\n"
+	"  -q, --quiet             text format: only one line per finding (path:line:col: severity[rule]\n"
 	"                          message), no source, help or summary: for hooks and editors\n"
 	"  --color WHEN            auto (default: only on a terminal, never with NO_COLOR), always, never\n"
 	"  --fail-on LEVEL         error, warning (default) or never: lowest severity that exits 1\n"

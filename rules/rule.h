@@ -55,6 +55,27 @@ int dg_pg_version(const struct dg_ctx *ctx);
 bool dg_in_transaction(const struct dg_ctx *ctx);
 unsigned dg_transaction_id(const struct dg_ctx *ctx);
 
+/* Table constraints that earlier statements of this file added with ALTER TABLE, as they stand
+ * before the statement being walked. */
+enum dg_constraint_state {
+	DG_CONSTRAINT_UNKNOWN = 0, /* not added by an earlier statement here, or dropped since */
+	DG_CONSTRAINT_VALID,       /* added and validated at once */
+	DG_CONSTRAINT_NOT_VALID,   /* added NOT VALID and not validated since */
+	DG_CONSTRAINT_VALIDATED,   /* added NOT VALID, then validated */
+};
+struct dg_constraint_info {
+	enum dg_constraint_state state;
+	int contype;        /* PgQuery__ConstrType */
+	unsigned add_tx_id; /* transaction id of the statement that added it, as dg_transaction_id() */
+};
+/* What earlier statements of this file did to constraint `name` of `rel`; false (and state
+ * DG_CONSTRAINT_UNKNOWN) when none added it or it was dropped since. */
+bool dg_constraint_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			      const char *name, struct dg_constraint_info *info);
+/* Whether an earlier statement of this file gave `rel` a CHECK constraint that is validated and
+ * still there. */
+bool dg_valid_check_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel);
+
 /* The migration as a whole, for file-level rules. */
 const char *dg_migration_format(const struct dg_ctx *ctx);
 bool dg_migration_format_has_down(const struct dg_ctx *ctx);
@@ -67,5 +88,8 @@ size_t dg_statement_count(const struct dg_ctx *ctx);
 const char *dg_node_string(const PgQuery__Node *node); /* String node's value, or NULL */
 /* Last name of a qualified name list ("pg_catalog"."int4" → "int4"). */
 const char *dg_name_last(PgQuery__Node *const *names, size_t n);
+/* Whether a list of DefElem options (VACUUM (…), REINDEX (…), …) turns `name` on: present with
+ * no value or a true one, as PostgreSQL's defGetBoolean() reads it. */
+bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name);
 
 #endif

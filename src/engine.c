@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine.h"
 #include "lex.h"
@@ -395,6 +396,44 @@ unsigned dg_transaction_id(const struct dg_ctx *ctx)
 	return ctx->stmt ? ctx->facts->tx[ctx->stmt_index].tx_id : 0;
 }
 
+bool dg_constraint_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			      const char *name, struct dg_constraint_info *info)
+{
+	const struct dg_con_fact *add = NULL;
+	int state = 0;
+	struct dg_constraint_info i = {DG_CONSTRAINT_UNKNOWN, 0, 0};
+
+	if (rel)
+		state = dg_facts_constraint_state(ctx->facts, rel->schemaname, rel->relname, name,
+						  ctx->stmt_index, &add);
+	if (add) {
+		i.contype = add->contype;
+		i.add_tx_id = add->tx_id;
+	}
+	switch (state) {
+	case DG_CON_ADDED:
+		i.state = DG_CONSTRAINT_VALID;
+		break;
+	case DG_CON_ADDED_NOT_VALID:
+		i.state = DG_CONSTRAINT_NOT_VALID;
+		break;
+	case DG_CON_VALIDATED:
+		i.state = DG_CONSTRAINT_VALIDATED;
+		break;
+	default:
+		break;
+	}
+	if (info)
+		*info = i;
+	return i.state != DG_CONSTRAINT_UNKNOWN;
+}
+
+bool dg_valid_check_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return rel && dg_facts_valid_check(ctx->facts, rel->schemaname, rel->relname,
+					   ctx->stmt_index);
+}
+
 size_t dg_statement_count(const struct dg_ctx *ctx)
 {
 	return ctx->parsed->n_stmts;
@@ -410,6 +449,32 @@ const char *dg_node_string(const PgQuery__Node *node)
 const char *dg_name_last(PgQuery__Node *const *names, size_t n)
 {
 	return n ? dg_node_string(names[n - 1]) : NULL;
+}
+
+bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		const PgQuery__DefElem *d;
+		const char *v;
+
+		if (!opts[i] || opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
+			continue;
+		d = opts[i]->def_elem;
+		if (!d->defname || strcmp(d->defname, name) != 0)
+			continue;
+		if (!d->arg)
+			return true;
+		switch (d->arg->node_case) {
+		case PG_QUERY__NODE__NODE_INTEGER:
+			return d->arg->integer->ival != 0;
+		case PG_QUERY__NODE__NODE_BOOLEAN:
+			return d->arg->boolean->boolval;
+		default:
+			v = dg_node_string(d->arg);
+			return !v || (strcasecmp(v, "false") != 0 && strcasecmp(v, "off") != 0);
+		}
+	}
+	return false;
 }
 
 /* ---- the pipeline ------------------------------------------------------------------------ */

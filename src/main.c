@@ -18,6 +18,8 @@ static const char usage[] =
 	"PATH is a file, a directory (searched recursively for *.sql) or - for standard input.\n"
 	"\n"
 	"  --format FORMAT         text (default) or json\n"
+	"  -q, --quiet             text format: only one line per finding (path:line:col: severity[rule]\n"
+	"                          message), no source, help or summary: for hooks and editors\n"
 	"  --color WHEN            auto (default: only on a terminal, never with NO_COLOR), always, never\n"
 	"  --fail-on LEVEL         error, warning (default) or never: lowest severity that exits 1\n"
 	"  --enable RULE           turn a rule on (repeatable)\n"
@@ -111,6 +113,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"quiet", no_argument, NULL, 'q'},
 		{"color", required_argument, NULL, OPT_COLOR},
 		{"colour", required_argument, NULL, OPT_COLOR},
 		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
@@ -136,7 +139,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	void *state;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
 			reporter = dg_reporter_find(optarg);
@@ -192,6 +195,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_VERSION:
 			printf("ddlguard %s\n", DG_VERSION);
 			return EXIT_CLEAN;
+		case 'q':
+			ropts.quiet = true;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage, stdout);

@@ -247,6 +247,117 @@ static void test_directory_walk_is_sorted(void **state)
 	free(r.out);
 }
 
+/* --quiet: one line per finding, exactly as editors and hooks parse it, and nothing else. */
+static void test_quiet(void **state)
+{
+	struct run r;
+	char *line, *save = NULL;
+	int lines = 0;
+	cJSON *doc;
+
+	(void)state;
+	r = run("--quiet --color never %s/renaming-column/bad.sql %s/renaming-column/ok.sql", FX, FX);
+	assert_int_equal(r.status, 1);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char path[1024], sev[16], rule[128];
+		unsigned l, c;
+		int used = 0;
+
+		assert_int_equal(sscanf(line, "%1023[^:]:%u:%u: %15[a-z][%127[a-z0-9-]] %n", path, &l,
+					&c, sev, rule, &used),
+				 5);
+		assert_true(used > 0 && line[used] != '\0'); /* a message follows */
+		assert_non_null(strstr(path, "renaming-column/bad.sql"));
+		assert_string_equal(sev, "warning");
+		assert_string_equal(rule, "renaming-column");
+		lines++;
+	}
+	assert_int_equal(lines, 2);
+	free(r.out);
+	/* -q, nothing at all when clean, and the exit status is the same */
+	r = run("-q %s/renaming-column/ok.sql", FX);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "");
+	free(r.out);
+	r = run("-q --fail-on never %s/renaming-column/bad.sql", FX);
+	assert_int_equal(r.status, 0);
+	assert_null(strstr(r.out, " | "));
+	assert_null(strstr(r.out, "help"));
+	assert_null(strstr(r.out, "checked"));
+	free(r.out);
+	/* JSON is for machines already: --quiet leaves it whole */
+	r = run("--quiet --format json %s/renaming-column/ok.sql", FX);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	assert_int_equal(cJSON_GetObjectItem(doc, "files_checked")->valueint, 1);
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+		n = 0;
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Every option --help lists is in the manual page and in the bash completion. */
+static void test_docs_cover_options(void **state)
+{
+	struct run r;
+	char *man = slurp(DG_SOURCE_DIR "/docs/ddlguard.1.in");
+	char *bash = slurp(DG_SOURCE_DIR "/completions/ddlguard.bash");
+	int options = 0;
+
+	(void)state;
+	assert_non_null(man);
+	assert_non_null(bash);
+	r = run("--help");
+	for (const char *p = r.out; (p = strstr(p, "--"));) {
+		char name[64], roff[160], word[80];
+		size_t n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
+
+		if (n == 0 || n >= sizeof(name)) {
+			p += 2;
+			continue;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)n, p + 2);
+		p += 2 + n;
+		/* roff writes every '-' as '\-' */
+		snprintf(roff, sizeof(roff), "\\-\\-");
+		for (size_t i = 0; name[i]; i++) {
+			size_t k = strlen(roff);
+			if (name[i] == '-')
+				snprintf(roff + k, sizeof(roff) - k, "\\-");
+			else
+				snprintf(roff + k, sizeof(roff) - k, "%c", name[i]);
+		}
+		if (!strstr(man, roff))
+			fail_msg("docs/ddlguard.1.in does not document --%s", name);
+		snprintf(word, sizeof(word), "--%s ", name);
+		if (!strstr(bash, word) && !(snprintf(word, sizeof(word), "--%s\n", name) > 0 &&
+					     strstr(bash, word)))
+			fail_msg("completions/ddlguard.bash does not complete --%s", name);
+		options++;
+	}
+	assert_true(options >= 14);
+	free(r.out);
+	free(man);
+	free(bash);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +369,8 @@ int main(void)
 		cmocka_unit_test(test_text_report_and_color),
 		cmocka_unit_test(test_list_and_explain),
 		cmocka_unit_test(test_directory_walk_is_sorted),
+		cmocka_unit_test(test_quiet),
+		cmocka_unit_test(test_docs_cover_options),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 
 struct dg_report_options {
 	bool color;
+	bool quiet; /* text: only one line per finding, no source, help or summary */
 };
 
 struct dg_report_summary {

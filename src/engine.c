@@ -348,6 +348,40 @@ bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *re
 	return dg_facts_created_before(ctx->facts, rel->schemaname, rel->relname, ctx->stmt_index);
 }
 
+bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			  const char *col)
+{
+	if (!rel)
+		return false;
+	return dg_facts_column_added_before(ctx->facts, rel->schemaname, rel->relname, col,
+					    ctx->stmt_index);
+}
+
+bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n)
+{
+	const char *name = dg_name_last(names, n);
+	const char *schema = n > 1 ? dg_node_string(names[n - 2]) : NULL;
+
+	return dg_facts_domain_created_before(ctx->facts, schema, name, ctx->stmt_index);
+}
+
+size_t dg_stmt_index(const struct dg_ctx *ctx)
+{
+	return ctx->stmt_index;
+}
+
+const struct dg_stmt_change *dg_stmt_change_at(const struct dg_ctx *ctx, size_t i)
+{
+	static const struct dg_stmt_change none;
+
+	return i < ctx->parsed->n_stmts ? &ctx->facts->change[i] : &none;
+}
+
+enum dg_direction dg_stmt_dir_at(const struct dg_ctx *ctx, size_t i)
+{
+	return i < ctx->parsed->n_stmts ? ctx->parsed->stmts[i].section->dir : DG_DIR_NONE;
+}
+
 enum dg_direction dg_section_dir(const struct dg_ctx *ctx)
 {
 	return ctx->stmt ? ctx->stmt->section->dir : DG_DIR_NONE;

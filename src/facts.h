@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "parse.h"
+#include "rule.h"
 
 struct dg_created_rel {
 	const char *schema; /* NULL when unqualified */
@@ -21,10 +22,23 @@ struct dg_stmt_tx {
 	unsigned tx_id; /* 0 outside a block; statements of one block share an id */
 };
 
+/* A column added by ALTER TABLE … ADD COLUMN. */
+struct dg_added_col {
+	const char *schema; /* NULL when unqualified */
+	const char *rel;
+	const char *col;
+	size_t stmt;
+};
+
 struct dg_facts {
 	struct dg_created_rel *created;
 	size_t n_created, cap_created;
-	struct dg_stmt_tx *tx; /* one per statement */
+	struct dg_created_rel *domains; /* CREATE DOMAIN, same shape as relations */
+	size_t n_domains, cap_domains;
+	struct dg_added_col *added;
+	size_t n_added, cap_added;
+	struct dg_stmt_tx *tx;          /* one per statement */
+	struct dg_stmt_change *change;  /* one per statement */
 };
 
 /* `assume_in_tx`: sections of formats without a known transaction mode run inside one. */
@@ -34,5 +48,12 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
  * side matches any schema: we have no search_path to resolve it with. */
 bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const char *name,
 			     size_t stmt);
+
+/* Whether rel.col was added by ALTER TABLE … ADD COLUMN in a statement before `stmt`. */
+bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, const char *rel,
+				  const char *col, size_t stmt);
+/* Whether the domain schema.name was created by a statement before `stmt`. */
+bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema,
+				    const char *name, size_t stmt);
 
 #endif

@@ -15,8 +15,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
 	    at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE)
 		return;
-	if (!at->relation || dg_table_created_here(ctx, at->relation) ||
-	    dg_column_added_here(ctx, at->relation, cmd->name))
+	if (!at->relation || dg_made_here(ctx, at->relation, cmd->name))
 		return;
 	dg_report(ctx, node,
 		  "dropping NOT NULL on \"%s\".\"%s\" lets NULLs in: application versions still running "

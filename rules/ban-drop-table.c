@@ -32,7 +32,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		k = o->list->n_items;
 		rv.relname = (char *)dg_node_string(o->list->items[k - 1]);
 		rv.schemaname = k > 1 ? (char *)dg_node_string(o->list->items[k - 2]) : NULL;
-		if (!rv.relname || dg_table_created_here(ctx, &rv))
+		if (!rv.relname || dg_made_here(ctx, &rv, NULL))
 			continue;
 		append_name(names, sizeof(names), rv.relname);
 		n++;

@@ -12,7 +12,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		const PgQuery__Node *r = stmt->relations[i];
 
 		if (r->node_case == PG_QUERY__NODE__NODE_RANGE_VAR && r->range_var->relname &&
-		    !dg_table_created_here(ctx, r->range_var))
+		    !dg_made_here(ctx, r->range_var, NULL))
 			first = r->range_var->relname;
 	}
 	if (!first)

@@ -15,7 +15,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		size_t len = strlen(names);
 
 		if (r->node_case != PG_QUERY__NODE__NODE_RANGE_VAR || !r->range_var->relname ||
-		    dg_table_created_here(ctx, r->range_var))
+		    dg_made_here(ctx, r->range_var, NULL))
 			continue;
 		if (len + 8 < sizeof(names))
 			snprintf(names + len, sizeof(names) - len, "%s\"%s\"", len ? ", " : "",

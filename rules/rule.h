@@ -59,6 +59,12 @@ unsigned dg_transaction_id(const struct dg_ctx *ctx);
  * this migration file. A column of a table created here: ask dg_table_created_here. */
 bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
 			  const char *col);
+/* For destructive-change rules: whether the relation (col NULL) or its column was made by this
+ * migration — created or added by an earlier statement of the file, or, in a down section, by
+ * the up file that section undoes — so that dropping it undoes this migration rather than
+ * destroying what existed before. Locking rules ask dg_table_created_here, which never looks
+ * at the up file: the tables it created have been in use since it ran. */
+bool dg_made_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const char *col);
 /* Whether the domain named by the qualified name list was created earlier in this file. */
 bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n);
 

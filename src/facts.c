@@ -2,6 +2,7 @@
 #include "facts.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -199,14 +200,14 @@ static const char *object_word(PgQuery__ObjectType t)
 
 static void classify_alter_table(struct dg_facts *f, struct dg_arena *a,
 				 const PgQuery__AlterTableStmt *at, struct dg_stmt_change *c,
-				 size_t i)
+				 size_t i, enum dg_direction dir)
 {
 	const PgQuery__RangeVar *rv = at->relation;
 	bool rel_new;
 
 	if (!rv || !rv->relname)
 		return;
-	rel_new = created_before_list(f->created, f->n_created, rv->schemaname, rv->relname, i);
+	rel_new = dg_facts_made_here(f, rv->schemaname, rv->relname, NULL, i, dir);
 	for (size_t k = 0; k < at->n_cmds; k++) {
 		const PgQuery__Node *cn = at->cmds[k];
 		const PgQuery__AlterTableCmd *cmd =
@@ -221,8 +222,7 @@ static void classify_alter_table(struct dg_facts *f, struct dg_arena *a,
 						S(cmd->def->column_def->colname), rv->relname);
 		} else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn && !rel_new &&
 			   !c->contract &&
-			   !dg_facts_column_added_before(f, rv->schemaname, rv->relname, cmd->name,
-							 i)) {
+			   !dg_facts_made_here(f, rv->schemaname, rv->relname, cmd->name, i, dir)) {
 			c->contract = fmt(a, "DROP COLUMN \"%s\" of \"%s\"", S(cmd->name),
 					    rv->relname);
 			c->contract_node = cn;
@@ -230,7 +230,8 @@ static void classify_alter_table(struct dg_facts *f, struct dg_arena *a,
 	}
 }
 
-static void classify(struct dg_facts *f, struct dg_arena *a, const PgQuery__Node *n, size_t i)
+static void classify(struct dg_facts *f, struct dg_arena *a, const PgQuery__Node *n, size_t i,
+		     enum dg_direction dir)
 {
 	struct dg_stmt_change *c = &f->change[i];
 
@@ -257,7 +258,7 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const PgQuery__Node
 					n->index_stmt->relation->relname);
 		break;
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-		classify_alter_table(f, a, n->alter_table_stmt, c, i);
+		classify_alter_table(f, a, n->alter_table_stmt, c, i, dir);
 		break;
 	case PG_QUERY__NODE__NODE_DROP_STMT: {
 		const PgQuery__DropStmt *d = n->drop_stmt;
@@ -269,7 +270,7 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const PgQuery__Node
 			if (o->node_case != PG_QUERY__NODE__NODE_LIST)
 				continue;
 			split_name(o->list->items, o->list->n_items, &schema, &name);
-			if (!name || created_before_list(f->created, f->n_created, schema, name, i))
+			if (!name || dg_facts_made_here(f, schema, name, NULL, i, dir))
 				continue;
 			c->contract = fmt(a, "DROP %s \"%s\"", object_word(d->remove_type), name);
 			c->contract_node = n;
@@ -281,11 +282,10 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const PgQuery__Node
 		const PgQuery__RenameStmt *r = n->rename_stmt;
 		const PgQuery__RangeVar *rv = r->relation;
 		if (!rv || !rv->relname ||
-		    created_before_list(f->created, f->n_created, rv->schemaname, rv->relname, i))
+		    dg_facts_made_here(f, rv->schemaname, rv->relname, NULL, i, dir))
 			break;
 		if (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
-			if (dg_facts_column_added_before(f, rv->schemaname, rv->relname, r->subname,
-							 i))
+			if (dg_facts_made_here(f, rv->schemaname, rv->relname, r->subname, i, dir))
 				break;
 			c->contract = fmt(a, "RENAME COLUMN \"%s\" of \"%s\"", S(r->subname),
 					  rv->relname);
@@ -303,9 +303,10 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const PgQuery__Node
 }
 
 void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
-		    bool assume_in_tx)
+		    bool assume_in_tx, const struct dg_facts *up_file)
 {
 	memset(f, 0, sizeof(*f));
+	f->up_file = up_file;
 	build_tx(f, p, a, assume_in_tx);
 	for (size_t i = 0; i < p->n_stmts; i++) {
 		const PgQuery__Node *n = p->stmts[i].node;
@@ -353,7 +354,7 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 	f->change = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->change));
 	memset(f->change, 0, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->change));
 	for (size_t i = 0; i < p->n_stmts; i++)
-		classify(f, a, p->stmts[i].node, i);
+		classify(f, a, p->stmts[i].node, i, p->stmts[i].section->dir);
 }
 
 bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, const char *rel,
@@ -392,4 +393,20 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
 		return true;
 	}
 	return false;
+}
+
+static bool made_in(const struct dg_facts *f, const char *schema, const char *name,
+		    const char *col, size_t stmt)
+{
+	return dg_facts_created_before(f, schema, name, stmt) ||
+	       (col && dg_facts_column_added_before(f, schema, name, col, stmt));
+}
+
+bool dg_facts_made_here(const struct dg_facts *f, const char *schema, const char *name,
+			const char *col, size_t stmt, enum dg_direction dir)
+{
+	if (made_in(f, schema, name, col, stmt))
+		return true;
+	/* everything in the up file ran before this down section */
+	return dir == DG_DIR_DOWN && f->up_file && made_in(f->up_file, schema, name, col, SIZE_MAX);
 }

@@ -39,11 +39,20 @@ struct dg_facts {
 	size_t n_added, cap_added;
 	struct dg_stmt_tx *tx;          /* one per statement */
 	struct dg_stmt_change *change;  /* one per statement */
+	/* For a file of down sections only: the facts of the up file it undoes, or NULL. */
+	const struct dg_facts *up_file;
 };
 
-/* `assume_in_tx`: sections of formats without a known transaction mode run inside one. */
+/* `assume_in_tx`: sections of formats without a known transaction mode run inside one.
+ * `up_file`: the facts of the up file a down-only file undoes, or NULL. */
 void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
-		    bool assume_in_tx);
+		    bool assume_in_tx, const struct dg_facts *up_file);
+/* Whether a statement of direction `dir` at index `stmt` handles something this migration made:
+ * the relation schema.name (col NULL) or its column `col` — created or added by an earlier
+ * statement of the file, or, in a down section, by the up file it undoes. Dropping it undoes
+ * this migration instead of destroying what existed before. */
+bool dg_facts_made_here(const struct dg_facts *f, const char *schema, const char *name,
+			const char *col, size_t stmt, enum dg_direction dir);
 /* Whether schema.name was created by a statement before `stmt`. An unqualified name on either
  * side matches any schema: we have no search_path to resolve it with. */
 bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const char *name,

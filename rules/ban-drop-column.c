@@ -12,9 +12,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (!st || st->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
 		return;
 	at = st->alter_table_stmt;
-	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
-	    at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE)
-		return;
+	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+		return; /* a foreign table's columns are declarations: the data lives elsewhere */
 	if (!at->relation || dg_made_here(ctx, at->relation, cmd->name))
 		return;
 	dg_report(ctx, node,

@@ -230,8 +230,24 @@ static void classify_alter_table(struct dg_facts *f, struct dg_arena *a,
 	}
 }
 
-static void classify(struct dg_facts *f, struct dg_arena *a, const PgQuery__Node *n, size_t i,
-		     enum dg_direction dir)
+/* Whether a later statement of the same direction creates schema.name again: dropping a view
+ * to recreate it with other columns replaces it rather than taking it away. */
+static bool recreated_after(const struct dg_facts *f, const struct dg_parsed *p,
+			    const char *schema, const char *name, size_t stmt)
+{
+	enum dg_direction dir = p->stmts[stmt].section->dir;
+
+	for (size_t i = 0; i < f->n_created; i++) {
+		const struct dg_created_rel *c = &f->created[i];
+		if (c->stmt > stmt && p->stmts[c->stmt].section->dir == dir &&
+		    match_rel(c->schema, c->name, schema, name))
+			return true;
+	}
+	return false;
+}
+
+static void classify(struct dg_facts *f, struct dg_arena *a, const struct dg_parsed *p,
+		     const PgQuery__Node *n, size_t i, enum dg_direction dir)
 {
 	struct dg_stmt_change *c = &f->change[i];
 
@@ -270,7 +286,8 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const PgQuery__Node
 			if (o->node_case != PG_QUERY__NODE__NODE_LIST)
 				continue;
 			split_name(o->list->items, o->list->n_items, &schema, &name);
-			if (!name || dg_facts_made_here(f, schema, name, NULL, i, dir))
+			if (!name || dg_facts_made_here(f, schema, name, NULL, i, dir) ||
+			    recreated_after(f, p, schema, name, i))
 				continue;
 			c->contract = fmt(a, "DROP %s \"%s\"", object_word(d->remove_type), name);
 			c->contract_node = n;
@@ -354,7 +371,7 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 	f->change = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->change));
 	memset(f->change, 0, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->change));
 	for (size_t i = 0; i < p->n_stmts; i++)
-		classify(f, a, p->stmts[i].node, i, p->stmts[i].section->dir);
+		classify(f, a, p, p->stmts[i].node, i, p->stmts[i].section->dir);
 }
 
 bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, const char *rel,

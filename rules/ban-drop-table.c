@@ -54,8 +54,8 @@ const struct dg_rule dg_rule_ban_drop_table = {
 	.summary = "Dropping a table deletes its data and breaks running clients",
 	.help = "Contract in steps: remove every use of the table from the application and deploy "
 		"that; keep a backup (or rename the table aside and drop it after a grace period); "
-		"then drop it in a separate migration with a short lock_timeout. Disable this rule "
-		"for the line once the drop is intended.",
+		"then drop it in a separate migration with a short lock_timeout. Once the drop is "
+		"intended and backed up, suppress this finding for that statement.",
 	.severity = DG_ERROR,
 	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_DROP_STMT),
 	.check = check,

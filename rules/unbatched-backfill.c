@@ -57,12 +57,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (!ddl)
 		return;
 	dg_report(ctx, node,
-		  "%s of every row of \"%s\"%s in a migration that also changes the schema: each "
-		  "touched row stays locked until %s, and the whole table is done in one go (dead "
-		  "rows, WAL volume, replication lag)",
+		  "%s of every row of \"%s\"%s in a migration that also changes the schema: every "
+		  "touched row stays locked until %s, and the whole table changes in one transaction "
+		  "(dead rows, WAL volume, replication lag)",
 		  verb, rel->relname, where ? " (the WHERE only tests for NULL/booleans)" : "",
-		  dg_in_transaction(ctx) ? "the transaction ends, and so do the locks the DDL of "
-					   "this transaction took (often ACCESS EXCLUSIVE)"
+		  dg_in_transaction(ctx) ? "the transaction ends, as do the locks its DDL took "
+					   "(often ACCESS EXCLUSIVE)"
 					 : "the statement ends");
 }
 

@@ -21,33 +21,36 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (dg_domain_created_here(ctx, stmt->type_name, stmt->n_type_name))
 		return;
 	if (con)
-		dg_report(ctx, node,
-			  "adding a constraint to domain \"%s\" checks every column of every table that "
-			  "uses it: each table is scanned under a SHARE lock that blocks its writes until "
-			  "the transaction ends",
-			  name);
+		dg_report(
+		    ctx, node,
+		    "adding a constraint to domain \"%s\" checks every column of every table that "
+		    "uses it: each table is scanned under a SHARE lock that blocks its writes "
+		    "until "
+		    "the transaction ends",
+		    name);
 	else
 		dg_report_help(
-			ctx, node,
-			"Add the check as a constraint that is not validated yet: ALTER DOMAIN … ADD "
-			"CONSTRAINT … CHECK (VALUE IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT "
-			"in a quiet window (through PostgreSQL 18 it still takes SHARE locks while "
-			"it scans).",
-			"SET NOT NULL on domain \"%s\" checks every column of every table that uses it: "
-			"each table is scanned under a SHARE lock that blocks its writes until the "
-			"transaction ends",
-			name);
+		    ctx, node,
+		    "Add the check as a constraint that is not validated yet: ALTER DOMAIN … ADD "
+		    "CONSTRAINT … CHECK (VALUE IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT "
+		    "in a quiet window (through PostgreSQL 18 it still takes SHARE locks while "
+		    "it scans).",
+		    "SET NOT NULL on domain \"%s\" checks every column of every table that uses "
+		    "it: "
+		    "each table is scanned under a SHARE lock that blocks its writes until the "
+		    "transaction ends",
+		    name);
 }
 
 const struct dg_rule dg_rule_ban_alter_domain_with_add_constraint = {
-	.name = "ban-alter-domain-with-add-constraint",
-	.summary = "Adding a constraint to a domain scans and write-locks every table using it",
-	.help = "Add the constraint NOT VALID (new values are checked at once, nothing is scanned), "
-		"then run ALTER DOMAIN … VALIDATE CONSTRAINT separately in a quiet window: through "
-		"PostgreSQL 18 the validation still takes SHARE locks on the tables it scans. Better, "
-		"put the check on the tables as CHECK … NOT VALID + VALIDATE CONSTRAINT, which only "
-		"takes SHARE UPDATE EXCLUSIVE.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT),
-	.check = check,
+    .name = "ban-alter-domain-with-add-constraint",
+    .summary = "Adding a constraint to a domain scans and write-locks every table using it",
+    .help = "Add the constraint NOT VALID (new values are checked at once, nothing is scanned), "
+	    "then run ALTER DOMAIN … VALIDATE CONSTRAINT separately in a quiet window: through "
+	    "PostgreSQL 18 the validation still takes SHARE locks on the tables it scans. Better, "
+	    "put the check on the tables as CHECK … NOT VALID + VALIDATE CONSTRAINT, which only "
+	    "takes SHARE UPDATE EXCLUSIVE.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT),
+    .check = check,
 };

@@ -16,20 +16,21 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		return; /* a foreign table's columns are declarations: the data lives elsewhere */
 	if (!at->relation || dg_made_here(ctx, at->relation, cmd->name))
 		return;
-	dg_report(ctx, node,
-		  "dropping NOT NULL on \"%s\".\"%s\" lets NULLs in: application versions still running "
-		  "(and reports, exports, other services) that assume a value will break on the first "
-		  "NULL row; ALTER TABLE takes an ACCESS EXCLUSIVE lock, briefly blocking reads and "
-		  "writes",
-		  at->relation->relname, cmd->name);
+	dg_report(
+	    ctx, node,
+	    "dropping NOT NULL on \"%s\".\"%s\" lets NULLs in: application versions still running "
+	    "(and reports, exports, other services) that assume a value will break on the first "
+	    "NULL row; ALTER TABLE takes an ACCESS EXCLUSIVE lock, briefly blocking reads and "
+	    "writes",
+	    at->relation->relname, cmd->name);
 }
 
 const struct dg_rule dg_rule_ban_drop_not_null = {
-	.name = "ban-drop-not-null",
-	.summary = "Dropping NOT NULL breaks clients that rely on the column having a value",
-	.help = "First deploy code everywhere that copes with NULL in this column (every reader, "
-		"not only the writer that needs it), then drop NOT NULL in a later migration.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_CMD),
-	.check = check,
+    .name = "ban-drop-not-null",
+    .summary = "Dropping NOT NULL breaks clients that rely on the column having a value",
+    .help = "First deploy code everywhere that copes with NULL in this column (every reader, "
+	    "not only the writer that needs it), then drop NOT NULL in a later migration.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_CMD),
+    .check = check,
 };

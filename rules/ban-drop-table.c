@@ -39,24 +39,25 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	}
 	if (!n)
 		return;
-	dg_report(ctx, node,
-		  "DROP TABLE deletes %s and all %s data for good, under an ACCESS EXCLUSIVE lock%s; "
-		  "every running application version that still uses %s fails",
-		  names, n > 1 ? "their" : "its",
-		  stmt->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE
-			  ? ", and CASCADE also drops the views and foreign keys that depend on it"
-			  : "",
-		  n > 1 ? "them" : "it");
+	dg_report(
+	    ctx, node,
+	    "DROP TABLE deletes %s and all %s data for good, under an ACCESS EXCLUSIVE lock%s; "
+	    "every running application version that still uses %s fails",
+	    names, n > 1 ? "their" : "its",
+	    stmt->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE
+		? ", and CASCADE also drops the views and foreign keys that depend on it"
+		: "",
+	    n > 1 ? "them" : "it");
 }
 
 const struct dg_rule dg_rule_ban_drop_table = {
-	.name = "ban-drop-table",
-	.summary = "Dropping a table deletes its data and breaks running clients",
-	.help = "Contract in steps: remove every use of the table from the application and deploy "
-		"that; keep a backup (or rename the table aside and drop it after a grace period); "
-		"then drop it in a separate migration with a short lock_timeout. Once the drop is "
-		"intended and backed up, suppress this finding for that statement.",
-	.severity = DG_ERROR,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_DROP_STMT),
-	.check = check,
+    .name = "ban-drop-table",
+    .summary = "Dropping a table deletes its data and breaks running clients",
+    .help = "Contract in steps: remove every use of the table from the application and deploy "
+	    "that; keep a backup (or rename the table aside and drop it after a grace period); "
+	    "then drop it in a separate migration with a short lock_timeout. Once the drop is "
+	    "intended and backed up, suppress this finding for that statement.",
+    .severity = DG_ERROR,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_DROP_STMT),
+    .check = check,
 };

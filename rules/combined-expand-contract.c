@@ -34,13 +34,13 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_combined_expand_contract = {
-	.name = "combined-expand-contract",
-	.summary = "One migration both adds new structure and drops or renames existing structure",
-	.help = "Split it: ship the expand (new tables, columns, indexes) in one migration, deploy "
-		"the code that uses the new structure and stops using the old one, then ship the "
-		"contract (drops, renames) as a separate, later migration.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_DROP_STMT, PG_QUERY__NODE__NODE_RENAME_STMT,
-			  PG_QUERY__NODE__NODE_ALTER_TABLE_CMD),
-	.check = check,
+    .name = "combined-expand-contract",
+    .summary = "One migration both adds new structure and drops or renames existing structure",
+    .help = "Split it: ship the expand (new tables, columns, indexes) in one migration, deploy "
+	    "the code that uses the new structure and stops using the old one, then ship the "
+	    "contract (drops, renames) as a separate, later migration.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_DROP_STMT, PG_QUERY__NODE__NODE_RENAME_STMT,
+		      PG_QUERY__NODE__NODE_ALTER_TABLE_CMD),
+    .check = check,
 };

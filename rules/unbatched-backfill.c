@@ -40,7 +40,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	bool ddl = false;
 
 	if (node != dg_stmt(ctx))
-		return; /* a data-modifying CTE or a statement inside a rule: not a migration step */
+		return; /* a data-modifying CTE or a statement inside a rule: not a migration step
+			 */
 	if (node->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT) {
 		rel = node->update_stmt->relation;
 		where = node->update_stmt->where_clause;
@@ -56,24 +57,25 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		ddl = dg_stmt_change_at(ctx, i)->ddl && same_way(dg_stmt_dir_at(ctx, i), dir);
 	if (!ddl)
 		return;
-	dg_report(ctx, node,
-		  "%s of every row of \"%s\"%s in a migration that also changes the schema: every "
-		  "touched row stays locked until %s, and the whole table changes in one transaction "
-		  "(dead rows, WAL volume, replication lag)",
-		  verb, rel->relname, where ? " (the WHERE only tests for NULL/booleans)" : "",
-		  dg_in_transaction(ctx) ? "the transaction ends, as do the locks its DDL took "
-					   "(often ACCESS EXCLUSIVE)"
-					 : "the statement ends");
+	dg_report(
+	    ctx, node,
+	    "%s of every row of \"%s\"%s in a migration that also changes the schema: every "
+	    "touched row stays locked until %s, and the whole table changes in one transaction "
+	    "(dead rows, WAL volume, replication lag)",
+	    verb, rel->relname, where ? " (the WHERE only tests for NULL/booleans)" : "",
+	    dg_in_transaction(ctx) ? "the transaction ends, as do the locks its DDL took "
+				     "(often ACCESS EXCLUSIVE)"
+				   : "the statement ends");
 }
 
 const struct dg_rule dg_rule_unbatched_backfill = {
-	.name = "unbatched-backfill",
-	.summary = "A whole-table UPDATE/DELETE inside a schema migration",
-	.help = "Move the backfill out of the migration into a separate, idempotent job that works "
-		"in batches and commits between them: UPDATE … WHERE id BETWEEN $1 AND $2 AND col "
-		"IS NULL (or WHERE id IN (SELECT id … WHERE col IS NULL LIMIT 1000)), looping until "
-		"no row is left; run it after the expand migration is deployed.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_UPDATE_STMT, PG_QUERY__NODE__NODE_DELETE_STMT),
-	.check = check,
+    .name = "unbatched-backfill",
+    .summary = "A whole-table UPDATE/DELETE inside a schema migration",
+    .help = "Move the backfill out of the migration into a separate, idempotent job that works "
+	    "in batches and commits between them: UPDATE … WHERE id BETWEEN $1 AND $2 AND col "
+	    "IS NULL (or WHERE id IN (SELECT id … WHERE col IS NULL LIMIT 1000)), looping until "
+	    "no row is left; run it after the expand migration is deployed.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_UPDATE_STMT, PG_QUERY__NODE__NODE_DELETE_STMT),
+    .check = check,
 };

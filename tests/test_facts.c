@@ -58,13 +58,13 @@ static void test_changes(void **state)
 
 	(void)state;
 	build(&x, "b.sql",
-	      "CREATE TABLE t (a int);\n"                      /* 0 expand */
-	      "ALTER TABLE t DROP COLUMN a;\n"                 /* 1 made here: no contract */
+	      "CREATE TABLE t (a int);\n"			 /* 0 expand */
+	      "ALTER TABLE t DROP COLUMN a;\n"			 /* 1 made here: no contract */
 	      "ALTER TABLE u ADD COLUMN b int, DROP COLUMN c;\n" /* 2 expand and contract */
-	      "UPDATE u SET b = 1;\n"                          /* 3 not DDL */
-	      "DROP VIEW v;\n"                                 /* 4 recreated below */
-	      "CREATE VIEW v AS SELECT 1;\n"                   /* 5 expand */
-	      "ALTER TABLE u RENAME TO w;\n",                  /* 6 contract */
+	      "UPDATE u SET b = 1;\n"				 /* 3 not DDL */
+	      "DROP VIEW v;\n"					 /* 4 recreated below */
+	      "CREATE VIEW v AS SELECT 1;\n"			 /* 5 expand */
+	      "ALTER TABLE u RENAME TO w;\n",			 /* 6 contract */
 	      NULL);
 	assert_int_equal(x.p.n_stmts, 7);
 	assert_true(x.f.change[0].ddl);
@@ -106,9 +106,9 @@ static void test_down_file_sees_its_up_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_columns_and_domains),
-		cmocka_unit_test(test_changes),
-		cmocka_unit_test(test_down_file_sees_its_up_file),
+	    cmocka_unit_test(test_columns_and_domains),
+	    cmocka_unit_test(test_changes),
+	    cmocka_unit_test(test_down_file_sees_its_up_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

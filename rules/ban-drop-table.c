@@ -45,7 +45,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    "every running application version that still uses %s fails",
 	    names, n > 1 ? "their" : "its",
 	    stmt->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE
-		? ", and CASCADE also drops the views and foreign keys that depend on it"
+		? ", and CASCADE also drops the views and foreign keys that depend on them"
 		: "",
 	    n > 1 ? "them" : "it");
 }

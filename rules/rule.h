@@ -75,6 +75,33 @@ bool dg_constraint_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar 
 /* Whether an earlier statement of this file gave `rel` a CHECK constraint that is validated and
  * still there. */
 bool dg_valid_check_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel);
+/* Whether the column rel.col was added (ALTER TABLE … ADD COLUMN) by an earlier statement of
+ * this migration file. A column of a table created here: ask dg_table_created_here. */
+bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			  const char *col);
+/* For destructive-change rules: whether the relation (col NULL) or its column was made by this
+ * migration — created or added by an earlier statement of the file, or, in a down section, by
+ * the up file that section undoes — so that dropping it undoes this migration rather than
+ * destroying what existed before. Locking rules ask dg_table_created_here, which never looks
+ * at the up file: the tables it created have been in use since it ran. */
+bool dg_made_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const char *col);
+/* Whether the domain named by the qualified name list was created earlier in this file. */
+bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n);
+
+/* How a statement changes the schema, for rules about the migration as a whole: whether it is
+ * DDL at all, whether it expands (adds a structure: table, column, index, view) and whether it
+ * contracts (drops or renames a table, view or column that existed before this migration). */
+struct dg_stmt_change {
+	bool ddl;
+	const char *expand;                 /* e.g. ADD COLUMN "email" to "users", or NULL */
+	const char *contract;               /* e.g. DROP TABLE "users", or NULL */
+	const PgQuery__Node *contract_node; /* the statement or ALTER TABLE subcommand doing it */
+};
+/* Index of the statement being walked (dg_statement_count() in check_file). */
+size_t dg_stmt_index(const struct dg_ctx *ctx);
+/* Statement i of the file (0 ≤ i < dg_statement_count()): its change and its direction. */
+const struct dg_stmt_change *dg_stmt_change_at(const struct dg_ctx *ctx, size_t i);
+enum dg_direction dg_stmt_dir_at(const struct dg_ctx *ctx, size_t i);
 
 /* The migration as a whole, for file-level rules. */
 const char *dg_migration_format(const struct dg_ctx *ctx);

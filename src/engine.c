@@ -350,6 +350,48 @@ bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *re
 	return dg_facts_created_before(ctx->facts, rel->schemaname, rel->relname, ctx->stmt_index);
 }
 
+bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			  const char *col)
+{
+	if (!rel)
+		return false;
+	return dg_facts_column_added_before(ctx->facts, rel->schemaname, rel->relname, col,
+					    ctx->stmt_index);
+}
+
+bool dg_made_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const char *col)
+{
+	if (!rel || !rel->relname)
+		return false;
+	return dg_facts_made_here(ctx->facts, rel->schemaname, rel->relname, col, ctx->stmt_index,
+				  dg_section_dir(ctx));
+}
+
+bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n)
+{
+	const char *name = dg_name_last(names, n);
+	const char *schema = n > 1 ? dg_node_string(names[n - 2]) : NULL;
+
+	return dg_facts_domain_created_before(ctx->facts, schema, name, ctx->stmt_index);
+}
+
+size_t dg_stmt_index(const struct dg_ctx *ctx)
+{
+	return ctx->stmt_index;
+}
+
+const struct dg_stmt_change *dg_stmt_change_at(const struct dg_ctx *ctx, size_t i)
+{
+	static const struct dg_stmt_change none;
+
+	return i < ctx->parsed->n_stmts ? &ctx->facts->change[i] : &none;
+}
+
+enum dg_direction dg_stmt_dir_at(const struct dg_ctx *ctx, size_t i)
+{
+	return i < ctx->parsed->n_stmts ? ctx->parsed->stmts[i].section->dir : DG_DIR_NONE;
+}
+
 enum dg_direction dg_section_dir(const struct dg_ctx *ctx)
 {
 	return ctx->stmt ? ctx->stmt->section->dir : DG_DIR_NONE;
@@ -479,6 +521,63 @@ bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name)
 
 /* ---- the pipeline ------------------------------------------------------------------------ */
 
+/* The facts of the up file that a down-only file undoes (golang-migrate's NNN_x.down.sql and
+ * NNN_x.up.sql), so that destructive-change rules can tell undoing this migration from
+ * destroying older data. NULL when the up file is missing or unreadable. */
+static const struct dg_facts *load_up_file(struct dg_arena *a, const struct dg_migration *mig)
+{
+	struct dg_source *src;
+	struct dg_migration *up;
+	struct dg_parsed *parsed;
+	struct dg_facts *facts;
+	FILE *fp;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	if (!mig->up_path)
+		return NULL;
+	for (size_t i = 0; i < mig->n_sections; i++)
+		if (mig->sections[i].dir != DG_DIR_DOWN)
+			return NULL; /* the file carries its own up section */
+	fp = fopen(mig->up_path, "rb");
+	if (!fp)
+		return NULL;
+	for (;;) {
+		size_t got;
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len, fp);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp) || !buf) {
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	src = dg_arena_alloc(a, sizeof(*src));
+	up = dg_arena_alloc(a, sizeof(*up));
+	parsed = dg_arena_alloc(a, sizeof(*parsed));
+	facts = dg_arena_alloc(a, sizeof(*facts));
+	memset(parsed, 0, sizeof(*parsed));
+	dg_source_init(src, a, mig->up_path, buf, len);
+	free(buf);
+	if (dg_source_find_invalid_utf8(src) != (size_t)-1)
+		return NULL;
+	dg_migration_detect(src, a, up);
+	for (size_t i = 0; i < up->n_sections; i++)
+		if (up->sections[i].dir != DG_DIR_DOWN)
+			dg_parse_section(src, &up->sections[i], a, parsed);
+	dg_facts_build(facts, parsed, a, false, NULL);
+	return facts;
+}
+
 static int cmp_findings(const void *pa, const void *pb)
 {
 	const struct dg_finding *a = pa, *b = pb;
@@ -530,7 +629,8 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	ctx.mig = &mig;
 	for (size_t i = 0; i < mig.n_sections; i++)
 		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);
-	dg_facts_build(&facts, &parsed, &arena, cfg->assume_in_transaction);
+	dg_facts_build(&facts, &parsed, &arena, cfg->assume_in_transaction,
+		       load_up_file(&arena, &mig));
 	ctx.facts = &facts;
 
 	if (cfg->enabled[DG_RULE_ID_syntax_error]) {

@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "parse.h"
+#include "rule.h"
 
 struct dg_created_rel {
 	const char *schema; /* NULL when unqualified */
@@ -39,17 +40,39 @@ struct dg_con_fact {
 	unsigned tx_id;     /* its transaction block, as in dg_stmt_tx */
 };
 
+/* A column added by ALTER TABLE … ADD COLUMN. */
+struct dg_added_col {
+	const char *schema; /* NULL when unqualified */
+	const char *rel;
+	const char *col;
+	size_t stmt;
+};
+
 struct dg_facts {
 	struct dg_created_rel *created;
 	size_t n_created, cap_created;
-	struct dg_stmt_tx *tx; /* one per statement */
 	struct dg_con_fact *cons;
 	size_t n_cons, cap_cons;
+	struct dg_created_rel *domains; /* CREATE DOMAIN, same shape as relations */
+	size_t n_domains, cap_domains;
+	struct dg_added_col *added;
+	size_t n_added, cap_added;
+	struct dg_stmt_tx *tx;          /* one per statement */
+	struct dg_stmt_change *change;  /* one per statement */
+	/* For a file of down sections only: the facts of the up file it undoes, or NULL. */
+	const struct dg_facts *up_file;
 };
 
-/* `assume_in_tx`: sections of formats without a known transaction mode run inside one. */
+/* `assume_in_tx`: sections of formats without a known transaction mode run inside one.
+ * `up_file`: the facts of the up file a down-only file undoes, or NULL. */
 void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
-		    bool assume_in_tx);
+		    bool assume_in_tx, const struct dg_facts *up_file);
+/* Whether a statement of direction `dir` at index `stmt` handles something this migration made:
+ * the relation schema.name (col NULL) or its column `col` — created or added by an earlier
+ * statement of the file, or, in a down section, by the up file it undoes. Dropping it undoes
+ * this migration instead of destroying what existed before. */
+bool dg_facts_made_here(const struct dg_facts *f, const char *schema, const char *name,
+			const char *col, size_t stmt, enum dg_direction dir);
 /* Whether schema.name was created by a statement before `stmt`. An unqualified name on either
  * side matches any schema: we have no search_path to resolve it with. */
 bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const char *name,
@@ -63,5 +86,12 @@ int dg_facts_constraint_state(const struct dg_facts *f, const char *schema, cons
  * earlier statement of this file added. */
 bool dg_facts_valid_check(const struct dg_facts *f, const char *schema, const char *table,
 			  size_t stmt);
+
+/* Whether rel.col was added by ALTER TABLE … ADD COLUMN in a statement before `stmt`. */
+bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, const char *rel,
+				  const char *col, size_t stmt);
+/* Whether the domain schema.name was created by a statement before `stmt`. */
+bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema,
+				    const char *name, size_t stmt);
 
 #endif

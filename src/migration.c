@@ -123,6 +123,12 @@ static bool claim_golang_migrate(const struct dg_source *src, struct dg_arena *a
 		m->down_path = down;
 		m->has_down = stat(down, &st) == 0;
 	} else {
+		size_t plen = strlen(src->path);
+		char *upp = dg_arena_alloc(a, plen + 1);
+
+		memcpy(upp, src->path, plen - 9);
+		strcpy(upp + plen - 9, ".up.sql");
+		m->up_path = upp;
 		m->has_down = true;
 	}
 	return true;

@@ -32,6 +32,8 @@ struct dg_migration {
 	size_t anchor_start, anchor_end;
 	/* For file-pair formats: the file that would hold the way back. */
 	const char *down_path;
+	/* For the down file of a file-pair format: the up file it undoes (it may not exist). */
+	const char *up_path;
 };
 
 void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m);

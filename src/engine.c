@@ -467,12 +467,26 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	dg_facts_build(&facts, &parsed, &arena, cfg->assume_in_transaction);
 	ctx.facts = &facts;
 
-	if (cfg->enabled[DG_RULE_ID_syntax_error]) {
-		for (size_t i = 0; i < parsed.n_errors; i++) {
-			const struct dg_syntax_error *e = &parsed.errors[i];
-			size_t end = dg_token_end(src.text, e->offset, src.len);
-			if (e->offset >= src.len)
-				end = e->offset;
+	for (size_t i = 0; i < parsed.n_errors; i++) {
+		const struct dg_syntax_error *e = &parsed.errors[i];
+		size_t end = dg_token_end(src.text, e->offset, src.len);
+
+		if (e->offset >= src.len)
+			end = e->offset;
+		if (e->template_kind) {
+			char msg[256];
+			int n = (int)(e->template_len > 60 ? 60 : e->template_len);
+
+			if (!cfg->enabled[DG_RULE_ID_unparsable_template])
+				continue;
+			snprintf(msg, sizeof(msg),
+				 "this statement holds %s (%.*s): it is not SQL until it is rendered, "
+				 "so ddlguard could not lint it",
+				 e->template_kind, n, src.text + e->offset);
+			dg_emit(&ctx, DG_RULE_ID_unparsable_template, e->section->dir, e->offset,
+				e->offset + e->template_len,
+				dg_rules[DG_RULE_ID_unparsable_template]->help, msg);
+		} else if (cfg->enabled[DG_RULE_ID_syntax_error]) {
 			dg_emit(&ctx, DG_RULE_ID_syntax_error, e->section->dir, e->offset, end,
 				dg_rules[DG_RULE_ID_syntax_error]->help, e->message);
 		}

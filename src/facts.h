@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "parse.h"
+#include "rule.h"
 
 struct dg_created_rel {
 	const char *schema; /* NULL when unqualified */
@@ -19,6 +20,9 @@ struct dg_created_rel {
 struct dg_stmt_tx {
 	bool in_tx;
 	unsigned tx_id; /* 0 outside a block; statements of one block share an id */
+	enum dg_tx_origin origin;
+	enum dg_tx_event event; /* for transaction-control statements */
+	size_t begin_stmt;      /* the BEGIN that opened the block, or SIZE_MAX */
 };
 
 struct dg_facts {
@@ -27,7 +31,8 @@ struct dg_facts {
 	struct dg_stmt_tx *tx; /* one per statement */
 };
 
-/* `assume_in_tx`: sections of formats without a known transaction mode run inside one. */
+/* `assume_in_tx`: autocommit sections run inside one transaction block anyway (plain SQL files
+ * under --assume-in-transaction: psql --single-transaction, or a tool ddlguard does not know). */
 void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
 		    bool assume_in_tx);
 /* Whether schema.name was created by a statement before `stmt`. An unqualified name on either

@@ -111,7 +111,7 @@ static bool claim_golang_migrate(const struct dg_source *src, struct dg_arena *a
 	m->format = "golang-migrate";
 	m->format_has_down = true;
 	/* a multi-statement file goes to the server as one query: one implicit transaction */
-	add_section(a, m, 0, src->len, up ? DG_DIR_UP : DG_DIR_DOWN, DG_TX_WRAPPED);
+	add_section(a, m, 0, src->len, up ? DG_DIR_UP : DG_DIR_DOWN, DG_TX_IMPLICIT);
 	m->anchor_end = src->n_lines > 1 ? src->line_starts[1] - 1 : src->len;
 	if (up) {
 		size_t plen = strlen(src->path);

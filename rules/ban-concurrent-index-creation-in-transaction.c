@@ -54,9 +54,9 @@ static const char *refused(const struct dg_ctx *ctx, const PgQuery__Node *node)
 		return node->index_stmt->concurrent ? "CREATE INDEX CONCURRENTLY" : NULL;
 	case PG_QUERY__NODE__NODE_DROP_STMT:
 		return node->drop_stmt->concurrent &&
-				       node->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX
-			       ? "DROP INDEX CONCURRENTLY"
-			       : NULL;
+			       node->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX
+			   ? "DROP INDEX CONCURRENTLY"
+			   : NULL;
 	case PG_QUERY__NODE__NODE_REINDEX_STMT: {
 		const PgQuery__ReindexStmt *r = node->reindex_stmt;
 		if (option(r->params, r->n_params, "concurrently") == 1)
@@ -78,8 +78,8 @@ static const char *refused(const struct dg_ctx *ctx, const PgQuery__Node *node)
 	case PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT:
 		return has_option(node->alter_database_stmt->options,
 				  node->alter_database_stmt->n_options, "tablespace")
-			       ? "ALTER DATABASE SET TABLESPACE"
-			       : NULL;
+			   ? "ALTER DATABASE SET TABLESPACE"
+			   : NULL;
 	case PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT:
 		return "ALTER SYSTEM";
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_SPACE_STMT:
@@ -103,15 +103,16 @@ static const char *refused(const struct dg_ctx *ctx, const PgQuery__Node *node)
 		case PG_QUERY__ALTER_SUBSCRIPTION_TYPE__ALTER_SUBSCRIPTION_ADD_PUBLICATION:
 		case PG_QUERY__ALTER_SUBSCRIPTION_TYPE__ALTER_SUBSCRIPTION_DROP_PUBLICATION:
 			return option(c->options, c->n_options, "refresh") != 0
-				       ? "ALTER SUBSCRIPTION with refresh"
-				       : NULL;
+				   ? "ALTER SUBSCRIPTION with refresh"
+				   : NULL;
 		default:
 			return NULL;
 		}
 	}
 	case PG_QUERY__NODE__NODE_DISCARD_STMT:
-		return node->discard_stmt->target == PG_QUERY__DISCARD_MODE__DISCARD_ALL ? "DISCARD ALL"
-											  : NULL;
+		return node->discard_stmt->target == PG_QUERY__DISCARD_MODE__DISCARD_ALL
+			   ? "DISCARD ALL"
+			   : NULL;
 	case PG_QUERY__NODE__NODE_CLUSTER_STMT:
 		return node->cluster_stmt->relation ? NULL : "CLUSTER";
 	case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
@@ -136,15 +137,19 @@ static const char *refused(const struct dg_ctx *ctx, const PgQuery__Node *node)
 static const char *help_for(enum dg_tx_origin o)
 {
 	if (o == DG_TXO_EXPLICIT)
-		return "Move the statement out of the BEGIN … COMMIT block: run it after the COMMIT, "
+		return "Move the statement out of the BEGIN … COMMIT block: run it after the "
+		       "COMMIT, "
 		       "on its own.";
 	if (o == DG_TXO_IMPLICIT)
-		return "Put the statement in a migration file of its own: a file that holds a single "
+		return "Put the statement in a migration file of its own: a file that holds a "
+		       "single "
 		       "statement is not sent as an implicit transaction (or enable the driver's "
-		       "statement-by-statement mode, e.g. golang-migrate's x-multi-statement=true).";
+		       "statement-by-statement mode, e.g. golang-migrate's "
+		       "x-multi-statement=true).";
 	return "Run it in a migration of its own, outside a transaction: dbmate `-- migrate:up "
 	       "transaction:false`, goose `-- +goose NO TRANSACTION`, sql-migrate `-- +migrate Up "
-	       "notransaction`, Flyway `executeInTransaction=false`, Rails `disable_ddl_transaction!`.";
+	       "notransaction`, Flyway `executeInTransaction=false`, Rails "
+	       "`disable_ddl_transaction!`.";
 }
 
 static void report(struct dg_ctx *ctx, const PgQuery__Node *node, const char *what)
@@ -152,10 +157,11 @@ static void report(struct dg_ctx *ctx, const PgQuery__Node *node, const char *wh
 	char why[256];
 
 	dg_transaction_describe(ctx, why, sizeof(why));
-	dg_report_help(ctx, node, help_for(dg_transaction_origin(ctx)),
-		       "%s runs inside a transaction block here (%s): PostgreSQL refuses it with "
-		       "\"ERROR: %s cannot run inside a transaction block\" and the migration fails",
-		       what, why, what);
+	dg_report_help(
+	    ctx, node, help_for(dg_transaction_origin(ctx)),
+	    "%s runs inside a transaction block here (%s): PostgreSQL refuses it with "
+	    "\"ERROR: %s cannot run inside a transaction block\" and the migration fails",
+	    what, why, what);
 }
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
@@ -170,7 +176,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			const PgQuery__Node *c = at->cmds[i];
 			const PgQuery__AlterTableCmd *cmd = c->alter_table_cmd;
 			if (c->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ||
-			    cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition || !cmd->def ||
+			    cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition ||
+			    !cmd->def ||
 			    cmd->def->node_case != PG_QUERY__NODE__NODE_PARTITION_CMD ||
 			    !cmd->def->partition_cmd->concurrent)
 				continue;
@@ -184,22 +191,20 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_ban_concurrent_index_creation_in_transaction = {
-	.name = "ban-concurrent-index-creation-in-transaction",
-	.summary = "CREATE INDEX CONCURRENTLY, VACUUM, CREATE DATABASE… inside a transaction block: "
-		   "the migration fails",
-	.help = "Run the statement outside a transaction block.",
-	.severity = DG_ERROR,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_INDEX_STMT, PG_QUERY__NODE__NODE_DROP_STMT,
-			  PG_QUERY__NODE__NODE_REINDEX_STMT, PG_QUERY__NODE__NODE_VACUUM_STMT,
-			  PG_QUERY__NODE__NODE_CREATEDB_STMT, PG_QUERY__NODE__NODE_DROPDB_STMT,
-			  PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT,
-			  PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT,
-			  PG_QUERY__NODE__NODE_CREATE_TABLE_SPACE_STMT,
-			  PG_QUERY__NODE__NODE_DROP_TABLE_SPACE_STMT,
-			  PG_QUERY__NODE__NODE_CREATE_SUBSCRIPTION_STMT,
-			  PG_QUERY__NODE__NODE_ALTER_SUBSCRIPTION_STMT,
-			  PG_QUERY__NODE__NODE_DISCARD_STMT, PG_QUERY__NODE__NODE_CLUSTER_STMT,
-			  PG_QUERY__NODE__NODE_TRANSACTION_STMT, PG_QUERY__NODE__NODE_ALTER_ENUM_STMT,
-			  PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
-	.check = check,
+    .name = "ban-concurrent-index-creation-in-transaction",
+    .summary = "CREATE INDEX CONCURRENTLY, VACUUM, CREATE DATABASE… inside a transaction block: "
+	       "the migration fails",
+    .help = "Run the statement outside a transaction block.",
+    .severity = DG_ERROR,
+    .kinds = DG_KINDS(
+	PG_QUERY__NODE__NODE_INDEX_STMT, PG_QUERY__NODE__NODE_DROP_STMT,
+	PG_QUERY__NODE__NODE_REINDEX_STMT, PG_QUERY__NODE__NODE_VACUUM_STMT,
+	PG_QUERY__NODE__NODE_CREATEDB_STMT, PG_QUERY__NODE__NODE_DROPDB_STMT,
+	PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT, PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT,
+	PG_QUERY__NODE__NODE_CREATE_TABLE_SPACE_STMT, PG_QUERY__NODE__NODE_DROP_TABLE_SPACE_STMT,
+	PG_QUERY__NODE__NODE_CREATE_SUBSCRIPTION_STMT, PG_QUERY__NODE__NODE_ALTER_SUBSCRIPTION_STMT,
+	PG_QUERY__NODE__NODE_DISCARD_STMT, PG_QUERY__NODE__NODE_CLUSTER_STMT,
+	PG_QUERY__NODE__NODE_TRANSACTION_STMT, PG_QUERY__NODE__NODE_ALTER_ENUM_STMT,
+	PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+    .check = check,
 };

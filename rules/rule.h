@@ -101,6 +101,9 @@ struct dg_section_info {
 };
 size_t dg_section_count(const struct dg_ctx *ctx);
 struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i);
+/* Report about a whole section, at its anchor and in its direction. */
+void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, const char *fmt, ...)
+	DG_PRINTF(3, 4);
 
 /* Small AST helpers shared by rules. */
 const char *dg_node_string(const PgQuery__Node *node); /* String node's value, or NULL */

@@ -4,9 +4,9 @@
 #include "rule.h"
 
 const struct dg_rule dg_rule_unparsable_template = {
-	.name = "unparsable-template",
-	.summary = "A templated or psql-variable statement that cannot be linted until it is rendered",
-	.help = "Lint the rendered SQL (run the template engine or substitute the placeholders and "
-		"psql variables first), or turn this rule off for templated migrations.",
-	.severity = DG_INFO,
+    .name = "unparsable-template",
+    .summary = "A templated or psql-variable statement that cannot be linted until it is rendered",
+    .help = "Lint the rendered SQL (run the template engine or substitute the placeholders and "
+	    "psql variables first), or turn this rule off for templated migrations.",
+    .severity = DG_INFO,
 };

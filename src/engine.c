@@ -326,6 +326,18 @@ void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *h
 	va_end(ap);
 }
 
+void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	dg_emit(ctx, ctx->rule_index, sec->dir, sec->anchor_start, sec->anchor_end, ctx->rule->help,
+		buf);
+}
+
 /* ---- what rules may ask ------------------------------------------------------------------ */
 
 const PgQuery__Node *dg_stmt(const struct dg_ctx *ctx)

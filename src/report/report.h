@@ -9,6 +9,8 @@
 
 struct dg_report_options {
 	bool color;
+	/* --summary: text prints the run's summary even for one file (it always does for more) */
+	bool summary;
 };
 
 struct dg_report_summary {

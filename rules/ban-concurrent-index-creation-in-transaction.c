@@ -137,19 +137,16 @@ static const char *refused(const struct dg_ctx *ctx, const PgQuery__Node *node)
 static const char *help_for(enum dg_tx_origin o)
 {
 	if (o == DG_TXO_EXPLICIT)
-		return "Move the statement out of the BEGIN … COMMIT block: run it after the "
-		       "COMMIT, "
+		return "Move the statement out of the BEGIN … COMMIT block: run it after the COMMIT, "
 		       "on its own.";
 	if (o == DG_TXO_IMPLICIT)
-		return "Put the statement in a migration file of its own: a file that holds a "
-		       "single "
-		       "statement is not sent as an implicit transaction (or enable the driver's "
-		       "statement-by-statement mode, e.g. golang-migrate's "
-		       "x-multi-statement=true).";
-	return "Run it in a migration of its own, outside a transaction: dbmate `-- migrate:up "
-	       "transaction:false`, goose `-- +goose NO TRANSACTION`, sql-migrate `-- +migrate Up "
-	       "notransaction`, Flyway `executeInTransaction=false`, Rails "
-	       "`disable_ddl_transaction!`.";
+		return "Give the statement a migration (or section) of its own: a query that holds a "
+		       "single statement runs outside any transaction block. Several statements sent "
+		       "as one query always share an implicit transaction.";
+	return "Give it a migration of its own that runs outside a transaction, with this statement "
+	       "alone: dbmate `-- migrate:up transaction:false`, goose `-- +goose NO TRANSACTION`, "
+	       "sql-migrate `-- +migrate Up notransaction`, Flyway `executeInTransaction=false`, "
+	       "Rails `disable_ddl_transaction!`.";
 }
 
 static void report(struct dg_ctx *ctx, const PgQuery__Node *node, const char *what)

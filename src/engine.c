@@ -441,12 +441,15 @@ const char *dg_transaction_describe(const struct dg_ctx *ctx, char *buf, size_t 
 	case DG_TXO_TOOL:
 		snprintf(buf, size, "%s runs this section inside a transaction", fmt);
 		break;
-	case DG_TXO_IMPLICIT:
+	case DG_TXO_IMPLICIT: {
+		const struct dg_section *sec = ctx->stmt->section;
+		bool whole = sec->start == 0 && sec->end == ctx->src->len;
 		snprintf(buf, size,
-			 "%s sends this file as one multi-statement query, which PostgreSQL runs as "
+			 "%s sends this %s as one multi-statement query, which PostgreSQL runs as "
 			 "one implicit transaction",
-			 fmt);
+			 fmt, whole ? "file" : "section");
 		break;
+	}
 	case DG_TXO_ASSUMED:
 		snprintf(buf, size, "--assume-in-transaction says the file runs inside a transaction");
 		break;

@@ -79,7 +79,8 @@ static bool claim_dbmate(const struct dg_source *src, struct dg_arena *a, struct
 		if (dir == DG_DIR_DOWN)
 			m->has_down = true;
 		cur_dir = dir;
-		cur_tx = contains_ci(p, end, "transaction:false") ? DG_TX_AUTOCOMMIT : DG_TX_WRAPPED;
+		/* without its transaction, dbmate sends the section as one query (implicit block) */
+		cur_tx = contains_ci(p, end, "transaction:false") ? DG_TX_IMPLICIT : DG_TX_WRAPPED;
 		cur_start = le;
 	}
 	if (!seen)

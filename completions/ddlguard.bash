@@ -8,7 +8,7 @@ _ddlguard()
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	opts="--format --quiet -q --color --colour --fail-on --enable --disable --stdin-filename
+	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
 	      --pg-version --assume-in-transaction --list-rules --explain --version --help -h"
 
 	case $prev in

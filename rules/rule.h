@@ -102,6 +102,32 @@ size_t dg_stmt_index(const struct dg_ctx *ctx);
 /* Statement i of the file (0 ≤ i < dg_statement_count()): its change and its direction. */
 const struct dg_stmt_change *dg_stmt_change_at(const struct dg_ctx *ctx, size_t i);
 enum dg_direction dg_stmt_dir_at(const struct dg_ctx *ctx, size_t i);
+/* Who opened the transaction block the statement runs in. */
+enum dg_tx_origin {
+	DG_TXO_NONE = 0, /* none: the statement commits on its own */
+	DG_TXO_TOOL,     /* the migration tool wraps the section in a transaction */
+	DG_TXO_IMPLICIT, /* the section goes to the server as one multi-statement query */
+	DG_TXO_ASSUMED,  /* --assume-in-transaction */
+	DG_TXO_EXPLICIT, /* a BEGIN earlier in the section */
+};
+/* What a transaction-control statement (BEGIN, COMMIT, ROLLBACK, …) does where it stands. */
+enum dg_tx_event {
+	DG_TXE_NONE = 0,
+	DG_TXE_BEGIN,          /* opens a block that a later COMMIT or ROLLBACK closes */
+	DG_TXE_BEGIN_UNCLOSED, /* opens a block that nothing closes before the section ends */
+	DG_TXE_BEGIN_NESTED,   /* a block is already open: PostgreSQL only warns */
+	DG_TXE_END,            /* closes the block a BEGIN opened */
+	DG_TXE_END_TOOL,       /* ends the block the tool opened (or --assume-in-transaction), early */
+	DG_TXE_END_NONE,       /* no block is open: PostgreSQL only warns */
+};
+enum dg_tx_origin dg_transaction_origin(const struct dg_ctx *ctx);
+enum dg_tx_event dg_transaction_event(const struct dg_ctx *ctx);
+/* The line of the BEGIN that opened the statement's block (for a nested BEGIN: the outer one),
+ * or 0 when no BEGIN did. */
+unsigned dg_transaction_begin_line(const struct dg_ctx *ctx);
+/* Says in words who opened the statement's block ("dbmate runs this section inside a
+ * transaction", "the BEGIN on line 3 opened a transaction block", …) into buf; returns buf. */
+const char *dg_transaction_describe(const struct dg_ctx *ctx, char *buf, size_t size);
 
 /* The migration as a whole, for file-level rules. */
 const char *dg_migration_format(const struct dg_ctx *ctx);
@@ -110,6 +136,21 @@ bool dg_migration_has_down(const struct dg_ctx *ctx);
 const char *dg_migration_down_path(const struct dg_ctx *ctx);
 void dg_migration_anchor(const struct dg_ctx *ctx, size_t *start, size_t *end);
 size_t dg_statement_count(const struct dg_ctx *ctx);
+/* The sections of the migration (up, down, or the whole file for plain SQL), for file-level
+ * rules: direction, byte range, how many statements parsed in it and whether any failed to. */
+struct dg_section_info {
+	enum dg_direction dir;
+	size_t start, end;
+	size_t n_statements;
+	bool has_errors;
+	/* where to point a finding about the whole section: its marker line, or its first line */
+	size_t anchor_start, anchor_end;
+};
+size_t dg_section_count(const struct dg_ctx *ctx);
+struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i);
+/* Report about a whole section, at its anchor and in its direction. */
+void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, const char *fmt, ...)
+	DG_PRINTF(3, 4);
 
 /* Small AST helpers shared by rules. */
 const char *dg_node_string(const PgQuery__Node *node); /* String node's value, or NULL */

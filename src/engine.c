@@ -328,6 +328,18 @@ void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *h
 	va_end(ap);
 }
 
+void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	dg_emit(ctx, ctx->rule_index, sec->dir, sec->anchor_start, sec->anchor_end, ctx->rule->help,
+		buf);
+}
+
 /* ---- what rules may ask ------------------------------------------------------------------ */
 
 const PgQuery__Node *dg_stmt(const struct dg_ctx *ctx)
@@ -481,6 +493,96 @@ size_t dg_statement_count(const struct dg_ctx *ctx)
 	return ctx->parsed->n_stmts;
 }
 
+enum dg_tx_origin dg_transaction_origin(const struct dg_ctx *ctx)
+{
+	return ctx->stmt ? ctx->facts->tx[ctx->stmt_index].origin : DG_TXO_NONE;
+}
+
+enum dg_tx_event dg_transaction_event(const struct dg_ctx *ctx)
+{
+	return ctx->stmt ? ctx->facts->tx[ctx->stmt_index].event : DG_TXE_NONE;
+}
+
+unsigned dg_transaction_begin_line(const struct dg_ctx *ctx)
+{
+	size_t b;
+
+	if (!ctx->stmt)
+		return 0;
+	b = ctx->facts->tx[ctx->stmt_index].begin_stmt;
+	if (b >= ctx->parsed->n_stmts)
+		return 0;
+	return dg_source_pos(ctx->src, ctx->parsed->stmts[b].start).line;
+}
+
+const char *dg_transaction_describe(const struct dg_ctx *ctx, char *buf, size_t size)
+{
+	const char *fmt = dg_migration_format(ctx);
+
+	switch (dg_transaction_origin(ctx)) {
+	case DG_TXO_TOOL:
+		snprintf(buf, size, "%s runs this section inside a transaction", fmt);
+		break;
+	case DG_TXO_IMPLICIT: {
+		const struct dg_section *sec = ctx->stmt->section;
+		bool whole = sec->start == 0 && sec->end == ctx->src->len;
+		snprintf(buf, size,
+			 "%s sends this %s as one multi-statement query, which PostgreSQL runs as "
+			 "one implicit transaction",
+			 fmt, whole ? "file" : "section");
+		break;
+	}
+	case DG_TXO_ASSUMED:
+		snprintf(buf, size, "--assume-in-transaction says the file runs inside a transaction");
+		break;
+	case DG_TXO_EXPLICIT:
+		snprintf(buf, size, "the BEGIN on line %u opened a transaction block",
+			 dg_transaction_begin_line(ctx));
+		break;
+	default:
+		snprintf(buf, size, "it runs outside any transaction block");
+		break;
+	}
+	return buf;
+}
+
+size_t dg_section_count(const struct dg_ctx *ctx)
+{
+	return ctx->mig->n_sections;
+}
+
+struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i)
+{
+	const struct dg_section *sec = &ctx->mig->sections[i];
+	const char *s = ctx->src->text;
+	struct dg_section_info info = {sec->dir, sec->start, sec->end, 0, false, 0, 0};
+	size_t a, e;
+
+	for (size_t k = 0; k < ctx->parsed->n_stmts; k++)
+		info.n_statements += ctx->parsed->stmts[k].section == sec;
+	for (size_t k = 0; k < ctx->parsed->n_errors; k++)
+		info.has_errors |= ctx->parsed->errors[k].section == sec;
+	/* a section that starts on a line after its marker: point at the marker */
+	if (sec->start > 0 && sec->start <= ctx->src->len && s[sec->start - 1] == '\n') {
+		e = sec->start - 1;
+		a = e;
+		while (a > 0 && s[a - 1] != '\n')
+			a--;
+	} else {
+		a = sec->start;
+		e = a;
+		while (e < ctx->src->len && s[e] != '\n')
+			e++;
+	}
+	while (a < e && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	while (e > a && (s[e - 1] == '\r' || s[e - 1] == ' ' || s[e - 1] == '\t'))
+		e--;
+	info.anchor_start = a;
+	info.anchor_end = e;
+	return info;
+}
+
 const char *dg_node_string(const PgQuery__Node *node)
 {
 	if (node && node->node_case == PG_QUERY__NODE__NODE_STRING && node->string)
@@ -629,16 +731,33 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	ctx.mig = &mig;
 	for (size_t i = 0; i < mig.n_sections; i++)
 		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);
-	dg_facts_build(&facts, &parsed, &arena, cfg->assume_in_transaction,
+	/* --assume-in-transaction speaks for files whose tool ddlguard does not know; a known
+	 * tool's own transaction mode (e.g. dbmate's transaction:false) stands */
+	dg_facts_build(&facts, &parsed, &arena,
+		       cfg->assume_in_transaction && strcmp(mig.format, "plain") == 0,
 		       load_up_file(&arena, &mig));
 	ctx.facts = &facts;
 
-	if (cfg->enabled[DG_RULE_ID_syntax_error]) {
-		for (size_t i = 0; i < parsed.n_errors; i++) {
-			const struct dg_syntax_error *e = &parsed.errors[i];
-			size_t end = dg_token_end(src.text, e->offset, src.len);
-			if (e->offset >= src.len)
-				end = e->offset;
+	for (size_t i = 0; i < parsed.n_errors; i++) {
+		const struct dg_syntax_error *e = &parsed.errors[i];
+		size_t end = dg_token_end(src.text, e->offset, src.len);
+
+		if (e->offset >= src.len)
+			end = e->offset;
+		if (e->template_kind) {
+			char msg[256];
+			int n = (int)(e->template_len > 60 ? 60 : e->template_len);
+
+			if (!cfg->enabled[DG_RULE_ID_unparsable_template])
+				continue;
+			snprintf(msg, sizeof(msg),
+				 "this statement holds %s (%.*s): it is not SQL until it is rendered, "
+				 "so ddlguard could not lint it",
+				 e->template_kind, n, src.text + e->offset);
+			dg_emit(&ctx, DG_RULE_ID_unparsable_template, e->section->dir, e->offset,
+				e->offset + e->template_len,
+				dg_rules[DG_RULE_ID_unparsable_template]->help, msg);
+		} else if (cfg->enabled[DG_RULE_ID_syntax_error]) {
 			dg_emit(&ctx, DG_RULE_ID_syntax_error, e->section->dir, e->offset, end,
 				dg_rules[DG_RULE_ID_syntax_error]->help, e->message);
 		}

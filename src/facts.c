@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Appends a named object made by statement `stmt` to one of the fact lists. */
@@ -125,43 +126,87 @@ static void add_alter_cons(struct dg_facts *f, struct dg_arena *a,
 	}
 }
 
-/* Transaction blocks: the tool's wrapping of a section, and explicit BEGIN … COMMIT. */
+/* Transaction blocks, statement by statement, the way PostgreSQL sees them: the block the tool
+ * opens around a section (or the implicit one of a multi-statement query), explicit BEGIN …
+ * COMMIT, and what a BEGIN or COMMIT does when it meets a block already open or none. */
+static bool is_begin(PgQuery__TransactionStmtKind k)
+{
+	return k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN ||
+	       k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START;
+}
+
+static bool is_end(PgQuery__TransactionStmtKind k)
+{
+	return k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
+	       k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
+	       k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE;
+}
+
 static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
 		     bool assume_in_tx)
 {
-	const struct dg_section *sec = NULL;
-	bool wrapped = false, explicit_open = false;
-	unsigned next_id = 0, cur = 0;
+	unsigned next_id = 0;
+	size_t i = 0;
 
 	f->tx = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->tx));
-	for (size_t i = 0; i < p->n_stmts; i++) {
-		const PgQuery__Node *n = p->stmts[i].node;
-		PgQuery__TransactionStmtKind kind = 0;
+	while (i < p->n_stmts) {
+		const struct dg_section *sec = p->stmts[i].section;
+		size_t end = i, begin = SIZE_MAX;
+		enum dg_tx_origin base, cur;
+		unsigned id;
 
-		if (p->stmts[i].section != sec) {
-			sec = p->stmts[i].section;
-			wrapped = sec->tx == DG_TX_WRAPPED || assume_in_tx;
-			explicit_open = false;
-			cur = wrapped ? ++next_id : 0;
+		while (end < p->n_stmts && p->stmts[end].section == sec)
+			end++;
+		/* what a statement outside any BEGIN … COMMIT runs in */
+		if (sec->tx == DG_TX_WRAPPED)
+			base = DG_TXO_TOOL;
+		else if (sec->tx == DG_TX_IMPLICIT)
+			base = end - i > 1 ? DG_TXO_IMPLICIT : DG_TXO_NONE;
+		else
+			base = assume_in_tx ? DG_TXO_ASSUMED : DG_TXO_NONE;
+		cur = base;
+		id = cur != DG_TXO_NONE ? ++next_id : 0;
+		for (; i < end; i++) {
+			const PgQuery__Node *n = p->stmts[i].node;
+			const PgQuery__TransactionStmt *ts =
+				n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT
+					? n->transaction_stmt
+					: NULL;
+			struct dg_stmt_tx *t = &f->tx[i];
+
+			*t = (struct dg_stmt_tx){cur != DG_TXO_NONE, id, cur, DG_TXE_NONE, begin};
+			if (ts && is_begin(ts->kind)) {
+				if (cur == DG_TXO_NONE || cur == DG_TXO_IMPLICIT) {
+					*t = (struct dg_stmt_tx){false, 0, DG_TXO_NONE, DG_TXE_BEGIN,
+								 SIZE_MAX};
+					cur = DG_TXO_EXPLICIT;
+					id = ++next_id;
+					begin = i;
+				} else {
+					t->event = DG_TXE_BEGIN_NESTED;
+				}
+			} else if (ts && is_end(ts->kind)) {
+				if (ts->chain) /* COMMIT AND CHAIN: a new block opens at once */
+					id = ++next_id;
+				else if (cur == DG_TXO_EXPLICIT)
+					t->event = DG_TXE_END;
+				else if (cur == DG_TXO_TOOL || cur == DG_TXO_ASSUMED)
+					t->event = DG_TXE_END_TOOL;
+				else
+					t->event = DG_TXE_END_NONE;
+				if (!ts->chain && cur != DG_TXO_NONE) {
+					/* after an early end of the tool's block, statements commit on
+					 * their own; an implicit block starts again */
+					cur = base == DG_TXO_IMPLICIT ? DG_TXO_IMPLICIT : DG_TXO_NONE;
+					id = cur != DG_TXO_NONE ? ++next_id : 0;
+					begin = SIZE_MAX;
+				}
+			}
 		}
-		if (n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT)
-			kind = n->transaction_stmt->kind;
-		if ((kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN ||
-		     kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START) &&
-		    !wrapped && !explicit_open) {
-			explicit_open = true;
-			cur = ++next_id;
-			f->tx[i] = (struct dg_stmt_tx){false, 0};
-			continue;
-		}
-		f->tx[i] = (struct dg_stmt_tx){wrapped || explicit_open, cur};
-		if ((kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
-		     kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
-		     kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE) &&
-		    explicit_open) {
-			explicit_open = false;
-			cur = 0;
-		}
+		/* the tool's own COMMIT closes what a late BEGIN opened; otherwise it stays open */
+		if (cur == DG_TXO_EXPLICIT && begin != SIZE_MAX && base != DG_TXO_TOOL &&
+		    base != DG_TXO_ASSUMED)
+			f->tx[begin].event = DG_TXE_BEGIN_UNCLOSED;
 	}
 }
 

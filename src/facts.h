@@ -20,6 +20,9 @@ struct dg_created_rel {
 struct dg_stmt_tx {
 	bool in_tx;
 	unsigned tx_id; /* 0 outside a block; statements of one block share an id */
+	enum dg_tx_origin origin;
+	enum dg_tx_event event; /* for transaction-control statements */
+	size_t begin_stmt;      /* the BEGIN that opened the block, or SIZE_MAX */
 };
 
 /* What an ALTER TABLE of this file did to a table constraint, in statement order. */
@@ -65,6 +68,8 @@ struct dg_facts {
 
 /* `assume_in_tx`: sections of formats without a known transaction mode run inside one.
  * `up_file`: the facts of the up file a down-only file undoes, or NULL. */
+/* `assume_in_tx`: autocommit sections run inside one transaction block anyway (plain SQL files
+ * under --assume-in-transaction: psql --single-transaction, or a tool ddlguard does not know). */
 void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
 		    bool assume_in_tx, const struct dg_facts *up_file);
 /* Whether a statement of direction `dir` at index `stmt` handles something this migration made:

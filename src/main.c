@@ -26,7 +26,10 @@ static const char usage[] =
 	"  --disable RULE          turn a rule off (repeatable)\n"
 	"  --stdin-filename NAME   the name to report standard input under\n"
 	"  --pg-version N          the PostgreSQL major version migrations run on (11-18, default 15)\n"
-	"  --assume-in-transaction treat every migration as run inside a transaction block\n"
+	"  --assume-in-transaction treat plain SQL files (no migration tool detected) as run inside\n"
+	"                          one transaction block\n"
+	"  --summary               end the text report with a summary (formats, findings per rule,\n"
+	"                          most serious files); printed anyway when several files are checked\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -110,7 +113,8 @@ static char *read_stdin(size_t *len)
 static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
-	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX };
+	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX,
+	       OPT_SUMMARY };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"quiet", no_argument, NULL, 'q'},
@@ -122,6 +126,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
 		{"pg-version", required_argument, NULL, OPT_PG_VERSION},
 		{"assume-in-transaction", no_argument, NULL, OPT_ASSUME_TX},
+		{"summary", no_argument, NULL, OPT_SUMMARY},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -179,6 +184,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		}
 		case OPT_ASSUME_TX:
 			dg_config_set_assume_in_transaction(cfg, true);
+			break;
+		case OPT_SUMMARY:
+			ropts.summary = true;
 			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;

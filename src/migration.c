@@ -79,7 +79,8 @@ static bool claim_dbmate(const struct dg_source *src, struct dg_arena *a, struct
 		if (dir == DG_DIR_DOWN)
 			m->has_down = true;
 		cur_dir = dir;
-		cur_tx = contains_ci(p, end, "transaction:false") ? DG_TX_AUTOCOMMIT : DG_TX_WRAPPED;
+		/* without its transaction, dbmate sends the section as one query (implicit block) */
+		cur_tx = contains_ci(p, end, "transaction:false") ? DG_TX_IMPLICIT : DG_TX_WRAPPED;
 		cur_start = le;
 	}
 	if (!seen)
@@ -111,7 +112,7 @@ static bool claim_golang_migrate(const struct dg_source *src, struct dg_arena *a
 	m->format = "golang-migrate";
 	m->format_has_down = true;
 	/* a multi-statement file goes to the server as one query: one implicit transaction */
-	add_section(a, m, 0, src->len, up ? DG_DIR_UP : DG_DIR_DOWN, DG_TX_WRAPPED);
+	add_section(a, m, 0, src->len, up ? DG_DIR_UP : DG_DIR_DOWN, DG_TX_IMPLICIT);
 	m->anchor_end = src->n_lines > 1 ? src->line_starts[1] - 1 : src->len;
 	if (up) {
 		size_t plen = strlen(src->path);

@@ -13,6 +13,9 @@
 enum dg_tx_mode {
 	DG_TX_AUTOCOMMIT = 0, /* each statement commits on its own unless BEGIN says otherwise */
 	DG_TX_WRAPPED,        /* the tool wraps the whole section in one transaction */
+	/* the tool sends the section as one multi-statement query: PostgreSQL runs it as one
+	 * implicit transaction when it holds more than one statement */
+	DG_TX_IMPLICIT,
 };
 
 struct dg_section {

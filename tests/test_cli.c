@@ -358,6 +358,137 @@ static void test_docs_cover_options(void **state)
 	free(bash);
 }
 
+static void test_summary(void **state)
+{
+	struct run r;
+	cJSON *doc, *sum, *rules, *top;
+
+	(void)state;
+	/* several files: the text report ends with the summary, then the totals line */
+	r = run("--fail-on never %s/transaction-nesting", FX);
+	assert_non_null(strstr(r.out, "Summary\n  migrations checked: 6 (3 with findings)\n"));
+	assert_non_null(strstr(r.out, "  formats: dbmate 2, golang-migrate 2, plain 2\n"));
+	assert_non_null(strstr(r.out, "  findings by rule:\n    "));
+	assert_non_null(strstr(r.out, "transaction-nesting      7  warning\n"));
+	assert_non_null(strstr(r.out, "  most serious files:\n    "));
+	assert_non_null(strstr(r.out, "20240101000000_dbmate.sql: 3 warnings\n"));
+	assert_true(strstr(r.out, "Summary") < strstr(r.out, "findings (0 errors"));
+	free(r.out);
+	/* one file: only on request */
+	r = run("--fail-on never %s/transaction-nesting/bad.sql", FX);
+	assert_null(strstr(r.out, "Summary"));
+	free(r.out);
+	r = run("--summary --fail-on never %s/transaction-nesting/bad.sql", FX);
+	assert_non_null(strstr(r.out, "Summary\n  migrations checked: 1 (1 with findings)\n"));
+	assert_non_null(strstr(r.out, "  formats: plain 1\n"));
+	free(r.out);
+
+	/* JSON always carries it */
+	r = run("--format json --fail-on never %s/transaction-nesting", FX);
+	assert_int_equal(r.status, 0);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	sum = cJSON_GetObjectItem(doc, "summary");
+	assert_non_null(sum);
+	assert_int_equal(cJSON_GetObjectItem(sum, "files_checked")->valueint, 6);
+	assert_int_equal(cJSON_GetObjectItem(sum, "files_with_findings")->valueint, 3);
+	assert_int_equal(cJSON_GetObjectItem(sum, "unreadable")->valueint, 0);
+	assert_int_equal(cJSON_GetObjectItem(sum, "findings")->valueint, 7);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "formats"), "dbmate")->valueint, 2);
+	assert_int_equal(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "formats"), "golang-migrate")->valueint, 2);
+	rules = cJSON_GetObjectItem(sum, "rules");
+	assert_true(cJSON_GetArraySize(rules) >= 1);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rules, 0), "rule")->valuestring,
+			    "transaction-nesting");
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rules, 0), "count")->valueint, 7);
+	top = cJSON_GetObjectItem(sum, "top_files");
+	assert_int_equal(cJSON_GetArraySize(top), 3);
+	assert_non_null(strstr(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0), "path")->valuestring,
+			       "20240101000000_dbmate.sql"));
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0),
+								 "by_severity"),
+					     "warning")
+				 ->valueint,
+			 3);
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
+static void test_top_files_are_bounded(void **state)
+{
+	struct run r;
+	cJSON *doc, *top;
+
+	(void)state;
+	r = run("--format json --fail-on never %s", FX);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	top = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "summary"), "top_files");
+	assert_int_equal(cJSON_GetArraySize(top), 10);
+	/* errors first */
+	assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0), "by_severity"),
+					"error")
+			    ->valueint > 0);
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
+static void test_transaction_options(void **state)
+{
+	struct run r;
+
+	(void)state;
+	/* ALTER TYPE … ADD VALUE may run in a block since PostgreSQL 12 only */
+	r = run("--fail-on never --stdin-filename x.sql - <<'EOF'\n"
+		"BEGIN;\nALTER TYPE mood ADD VALUE 'meh';\nCOMMIT;\nEOF");
+	assert_null(strstr(r.out, "ban-concurrent-index-creation-in-transaction"));
+	free(r.out);
+	r = run("--pg-version 11 --fail-on never --stdin-filename x.sql - <<'EOF'\n"
+		"BEGIN;\nALTER TYPE mood ADD VALUE 'meh';\nCOMMIT;\nEOF");
+	assert_non_null(strstr(r.out, "x.sql:2:1: error[ban-concurrent-index-creation-in-transaction] "
+				      "ALTER TYPE ... ADD runs inside a transaction block here "
+				      "(the BEGIN on line 1 opened a transaction block)"));
+	free(r.out);
+	/* --assume-in-transaction speaks for plain SQL, not for a tool's own mode */
+	r = run("--fail-on never %s/ban-concurrent-index-creation-in-transaction/ok.sql", FX);
+	assert_null(strstr(r.out, "error[ban-concurrent"));
+	free(r.out);
+	r = run("--assume-in-transaction --fail-on never "
+		"%s/ban-concurrent-index-creation-in-transaction/ok.sql",
+		FX);
+	assert_non_null(strstr(r.out, "ok.sql:2:1: error[ban-concurrent-index-creation-in-transaction] "
+				      "CREATE INDEX CONCURRENTLY runs inside a transaction block here "
+				      "(--assume-in-transaction"));
+	free(r.out);
+	r = run("--assume-in-transaction --fail-on never "
+		"%s/ban-concurrent-index-creation-in-transaction/20240102000000_dbmate_notx.sql",
+		FX);
+	assert_null(strstr(r.out, "error[ban-concurrent"));
+	free(r.out);
+}
+
+static void test_down_sections_are_linted(void **state)
+{
+	struct run r;
+	cJSON *doc, *f;
+
+	(void)state;
+	/* a rollback locks like anything else: the down section's CREATE INDEX is reported there */
+	r = run("--format json --stdin-filename db/20240101_x.sql - <<'EOF'\n"
+		"-- migrate:up\nDROP INDEX CONCURRENTLY i;\n-- migrate:down\nCREATE INDEX i ON t (a);\nEOF");
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	f = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "findings"), 1);
+	assert_non_null(f);
+	assert_string_equal(cJSON_GetObjectItem(f, "rule")->valuestring,
+			    "require-concurrent-index-creation");
+	assert_string_equal(cJSON_GetObjectItem(f, "section")->valuestring, "down");
+	assert_int_equal(cJSON_GetObjectItem(f, "line")->valueint, 4);
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +502,10 @@ int main(void)
 		cmocka_unit_test(test_directory_walk_is_sorted),
 		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_docs_cover_options),
+		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_top_files_are_bounded),
+		cmocka_unit_test(test_transaction_options),
+		cmocka_unit_test(test_down_sections_are_linted),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -1,14 +1,17 @@
 /* json.c — the report for machines, written with cJSON so it is always valid JSON.
- * Schema: {"version", "files_checked", "findings": [...], "errors": [...]} (see README). */
+ * Schema: {"version", "files_checked", "findings": [...], "errors": [...], "summary": {...}}
+ * (see README); "summary" is always there. */
 #include <stdlib.h>
 
 #include <cjson/cJSON.h>
 
 #include "report.h"
+#include "summary.h"
 
 struct json_state {
 	FILE *out;
 	cJSON *root, *findings, *errors;
+	struct dg_summary sum;
 };
 
 static void *json_begin(FILE *out, const struct dg_report_options *opts)
@@ -22,6 +25,7 @@ static void *json_begin(FILE *out, const struct dg_report_options *opts)
 	st->root = cJSON_CreateObject();
 	st->findings = cJSON_CreateArray();
 	st->errors = cJSON_CreateArray();
+	dg_summary_init(&st->sum);
 	return st;
 }
 
@@ -29,6 +33,7 @@ static void json_file(void *state, const struct dg_result *res)
 {
 	struct json_state *st = state;
 
+	dg_summary_add(&st->sum, res);
 	if (res->status != DG_OK) {
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "path", res->path);
@@ -74,6 +79,8 @@ static int json_end(void *state, const struct dg_report_summary *s)
 	cJSON_AddNumberToObject(st->root, "files_checked", (double)s->files_checked);
 	cJSON_AddItemToObject(st->root, "findings", st->findings);
 	cJSON_AddItemToObject(st->root, "errors", st->errors);
+	cJSON_AddItemToObject(st->root, "summary", dg_summary_json(&st->sum));
+	dg_summary_free(&st->sum);
 	text = cJSON_PrintUnformatted(st->root);
 	if (text) {
 		fputs(text, st->out);

@@ -326,6 +326,24 @@ void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *h
 	va_end(ap);
 }
 
+void dg_report_loc(struct dg_ctx *ctx, int location, const char *help, const char *fmt, ...)
+{
+	const struct dg_stmt *st = ctx->stmt;
+	size_t s = st ? st->start : 0, e = st ? st->end : 0;
+	va_list ap;
+
+	if (st && location >= 0 && st->section->start + (size_t)location >= st->start &&
+	    st->section->start + (size_t)location < st->end) {
+		s = st->section->start + (size_t)location;
+		e = dg_clause_end(ctx->src->text, s, st->end);
+		if (e <= s)
+			e = dg_token_end(ctx->src->text, s, st->end);
+	}
+	va_start(ap, fmt);
+	vreport(ctx, s, e, help, fmt, ap);
+	va_end(ap);
+}
+
 /* ---- what rules may ask ------------------------------------------------------------------ */
 
 const PgQuery__Node *dg_stmt(const struct dg_ctx *ctx)
@@ -399,6 +417,54 @@ size_t dg_statement_count(const struct dg_ctx *ctx)
 	return ctx->parsed->n_stmts;
 }
 
+size_t dg_stmt_index(const struct dg_ctx *ctx)
+{
+	return ctx->stmt_index;
+}
+
+const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i)
+{
+	return i < ctx->parsed->n_stmts ? ctx->parsed->stmts[i].node : NULL;
+}
+
+const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end)
+{
+	*start = ctx->stmt ? ctx->stmt->start : 0;
+	*end = ctx->stmt ? ctx->stmt->end : 0;
+	return ctx->src->text;
+}
+
+enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+				   const PgQuery__RangeVar **table, const char **column)
+{
+	const PgQuery__Node *p = dg_parent(ctx, 0), *pp = dg_parent(ctx, 1);
+
+	*table = NULL;
+	*column = col->colname;
+	if (!p)
+		return DG_COLUMN_OTHER;
+	if (p->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+		*table = p->create_stmt->relation;
+		return *table ? DG_COLUMN_CREATE_TABLE : DG_COLUMN_OTHER;
+	}
+	if (p->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD || !pp ||
+	    pp->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT ||
+	    pp->alter_table_stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
+	    !pp->alter_table_stmt->relation)
+		return DG_COLUMN_OTHER;
+	*table = pp->alter_table_stmt->relation;
+	switch (p->alter_table_cmd->subtype) {
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+		return DG_COLUMN_ADD;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+		*column = p->alter_table_cmd->name;
+		return DG_COLUMN_ALTER_TYPE;
+	default:
+		*table = NULL;
+		return DG_COLUMN_OTHER;
+	}
+}
+
 const char *dg_node_string(const PgQuery__Node *node)
 {
 	if (node && node->node_case == PG_QUERY__NODE__NODE_STRING && node->string)
@@ -409,6 +475,18 @@ const char *dg_node_string(const PgQuery__Node *node)
 const char *dg_name_last(PgQuery__Node *const *names, size_t n)
 {
 	return n ? dg_node_string(names[n - 1]) : NULL;
+}
+
+const char *dg_type_builtin(const PgQuery__TypeName *t)
+{
+	const char *first;
+
+	if (!t || t->n_names == 0 || t->n_names > 2)
+		return NULL;
+	first = dg_node_string(t->names[0]);
+	if (t->n_names == 2 && (!first || strcmp(first, "pg_catalog") != 0))
+		return NULL;
+	return dg_name_last(t->names, t->n_names);
 }
 
 /* ---- the pipeline ------------------------------------------------------------------------ */

@@ -110,6 +110,7 @@ static void test_json(void **state)
 {
 	struct run r;
 	cJSON *doc, *findings, *f;
+	int n = 0;
 
 	(void)state;
 	r = run("--format json %s/constraint-missing-not-valid/bad.sql "
@@ -121,7 +122,11 @@ static void test_json(void **state)
 	assert_int_equal(cJSON_GetObjectItem(doc, "version")->valueint, 1);
 	assert_int_equal(cJSON_GetObjectItem(doc, "files_checked")->valueint, 2);
 	findings = cJSON_GetObjectItem(doc, "findings");
-	assert_int_equal(cJSON_GetArraySize(findings), 4);
+	/* other rules (hygiene, …) may report on these files too: count this rule's findings */
+	cJSON_ArrayForEach(f, findings)
+		n += strcmp(cJSON_GetObjectItem(f, "rule")->valuestring,
+			    "constraint-missing-not-valid") == 0;
+	assert_int_equal(n, 4);
 	f = cJSON_GetArrayItem(findings, 0);
 	assert_string_equal(cJSON_GetObjectItem(f, "rule")->valuestring, "constraint-missing-not-valid");
 	assert_string_equal(cJSON_GetObjectItem(f, "severity")->valuestring, "warning");

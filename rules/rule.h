@@ -72,6 +72,8 @@ size_t dg_statement_count(const struct dg_ctx *ctx);
  * the current statement's index, and the i-th statement (NULL past the end). */
 size_t dg_stmt_index(const struct dg_ctx *ctx);
 const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i);
+/* How many statements the current statement's section (one run of the migration tool) has. */
+size_t dg_section_statement_count(const struct dg_ctx *ctx);
 /* The source text, and [start, end) of the current statement in it (offsets as dg_report_range
  * takes them). For what the AST has lost, e.g. identifiers the parser truncated. */
 const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end);

@@ -427,6 +427,21 @@ const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i)
 	return i < ctx->parsed->n_stmts ? ctx->parsed->stmts[i].node : NULL;
 }
 
+size_t dg_section_statement_count(const struct dg_ctx *ctx)
+{
+	const struct dg_parsed *p = ctx->parsed;
+	size_t lo = ctx->stmt_index, hi = ctx->stmt_index;
+
+	if (!ctx->stmt)
+		return 0;
+	/* a section's statements are contiguous */
+	while (lo > 0 && p->stmts[lo - 1].section == ctx->stmt->section)
+		lo--;
+	while (hi + 1 < p->n_stmts && p->stmts[hi + 1].section == ctx->stmt->section)
+		hi++;
+	return hi - lo + 1;
+}
+
 const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end)
 {
 	*start = ctx->stmt ? ctx->stmt->start : 0;

@@ -31,10 +31,9 @@ static void add(struct names *ns, const char *kind, const char *name)
 
 static void add_constraint(struct names *ns, const PgQuery__Node *n)
 {
-	if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+	/* indexname (USING INDEX) names an existing index: a reference, not a definition */
+	if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
 		add(ns, "constraint", n->constraint->conname);
-		add(ns, "index", n->constraint->indexname);
-	}
 }
 
 static void add_column(struct names *ns, const PgQuery__Node *n)

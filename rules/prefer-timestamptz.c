@@ -1,4 +1,5 @@
-/* prefer-timestamptz.c — timestamp without time zone stores a wall-clock reading, not an instant. */
+/* prefer-timestamptz.c — timestamp without time zone stores a wall-clock reading, not an
+ * instant. */
 #include <string.h>
 
 #include "rule.h"

@@ -22,7 +22,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (mod && mod->node_case == PG_QUERY__NODE__NODE_A_CONST &&
 	    mod->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL && mod->a_const->ival)
 		snprintf(shown, sizeof(shown), "char(%d)", (int)mod->a_const->ival->ival);
-	dg_report_loc(ctx, col->type_name->location, NULL,
+	dg_report_type(ctx, col->type_name, NULL,
 		      "column \"%s\" of \"%s\" %s %s: %strailing blanks are ignored when comparing "
 		      "and dropped when cast to text, and it is stored no smaller than text",
 		      column, table->relname, role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is", shown,

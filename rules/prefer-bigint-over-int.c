@@ -22,7 +22,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	}
 	else
 		return;
-	dg_report_loc(ctx, col->type_name->location, NULL,
+	dg_report_type(ctx, col->type_name, NULL,
 		      "column \"%s\" of \"%s\" %s %s%s: %s, and widening it to bigint later "
 		      "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
 		      column, table->relname, role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is", what,

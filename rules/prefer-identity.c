@@ -19,7 +19,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    strcmp(type, "bigserial") != 0 && strcmp(type, "serial8") != 0 &&
 	    strcmp(type, "smallserial") != 0 && strcmp(type, "serial2") != 0)
 		return;
-	dg_report_loc(ctx, col->type_name->location, NULL,
+	dg_report_type(ctx, col->type_name, NULL,
 		      "column \"%s\" of \"%s\" is %s: its sequence is a separate object, so other "
 		      "roles need USAGE on it to insert, CREATE TABLE … (LIKE … INCLUDING DEFAULTS) "
 		      "copies a default that still draws from this table's sequence, and explicit "

@@ -23,7 +23,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (mod && mod->node_case == PG_QUERY__NODE__NODE_A_CONST &&
 	    mod->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL && mod->a_const->ival)
 		snprintf(len, sizeof(len), "%d", (int)mod->a_const->ival->ival);
-	dg_report_loc(ctx, col->type_name->location, NULL,
+	dg_report_type(ctx, col->type_name, NULL,
 		      "column \"%s\" of \"%s\" %s varchar(%s): changing the limit later is an ALTER "
 		      "COLUMN … TYPE, which takes an ACCESS EXCLUSIVE lock (reads and writes wait; "
 		      "raising it is catalog-only, lowering it rewrites the table)",

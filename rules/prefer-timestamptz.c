@@ -14,7 +14,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (role == DG_COLUMN_OTHER || !type || !column || table->relpersistence[0] == 't' ||
 	    strcmp(type, "timestamp") != 0)
 		return;
-	dg_report_loc(ctx, col->type_name->location, NULL,
+	dg_report_type(ctx, col->type_name, NULL,
 		      "column \"%s\" of \"%s\" %s timestamp without time zone: it stores a wall-clock "
 		      "reading with no zone, so the instant it means depends on the TimeZone setting "
 		      "of whoever wrote it, and comparisons with now() or across a DST change are off "

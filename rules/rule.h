@@ -44,6 +44,10 @@ void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *h
  * span when the location is unknown (-1). */
 void dg_report_loc(struct dg_ctx *ctx, int location, const char *help, const char *fmt, ...)
 	DG_PRINTF(4, 5);
+/* Report at a type name as written ("character varying(20)", "timestamp(3) without time zone",
+ * "int[]"), not the constraints after it. */
+void dg_report_type(struct dg_ctx *ctx, const PgQuery__TypeName *type, const char *help,
+		    const char *fmt, ...) DG_PRINTF(4, 5);
 
 /* The top-level statement being walked (NULL in check_file). */
 const PgQuery__Node *dg_stmt(const struct dg_ctx *ctx);

@@ -1,10 +1,12 @@
 /* engine.c — the pipeline for one file: source → migration → parse → facts → one walk per
  * statement dispatching nodes to the rules that asked for them → findings. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine.h"
 #include "lex.h"
@@ -336,6 +338,72 @@ void dg_report_loc(struct dg_ctx *ctx, int location, const char *help, const cha
 	    st->section->start + (size_t)location < st->end) {
 		s = st->section->start + (size_t)location;
 		e = dg_clause_end(ctx->src->text, s, st->end);
+		if (e <= s)
+			e = dg_token_end(ctx->src->text, s, st->end);
+	}
+	va_start(ap, fmt);
+	vreport(ctx, s, e, help, fmt, ap);
+	va_end(ap);
+}
+
+/* End of the type name written at `i`: words (varying, precision, with time zone, array), dots,
+ * parenthesised modifiers and array brackets, up to the keyword of the next clause. */
+static size_t type_end(const char *s, size_t i, size_t n)
+{
+	static const char *const stop[] = {
+		"check", "collate", "compression", "constraint", "default", "deferrable",
+		"generated", "initially", "not", "null", "options", "primary", "references",
+		"storage", "unique", "using",
+	};
+	size_t last = i;
+
+	for (;;) {
+		size_t e;
+
+		i = dg_skip_trivia(s, i, n);
+		if (i >= n)
+			return last;
+		if (s[i] == '(' || s[i] == '[') {
+			int depth = 0;
+			do {
+				if (s[i] == '(' || s[i] == '[')
+					depth++;
+				else if (s[i] == ')' || s[i] == ']')
+					depth--;
+				i = dg_token_end(s, i, n);
+				if (depth > 0)
+					i = dg_skip_trivia(s, i, n);
+			} while (depth > 0 && i < n);
+			last = i;
+			continue;
+		}
+		if (s[i] == '.') {
+			last = ++i;
+			continue;
+		}
+		if (!(isalpha((unsigned char)s[i]) || s[i] == '_' || s[i] == '"' ||
+		      (unsigned char)s[i] >= 0x80))
+			return last;
+		e = dg_token_end(s, i, n);
+		for (size_t k = 0; k < sizeof(stop) / sizeof(*stop); k++)
+			if (e - i == strlen(stop[k]) && strncasecmp(s + i, stop[k], e - i) == 0)
+				return last;
+		last = i = e;
+	}
+}
+
+void dg_report_type(struct dg_ctx *ctx, const PgQuery__TypeName *type, const char *help,
+		    const char *fmt, ...)
+{
+	const struct dg_stmt *st = ctx->stmt;
+	size_t s = st ? st->start : 0, e = st ? st->end : 0;
+	va_list ap;
+
+	if (st && type && type->location >= 0 &&
+	    st->section->start + (size_t)type->location >= st->start &&
+	    st->section->start + (size_t)type->location < st->end) {
+		s = st->section->start + (size_t)type->location;
+		e = type_end(ctx->src->text, s, st->end);
 		if (e <= s)
 			e = dg_token_end(ctx->src->text, s, st->end);
 	}

@@ -144,6 +144,46 @@ static void test_json(void **state)
 	free(r.out);
 }
 
+/* The span of a finding at a column's type covers the type as written, not what follows it
+ * (end_column is the column just past it). */
+static void test_type_spans(void **state)
+{
+	static const struct {
+		const char *rule;
+		unsigned column, end_column;
+	} want[] = {
+		{"prefer-timestamptz", 19, 49},
+		{"prefer-text-field", 62, 76},
+		{"prefer-bigint-over-int", 93, 97},
+	};
+	struct run r;
+	cJSON *doc, *f;
+	size_t found = 0;
+
+	(void)state;
+	r = run("--format json --fail-on never - <<'EOF'\n"
+		"CREATE TABLE t (a timestamp(3) without time zone NOT NULL, b varchar (20)[] "
+		"DEFAULT '{}', c int4 CHECK (c > 0));\nEOF");
+	assert_int_equal(r.status, 0);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(doc, "findings"))
+	{
+		const char *rule = cJSON_GetObjectItem(f, "rule")->valuestring;
+		for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+			if (strcmp(rule, want[i].rule) != 0)
+				continue;
+			assert_int_equal(cJSON_GetObjectItem(f, "column")->valueint, want[i].column);
+			assert_int_equal(cJSON_GetObjectItem(f, "end_column")->valueint,
+					 want[i].end_column);
+			found++;
+		}
+	}
+	assert_int_equal(found, 3);
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
 static void test_stdin_and_sections(void **state)
 {
 	struct run r;
@@ -259,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_file_does_not_stop_the_rest),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_stdin_and_sections),
+		cmocka_unit_test(test_type_spans),
 		cmocka_unit_test(test_bom_crlf_and_bad_utf8),
 		cmocka_unit_test(test_text_report_and_color),
 		cmocka_unit_test(test_list_and_explain),

@@ -336,6 +336,17 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			       t->trigname, t->relation ? t->relation->relname : "?");
 		break;
 	}
+	case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: {
+		const PgQuery__AlterEnumStmt *e = node->alter_enum_stmt;
+		/* RENAME VALUE (old_val set) has no guard to offer */
+		if (e->skip_if_new_val_exists || (e->old_val && e->old_val[0]) || !e->new_val)
+			break;
+		dg_report(ctx, node,
+			  "ALTER TYPE … ADD VALUE without IF NOT EXISTS outside a transaction block: "
+			  RERUN " with 'enum label \"%s\" already exists'",
+			  e->new_val);
+		break;
+	}
 	case PG_QUERY__NODE__NODE_INDEX_STMT:
 		check_index(ctx, node);
 		break;
@@ -353,8 +364,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 const struct dg_rule dg_rule_prefer_robust_stmts = {
 	.name = "prefer-robust-stmts",
 	.summary = "Outside a transaction, statements that fail when the migration is re-run",
-	.help = "Make the statement safe to run twice (IF NOT EXISTS on CREATE and ADD COLUMN, IF "
-		"EXISTS on DROP), or run the migration inside one transaction so that a failure "
+	.help = "Make the statement safe to run twice (IF NOT EXISTS on CREATE, ADD COLUMN and ADD "
+		"VALUE, IF EXISTS on DROP), or run the migration inside one transaction so that a failure "
 		"rolls everything back (not possible with CONCURRENTLY).",
 	.severity = DG_INFO,
 	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_CREATE_STMT, PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT,
@@ -362,6 +373,7 @@ const struct dg_rule dg_rule_prefer_robust_stmts = {
 			  PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT, PG_QUERY__NODE__NODE_VIEW_STMT,
 			  PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT,
 			  PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, PG_QUERY__NODE__NODE_INDEX_STMT,
-			  PG_QUERY__NODE__NODE_DROP_STMT, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+			  PG_QUERY__NODE__NODE_DROP_STMT, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT,
+			  PG_QUERY__NODE__NODE_ALTER_ENUM_STMT),
 	.check = check,
 };

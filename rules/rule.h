@@ -39,11 +39,6 @@ void dg_report_help(struct dg_ctx *ctx, const PgQuery__Node *node, const char *h
 /* Report at [start, end) of the source text (offsets as in the migration's sections). */
 void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *help,
 		     const char *fmt, ...) DG_PRINTF(5, 6);
-/* Report at an AST `location` of the current statement (a TypeName's, a RangeVar's: anything that
- * is not a Node of its own), spanning to the end of its comma-separated clause; the statement's
- * span when the location is unknown (-1). */
-void dg_report_loc(struct dg_ctx *ctx, int location, const char *help, const char *fmt, ...)
-	DG_PRINTF(4, 5);
 /* Report at a type name as written ("character varying(20)", "timestamp(3) without time zone",
  * "int[]"), not the constraints after it. */
 void dg_report_type(struct dg_ctx *ctx, const PgQuery__TypeName *type, const char *help,

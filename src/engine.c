@@ -328,24 +328,6 @@ void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *h
 	va_end(ap);
 }
 
-void dg_report_loc(struct dg_ctx *ctx, int location, const char *help, const char *fmt, ...)
-{
-	const struct dg_stmt *st = ctx->stmt;
-	size_t s = st ? st->start : 0, e = st ? st->end : 0;
-	va_list ap;
-
-	if (st && location >= 0 && st->section->start + (size_t)location >= st->start &&
-	    st->section->start + (size_t)location < st->end) {
-		s = st->section->start + (size_t)location;
-		e = dg_clause_end(ctx->src->text, s, st->end);
-		if (e <= s)
-			e = dg_token_end(ctx->src->text, s, st->end);
-	}
-	va_start(ap, fmt);
-	vreport(ctx, s, e, help, fmt, ap);
-	va_end(ap);
-}
-
 /* End of the type name written at `i`: words (varying, precision, with time zone, array), dots,
  * parenthesised modifiers and array brackets, up to the keyword of the next clause. */
 static size_t type_end(const char *s, size_t i, size_t n)

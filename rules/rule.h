@@ -39,6 +39,10 @@ void dg_report_help(struct dg_ctx *ctx, const PgQuery__Node *node, const char *h
 /* Report at [start, end) of the source text (offsets as in the migration's sections). */
 void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *help,
 		     const char *fmt, ...) DG_PRINTF(5, 6);
+/* Report at a type name as written ("character varying(20)", "timestamp(3) without time zone",
+ * "int[]"), not the constraints after it. */
+void dg_report_type(struct dg_ctx *ctx, const PgQuery__TypeName *type, const char *help,
+		    const char *fmt, ...) DG_PRINTF(4, 5);
 
 /* The top-level statement being walked (NULL in check_file). */
 const PgQuery__Node *dg_stmt(const struct dg_ctx *ctx);
@@ -152,6 +156,26 @@ struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i);
 void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, const char *fmt, ...)
 	DG_PRINTF(3, 4);
 
+/* The statements of the file, for rules that look back (e.g. at an earlier DROP … IF EXISTS):
+ * the current statement's index, and the i-th statement (NULL past the end). */
+size_t dg_stmt_index(const struct dg_ctx *ctx);
+const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i);
+/* How many statements the current statement's section (one run of the migration tool) has. */
+size_t dg_section_statement_count(const struct dg_ctx *ctx);
+/* The source text, and [start, end) of the current statement in it (offsets as dg_report_range
+ * takes them). For what the AST has lost, e.g. identifiers the parser truncated. */
+const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end);
+
+/* What a ColumnDef being checked defines, with its table and column name. */
+enum dg_column_role {
+	DG_COLUMN_OTHER = 0,     /* composite types, function column lists, foreign tables, … */
+	DG_COLUMN_CREATE_TABLE,  /* a column of CREATE TABLE */
+	DG_COLUMN_ADD,           /* ALTER TABLE … ADD COLUMN */
+	DG_COLUMN_ALTER_TYPE,    /* the new type of ALTER TABLE … ALTER COLUMN … TYPE */
+};
+enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+				   const PgQuery__RangeVar **table, const char **column);
+
 /* Small AST helpers shared by rules. */
 const char *dg_node_string(const PgQuery__Node *node); /* String node's value, or NULL */
 /* Last name of a qualified name list ("pg_catalog"."int4" → "int4"). */
@@ -159,5 +183,8 @@ const char *dg_name_last(PgQuery__Node *const *names, size_t n);
 /* Whether a list of DefElem options (VACUUM (…), REINDEX (…), …) turns `name` on: present with
  * no value or a true one, as PostgreSQL's defGetBoolean() reads it. */
 bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name);
+/* A built-in type's internal name ("int4", "varchar", "bpchar", "serial", …) when the type is
+ * written unqualified or in pg_catalog; NULL for other schemas. `"char"` stays "char". */
+const char *dg_type_builtin(const PgQuery__TypeName *t);
 
 #endif

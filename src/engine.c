@@ -1,10 +1,12 @@
 /* engine.c — the pipeline for one file: source → migration → parse → facts → one walk per
  * statement dispatching nodes to the rules that asked for them → findings. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <strings.h>
 
 #include "engine.h"
@@ -620,6 +622,146 @@ bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name)
 	}
 	return false;
 }
+
+/* End of the type name written at `i`: words (varying, precision, with time zone, array), dots,
+ * parenthesised modifiers and array brackets, up to the keyword of the next clause. */
+static size_t type_end(const char *s, size_t i, size_t n)
+{
+	static const char *const stop[] = {
+		"check", "collate", "compression", "constraint", "default", "deferrable",
+		"generated", "initially", "not", "null", "options", "primary", "references",
+		"storage", "unique", "using",
+	};
+	size_t last = i;
+
+	for (;;) {
+		size_t e;
+
+		i = dg_skip_trivia(s, i, n);
+		if (i >= n)
+			return last;
+		if (s[i] == '(' || s[i] == '[') {
+			int depth = 0;
+			do {
+				if (s[i] == '(' || s[i] == '[')
+					depth++;
+				else if (s[i] == ')' || s[i] == ']')
+					depth--;
+				i = dg_token_end(s, i, n);
+				if (depth > 0)
+					i = dg_skip_trivia(s, i, n);
+			} while (depth > 0 && i < n);
+			last = i;
+			continue;
+		}
+		if (s[i] == '.') {
+			last = ++i;
+			continue;
+		}
+		if (!(isalpha((unsigned char)s[i]) || s[i] == '_' || s[i] == '"' ||
+		      (unsigned char)s[i] >= 0x80))
+			return last;
+		e = dg_token_end(s, i, n);
+		for (size_t k = 0; k < sizeof(stop) / sizeof(*stop); k++)
+			if (e - i == strlen(stop[k]) && strncasecmp(s + i, stop[k], e - i) == 0)
+				return last;
+		last = i = e;
+	}
+}
+
+void dg_report_type(struct dg_ctx *ctx, const PgQuery__TypeName *type, const char *help,
+		    const char *fmt, ...)
+{
+	const struct dg_stmt *st = ctx->stmt;
+	size_t s = st ? st->start : 0, e = st ? st->end : 0;
+	va_list ap;
+
+	if (st && type && type->location >= 0 &&
+	    st->section->start + (size_t)type->location >= st->start &&
+	    st->section->start + (size_t)type->location < st->end) {
+		s = st->section->start + (size_t)type->location;
+		e = type_end(ctx->src->text, s, st->end);
+		if (e <= s)
+			e = dg_token_end(ctx->src->text, s, st->end);
+	}
+	va_start(ap, fmt);
+	vreport(ctx, s, e, help, fmt, ap);
+	va_end(ap);
+}
+
+
+
+const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i)
+{
+	return i < ctx->parsed->n_stmts ? ctx->parsed->stmts[i].node : NULL;
+}
+
+size_t dg_section_statement_count(const struct dg_ctx *ctx)
+{
+	const struct dg_parsed *p = ctx->parsed;
+	size_t lo = ctx->stmt_index, hi = ctx->stmt_index;
+
+	if (!ctx->stmt)
+		return 0;
+	/* a section's statements are contiguous */
+	while (lo > 0 && p->stmts[lo - 1].section == ctx->stmt->section)
+		lo--;
+	while (hi + 1 < p->n_stmts && p->stmts[hi + 1].section == ctx->stmt->section)
+		hi++;
+	return hi - lo + 1;
+}
+
+const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end)
+{
+	*start = ctx->stmt ? ctx->stmt->start : 0;
+	*end = ctx->stmt ? ctx->stmt->end : 0;
+	return ctx->src->text;
+}
+
+enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+				   const PgQuery__RangeVar **table, const char **column)
+{
+	const PgQuery__Node *p = dg_parent(ctx, 0), *pp = dg_parent(ctx, 1);
+
+	*table = NULL;
+	*column = col->colname;
+	if (!p)
+		return DG_COLUMN_OTHER;
+	if (p->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+		*table = p->create_stmt->relation;
+		return *table ? DG_COLUMN_CREATE_TABLE : DG_COLUMN_OTHER;
+	}
+	if (p->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD || !pp ||
+	    pp->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT ||
+	    pp->alter_table_stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
+	    !pp->alter_table_stmt->relation)
+		return DG_COLUMN_OTHER;
+	*table = pp->alter_table_stmt->relation;
+	switch (p->alter_table_cmd->subtype) {
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+		return DG_COLUMN_ADD;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+		*column = p->alter_table_cmd->name;
+		return DG_COLUMN_ALTER_TYPE;
+	default:
+		*table = NULL;
+		return DG_COLUMN_OTHER;
+	}
+}
+
+
+const char *dg_type_builtin(const PgQuery__TypeName *t)
+{
+	const char *first;
+
+	if (!t || t->n_names == 0 || t->n_names > 2)
+		return NULL;
+	first = dg_node_string(t->names[0]);
+	if (t->n_names == 2 && (!first || strcmp(first, "pg_catalog") != 0))
+		return NULL;
+	return dg_name_last(t->names, t->n_names);
+}
+
 
 /* ---- the pipeline ------------------------------------------------------------------------ */
 

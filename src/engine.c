@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "fingerprint.h"
 #include "lex.h"
 
 #define DG_MAX_NODE_CASE 512
@@ -248,6 +249,67 @@ static void result_push(struct dg_result *out, const struct dg_finding *f)
 	out->findings[out->n_findings++] = *f;
 }
 
+/* The hash covers the statement's text and the span's, so two findings of one rule in one
+ * statement differ; duplicates left over are numbered after sorting (number_duplicates). */
+static void set_fingerprint(const struct dg_ctx *ctx, struct dg_finding *f, size_t start,
+			    size_t end)
+{
+	uint64_t h = dg_fnv1a(DG_FNV_INIT, ctx->out->path, strlen(ctx->out->path) + 1);
+
+	h = dg_fnv1a(h, f->rule, strlen(f->rule) + 1);
+	if (ctx->stmt)
+		h = dg_hash_normalized(h, ctx->src->text, ctx->stmt->start, ctx->stmt->end);
+	h = dg_fnv1a(h, "|", 1);
+	h = dg_hash_normalized(h, ctx->src->text, start, end);
+	snprintf(f->fingerprint, sizeof(f->fingerprint), "%016llx", (unsigned long long)h);
+}
+
+static const struct dg_finding *dup_base;
+
+static int cmp_by_fingerprint(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = strcmp(dup_base[a].fingerprint, dup_base[b].fingerprint);
+
+	return c ? c : (a < b ? -1 : a > b);
+}
+
+/* The n-th repeat (in source order) of a fingerprint gets "#n" hashed in. */
+static void number_duplicates(struct dg_result *out)
+{
+	size_t n = out->n_findings, *idx, nth = 0;
+	uint64_t *renamed;
+
+	if (n < 2)
+		return;
+	idx = xmalloc(n * sizeof(*idx));
+	renamed = xmalloc(n * sizeof(*renamed));
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	dup_base = out->findings;
+	qsort(idx, n, sizeof(*idx), cmp_by_fingerprint);
+	for (size_t i = 0; i < n; i++) {
+		const struct dg_finding *f = &out->findings[idx[i]];
+		char tag[32];
+		int len;
+
+		renamed[i] = 0;
+		if (i == 0 || strcmp(out->findings[idx[i - 1]].fingerprint, f->fingerprint) != 0) {
+			nth = 0;
+			continue;
+		}
+		nth++;
+		len = snprintf(tag, sizeof(tag), "#%zu", nth);
+		renamed[i] = dg_fnv1a(strtoull(f->fingerprint, NULL, 16), tag, (size_t)len);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (renamed[i])
+			snprintf(out->findings[idx[i]].fingerprint, sizeof(out->findings[0].fingerprint),
+				 "%016llx", (unsigned long long)renamed[i]);
+	free(renamed);
+	free(idx);
+}
+
 void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start,
 	     size_t end, const char *help, const char *message)
 {
@@ -280,6 +342,7 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	f.source_line = xmalloc(line_len + 1);
 	memcpy(f.source_line, line, line_len);
 	f.source_line[line_len] = '\0';
+	set_fingerprint(ctx, &f, start, end);
 	result_push(ctx->out, &f);
 }
 
@@ -496,6 +559,7 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	dg_arena_destroy(&arena);
 	if (out->n_findings > 1)
 		qsort(out->findings, out->n_findings, sizeof(*out->findings), cmp_findings);
+	number_duplicates(out);
 	return DG_OK;
 }
 

@@ -17,7 +17,7 @@ static const char usage[] =
 	"Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures.\n"
 	"PATH is a file, a directory (searched recursively for *.sql) or - for standard input.\n"
 	"\n"
-	"  --format FORMAT         text (default) or json\n"
+	"  --format FORMAT         text (default), json, gcc, sarif, github, gitlab or junit\n"
 	"  --color WHEN            auto (default: only on a terminal, never with NO_COLOR), always, never\n"
 	"  --fail-on LEVEL         error, warning (default) or never: lowest severity that exits 1\n"
 	"  --enable RULE           turn a rule on (repeatable)\n"
@@ -141,7 +141,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_FORMAT:
 			reporter = dg_reporter_find(optarg);
 			if (!reporter)
-				return usage_error("unknown format '%s' (text or json)", optarg);
+				return usage_error("unknown format '%s' (%s)", optarg,
+						   dg_reporter_names());
 			break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
@@ -225,6 +226,25 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	if (!state) {
 		fputs("ddlguard: out of memory\n", stderr);
 		return EXIT_TROUBLE;
+	}
+	/* paths that could not even be listed reach the report too (SARIF notifications, JSON
+	 * errors[], JUnit errors), not only stderr */
+	for (size_t i = 0; i < errors.n; i++) {
+		struct dg_result res = {0};
+		char *sep = strstr(errors.items[i], ": "), *next;
+
+		while (sep && (next = strstr(sep + 2, ": ")))
+			sep = next;
+		if (!sep)
+			continue;
+		*sep = '\0';
+		res.path = errors.items[i];
+		res.status = DG_ERR_IO;
+		res.error = sep + 2;
+		res.format = "plain";
+		reporter->file(state, &res);
+		*sep = ':';
+		sum.unreadable++;
 	}
 	for (size_t i = 0; i < files.n; i++) {
 		struct dg_result res;

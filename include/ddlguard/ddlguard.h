@@ -25,12 +25,15 @@ struct dg_finding {
 	const char *rule; /* static: the rule's name */
 	enum dg_severity severity;
 	unsigned line, column; /* 1-based; columns count code points */
-	unsigned end_line, end_column; /* inclusive end of the span */
+	unsigned end_line, end_column; /* end of the span, exclusive: just past its last character */
 	size_t byte_offset, byte_length; /* into the file as stored (a BOM counts) */
 	char *message;
 	char *help;
 	enum dg_direction section;
 	char *source_line; /* the text of the span's first line, without its line ending */
+	/* Stable identity: hex hash of path, rule and the statement's normalized text (not its line),
+	 * for baselines and CI systems that track findings across commits. */
+	char fingerprint[17];
 };
 
 struct dg_result {

@@ -21,6 +21,8 @@ struct dg_rule {
 	void (*check)(struct dg_ctx *ctx, const PgQuery__Node *node);
 	/* once per file, after all statements were walked */
 	void (*check_file)(struct dg_ctx *ctx);
+	/* opt-in: only reported when enabled (--enable, the config file, or a flag) */
+	bool off_by_default;
 };
 
 #define DG_KINDS(...) ((const int[]){__VA_ARGS__, 0})

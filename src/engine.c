@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "fingerprint.h"
 #include "lex.h"
+#include "suppress.h"
 
 #define DG_MAX_NODE_CASE 512
 
@@ -555,6 +556,7 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 		ctx.rule_index = r;
 		dg_rules[r]->check_file(&ctx);
 	}
+	dg_suppress_apply(&ctx);
 	free(ctx.stack);
 	dg_arena_destroy(&arena);
 	if (out->n_findings > 1)

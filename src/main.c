@@ -25,6 +25,7 @@ static const char usage[] =
 	"  --stdin-filename NAME   the name to report standard input under\n"
 	"  --pg-version N          the PostgreSQL major version migrations run on (11-18, default 15)\n"
 	"  --assume-in-transaction treat every migration as run inside a transaction block\n"
+	"  --require-reason        a ddlguard-ignore comment without 'reason: …' is a finding\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -109,6 +110,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
 	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX };
+	/* workflow options, numbered apart so that other additions do not collide */
+	enum { OPT_REQUIRE_REASON = 512 };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"color", required_argument, NULL, OPT_COLOR},
@@ -119,6 +122,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
 		{"pg-version", required_argument, NULL, OPT_PG_VERSION},
 		{"assume-in-transaction", no_argument, NULL, OPT_ASSUME_TX},
+		{"require-reason", no_argument, NULL, OPT_REQUIRE_REASON},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -177,6 +181,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		}
 		case OPT_ASSUME_TX:
 			dg_config_set_assume_in_transaction(cfg, true);
+			break;
+		case OPT_REQUIRE_REASON:
+			dg_config_set_rule_enabled(cfg, "missing-ignore-reason", true);
 			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;

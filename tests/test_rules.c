@@ -83,6 +83,8 @@ static int check_file(const char *rule, const char *path, const char *base)
 	char *text = slurp(path);
 
 	assert_non_null(text);
+	/* the rule under test runs even when it is opt-in (off by default) */
+	assert_int_equal(dg_config_set_rule_enabled(cfg, rule, true), DG_OK);
 	nw = expectations(text, rule, want, 64);
 	assert_int_equal(dg_lint_file(cfg, path, &res), DG_OK);
 	for (size_t i = 0; i < res.n_findings; i++) {

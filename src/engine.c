@@ -523,7 +523,10 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 		return DG_OK;
 	}
 
-	dg_migration_detect(&src, &arena, &mig);
+	if (cfg->migration_format)
+		dg_migration_detect_as(&src, &arena, &mig, cfg->migration_format);
+	else
+		dg_migration_detect(&src, &arena, &mig);
 	out->format = mig.format;
 	ctx.mig = &mig;
 	for (size_t i = 0; i < mig.n_sections; i++)

@@ -26,6 +26,8 @@ static const char usage[] =
 	"  --pg-version N          the PostgreSQL major version migrations run on (11-18, default 15)\n"
 	"  --assume-in-transaction treat every migration as run inside a transaction block\n"
 	"  --require-reason        a ddlguard-ignore comment without 'reason: …' is a finding\n"
+	"  --config FILE           read this configuration instead of the nearest .ddlguard.yaml\n"
+	"  --no-config             read no configuration file\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -106,12 +108,112 @@ static char *read_stdin(size_t *len)
 	return buf;
 }
 
+/* ---- configuration files ------------------------------------------------------------------ */
+
+struct loaded_config {
+	char *path;
+	struct dg_config_file *file;
+	struct dg_config *cfg; /* the command line's configuration under the file's */
+};
+
+struct file_config {
+	const struct dg_config *cfg;
+	int fail_on; /* -1: the command line's */
+	bool excluded;
+};
+
+struct configs {
+	const char *forced; /* --config */
+	bool none;          /* --no-config */
+	struct loaded_config *loaded;
+	size_t n_loaded;
+	struct file_config *per_file;
+};
+
+static const struct loaded_config *load_config(struct configs *c, char *path,
+					       const struct dg_config *cli_cfg)
+{
+	struct loaded_config *l;
+	char *error = NULL;
+
+	for (size_t i = 0; i < c->n_loaded; i++) {
+		if (strcmp(c->loaded[i].path, path) == 0) {
+			free(path);
+			return &c->loaded[i];
+		}
+	}
+	l = realloc(c->loaded, (c->n_loaded + 1) * sizeof(*l));
+	if (!l) {
+		free(path);
+		return NULL;
+	}
+	c->loaded = l;
+	l = &c->loaded[c->n_loaded];
+	memset(l, 0, sizeof(*l));
+	l->path = path;
+	if (dg_config_file_load(path, &l->file, &error) != DG_OK) {
+		fprintf(stderr, "ddlguard: %s\n", error ? error : path);
+		free(error);
+		free(path);
+		return NULL;
+	}
+	l->cfg = dg_config_clone(cli_cfg);
+	if (!l->cfg) {
+		dg_config_file_free(l->file);
+		free(path);
+		return NULL;
+	}
+	dg_config_file_apply(l->file, l->cfg);
+	c->n_loaded++;
+	return l;
+}
+
+static int resolve_configs(struct configs *c, const struct dg_path_list *files,
+			   const struct dg_config *cli_cfg, const char *stdin_name)
+{
+	c->per_file = calloc(files->n ? files->n : 1, sizeof(*c->per_file));
+	if (!c->per_file)
+		return -1;
+	for (size_t i = 0; i < files->n; i++) {
+		const char *p = strcmp(files->items[i], "-") == 0 ? stdin_name : files->items[i];
+		const struct loaded_config *l = NULL;
+		char *path;
+
+		c->per_file[i] = (struct file_config){cli_cfg, -1, false};
+		if (c->none)
+			continue;
+		path = c->forced ? strdup(c->forced) : dg_config_file_find(p);
+		if (!path)
+			continue;
+		l = load_config(c, path, cli_cfg);
+		if (!l)
+			return -1;
+		c->per_file[i].cfg = l->cfg;
+		c->per_file[i].fail_on = dg_config_file_fail_on(l->file);
+		c->per_file[i].excluded = strcmp(files->items[i], "-") != 0 &&
+					  dg_config_file_excludes(l->file, files->items[i]);
+	}
+	return 0;
+}
+
+static void configs_free(struct configs *c)
+{
+	for (size_t i = 0; i < c->n_loaded; i++) {
+		free(c->loaded[i].path);
+		dg_config_file_free(c->loaded[i].file);
+		dg_config_free(c->loaded[i].cfg);
+	}
+	free(c->loaded);
+	free(c->per_file);
+	memset(c, 0, sizeof(*c));
+}
+
 static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
 	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX };
 	/* workflow options, numbered apart so that other additions do not collide */
-	enum { OPT_REQUIRE_REASON = 512 };
+	enum { OPT_REQUIRE_REASON = 512, OPT_CONFIG, OPT_NO_CONFIG };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"color", required_argument, NULL, OPT_COLOR},
@@ -123,6 +225,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"pg-version", required_argument, NULL, OPT_PG_VERSION},
 		{"assume-in-transaction", no_argument, NULL, OPT_ASSUME_TX},
 		{"require-reason", no_argument, NULL, OPT_REQUIRE_REASON},
+		{"config", required_argument, NULL, OPT_CONFIG},
+		{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -132,6 +236,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	const struct dg_reporter *reporter = &dg_reporter_text;
 	const char *color = "auto", *stdin_name = "<stdin>";
 	int fail_on = DG_WARNING; /* 3 = never */
+	bool fail_on_set = false;
+	struct configs configs = {0};
 	struct dg_report_options ropts = {0};
 	struct dg_report_summary sum = {0};
 	struct dg_path_list files = {0}, errors = {0};
@@ -154,6 +260,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			color = optarg;
 			break;
 		case OPT_FAIL_ON:
+			fail_on_set = true;
 			if (strcmp(optarg, "error") == 0)
 				fail_on = DG_ERROR;
 			else if (strcmp(optarg, "warning") == 0)
@@ -184,6 +291,12 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			break;
 		case OPT_REQUIRE_REASON:
 			dg_config_set_rule_enabled(cfg, "missing-ignore-reason", true);
+			break;
+		case OPT_CONFIG:
+			configs.forced = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			configs.none = true;
 			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;
@@ -229,6 +342,15 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	if (errors.n)
 		trouble = true;
 
+	/* each file's configuration (the nearest .ddlguard.yaml under the command line), before any
+	 * output: a broken configuration is a usage error, not half a report */
+	if (resolve_configs(&configs, &files, cfg, stdin_name) != 0) {
+		configs_free(&configs);
+		dg_path_list_free(&files);
+		dg_path_list_free(&errors);
+		return EXIT_TROUBLE;
+	}
+
 	state = reporter->begin(stdout, &ropts);
 	if (!state) {
 		fputs("ddlguard: out of memory\n", stderr);
@@ -256,6 +378,13 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	for (size_t i = 0; i < files.n; i++) {
 		struct dg_result res;
 		enum dg_status st;
+		const struct dg_config *fcfg = configs.per_file[i].cfg;
+		int ffail_on = fail_on;
+
+		if (configs.per_file[i].excluded)
+			continue;
+		if (!fail_on_set && configs.per_file[i].fail_on >= 0)
+			ffail_on = configs.per_file[i].fail_on;
 
 		if (strcmp(files.items[i], "-") == 0) {
 			size_t len = 0;
@@ -265,10 +394,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 				trouble = true;
 				continue;
 			}
-			st = dg_lint_buffer(cfg, stdin_name, buf, len, &res);
+			st = dg_lint_buffer(fcfg, stdin_name, buf, len, &res);
 			free(buf);
 		} else {
-			st = dg_lint_file(cfg, files.items[i], &res);
+			st = dg_lint_file(fcfg, files.items[i], &res);
 		}
 		if (st == DG_ERR_INTERNAL) {
 			fprintf(stderr, "ddlguard: %s: internal error\n", files.items[i]);
@@ -287,7 +416,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		for (size_t k = 0; k < res.n_findings; k++) {
 			sum.findings++;
 			sum.by_severity[res.findings[k].severity]++;
-			if ((int)res.findings[k].severity >= fail_on)
+			if ((int)res.findings[k].severity >= ffail_on)
 				rc = EXIT_FINDINGS;
 		}
 		reporter->file(state, &res);
@@ -299,6 +428,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	}
 	dg_path_list_free(&files);
 	dg_path_list_free(&errors);
+	configs_free(&configs);
 	return trouble ? EXIT_TROUBLE : rc;
 }
 

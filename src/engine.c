@@ -255,7 +255,12 @@ static void result_push(struct dg_result *out, const struct dg_finding *f)
 static void set_fingerprint(const struct dg_ctx *ctx, struct dg_finding *f, size_t start,
 			    size_t end)
 {
-	uint64_t h = dg_fnv1a(DG_FNV_INIT, ctx->out->path, strlen(ctx->out->path) + 1);
+	const char *path = ctx->out->path;
+	uint64_t h;
+
+	while (strncmp(path, "./", 2) == 0)
+		path += 2; /* "./db/1.sql" and "db/1.sql" are one file */
+	h = dg_fnv1a(DG_FNV_INIT, path, strlen(path) + 1);
 
 	h = dg_fnv1a(h, f->rule, strlen(f->rule) + 1);
 	if (ctx->stmt)

@@ -9,6 +9,7 @@
 
 #include "ddlguard/ddlguard.h"
 #include "report/report.h"
+#include "baseline.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
@@ -28,6 +29,8 @@ static const char usage[] =
 	"  --require-reason        a ddlguard-ignore comment without 'reason: …' is a finding\n"
 	"  --config FILE           read this configuration instead of the nearest .ddlguard.yaml\n"
 	"  --no-config             read no configuration file\n"
+	"  --baseline FILE         do not report the findings recorded in FILE (accepted ones)\n"
+	"  --write-baseline FILE   record every finding in FILE as accepted; exit 0\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -213,7 +216,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
 	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX };
 	/* workflow options, numbered apart so that other additions do not collide */
-	enum { OPT_REQUIRE_REASON = 512, OPT_CONFIG, OPT_NO_CONFIG };
+	enum { OPT_REQUIRE_REASON = 512, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"color", required_argument, NULL, OPT_COLOR},
@@ -227,6 +230,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"require-reason", no_argument, NULL, OPT_REQUIRE_REASON},
 		{"config", required_argument, NULL, OPT_CONFIG},
 		{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+		{"baseline", required_argument, NULL, OPT_BASELINE},
+		{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -238,6 +243,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	int fail_on = DG_WARNING; /* 3 = never */
 	bool fail_on_set = false;
 	struct configs configs = {0};
+	const char *baseline_path = NULL, *write_baseline_path = NULL;
+	struct dg_baseline *baseline = NULL, *new_baseline = NULL;
 	struct dg_report_options ropts = {0};
 	struct dg_report_summary sum = {0};
 	struct dg_path_list files = {0}, errors = {0};
@@ -298,6 +305,12 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_NO_CONFIG:
 			configs.none = true;
 			break;
+		case OPT_BASELINE:
+			baseline_path = optarg;
+			break;
+		case OPT_WRITE_BASELINE:
+			write_baseline_path = optarg;
+			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;
 			break;
@@ -348,6 +361,23 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		configs_free(&configs);
 		dg_path_list_free(&files);
 		dg_path_list_free(&errors);
+		return EXIT_TROUBLE;
+	}
+
+	if (baseline_path) {
+		char *error = NULL;
+		baseline = dg_baseline_load(baseline_path, &error);
+		if (!baseline) {
+			fprintf(stderr, "ddlguard: %s\n", error ? error : baseline_path);
+			free(error);
+			configs_free(&configs);
+			dg_path_list_free(&files);
+			dg_path_list_free(&errors);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (write_baseline_path && !(new_baseline = dg_baseline_new())) {
+		fputs("ddlguard: out of memory\n", stderr);
 		return EXIT_TROUBLE;
 	}
 
@@ -411,6 +441,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		} else {
 			sum.files_checked++;
 		}
+		if (new_baseline)
+			dg_baseline_record(new_baseline, &res);
+		if (baseline)
+			dg_baseline_filter(baseline, &res);
 		if (res.n_findings)
 			sum.files_with_findings++;
 		for (size_t k = 0; k < res.n_findings; k++) {
@@ -429,6 +463,15 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	dg_path_list_free(&files);
 	dg_path_list_free(&errors);
 	configs_free(&configs);
+	if (new_baseline) {
+		if (dg_baseline_write(new_baseline, write_baseline_path) != 0) {
+			fprintf(stderr, "ddlguard: %s: %s\n", write_baseline_path, strerror(errno));
+			trouble = true;
+		}
+		rc = EXIT_CLEAN; /* the findings are accepted now */
+	}
+	dg_baseline_free(new_baseline);
+	dg_baseline_free(baseline);
 	return trouble ? EXIT_TROUBLE : rc;
 }
 

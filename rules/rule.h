@@ -64,6 +64,9 @@ bool dg_migration_has_down(const struct dg_ctx *ctx);
 const char *dg_migration_down_path(const struct dg_ctx *ctx);
 void dg_migration_anchor(const struct dg_ctx *ctx, size_t *start, size_t *end);
 size_t dg_statement_count(const struct dg_ctx *ctx);
+/* What version control says about this migration file (state DG_HISTORY_UNKNOWN without
+ * --diff-base). */
+struct dg_history dg_migration_history(const struct dg_ctx *ctx);
 
 /* Small AST helpers shared by rules. */
 const char *dg_node_string(const PgQuery__Node *node); /* String node's value, or NULL */

@@ -463,6 +463,15 @@ unsigned dg_transaction_id(const struct dg_ctx *ctx)
 	return ctx->stmt ? ctx->facts->tx[ctx->stmt_index].tx_id : 0;
 }
 
+struct dg_history dg_migration_history(const struct dg_ctx *ctx)
+{
+	struct dg_history h = {0};
+
+	if (ctx->cfg->history)
+		ctx->cfg->history(ctx->cfg->history_user, ctx->out->path, &h);
+	return h;
+}
+
 size_t dg_statement_count(const struct dg_ctx *ctx)
 {
 	return ctx->parsed->n_stmts;

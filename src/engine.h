@@ -26,6 +26,8 @@ struct dg_config {
 	int pg_version;
 	bool assume_in_transaction;
 	const char *migration_format; /* static name, or NULL to detect */
+	dg_history_fn history;        /* NULL: no version control facts */
+	void *history_user;
 	/* What the public setters set (the command line): a configuration file does not override
 	 * these (see dg_config_file_apply). */
 	struct dg_config_explicit {

@@ -10,6 +10,7 @@
 #include "ddlguard/ddlguard.h"
 #include "report/report.h"
 #include "baseline.h"
+#include "git.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
@@ -31,6 +32,7 @@ static const char usage[] =
 	"  --no-config             read no configuration file\n"
 	"  --baseline FILE         do not report the findings recorded in FILE (accepted ones)\n"
 	"  --write-baseline FILE   record every finding in FILE as accepted; exit 0\n"
+	"  --diff-base REF         lint only migrations added or changed since git revision REF\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -216,7 +218,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
 	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX };
 	/* workflow options, numbered apart so that other additions do not collide */
-	enum { OPT_REQUIRE_REASON = 512, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE };
+	enum { OPT_REQUIRE_REASON = 512, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE,
+	       OPT_DIFF_BASE };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"color", required_argument, NULL, OPT_COLOR},
@@ -232,6 +235,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 		{"baseline", required_argument, NULL, OPT_BASELINE},
 		{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+		{"diff-base", required_argument, NULL, OPT_DIFF_BASE},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -245,6 +249,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	struct configs configs = {0};
 	const char *baseline_path = NULL, *write_baseline_path = NULL;
 	struct dg_baseline *baseline = NULL, *new_baseline = NULL;
+	const char *diff_base = NULL;
+	struct dg_git_diff *diff = NULL;
 	struct dg_report_options ropts = {0};
 	struct dg_report_summary sum = {0};
 	struct dg_path_list files = {0}, errors = {0};
@@ -311,6 +317,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_WRITE_BASELINE:
 			write_baseline_path = optarg;
 			break;
+		case OPT_DIFF_BASE:
+			diff_base = optarg;
+			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;
 			break;
@@ -355,14 +364,32 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	if (errors.n)
 		trouble = true;
 
+	if (diff_base) {
+		char *error = NULL;
+		diff = dg_git_diff_open(diff_base, &error);
+		if (!diff) {
+			fprintf(stderr, "ddlguard: %s\n", error ? error : "--diff-base failed");
+			free(error);
+			dg_path_list_free(&files);
+			dg_path_list_free(&errors);
+			return EXIT_TROUBLE;
+		}
+		dg_config_set_history(cfg, dg_git_history, diff);
+	}
+
 	/* each file's configuration (the nearest .ddlguard.yaml under the command line), before any
 	 * output: a broken configuration is a usage error, not half a report */
 	if (resolve_configs(&configs, &files, cfg, stdin_name) != 0) {
 		configs_free(&configs);
 		dg_path_list_free(&files);
 		dg_path_list_free(&errors);
+		dg_git_diff_free(diff);
 		return EXIT_TROUBLE;
 	}
+	/* --diff-base: only what changed since the base is linted */
+	for (size_t i = 0; diff && i < files.n; i++)
+		if (strcmp(files.items[i], "-") != 0 && !dg_git_diff_changed(diff, files.items[i]))
+			configs.per_file[i].excluded = true;
 
 	if (baseline_path) {
 		char *error = NULL;
@@ -472,6 +499,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	}
 	dg_baseline_free(new_baseline);
 	dg_baseline_free(baseline);
+	dg_git_diff_free(diff);
 	return trouble ? EXIT_TROUBLE : rc;
 }
 

@@ -124,6 +124,12 @@ enum dg_status dg_config_set_migration_format(struct dg_config *cfg, const char 
 	return DG_OK;
 }
 
+void dg_config_set_history(struct dg_config *cfg, dg_history_fn fn, void *user)
+{
+	cfg->history = fn;
+	cfg->history_user = user;
+}
+
 struct dg_config *dg_config_clone(const struct dg_config *cfg)
 {
 	struct dg_config *c = malloc(sizeof(*c));

@@ -1,5 +1,6 @@
 /* test_workflow.c — the CLI in a team's workflow: baselines that accept today's findings and
- * gate only new ones. */
+ * gate only new ones; --diff-base against a temporary git repository (modified-applied-migration
+ * and migration-out-of-order, whose fixtures cannot express history). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -135,10 +136,84 @@ static void test_baseline_round_trip(void **state)
 	assert_non_null(strstr(r.out, "nowhere.json: "));
 }
 
+static void test_diff_base(void **state)
+{
+	(void)state;
+	sh("mkdir repo repo/db repo/mig && cd repo && git init -q . && "
+	   "printf 'CREATE TABLE a (id int);\n' > db/001_a.sql && "
+	   "printf 'CREATE INDEX i ON t (a);\n' > db/003_c.sql && "
+	   "printf 'SELECT 1;\n' > mig/9_a.sql && "
+	   "git add . && git -c user.name=t -c user.email=t@example.com commit -qm base && "
+	   "git tag base && echo OK");
+	assert_non_null(strstr(r.out, "OK"));
+
+	/* nothing changed yet: nothing to lint */
+	sh("cd repo && $DG --no-config --format gcc --diff-base base db mig");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "");
+
+	sh("cd repo && printf 'CREATE TABLE a (id bigint);\n' > db/001_a.sql && "
+	   "printf 'CREATE TABLE b (id int);\n' > db/002_b.sql && "
+	   "printf 'CREATE TABLE t2 (id int);\n' > db/020_t.sql && "
+	   "printf 'SELECT 2;\n' > mig/10_b.sql && "
+	   "git add db/002_b.sql && git -c user.name=t -c user.email=t@example.com commit -qm b && "
+	   "printf 'CREATE INDEX u ON t (b);\n' > db/004_u.sql && echo OK");
+	assert_non_null(strstr(r.out, "OK"));
+	sh("cd repo && $DG --no-config --format gcc --diff-base base db mig");
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "db/001_a.sql:1:1: error: this migration existed at base and was "
+				      "edited"));
+	assert_non_null(strstr(r.out, "[modified-applied-migration]"));
+	assert_non_null(strstr(r.out, "db/002_b.sql:1:1: warning: new migration sorts before "
+				      "\"003_c.sql\", the newest one at base"));
+	/* unchanged: not linted at all (its CREATE INDEX is not reported) */
+	assert_null(strstr(r.out, "003_c.sql:"));
+	/* untracked counts as added; after the newest: in order */
+	assert_non_null(strstr(r.out, "db/004_u.sql:1:1: warning: CREATE INDEX"));
+	assert_null(strstr(r.out, "004_u.sql:1:1: warning: new migration"));
+	assert_null(strstr(r.out, "020_t.sql"));
+	/* 10 comes after 9 */
+	assert_null(strstr(r.out, "mig/"));
+	{
+		/* exactly these three findings */
+		int lines = 0;
+		for (const char *p = r.out; (p = strchr(p, '\n')); p++)
+			lines++;
+		assert_int_equal(lines, 3);
+	}
+
+	/* from a subdirectory, with a relative path */
+	sh("cd repo/db && $DG --no-config --format gcc --diff-base base .");
+	assert_non_null(strstr(r.out, "001_a.sql:1:1: error: "));
+	assert_non_null(strstr(r.out, "002_b.sql:1:1: warning: new migration"));
+
+	/* without --diff-base the rules say nothing */
+	sh("cd repo && $DG --no-config --format gcc db mig");
+	assert_null(strstr(r.out, "modified-applied-migration"));
+	assert_null(strstr(r.out, "migration-out-of-order"));
+	assert_non_null(strstr(r.out, "003_c.sql:1:1"));
+
+	/* configuration applies: the rule can be turned off */
+	sh("cd repo && $DG --no-config --disable modified-applied-migration --format gcc "
+	   "--diff-base base db");
+	assert_null(strstr(r.out, "modified-applied-migration"));
+
+	/* errors */
+	sh("cd repo && $DG --diff-base no-such-ref db 2>&1");
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.out, "unknown git revision no-such-ref"));
+	sh("cd repo && $DG --diff-base --help db 2>&1");
+	assert_int_equal(r.status, 2);
+	sh("cd / && $DG --diff-base HEAD '%s/db' 2>&1", tmpdir);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.out, "not inside a git work tree"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_baseline_round_trip),
+		cmocka_unit_test(test_diff_base),
 	};
 	return cmocka_run_group_tests_name("workflow", tests, setup, teardown);
 }

@@ -64,6 +64,23 @@ enum dg_status dg_config_set_migration_format(struct dg_config *cfg, const char 
 /* A copy to specialise per file (NULL when out of memory); free with dg_config_free(). */
 struct dg_config *dg_config_clone(const struct dg_config *cfg);
 
+/* What version control knows about a migration (see --diff-base), for the workflow rules. */
+enum dg_history_state {
+	DG_HISTORY_UNKNOWN = 0, /* no history provider, or the file is not tracked by it */
+	DG_HISTORY_UNCHANGED,
+	DG_HISTORY_ADDED,    /* new since the base revision */
+	DG_HISTORY_MODIFIED, /* existed at the base revision (so was applied) and was edited */
+};
+struct dg_history {
+	enum dg_history_state state;
+	const char *base;           /* the base revision as the user named it */
+	const char *newest_at_base; /* ADDED only: the newest migration of the same directory at
+				     * the base when it sorts after this one, else NULL */
+};
+/* Fills `out` for `path`; the strings must live as long as the configuration is used. */
+typedef void (*dg_history_fn)(void *user, const char *path, struct dg_history *out);
+void dg_config_set_history(struct dg_config *cfg, dg_history_fn fn, void *user);
+
 /* A configuration file (.ddlguard.yaml). Settings made through the dg_config_set_* functions
  * (the command line) win over the file's. */
 struct dg_config_file;

@@ -270,12 +270,11 @@ static void set_fingerprint(const struct dg_ctx *ctx, struct dg_finding *f, size
 	snprintf(f->fingerprint, sizeof(f->fingerprint), "%016llx", (unsigned long long)h);
 }
 
-static const struct dg_finding *dup_base;
-
-static int cmp_by_fingerprint(const void *pa, const void *pb)
+static int cmp_by_fingerprint(const void *pa, const void *pb, void *findings)
 {
+	const struct dg_finding *f = findings;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = strcmp(dup_base[a].fingerprint, dup_base[b].fingerprint);
+	int c = strcmp(f[a].fingerprint, f[b].fingerprint);
 
 	return c ? c : (a < b ? -1 : a > b);
 }
@@ -292,8 +291,7 @@ static void number_duplicates(struct dg_result *out)
 	renamed = xmalloc(n * sizeof(*renamed));
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
-	dup_base = out->findings;
-	qsort(idx, n, sizeof(*idx), cmp_by_fingerprint);
+	qsort_r(idx, n, sizeof(*idx), cmp_by_fingerprint, out->findings);
 	for (size_t i = 0; i < n; i++) {
 		const struct dg_finding *f = &out->findings[idx[i]];
 		char tag[32];

@@ -400,13 +400,12 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			configs_free(&configs);
 			dg_path_list_free(&files);
 			dg_path_list_free(&errors);
+			dg_git_diff_free(diff);
 			return EXIT_TROUBLE;
 		}
 	}
-	if (write_baseline_path && !(new_baseline = dg_baseline_new())) {
-		fputs("ddlguard: out of memory\n", stderr);
-		return EXIT_TROUBLE;
-	}
+	if (write_baseline_path && !(new_baseline = dg_baseline_new()))
+		abort(); /* out of memory, like every allocation failure here */
 
 	state = reporter->begin(stdout, &ropts);
 	if (!state) {

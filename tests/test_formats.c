@@ -66,8 +66,6 @@ static int setup(void **state)
 	(void)state;
 	if (!mkdtemp(tmpdir))
 		return -1;
-	/* line 3, column 9 in characters (10 in bytes: "é" is two), ends at column 32 */
-	write_file("pos.sql", "-- a migration\nSELECT 1;\n/* é */ CREATE INDEX i ON t (a);\n");
 	return 0;
 }
 
@@ -80,6 +78,8 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* fixtures/misc/report-positions.sql: line 3, column 9 in characters (10 in bytes: "é" is two),
+ * ends at column 32; byte offset 111 */
 static void test_same_positions_everywhere(void **state)
 {
 	struct run r;
@@ -87,21 +87,22 @@ static void test_same_positions_everywhere(void **state)
 	char want[512];
 
 	(void)state;
-	r = run("--format text --color never %s/pos.sql", tmpdir);
+	r = run("--format text --color never %s/misc/report-positions.sql", DG_FIXTURES);
 	assert_int_equal(r.status, 1);
-	snprintf(want, sizeof(want), "%s/pos.sql:3:9: warning[require-concurrent-index-creation]",
-		 tmpdir);
+	snprintf(want, sizeof(want),
+		 "%s/misc/report-positions.sql:3:9: warning[require-concurrent-index-creation]",
+		 DG_FIXTURES);
 	assert_non_null(strstr(r.out, want));
 	free(r.out);
 
-	r = run("--format gcc %s/pos.sql", tmpdir);
+	r = run("--format gcc %s/misc/report-positions.sql", DG_FIXTURES);
 	assert_int_equal(r.status, 1);
-	snprintf(want, sizeof(want), "%s/pos.sql:3:9: warning: ", tmpdir);
+	snprintf(want, sizeof(want), "%s/misc/report-positions.sql:3:9: warning: ", DG_FIXTURES);
 	assert_non_null(strstr(r.out, want));
 	assert_non_null(strstr(r.out, " [require-concurrent-index-creation]\n"));
 	free(r.out);
 
-	r = run("--format json %s/pos.sql", tmpdir);
+	r = run("--format json %s/misc/report-positions.sql", DG_FIXTURES);
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
 	o = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "findings"), 0);
@@ -109,12 +110,12 @@ static void test_same_positions_everywhere(void **state)
 	assert_int_equal(cJSON_GetObjectItem(o, "column")->valueint, 9);
 	assert_int_equal(cJSON_GetObjectItem(o, "end_line")->valueint, 3);
 	assert_int_equal(cJSON_GetObjectItem(o, "end_column")->valueint, 32);
-	assert_int_equal(cJSON_GetObjectItem(o, "byte_offset")->valueint, 34);
+	assert_int_equal(cJSON_GetObjectItem(o, "byte_offset")->valueint, 111);
 	assert_int_equal(cJSON_GetObjectItem(o, "byte_length")->valueint, 23);
 	cJSON_Delete(doc);
 	free(r.out);
 
-	r = run("--format sarif %s/pos.sql", tmpdir);
+	r = run("--format sarif %s/misc/report-positions.sql", DG_FIXTURES);
 	assert_int_equal(r.status, 1);
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
@@ -130,18 +131,18 @@ static void test_same_positions_everywhere(void **state)
 	assert_int_equal(cJSON_GetObjectItem(region, "startColumn")->valueint, 9);
 	assert_int_equal(cJSON_GetObjectItem(region, "endLine")->valueint, 3);
 	assert_int_equal(cJSON_GetObjectItem(region, "endColumn")->valueint, 32);
-	assert_int_equal(cJSON_GetObjectItem(region, "byteOffset")->valueint, 34);
+	assert_int_equal(cJSON_GetObjectItem(region, "byteOffset")->valueint, 111);
 	assert_int_equal(cJSON_GetObjectItem(region, "byteLength")->valueint, 23);
 	cJSON_Delete(doc);
 	free(r.out);
 
-	r = run("--format github %s/pos.sql", tmpdir);
+	r = run("--format github %s/misc/report-positions.sql", DG_FIXTURES);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "::warning file="));
-	assert_non_null(strstr(r.out, "pos.sql,line=3,col=9,endLine=3,endColumn=32,title="));
+	assert_non_null(strstr(r.out, "report-positions.sql,line=3,col=9,endLine=3,endColumn=32,title="));
 	free(r.out);
 
-	r = run("--format gitlab %s/pos.sql", tmpdir);
+	r = run("--format gitlab %s/misc/report-positions.sql", DG_FIXTURES);
 	assert_int_equal(r.status, 1);
 	doc = cJSON_Parse(r.out);
 	assert_true(cJSON_IsArray(doc));
@@ -151,11 +152,11 @@ static void test_same_positions_everywhere(void **state)
 	cJSON_Delete(doc);
 	free(r.out);
 
-	r = run("--format junit %s/pos.sql", tmpdir);
+	r = run("--format junit %s/misc/report-positions.sql", DG_FIXTURES);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "name=\"require-concurrent-index-creation at 3:9\""));
 	assert_non_null(strstr(r.out, " line=\"3\""));
-	assert_non_null(strstr(r.out, "pos.sql:3:9: warning: "));
+	assert_non_null(strstr(r.out, "report-positions.sql:3:9: warning: "));
 	free(r.out);
 }
 

@@ -27,7 +27,8 @@ struct dg_baseline {
 
 static int cmp_fp(const void *a, const void *b)
 {
-	return strcmp(((const struct entry *)a)->fingerprint, ((const struct entry *)b)->fingerprint);
+	return strcmp(((const struct entry *)a)->fingerprint,
+		      ((const struct entry *)b)->fingerprint);
 }
 
 static int cmp_entry(const void *pa, const void *pb)
@@ -133,7 +134,8 @@ struct dg_baseline *dg_baseline_load(const char *path, char **error)
 	it = cJSON_GetObjectItemCaseSensitive(doc, "version");
 	if (!doc || !cJSON_IsArray(findings) || !cJSON_IsNumber(it)) {
 		cJSON_Delete(doc);
-		*error = fmt_error(path, "not a ddlguard baseline (write one with --write-baseline)");
+		*error =
+		    fmt_error(path, "not a ddlguard baseline (write one with --write-baseline)");
 		return NULL;
 	}
 	if (it->valueint != BASELINE_VERSION) {

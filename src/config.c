@@ -34,8 +34,8 @@ struct rule_setting {
 };
 
 struct dg_config_file {
-	char *dir; /* absolute directory of the file: exclude globs are relative to it */
-	int pg_version;           /* 0 unset */
+	char *dir;	/* absolute directory of the file: exclude globs are relative to it */
+	int pg_version; /* 0 unset */
 	int assume_in_transaction; /* -1 unset */
 	const char *migration_format;
 	bool migration_format_set;
@@ -46,8 +46,14 @@ struct dg_config_file {
 	size_t n_exclude;
 };
 
-static const char *const top_keys[] = {"pg_version", "assume_in_transaction", "migration_format",
-				       "fail_on", "require_reason", "exclude", "rules", NULL};
+static const char *const top_keys[] = {"pg_version",
+				       "assume_in_transaction",
+				       "migration_format",
+				       "fail_on",
+				       "require_reason",
+				       "exclude",
+				       "rules",
+				       NULL};
 static const char *const rule_keys[] = {"enabled", "severity", NULL};
 
 /* ---- closest name ----------------------------------------------------------------------- */
@@ -157,7 +163,8 @@ static bool is_null_scalar(const yaml_node_t *n)
 /* YAML 1.1 booleans: 1 true, 0 false, -1 not a boolean */
 static int boolean(const yaml_node_t *n)
 {
-	static const char *const yes[] = {"true", "yes", "on", NULL}, *const no[] = {"false", "no", "off", NULL};
+	static const char *const yes[] = {"true", "yes", "on", NULL};
+	static const char *const no[] = {"false", "no", "off", NULL};
 	const char *s = scalar(n);
 
 	if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -219,7 +226,8 @@ static bool read_rule(struct reader *r, struct dg_config_file *f, const yaml_nod
 	if (!name)
 		return fail(r, key, "a rule name must be a plain string");
 	if (rule < 0)
-		return unknown(r, key, "rule", name, closest_rule(name), "see ddlguard --list-rules");
+		return unknown(r, key, "rule", name, closest_rule(name),
+			       "see ddlguard --list-rules");
 	s = setting_for(f, (size_t)rule);
 	if (val->type == YAML_SCALAR_NODE) {
 		int b = boolean(val), sev = severity_of(scalar(val));
@@ -229,16 +237,18 @@ static bool read_rule(struct reader *r, struct dg_config_file *f, const yaml_nod
 			s->enabled = 1;
 			s->severity = sev;
 		} else {
-			return fail(r, val,
-				    "rule '%s' takes true/false, a severity (error, warning, info) or "
-				    "{enabled: …, severity: …}, not '%s'",
-				    name, scalar(val));
+			return fail(
+			    r, val,
+			    "rule '%s' takes true/false, a severity (error, warning, info) or "
+			    "{enabled: …, severity: …}, not '%s'",
+			    name, scalar(val));
 		}
 		return true;
 	}
 	if (val->type != YAML_MAPPING_NODE)
 		return fail(r, val, "rule '%s' takes a mapping {enabled: …, severity: …}", name);
-	for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top;
+	     p++) {
 		const yaml_node_t *k = yaml_document_get_node(&r->doc, p->key);
 		const yaml_node_t *v = yaml_document_get_node(&r->doc, p->value);
 		const char *ks = scalar(k);
@@ -247,10 +257,12 @@ static bool read_rule(struct reader *r, struct dg_config_file *f, const yaml_nod
 				return fail(r, v, "'enabled' takes true or false");
 		} else if (ks && strcmp(ks, "severity") == 0) {
 			if ((s->severity = severity_of(scalar(v))) < 0)
-				return fail(r, v, "'severity' takes error, warning or info, not '%s'",
+				return fail(r, v,
+					    "'severity' takes error, warning or info, not '%s'",
 					    scalar(v) ? scalar(v) : "a collection");
 		} else {
-			return unknown(r, k, "key", ks ? ks : "?", ks ? closest_key(ks, rule_keys) : NULL,
+			return unknown(r, k, "key", ks ? ks : "?",
+				       ks ? closest_key(ks, rule_keys) : NULL,
 				       "a rule takes enabled and severity");
 		}
 	}
@@ -293,7 +305,8 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 			char *end;
 			long n = s ? strtol(s, &end, 10) : 0;
 			if (!s || *end || n < 11 || n > 18)
-				return fail(r, v, "'pg_version' takes a major version from 11 to 18");
+				return fail(r, v,
+					    "'pg_version' takes a major version from 11 to 18");
 			f->pg_version = (int)n;
 		} else if (strcmp(key, "assume_in_transaction") == 0) {
 			if ((f->assume_in_transaction = boolean(v)) < 0)
@@ -329,7 +342,8 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 			if (v->type == YAML_SEQUENCE_NODE) {
 				for (yaml_node_item_t *it = v->data.sequence.items.start;
 				     it < v->data.sequence.items.top; it++)
-					if (!add_exclude(r, f, yaml_document_get_node(&r->doc, *it)))
+					if (!add_exclude(r, f,
+							 yaml_document_get_node(&r->doc, *it)))
 						return false;
 			} else if (!is_null_scalar(v) && !add_exclude(r, f, v)) {
 				return false;
@@ -348,9 +362,10 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 			/* a rule name at the top level is a common slip: say where it goes */
 			if (find_rule(key) >= 0)
 				return fail(r, k, "unknown key '%s': rules go under 'rules:'", key);
-			return unknown(r, k, "key", key, closest_key(key, top_keys),
-				       "valid keys: pg_version, assume_in_transaction, migration_format, "
-				       "fail_on, require_reason, exclude, rules");
+			return unknown(
+			    r, k, "key", key, closest_key(key, top_keys),
+			    "valid keys: pg_version, assume_in_transaction, migration_format, "
+			    "fail_on, require_reason, exclude, rules");
 		}
 	}
 	return true;
@@ -486,7 +501,8 @@ bool dg_config_file_excludes(const struct dg_config_file *f, const char *path)
 
 		base = base ? base + 1 : rel;
 		if (strchr(pat, '/') == NULL) {
-			/* like .gitignore: a bare pattern matches a file or directory name anywhere */
+			/* like .gitignore: a bare pattern matches a file or directory name anywhere
+			 */
 			for (const char *seg = rel; seg && *seg && !hit;) {
 				const char *end = strchr(seg, '/');
 				size_t n = end ? (size_t)(end - seg) : strlen(seg);

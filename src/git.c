@@ -149,7 +149,8 @@ struct dg_git_diff *dg_git_diff_open(const char *ref, char **error)
 	d->ref = strdup(ref);
 	d->top = capture_line("git rev-parse --show-toplevel");
 	if (!d->top) {
-		*error = error_msg("--diff-base: not inside a git work tree (or git is not installed)", "");
+		*error = error_msg(
+		    "--diff-base: not inside a git work tree (or git is not installed)", "");
 		dg_git_diff_free(d);
 		return NULL;
 	}

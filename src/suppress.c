@@ -24,11 +24,11 @@
 
 struct directive {
 	size_t start, end; /* the comment, from "--" to the end of its line */
-	bool file;         /* -file: the whole file */
-	bool squawk;       /* squawk's spelling: names that are not ours are squawk's business */
+	bool file;	   /* -file: the whole file */
+	bool squawk;	   /* squawk's spelling: names that are not ours are squawk's business */
 	size_t rules[MAX_RULES];
 	size_t n_rules;
-	bool all;                /* no rule named */
+	bool all;		     /* no rule named */
 	char unknown[MAX_RULES][64]; /* names that are no rule of ours */
 	size_t n_unknown;
 	bool has_reason;
@@ -90,10 +90,10 @@ static bool parse_directive(const char *p, const char *end, struct directive *d)
 		const char *word;
 		bool file, squawk;
 	} kinds[] = {
-		{"ddlguard-ignore-file", true, false},
-		{"ddlguard-ignore", false, false},
-		{"squawk-ignore-file", true, true},
-		{"squawk-ignore", false, true},
+	    {"ddlguard-ignore-file", true, false},
+	    {"ddlguard-ignore", false, false},
+	    {"squawk-ignore-file", true, true},
+	    {"squawk-ignore", false, true},
 	};
 	size_t k;
 
@@ -135,8 +135,9 @@ static bool parse_directive(const char *p, const char *end, struct directive *d)
 			p++;
 		if ((size_t)(end - p) >= 7 && strncmp(p, "reason:", 7) == 0) {
 			const char *r = p + 7, *stop = r;
-			while (stop < end && !((size_t)(end - stop) >= 6 && strncmp(stop, "until:", 6) == 0 &&
-					       isspace((unsigned char)stop[-1])))
+			while (stop < end &&
+			       !((size_t)(end - stop) >= 6 && strncmp(stop, "until:", 6) == 0 &&
+				 isspace((unsigned char)stop[-1])))
 				stop++;
 			for (const char *q = r; q < stop; q++)
 				if (!isspace((unsigned char)*q))
@@ -267,7 +268,8 @@ static size_t collect(const struct dg_source *src, struct directive **out)
 			i = e;
 		} else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
 			i = dg_skip_trivia(s, i, n);
-		} else if (c == '\'' || c == '"' || c == '$' || isalnum(c) || c == '_' || c >= 0x80) {
+		} else if (c == '\'' || c == '"' || c == '$' || isalnum(c) || c == '_' ||
+			   c >= 0x80) {
 			size_t e = dg_token_end(s, i, n);
 			i = e > i ? e : i + 1;
 		} else {
@@ -326,7 +328,8 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 			struct directive *d = &ds[k];
 			if (d->expired || d->until_bad || !names_rule(d, rule))
 				continue;
-			if (!d->file && (!d->has_target || at < d->target_start || at > d->target_end))
+			if (!d->file &&
+			    (!d->has_target || at < d->target_start || at > d->target_end))
 				continue;
 			d->used++;
 			drop = true;
@@ -352,22 +355,24 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 			any_enabled |= ctx->cfg->enabled[d->rules[i]] && !meta_rule(d->rules[i]);
 		if (!d->squawk) {
 			for (size_t i = 0; i < d->n_unknown; i++) {
-				snprintf(msg, sizeof(msg),
-					 "%s names '%s', which is no ddlguard rule: it silences nothing "
-					 "(see --list-rules)",
-					 kw, d->unknown[i]);
+				snprintf(
+				    msg, sizeof(msg),
+				    "%s names '%s', which is no ddlguard rule: it silences nothing "
+				    "(see --list-rules)",
+				    kw, d->unknown[i]);
 				emit(ctx, DG_RULE_ID_unused_ignore, d, msg);
 			}
 		}
 		if (d->until_bad) {
 			snprintf(msg, sizeof(msg),
-				 "%s has until: '%s', which is not a YYYY-MM-DD date: it silences nothing",
+				 "%s has until: '%s', which is not a YYYY-MM-DD date: it silences "
+				 "nothing",
 				 kw, d->until);
 			emit(ctx, DG_RULE_ID_expired_ignore, d, msg);
 		} else if (d->expired) {
 			snprintf(msg, sizeof(msg),
-				 "%s expired on %s: the findings it silenced are reported again", kw,
-				 d->until);
+				 "%s expired on %s: the findings it silenced are reported again",
+				 kw, d->until);
 			emit(ctx, DG_RULE_ID_expired_ignore, d, msg);
 		} else if (!d->used && !d->squawk && any_enabled) {
 			snprintf(msg, sizeof(msg), "%s silences nothing: %s", kw,

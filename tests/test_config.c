@@ -87,19 +87,22 @@ static void test_errors_point_at_the_line(void **state)
 {
 	(void)state;
 	assert_string_equal(load_error(""), "");
-	assert_string_equal(load_error("pg_version: 14\nrules:\n  renaming-column: {enabled: false}\n"), "");
+	assert_string_equal(
+	    load_error("pg_version: 14\nrules:\n  renaming-column: {enabled: false}\n"), "");
 	assert_string_equal(load_error("# settings\npg_version: 14\npg_verison: 13\n"),
 			    "c.yaml:3:1: unknown key 'pg_verison' (did you mean 'pg_version'?)");
-	assert_string_equal(load_error("rules:\n  renaming-column: {enabled: false}\n"
-				       "  require-concurent-index-creation:\n    severity: error\n"),
-			    "c.yaml:3:3: unknown rule 'require-concurent-index-creation' (did you "
-			    "mean 'require-concurrent-index-creation'?)");
+	assert_string_equal(
+	    load_error("rules:\n  renaming-column: {enabled: false}\n"
+		       "  require-concurent-index-creation:\n    severity: error\n"),
+	    "c.yaml:3:3: unknown rule 'require-concurent-index-creation' (did you "
+	    "mean 'require-concurrent-index-creation'?)");
 	assert_string_equal(load_error("rules:\n  renaming-column:\n    severty: error\n"),
 			    "c.yaml:3:5: unknown key 'severty' (did you mean 'severity'?)");
 	assert_string_equal(load_error("rules:\n  renaming-column:\n    severity: fatal\n"),
 			    "c.yaml:3:15: 'severity' takes error, warning or info, not 'fatal'");
-	assert_string_equal(load_error("rules:\n  no-such-thing-at-all: false\n"),
-			    "c.yaml:2:3: unknown rule 'no-such-thing-at-all' (see ddlguard --list-rules)");
+	assert_string_equal(
+	    load_error("rules:\n  no-such-thing-at-all: false\n"),
+	    "c.yaml:2:3: unknown rule 'no-such-thing-at-all' (see ddlguard --list-rules)");
 	assert_string_equal(load_error("renaming-column: false\n"),
 			    "c.yaml:1:1: unknown key 'renaming-column': rules go under 'rules:'");
 	assert_string_equal(load_error("pg_version: 9\n"),
@@ -108,8 +111,9 @@ static void test_errors_point_at_the_line(void **state)
 			    "c.yaml:2:10: 'fail_on' takes error, warning, info or never");
 	assert_string_equal(load_error("assume_in_transaction: maybe\n"),
 			    "c.yaml:1:24: 'assume_in_transaction' takes true or false");
-	assert_string_equal(load_error("migration_format: dbmat\n"),
-			    "c.yaml:1:19: unknown migration format 'dbmat' (did you mean 'dbmate'?)");
+	assert_string_equal(
+	    load_error("migration_format: dbmat\n"),
+	    "c.yaml:1:19: unknown migration format 'dbmat' (did you mean 'dbmate'?)");
 	assert_string_equal(load_error("- a\n- b\n"),
 			    "c.yaml:1:1: the configuration must be a mapping of keys to values");
 	assert_string_equal(load_error("rules:\n  renaming-column: [1\n"),
@@ -142,8 +146,8 @@ static void test_apply_under_the_command_line(void **state)
 
 	/* what the command line set stays */
 	assert_int_equal(dg_config_set_rule_enabled(cfg, "renaming-column", true), DG_OK);
-	assert_int_equal(dg_config_set_rule_severity(cfg, "require-concurrent-index-creation", DG_INFO),
-			 DG_OK);
+	assert_int_equal(
+	    dg_config_set_rule_severity(cfg, "require-concurrent-index-creation", DG_INFO), DG_OK);
 	eff = dg_config_clone(cfg);
 	dg_config_file_apply(f, eff);
 	assert_int_equal(dg_lint_buffer(eff, "m.sql", sql, strlen(sql), &res), DG_OK);
@@ -215,8 +219,9 @@ static void test_cli(void **state)
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "db/legacy/0.sql:1:1"));
 
-	write_file(".ddlguard.yaml", "fail_on: error\nexclude:\n  - db/legacy\n  - \"*_seed.sql\"\n"
-				     "rules:\n  require-concurrent-index-creation: {severity: info}\n");
+	write_file(".ddlguard.yaml",
+		   "fail_on: error\nexclude:\n  - db/legacy\n  - \"*_seed.sql\"\n"
+		   "rules:\n  require-concurrent-index-creation: {severity: info}\n");
 	run("--format gcc db other");
 	assert_int_equal(r.status, 0);
 	assert_null(strstr(r.out, "legacy"));
@@ -242,7 +247,8 @@ static void test_cli(void **state)
 	write_file("other/.ddlguard.yaml", "rulez:\n  x: 1\n");
 	run("--format json db other 2>&1");
 	assert_int_equal(r.status, 2);
-	assert_non_null(strstr(r.out, "other/.ddlguard.yaml:1:1: unknown key 'rulez' (did you mean 'rules'?)"));
+	assert_non_null(
+	    strstr(r.out, "other/.ddlguard.yaml:1:1: unknown key 'rulez' (did you mean 'rules'?)"));
 	assert_null(strstr(r.out, "findings"));
 	run("--config missing.yaml db 2>&1");
 	assert_int_equal(r.status, 2);
@@ -252,10 +258,10 @@ static void test_cli(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_errors_point_at_the_line),
-		cmocka_unit_test(test_apply_under_the_command_line),
-		cmocka_unit_test(test_migration_format_forced),
-		cmocka_unit_test(test_cli),
+	    cmocka_unit_test(test_errors_point_at_the_line),
+	    cmocka_unit_test(test_apply_under_the_command_line),
+	    cmocka_unit_test(test_migration_format_forced),
+	    cmocka_unit_test(test_cli),
 	};
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);
 }

@@ -119,13 +119,13 @@ static void test_same_positions_everywhere(void **state)
 	assert_int_equal(r.status, 1);
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
-	o = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0),
-						   "results"),
-			       0);
+	o = cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0), "results"),
+	    0);
 	region = cJSON_GetObjectItem(
-		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "locations"), 0),
-				    "physicalLocation"),
-		"region");
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "locations"), 0),
+				"physicalLocation"),
+	    "region");
 	assert_non_null(region);
 	assert_int_equal(cJSON_GetObjectItem(region, "startLine")->valueint, 3);
 	assert_int_equal(cJSON_GetObjectItem(region, "startColumn")->valueint, 9);
@@ -139,7 +139,8 @@ static void test_same_positions_everywhere(void **state)
 	r = run("--format github %s/misc/report-positions.sql", DG_FIXTURES);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "::warning file="));
-	assert_non_null(strstr(r.out, "report-positions.sql,line=3,col=9,endLine=3,endColumn=32,title="));
+	assert_non_null(
+	    strstr(r.out, "report-positions.sql,line=3,col=9,endLine=3,endColumn=32,title="));
 	free(r.out);
 
 	r = run("--format gitlab %s/misc/report-positions.sql", DG_FIXTURES);
@@ -230,7 +231,8 @@ static void check_level(const cJSON *o, const char *what)
 
 static void check_message(const cJSON *m, const char *what) /* message / multiformatMessageString */
 {
-	static const char *const keys[] = {"text", "markdown", "id", "arguments", "properties", NULL};
+	static const char *const keys[] = {"text",	"markdown",   "id",
+					   "arguments", "properties", NULL};
 	only_keys(m, what, keys);
 	need_string(m, "text", what);
 }
@@ -250,15 +252,17 @@ static void check_uri_reference(const char *uri)
 
 static void check_location(const cJSON *loc, bool with_region)
 {
-	static const char *const lk[] = {"id", "physicalLocation", "logicalLocations", "message",
-					 "annotations", "relationships", "properties", NULL};
-	static const char *const pk[] = {"address", "artifactLocation", "region", "contextRegion",
-					 "properties", NULL};
-	static const char *const ak[] = {"uri", "uriBaseId", "index", "description", "properties",
-					 NULL};
-	static const char *const rk[] = {"startLine", "startColumn", "endLine", "endColumn",
-					 "charOffset", "charLength", "byteOffset", "byteLength",
-					 "snippet", "message", "sourceLanguage", "properties", NULL};
+	static const char *const lk[] = {
+	    "id",	   "physicalLocation", "logicalLocations", "message",
+	    "annotations", "relationships",    "properties",	   NULL};
+	static const char *const pk[] = {"address",	  "artifactLocation", "region",
+					 "contextRegion", "properties",	      NULL};
+	static const char *const ak[] = {"uri",		"uriBaseId",  "index",
+					 "description", "properties", NULL};
+	static const char *const rk[] = {
+	    "startLine",      "startColumn", "endLine",	   "endColumn", "charOffset",
+	    "charLength",     "byteOffset",  "byteLength", "snippet",	"message",
+	    "sourceLanguage", "properties",  NULL};
 	const cJSON *phys, *art, *region;
 
 	only_keys(loc, "location", lk);
@@ -293,49 +297,145 @@ static void check_location(const cJSON *loc, bool with_region)
 
 static void check_sarif(const cJSON *doc, size_t want_results, bool want_success)
 {
-	static const char *const top[] = {"$schema", "version", "runs", "inlineExternalProperties",
-					  "properties", NULL};
-	static const char *const runk[] = {
-		"tool", "invocations", "conversion", "language", "versionControlProvenance",
-		"originalUriBaseIds", "artifacts", "logicalLocations", "graphs", "results",
-		"automationDetails", "runAggregates", "baselineGuid", "redactionTokens",
-		"defaultEncoding", "defaultSourceLanguage", "newlineSequences", "columnKind",
-		"externalPropertyFileReferences", "threadFlowLocations", "taxonomies", "addresses",
-		"translations", "policies", "webRequests", "webResponses", "specialLocations",
-		"properties", NULL};
+	static const char *const top[] = {
+	    "$schema", "version", "runs", "inlineExternalProperties", "properties", NULL};
+	static const char *const runk[] = {"tool",
+					   "invocations",
+					   "conversion",
+					   "language",
+					   "versionControlProvenance",
+					   "originalUriBaseIds",
+					   "artifacts",
+					   "logicalLocations",
+					   "graphs",
+					   "results",
+					   "automationDetails",
+					   "runAggregates",
+					   "baselineGuid",
+					   "redactionTokens",
+					   "defaultEncoding",
+					   "defaultSourceLanguage",
+					   "newlineSequences",
+					   "columnKind",
+					   "externalPropertyFileReferences",
+					   "threadFlowLocations",
+					   "taxonomies",
+					   "addresses",
+					   "translations",
+					   "policies",
+					   "webRequests",
+					   "webResponses",
+					   "specialLocations",
+					   "properties",
+					   NULL};
 	static const char *const toolk[] = {"driver", "extensions", "properties", NULL};
-	static const char *const driverk[] = {
-		"guid", "name", "organization", "product", "productSuite", "shortDescription",
-		"fullDescription", "fullName", "version", "semanticVersion", "dottedQuadFileVersion",
-		"releaseDateUtc", "downloadUri", "informationUri", "globalMessageStrings",
-		"notifications", "rules", "taxa", "locations", "language", "contents",
-		"isComprehensive", "localizedDataSemanticVersion",
-		"minimumRequiredLocalizedDataSemanticVersion", "associatedComponent",
-		"translationMetadata", "supportedTaxonomies", "properties", NULL};
-	static const char *const rulek[] = {"id", "deprecatedIds", "guid", "deprecatedGuids", "name",
-					    "deprecatedNames", "shortDescription", "fullDescription",
-					    "messageStrings", "defaultConfiguration", "helpUri", "help",
-					    "relationships", "properties", NULL};
-	static const char *const cfgk[] = {"enabled", "level", "rank", "parameters", "properties",
+	static const char *const driverk[] = {"guid",
+					      "name",
+					      "organization",
+					      "product",
+					      "productSuite",
+					      "shortDescription",
+					      "fullDescription",
+					      "fullName",
+					      "version",
+					      "semanticVersion",
+					      "dottedQuadFileVersion",
+					      "releaseDateUtc",
+					      "downloadUri",
+					      "informationUri",
+					      "globalMessageStrings",
+					      "notifications",
+					      "rules",
+					      "taxa",
+					      "locations",
+					      "language",
+					      "contents",
+					      "isComprehensive",
+					      "localizedDataSemanticVersion",
+					      "minimumRequiredLocalizedDataSemanticVersion",
+					      "associatedComponent",
+					      "translationMetadata",
+					      "supportedTaxonomies",
+					      "properties",
+					      NULL};
+	static const char *const rulek[] = {"id",
+					    "deprecatedIds",
+					    "guid",
+					    "deprecatedGuids",
+					    "name",
+					    "deprecatedNames",
+					    "shortDescription",
+					    "fullDescription",
+					    "messageStrings",
+					    "defaultConfiguration",
+					    "helpUri",
+					    "help",
+					    "relationships",
+					    "properties",
+					    NULL};
+	static const char *const cfgk[] = {"enabled",	 "level",      "rank",
+					   "parameters", "properties", NULL};
+	static const char *const resk[] = {"ruleId",
+					   "ruleIndex",
+					   "rule",
+					   "kind",
+					   "level",
+					   "message",
+					   "analysisTarget",
+					   "locations",
+					   "guid",
+					   "correlationGuid",
+					   "occurrenceCount",
+					   "partialFingerprints",
+					   "fingerprints",
+					   "stacks",
+					   "codeFlows",
+					   "graphs",
+					   "graphTraversals",
+					   "relatedLocations",
+					   "suppressions",
+					   "baselineState",
+					   "rank",
+					   "attachments",
+					   "hostedViewerUri",
+					   "workItemUris",
+					   "provenance",
+					   "fixes",
+					   "taxa",
+					   "webRequest",
+					   "webResponse",
+					   "properties",
 					   NULL};
-	static const char *const resk[] = {
-		"ruleId", "ruleIndex", "rule", "kind", "level", "message", "analysisTarget",
-		"locations", "guid", "correlationGuid", "occurrenceCount", "partialFingerprints",
-		"fingerprints", "stacks", "codeFlows", "graphs", "graphTraversals", "relatedLocations",
-		"suppressions", "baselineState", "rank", "attachments", "hostedViewerUri",
-		"workItemUris", "provenance", "fixes", "taxa", "webRequest", "webResponse", "properties",
-		NULL};
-	static const char *const invk[] = {
-		"commandLine", "arguments", "responseFiles", "startTimeUtc", "endTimeUtc", "exitCode",
-		"ruleConfigurationOverrides", "notificationConfigurationOverrides",
-		"toolExecutionNotifications", "toolConfigurationNotifications", "exitCodeDescription",
-		"exitSignalName", "exitSignalNumber", "processStartFailureMessage",
-		"executionSuccessful", "machine", "account", "processId", "executableLocation",
-		"workingDirectory", "environmentVariables", "stdin", "stdout", "stderr",
-		"stdoutStderr", "properties", NULL};
-	static const char *const notk[] = {"locations", "message", "level", "threadId", "timeUtc",
-					   "exception", "descriptor", "associatedRule", "properties",
+	static const char *const invk[] = {"commandLine",
+					   "arguments",
+					   "responseFiles",
+					   "startTimeUtc",
+					   "endTimeUtc",
+					   "exitCode",
+					   "ruleConfigurationOverrides",
+					   "notificationConfigurationOverrides",
+					   "toolExecutionNotifications",
+					   "toolConfigurationNotifications",
+					   "exitCodeDescription",
+					   "exitSignalName",
+					   "exitSignalNumber",
+					   "processStartFailureMessage",
+					   "executionSuccessful",
+					   "machine",
+					   "account",
+					   "processId",
+					   "executableLocation",
+					   "workingDirectory",
+					   "environmentVariables",
+					   "stdin",
+					   "stdout",
+					   "stderr",
+					   "stdoutStderr",
+					   "properties",
 					   NULL};
+	static const char *const notk[] = {
+	    "locations", "message",    "level",		 "threadId",   "timeUtc",
+	    "exception", "descriptor", "associatedRule", "properties", NULL};
 	const cJSON *runs, *run0, *tool, *driver, *rules, *results, *invs;
 	size_t n_rules;
 
@@ -368,7 +468,8 @@ static void check_sarif(const cJSON *doc, size_t want_results, bool want_success
 		char suffix[256];
 		only_keys(r, "reportingDescriptor", rulek);
 		need_string(r, "id", "reportingDescriptor");
-		check_message(need(r, "shortDescription", "reportingDescriptor"), "shortDescription");
+		check_message(need(r, "shortDescription", "reportingDescriptor"),
+			      "shortDescription");
 		check_message(need(r, "fullDescription", "reportingDescriptor"), "fullDescription");
 		check_message(need(r, "help", "reportingDescriptor"), "help");
 		cfg = need(r, "defaultConfiguration", "reportingDescriptor");
@@ -378,11 +479,12 @@ static void check_sarif(const cJSON *doc, size_t want_results, bool want_success
 		uri = need(r, "helpUri", "reportingDescriptor");
 		snprintf(suffix, sizeof(suffix), "/rules/%s.md",
 			 cJSON_IsString(cJSON_GetObjectItem(r, "id"))
-				 ? cJSON_GetObjectItem(r, "id")->valuestring
-				 : "");
+			     ? cJSON_GetObjectItem(r, "id")->valuestring
+			     : "");
 		if (!cJSON_IsString(uri) || strncmp(uri->valuestring, "https://", 8) != 0 ||
 		    strlen(uri->valuestring) < strlen(suffix) ||
-		    strcmp(uri->valuestring + strlen(uri->valuestring) - strlen(suffix), suffix) != 0)
+		    strcmp(uri->valuestring + strlen(uri->valuestring) - strlen(suffix), suffix) !=
+			0)
 			bad("helpUri must point at the rule's doc (…%s)", suffix);
 	}
 	results = need(run0, "results", "run");
@@ -442,11 +544,12 @@ static void test_sarif_structure(void **state)
 	assert_int_equal(r.status, 1);
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
-	check_sarif(doc, (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(
-				 cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0), "results")),
+	check_sarif(doc,
+		    (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(
+			cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0), "results")),
 		    true);
 	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(
-			    cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0), "results")) >= 6);
+			cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0), "results")) >= 6);
 	cJSON_Delete(doc);
 	free(r.out);
 
@@ -478,7 +581,8 @@ static void test_github_escaping(void **state)
 	char *line;
 
 	(void)state;
-	write_file("x,y:100%.sql", "CREATE INDEX i ON t (a);\nALTER TABLE t RENAME COLUMN a TO b;\n");
+	write_file("x,y:100%.sql",
+		   "CREATE INDEX i ON t (a);\nALTER TABLE t RENAME COLUMN a TO b;\n");
 	r = run("--format github '%s/x,y:100%%.sql'", tmpdir);
 	assert_int_equal(r.status, 1);
 	/* property values: ',' ':' '%' encoded; the message keeps ':' and encodes newlines */
@@ -527,16 +631,17 @@ static void test_gitlab_fingerprints(void **state)
 	r = run("--format gitlab %s/fp.sql", tmpdir);
 	doc = cJSON_Parse(r.out);
 	assert_int_equal(cJSON_GetArraySize(doc), 3);
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "fingerprint")->valuestring,
-			    first[0]);
-	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 1), "fingerprint")->valuestring,
-			    first[1]);
-	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
-							     cJSON_GetArrayItem(doc, 0), "location"),
-						     "lines"),
-					     "begin")
-				 ->valueint,
-			 4);
+	assert_string_equal(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "fingerprint")->valuestring, first[0]);
+	assert_string_equal(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 1), "fingerprint")->valuestring, first[1]);
+	assert_int_equal(
+	    cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "location"),
+				    "lines"),
+		"begin")
+		->valueint,
+	    4);
 	cJSON_Delete(doc);
 	free(r.out);
 
@@ -545,7 +650,7 @@ static void test_gitlab_fingerprints(void **state)
 	r = run("--format gitlab %s/fp.sql", tmpdir);
 	doc = cJSON_Parse(r.out);
 	assert_string_not_equal(
-		cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "fingerprint")->valuestring, first[0]);
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "fingerprint")->valuestring, first[0]);
 	cJSON_Delete(doc);
 	free(r.out);
 
@@ -567,9 +672,11 @@ static void test_junit_xml(void **state)
 	r = run("--format junit '%s/a&b<c>.sql' %s/renaming-column/ok.sql", tmpdir, DG_FIXTURES);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
-	assert_non_null(strstr(r.out, "<testsuites name=\"ddlguard\" tests=\"2\" failures=\"1\" errors=\"0\">"));
+	assert_non_null(strstr(
+	    r.out, "<testsuites name=\"ddlguard\" tests=\"2\" failures=\"1\" errors=\"0\">"));
 	assert_non_null(strstr(r.out, "a&amp;b&lt;c&gt;.sql\" tests=\"1\" failures=\"1\""));
-	assert_non_null(strstr(r.out, "<failure type=\"require-concurrent-index-creation\" message=\""));
+	assert_non_null(
+	    strstr(r.out, "<failure type=\"require-concurrent-index-creation\" message=\""));
 	assert_non_null(strstr(r.out, "ok.sql\" tests=\"1\" failures=\"0\""));
 	assert_null(strstr(r.out, "a&b"));
 	free(r.out);
@@ -597,12 +704,12 @@ static void test_unknown_format_lists_them(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_same_positions_everywhere),
-		cmocka_unit_test(test_sarif_structure),
-		cmocka_unit_test(test_github_escaping),
-		cmocka_unit_test(test_gitlab_fingerprints),
-		cmocka_unit_test(test_junit_xml),
-		cmocka_unit_test(test_unknown_format_lists_them),
+	    cmocka_unit_test(test_same_positions_everywhere),
+	    cmocka_unit_test(test_sarif_structure),
+	    cmocka_unit_test(test_github_escaping),
+	    cmocka_unit_test(test_gitlab_fingerprints),
+	    cmocka_unit_test(test_junit_xml),
+	    cmocka_unit_test(test_unknown_format_lists_them),
 	};
 	return cmocka_run_group_tests_name("formats", tests, setup, teardown);
 }

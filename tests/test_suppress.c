@@ -53,11 +53,13 @@ static void test_statement_scope(void **state)
 	/* the line before covers the next statement only */
 	assert_string_equal(lint("-- ddlguard-ignore " CIC "\n" IDX IDX), CIC "@3");
 	/* blank lines and other comments may come between */
-	assert_string_equal(lint("-- ddlguard-ignore " CIC " reason: empty\n\n-- more\n/* x */\n" IDX IDX),
-			    CIC "@6");
+	assert_string_equal(
+	    lint("-- ddlguard-ignore " CIC " reason: empty\n\n-- more\n/* x */\n" IDX IDX),
+	    CIC "@6");
 	/* at the end of the statement's last line: covers it, not the next */
-	assert_string_equal(lint(IDX "CREATE INDEX j\n  ON t (b); -- ddlguard-ignore " CIC "\n" IDX),
-			    CIC "@1 " CIC "@4");
+	assert_string_equal(
+	    lint(IDX "CREATE INDEX j\n  ON t (b); -- ddlguard-ignore " CIC "\n" IDX),
+	    CIC "@1 " CIC "@4");
 	/* inside the statement */
 	assert_string_equal(lint("CREATE INDEX i -- ddlguard-ignore " CIC "\n ON t (a);\n" IDX),
 			    CIC "@3");
@@ -65,27 +67,33 @@ static void test_statement_scope(void **state)
 	assert_string_equal(lint("-- ddlguard-ignore renaming-column\n" IDX REN),
 			    "unused-ignore@1 " CIC "@2 renaming-column@3");
 	/* several, with commas or spaces */
-	assert_string_equal(lint("-- ddlguard-ignore renaming-column, " CIC "\nCREATE INDEX i ON t (a); " REN),
-			    "renaming-column@2");
-	assert_string_equal(lint("-- ddlguard-ignore renaming-column " CIC "\nCREATE INDEX i ON t (a); " REN),
-			    "renaming-column@2");
+	assert_string_equal(
+	    lint("-- ddlguard-ignore renaming-column, " CIC "\nCREATE INDEX i ON t (a); " REN),
+	    "renaming-column@2");
+	assert_string_equal(
+	    lint("-- ddlguard-ignore renaming-column " CIC "\nCREATE INDEX i ON t (a); " REN),
+	    "renaming-column@2");
 	/* no rule named: every rule, for that statement */
-	assert_string_equal(lint("-- ddlguard-ignore reason: all of it\n" IDX REN), "renaming-column@3");
+	assert_string_equal(lint("-- ddlguard-ignore reason: all of it\n" IDX REN),
+			    "renaming-column@3");
 	/* a statement after the comment's statement is never covered */
-	assert_string_equal(lint("-- ddlguard-ignore renaming-column\n" REN REN), "renaming-column@3");
+	assert_string_equal(lint("-- ddlguard-ignore renaming-column\n" REN REN),
+			    "renaming-column@3");
 }
 
 static void test_file_scope(void **state)
 {
 	(void)state;
-	assert_string_equal(lint(IDX REN "-- ddlguard-ignore-file " CIC "\n" IDX), "renaming-column@2");
+	assert_string_equal(lint(IDX REN "-- ddlguard-ignore-file " CIC "\n" IDX),
+			    "renaming-column@2");
 	assert_string_equal(lint("-- ddlguard-ignore-file\n" IDX REN), "");
 	/* unused when nothing in the file matches */
 	assert_string_equal(lint("-- ddlguard-ignore-file renaming-column\n" IDX),
 			    "unused-ignore@1 " CIC "@2");
 	/* a file-level and a statement-level comment both used */
-	assert_string_equal(lint("-- ddlguard-ignore-file renaming-column\n-- ddlguard-ignore " CIC "\n" IDX REN),
-			    "");
+	assert_string_equal(
+	    lint("-- ddlguard-ignore-file renaming-column\n-- ddlguard-ignore " CIC "\n" IDX REN),
+	    "");
 }
 
 static void test_squawk_comments(void **state)
@@ -123,19 +131,24 @@ static void test_until_and_reason(void **state)
 	assert_string_equal(lint("-- ddlguard-ignore " CIC " until: 31/12/2999\n" IDX),
 			    "expired-ignore@1 " CIC "@2");
 	/* reason text may hold anything, even the word until without a colon */
-	assert_string_equal(lint("-- ddlguard-ignore " CIC " reason: wait until launch, ok? until: 2001-01-01\n" IDX),
+	assert_string_equal(lint("-- ddlguard-ignore " CIC
+				 " reason: wait until launch, ok? until: 2001-01-01\n" IDX),
 			    "expired-ignore@1 " CIC "@2");
 	/* missing reasons are findings only when asked for */
 	cfg = dg_config_new();
 	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore " CIC "\n" IDX), "");
 	assert_int_equal(dg_config_set_rule_enabled(cfg, "missing-ignore-reason", true), DG_OK);
-	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore " CIC "\n" IDX), "missing-ignore-reason@1");
-	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore " CIC " reason:   \n" IDX), "missing-ignore-reason@1");
-	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore " CIC " reason: tiny table\n" IDX), "");
+	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore " CIC "\n" IDX),
+			    "missing-ignore-reason@1");
+	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore " CIC " reason:   \n" IDX),
+			    "missing-ignore-reason@1");
+	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore " CIC " reason: tiny table\n" IDX),
+			    "");
 	assert_string_equal(lint_cfg(cfg, "-- squawk-ignore " CIC "\n" IDX), "");
 	/* naming only disabled rules is not "unused" */
 	assert_int_equal(dg_config_set_rule_enabled(cfg, "renaming-column", false), DG_OK);
-	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore renaming-column reason: x\n" IDX), CIC "@2");
+	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore renaming-column reason: x\n" IDX),
+			    CIC "@2");
 	dg_config_free(cfg);
 }
 
@@ -147,10 +160,11 @@ static void test_cli_require_reason(void **state)
 	int status;
 
 	(void)state;
-	snprintf(cmd, sizeof(cmd),
-		 "printf '%%s\\n' '-- ddlguard-ignore %s' 'CREATE INDEX i ON t (a);' | %s --format gcc "
-		 "--require-reason -",
-		 CIC, DG_BINARY);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "printf '%%s\\n' '-- ddlguard-ignore %s' 'CREATE INDEX i ON t (a);' | %s --format gcc "
+	    "--require-reason -",
+	    CIC, DG_BINARY);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	n = fread(out, 1, sizeof(out) - 1, p);
@@ -164,12 +178,9 @@ static void test_cli_require_reason(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_statement_scope),
-		cmocka_unit_test(test_file_scope),
-		cmocka_unit_test(test_squawk_comments),
-		cmocka_unit_test(test_not_comments),
-		cmocka_unit_test(test_until_and_reason),
-		cmocka_unit_test(test_cli_require_reason),
+	    cmocka_unit_test(test_statement_scope),  cmocka_unit_test(test_file_scope),
+	    cmocka_unit_test(test_squawk_comments),  cmocka_unit_test(test_not_comments),
+	    cmocka_unit_test(test_until_and_reason), cmocka_unit_test(test_cli_require_reason),
 	};
 	return cmocka_run_group_tests_name("suppress", tests, NULL, NULL);
 }

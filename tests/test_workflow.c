@@ -99,8 +99,9 @@ static void test_baseline_round_trip(void **state)
 	assert_int_equal(cJSON_GetArraySize(arr), 3);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(arr, 0), "path")->valuestring,
 			    "db/1.sql");
-	assert_int_equal(strlen(cJSON_GetObjectItem(cJSON_GetArrayItem(arr, 0), "fingerprint")->valuestring),
-			 16);
+	assert_int_equal(
+	    strlen(cJSON_GetObjectItem(cJSON_GetArrayItem(arr, 0), "fingerprint")->valuestring),
+	    16);
 	cJSON_Delete(doc);
 
 	/* the same tree against its baseline: clean */
@@ -117,9 +118,10 @@ static void test_baseline_round_trip(void **state)
 			       "ALTER TABLE t\n  RENAME COLUMN a TO b;\n");
 	sh("$DG --no-config --format gcc --baseline base.json db");
 	assert_int_equal(r.status, 1);
-	assert_string_equal(r.out, "db/1.sql:4:1: warning: CREATE INDEX on \"t\" takes a SHARE lock: "
-				   "INSERT, UPDATE and DELETE on \"t\" wait until the whole index is "
-				   "built [require-concurrent-index-creation]\n");
+	assert_string_equal(r.out,
+			    "db/1.sql:4:1: warning: CREATE INDEX on \"t\" takes a SHARE lock: "
+			    "INSERT, UPDATE and DELETE on \"t\" wait until the whole index is "
+			    "built [require-concurrent-index-creation]\n");
 
 	/* a rewritten statement is a new finding */
 	write_file("db/2.sql", "CREATE INDEX j ON u (a, b);\n");
@@ -161,8 +163,9 @@ static void test_diff_base(void **state)
 	assert_non_null(strstr(r.out, "OK"));
 	sh("cd repo && $DG --no-config --format gcc --diff-base base db mig");
 	assert_int_equal(r.status, 1);
-	assert_non_null(strstr(r.out, "db/001_a.sql:1:1: error: this migration existed at base and was "
-				      "edited"));
+	assert_non_null(strstr(r.out,
+			       "db/001_a.sql:1:1: error: this migration existed at base and was "
+			       "edited"));
 	assert_non_null(strstr(r.out, "[modified-applied-migration]"));
 	assert_non_null(strstr(r.out, "db/002_b.sql:1:1: warning: new migration sorts before "
 				      "\"003_c.sql\", the newest one at base"));
@@ -212,8 +215,8 @@ static void test_diff_base(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_baseline_round_trip),
-		cmocka_unit_test(test_diff_base),
+	    cmocka_unit_test(test_baseline_round_trip),
+	    cmocka_unit_test(test_diff_base),
 	};
 	return cmocka_run_group_tests_name("workflow", tests, setup, teardown);
 }

@@ -79,7 +79,8 @@ static void junit_file(void *state, const struct dg_result *res)
 	fputs("  <testsuite name=\"", m);
 	put_xml(m, res->path);
 	if (res->status != DG_OK) {
-		fputs("\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase name=\"read\" classname=\"",
+		fputs("\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase name=\"read\" "
+		      "classname=\"",
 		      m);
 		put_xml(m, res->path);
 		fputs("\">\n      <error message=\"", m);
@@ -108,7 +109,8 @@ static void junit_file(void *state, const struct dg_result *res)
 		put_xml(m, res->path);
 		fprintf(m, "\" file=\"");
 		put_xml(m, res->path);
-		fprintf(m, "\" line=\"%u\">\n      <failure type=\"%s\" message=\"", f->line, f->rule);
+		fprintf(m, "\" line=\"%u\">\n      <failure type=\"%s\" message=\"", f->line,
+			f->rule);
 		put_xml(m, f->message);
 		fputs("\">", m);
 		put_xml(m, res->path);
@@ -133,7 +135,8 @@ static int junit_end(void *state, const struct dg_report_summary *s)
 	(void)s;
 	fclose(st->mem);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", st->out);
-	fprintf(st->out, "<testsuites name=\"ddlguard\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
+	fprintf(st->out,
+		"<testsuites name=\"ddlguard\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
 		st->tests, st->failures, st->errors);
 	if (st->len)
 		fwrite(st->buf, 1, st->len, st->out);

@@ -100,8 +100,8 @@ static char *path_uri(const char *path)
 		o += 7;
 	}
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/", *p)) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
 			*o++ = (char)*p;
 		} else {
 			*o++ = '%';
@@ -133,9 +133,10 @@ static void *sarif_begin(FILE *out, const struct dg_report_options *opts)
 		return NULL;
 	st->out = out;
 	st->root = cJSON_CreateObject();
-	cJSON_AddStringToObject(st->root, "$schema",
-				"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
-				"sarif-schema-2.1.0.json");
+	cJSON_AddStringToObject(
+	    st->root, "$schema",
+	    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+	    "sarif-schema-2.1.0.json");
 	cJSON_AddStringToObject(st->root, "version", "2.1.0");
 	runs = cJSON_AddArrayToObject(st->root, "runs");
 	run = cJSON_CreateObject();
@@ -168,14 +169,16 @@ static void sarif_file(void *state, const struct dg_result *res)
 	struct sarif_state *st = state;
 
 	if (res->status != DG_OK) {
-		cJSON *n = cJSON_CreateObject(), *locs = cJSON_CreateArray(), *loc = cJSON_CreateObject(),
+		cJSON *n = cJSON_CreateObject(), *locs = cJSON_CreateArray(),
+		      *loc = cJSON_CreateObject(),
 		      *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
 		char msg[1024];
 
 		cJSON_AddItemToObject(phys, "artifactLocation", artifact_location(res->path));
 		cJSON_AddItemToArray(locs, loc);
 		cJSON_AddItemToObject(n, "locations", locs);
-		snprintf(msg, sizeof(msg), "%s: %s", res->path, res->error ? res->error : "cannot read");
+		snprintf(msg, sizeof(msg), "%s: %s", res->path,
+			 res->error ? res->error : "cannot read");
 		add_text(n, "message", msg);
 		cJSON_AddStringToObject(n, "level", "error");
 		cJSON_AddItemToArray(st->notifications, n);
@@ -211,7 +214,8 @@ static void sarif_file(void *state, const struct dg_result *res)
 			if (f->help)
 				cJSON_AddStringToObject(props, "help", f->help);
 			if (dg_direction_name(f->section))
-				cJSON_AddStringToObject(props, "section", dg_direction_name(f->section));
+				cJSON_AddStringToObject(props, "section",
+							dg_direction_name(f->section));
 		}
 		cJSON_AddItemToArray(st->results, r);
 	}

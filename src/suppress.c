@@ -37,6 +37,7 @@ struct directive {
 	size_t target_start, target_end; /* findings starting in [target_start, target_end] */
 	bool has_target;
 	size_t used;
+	bool rule_used[MAX_RULES]; /* per entry of rules[] */
 };
 
 static void today(char out[11])
@@ -332,6 +333,9 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 			    (!d->has_target || at < d->target_start || at > d->target_end))
 				continue;
 			d->used++;
+			for (size_t j = 0; j < d->n_rules; j++)
+				if (d->rules[j] == rule)
+					d->rule_used[j] = true;
 			drop = true;
 		}
 		if (drop) {
@@ -380,6 +384,18 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 					 : "the statement it covers has no finding of the rules it "
 					   "names");
 			emit(ctx, DG_RULE_ID_unused_ignore, d, msg);
+		} else if (d->used && !d->squawk) {
+			/* used, but not for every rule it names: the others are stale */
+			for (size_t i = 0; i < d->n_rules; i++) {
+				size_t r = d->rules[i];
+				if (d->rule_used[i] || !ctx->cfg->enabled[r] || meta_rule(r))
+					continue;
+				snprintf(msg, sizeof(msg), "%s names '%s', which %s: drop it from the list",
+					 kw, dg_rules[r]->name,
+					 d->file ? "has no finding in this file"
+						 : "has no finding in the statement it covers");
+				emit(ctx, DG_RULE_ID_unused_ignore, d, msg);
+			}
 		}
 		if (!d->has_reason && !d->squawk) {
 			snprintf(msg, sizeof(msg),

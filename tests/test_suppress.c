@@ -66,13 +66,18 @@ static void test_statement_scope(void **state)
 	/* only the rules named */
 	assert_string_equal(lint("-- ddlguard-ignore renaming-column\n" IDX REN),
 			    "unused-ignore@1 " CIC "@2 renaming-column@3");
-	/* several, with commas or spaces */
+	/* several, with commas or spaces; the second statement on the line is not covered, so
+	 * the name meant for it is stale */
 	assert_string_equal(
 	    lint("-- ddlguard-ignore renaming-column, " CIC "\nCREATE INDEX i ON t (a); " REN),
-	    "renaming-column@2");
+	    "unused-ignore@1 renaming-column@2");
 	assert_string_equal(
 	    lint("-- ddlguard-ignore renaming-column " CIC "\nCREATE INDEX i ON t (a); " REN),
-	    "renaming-column@2");
+	    "unused-ignore@1 renaming-column@2");
+	assert_string_equal(lint("-- ddlguard-ignore constraint-missing-not-valid, " CIC "\n"
+				 "ALTER TABLE t ADD COLUMN x int NOT NULL, ADD CHECK (x > 0);\n"
+				 "-- ddlguard-ignore adding-required-field, " CIC "\n" IDX),
+			    "unused-ignore@1 adding-required-field@2 unused-ignore@3");
 	/* no rule named: every rule, for that statement */
 	assert_string_equal(lint("-- ddlguard-ignore reason: all of it\n" IDX REN),
 			    "renaming-column@3");

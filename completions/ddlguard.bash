@@ -9,11 +9,12 @@ _ddlguard()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
-	      --pg-version --assume-in-transaction --list-rules --explain --version --help -h"
+	      --pg-version --assume-in-transaction --require-reason --config --no-config
+	      --baseline --write-baseline --diff-base --list-rules --explain --version --help -h"
 
 	case $prev in
 	--format)
-		COMPREPLY=($(compgen -W "text json" -- "$cur"))
+		COMPREPLY=($(compgen -W "text json gcc sarif github gitlab junit" -- "$cur"))
 		return 0
 		;;
 	--color | --colour)
@@ -32,6 +33,14 @@ _ddlguard()
 		local rules
 		rules=$("${COMP_WORDS[0]}" --list-rules 2>/dev/null | awk '{print $1}')
 		COMPREPLY=($(compgen -W "$rules" -- "$cur"))
+		return 0
+		;;
+	--config | --baseline | --write-baseline)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return 0
+		;;
+	--diff-base)
+		COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' 2>/dev/null)" -- "$cur"))
 		return 0
 		;;
 	--stdin-filename)

@@ -21,6 +21,8 @@ struct dg_rule {
 	void (*check)(struct dg_ctx *ctx, const PgQuery__Node *node);
 	/* once per file, after all statements were walked */
 	void (*check_file)(struct dg_ctx *ctx);
+	/* opt-in: only reported when enabled (--enable, the config file, or a flag) */
+	bool off_by_default;
 };
 
 #define DG_KINDS(...) ((const int[]){__VA_ARGS__, 0})
@@ -175,6 +177,9 @@ enum dg_column_role {
 };
 enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
 				   const PgQuery__RangeVar **table, const char **column);
+/* What version control says about this migration file (state DG_HISTORY_UNKNOWN without
+ * --diff-base). */
+struct dg_history dg_migration_history(const struct dg_ctx *ctx);
 
 /* Small AST helpers shared by rules. */
 const char *dg_node_string(const PgQuery__Node *node); /* String node's value, or NULL */

@@ -10,7 +10,9 @@
 #include <strings.h>
 
 #include "engine.h"
+#include "fingerprint.h"
 #include "lex.h"
+#include "suppress.h"
 
 #define DG_MAX_NODE_CASE 512
 
@@ -251,6 +253,70 @@ static void result_push(struct dg_result *out, const struct dg_finding *f)
 	out->findings[out->n_findings++] = *f;
 }
 
+/* The hash covers the statement's text and the span's, so two findings of one rule in one
+ * statement differ; duplicates left over are numbered after sorting (number_duplicates). */
+static void set_fingerprint(const struct dg_ctx *ctx, struct dg_finding *f, size_t start,
+			    size_t end)
+{
+	const char *path = ctx->out->path;
+	uint64_t h;
+
+	while (strncmp(path, "./", 2) == 0)
+		path += 2; /* "./db/1.sql" and "db/1.sql" are one file */
+	h = dg_fnv1a(DG_FNV_INIT, path, strlen(path) + 1);
+
+	h = dg_fnv1a(h, f->rule, strlen(f->rule) + 1);
+	if (ctx->stmt)
+		h = dg_hash_normalized(h, ctx->src->text, ctx->stmt->start, ctx->stmt->end);
+	h = dg_fnv1a(h, "|", 1);
+	h = dg_hash_normalized(h, ctx->src->text, start, end);
+	snprintf(f->fingerprint, sizeof(f->fingerprint), "%016llx", (unsigned long long)h);
+}
+
+static int cmp_by_fingerprint(const void *pa, const void *pb, void *findings)
+{
+	const struct dg_finding *f = findings;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = strcmp(f[a].fingerprint, f[b].fingerprint);
+
+	return c ? c : (a < b ? -1 : a > b);
+}
+
+/* The n-th repeat (in source order) of a fingerprint gets "#n" hashed in. */
+static void number_duplicates(struct dg_result *out)
+{
+	size_t n = out->n_findings, *idx, nth = 0;
+	uint64_t *renamed;
+
+	if (n < 2)
+		return;
+	idx = xmalloc(n * sizeof(*idx));
+	renamed = xmalloc(n * sizeof(*renamed));
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	qsort_r(idx, n, sizeof(*idx), cmp_by_fingerprint, out->findings);
+	for (size_t i = 0; i < n; i++) {
+		const struct dg_finding *f = &out->findings[idx[i]];
+		char tag[32];
+		int len;
+
+		renamed[i] = 0;
+		if (i == 0 || strcmp(out->findings[idx[i - 1]].fingerprint, f->fingerprint) != 0) {
+			nth = 0;
+			continue;
+		}
+		nth++;
+		len = snprintf(tag, sizeof(tag), "#%zu", nth);
+		renamed[i] = dg_fnv1a(strtoull(f->fingerprint, NULL, 16), tag, (size_t)len);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (renamed[i])
+			snprintf(out->findings[idx[i]].fingerprint, sizeof(out->findings[0].fingerprint),
+				 "%016llx", (unsigned long long)renamed[i]);
+	free(renamed);
+	free(idx);
+}
+
 void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start,
 	     size_t end, const char *help, const char *message)
 {
@@ -283,6 +349,7 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	f.source_line = xmalloc(line_len + 1);
 	memcpy(f.source_line, line, line_len);
 	f.source_line[line_len] = '\0';
+	set_fingerprint(ctx, &f, start, end);
 	result_push(ctx->out, &f);
 }
 
@@ -488,6 +555,15 @@ bool dg_valid_check_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar
 {
 	return rel && dg_facts_valid_check(ctx->facts, rel->schemaname, rel->relname,
 					   ctx->stmt_index);
+}
+
+struct dg_history dg_migration_history(const struct dg_ctx *ctx)
+{
+	struct dg_history h = {0};
+
+	if (ctx->cfg->history)
+		ctx->cfg->history(ctx->cfg->history_user, ctx->out->path, &h);
+	return h;
 }
 
 size_t dg_statement_count(const struct dg_ctx *ctx)
@@ -868,7 +944,10 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 		return DG_OK;
 	}
 
-	dg_migration_detect(&src, &arena, &mig);
+	if (cfg->migration_format)
+		dg_migration_detect_as(&src, &arena, &mig, cfg->migration_format);
+	else
+		dg_migration_detect(&src, &arena, &mig);
 	out->format = mig.format;
 	ctx.mig = &mig;
 	for (size_t i = 0; i < mig.n_sections; i++)
@@ -919,10 +998,12 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 		ctx.rule_index = r;
 		dg_rules[r]->check_file(&ctx);
 	}
+	dg_suppress_apply(&ctx);
 	free(ctx.stack);
 	dg_arena_destroy(&arena);
 	if (out->n_findings > 1)
 		qsort(out->findings, out->n_findings, sizeof(*out->findings), cmp_findings);
+	number_duplicates(out);
 	return DG_OK;
 }
 

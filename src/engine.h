@@ -25,6 +25,15 @@ struct dg_config {
 	enum dg_severity severity[DG_N_RULES];
 	int pg_version;
 	bool assume_in_transaction;
+	const char *migration_format; /* static name, or NULL to detect */
+	dg_history_fn history;        /* NULL: no version control facts */
+	void *history_user;
+	/* What the public setters set (the command line): a configuration file does not override
+	 * these (see dg_config_file_apply). */
+	struct dg_config_explicit {
+		bool enabled[DG_N_RULES], severity[DG_N_RULES];
+		bool pg_version, assume_in_transaction, migration_format;
+	} explicit_set;
 };
 
 struct dg_ctx {

@@ -9,6 +9,8 @@
 
 #include "ddlguard/ddlguard.h"
 #include "report/report.h"
+#include "baseline.h"
+#include "git.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
@@ -17,11 +19,11 @@ static const char usage[] =
 	"Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures.\n"
 	"PATH is a file, a directory (searched recursively for *.sql) or - for standard input.\n"
 	"\n"
-	"  --format FORMAT         text (default) or json\n"
+	"  --format FORMAT         text (default), json, gcc, sarif, github, gitlab or junit\n"
 	"  -q, --quiet             text format: only one line per finding (path:line:col: severity[rule]\n"
 	"                          message), no source, help or summary: for hooks and editors\n"
 	"  --color WHEN            auto (default: only on a terminal, never with NO_COLOR), always, never\n"
-	"  --fail-on LEVEL         error, warning (default) or never: lowest severity that exits 1\n"
+	"  --fail-on LEVEL         error, warning (default), info or never: lowest severity that exits 1\n"
 	"  --enable RULE           turn a rule on (repeatable)\n"
 	"  --disable RULE          turn a rule off (repeatable)\n"
 	"  --stdin-filename NAME   the name to report standard input under\n"
@@ -30,6 +32,12 @@ static const char usage[] =
 	"                          one transaction block\n"
 	"  --summary               end the text report with a summary (formats, findings per rule,\n"
 	"                          most serious files); printed anyway when several files are checked\n"
+	"  --require-reason        a ddlguard-ignore comment without 'reason: …' is a finding\n"
+	"  --config FILE           read this configuration instead of the nearest .ddlguard.yaml\n"
+	"  --no-config             read no configuration file\n"
+	"  --baseline FILE         do not report the findings recorded in FILE (accepted ones)\n"
+	"  --write-baseline FILE   record every finding in FILE as accepted; exit 0\n"
+	"  --diff-base REF         lint only migrations added or changed since git revision REF\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -110,11 +118,114 @@ static char *read_stdin(size_t *len)
 	return buf;
 }
 
+/* ---- configuration files ------------------------------------------------------------------ */
+
+struct loaded_config {
+	char *path;
+	struct dg_config_file *file;
+	struct dg_config *cfg; /* the command line's configuration under the file's */
+};
+
+struct file_config {
+	const struct dg_config *cfg;
+	int fail_on; /* -1: the command line's */
+	bool excluded;
+};
+
+struct configs {
+	const char *forced; /* --config */
+	bool none;          /* --no-config */
+	struct loaded_config *loaded;
+	size_t n_loaded;
+	struct file_config *per_file;
+};
+
+static const struct loaded_config *load_config(struct configs *c, char *path,
+					       const struct dg_config *cli_cfg)
+{
+	struct loaded_config *l;
+	char *error = NULL;
+
+	for (size_t i = 0; i < c->n_loaded; i++) {
+		if (strcmp(c->loaded[i].path, path) == 0) {
+			free(path);
+			return &c->loaded[i];
+		}
+	}
+	l = realloc(c->loaded, (c->n_loaded + 1) * sizeof(*l));
+	if (!l) {
+		free(path);
+		return NULL;
+	}
+	c->loaded = l;
+	l = &c->loaded[c->n_loaded];
+	memset(l, 0, sizeof(*l));
+	l->path = path;
+	if (dg_config_file_load(path, &l->file, &error) != DG_OK) {
+		fprintf(stderr, "ddlguard: %s\n", error ? error : path);
+		free(error);
+		free(path);
+		return NULL;
+	}
+	l->cfg = dg_config_clone(cli_cfg);
+	if (!l->cfg) {
+		dg_config_file_free(l->file);
+		free(path);
+		return NULL;
+	}
+	dg_config_file_apply(l->file, l->cfg);
+	c->n_loaded++;
+	return l;
+}
+
+static int resolve_configs(struct configs *c, const struct dg_path_list *files,
+			   const struct dg_config *cli_cfg, const char *stdin_name)
+{
+	c->per_file = calloc(files->n ? files->n : 1, sizeof(*c->per_file));
+	if (!c->per_file)
+		return -1;
+	for (size_t i = 0; i < files->n; i++) {
+		const char *p = strcmp(files->items[i], "-") == 0 ? stdin_name : files->items[i];
+		const struct loaded_config *l = NULL;
+		char *path;
+
+		c->per_file[i] = (struct file_config){cli_cfg, -1, false};
+		if (c->none)
+			continue;
+		path = c->forced ? strdup(c->forced) : dg_config_file_find(p);
+		if (!path)
+			continue;
+		l = load_config(c, path, cli_cfg);
+		if (!l)
+			return -1;
+		c->per_file[i].cfg = l->cfg;
+		c->per_file[i].fail_on = dg_config_file_fail_on(l->file);
+		c->per_file[i].excluded = strcmp(files->items[i], "-") != 0 &&
+					  dg_config_file_excludes(l->file, files->items[i]);
+	}
+	return 0;
+}
+
+static void configs_free(struct configs *c)
+{
+	for (size_t i = 0; i < c->n_loaded; i++) {
+		free(c->loaded[i].path);
+		dg_config_file_free(c->loaded[i].file);
+		dg_config_free(c->loaded[i].cfg);
+	}
+	free(c->loaded);
+	free(c->per_file);
+	memset(c, 0, sizeof(*c));
+}
+
 static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
 	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX,
 	       OPT_SUMMARY };
+	/* workflow options, numbered apart so that other additions do not collide */
+	enum { OPT_REQUIRE_REASON = 512, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE,
+	       OPT_DIFF_BASE };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"quiet", no_argument, NULL, 'q'},
@@ -127,6 +238,12 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"pg-version", required_argument, NULL, OPT_PG_VERSION},
 		{"assume-in-transaction", no_argument, NULL, OPT_ASSUME_TX},
 		{"summary", no_argument, NULL, OPT_SUMMARY},
+		{"require-reason", no_argument, NULL, OPT_REQUIRE_REASON},
+		{"config", required_argument, NULL, OPT_CONFIG},
+		{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+		{"baseline", required_argument, NULL, OPT_BASELINE},
+		{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+		{"diff-base", required_argument, NULL, OPT_DIFF_BASE},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -136,6 +253,12 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	const struct dg_reporter *reporter = &dg_reporter_text;
 	const char *color = "auto", *stdin_name = "<stdin>";
 	int fail_on = DG_WARNING; /* 3 = never */
+	bool fail_on_set = false;
+	struct configs configs = {0};
+	const char *baseline_path = NULL, *write_baseline_path = NULL;
+	struct dg_baseline *baseline = NULL, *new_baseline = NULL;
+	const char *diff_base = NULL;
+	struct dg_git_diff *diff = NULL;
 	struct dg_report_options ropts = {0};
 	struct dg_report_summary sum = {0};
 	struct dg_path_list files = {0}, errors = {0};
@@ -149,7 +272,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_FORMAT:
 			reporter = dg_reporter_find(optarg);
 			if (!reporter)
-				return usage_error("unknown format '%s' (text or json)", optarg);
+				return usage_error("unknown format '%s' (%s)", optarg,
+						   dg_reporter_names());
 			break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
@@ -157,6 +281,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			color = optarg;
 			break;
 		case OPT_FAIL_ON:
+			fail_on_set = true;
 			if (strcmp(optarg, "error") == 0)
 				fail_on = DG_ERROR;
 			else if (strcmp(optarg, "warning") == 0)
@@ -187,6 +312,24 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			break;
 		case OPT_SUMMARY:
 			ropts.summary = true;
+			break;
+		case OPT_REQUIRE_REASON:
+			dg_config_set_rule_enabled(cfg, "missing-ignore-reason", true);
+			break;
+		case OPT_CONFIG:
+			configs.forced = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			configs.none = true;
+			break;
+		case OPT_BASELINE:
+			baseline_path = optarg;
+			break;
+		case OPT_WRITE_BASELINE:
+			write_baseline_path = optarg;
+			break;
+		case OPT_DIFF_BASE:
+			diff_base = optarg;
 			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;
@@ -235,14 +378,83 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	if (errors.n)
 		trouble = true;
 
+	if (diff_base) {
+		char *error = NULL;
+		diff = dg_git_diff_open(diff_base, &error);
+		if (!diff) {
+			fprintf(stderr, "ddlguard: %s\n", error ? error : "--diff-base failed");
+			free(error);
+			dg_path_list_free(&files);
+			dg_path_list_free(&errors);
+			return EXIT_TROUBLE;
+		}
+		dg_config_set_history(cfg, dg_git_history, diff);
+	}
+
+	/* each file's configuration (the nearest .ddlguard.yaml under the command line), before any
+	 * output: a broken configuration is a usage error, not half a report */
+	if (resolve_configs(&configs, &files, cfg, stdin_name) != 0) {
+		configs_free(&configs);
+		dg_path_list_free(&files);
+		dg_path_list_free(&errors);
+		dg_git_diff_free(diff);
+		return EXIT_TROUBLE;
+	}
+	/* --diff-base: only what changed since the base is linted */
+	for (size_t i = 0; diff && i < files.n; i++)
+		if (strcmp(files.items[i], "-") != 0 && !dg_git_diff_changed(diff, files.items[i]))
+			configs.per_file[i].excluded = true;
+
+	if (baseline_path) {
+		char *error = NULL;
+		baseline = dg_baseline_load(baseline_path, &error);
+		if (!baseline) {
+			fprintf(stderr, "ddlguard: %s\n", error ? error : baseline_path);
+			free(error);
+			configs_free(&configs);
+			dg_path_list_free(&files);
+			dg_path_list_free(&errors);
+			dg_git_diff_free(diff);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (write_baseline_path && !(new_baseline = dg_baseline_new()))
+		abort(); /* out of memory, like every allocation failure here */
+
 	state = reporter->begin(stdout, &ropts);
 	if (!state) {
 		fputs("ddlguard: out of memory\n", stderr);
 		return EXIT_TROUBLE;
 	}
+	/* paths that could not even be listed reach the report too (SARIF notifications, JSON
+	 * errors[], JUnit errors), not only stderr */
+	for (size_t i = 0; i < errors.n; i++) {
+		struct dg_result res = {0};
+		char *sep = strstr(errors.items[i], ": "), *next;
+
+		while (sep && (next = strstr(sep + 2, ": ")))
+			sep = next;
+		if (!sep)
+			continue;
+		*sep = '\0';
+		res.path = errors.items[i];
+		res.status = DG_ERR_IO;
+		res.error = sep + 2;
+		res.format = "plain";
+		reporter->file(state, &res);
+		*sep = ':';
+		sum.unreadable++;
+	}
 	for (size_t i = 0; i < files.n; i++) {
 		struct dg_result res;
 		enum dg_status st;
+		const struct dg_config *fcfg = configs.per_file[i].cfg;
+		int ffail_on = fail_on;
+
+		if (configs.per_file[i].excluded)
+			continue;
+		if (!fail_on_set && configs.per_file[i].fail_on >= 0)
+			ffail_on = configs.per_file[i].fail_on;
 
 		if (strcmp(files.items[i], "-") == 0) {
 			size_t len = 0;
@@ -252,10 +464,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 				trouble = true;
 				continue;
 			}
-			st = dg_lint_buffer(cfg, stdin_name, buf, len, &res);
+			st = dg_lint_buffer(fcfg, stdin_name, buf, len, &res);
 			free(buf);
 		} else {
-			st = dg_lint_file(cfg, files.items[i], &res);
+			st = dg_lint_file(fcfg, files.items[i], &res);
 		}
 		if (st == DG_ERR_INTERNAL) {
 			fprintf(stderr, "ddlguard: %s: internal error\n", files.items[i]);
@@ -269,12 +481,16 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		} else {
 			sum.files_checked++;
 		}
+		if (new_baseline)
+			dg_baseline_record(new_baseline, &res);
+		if (baseline)
+			dg_baseline_filter(baseline, &res);
 		if (res.n_findings)
 			sum.files_with_findings++;
 		for (size_t k = 0; k < res.n_findings; k++) {
 			sum.findings++;
 			sum.by_severity[res.findings[k].severity]++;
-			if ((int)res.findings[k].severity >= fail_on)
+			if ((int)res.findings[k].severity >= ffail_on)
 				rc = EXIT_FINDINGS;
 		}
 		reporter->file(state, &res);
@@ -286,6 +502,17 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	}
 	dg_path_list_free(&files);
 	dg_path_list_free(&errors);
+	configs_free(&configs);
+	if (new_baseline) {
+		if (dg_baseline_write(new_baseline, write_baseline_path) != 0) {
+			fprintf(stderr, "ddlguard: %s: %s\n", write_baseline_path, strerror(errno));
+			trouble = true;
+		}
+		rc = EXIT_CLEAN; /* the findings are accepted now */
+	}
+	dg_baseline_free(new_baseline);
+	dg_baseline_free(baseline);
+	dg_git_diff_free(diff);
 	return trouble ? EXIT_TROUBLE : rc;
 }
 

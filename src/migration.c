@@ -157,3 +157,25 @@ void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct
 		memset(m, 0, sizeof(*m));
 	}
 }
+
+const char *dg_migration_format_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return formats[i].name;
+	return NULL;
+}
+
+void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m,
+			    const char *format)
+{
+	memset(m, 0, sizeof(*m));
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(formats[i].name, format) != 0)
+			continue;
+		if (formats[i].claim(src, a, m))
+			return;
+		memset(m, 0, sizeof(*m));
+	}
+	claim_plain(src, a, m);
+}

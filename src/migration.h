@@ -40,5 +40,11 @@ struct dg_migration {
 };
 
 void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m);
+/* The format forced by the configuration: the file is split as `format` says, or as plain SQL
+ * when it does not look like that format at all. */
+void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m,
+			    const char *format);
+/* The static name of a known format, or NULL. */
+const char *dg_migration_format_name(const char *name);
 
 #endif

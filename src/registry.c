@@ -56,7 +56,7 @@ struct dg_config *dg_config_new(void)
 	if (!cfg)
 		return NULL;
 	for (size_t i = 0; i < DG_N_RULES; i++) {
-		cfg->enabled[i] = true;
+		cfg->enabled[i] = !dg_rules[i]->off_by_default;
 		cfg->severity[i] = dg_rules[i]->severity;
 	}
 	cfg->pg_version = 15;
@@ -73,6 +73,7 @@ enum dg_status dg_config_set_rule_enabled(struct dg_config *cfg, const char *rul
 	for (size_t i = 0; i < DG_N_RULES; i++) {
 		if (strcmp(dg_rules[i]->name, rule) == 0) {
 			cfg->enabled[i] = enabled;
+			cfg->explicit_set.enabled[i] = true;
 			return DG_OK;
 		}
 	}
@@ -84,12 +85,58 @@ enum dg_status dg_config_set_pg_version(struct dg_config *cfg, int major)
 	if (major < 11 || major > 18)
 		return DG_ERR_USAGE;
 	cfg->pg_version = major;
+	cfg->explicit_set.pg_version = true;
 	return DG_OK;
 }
 
 void dg_config_set_assume_in_transaction(struct dg_config *cfg, bool on)
 {
 	cfg->assume_in_transaction = on;
+	cfg->explicit_set.assume_in_transaction = true;
+}
+
+enum dg_status dg_config_set_rule_severity(struct dg_config *cfg, const char *rule,
+					   enum dg_severity severity)
+{
+	if (severity < DG_INFO || severity > DG_ERROR)
+		return DG_ERR_USAGE;
+	for (size_t i = 0; i < DG_N_RULES; i++) {
+		if (strcmp(dg_rules[i]->name, rule) == 0) {
+			cfg->severity[i] = severity;
+			cfg->explicit_set.severity[i] = true;
+			return DG_OK;
+		}
+	}
+	return DG_ERR_USAGE;
+}
+
+enum dg_status dg_config_set_migration_format(struct dg_config *cfg, const char *name)
+{
+	const char *known = NULL;
+
+	if (name && strcmp(name, "auto") != 0) {
+		known = dg_migration_format_name(name);
+		if (!known)
+			return DG_ERR_USAGE;
+	}
+	cfg->migration_format = known;
+	cfg->explicit_set.migration_format = true;
+	return DG_OK;
+}
+
+void dg_config_set_history(struct dg_config *cfg, dg_history_fn fn, void *user)
+{
+	cfg->history = fn;
+	cfg->history_user = user;
+}
+
+struct dg_config *dg_config_clone(const struct dg_config *cfg)
+{
+	struct dg_config *c = malloc(sizeof(*c));
+
+	if (c)
+		memcpy(c, cfg, sizeof(*c));
+	return c;
 }
 
 const char *dg_severity_name(enum dg_severity s)

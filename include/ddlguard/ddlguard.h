@@ -25,12 +25,15 @@ struct dg_finding {
 	const char *rule; /* static: the rule's name */
 	enum dg_severity severity;
 	unsigned line, column; /* 1-based; columns count code points */
-	unsigned end_line, end_column; /* inclusive end of the span */
+	unsigned end_line, end_column; /* end of the span, exclusive: just past its last character */
 	size_t byte_offset, byte_length; /* into the file as stored (a BOM counts) */
 	char *message;
 	char *help;
 	enum dg_direction section;
 	char *source_line; /* the text of the span's first line, without its line ending */
+	/* Stable identity: hex hash of path, rule and the statement's normalized text (not its line),
+	 * for baselines and CI systems that track findings across commits. */
+	char fingerprint[17];
 };
 
 struct dg_result {
@@ -52,6 +55,48 @@ enum dg_status dg_config_set_rule_enabled(struct dg_config *cfg, const char *rul
 /* DG_ERR_USAGE outside 11–18. */
 enum dg_status dg_config_set_pg_version(struct dg_config *cfg, int major);
 void dg_config_set_assume_in_transaction(struct dg_config *cfg, bool on);
+/* DG_ERR_USAGE when no rule has that name. */
+enum dg_status dg_config_set_rule_severity(struct dg_config *cfg, const char *rule,
+					   enum dg_severity severity);
+/* "auto" or NULL: detect (the default); otherwise a format name such as "dbmate".
+ * DG_ERR_USAGE for an unknown one. */
+enum dg_status dg_config_set_migration_format(struct dg_config *cfg, const char *name);
+/* A copy to specialise per file (NULL when out of memory); free with dg_config_free(). */
+struct dg_config *dg_config_clone(const struct dg_config *cfg);
+
+/* What version control knows about a migration (see --diff-base), for the workflow rules. */
+enum dg_history_state {
+	DG_HISTORY_UNKNOWN = 0, /* no history provider, or the file is not tracked by it */
+	DG_HISTORY_UNCHANGED,
+	DG_HISTORY_ADDED,    /* new since the base revision */
+	DG_HISTORY_MODIFIED, /* existed at the base revision (so was applied) and was edited */
+};
+struct dg_history {
+	enum dg_history_state state;
+	const char *base;           /* the base revision as the user named it */
+	const char *newest_at_base; /* ADDED only: the newest migration of the same directory at
+				     * the base when it sorts after this one, else NULL */
+};
+/* Fills `out` for `path`; the strings must live as long as the configuration is used. */
+typedef void (*dg_history_fn)(void *user, const char *path, struct dg_history *out);
+void dg_config_set_history(struct dg_config *cfg, dg_history_fn fn, void *user);
+
+/* A configuration file (.ddlguard.yaml). Settings made through the dg_config_set_* functions
+ * (the command line) win over the file's. */
+struct dg_config_file;
+/* The nearest .ddlguard.yaml (or .ddlguard.yml) in the directory of `path` or above it;
+ * malloc'd, or NULL. */
+char *dg_config_file_find(const char *path);
+/* Reads and checks a file. On DG_ERR_USAGE or DG_ERR_IO, *error says "file:line:col: why"
+ * (malloc'd). */
+enum dg_status dg_config_file_load(const char *path, struct dg_config_file **out, char **error);
+void dg_config_file_free(struct dg_config_file *f);
+/* Applies the file to cfg, except what was set explicitly on cfg. */
+void dg_config_file_apply(const struct dg_config_file *f, struct dg_config *cfg);
+/* fail_on from the file: a severity, 3 for never, -1 when the file does not say. */
+int dg_config_file_fail_on(const struct dg_config_file *f);
+/* Whether `path` matches one of the file's exclude globs (relative to the file's directory). */
+bool dg_config_file_excludes(const struct dg_config_file *f, const char *path);
 
 /* Lint bytes that claim to come from `path` (used for reports and for the migration format).
  * Fills `out`; release it with dg_result_clear(). */

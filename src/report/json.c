@@ -65,6 +65,7 @@ static void json_file(void *state, const struct dg_result *res)
 		else
 			cJSON_AddNullToObject(o, "section");
 		cJSON_AddStringToObject(o, "migration_format", res->format ? res->format : "plain");
+		cJSON_AddStringToObject(o, "fingerprint", f->fingerprint);
 		cJSON_AddItemToArray(st->findings, o);
 	}
 }

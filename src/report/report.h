@@ -32,7 +32,18 @@ struct dg_reporter {
 
 extern const struct dg_reporter dg_reporter_text;
 extern const struct dg_reporter dg_reporter_json;
+extern const struct dg_reporter dg_reporter_gcc;
+extern const struct dg_reporter dg_reporter_sarif;
+extern const struct dg_reporter dg_reporter_github;
+extern const struct dg_reporter dg_reporter_gitlab;
+extern const struct dg_reporter dg_reporter_junit;
+
+/* Where the project and its rule docs live (SARIF informationUri/helpUri). */
+#define DG_PROJECT_URL "https://github.com/ddlguard/ddlguard"
+#define DG_RULE_DOC_URL DG_PROJECT_URL "/blob/main/rules/"
 
 const struct dg_reporter *dg_reporter_find(const char *name);
+/* "text, json, …": the names --format accepts, for messages. */
+const char *dg_reporter_names(void);
 
 #endif

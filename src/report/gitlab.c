@@ -1,0 +1,91 @@
+/* gitlab.c — GitLab Code Quality report (a JSON array, the Code Climate subset GitLab reads):
+ * findings appear in merge request widgets and diffs. `fingerprint` identifies a finding across
+ * commits: it hashes the path, the rule and the statement's normalized text, never the line, so
+ * a migration edited above a finding does not make it "new". */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "report.h"
+
+struct gitlab_state {
+	FILE *out;
+	cJSON *root;
+};
+
+static void *gitlab_begin(FILE *out, const struct dg_report_options *opts)
+{
+	struct gitlab_state *st = calloc(1, sizeof(*st));
+
+	(void)opts;
+	if (!st)
+		return NULL;
+	st->out = out;
+	st->root = cJSON_CreateArray();
+	return st;
+}
+
+/* GitLab's scale: info, minor, major, critical, blocker. */
+static const char *gitlab_severity(const struct dg_finding *f)
+{
+	if (strcmp(f->rule, "syntax-error") == 0)
+		return "blocker"; /* nothing after it runs */
+	switch (f->severity) {
+	case DG_ERROR:
+		return "critical";
+	case DG_WARNING:
+		return "major";
+	default:
+		return "info";
+	}
+}
+
+static void gitlab_file(void *state, const struct dg_result *res)
+{
+	struct gitlab_state *st = state;
+	const char *path = res->path;
+
+	if (res->status != DG_OK)
+		return; /* the CLI has said why on stderr */
+	while (strncmp(path, "./", 2) == 0)
+		path += 2; /* GitLab matches paths relative to the project root */
+	for (size_t i = 0; i < res->n_findings; i++) {
+		const struct dg_finding *f = &res->findings[i];
+		cJSON *o = cJSON_CreateObject(), *loc, *lines, *cats;
+
+		cJSON_AddStringToObject(o, "type", "issue");
+		cJSON_AddStringToObject(o, "description", f->message);
+		cJSON_AddStringToObject(o, "check_name", f->rule);
+		cJSON_AddStringToObject(o, "fingerprint", f->fingerprint);
+		cJSON_AddStringToObject(o, "severity", gitlab_severity(f));
+		cats = cJSON_AddArrayToObject(o, "categories");
+		cJSON_AddItemToArray(cats, cJSON_CreateString("Bug Risk"));
+		loc = cJSON_AddObjectToObject(o, "location");
+		cJSON_AddStringToObject(loc, "path", path);
+		lines = cJSON_AddObjectToObject(loc, "lines");
+		cJSON_AddNumberToObject(lines, "begin", f->line);
+		cJSON_AddNumberToObject(lines, "end", f->end_line);
+		cJSON_AddItemToArray(st->root, o);
+	}
+}
+
+static int gitlab_end(void *state, const struct dg_report_summary *s)
+{
+	struct gitlab_state *st = state;
+	char *text = cJSON_Print(st->root);
+	int rc = -1;
+
+	(void)s;
+	if (text) {
+		fputs(text, st->out);
+		fputc('\n', st->out);
+		rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
+		free(text);
+	}
+	cJSON_Delete(st->root);
+	free(st);
+	return rc;
+}
+
+const struct dg_reporter dg_reporter_gitlab = {"gitlab", gitlab_begin, gitlab_file, gitlab_end};

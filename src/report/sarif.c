@@ -1,0 +1,248 @@
+/* sarif.c — SARIF 2.1.0 for code scanning (GitHub code scanning, Azure DevOps, IDE viewers):
+ * one run whose tool.driver lists every rule with its doc, and one result per finding.
+ * Columns are Unicode code points (run.columnKind says so), 1-based, end exclusive, exactly the
+ * numbers every other format shows; byteOffset/byteLength count bytes of the file as stored. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "report.h"
+
+struct sarif_state {
+	FILE *out;
+	cJSON *root, *results, *notifications;
+	bool trouble;
+};
+
+static const char *sarif_level(enum dg_severity s)
+{
+	switch (s) {
+	case DG_ERROR:
+		return "error";
+	case DG_WARNING:
+		return "warning";
+	default:
+		return "note";
+	}
+}
+
+static void add_text(cJSON *o, const char *key, const char *text)
+{
+	cJSON *m = cJSON_AddObjectToObject(o, key);
+	cJSON_AddStringToObject(m, "text", text);
+}
+
+/* The doc's "## Why" section as plain prose, or NULL. */
+static char *why_section(const char *doc)
+{
+	const char *p = strstr(doc, "## Why\n"), *end;
+	size_t n;
+	char *s;
+
+	if (!p)
+		return NULL;
+	p += strlen("## Why\n");
+	while (*p == '\n')
+		p++;
+	end = strstr(p, "\n## ");
+	n = end ? (size_t)(end - p) : strlen(p);
+	while (n && (p[n - 1] == '\n' || p[n - 1] == ' '))
+		n--;
+	s = malloc(n + 1);
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+static cJSON *rule_descriptor(const struct dg_rule_info *r)
+{
+	cJSON *d = cJSON_CreateObject(), *cfg, *help, *props, *tags;
+	char *why = why_section(r->doc);
+	char uri[512];
+
+	cJSON_AddStringToObject(d, "id", r->name);
+	cJSON_AddStringToObject(d, "name", r->name);
+	add_text(d, "shortDescription", r->summary);
+	add_text(d, "fullDescription", why ? why : r->summary);
+	free(why);
+	snprintf(uri, sizeof(uri), "%s%s.md", DG_RULE_DOC_URL, r->name);
+	cJSON_AddStringToObject(d, "helpUri", uri);
+	help = cJSON_AddObjectToObject(d, "help");
+	cJSON_AddStringToObject(help, "text", r->doc);
+	cJSON_AddStringToObject(help, "markdown", r->doc);
+	cfg = cJSON_AddObjectToObject(d, "defaultConfiguration");
+	cJSON_AddStringToObject(cfg, "level", sarif_level(r->severity));
+	props = cJSON_AddObjectToObject(d, "properties");
+	tags = cJSON_AddArrayToObject(props, "tags");
+	cJSON_AddItemToArray(tags, cJSON_CreateString("postgresql"));
+	cJSON_AddItemToArray(tags, cJSON_CreateString("migrations"));
+	return d;
+}
+
+/* A path as a URI reference: relative paths stay relative (to the repository root, for code
+ * scanning), absolute ones become file:// URIs; anything but unreserved characters and '/' is
+ * percent-encoded (a ':' would otherwise read as a scheme). */
+static char *path_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(path);
+	char *s = malloc(3 * n + 8), *o = s;
+
+	if (!s)
+		return NULL;
+	while (strncmp(path, "./", 2) == 0)
+		path += 2;
+	if (path[0] == '/') {
+		memcpy(o, "file://", 7);
+		o += 7;
+	}
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+static cJSON *artifact_location(const char *path)
+{
+	cJSON *a = cJSON_CreateObject();
+	char *uri = path_uri(path);
+
+	cJSON_AddStringToObject(a, "uri", uri ? uri : "");
+	free(uri);
+	return a;
+}
+
+static void *sarif_begin(FILE *out, const struct dg_report_options *opts)
+{
+	struct sarif_state *st = calloc(1, sizeof(*st));
+	cJSON *runs, *run, *tool, *driver, *rules;
+
+	(void)opts;
+	if (!st)
+		return NULL;
+	st->out = out;
+	st->root = cJSON_CreateObject();
+	cJSON_AddStringToObject(
+	    st->root, "$schema",
+	    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+	    "sarif-schema-2.1.0.json");
+	cJSON_AddStringToObject(st->root, "version", "2.1.0");
+	runs = cJSON_AddArrayToObject(st->root, "runs");
+	run = cJSON_CreateObject();
+	cJSON_AddItemToArray(runs, run);
+	tool = cJSON_AddObjectToObject(run, "tool");
+	driver = cJSON_AddObjectToObject(tool, "driver");
+	cJSON_AddStringToObject(driver, "name", "ddlguard");
+	cJSON_AddStringToObject(driver, "version", DG_VERSION);
+	cJSON_AddStringToObject(driver, "semanticVersion", DG_VERSION);
+	cJSON_AddStringToObject(driver, "informationUri", DG_PROJECT_URL);
+	rules = cJSON_AddArrayToObject(driver, "rules");
+	for (size_t i = 0; i < dg_rule_count(); i++)
+		cJSON_AddItemToArray(rules, rule_descriptor(dg_rule_info_at(i)));
+	cJSON_AddStringToObject(run, "columnKind", "unicodeCodePoints");
+	st->results = cJSON_AddArrayToObject(run, "results");
+	st->notifications = cJSON_CreateArray();
+	return st;
+}
+
+static int rule_index(const char *name)
+{
+	for (size_t i = 0; i < dg_rule_count(); i++)
+		if (strcmp(dg_rule_info_at(i)->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void sarif_file(void *state, const struct dg_result *res)
+{
+	struct sarif_state *st = state;
+
+	if (res->status != DG_OK) {
+		cJSON *n = cJSON_CreateObject(), *locs = cJSON_CreateArray(),
+		      *loc = cJSON_CreateObject(),
+		      *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
+		char msg[1024];
+
+		cJSON_AddItemToObject(phys, "artifactLocation", artifact_location(res->path));
+		cJSON_AddItemToArray(locs, loc);
+		cJSON_AddItemToObject(n, "locations", locs);
+		snprintf(msg, sizeof(msg), "%s: %s", res->path,
+			 res->error ? res->error : "cannot read");
+		add_text(n, "message", msg);
+		cJSON_AddStringToObject(n, "level", "error");
+		cJSON_AddItemToArray(st->notifications, n);
+		st->trouble = true;
+		return;
+	}
+	for (size_t i = 0; i < res->n_findings; i++) {
+		const struct dg_finding *f = &res->findings[i];
+		cJSON *r = cJSON_CreateObject(), *locs, *loc, *phys, *region, *fp;
+		int idx = rule_index(f->rule);
+
+		cJSON_AddStringToObject(r, "ruleId", f->rule);
+		if (idx >= 0)
+			cJSON_AddNumberToObject(r, "ruleIndex", idx);
+		cJSON_AddStringToObject(r, "level", sarif_level(f->severity));
+		add_text(r, "message", f->message);
+		locs = cJSON_AddArrayToObject(r, "locations");
+		loc = cJSON_CreateObject();
+		cJSON_AddItemToArray(locs, loc);
+		phys = cJSON_AddObjectToObject(loc, "physicalLocation");
+		cJSON_AddItemToObject(phys, "artifactLocation", artifact_location(res->path));
+		region = cJSON_AddObjectToObject(phys, "region");
+		cJSON_AddNumberToObject(region, "startLine", f->line);
+		cJSON_AddNumberToObject(region, "startColumn", f->column);
+		cJSON_AddNumberToObject(region, "endLine", f->end_line);
+		cJSON_AddNumberToObject(region, "endColumn", f->end_column);
+		cJSON_AddNumberToObject(region, "byteOffset", (double)f->byte_offset);
+		cJSON_AddNumberToObject(region, "byteLength", (double)f->byte_length);
+		fp = cJSON_AddObjectToObject(r, "partialFingerprints");
+		cJSON_AddStringToObject(fp, "ddlguard/v1", f->fingerprint);
+		if (f->help || f->section) {
+			cJSON *props = cJSON_AddObjectToObject(r, "properties");
+			if (f->help)
+				cJSON_AddStringToObject(props, "help", f->help);
+			if (dg_direction_name(f->section))
+				cJSON_AddStringToObject(props, "section",
+							dg_direction_name(f->section));
+		}
+		cJSON_AddItemToArray(st->results, r);
+	}
+}
+
+static int sarif_end(void *state, const struct dg_report_summary *s)
+{
+	struct sarif_state *st = state;
+	cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(st->root, "runs"), 0);
+	cJSON *invs = cJSON_AddArrayToObject(run, "invocations"), *inv = cJSON_CreateObject();
+	char *text;
+	int rc = -1;
+
+	(void)s;
+	cJSON_AddBoolToObject(inv, "executionSuccessful", !st->trouble);
+	cJSON_AddItemToObject(inv, "toolExecutionNotifications", st->notifications);
+	cJSON_AddItemToArray(invs, inv);
+	text = cJSON_Print(st->root);
+	if (text) {
+		fputs(text, st->out);
+		fputc('\n', st->out);
+		rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
+		free(text);
+	}
+	cJSON_Delete(st->root);
+	free(st);
+	return rc;
+}
+
+const struct dg_reporter dg_reporter_sarif = {"sarif", sarif_begin, sarif_file, sarif_end};

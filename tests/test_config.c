@@ -1,0 +1,277 @@
+/* test_config.c — .ddlguard.yaml: errors point at file:line:col with the closest valid name,
+ * settings apply under the command line's, and the CLI finds, excludes and fails as told. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ddlguard/ddlguard.h"
+
+/* Rules that would fire on these small inputs besides the ones under test stay off. */
+static void quiet_noise(struct dg_config *cfg)
+{
+	dg_config_set_rule_enabled(cfg, "prefer-robust-stmts", false);
+	dg_config_set_rule_enabled(cfg, "combined-expand-contract", false);
+	dg_config_set_rule_enabled(cfg, "prefer-bigint-over-int", false);
+}
+
+static char tmpdir[] = "/tmp/ddlguard-config-XXXXXX";
+
+static void write_file(const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	char p[512];
+
+	(void)state;
+	if (!mkdtemp(tmpdir))
+		return -1;
+	snprintf(p, sizeof(p), "%s/db", tmpdir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/db/legacy", tmpdir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/other", tmpdir);
+	mkdir(p, 0755);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[600];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Loads `yaml` from a file and returns the error ("" when it loads), without the directory. */
+static char err[1024];
+
+static const char *load_error(const char *yaml)
+{
+	char path[512];
+	struct dg_config_file *f = NULL;
+	char *e = NULL;
+	enum dg_status st;
+
+	write_file("c.yaml", yaml);
+	snprintf(path, sizeof(path), "%s/c.yaml", tmpdir);
+	st = dg_config_file_load(path, &f, &e);
+	err[0] = '\0';
+	if (st == DG_OK) {
+		assert_non_null(f);
+		assert_null(e);
+	} else {
+		assert_null(f);
+		assert_non_null(e);
+		assert_int_equal(strncmp(e, path, strlen(path)), 0);
+		snprintf(err, sizeof(err), "%s", e + strlen(tmpdir) + 1);
+	}
+	dg_config_file_free(f);
+	free(e);
+	return err;
+}
+
+static void test_errors_point_at_the_line(void **state)
+{
+	(void)state;
+	assert_string_equal(load_error(""), "");
+	assert_string_equal(
+	    load_error("pg_version: 14\nrules:\n  renaming-column: {enabled: false}\n"), "");
+	assert_string_equal(load_error("# settings\npg_version: 14\npg_verison: 13\n"),
+			    "c.yaml:3:1: unknown key 'pg_verison' (did you mean 'pg_version'?)");
+	assert_string_equal(
+	    load_error("rules:\n  renaming-column: {enabled: false}\n"
+		       "  require-concurent-index-creation:\n    severity: error\n"),
+	    "c.yaml:3:3: unknown rule 'require-concurent-index-creation' (did you "
+	    "mean 'require-concurrent-index-creation'?)");
+	assert_string_equal(load_error("rules:\n  renaming-column:\n    severty: error\n"),
+			    "c.yaml:3:5: unknown key 'severty' (did you mean 'severity'?)");
+	assert_string_equal(load_error("rules:\n  renaming-column:\n    severity: fatal\n"),
+			    "c.yaml:3:15: 'severity' takes error, warning or info, not 'fatal'");
+	assert_string_equal(
+	    load_error("rules:\n  no-such-thing-at-all: false\n"),
+	    "c.yaml:2:3: unknown rule 'no-such-thing-at-all' (see ddlguard --list-rules)");
+	assert_string_equal(load_error("renaming-column: false\n"),
+			    "c.yaml:1:1: unknown key 'renaming-column': rules go under 'rules:'");
+	assert_string_equal(load_error("pg_version: 9\n"),
+			    "c.yaml:1:13: 'pg_version' takes a major version from 11 to 18");
+	assert_string_equal(load_error("\nfail_on: warnings\n"),
+			    "c.yaml:2:10: 'fail_on' takes error, warning, info or never");
+	assert_string_equal(load_error("assume_in_transaction: maybe\n"),
+			    "c.yaml:1:24: 'assume_in_transaction' takes true or false");
+	assert_string_equal(
+	    load_error("migration_format: dbmat\n"),
+	    "c.yaml:1:19: unknown migration format 'dbmat' (did you mean 'dbmate'?)");
+	assert_string_equal(load_error("- a\n- b\n"),
+			    "c.yaml:1:1: the configuration must be a mapping of keys to values");
+	assert_string_equal(load_error("rules:\n  renaming-column: [1\n"),
+			    "c.yaml:3:1: not valid YAML: did not find expected ',' or ']'");
+}
+
+static void test_apply_under_the_command_line(void **state)
+{
+	struct dg_config *cfg = dg_config_new(), *eff;
+	quiet_noise(cfg);
+	struct dg_config_file *f;
+	struct dg_result res;
+	char path[512], *e = NULL;
+	const char *sql = "CREATE INDEX i ON t (a);\nALTER TABLE t RENAME COLUMN a TO b;\n";
+
+	(void)state;
+	write_file("c.yaml", "rules:\n  renaming-column: off\n"
+			     "  require-concurrent-index-creation: {severity: error}\n"
+			     "  constraint-missing-not-valid: info\n");
+	snprintf(path, sizeof(path), "%s/c.yaml", tmpdir);
+	assert_int_equal(dg_config_file_load(path, &f, &e), DG_OK);
+
+	eff = dg_config_clone(cfg);
+	dg_config_file_apply(f, eff);
+	assert_int_equal(dg_lint_buffer(eff, "m.sql", sql, strlen(sql), &res), DG_OK);
+	assert_int_equal(res.n_findings, 1);
+	assert_string_equal(res.findings[0].rule, "require-concurrent-index-creation");
+	assert_int_equal(res.findings[0].severity, DG_ERROR);
+	dg_result_clear(&res);
+	dg_config_free(eff);
+
+	/* what the command line set stays */
+	assert_int_equal(dg_config_set_rule_enabled(cfg, "renaming-column", true), DG_OK);
+	assert_int_equal(
+	    dg_config_set_rule_severity(cfg, "require-concurrent-index-creation", DG_INFO), DG_OK);
+	eff = dg_config_clone(cfg);
+	dg_config_file_apply(f, eff);
+	assert_int_equal(dg_lint_buffer(eff, "m.sql", sql, strlen(sql), &res), DG_OK);
+	assert_int_equal(res.n_findings, 2);
+	assert_int_equal(res.findings[0].severity, DG_INFO);
+	assert_string_equal(res.findings[1].rule, "renaming-column");
+	dg_result_clear(&res);
+	dg_config_free(eff);
+
+	assert_int_equal(dg_config_set_rule_severity(cfg, "no-such-rule", DG_INFO), DG_ERR_USAGE);
+	assert_int_equal(dg_config_set_migration_format(cfg, "nope"), DG_ERR_USAGE);
+	assert_int_equal(dg_config_set_migration_format(cfg, "auto"), DG_OK);
+	dg_config_file_free(f);
+	dg_config_free(cfg);
+}
+
+static void test_migration_format_forced(void **state)
+{
+	struct dg_config *cfg = dg_config_new();
+	quiet_noise(cfg);
+	struct dg_result res;
+	const char *sql = "-- migrate:up\nCREATE INDEX i ON t (a);\n";
+
+	(void)state;
+	assert_int_equal(dg_lint_buffer(cfg, "m.sql", sql, strlen(sql), &res), DG_OK);
+	assert_string_equal(res.format, "dbmate");
+	dg_result_clear(&res);
+	assert_int_equal(dg_config_set_migration_format(cfg, "plain"), DG_OK);
+	assert_int_equal(dg_lint_buffer(cfg, "m.sql", sql, strlen(sql), &res), DG_OK);
+	assert_string_equal(res.format, "plain");
+	dg_result_clear(&res);
+	dg_config_free(cfg);
+}
+
+struct run {
+	int status;
+	char out[16384];
+};
+
+static struct run r;
+
+__attribute__((format(printf, 1, 2))) static void run(const char *fmt, ...)
+{
+	char args[2048], cmd[4096];
+	FILE *p;
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && %s %s", tmpdir, DG_BINARY, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(r.out, 1, sizeof(r.out) - 1, p);
+	r.out[n] = '\0';
+	r.status = WEXITSTATUS(pclose(p));
+}
+
+static void test_cli(void **state)
+{
+	(void)state;
+	write_file("db/1.sql", "CREATE INDEX i ON t (a);\n");
+	write_file("db/legacy/0.sql", "ALTER TABLE t RENAME COLUMN a TO b;\n");
+	write_file("db/2_seed.sql", "ALTER TABLE t RENAME COLUMN a TO b;\n");
+	write_file("other/3.sql", "CREATE INDEX i ON t (a);\n");
+
+	/* no configuration anywhere up the tree */
+	run("--format gcc db other");
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "db/legacy/0.sql:1:1"));
+
+	write_file(".ddlguard.yaml",
+		   "fail_on: error\nexclude:\n  - db/legacy\n  - \"*_seed.sql\"\n"
+		   "rules:\n  require-concurrent-index-creation: {severity: info}\n");
+	run("--format gcc db other");
+	assert_int_equal(r.status, 0);
+	assert_null(strstr(r.out, "legacy"));
+	assert_null(strstr(r.out, "seed"));
+	assert_non_null(strstr(r.out, "db/1.sql:1:1: note: "));
+	assert_non_null(strstr(r.out, "other/3.sql:1:1: note: "));
+	/* found from a subdirectory too, and the command line wins */
+	run("--format gcc --fail-on info db/1.sql");
+	assert_int_equal(r.status, 1);
+	/* a nearer file takes over for its subtree */
+	write_file("other/.ddlguard.yaml", "rules:\n  require-concurrent-index-creation: false\n");
+	run("--format gcc db other");
+	assert_null(strstr(r.out, "other/3.sql"));
+	assert_non_null(strstr(r.out, "db/1.sql:1:1: note: "));
+	/* --no-config and --config */
+	run("--format gcc --no-config other");
+	assert_non_null(strstr(r.out, "other/3.sql:1:1: warning: "));
+	write_file("strict.yaml", "rules:\n  require-concurrent-index-creation: error\n");
+	run("--format gcc --config strict.yaml other db/legacy");
+	assert_non_null(strstr(r.out, "other/3.sql:1:1: error: "));
+	assert_non_null(strstr(r.out, "db/legacy/0.sql:1:1: warning: "));
+	/* a broken configuration is a usage error with its position, before any report */
+	write_file("other/.ddlguard.yaml", "rulez:\n  x: 1\n");
+	run("--format json db other 2>&1");
+	assert_int_equal(r.status, 2);
+	assert_non_null(
+	    strstr(r.out, "other/.ddlguard.yaml:1:1: unknown key 'rulez' (did you mean 'rules'?)"));
+	assert_null(strstr(r.out, "findings"));
+	run("--config missing.yaml db 2>&1");
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.out, "missing.yaml"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_errors_point_at_the_line),
+	    cmocka_unit_test(test_apply_under_the_command_line),
+	    cmocka_unit_test(test_migration_format_forced),
+	    cmocka_unit_test(test_cli),
+	};
+	return cmocka_run_group_tests_name("config", tests, setup, teardown);
+}

@@ -459,8 +459,9 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 		return DG_OK;
 	}
 
-	dg_migration_detect(&src, &arena, &mig);
+	dg_migration_detect_as(&src, &arena, &mig, cfg->migration_format, cfg->pg_version);
 	out->format = mig.format;
+	out->skipped = mig.skipped;
 	ctx.mig = &mig;
 	for (size_t i = 0; i < mig.n_sections; i++)
 		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);

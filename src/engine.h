@@ -25,6 +25,7 @@ struct dg_config {
 	enum dg_severity severity[DG_N_RULES];
 	int pg_version;
 	bool assume_in_transaction;
+	const char *migration_format; /* static; NULL: detect per file */
 };
 
 struct dg_ctx {

@@ -20,12 +20,24 @@ static void add_created(struct dg_facts *f, struct dg_arena *a, const PgQuery__R
 		rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname, stmt};
 }
 
-/* Transaction blocks: the tool's wrapping of a section, and explicit BEGIN … COMMIT. */
+/* Statements of section `sec` from statement i on. */
+static size_t section_stmts(const struct dg_parsed *p, size_t i)
+{
+	size_t n = 0;
+
+	while (i + n < p->n_stmts && p->stmts[i + n].section == p->stmts[i].section)
+		n++;
+	return n;
+}
+
+/* Transaction blocks: the tool's wrapping of a section (one block across sections of the same
+ * unit), the implicit block of a section sent as one multi-statement query, and explicit
+ * BEGIN … COMMIT. */
 static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
 		     bool assume_in_tx)
 {
 	const struct dg_section *sec = NULL;
-	bool wrapped = false, explicit_open = false;
+	bool wrapped = false, implicit = false, explicit_open = false;
 	unsigned next_id = 0, cur = 0;
 
 	f->tx = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->tx));
@@ -34,10 +46,18 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 		PgQuery__TransactionStmtKind kind = 0;
 
 		if (p->stmts[i].section != sec) {
+			const struct dg_section *prev = sec;
+
 			sec = p->stmts[i].section;
-			wrapped = sec->tx == DG_TX_WRAPPED || assume_in_tx;
+			/* several statements in one query string: PostgreSQL runs them in one implicit
+			 * transaction block (exec_simple_query) */
+			implicit = sec->tx == DG_TX_IMPLICIT && section_stmts(p, i) > 1;
+			wrapped = sec->tx == DG_TX_WRAPPED || implicit || assume_in_tx;
 			explicit_open = false;
-			cur = wrapped ? ++next_id : 0;
+			bool same_unit = prev && sec->tx == DG_TX_WRAPPED && prev->tx == DG_TX_WRAPPED &&
+					 sec->unit && prev->unit == sec->unit;
+			if (!same_unit)
+				cur = wrapped ? ++next_id : 0;
 		}
 		if (n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT)
 			kind = n->transaction_stmt->kind;
@@ -50,12 +70,16 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 			continue;
 		}
 		f->tx[i] = (struct dg_stmt_tx){wrapped || explicit_open, cur};
-		if ((kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
-		     kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
-		     kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE) &&
-		    explicit_open) {
-			explicit_open = false;
-			cur = 0;
+		if (kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
+		    kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
+		    kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE) {
+			if (explicit_open) {
+				explicit_open = false;
+				cur = 0;
+			} else if (implicit) {
+				/* the next statement of the query string opens a new implicit block */
+				cur = ++next_id;
+			}
 		}
 	}
 }

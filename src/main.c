@@ -25,6 +25,10 @@ static const char usage[] =
 	"  --stdin-filename NAME   the name to report standard input under\n"
 	"  --pg-version N          the PostgreSQL major version migrations run on (11-18, default 15)\n"
 	"  --assume-in-transaction treat every migration as run inside a transaction block\n"
+	"  --migration-format NAME read files as written for this tool instead of detecting it:\n"
+	"                          auto (default), plain, dbmate, goose, golang-migrate, sql-migrate,\n"
+	"                          diesel, flyway, sqitch, liquibase, prisma, pop,\n"
+	"                          postgres-migrations, atlas\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -108,7 +112,8 @@ static char *read_stdin(size_t *len)
 static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
-	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX };
+	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX,
+	       OPT_MIGRATION_FORMAT };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"color", required_argument, NULL, OPT_COLOR},
@@ -119,6 +124,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
 		{"pg-version", required_argument, NULL, OPT_PG_VERSION},
 		{"assume-in-transaction", no_argument, NULL, OPT_ASSUME_TX},
+		{"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -176,6 +182,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		}
 		case OPT_ASSUME_TX:
 			dg_config_set_assume_in_transaction(cfg, true);
+			break;
+		case OPT_MIGRATION_FORMAT:
+			if (dg_config_set_migration_format(cfg, optarg) != DG_OK)
+				return usage_error("unknown migration format '%s' (see --help)", optarg);
 			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;

@@ -92,6 +92,28 @@ void dg_config_set_assume_in_transaction(struct dg_config *cfg, bool on)
 	cfg->assume_in_transaction = on;
 }
 
+const char *dg_migration_format_at(size_t i)
+{
+	return dg_migration_format_name(i);
+}
+
+enum dg_status dg_config_set_migration_format(struct dg_config *cfg, const char *format)
+{
+	const char *name;
+
+	if (!format || strcmp(format, "auto") == 0) {
+		cfg->migration_format = NULL;
+		return DG_OK;
+	}
+	for (size_t i = 0; (name = dg_migration_format_name(i)); i++) {
+		if (strcmp(name, format) == 0) {
+			cfg->migration_format = name;
+			return DG_OK;
+		}
+	}
+	return DG_ERR_USAGE;
+}
+
 const char *dg_severity_name(enum dg_severity s)
 {
 	switch (s) {

@@ -36,6 +36,9 @@ struct dg_finding {
 struct dg_result {
 	char *path;
 	const char *format; /* static: migration format detected, e.g. "dbmate" */
+	/* static: why the migration tool would not run this file on PostgreSQL (a variant for
+	 * another database), or NULL; such a file is not linted */
+	const char *skipped;
 	struct dg_finding *findings;
 	size_t n_findings, cap_findings;
 	enum dg_status status; /* DG_ERR_IO when the file could not be read */
@@ -52,6 +55,11 @@ enum dg_status dg_config_set_rule_enabled(struct dg_config *cfg, const char *rul
 /* DG_ERR_USAGE outside 11–18. */
 enum dg_status dg_config_set_pg_version(struct dg_config *cfg, int major);
 void dg_config_set_assume_in_transaction(struct dg_config *cfg, bool on);
+/* Read every file as written for this migration tool instead of detecting it (NULL or "auto":
+ * detect). DG_ERR_USAGE for a name that dg_migration_format_at() does not list. */
+enum dg_status dg_config_set_migration_format(struct dg_config *cfg, const char *format);
+/* The migration formats ddlguard knows, for --migration-format: NULL past the last. */
+const char *dg_migration_format_at(size_t i);
 
 /* Lint bytes that claim to come from `path` (used for reports and for the migration format).
  * Fills `out`; release it with dg_result_clear(). */

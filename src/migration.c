@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -1076,4 +1077,166 @@ void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a,
 void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m)
 {
 	dg_migration_detect_as(src, a, m, NULL, 15);
+}
+
+/* ---- the order a tool applies a directory's files in ------------------------------------- */
+
+struct order_key {
+	char *path;
+	int cls;	     /* 0 versioned, 1 Flyway repeatable (after every versioned one), 2 other */
+	const char *ver;     /* the version: digit groups separated by '.' or '_' */
+	size_t ver_len;
+	size_t plan;	     /* sqitch: position in sqitch.plan */
+};
+
+/* Numeric comparison of one digit group each: leading zeros do not count. */
+static int cmp_digits(const char *a, size_t an, const char *b, size_t bn)
+{
+	while (an > 1 && *a == '0')
+		a++, an--;
+	while (bn > 1 && *b == '0')
+		b++, bn--;
+	if (an != bn)
+		return an < bn ? -1 : 1;
+	return memcmp(a, b, an);
+}
+
+static int cmp_versions(const struct order_key *x, const struct order_key *y)
+{
+	size_t i = 0, j = 0;
+
+	while (i < x->ver_len && j < y->ver_len) {
+		size_t ie = i, je = j;
+		while (ie < x->ver_len && isdigit((unsigned char)x->ver[ie]))
+			ie++;
+		while (je < y->ver_len && isdigit((unsigned char)y->ver[je]))
+			je++;
+		int c = cmp_digits(x->ver + i, ie - i, y->ver + j, je - j);
+		if (c)
+			return c;
+		i = ie + 1;
+		j = je + 1;
+	}
+	/* 1 before 1.1 */
+	return (i < x->ver_len) - (j < y->ver_len);
+}
+
+static int cmp_order(const void *pa, const void *pb)
+{
+	const struct order_key *x = pa, *y = pb;
+	int c;
+
+	if (x->plan != y->plan)
+		return x->plan < y->plan ? -1 : 1;
+	if (x->cls != y->cls)
+		return x->cls < y->cls ? -1 : 1;
+	if (x->cls == 0 && (c = cmp_versions(x, y)) != 0)
+		return c;
+	return strcmp(x->path, y->path);
+}
+
+/* The changes of a sqitch plan in order: names separated by NULs in one buffer, or NULL. */
+static char *sqitch_plan(const char *dir, size_t *n_changes)
+{
+	size_t dl = strlen(dir);
+	char *plan_path, *buf = NULL, *out;
+	FILE *f;
+	long len;
+	size_t o = 0;
+
+	*n_changes = 0;
+	/* dir is <project>/deploy (or revert, verify) */
+	while (dl && dir[dl - 1] == '/')
+		dl--;
+	if (dl < 6)
+		return NULL;
+	const char *comp = dir + dl - 6;
+	if ((comp != dir && comp[-1] != '/') ||
+	    (strncmp(comp, "deploy", 6) && strncmp(comp, "revert", 6) && strncmp(comp, "verify", 6)))
+		return NULL;
+	plan_path = malloc((size_t)(comp - dir) + 12);
+	if (!plan_path)
+		return NULL;
+	memcpy(plan_path, dir, (size_t)(comp - dir));
+	strcpy(plan_path + (comp - dir), "sqitch.plan");
+	f = fopen(plan_path, "rb");
+	free(plan_path);
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)len + 1)) != NULL) {
+		len = (long)fread(buf, 1, (size_t)len, f);
+		buf[len] = '\0';
+	}
+	fclose(f);
+	if (!buf)
+		return NULL;
+	out = buf; /* names are written over the text they come from */
+	for (char *p = buf; *p;) {
+		char *e = strchr(p, '\n'), *w = p;
+		if (!e)
+			e = p + strlen(p);
+		while (w < e && (*w == ' ' || *w == '\t'))
+			w++;
+		if (w < e && *w != '%' && *w != '#' && *w != '@' && *w != '\r') {
+			size_t k = 0;
+			while (w + k < e && !isspace((unsigned char)w[k]))
+				k++;
+			memmove(out + o, w, k);
+			o += k;
+			out[o++] = '\0';
+			(*n_changes)++;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return out;
+}
+
+void dg_migration_order_files(const char *dir, char **paths, size_t n)
+{
+	struct order_key *keys;
+	size_t n_changes;
+	char *plan;
+
+	if (n < 2 || !(keys = malloc(n * sizeof(*keys))))
+		return;
+	plan = sqitch_plan(dir, &n_changes);
+	for (size_t i = 0; i < n; i++) {
+		const char *base = base_name(paths[i]);
+		struct flyway_name fn = {0};
+		struct order_key *k = &keys[i];
+		size_t digits = 0;
+
+		*k = (struct order_key){paths[i], 2, NULL, 0, 0};
+		if (plan) {
+			const char *c = plan;
+			size_t bl = strlen(base);
+			k->plan = n_changes;
+			for (size_t j = 0; j < n_changes; j++, c += strlen(c) + 1) {
+				if (bl == strlen(c) + 4 && strncmp(base, c, bl - 4) == 0 &&
+				    strcmp(base + bl - 4, ".sql") == 0) {
+					k->plan = j;
+					break;
+				}
+			}
+		}
+		if (flyway_parse(base, &fn)) {
+			k->cls = fn.prefix == 'R' ? 1 : 0;
+			k->ver = fn.version;
+			k->ver_len = fn.version_len;
+			continue;
+		}
+		while (isdigit((unsigned char)base[digits]))
+			digits++;
+		if (digits && (base[digits] == '_' || base[digits] == '-' || base[digits] == '.')) {
+			k->cls = 0;
+			k->ver = base;
+			k->ver_len = digits;
+		}
+	}
+	qsort(keys, n, sizeof(*keys), cmp_order);
+	for (size_t i = 0; i < n; i++)
+		paths[i] = keys[i].path;
+	free(keys);
+	free(plan);
 }

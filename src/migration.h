@@ -49,6 +49,10 @@ void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct
  * NULL; `pg_version` matters where a tool's choice depends on the server (Flyway). */
 void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a,
 			    struct dg_migration *m, const char *format, int pg_version);
+/* Reorders the files of directory `dir` (full paths) into the order their migration tool
+ * applies them: numeric versions compared as numbers (2 before 10, Flyway's 1.1 before 1.10),
+ * Flyway's repeatable R__ after the versioned, sqitch changes in sqitch.plan's order. */
+void dg_migration_order_files(const char *dir, char **paths, size_t n);
 /* The known formats' names, for --migration-format: NULL past the last. */
 const char *dg_migration_format_name(size_t i);
 

@@ -617,6 +617,53 @@ static void test_forced_format(void **state)
 	}
 }
 
+/* ---- the order a tool applies files in --------------------------------------------------- */
+
+/* The files of `names` come in this order when collecting `dir` (others may come between). */
+static void expect_order(const char *dir, const char *const *names, size_t n)
+{
+	struct dg_path_list files = {0}, errors = {0};
+	size_t k = 0;
+
+	dg_collect_paths(dir, &files, &errors);
+	assert_int_equal(errors.n, 0);
+	for (size_t i = 0; i < files.n; i++) {
+		const char *rel = files.items[i] + strlen(dir) + 1;
+		for (size_t j = 0; j < n; j++) {
+			if (strcmp(rel, names[j]) != 0)
+				continue;
+			if (j != k)
+				fail_msg("%s: %s comes at position %zu, expected %zu", dir, rel, k, j);
+			k++;
+		}
+	}
+	assert_int_equal(k, n);
+	dg_path_list_free(&files);
+	dg_path_list_free(&errors);
+}
+
+static void test_file_order(void **state)
+{
+	static const char *const sqitch[] = {"deploy/users.sql", "deploy/users_email_idx.sql",
+					     "deploy/add_note.sql"};
+	static const char *const flyway[] = {"U1__create_users.sql",  "V1__create_users.sql",
+					     "V2__index_users_email.sql", "V2_1__backfill_email.sql",
+					     "V2_2__analyze_users.sql",   "V3__add_note.sql",
+					     "R__users_view.sql"};
+	char *paths[] = {"m/10_b.up.sql", "m/2_c.up.sql", "m/1_a.up.sql", "m/notes.sql",
+			 "m/V1.10__x.sql", "m/V1.9__x.sql", "m/R__v.sql", "m/V1__x.sql"};
+	static const char *const want[] = {"m/1_a.up.sql",   "m/V1__x.sql",  "m/V1.9__x.sql",
+					   "m/V1.10__x.sql", "m/2_c.up.sql", "m/10_b.up.sql",
+					   "m/R__v.sql",     "m/notes.sql"};
+
+	(void)state;
+	expect_order(FMT "sqitch", sqitch, 3);
+	expect_order(FMT "flyway/db/migration", flyway, 7);
+	dg_migration_order_files("m", paths, 8);
+	for (size_t i = 0; i < 8; i++)
+		assert_string_equal(paths[i], want[i]);
+}
+
 /* ---- the way back, through require-down-section ------------------------------------------ */
 
 static void test_require_down_section(void **state)
@@ -708,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_atlas_txmode_none),
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_forced_format),
+		cmocka_unit_test(test_file_order),
 		cmocka_unit_test(test_require_down_section),
 	};
 	return cmocka_run_group_tests_name("formats", tests, NULL, NULL);

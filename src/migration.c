@@ -124,6 +124,50 @@ static void anchor_first_line(struct det *d)
 	d->m->anchor_end = e;
 }
 
+/* The first words of the next statement at or after *i, upper-cased ("" for a token that is not
+ * a word), and whether it says ADD VALUE; false when no statement is left. */
+struct stmt_words {
+	char w[5][16];
+	bool add_value;
+};
+
+static bool next_statement(const char *s, size_t n, size_t *i, struct stmt_words *sw)
+{
+	size_t nw = 0, k = dg_skip_trivia(s, *i, n);
+	bool prev_add = false;
+
+	memset(sw, 0, sizeof(*sw));
+	if (k >= n)
+		return false;
+	while (k < n && s[k] != ';') {
+		size_t e = dg_token_end(s, k, n);
+		bool word = isalpha((unsigned char)s[k]) || s[k] == '_';
+		if (e <= k)
+			e = k + 1;
+		if (nw < 5) {
+			size_t len = e - k < 15 ? e - k : 15;
+			for (size_t c = 0; word && c < len; c++)
+				sw->w[nw][c] = (char)toupper((unsigned char)s[k + c]);
+			nw++;
+		}
+		sw->add_value |= word && prev_add && e - k == 5 && strncasecmp(s + k, "value", 5) == 0;
+		prev_add = word && e - k == 3 && strncasecmp(s + k, "add", 3) == 0;
+		k = dg_skip_trivia(s, e, n);
+	}
+	*i = k + 1;
+	return true;
+}
+
+/* CREATE [UNIQUE] INDEX CONCURRENTLY, or DROP INDEX CONCURRENTLY */
+static bool is_index_concurrently(const struct stmt_words *sw)
+{
+	bool unique = strcmp(sw->w[1], "UNIQUE") == 0;
+
+	return (!strcmp(sw->w[0], "CREATE") || !strcmp(sw->w[0], "DROP")) &&
+	       !strcmp(sw->w[unique ? 2 : 1], "INDEX") &&
+	       !strcmp(sw->w[unique ? 3 : 2], "CONCURRENTLY");
+}
+
 /* ---- paths and the files next to this one ------------------------------------------------- */
 
 static const char *base_name(const char *path)
@@ -573,7 +617,19 @@ static bool claim_diesel(struct det *d)
 
 /* <timestamp>_<name>/migration.sql, forward only. Prisma sends the script as one query string:
  * one implicit transaction when it holds several statements (so CREATE INDEX CONCURRENTLY only
- * works alone in its migration). */
+ * works alone in its migration) — except that since Prisma 7.4 (prisma-engines #5767) a script
+ * with CREATE INDEX CONCURRENTLY is split and run statement by statement. */
+static bool prisma_splits(const struct dg_source *src)
+{
+	struct stmt_words sw;
+	size_t i = 0;
+
+	while (next_statement(src->text, src->len, &i, &sw))
+		if (is_index_concurrently(&sw) && !strcmp(sw.w[0], "CREATE"))
+			return true;
+	return false;
+}
+
 static bool claim_prisma(struct det *d)
 {
 	const char *path = d->src->path;
@@ -585,7 +641,8 @@ static bool claim_prisma(struct det *d)
 		if (!*dir || !file_exists(join(d->a, dir, "../migration_lock.toml")))
 			return false;
 	}
-	add_section(d, 0, d->src->len, DG_DIR_UP, DG_TX_IMPLICIT, 0);
+	add_section(d, 0, d->src->len, DG_DIR_UP,
+		    prisma_splits(d->src) ? DG_TX_AUTOCOMMIT : DG_TX_IMPLICIT, 0);
 	anchor_first_line(d);
 	return true;
 }
@@ -833,41 +890,17 @@ static bool flyway_undo(const char *name, const void *arg)
  * CONCURRENTLY of a table or index is not among them: it fails in the transaction. */
 static bool flyway_non_tx(const char *s, size_t n, int pg_version)
 {
+	struct stmt_words sw;
 	size_t i = 0;
 
-	for (;;) {
-		char w[5][16] = {{0}};
-		size_t nw = 0;
-		bool add_value = false, prev_add = false;
-
-		i = dg_skip_trivia(s, i, n);
-		if (i >= n)
-			return false;
-		while (i < n && s[i] != ';') {
-			size_t e = dg_token_end(s, i, n);
-			bool word = isalpha((unsigned char)s[i]) || s[i] == '_';
-			if (e <= i)
-				e = i + 1;
-			if (nw < 5) {
-				size_t len = e - i < 15 ? e - i : 15;
-				for (size_t k = 0; word && k < len; k++)
-					w[nw][k] = (char)toupper((unsigned char)s[i + k]);
-				nw++;
-			}
-			add_value |= word && prev_add && e - i == 5 && strncasecmp(s + i, "value", 5) == 0;
-			prev_add = word && e - i == 3 && strncasecmp(s + i, "add", 3) == 0;
-			i = dg_skip_trivia(s, e, n);
-		}
-		i++;
-		const char *w1 = strcmp(w[1], "UNIQUE") == 0 ? w[2] : w[1];
-		const char *w2 = strcmp(w[1], "UNIQUE") == 0 ? w[3] : w[2];
+	while (next_statement(s, n, &i, &sw)) {
+		const char(*w)[16] = sw.w;
 		const char *r1 = strcmp(w[1], "VERBOSE") == 0 ? w[2] : w[1];
 		if ((!strcmp(w[0], "CREATE") || !strcmp(w[0], "DROP")) &&
 		    (!strcmp(w[1], "DATABASE") || !strcmp(w[1], "TABLESPACE") ||
 		     !strcmp(w[1], "SUBSCRIPTION")))
 			return true;
-		if ((!strcmp(w[0], "CREATE") || !strcmp(w[0], "DROP")) && !strcmp(w1, "INDEX") &&
-		    !strcmp(w2, "CONCURRENTLY"))
+		if (is_index_concurrently(&sw))
 			return true;
 		if (!strcmp(w[0], "ALTER") && !strcmp(w[1], "SYSTEM"))
 			return true;
@@ -876,9 +909,11 @@ static bool flyway_non_tx(const char *s, size_t n, int pg_version)
 			return true;
 		if (!strcmp(w[0], "VACUUM") || (!strcmp(w[0], "DISCARD") && !strcmp(w[1], "ALL")))
 			return true;
-		if (pg_version < 12 && !strcmp(w[0], "ALTER") && !strcmp(w[1], "TYPE") && add_value)
+		if (pg_version < 12 && !strcmp(w[0], "ALTER") && !strcmp(w[1], "TYPE") &&
+		    sw.add_value)
 			return true;
 	}
+	return false;
 }
 
 /* Flyway's explicit say: "-- flyway:executeInTransaction=…" in the script, or

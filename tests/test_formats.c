@@ -491,6 +491,22 @@ static void test_prisma(void **state)
 	done(&f);
 }
 
+static void test_prisma_splits_concurrently(void **state)
+{
+	static const char t[] = "SET lock_timeout = '2s';\n"
+				"CREATE INDEX CONCURRENTLY \"a_idx\" ON \"A\" (\"x\");\n";
+	struct file f;
+
+	(void)state;
+	/* Prisma >= 7.4 runs a script with CREATE INDEX CONCURRENTLY statement by statement */
+	load_text(&f, "prisma/migrations/20240103090000_a/migration.sql", t, strlen(t), NULL, 15);
+	assert_string_equal(f.m.format, "prisma");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	expect_clean_parse(&f, 2);
+	assert_int_equal(tx_of(&f, 1), 0);
+	done(&f);
+}
+
 static void test_pop(void **state)
 {
 	struct file f;
@@ -749,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_liquibase_run_in_transaction_false),
 		cmocka_unit_test(test_liquibase_bom_crlf),
 		cmocka_unit_test(test_prisma),
+		cmocka_unit_test(test_prisma_splits_concurrently),
 		cmocka_unit_test(test_pop),
 		cmocka_unit_test(test_pop_autocommit),
 		cmocka_unit_test(test_postgres_migrations_disable_transaction),

@@ -462,6 +462,11 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	dg_migration_detect_as(&src, &arena, &mig, cfg->migration_format, cfg->pg_version);
 	out->format = mig.format;
 	out->skipped = mig.skipped;
+	if (mig.skipped) {
+		/* the tool never runs it on PostgreSQL: nothing in it can hurt */
+		dg_arena_destroy(&arena);
+		return DG_OK;
+	}
 	ctx.mig = &mig;
 	for (size_t i = 0; i < mig.n_sections; i++)
 		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);

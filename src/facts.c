@@ -49,13 +49,14 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 			const struct dg_section *prev = sec;
 
 			sec = p->stmts[i].section;
-			/* several statements in one query string: PostgreSQL runs them in one implicit
-			 * transaction block (exec_simple_query) */
+			/* several statements in one query string: PostgreSQL runs them in one
+			 * implicit transaction block (exec_simple_query) */
 			implicit = sec->tx == DG_TX_IMPLICIT && section_stmts(p, i) > 1;
 			wrapped = sec->tx == DG_TX_WRAPPED || implicit || assume_in_tx;
 			explicit_open = false;
-			bool same_unit = prev && sec->tx == DG_TX_WRAPPED && prev->tx == DG_TX_WRAPPED &&
-					 sec->unit && prev->unit == sec->unit;
+			bool same_unit = prev && sec->tx == DG_TX_WRAPPED &&
+					 prev->tx == DG_TX_WRAPPED && sec->unit &&
+					 prev->unit == sec->unit;
 			if (!same_unit)
 				cur = wrapped ? ++next_id : 0;
 		}
@@ -77,7 +78,8 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 				explicit_open = false;
 				cur = 0;
 			} else if (implicit) {
-				/* the next statement of the query string opens a new implicit block */
+				/* the next statement of the query string opens a new implicit block
+				 */
 				cur = ++next_id;
 			}
 		}

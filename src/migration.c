@@ -150,7 +150,8 @@ static bool next_statement(const char *s, size_t n, size_t *i, struct stmt_words
 				sw->w[nw][c] = (char)toupper((unsigned char)s[k + c]);
 			nw++;
 		}
-		sw->add_value |= word && prev_add && e - k == 5 && strncasecmp(s + k, "value", 5) == 0;
+		sw->add_value |=
+		    word && prev_add && e - k == 5 && strncasecmp(s + k, "value", 5) == 0;
 		prev_add = word && e - k == 3 && strncasecmp(s + k, "add", 3) == 0;
 		k = dg_skip_trivia(s, e, n);
 	}
@@ -284,7 +285,8 @@ static bool claim_dbmate(struct det *d)
 		if (dir == DG_DIR_DOWN)
 			m->has_down = true;
 		cur_dir = dir;
-		cur_tx = contains_ci(p, end, "transaction:false") ? DG_TX_AUTOCOMMIT : DG_TX_WRAPPED;
+		cur_tx =
+		    contains_ci(p, end, "transaction:false") ? DG_TX_AUTOCOMMIT : DG_TX_WRAPPED;
 		cur_start = next;
 	}
 	if (!seen)
@@ -432,7 +434,8 @@ static bool dbms_applies(const char *p, const char *end)
  * or as one query string with splitStatements:false); "--rollback <sql>" lines are that
  * changeset's way back; "dbms:" excludes changesets written for other databases. */
 struct lb_state {
-	unsigned idx; /* changesets so far; the current one's units are 2*idx-1 (up), 2*idx (down) */
+	/* changesets so far; the current one's units are 2*idx-1 (up), 2*idx (down) */
+	unsigned idx;
 	bool applies, has_rb, all_rb;
 	enum dg_tx_mode tx;
 	size_t cs_start, cs_end; /* the current changeset's line */
@@ -487,17 +490,19 @@ static bool claim_liquibase(struct det *d)
 					st.applies = dbms_applies(q + 5, end);
 			}
 			if (contains_ci(p, end, "runInTransaction:false"))
-				st.tx = contains_ci(p, end, "splitStatements:false") ? DG_TX_IMPLICIT
-										       : DG_TX_AUTOCOMMIT;
+				st.tx = contains_ci(p, end, "splitStatements:false")
+					    ? DG_TX_IMPLICIT
+					    : DG_TX_AUTOCOMMIT;
 			cur = next;
 		} else if (take_word(&p, end, "rollback")) {
 			if (st.idx && st.applies) {
 				add_nonempty(d, cur, ls, DG_DIR_UP, st.tx, 2 * st.idx - 1);
 				st.has_rb = true;
-				/* "--rollback not required" and "--rollback empty" say there is none */
+				/* "--rollback not required" and "--rollback empty" say there is
+				 * none */
 				if (!take_word(&p, end, "not") && !take_word(&p, end, "empty"))
-					add_nonempty(d, (size_t)(p - src->text), le, DG_DIR_DOWN, st.tx,
-						     2 * st.idx);
+					add_nonempty(d, (size_t)(p - src->text), le, DG_DIR_DOWN,
+						     st.tx, 2 * st.idx);
 			}
 			cur = next;
 		}
@@ -692,7 +697,8 @@ static bool pop_parse(const char *base, struct pop_name *pn)
 			pn->autocommit = true;
 		} else if (i == 0 && tlen[i] > 0) {
 			for (size_t k = 0; k < tlen[i]; k++)
-				if (!islower((unsigned char)tok[i][k]) && !isdigit((unsigned char)tok[i][k]))
+				if (!islower((unsigned char)tok[i][k]) &&
+				    !isdigit((unsigned char)tok[i][k]))
 					return false;
 			pn->dialect = tok[i];
 			pn->dialect_len = tlen[i];
@@ -1001,7 +1007,8 @@ static const char *directive(struct det *d, const char *tag, const char **end_ou
 		size_t ls, le;
 		line_at(src, l, &ls, &le);
 		const char *end = src->text + le, *p = comment_text(src->text + ls, end);
-		if (p && (size_t)(end - p) >= strlen(tag) && strncasecmp(p, tag, strlen(tag)) == 0) {
+		if (p && (size_t)(end - p) >= strlen(tag) &&
+		    strncasecmp(p, tag, strlen(tag)) == 0) {
 			*end_out = end;
 			return p + strlen(tag);
 		}
@@ -1099,7 +1106,8 @@ void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a,
 		memset(m, 0, sizeof(*m));
 		if (format) {
 			/* the named tool would run the whole file forward */
-			add_section(&d, 0, src->len, strcmp(format, "plain") ? DG_DIR_UP : DG_DIR_NONE,
+			add_section(&d, 0, src->len,
+				    strcmp(format, "plain") ? DG_DIR_UP : DG_DIR_NONE,
 				    formats[i].default_tx, 0);
 			m->format = formats[i].name;
 			return;
@@ -1118,10 +1126,10 @@ void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct
 
 struct order_key {
 	char *path;
-	int cls;	     /* 0 versioned, 1 Flyway repeatable (after every versioned one), 2 other */
-	const char *ver;     /* the version: digit groups separated by '.' or '_' */
+	int cls;	 /* 0 versioned, 1 Flyway repeatable (after all versioned), 2 other */
+	const char *ver; /* the version: digit groups separated by '.' or '_' */
 	size_t ver_len;
-	size_t plan;	     /* sqitch: position in sqitch.plan */
+	size_t plan; /* sqitch: position in sqitch.plan */
 };
 
 /* Numeric comparison of one digit group each: leading zeros do not count. */
@@ -1187,7 +1195,8 @@ static char *sqitch_plan(const char *dir, size_t *n_changes)
 		return NULL;
 	const char *comp = dir + dl - 6;
 	if ((comp != dir && comp[-1] != '/') ||
-	    (strncmp(comp, "deploy", 6) && strncmp(comp, "revert", 6) && strncmp(comp, "verify", 6)))
+	    (strncmp(comp, "deploy", 6) && strncmp(comp, "revert", 6) &&
+	     strncmp(comp, "verify", 6)))
 		return NULL;
 	plan_path = malloc((size_t)(comp - dir) + 12);
 	if (!plan_path)

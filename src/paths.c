@@ -74,7 +74,8 @@ static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path
 		if (stat(p, &st) != 0) {
 			list_push(errors, fmt_error(p, strerror(errno)));
 			free(p);
-		} else if (S_ISDIR(st.st_mode) && strcmp(strrchr(p, '/') + 1, "node_modules") != 0) {
+		} else if (S_ISDIR(st.st_mode) &&
+			   strcmp(strrchr(p, '/') + 1, "node_modules") != 0) {
 			list_push(&subdirs, p);
 		} else if (S_ISREG(st.st_mode) && has_sql_suffix(p)) {
 			list_push(&sql, p);

@@ -27,7 +27,7 @@ static const struct {
 	{"LemmyNet+lemmy", {{"migrations/", "diesel"}, {"", "plain"}}},
 	{"rust-lang+crates.io", {{"migrations/data_oauth_github.sql", "plain"}, {"", "diesel"}}},
 	{"ory+kratos", {{"", "pop"}}},
-	{"hatchet-dev+hatchet", {{"cmd/hatchet-migrate/migrate/migrations/", "goose"}, {"", "plain"}}},
+	{"hatchet-dev+hatchet", {{"/migrate/migrations/", "goose"}, {"", "plain"}}},
 	{"frain-dev+convoy", {{"", "sql-migrate"}}},
 	{"supabase+postgres", {{"migrations/db/", "dbmate"}, {"", "plain"}}},
 	{"chef+chef-server", {{"/sql/", "plain"}, {"", "sqitch"}}},
@@ -96,7 +96,8 @@ static void test_corpus_formats(void **state)
 		cJSON_ArrayForEach(file, files)
 		{
 			const char *path = cJSON_GetObjectItem(file, "path")->valuestring;
-			const char *got = cJSON_GetObjectItem(file, "migration_format")->valuestring;
+			const char *got =
+			    cJSON_GetObjectItem(file, "migration_format")->valuestring;
 			const char *rel = path + strlen(dir) + 1;
 			const struct rule *rule = expected[r].rules;
 
@@ -107,7 +108,8 @@ static void test_corpus_formats(void **state)
 				skipped++;
 				/* pop: only generic files shadowed by a postgres-specific one */
 				if (strstr(rel, ".postgres.")) {
-					print_error("%s: a PostgreSQL file reported as skipped\n", path);
+					print_error("%s: a PostgreSQL file reported as skipped\n",
+						    path);
 					failures++;
 				}
 			}

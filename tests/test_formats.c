@@ -245,8 +245,9 @@ static void test_sql_migrate(void **state)
 
 static void test_sql_migrate_notransaction(void **state)
 {
-	static const char t[] = "-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n"
-				"-- +migrate Down\nDROP INDEX i;\nSELECT 1;\n";
+	static const char t[] =
+	    "-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n"
+	    "-- +migrate Down\nDROP INDEX i;\nSELECT 1;\n";
 	struct file f;
 
 	(void)state;
@@ -539,7 +540,8 @@ static void test_pop_autocommit(void **state)
 	struct file f;
 
 	(void)state;
-	load(&f, FMT "pop/migrations/20240102090000000000_index_users_email.postgres.autocommit.up.sql");
+	load(&f, FMT
+	     "pop/migrations/20240102090000000000_index_users_email.postgres.autocommit.up.sql");
 	assert_null(f.m.skipped);
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
 	assert_int_equal(tx_of(&f, 0), 0);
@@ -649,7 +651,8 @@ static void expect_order(const char *dir, const char *const *names, size_t n)
 			if (strcmp(rel, names[j]) != 0)
 				continue;
 			if (j != k)
-				fail_msg("%s: %s comes at position %zu, expected %zu", dir, rel, k, j);
+				fail_msg("%s: %s comes at position %zu, expected %zu", dir, rel, k,
+					 j);
 			k++;
 		}
 	}
@@ -662,10 +665,10 @@ static void test_file_order(void **state)
 {
 	static const char *const sqitch[] = {"deploy/users.sql", "deploy/users_email_idx.sql",
 					     "deploy/add_note.sql"};
-	static const char *const flyway[] = {"U1__create_users.sql",  "V1__create_users.sql",
-					     "V2__index_users_email.sql", "V2_1__backfill_email.sql",
-					     "V2_2__analyze_users.sql",   "V3__add_note.sql",
-					     "R__users_view.sql"};
+	static const char *const flyway[] = {
+	    "U1__create_users.sql",	"V1__create_users.sql",	   "V2__index_users_email.sql",
+	    "V2_1__backfill_email.sql", "V2_2__analyze_users.sql", "V3__add_note.sql",
+	    "R__users_view.sql"};
 	char *paths[] = {"m/10_b.up.sql", "m/2_c.up.sql", "m/1_a.up.sql", "m/notes.sql",
 			 "m/V1.10__x.sql", "m/V1.9__x.sql", "m/R__v.sql", "m/V1__x.sql"};
 	static const char *const want[] = {"m/1_a.up.sql",   "m/V1__x.sql",  "m/V1.9__x.sql",

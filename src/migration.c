@@ -252,7 +252,8 @@ static bool versioned_dir_name(const char *name)
 /* ---- dbmate ------------------------------------------------------------------------------ */
 
 /* "-- migrate:up" and "-- migrate:down" comment lines; "transaction:false" on the marker line
- * turns off the transaction dbmate otherwise wraps each section in. */
+ * turns off the transaction dbmate otherwise wraps each section in: the section then goes to
+ * the server as one query string (an implicit transaction when it holds several statements). */
 static bool claim_dbmate(struct det *d)
 {
 	const struct dg_source *src = d->src;
@@ -285,8 +286,7 @@ static bool claim_dbmate(struct det *d)
 		if (dir == DG_DIR_DOWN)
 			m->has_down = true;
 		cur_dir = dir;
-		cur_tx =
-		    contains_ci(p, end, "transaction:false") ? DG_TX_AUTOCOMMIT : DG_TX_WRAPPED;
+		cur_tx = contains_ci(p, end, "transaction:false") ? DG_TX_IMPLICIT : DG_TX_WRAPPED;
 		cur_start = next;
 	}
 	if (!seen)
@@ -1016,21 +1016,20 @@ static const char *directive(struct det *d, const char *tag, const char **end_ou
 	return NULL;
 }
 
-/* "-- postgres-migrations disable-transaction": the migration runs as one query string instead
- * of inside the BEGIN … COMMIT the library otherwise wraps it in. Only that comment tells this
- * format from plain SQL. */
+/* "-- postgres-migrations disable-transaction" anywhere in the file (the library looks for
+ * exactly that text): the migration runs as one query string instead of inside the START
+ * TRANSACTION … COMMIT the library otherwise wraps it in. Only such a comment tells this format
+ * from plain SQL. */
 static bool claim_postgres_migrations(struct det *d)
 {
 	const char *end, *p = directive(d, "postgres-migrations", &end);
 	enum dg_tx_mode tx = DG_TX_WRAPPED;
 
+	(void)end;
 	if (!p && !d->force)
 		return false;
-	if (p) {
-		p = skip_blanks(p, end);
-		if (take_word(&p, end, "disable-transaction"))
-			tx = DG_TX_IMPLICIT;
-	}
+	if (strstr(d->src->text, "-- postgres-migrations disable-transaction"))
+		tx = DG_TX_IMPLICIT;
 	add_section(d, 0, d->src->len, DG_DIR_UP, tx, 0);
 	anchor_first_line(d);
 	return true;

@@ -108,14 +108,24 @@ static void test_dbmate(void **state)
 
 static void test_dbmate_transaction_false(void **state)
 {
+	static const char two[] = "-- migrate:up transaction:false\nSET lock_timeout = '1s';\n"
+				  "CREATE INDEX CONCURRENTLY i ON t (a);\n";
 	struct file f;
 
 	(void)state;
 	load(&f, FMT "dbmate/db/migrations/20240102090000_index_users_email.sql");
-	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
-	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_AUTOCOMMIT);
+	/* dbmate sends the section as one query string instead of inside BEGIN … COMMIT */
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_IMPLICIT);
 	expect_clean_parse(&f, 2);
 	assert_int_equal(tx_of(&f, 0), 0);
+	done(&f);
+	/* so several statements in it still form one (implicit) transaction */
+	load_text(&f, "db/migrations/1_x.sql", two, strlen(two), NULL, 15);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	expect_clean_parse(&f, 2);
+	assert_int_not_equal(tx_of(&f, 0), 0);
+	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
 	done(&f);
 }
 
@@ -551,6 +561,8 @@ static void test_pop_autocommit(void **state)
 
 static void test_postgres_migrations_disable_transaction(void **state)
 {
+	static const char ignore_first[] = "-- postgres-migrations ignore\n"
+					   "-- postgres-migrations disable-transaction\nSELECT 1;\n";
 	struct file f;
 
 	(void)state;
@@ -562,6 +574,10 @@ static void test_postgres_migrations_disable_transaction(void **state)
 	/* without the comment nothing tells it from plain SQL, unless the format is named */
 	load(&f, FMT "postgres-migrations/migrations/1_create-users.sql");
 	assert_string_equal(f.m.format, "plain");
+	done(&f);
+	load_text(&f, "migrations/3_x.sql", ignore_first, strlen(ignore_first), NULL, 15);
+	assert_string_equal(f.m.format, "postgres-migrations");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
 	done(&f);
 	load_as(&f, FMT "postgres-migrations/migrations/1_create-users.sql", "postgres-migrations");
 	assert_string_equal(f.m.format, "postgres-migrations");

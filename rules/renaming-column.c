@@ -10,7 +10,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (stmt->relation_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
 	    stmt->relation_type != PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE)
 		return;
-	if (dg_table_created_here(ctx, stmt->relation))
+	if (dg_table_created_here(ctx, stmt->relation) ||
+	    dg_column_added_here(ctx, stmt->relation, stmt->subname))
 		return;
 	dg_report(ctx, node,
 		  "renaming column \"%s\" of \"%s\" to \"%s\" takes an ACCESS EXCLUSIVE lock and breaks "

@@ -39,6 +39,10 @@ void dg_report_help(struct dg_ctx *ctx, const PgQuery__Node *node, const char *h
 /* Report at [start, end) of the source text (offsets as in the migration's sections). */
 void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *help,
 		     const char *fmt, ...) DG_PRINTF(5, 6);
+/* Report at a type name as written ("character varying(20)", "timestamp(3) without time zone",
+ * "int[]"), not the constraints after it. */
+void dg_report_type(struct dg_ctx *ctx, const PgQuery__TypeName *type, const char *help,
+		    const char *fmt, ...) DG_PRINTF(4, 5);
 
 /* The top-level statement being walked (NULL in check_file). */
 const PgQuery__Node *dg_stmt(const struct dg_ctx *ctx);
@@ -55,6 +59,80 @@ int dg_pg_version(const struct dg_ctx *ctx);
 bool dg_in_transaction(const struct dg_ctx *ctx);
 unsigned dg_transaction_id(const struct dg_ctx *ctx);
 
+/* Table constraints that earlier statements of this file added with ALTER TABLE, as they stand
+ * before the statement being walked. */
+enum dg_constraint_state {
+	DG_CONSTRAINT_UNKNOWN = 0, /* not added by an earlier statement here, or dropped since */
+	DG_CONSTRAINT_VALID,       /* added and validated at once */
+	DG_CONSTRAINT_NOT_VALID,   /* added NOT VALID and not validated since */
+	DG_CONSTRAINT_VALIDATED,   /* added NOT VALID, then validated */
+};
+struct dg_constraint_info {
+	enum dg_constraint_state state;
+	int contype;        /* PgQuery__ConstrType */
+	unsigned add_tx_id; /* transaction id of the statement that added it, as dg_transaction_id() */
+};
+/* What earlier statements of this file did to constraint `name` of `rel`; false (and state
+ * DG_CONSTRAINT_UNKNOWN) when none added it or it was dropped since. */
+bool dg_constraint_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			      const char *name, struct dg_constraint_info *info);
+/* Whether an earlier statement of this file gave `rel` a CHECK constraint that is validated and
+ * still there. */
+bool dg_valid_check_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel);
+/* Whether the column rel.col was added (ALTER TABLE … ADD COLUMN) by an earlier statement of
+ * this migration file. A column of a table created here: ask dg_table_created_here. */
+bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			  const char *col);
+/* For destructive-change rules: whether the relation (col NULL) or its column was made by this
+ * migration — created or added by an earlier statement of the file, or, in a down section, by
+ * the up file that section undoes — so that dropping it undoes this migration rather than
+ * destroying what existed before. Locking rules ask dg_table_created_here, which never looks
+ * at the up file: the tables it created have been in use since it ran. */
+bool dg_made_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const char *col);
+/* Whether the domain named by the qualified name list was created earlier in this file. */
+bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n);
+
+/* How a statement changes the schema, for rules about the migration as a whole: whether it is
+ * DDL at all, whether it expands (adds a structure: table, column, index, view) and whether it
+ * contracts (drops or renames a table, view or column that existed before this migration). */
+struct dg_stmt_change {
+	bool ddl;
+	const char *expand;                 /* e.g. ADD COLUMN "email" to "users", or NULL */
+	const char *contract;               /* e.g. DROP TABLE "users", or NULL */
+	const PgQuery__Node *contract_node; /* the statement or ALTER TABLE subcommand doing it */
+};
+/* Index of the statement being walked (dg_statement_count() in check_file). */
+size_t dg_stmt_index(const struct dg_ctx *ctx);
+/* Statement i of the file (0 ≤ i < dg_statement_count()): its change and its direction. */
+const struct dg_stmt_change *dg_stmt_change_at(const struct dg_ctx *ctx, size_t i);
+enum dg_direction dg_stmt_dir_at(const struct dg_ctx *ctx, size_t i);
+/* Who opened the transaction block the statement runs in. */
+enum dg_tx_origin {
+	DG_TXO_NONE = 0, /* none: the statement commits on its own */
+	DG_TXO_TOOL,     /* the migration tool wraps the section in a transaction */
+	DG_TXO_IMPLICIT, /* the section goes to the server as one multi-statement query */
+	DG_TXO_ASSUMED,  /* --assume-in-transaction */
+	DG_TXO_EXPLICIT, /* a BEGIN earlier in the section */
+};
+/* What a transaction-control statement (BEGIN, COMMIT, ROLLBACK, …) does where it stands. */
+enum dg_tx_event {
+	DG_TXE_NONE = 0,
+	DG_TXE_BEGIN,          /* opens a block that a later COMMIT or ROLLBACK closes */
+	DG_TXE_BEGIN_UNCLOSED, /* opens a block that nothing closes before the section ends */
+	DG_TXE_BEGIN_NESTED,   /* a block is already open: PostgreSQL only warns */
+	DG_TXE_END,            /* closes the block a BEGIN opened */
+	DG_TXE_END_TOOL,       /* ends the block the tool opened (or --assume-in-transaction), early */
+	DG_TXE_END_NONE,       /* no block is open: PostgreSQL only warns */
+};
+enum dg_tx_origin dg_transaction_origin(const struct dg_ctx *ctx);
+enum dg_tx_event dg_transaction_event(const struct dg_ctx *ctx);
+/* The line of the BEGIN that opened the statement's block (for a nested BEGIN: the outer one),
+ * or 0 when no BEGIN did. */
+unsigned dg_transaction_begin_line(const struct dg_ctx *ctx);
+/* Says in words who opened the statement's block ("dbmate runs this section inside a
+ * transaction", "the BEGIN on line 3 opened a transaction block", …) into buf; returns buf. */
+const char *dg_transaction_describe(const struct dg_ctx *ctx, char *buf, size_t size);
+
 /* The migration as a whole, for file-level rules. */
 const char *dg_migration_format(const struct dg_ctx *ctx);
 bool dg_migration_format_has_down(const struct dg_ctx *ctx);
@@ -62,10 +140,51 @@ bool dg_migration_has_down(const struct dg_ctx *ctx);
 const char *dg_migration_down_path(const struct dg_ctx *ctx);
 void dg_migration_anchor(const struct dg_ctx *ctx, size_t *start, size_t *end);
 size_t dg_statement_count(const struct dg_ctx *ctx);
+/* The sections of the migration (up, down, or the whole file for plain SQL), for file-level
+ * rules: direction, byte range, how many statements parsed in it and whether any failed to. */
+struct dg_section_info {
+	enum dg_direction dir;
+	size_t start, end;
+	size_t n_statements;
+	bool has_errors;
+	/* where to point a finding about the whole section: its marker line, or its first line */
+	size_t anchor_start, anchor_end;
+};
+size_t dg_section_count(const struct dg_ctx *ctx);
+struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i);
+/* Report about a whole section, at its anchor and in its direction. */
+void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, const char *fmt, ...)
+	DG_PRINTF(3, 4);
+
+/* The statements of the file, for rules that look back (e.g. at an earlier DROP … IF EXISTS):
+ * the current statement's index, and the i-th statement (NULL past the end). */
+size_t dg_stmt_index(const struct dg_ctx *ctx);
+const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i);
+/* How many statements the current statement's section (one run of the migration tool) has. */
+size_t dg_section_statement_count(const struct dg_ctx *ctx);
+/* The source text, and [start, end) of the current statement in it (offsets as dg_report_range
+ * takes them). For what the AST has lost, e.g. identifiers the parser truncated. */
+const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end);
+
+/* What a ColumnDef being checked defines, with its table and column name. */
+enum dg_column_role {
+	DG_COLUMN_OTHER = 0,     /* composite types, function column lists, foreign tables, … */
+	DG_COLUMN_CREATE_TABLE,  /* a column of CREATE TABLE */
+	DG_COLUMN_ADD,           /* ALTER TABLE … ADD COLUMN */
+	DG_COLUMN_ALTER_TYPE,    /* the new type of ALTER TABLE … ALTER COLUMN … TYPE */
+};
+enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+				   const PgQuery__RangeVar **table, const char **column);
 
 /* Small AST helpers shared by rules. */
 const char *dg_node_string(const PgQuery__Node *node); /* String node's value, or NULL */
 /* Last name of a qualified name list ("pg_catalog"."int4" → "int4"). */
 const char *dg_name_last(PgQuery__Node *const *names, size_t n);
+/* Whether a list of DefElem options (VACUUM (…), REINDEX (…), …) turns `name` on: present with
+ * no value or a true one, as PostgreSQL's defGetBoolean() reads it. */
+bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name);
+/* A built-in type's internal name ("int4", "varchar", "bpchar", "serial", …) when the type is
+ * written unqualified or in pg_catalog; NULL for other schemas. `"char"` stays "char". */
+const char *dg_type_builtin(const PgQuery__TypeName *t);
 
 #endif

@@ -1,10 +1,13 @@
 /* engine.c — the pipeline for one file: source → migration → parse → facts → one walk per
  * statement dispatching nodes to the rules that asked for them → findings. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <strings.h>
 
 #include "engine.h"
 #include "lex.h"
@@ -283,6 +286,7 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	result_push(ctx->out, &f);
 }
 
+DG_PRINTF(5, 0)
 static void vreport(struct dg_ctx *ctx, size_t start, size_t end, const char *help,
 		    const char *fmt, va_list ap)
 {
@@ -326,6 +330,18 @@ void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *h
 	va_end(ap);
 }
 
+void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	dg_emit(ctx, ctx->rule_index, sec->dir, sec->anchor_start, sec->anchor_end, ctx->rule->help,
+		buf);
+}
+
 /* ---- what rules may ask ------------------------------------------------------------------ */
 
 const PgQuery__Node *dg_stmt(const struct dg_ctx *ctx)
@@ -346,6 +362,48 @@ bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *re
 	if (!rel)
 		return false;
 	return dg_facts_created_before(ctx->facts, rel->schemaname, rel->relname, ctx->stmt_index);
+}
+
+bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			  const char *col)
+{
+	if (!rel)
+		return false;
+	return dg_facts_column_added_before(ctx->facts, rel->schemaname, rel->relname, col,
+					    ctx->stmt_index);
+}
+
+bool dg_made_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const char *col)
+{
+	if (!rel || !rel->relname)
+		return false;
+	return dg_facts_made_here(ctx->facts, rel->schemaname, rel->relname, col, ctx->stmt_index,
+				  dg_section_dir(ctx));
+}
+
+bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n)
+{
+	const char *name = dg_name_last(names, n);
+	const char *schema = n > 1 ? dg_node_string(names[n - 2]) : NULL;
+
+	return dg_facts_domain_created_before(ctx->facts, schema, name, ctx->stmt_index);
+}
+
+size_t dg_stmt_index(const struct dg_ctx *ctx)
+{
+	return ctx->stmt_index;
+}
+
+const struct dg_stmt_change *dg_stmt_change_at(const struct dg_ctx *ctx, size_t i)
+{
+	static const struct dg_stmt_change none;
+
+	return i < ctx->parsed->n_stmts ? &ctx->facts->change[i] : &none;
+}
+
+enum dg_direction dg_stmt_dir_at(const struct dg_ctx *ctx, size_t i)
+{
+	return i < ctx->parsed->n_stmts ? ctx->parsed->stmts[i].section->dir : DG_DIR_NONE;
 }
 
 enum dg_direction dg_section_dir(const struct dg_ctx *ctx)
@@ -394,9 +452,137 @@ unsigned dg_transaction_id(const struct dg_ctx *ctx)
 	return ctx->stmt ? ctx->facts->tx[ctx->stmt_index].tx_id : 0;
 }
 
+bool dg_constraint_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			      const char *name, struct dg_constraint_info *info)
+{
+	const struct dg_con_fact *add = NULL;
+	int state = 0;
+	struct dg_constraint_info i = {DG_CONSTRAINT_UNKNOWN, 0, 0};
+
+	if (rel)
+		state = dg_facts_constraint_state(ctx->facts, rel->schemaname, rel->relname, name,
+						  ctx->stmt_index, &add);
+	if (add) {
+		i.contype = add->contype;
+		i.add_tx_id = add->tx_id;
+	}
+	switch (state) {
+	case DG_CON_ADDED:
+		i.state = DG_CONSTRAINT_VALID;
+		break;
+	case DG_CON_ADDED_NOT_VALID:
+		i.state = DG_CONSTRAINT_NOT_VALID;
+		break;
+	case DG_CON_VALIDATED:
+		i.state = DG_CONSTRAINT_VALIDATED;
+		break;
+	default:
+		break;
+	}
+	if (info)
+		*info = i;
+	return i.state != DG_CONSTRAINT_UNKNOWN;
+}
+
+bool dg_valid_check_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	return rel && dg_facts_valid_check(ctx->facts, rel->schemaname, rel->relname,
+					   ctx->stmt_index);
+}
+
 size_t dg_statement_count(const struct dg_ctx *ctx)
 {
 	return ctx->parsed->n_stmts;
+}
+
+enum dg_tx_origin dg_transaction_origin(const struct dg_ctx *ctx)
+{
+	return ctx->stmt ? ctx->facts->tx[ctx->stmt_index].origin : DG_TXO_NONE;
+}
+
+enum dg_tx_event dg_transaction_event(const struct dg_ctx *ctx)
+{
+	return ctx->stmt ? ctx->facts->tx[ctx->stmt_index].event : DG_TXE_NONE;
+}
+
+unsigned dg_transaction_begin_line(const struct dg_ctx *ctx)
+{
+	size_t b;
+
+	if (!ctx->stmt)
+		return 0;
+	b = ctx->facts->tx[ctx->stmt_index].begin_stmt;
+	if (b >= ctx->parsed->n_stmts)
+		return 0;
+	return dg_source_pos(ctx->src, ctx->parsed->stmts[b].start).line;
+}
+
+const char *dg_transaction_describe(const struct dg_ctx *ctx, char *buf, size_t size)
+{
+	const char *fmt = dg_migration_format(ctx);
+
+	switch (dg_transaction_origin(ctx)) {
+	case DG_TXO_TOOL:
+		snprintf(buf, size, "%s runs this section inside a transaction", fmt);
+		break;
+	case DG_TXO_IMPLICIT: {
+		const struct dg_section *sec = ctx->stmt->section;
+		bool whole = sec->start == 0 && sec->end == ctx->src->len;
+		snprintf(buf, size,
+			 "%s sends this %s as one multi-statement query, which PostgreSQL runs as "
+			 "one implicit transaction",
+			 fmt, whole ? "file" : "section");
+		break;
+	}
+	case DG_TXO_ASSUMED:
+		snprintf(buf, size, "--assume-in-transaction says the file runs inside a transaction");
+		break;
+	case DG_TXO_EXPLICIT:
+		snprintf(buf, size, "the BEGIN on line %u opened a transaction block",
+			 dg_transaction_begin_line(ctx));
+		break;
+	default:
+		snprintf(buf, size, "it runs outside any transaction block");
+		break;
+	}
+	return buf;
+}
+
+size_t dg_section_count(const struct dg_ctx *ctx)
+{
+	return ctx->mig->n_sections;
+}
+
+struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i)
+{
+	const struct dg_section *sec = &ctx->mig->sections[i];
+	const char *s = ctx->src->text;
+	struct dg_section_info info = {sec->dir, sec->start, sec->end, 0, false, 0, 0};
+	size_t a, e;
+
+	for (size_t k = 0; k < ctx->parsed->n_stmts; k++)
+		info.n_statements += ctx->parsed->stmts[k].section == sec;
+	for (size_t k = 0; k < ctx->parsed->n_errors; k++)
+		info.has_errors |= ctx->parsed->errors[k].section == sec;
+	/* a section that starts on a line after its marker: point at the marker */
+	if (sec->start > 0 && sec->start <= ctx->src->len && s[sec->start - 1] == '\n') {
+		e = sec->start - 1;
+		a = e;
+		while (a > 0 && s[a - 1] != '\n')
+			a--;
+	} else {
+		a = sec->start;
+		e = a;
+		while (e < ctx->src->len && s[e] != '\n')
+			e++;
+	}
+	while (a < e && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	while (e > a && (s[e - 1] == '\r' || s[e - 1] == ' ' || s[e - 1] == '\t'))
+		e--;
+	info.anchor_start = a;
+	info.anchor_end = e;
+	return info;
 }
 
 const char *dg_node_string(const PgQuery__Node *node)
@@ -411,7 +597,230 @@ const char *dg_name_last(PgQuery__Node *const *names, size_t n)
 	return n ? dg_node_string(names[n - 1]) : NULL;
 }
 
+bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		const PgQuery__DefElem *d;
+		const char *v;
+
+		if (!opts[i] || opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
+			continue;
+		d = opts[i]->def_elem;
+		if (!d->defname || strcmp(d->defname, name) != 0)
+			continue;
+		if (!d->arg)
+			return true;
+		switch (d->arg->node_case) {
+		case PG_QUERY__NODE__NODE_INTEGER:
+			return d->arg->integer->ival != 0;
+		case PG_QUERY__NODE__NODE_BOOLEAN:
+			return d->arg->boolean->boolval;
+		default:
+			v = dg_node_string(d->arg);
+			return !v || (strcasecmp(v, "false") != 0 && strcasecmp(v, "off") != 0);
+		}
+	}
+	return false;
+}
+
+/* End of the type name written at `i`: words (varying, precision, with time zone, array), dots,
+ * parenthesised modifiers and array brackets, up to the keyword of the next clause. */
+static size_t type_end(const char *s, size_t i, size_t n)
+{
+	static const char *const stop[] = {
+		"check", "collate", "compression", "constraint", "default", "deferrable",
+		"generated", "initially", "not", "null", "options", "primary", "references",
+		"storage", "unique", "using",
+	};
+	size_t last = i;
+
+	for (;;) {
+		size_t e;
+
+		i = dg_skip_trivia(s, i, n);
+		if (i >= n)
+			return last;
+		if (s[i] == '(' || s[i] == '[') {
+			int depth = 0;
+			do {
+				if (s[i] == '(' || s[i] == '[')
+					depth++;
+				else if (s[i] == ')' || s[i] == ']')
+					depth--;
+				i = dg_token_end(s, i, n);
+				if (depth > 0)
+					i = dg_skip_trivia(s, i, n);
+			} while (depth > 0 && i < n);
+			last = i;
+			continue;
+		}
+		if (s[i] == '.') {
+			last = ++i;
+			continue;
+		}
+		if (!(isalpha((unsigned char)s[i]) || s[i] == '_' || s[i] == '"' ||
+		      (unsigned char)s[i] >= 0x80))
+			return last;
+		e = dg_token_end(s, i, n);
+		for (size_t k = 0; k < sizeof(stop) / sizeof(*stop); k++)
+			if (e - i == strlen(stop[k]) && strncasecmp(s + i, stop[k], e - i) == 0)
+				return last;
+		last = i = e;
+	}
+}
+
+void dg_report_type(struct dg_ctx *ctx, const PgQuery__TypeName *type, const char *help,
+		    const char *fmt, ...)
+{
+	const struct dg_stmt *st = ctx->stmt;
+	size_t s = st ? st->start : 0, e = st ? st->end : 0;
+	va_list ap;
+
+	if (st && type && type->location >= 0 &&
+	    st->section->start + (size_t)type->location >= st->start &&
+	    st->section->start + (size_t)type->location < st->end) {
+		s = st->section->start + (size_t)type->location;
+		e = type_end(ctx->src->text, s, st->end);
+		if (e <= s)
+			e = dg_token_end(ctx->src->text, s, st->end);
+	}
+	va_start(ap, fmt);
+	vreport(ctx, s, e, help, fmt, ap);
+	va_end(ap);
+}
+
+
+
+const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i)
+{
+	return i < ctx->parsed->n_stmts ? ctx->parsed->stmts[i].node : NULL;
+}
+
+size_t dg_section_statement_count(const struct dg_ctx *ctx)
+{
+	const struct dg_parsed *p = ctx->parsed;
+	size_t lo = ctx->stmt_index, hi = ctx->stmt_index;
+
+	if (!ctx->stmt)
+		return 0;
+	/* a section's statements are contiguous */
+	while (lo > 0 && p->stmts[lo - 1].section == ctx->stmt->section)
+		lo--;
+	while (hi + 1 < p->n_stmts && p->stmts[hi + 1].section == ctx->stmt->section)
+		hi++;
+	return hi - lo + 1;
+}
+
+const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end)
+{
+	*start = ctx->stmt ? ctx->stmt->start : 0;
+	*end = ctx->stmt ? ctx->stmt->end : 0;
+	return ctx->src->text;
+}
+
+enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+				   const PgQuery__RangeVar **table, const char **column)
+{
+	const PgQuery__Node *p = dg_parent(ctx, 0), *pp = dg_parent(ctx, 1);
+
+	*table = NULL;
+	*column = col->colname;
+	if (!p)
+		return DG_COLUMN_OTHER;
+	if (p->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+		*table = p->create_stmt->relation;
+		return *table ? DG_COLUMN_CREATE_TABLE : DG_COLUMN_OTHER;
+	}
+	if (p->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD || !pp ||
+	    pp->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT ||
+	    pp->alter_table_stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
+	    !pp->alter_table_stmt->relation)
+		return DG_COLUMN_OTHER;
+	*table = pp->alter_table_stmt->relation;
+	switch (p->alter_table_cmd->subtype) {
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+		return DG_COLUMN_ADD;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+		*column = p->alter_table_cmd->name;
+		return DG_COLUMN_ALTER_TYPE;
+	default:
+		*table = NULL;
+		return DG_COLUMN_OTHER;
+	}
+}
+
+
+const char *dg_type_builtin(const PgQuery__TypeName *t)
+{
+	const char *first;
+
+	if (!t || t->n_names == 0 || t->n_names > 2)
+		return NULL;
+	first = dg_node_string(t->names[0]);
+	if (t->n_names == 2 && (!first || strcmp(first, "pg_catalog") != 0))
+		return NULL;
+	return dg_name_last(t->names, t->n_names);
+}
+
+
 /* ---- the pipeline ------------------------------------------------------------------------ */
+
+/* The facts of the up file that a down-only file undoes (golang-migrate's NNN_x.down.sql and
+ * NNN_x.up.sql), so that destructive-change rules can tell undoing this migration from
+ * destroying older data. NULL when the up file is missing or unreadable. */
+static const struct dg_facts *load_up_file(struct dg_arena *a, const struct dg_migration *mig)
+{
+	struct dg_source *src;
+	struct dg_migration *up;
+	struct dg_parsed *parsed;
+	struct dg_facts *facts;
+	FILE *fp;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	if (!mig->up_path)
+		return NULL;
+	for (size_t i = 0; i < mig->n_sections; i++)
+		if (mig->sections[i].dir != DG_DIR_DOWN)
+			return NULL; /* the file carries its own up section */
+	fp = fopen(mig->up_path, "rb");
+	if (!fp)
+		return NULL;
+	for (;;) {
+		size_t got;
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len, fp);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp) || !buf) {
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	src = dg_arena_alloc(a, sizeof(*src));
+	up = dg_arena_alloc(a, sizeof(*up));
+	parsed = dg_arena_alloc(a, sizeof(*parsed));
+	facts = dg_arena_alloc(a, sizeof(*facts));
+	memset(parsed, 0, sizeof(*parsed));
+	dg_source_init(src, a, mig->up_path, buf, len);
+	free(buf);
+	if (dg_source_find_invalid_utf8(src) != (size_t)-1)
+		return NULL;
+	dg_migration_detect(src, a, up);
+	for (size_t i = 0; i < up->n_sections; i++)
+		if (up->sections[i].dir != DG_DIR_DOWN)
+			dg_parse_section(src, &up->sections[i], a, parsed);
+	dg_facts_build(facts, parsed, a, false, NULL);
+	return facts;
+}
 
 static int cmp_findings(const void *pa, const void *pb)
 {
@@ -470,15 +879,33 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	ctx.mig = &mig;
 	for (size_t i = 0; i < mig.n_sections; i++)
 		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);
-	dg_facts_build(&facts, &parsed, &arena, cfg->assume_in_transaction);
+	/* --assume-in-transaction speaks for files whose tool ddlguard does not know; a known
+	 * tool's own transaction mode (e.g. dbmate's transaction:false) stands */
+	dg_facts_build(&facts, &parsed, &arena,
+		       cfg->assume_in_transaction && strcmp(mig.format, "plain") == 0,
+		       load_up_file(&arena, &mig));
 	ctx.facts = &facts;
 
-	if (cfg->enabled[DG_RULE_ID_syntax_error]) {
-		for (size_t i = 0; i < parsed.n_errors; i++) {
-			const struct dg_syntax_error *e = &parsed.errors[i];
-			size_t end = dg_token_end(src.text, e->offset, src.len);
-			if (e->offset >= src.len)
-				end = e->offset;
+	for (size_t i = 0; i < parsed.n_errors; i++) {
+		const struct dg_syntax_error *e = &parsed.errors[i];
+		size_t end = dg_token_end(src.text, e->offset, src.len);
+
+		if (e->offset >= src.len)
+			end = e->offset;
+		if (e->template_kind) {
+			char msg[256];
+			int n = (int)(e->template_len > 60 ? 60 : e->template_len);
+
+			if (!cfg->enabled[DG_RULE_ID_unparsable_template])
+				continue;
+			snprintf(msg, sizeof(msg),
+				 "this statement holds %s (%.*s): it is not SQL until it is rendered, "
+				 "so ddlguard could not lint it",
+				 e->template_kind, n, src.text + e->offset);
+			dg_emit(&ctx, DG_RULE_ID_unparsable_template, e->section->dir, e->offset,
+				e->offset + e->template_len,
+				dg_rules[DG_RULE_ID_unparsable_template]->help, msg);
+		} else if (cfg->enabled[DG_RULE_ID_syntax_error]) {
 			dg_emit(&ctx, DG_RULE_ID_syntax_error, e->section->dir, e->offset, end,
 				dg_rules[DG_RULE_ID_syntax_error]->help, e->message);
 		}

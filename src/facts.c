@@ -1,95 +1,453 @@
 /* facts.c — one pass over the parsed statements to record what later statements may rely on. */
 #include "facts.h"
 
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+
+/* Appends a named object made by statement `stmt` to one of the fact lists. */
+static void push_created(struct dg_created_rel **list, size_t *n, size_t *cap,
+			 struct dg_arena *a, const char *schema, const char *name, size_t stmt)
+{
+	if (!name)
+		return;
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct dg_created_rel *nl = dg_arena_alloc(a, ncap * sizeof(*nl));
+		if (*n)
+			memcpy(nl, *list, *n * sizeof(*nl));
+		*list = nl;
+		*cap = ncap;
+	}
+	(*list)[(*n)++] = (struct dg_created_rel){schema && *schema ? schema : NULL, name, stmt};
+}
 
 static void add_created(struct dg_facts *f, struct dg_arena *a, const PgQuery__RangeVar *rv,
 			size_t stmt)
 {
+	if (rv)
+		push_created(&f->created, &f->n_created, &f->cap_created, a, rv->schemaname,
+			     rv->relname, stmt);
+}
+
+static void add_column(struct dg_facts *f, struct dg_arena *a, const PgQuery__RangeVar *rv,
+		       const char *col, size_t stmt)
+{
+	if (!rv || !rv->relname || !col)
+		return;
+	if (f->n_added == f->cap_added) {
+		size_t ncap = f->cap_added ? f->cap_added * 2 : 16;
+		struct dg_added_col *n = dg_arena_alloc(a, ncap * sizeof(*n));
+		if (f->n_added)
+			memcpy(n, f->added, f->n_added * sizeof(*n));
+		f->added = n;
+		f->cap_added = ncap;
+	}
+	f->added[f->n_added++] = (struct dg_added_col){
+		rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname, col, stmt};
+}
+
+#define S(x) ((x) ? (x) : "?")
+
+static const char *str_of(const PgQuery__Node *n)
+{
+	return n && n->node_case == PG_QUERY__NODE__NODE_STRING && n->string ? n->string->sval
+									       : NULL;
+}
+
+/* A qualified name as a list of String nodes: its last two parts. */
+static void split_name(PgQuery__Node *const *names, size_t n, const char **schema,
+		       const char **name)
+{
+	*name = n ? str_of(names[n - 1]) : NULL;
+	*schema = n > 1 ? str_of(names[n - 2]) : NULL;
+}
+
+static void add_con(struct dg_facts *f, struct dg_arena *a, const PgQuery__RangeVar *rv,
+		    const char *name, int contype, enum dg_con_event ev, size_t stmt)
+{
 	if (!rv || !rv->relname)
 		return;
-	if (f->n_created == f->cap_created) {
-		size_t ncap = f->cap_created ? f->cap_created * 2 : 16;
-		struct dg_created_rel *n = dg_arena_alloc(a, ncap * sizeof(*n));
-		if (f->n_created)
-			memcpy(n, f->created, f->n_created * sizeof(*n));
-		f->created = n;
-		f->cap_created = ncap;
+	if (f->n_cons == f->cap_cons) {
+		size_t ncap = f->cap_cons ? f->cap_cons * 2 : 16;
+		struct dg_con_fact *n = dg_arena_alloc(a, ncap * sizeof(*n));
+		if (f->n_cons)
+			memcpy(n, f->cons, f->n_cons * sizeof(*n));
+		f->cons = n;
+		f->cap_cons = ncap;
 	}
-	f->created[f->n_created++] = (struct dg_created_rel){
-		rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname, stmt};
+	f->cons[f->n_cons++] = (struct dg_con_fact){
+		rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname,
+		name && *name ? name : NULL, contype, ev, stmt, f->tx[stmt].tx_id};
 }
 
-/* Statements of section `sec` from statement i on. */
-static size_t section_stmts(const struct dg_parsed *p, size_t i)
+/* Constraints added, validated and dropped by ALTER TABLE, in order. */
+static void add_alter_cons(struct dg_facts *f, struct dg_arena *a,
+			   const PgQuery__AlterTableStmt *at, size_t stmt)
 {
-	size_t n = 0;
+	for (size_t i = 0; i < at->n_cmds; i++) {
+		const PgQuery__AlterTableCmd *cmd = at->cmds[i]->alter_table_cmd;
 
-	while (i + n < p->n_stmts && p->stmts[i + n].section == p->stmts[i].section)
-		n++;
-	return n;
+		if (at->cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD || !cmd)
+			continue;
+		switch (cmd->subtype) {
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+			if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+				const PgQuery__Constraint *c = cmd->def->constraint;
+				add_con(f, a, at->relation, c->conname, (int)c->contype,
+					c->skip_validation ? DG_CON_ADDED_NOT_VALID : DG_CON_ADDED, stmt);
+			}
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+			if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+				const PgQuery__ColumnDef *col = cmd->def->column_def;
+				for (size_t k = 0; k < col->n_constraints; k++) {
+					const PgQuery__Constraint *c = col->constraints[k]->constraint;
+					if (col->constraints[k]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+					    c)
+						add_con(f, a, at->relation, c->conname, (int)c->contype,
+							DG_CON_ADDED, stmt);
+				}
+			}
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraintRecurse:
+			add_con(f, a, at->relation, cmd->name, 0, DG_CON_VALIDATED, stmt);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse:
+			add_con(f, a, at->relation, cmd->name, 0, DG_CON_DROPPED, stmt);
+			break;
+		default:
+			break;
+		}
+	}
 }
 
-/* Transaction blocks: the tool's wrapping of a section (one block across sections of the same
- * unit), the implicit block of a section sent as one multi-statement query, and explicit
- * BEGIN … COMMIT. */
+/* Transaction blocks, statement by statement, the way PostgreSQL sees them: the block the tool
+ * opens around a section (or the implicit one of a multi-statement query), explicit BEGIN …
+ * COMMIT, and what a BEGIN or COMMIT does when it meets a block already open or none. */
+static bool is_begin(PgQuery__TransactionStmtKind k)
+{
+	return k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN ||
+	       k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START;
+}
+
+static bool is_end(PgQuery__TransactionStmtKind k)
+{
+	return k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
+	       k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
+	       k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE;
+}
+
 static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
 		     bool assume_in_tx)
 {
-	const struct dg_section *sec = NULL;
-	bool wrapped = false, implicit = false, explicit_open = false;
-	unsigned next_id = 0, cur = 0;
+	unsigned next_id = 0;
+	size_t i = 0;
+	/* where the previous section left off: sections of one unit are one stream (goose and
+	 * sql-migrate run a whole direction, StatementBegin blocks included, in one transaction) */
+	const struct dg_section *prev = NULL;
+	enum dg_tx_origin prev_cur = DG_TXO_NONE;
+	unsigned prev_id = 0;
+	size_t prev_begin = SIZE_MAX;
 
 	f->tx = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->tx));
-	for (size_t i = 0; i < p->n_stmts; i++) {
-		const PgQuery__Node *n = p->stmts[i].node;
-		PgQuery__TransactionStmtKind kind = 0;
+	while (i < p->n_stmts) {
+		const struct dg_section *sec = p->stmts[i].section;
+		size_t end = i, begin = SIZE_MAX;
+		enum dg_tx_origin base, cur;
+		unsigned id;
 
-		if (p->stmts[i].section != sec) {
-			const struct dg_section *prev = sec;
+		while (end < p->n_stmts && p->stmts[end].section == sec)
+			end++;
+		/* what a statement outside any BEGIN … COMMIT runs in */
+		if (sec->tx == DG_TX_WRAPPED)
+			base = DG_TXO_TOOL;
+		else if (sec->tx == DG_TX_IMPLICIT)
+			base = end - i > 1 ? DG_TXO_IMPLICIT : DG_TXO_NONE;
+		else
+			base = assume_in_tx ? DG_TXO_ASSUMED : DG_TXO_NONE;
+		cur = base;
+		id = cur != DG_TXO_NONE ? ++next_id : 0;
+		if (prev && sec->tx == DG_TX_WRAPPED && prev->tx == DG_TX_WRAPPED && sec->unit &&
+		    prev->unit == sec->unit) {
+			cur = prev_cur;
+			id = prev_id;
+			begin = prev_begin;
+			if (base != DG_TXO_NONE)
+				next_id--; /* the id taken above is not used */
+		}
+		for (; i < end; i++) {
+			const PgQuery__Node *n = p->stmts[i].node;
+			const PgQuery__TransactionStmt *ts =
+				n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT
+					? n->transaction_stmt
+					: NULL;
+			struct dg_stmt_tx *t = &f->tx[i];
 
-			sec = p->stmts[i].section;
-			/* several statements in one query string: PostgreSQL runs them in one
-			 * implicit transaction block (exec_simple_query) */
-			implicit = sec->tx == DG_TX_IMPLICIT && section_stmts(p, i) > 1;
-			wrapped = sec->tx == DG_TX_WRAPPED || implicit || assume_in_tx;
-			explicit_open = false;
-			bool same_unit = prev && sec->tx == DG_TX_WRAPPED &&
-					 prev->tx == DG_TX_WRAPPED && sec->unit &&
-					 prev->unit == sec->unit;
-			if (!same_unit)
-				cur = wrapped ? ++next_id : 0;
-		}
-		if (n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT)
-			kind = n->transaction_stmt->kind;
-		if ((kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN ||
-		     kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START) &&
-		    !wrapped && !explicit_open) {
-			explicit_open = true;
-			cur = ++next_id;
-			f->tx[i] = (struct dg_stmt_tx){false, 0};
-			continue;
-		}
-		f->tx[i] = (struct dg_stmt_tx){wrapped || explicit_open, cur};
-		if (kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT ||
-		    kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK ||
-		    kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE) {
-			if (explicit_open) {
-				explicit_open = false;
-				cur = 0;
-			} else if (implicit) {
-				/* the next statement of the query string opens a new implicit block
-				 */
-				cur = ++next_id;
+			*t = (struct dg_stmt_tx){cur != DG_TXO_NONE, id, cur, DG_TXE_NONE, begin};
+			if (ts && is_begin(ts->kind)) {
+				if (cur == DG_TXO_NONE || cur == DG_TXO_IMPLICIT) {
+					*t = (struct dg_stmt_tx){false, 0, DG_TXO_NONE, DG_TXE_BEGIN,
+								 SIZE_MAX};
+					cur = DG_TXO_EXPLICIT;
+					id = ++next_id;
+					begin = i;
+				} else {
+					t->event = DG_TXE_BEGIN_NESTED;
+				}
+			} else if (ts && is_end(ts->kind)) {
+				if (ts->chain) /* COMMIT AND CHAIN: a new block opens at once */
+					id = ++next_id;
+				else if (cur == DG_TXO_EXPLICIT)
+					t->event = DG_TXE_END;
+				else if (cur == DG_TXO_TOOL || cur == DG_TXO_ASSUMED)
+					t->event = DG_TXE_END_TOOL;
+				else
+					t->event = DG_TXE_END_NONE;
+				if (!ts->chain && cur != DG_TXO_NONE) {
+					/* after an early end of the tool's block, statements commit on
+					 * their own; an implicit block starts again */
+					cur = base == DG_TXO_IMPLICIT ? DG_TXO_IMPLICIT : DG_TXO_NONE;
+					id = cur != DG_TXO_NONE ? ++next_id : 0;
+					begin = SIZE_MAX;
+				}
 			}
 		}
+		/* the tool's own COMMIT closes what a late BEGIN opened; otherwise it stays open */
+		if (cur == DG_TXO_EXPLICIT && begin != SIZE_MAX && base != DG_TXO_TOOL &&
+		    base != DG_TXO_ASSUMED)
+			f->tx[begin].event = DG_TXE_BEGIN_UNCLOSED;
+		prev = sec;
+		prev_cur = cur;
+		prev_id = id;
+		prev_begin = begin;
+	}
+}
+
+static bool match_rel(const char *cs, const char *cn, const char *schema, const char *name)
+{
+	if (!name || !cn || strcmp(cn, name) != 0)
+		return false;
+	return !schema || !*schema || !cs || strcmp(schema, cs) == 0;
+}
+
+static bool created_before_list(const struct dg_created_rel *list, size_t n, const char *schema,
+				const char *name, size_t stmt)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i].stmt < stmt && match_rel(list[i].schema, list[i].name, schema, name))
+			return true;
+	return false;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static char *fmt(struct dg_arena *a, const char *f, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(buf, sizeof(buf), f, ap);
+	va_end(ap);
+
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	return dg_arena_strndup(a, buf, (size_t)n);
+}
+
+/* Statements that change the schema (and take locks on what they change) as opposed to data
+ * changes, queries, settings, grants and comments. */
+static bool is_ddl(PgQuery__Node__NodeCase k)
+{
+	switch (k) {
+	case PG_QUERY__NODE__NODE_CREATE_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+	case PG_QUERY__NODE__NODE_INDEX_STMT:
+	case PG_QUERY__NODE__NODE_DROP_STMT:
+	case PG_QUERY__NODE__NODE_RENAME_STMT:
+	case PG_QUERY__NODE__NODE_VIEW_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
+	case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_TYPE_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+	case PG_QUERY__NODE__NODE_RULE_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
+	case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+	case PG_QUERY__NODE__NODE_CLUSTER_STMT:
+	case PG_QUERY__NODE__NODE_REINDEX_STMT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_relation_type(PgQuery__ObjectType t)
+{
+	return t == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
+	       t == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
+	       t == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ||
+	       t == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE;
+}
+
+static const char *object_word(PgQuery__ObjectType t)
+{
+	switch (t) {
+	case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+		return "VIEW";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+		return "MATERIALIZED VIEW";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+		return "FOREIGN TABLE";
+	default:
+		return "TABLE";
+	}
+}
+
+static void classify_alter_table(struct dg_facts *f, struct dg_arena *a,
+				 const PgQuery__AlterTableStmt *at, struct dg_stmt_change *c,
+				 size_t i, enum dg_direction dir)
+{
+	const PgQuery__RangeVar *rv = at->relation;
+	bool rel_new;
+
+	if (!rv || !rv->relname)
+		return;
+	rel_new = dg_facts_made_here(f, rv->schemaname, rv->relname, NULL, i, dir);
+	for (size_t k = 0; k < at->n_cmds; k++) {
+		const PgQuery__Node *cn = at->cmds[k];
+		const PgQuery__AlterTableCmd *cmd =
+			cn->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ? cn->alter_table_cmd
+									      : NULL;
+		if (!cmd)
+			continue;
+		if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn && cmd->def &&
+		    cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+			if (!c->expand)
+				c->expand = fmt(a, "ADD COLUMN \"%s\" to \"%s\"",
+						S(cmd->def->column_def->colname), rv->relname);
+		} else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn && !rel_new &&
+			   !c->contract &&
+			   !dg_facts_made_here(f, rv->schemaname, rv->relname, cmd->name, i, dir)) {
+			c->contract = fmt(a, "DROP COLUMN \"%s\" of \"%s\"", S(cmd->name),
+					    rv->relname);
+			c->contract_node = cn;
+		}
+	}
+}
+
+/* Whether a later statement of the same direction creates schema.name again: dropping a view
+ * to recreate it with other columns replaces it rather than taking it away. */
+static bool recreated_after(const struct dg_facts *f, const struct dg_parsed *p,
+			    const char *schema, const char *name, size_t stmt)
+{
+	enum dg_direction dir = p->stmts[stmt].section->dir;
+
+	for (size_t i = 0; i < f->n_created; i++) {
+		const struct dg_created_rel *c = &f->created[i];
+		if (c->stmt > stmt && p->stmts[c->stmt].section->dir == dir &&
+		    match_rel(c->schema, c->name, schema, name))
+			return true;
+	}
+	return false;
+}
+
+static void classify(struct dg_facts *f, struct dg_arena *a, const struct dg_parsed *p,
+		     const PgQuery__Node *n, size_t i, enum dg_direction dir)
+{
+	struct dg_stmt_change *c = &f->change[i];
+
+	c->ddl = is_ddl(n->node_case);
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_CREATE_STMT:
+		if (n->create_stmt->relation)
+			c->expand = fmt(a, "CREATE TABLE \"%s\"",
+					n->create_stmt->relation->relname);
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+		if (n->create_table_as_stmt->into && n->create_table_as_stmt->into->rel)
+			c->expand = fmt(a, "CREATE %s \"%s\"",
+					object_word(n->create_table_as_stmt->objtype),
+					n->create_table_as_stmt->into->rel->relname);
+		break;
+	case PG_QUERY__NODE__NODE_VIEW_STMT:
+		if (n->view_stmt->view)
+			c->expand = fmt(a, "CREATE VIEW \"%s\"", n->view_stmt->view->relname);
+		break;
+	case PG_QUERY__NODE__NODE_INDEX_STMT:
+		if (n->index_stmt->relation)
+			c->expand = fmt(a, "CREATE INDEX on \"%s\"",
+					n->index_stmt->relation->relname);
+		break;
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+		classify_alter_table(f, a, n->alter_table_stmt, c, i, dir);
+		break;
+	case PG_QUERY__NODE__NODE_DROP_STMT: {
+		const PgQuery__DropStmt *d = n->drop_stmt;
+		if (!is_relation_type(d->remove_type))
+			break;
+		for (size_t k = 0; k < d->n_objects; k++) {
+			const PgQuery__Node *o = d->objects[k];
+			const char *schema, *name;
+			if (o->node_case != PG_QUERY__NODE__NODE_LIST)
+				continue;
+			split_name(o->list->items, o->list->n_items, &schema, &name);
+			if (!name || dg_facts_made_here(f, schema, name, NULL, i, dir) ||
+			    recreated_after(f, p, schema, name, i))
+				continue;
+			c->contract = fmt(a, "DROP %s \"%s\"", object_word(d->remove_type), name);
+			c->contract_node = n;
+			break;
+		}
+		break;
+	}
+	case PG_QUERY__NODE__NODE_RENAME_STMT: {
+		const PgQuery__RenameStmt *r = n->rename_stmt;
+		const PgQuery__RangeVar *rv = r->relation;
+		if (!rv || !rv->relname ||
+		    dg_facts_made_here(f, rv->schemaname, rv->relname, NULL, i, dir))
+			break;
+		if (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
+			if (dg_facts_made_here(f, rv->schemaname, rv->relname, r->subname, i, dir))
+				break;
+			c->contract = fmt(a, "RENAME COLUMN \"%s\" of \"%s\"", S(r->subname),
+					  rv->relname);
+			c->contract_node = n;
+		} else if (is_relation_type(r->rename_type)) {
+			c->contract = fmt(a, "RENAME %s \"%s\"", object_word(r->rename_type),
+					  rv->relname);
+			c->contract_node = n;
+		}
+		break;
+	}
+	default:
+		break;
 	}
 }
 
 void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
-		    bool assume_in_tx)
+		    bool assume_in_tx, const struct dg_facts *up_file)
 {
 	memset(f, 0, sizeof(*f));
+	f->up_file = up_file;
 	build_tx(f, p, a, assume_in_tx);
 	for (size_t i = 0; i < p->n_stmts; i++) {
 		const PgQuery__Node *n = p->stmts[i].node;
@@ -97,6 +455,10 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 		switch (n->node_case) {
 		case PG_QUERY__NODE__NODE_CREATE_STMT:
 			add_created(f, a, n->create_stmt->relation, i);
+			break;
+		case PG_QUERY__NODE__NODE_CREATE_FOREIGN_TABLE_STMT:
+			if (n->create_foreign_table_stmt->base_stmt)
+				add_created(f, a, n->create_foreign_table_stmt->base_stmt->relation, i);
 			break;
 		case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
 			if (n->create_table_as_stmt->into)
@@ -106,10 +468,59 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 			if (n->select_stmt->into_clause)
 				add_created(f, a, n->select_stmt->into_clause->rel, i);
 			break;
+		case PG_QUERY__NODE__NODE_VIEW_STMT:
+			add_created(f, a, n->view_stmt->view, i);
+			break;
+		case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: {
+			const char *schema, *name;
+			split_name(n->create_domain_stmt->domainname,
+				   n->create_domain_stmt->n_domainname, &schema, &name);
+			push_created(&f->domains, &f->n_domains, &f->cap_domains, a, schema, name, i);
+			break;
+		}
+		case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
+			const PgQuery__AlterTableStmt *at = n->alter_table_stmt;
+			add_alter_cons(f, a, at, i);
+			for (size_t k = 0; k < at->n_cmds; k++) {
+				const PgQuery__Node *cn = at->cmds[k];
+				const PgQuery__AlterTableCmd *cmd;
+				if (cn->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+					continue;
+				cmd = cn->alter_table_cmd;
+				if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn && cmd->def &&
+				    cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+					add_column(f, a, at->relation, cmd->def->column_def->colname, i);
+			}
+			break;
+		}
 		default:
 			break;
 		}
 	}
+	f->change = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->change));
+	memset(f->change, 0, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->change));
+	for (size_t i = 0; i < p->n_stmts; i++)
+		classify(f, a, p, p->stmts[i].node, i, p->stmts[i].section->dir);
+}
+
+bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, const char *rel,
+				  const char *col, size_t stmt)
+{
+	if (!rel || !col)
+		return false;
+	for (size_t i = 0; i < f->n_added; i++) {
+		const struct dg_added_col *c = &f->added[i];
+		if (c->stmt < stmt && strcmp(c->col, col) == 0 &&
+		    match_rel(c->schema, c->rel, schema, rel))
+			return true;
+	}
+	return false;
+}
+
+bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema,
+				    const char *name, size_t stmt)
+{
+	return created_before_list(f->domains, f->n_domains, schema, name, stmt);
 }
 
 bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const char *name,
@@ -128,4 +539,86 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
 		return true;
 	}
 	return false;
+}
+
+static bool same_rel(const char *schema_a, const char *name_a, const char *schema_b,
+		     const char *name_b)
+{
+	if (!name_a || !name_b || strcmp(name_a, name_b) != 0)
+		return false;
+	return !schema_a || !*schema_a || !schema_b || !*schema_b || strcmp(schema_a, schema_b) == 0;
+}
+
+int dg_facts_constraint_state(const struct dg_facts *f, const char *schema, const char *table,
+			      const char *name, size_t stmt, const struct dg_con_fact **add)
+{
+	int state = 0;
+	const struct dg_con_fact *added = NULL;
+
+	if (!name || !*name)
+		return 0;
+	for (size_t i = 0; i < f->n_cons && f->cons[i].stmt < stmt; i++) {
+		const struct dg_con_fact *c = &f->cons[i];
+		if (!c->name || strcmp(c->name, name) != 0 ||
+		    !same_rel(schema, table, c->schema, c->table))
+			continue;
+		switch (c->event) {
+		case DG_CON_ADDED:
+		case DG_CON_ADDED_NOT_VALID:
+			state = (int)c->event;
+			added = c;
+			break;
+		case DG_CON_VALIDATED:
+			if (state == DG_CON_ADDED_NOT_VALID)
+				state = DG_CON_VALIDATED;
+			break;
+		case DG_CON_DROPPED:
+			state = 0;
+			added = NULL;
+			break;
+		}
+	}
+	if (add)
+		*add = added;
+	return state;
+}
+
+bool dg_facts_valid_check(const struct dg_facts *f, const char *schema, const char *table,
+			  size_t stmt)
+{
+	for (size_t i = 0; i < f->n_cons && f->cons[i].stmt < stmt; i++) {
+		const struct dg_con_fact *c = &f->cons[i], *add = NULL;
+		int state;
+
+		if (c->contype != PG_QUERY__CONSTR_TYPE__CONSTR_CHECK ||
+		    (c->event != DG_CON_ADDED && c->event != DG_CON_ADDED_NOT_VALID) ||
+		    !same_rel(schema, table, c->schema, c->table))
+			continue;
+		if (!c->name) {
+			/* an unnamed one cannot be named to validate or drop: valid stays valid */
+			if (c->event == DG_CON_ADDED)
+				return true;
+			continue;
+		}
+		state = dg_facts_constraint_state(f, schema, table, c->name, stmt, &add);
+		if (add == c && (state == DG_CON_ADDED || state == DG_CON_VALIDATED))
+			return true;
+	}
+	return false;
+}
+
+static bool made_in(const struct dg_facts *f, const char *schema, const char *name,
+		    const char *col, size_t stmt)
+{
+	return dg_facts_created_before(f, schema, name, stmt) ||
+	       (col && dg_facts_column_added_before(f, schema, name, col, stmt));
+}
+
+bool dg_facts_made_here(const struct dg_facts *f, const char *schema, const char *name,
+			const char *col, size_t stmt, enum dg_direction dir)
+{
+	if (made_in(f, schema, name, col, stmt))
+		return true;
+	/* everything in the up file ran before this down section */
+	return dir == DG_DIR_DOWN && f->up_file && made_in(f->up_file, schema, name, col, SIZE_MAX);
 }

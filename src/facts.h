@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "parse.h"
+#include "rule.h"
 
 struct dg_created_rel {
 	const char *schema; /* NULL when unqualified */
@@ -19,20 +20,83 @@ struct dg_created_rel {
 struct dg_stmt_tx {
 	bool in_tx;
 	unsigned tx_id; /* 0 outside a block; statements of one block share an id */
+	enum dg_tx_origin origin;
+	enum dg_tx_event event; /* for transaction-control statements */
+	size_t begin_stmt;      /* the BEGIN that opened the block, or SIZE_MAX */
+};
+
+/* What an ALTER TABLE of this file did to a table constraint, in statement order. */
+enum dg_con_event {
+	DG_CON_ADDED = 1,       /* added and validated at once */
+	DG_CON_ADDED_NOT_VALID, /* added NOT VALID */
+	DG_CON_VALIDATED,       /* VALIDATE CONSTRAINT */
+	DG_CON_DROPPED,         /* DROP CONSTRAINT */
+};
+
+struct dg_con_fact {
+	const char *schema; /* NULL when unqualified */
+	const char *table;
+	const char *name;   /* NULL for an unnamed constraint */
+	int contype;        /* PgQuery__ConstrType of an added constraint, 0 otherwise */
+	enum dg_con_event event;
+	size_t stmt;        /* index of the statement */
+	unsigned tx_id;     /* its transaction block, as in dg_stmt_tx */
+};
+
+/* A column added by ALTER TABLE … ADD COLUMN. */
+struct dg_added_col {
+	const char *schema; /* NULL when unqualified */
+	const char *rel;
+	const char *col;
+	size_t stmt;
 };
 
 struct dg_facts {
 	struct dg_created_rel *created;
 	size_t n_created, cap_created;
-	struct dg_stmt_tx *tx; /* one per statement */
+	struct dg_con_fact *cons;
+	size_t n_cons, cap_cons;
+	struct dg_created_rel *domains; /* CREATE DOMAIN, same shape as relations */
+	size_t n_domains, cap_domains;
+	struct dg_added_col *added;
+	size_t n_added, cap_added;
+	struct dg_stmt_tx *tx;          /* one per statement */
+	struct dg_stmt_change *change;  /* one per statement */
+	/* For a file of down sections only: the facts of the up file it undoes, or NULL. */
+	const struct dg_facts *up_file;
 };
 
-/* `assume_in_tx`: sections of formats without a known transaction mode run inside one. */
+/* `assume_in_tx`: sections of formats without a known transaction mode run inside one.
+ * `up_file`: the facts of the up file a down-only file undoes, or NULL. */
+/* `assume_in_tx`: autocommit sections run inside one transaction block anyway (plain SQL files
+ * under --assume-in-transaction: psql --single-transaction, or a tool ddlguard does not know). */
 void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
-		    bool assume_in_tx);
+		    bool assume_in_tx, const struct dg_facts *up_file);
+/* Whether a statement of direction `dir` at index `stmt` handles something this migration made:
+ * the relation schema.name (col NULL) or its column `col` — created or added by an earlier
+ * statement of the file, or, in a down section, by the up file it undoes. Dropping it undoes
+ * this migration instead of destroying what existed before. */
+bool dg_facts_made_here(const struct dg_facts *f, const char *schema, const char *name,
+			const char *col, size_t stmt, enum dg_direction dir);
 /* Whether schema.name was created by a statement before `stmt`. An unqualified name on either
  * side matches any schema: we have no search_path to resolve it with. */
 bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const char *name,
 			     size_t stmt);
+/* The state of constraint `name` of schema.table just before statement `stmt`: 0 when no
+ * earlier statement of this file added it (or it was dropped since), else DG_CON_ADDED (valid),
+ * DG_CON_ADDED_NOT_VALID or DG_CON_VALIDATED; `add` (may be NULL) gets the fact that added it. */
+int dg_facts_constraint_state(const struct dg_facts *f, const char *schema, const char *table,
+			      const char *name, size_t stmt, const struct dg_con_fact **add);
+/* Whether schema.table has, just before statement `stmt`, a validated CHECK constraint that an
+ * earlier statement of this file added. */
+bool dg_facts_valid_check(const struct dg_facts *f, const char *schema, const char *table,
+			  size_t stmt);
+
+/* Whether rel.col was added by ALTER TABLE … ADD COLUMN in a statement before `stmt`. */
+bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, const char *rel,
+				  const char *col, size_t stmt);
+/* Whether the domain schema.name was created by a statement before `stmt`. */
+bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema,
+				    const char *name, size_t stmt);
 
 #endif

@@ -18,13 +18,18 @@ static const char usage[] =
 	"PATH is a file, a directory (searched recursively for *.sql) or - for standard input.\n"
 	"\n"
 	"  --format FORMAT         text (default) or json\n"
+	"  -q, --quiet             text format: only one line per finding (path:line:col: severity[rule]\n"
+	"                          message), no source, help or summary: for hooks and editors\n"
 	"  --color WHEN            auto (default: only on a terminal, never with NO_COLOR), always, never\n"
 	"  --fail-on LEVEL         error, warning (default) or never: lowest severity that exits 1\n"
 	"  --enable RULE           turn a rule on (repeatable)\n"
 	"  --disable RULE          turn a rule off (repeatable)\n"
 	"  --stdin-filename NAME   the name to report standard input under\n"
 	"  --pg-version N          the PostgreSQL major version migrations run on (11-18, default 15)\n"
-	"  --assume-in-transaction treat every migration as run inside a transaction block\n"
+	"  --assume-in-transaction treat plain SQL files (no migration tool detected) as run inside\n"
+	"                          one transaction block\n"
+	"  --summary               end the text report with a summary (formats, findings per rule,\n"
+	"                          most serious files); printed anyway when several files are checked\n"
 	"  --migration-format NAME read files as written for this tool instead of detecting it:\n"
 	"                          auto (default), plain, dbmate, goose, golang-migrate, sql-migrate,\n"
 	"                          diesel, flyway, sqitch, liquibase, prisma, pop,\n"
@@ -113,9 +118,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
 	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX,
-	       OPT_MIGRATION_FORMAT };
+	       OPT_SUMMARY, OPT_MIGRATION_FORMAT };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"quiet", no_argument, NULL, 'q'},
 		{"color", required_argument, NULL, OPT_COLOR},
 		{"colour", required_argument, NULL, OPT_COLOR},
 		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
@@ -124,6 +130,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
 		{"pg-version", required_argument, NULL, OPT_PG_VERSION},
 		{"assume-in-transaction", no_argument, NULL, OPT_ASSUME_TX},
+		{"summary", no_argument, NULL, OPT_SUMMARY},
 		{"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
@@ -142,7 +149,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	void *state;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
 			reporter = dg_reporter_find(optarg);
@@ -183,6 +190,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_ASSUME_TX:
 			dg_config_set_assume_in_transaction(cfg, true);
 			break;
+		case OPT_SUMMARY:
+			ropts.summary = true;
+			break;
 		case OPT_MIGRATION_FORMAT:
 			if (dg_config_set_migration_format(cfg, optarg) != DG_OK)
 				return usage_error("unknown migration format '%s' (see --help)", optarg);
@@ -202,6 +212,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_VERSION:
 			printf("ddlguard %s\n", DG_VERSION);
 			return EXIT_CLEAN;
+		case 'q':
+			ropts.quiet = true;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage, stdout);

@@ -243,6 +243,23 @@ static bool dir_any(const char *dir, bool (*pred)(const char *name, const void *
 	return found;
 }
 
+/* The first entry of `dir` that satisfies `pred`, as a path, or NULL. */
+static char *dir_find(struct dg_arena *a, const char *dir,
+		      bool (*pred)(const char *name, const void *arg), const void *arg)
+{
+	DIR *dh = opendir(*dir ? dir : ".");
+	struct dirent *e;
+	char *found = NULL;
+
+	if (!dh)
+		return NULL;
+	while (!found && (e = readdir(dh)))
+		if (e->d_name[0] != '.' && pred(e->d_name, arg))
+			found = join(a, dir, e->d_name);
+	closedir(dh);
+	return found;
+}
+
 /* "<digits>_" at the start of a directory name: a versioned migration directory. */
 static bool versioned_dir_name(const char *name)
 {
@@ -557,6 +574,7 @@ static bool claim_sqitch(struct det *d)
 			m->has_down = file_exists(m->down_path);
 		} else if (!verify) {
 			m->format_has_down = m->has_down = true;
+			m->up_path = join(d->a, join(d->a, root, "deploy/"), comp_end + 1);
 		}
 		return true;
 	}
@@ -615,6 +633,7 @@ static bool claim_diesel(struct det *d)
 		m->down_path = join(d->a, dir, "down.sql");
 		m->has_down = file_exists(m->down_path);
 	} else {
+		m->up_path = join(d->a, dir, "up.sql");
 		m->has_down = true;
 	}
 	return true;
@@ -789,6 +808,11 @@ static bool claim_pop(struct det *d)
 		m->down_path = join(d->a, dir, down);
 		m->has_down = dir_any(dir, pop_sibling, &q);
 	} else {
+		/* the up file PostgreSQL runs: the postgres-specific one, else the generic one */
+		struct pop_query pg = {&pn, true, true}, any = {&pn, true, false};
+		m->up_path = dir_find(d->a, dir, pop_sibling, &pg);
+		if (!m->up_path)
+			m->up_path = dir_find(d->a, dir, pop_sibling, &any);
 		m->has_down = true;
 	}
 	return true;
@@ -828,6 +852,12 @@ static bool claim_golang_migrate(struct det *d)
 		m->down_path = down;
 		m->has_down = file_exists(down);
 	} else {
+		size_t plen = strlen(src->path);
+		char *upp = dg_arena_alloc(d->a, plen + 1);
+
+		memcpy(upp, src->path, plen - 9);
+		strcpy(upp + plen - 9, ".up.sql");
+		m->up_path = upp;
 		m->has_down = true;
 	}
 	return true;
@@ -877,6 +907,14 @@ static bool flyway_same_version(const struct flyway_name *a, const struct flyway
 			return false;
 	}
 	return true;
+}
+
+static bool flyway_versioned(const char *name, const void *arg)
+{
+	const struct flyway_name *self = arg;
+	struct flyway_name fn;
+
+	return flyway_parse(name, &fn) && fn.prefix == 'V' && flyway_same_version(self, &fn);
 }
 
 static bool flyway_undo(const char *name, const void *arg)
@@ -980,6 +1018,8 @@ static bool claim_flyway(struct det *d)
 	anchor_first_line(d);
 	if (fn.prefix == 'U') {
 		m->format_has_down = m->has_down = true;
+		if (fn.version)
+			m->up_path = dir_find(d->a, dir_part(d->a, path), flyway_versioned, &fn);
 	} else if (fn.prefix == 'V' && fn.version) {
 		/* undo migrations are optional (and a paid feature): only a directory that has some
 		 * is expected to have one for every versioned migration */

@@ -42,6 +42,8 @@ struct dg_migration {
 	/* static: why the tool never runs this file on PostgreSQL (another dialect's variant);
 	 * such a file has no sections. NULL otherwise. */
 	const char *skipped;
+	/* For the down file of a file-pair format: the up file it undoes (it may not exist). */
+	const char *up_path;
 };
 
 void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m);

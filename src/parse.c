@@ -2,8 +2,11 @@
  * it (so byte offsets stay put) and parses again, until what remains parses. */
 #include "parse.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lex.h"
 
@@ -31,7 +34,7 @@ static void add_error(struct dg_arena *a, struct dg_parsed *out, size_t offset, 
 {
 	out->errors = grow(a, out->errors, out->n_errors, &out->cap_errors, sizeof(*out->errors));
 	out->errors[out->n_errors++] =
-		(struct dg_syntax_error){offset, dg_arena_strndup(a, msg, strlen(msg)), sec};
+		(struct dg_syntax_error){offset, dg_arena_strndup(a, msg, strlen(msg)), sec, 0, NULL};
 }
 
 static bool all_blank(const char *s, size_t from, size_t to)
@@ -42,9 +45,172 @@ static bool all_blank(const char *s, size_t from, size_t to)
 	return true;
 }
 
-/* Blank the statement that holds the error at `e` (from the ';' before it to the ';' after it,
- * at bracket depth 0); returns false when nothing is left to blank. */
-static bool blank_failed_statement(char *buf, size_t len, size_t e)
+static void blank(char *buf, size_t from, size_t to)
+{
+	for (size_t k = from; k < to; k++)
+		if (buf[k] != '\n')
+			buf[k] = ' ';
+}
+
+static size_t line_end(const char *buf, size_t i, size_t len)
+{
+	while (i < len && buf[i] != '\n')
+		i++;
+	return i;
+}
+
+static bool word_is(const char *buf, size_t from, size_t to, const char *word)
+{
+	return to - from == strlen(word) && strncasecmp(buf + from, word, to - from) == 0;
+}
+
+/* Blanks a COPY data block starting at `i` (the line after the command): psql sends the lines
+ * up to one holding only "\." as data, or to the end of the script. Returns the offset after it. */
+static size_t blank_copy_data(char *buf, size_t i, size_t len)
+{
+	while (i < len) {
+		size_t e = line_end(buf, i, len), t = e;
+		while (t > i && (buf[t - 1] == '\r' || buf[t - 1] == ' ' || buf[t - 1] == '\t'))
+			t--;
+		bool last = t - i == 2 && buf[i] == '\\' && buf[i + 1] == '.';
+		blank(buf, i, e);
+		i = e < len ? e + 1 : e;
+		if (last)
+			break;
+	}
+	return i;
+}
+
+/* psql meta-commands that send the query buffer, i.e. end the statement like ';' does. */
+static bool meta_sends(const char *buf, size_t from, size_t to)
+{
+	static const char *const sends[] = {"g", "gx", "gset", "gexec", "gdesc", "watch",
+					    "crosstabview", "gp"};
+	for (size_t k = 0; k < sizeof(sends) / sizeof(sends[0]); k++)
+		if (word_is(buf, from, to, sends[k]))
+			return true;
+	return false;
+}
+
+static bool contains_word_ci(const char *buf, size_t from, size_t to, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (size_t k = from; k + n <= to; k++)
+		if (strncasecmp(buf + k, word, n) == 0 &&
+		    (k == from || !isalnum((unsigned char)buf[k - 1])) &&
+		    (k + n == to || !isalnum((unsigned char)buf[k + n])))
+			return true;
+	return false;
+}
+
+void dg_blank_psql(char *buf, size_t len)
+{
+	size_t i = 0, ntok = 0;
+	bool copy = false, copy_from = false, copy_stdin = false;
+
+	for (;;) {
+		i = dg_skip_trivia(buf, i, len);
+		if (i >= len)
+			return;
+		if (buf[i] == '\\') {
+			size_t e = line_end(buf, i, len), ns = i + 1, ne = ns;
+			bool copy_meta, sends;
+
+			if (ns < len && buf[ns] == ';') { /* "\;": a ';' that does not send */
+				buf[i] = ' ';
+				i = ns;
+				continue;
+			}
+			while (ne < e && (isalnum((unsigned char)buf[ne]) || buf[ne] == '_'))
+				ne++;
+			copy_meta = word_is(buf, ns, ne, "copy") && contains_word_ci(buf, ne, e, "from") &&
+				    (contains_word_ci(buf, ne, e, "stdin") ||
+				     contains_word_ci(buf, ne, e, "pstdin"));
+			sends = ntok && meta_sends(buf, ns, ne);
+			blank(buf, i, e);
+			if (sends) {
+				buf[i] = ';';
+				ntok = 0;
+				copy = copy_from = copy_stdin = false;
+			}
+			i = e;
+			if (copy_meta && i < len)
+				i = blank_copy_data(buf, i + 1, len);
+			continue;
+		}
+		if (buf[i] == ';') {
+			i++;
+			if (copy_stdin) {
+				size_t e = line_end(buf, i, len);
+				i = e < len ? blank_copy_data(buf, e + 1, len) : e;
+			}
+			ntok = 0;
+			copy = copy_from = copy_stdin = false;
+			continue;
+		}
+		if (copy_stdin) { /* COPY … FROM stdin WITH (…): the options come after stdin */
+			i = dg_token_end(buf, i, len);
+			continue;
+		}
+		size_t t = dg_token_end(buf, i, len);
+		if (ntok == 0)
+			copy = word_is(buf, i, t, "copy");
+		else if (copy_from)
+			copy_stdin = word_is(buf, i, t, "stdin");
+		copy_from = copy && word_is(buf, i, t, "from");
+		ntok++;
+		i = t;
+	}
+}
+
+/* What marks the statement at [from, to) as a template or a psql script rather than SQL: a Go
+ * template action "{{", a Flyway/Liquibase placeholder "${", a psql variable :name, :'name' or
+ * :"name". Sets the marker's offset and length and returns its kind, or NULL. */
+static const char *template_marker(const char *buf, size_t from, size_t to, size_t *at,
+				   size_t *mlen)
+{
+	size_t i = from;
+	int brackets = 0;
+
+	for (;;) {
+		i = dg_skip_trivia(buf, i, to);
+		if (i >= to)
+			return NULL;
+		char c = buf[i];
+		char d = i + 1 < to ? buf[i + 1] : '\0';
+		if ((c == '{' && (d == '{' || d == '%')) || (c == '$' && d == '{')) {
+			size_t e = i + 2;
+			const char *close = c == '$' ? "}" : d == '%' ? "%}" : "}}";
+			size_t cl = strlen(close);
+			while (e + cl <= to && memcmp(buf + e, close, cl) != 0 && buf[e] != '\n')
+				e++;
+			*at = i;
+			*mlen = e + cl <= to && memcmp(buf + e, close, cl) == 0 ? e + cl - i : 2;
+			return c == '$' ? "a placeholder" : "a template action";
+		}
+		if (c == ':' && d == ':') {
+			i += 2;
+			continue;
+		}
+		if (c == ':' && brackets == 0 &&
+		    (d == '\'' || d == '"' || d == '{' || isalpha((unsigned char)d) || d == '_')) {
+			size_t e = d == '{' ? i + 2 : dg_token_end(buf, i + 1, to);
+			*at = i;
+			*mlen = e - i;
+			return "a psql variable";
+		}
+		if (c == '[')
+			brackets++;
+		else if (c == ']' && brackets > 0)
+			brackets--;
+		i = dg_token_end(buf, i, to);
+	}
+}
+
+/* The statement that holds the error at `e`: from the ';' before it to the ';' after it, at
+ * bracket depth 0. */
+static void failed_statement(const char *buf, size_t len, size_t e, size_t *pfrom, size_t *pto)
 {
 	size_t i = 0, stmt_start = 0, from = 0, to = len;
 	int depth = 0;
@@ -73,14 +239,19 @@ static bool blank_failed_statement(char *buf, size_t len, size_t e)
 			depth--;
 		i = dg_token_end(buf, i, len);
 	}
+	*pfrom = from;
+	*pto = to;
+}
+
+/* Blank [from, to), or to the end when that holds nothing; false when nothing is left. */
+static bool blank_failed_statement(char *buf, size_t len, size_t from, size_t to)
+{
 	if (all_blank(buf, from, to)) {
 		to = len;
 		if (all_blank(buf, from, to))
 			return false;
 	}
-	for (size_t k = from; k < to; k++)
-		if (buf[k] != '\n')
-			buf[k] = ' ';
+	blank(buf, from, to);
 	return true;
 }
 
@@ -122,6 +293,7 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 		abort();
 	memcpy(buf, src->text + sec->start, len);
 	buf[len] = '\0';
+	dg_blank_psql(buf, len);
 	for (;;) {
 		PgQueryProtobufParseResult r = pg_query_parse_protobuf(buf);
 
@@ -131,9 +303,18 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 			break;
 		}
 		size_t e = r.error->cursorpos > 0 ? dg_char_to_byte(buf, len, (size_t)r.error->cursorpos) : 0;
-		add_error(a, out, sec->start + e, r.error->message, sec);
+		size_t from, to, at, mlen;
+		const char *kind;
+
+		failed_statement(buf, len, e, &from, &to);
+		kind = template_marker(buf, from, to, &at, &mlen);
+		add_error(a, out, sec->start + (kind ? at : e), r.error->message, sec);
+		if (kind) {
+			out->errors[out->n_errors - 1].template_kind = kind;
+			out->errors[out->n_errors - 1].template_len = mlen;
+		}
 		pg_query_free_protobuf_parse_result(r);
-		if (++errors >= DG_MAX_ERRORS_PER_SECTION || !blank_failed_statement(buf, len, e))
+		if (++errors >= DG_MAX_ERRORS_PER_SECTION || !blank_failed_statement(buf, len, from, to))
 			break;
 	}
 	(void)first_stmt;

@@ -21,6 +21,10 @@ struct dg_syntax_error {
 	size_t offset; /* source text offset */
 	const char *message;
 	const struct dg_section *section;
+	/* When the failing statement holds a template or psql-variable marker (`{{`, `${`, `:var`),
+	 * the marker's length and what it is: the statement is not SQL yet, not a syntax error. */
+	size_t template_len;
+	const char *template_kind; /* NULL for a plain syntax error */
 };
 
 struct dg_parsed {
@@ -29,6 +33,11 @@ struct dg_parsed {
 	struct dg_syntax_error *errors;
 	size_t n_errors, cap_errors;
 };
+
+/* Blanks what psql would not send to the server (meta-command lines such as \connect or \set,
+ * `COPY … FROM stdin` data up to its `\.` line), keeping every byte offset. A meta-command that
+ * sends the query buffer (\g, \gset, …) becomes the statement's ';'. */
+void dg_blank_psql(char *buf, size_t len);
 
 void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 		      struct dg_arena *a, struct dg_parsed *out);

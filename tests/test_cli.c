@@ -110,6 +110,7 @@ static void test_json(void **state)
 {
 	struct run r;
 	cJSON *doc, *findings, *f;
+	int n = 0;
 
 	(void)state;
 	r = run("--format json %s/constraint-missing-not-valid/bad.sql "
@@ -121,7 +122,11 @@ static void test_json(void **state)
 	assert_int_equal(cJSON_GetObjectItem(doc, "version")->valueint, 1);
 	assert_int_equal(cJSON_GetObjectItem(doc, "files_checked")->valueint, 2);
 	findings = cJSON_GetObjectItem(doc, "findings");
-	assert_int_equal(cJSON_GetArraySize(findings), 4);
+	/* other rules (hygiene, …) may report on these files too: count this rule's findings */
+	cJSON_ArrayForEach(f, findings)
+		n += strcmp(cJSON_GetObjectItem(f, "rule")->valuestring,
+			    "constraint-missing-not-valid") == 0;
+	assert_int_equal(n, 4);
 	f = cJSON_GetArrayItem(findings, 0);
 	assert_string_equal(cJSON_GetObjectItem(f, "rule")->valuestring, "constraint-missing-not-valid");
 	assert_string_equal(cJSON_GetObjectItem(f, "severity")->valuestring, "warning");
@@ -135,6 +140,46 @@ static void test_json(void **state)
 	assert_non_null(strstr(cJSON_GetObjectItem(f, "message")->valuestring, "SHARE ROW EXCLUSIVE"));
 	assert_non_null(strstr(cJSON_GetObjectItem(f, "help")->valuestring, "NOT VALID"));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(f, "section")));
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
+/* The span of a finding at a column's type covers the type as written, not what follows it
+ * (end_column is the column just past it). */
+static void test_type_spans(void **state)
+{
+	static const struct {
+		const char *rule;
+		unsigned column, end_column;
+	} want[] = {
+		{"prefer-timestamptz", 19, 49},
+		{"prefer-text-field", 62, 76},
+		{"prefer-bigint-over-int", 93, 97},
+	};
+	struct run r;
+	cJSON *doc, *f;
+	size_t found = 0;
+
+	(void)state;
+	r = run("--format json --fail-on never - <<'EOF'\n"
+		"CREATE TABLE t (a timestamp(3) without time zone NOT NULL, b varchar (20)[] "
+		"DEFAULT '{}', c int4 CHECK (c > 0));\nEOF");
+	assert_int_equal(r.status, 0);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	cJSON_ArrayForEach(f, cJSON_GetObjectItem(doc, "findings"))
+	{
+		const char *rule = cJSON_GetObjectItem(f, "rule")->valuestring;
+		for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+			if (strcmp(rule, want[i].rule) != 0)
+				continue;
+			assert_int_equal(cJSON_GetObjectItem(f, "column")->valueint, want[i].column);
+			assert_int_equal(cJSON_GetObjectItem(f, "end_column")->valueint,
+					 want[i].end_column);
+			found++;
+		}
+	}
+	assert_int_equal(found, 3);
 	cJSON_Delete(doc);
 	free(r.out);
 }
@@ -286,6 +331,248 @@ static void test_migration_format_option(void **state)
 	free(r.out);
 }
 
+/* --quiet: one line per finding, exactly as editors and hooks parse it, and nothing else. */
+static void test_quiet(void **state)
+{
+	struct run r;
+	char *line, *save = NULL;
+	int lines = 0;
+	cJSON *doc;
+
+	(void)state;
+	r = run("--quiet --color never %s/renaming-column/bad.sql", FX);
+	assert_int_equal(r.status, 1);
+	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char path[1024], sev[16], rule[128];
+		unsigned l, c;
+		int used = 0;
+
+		assert_int_equal(sscanf(line, "%1023[^:]:%u:%u: %15[a-z][%127[a-z0-9-]] %n", path, &l,
+					&c, sev, rule, &used),
+				 5);
+		assert_true(used > 0 && line[used] != '\0'); /* a message follows */
+		assert_non_null(strstr(path, "renaming-column/bad.sql"));
+		assert_string_equal(sev, "warning");
+		assert_string_equal(rule, "renaming-column");
+		lines++;
+	}
+	assert_int_equal(lines, 2);
+	free(r.out);
+	/* -q, nothing at all when clean, and the exit status is the same */
+	r = run("-q - <<'EOF'\nSELECT 1;\nEOF");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "");
+	free(r.out);
+	r = run("-q --fail-on never %s/renaming-column/bad.sql", FX);
+	assert_int_equal(r.status, 0);
+	assert_null(strstr(r.out, " | "));
+	assert_null(strstr(r.out, "help"));
+	assert_null(strstr(r.out, "checked"));
+	free(r.out);
+	/* JSON is for machines already: --quiet leaves it whole */
+	r = run("--quiet --format json %s/renaming-column/ok.sql", FX);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	assert_int_equal(cJSON_GetObjectItem(doc, "files_checked")->valueint, 1);
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+		n = 0;
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Every option --help lists is in the manual page and in the bash completion. */
+static void test_docs_cover_options(void **state)
+{
+	struct run r;
+	char *man = slurp(DG_SOURCE_DIR "/docs/ddlguard.1.in");
+	char *bash = slurp(DG_SOURCE_DIR "/completions/ddlguard.bash");
+	int options = 0;
+
+	(void)state;
+	assert_non_null(man);
+	assert_non_null(bash);
+	r = run("--help");
+	for (const char *p = r.out; (p = strstr(p, "--"));) {
+		char name[64], roff[160], word[80];
+		size_t n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
+
+		if (n == 0 || n >= sizeof(name)) {
+			p += 2;
+			continue;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)n, p + 2);
+		p += 2 + n;
+		/* roff writes every '-' as '\-' */
+		snprintf(roff, sizeof(roff), "\\-\\-");
+		for (size_t i = 0; name[i]; i++) {
+			size_t k = strlen(roff);
+			if (name[i] == '-')
+				snprintf(roff + k, sizeof(roff) - k, "\\-");
+			else
+				snprintf(roff + k, sizeof(roff) - k, "%c", name[i]);
+		}
+		if (!strstr(man, roff))
+			fail_msg("docs/ddlguard.1.in does not document --%s", name);
+		snprintf(word, sizeof(word), "--%s ", name);
+		if (!strstr(bash, word) && !(snprintf(word, sizeof(word), "--%s\n", name) > 0 &&
+					     strstr(bash, word)))
+			fail_msg("completions/ddlguard.bash does not complete --%s", name);
+		options++;
+	}
+	assert_true(options >= 14);
+	free(r.out);
+	free(man);
+	free(bash);
+}
+
+static void test_summary(void **state)
+{
+	struct run r;
+	cJSON *doc, *sum, *rules, *top;
+
+	(void)state;
+	/* several files: the text report ends with the summary, then the totals line */
+	r = run("--fail-on never --disable prefer-robust-stmts %s/transaction-nesting", FX);
+	assert_non_null(strstr(r.out, "Summary\n  migrations checked: 6 (3 with findings)\n"));
+	assert_non_null(strstr(r.out, "  formats: dbmate 2, golang-migrate 2, plain 2\n"));
+	assert_non_null(strstr(r.out, "  findings by rule:\n    "));
+	assert_non_null(strstr(r.out, "transaction-nesting      7  warning\n"));
+	assert_non_null(strstr(r.out, "  most serious files:\n    "));
+	assert_non_null(strstr(r.out, "20240101000000_dbmate.sql: 3 warnings\n"));
+	assert_true(strstr(r.out, "Summary") < strstr(r.out, "findings (0 errors"));
+	free(r.out);
+	/* one file: only on request */
+	r = run("--fail-on never --disable prefer-robust-stmts %s/transaction-nesting/bad.sql", FX);
+	assert_null(strstr(r.out, "Summary"));
+	free(r.out);
+	r = run("--summary --fail-on never --disable prefer-robust-stmts %s/transaction-nesting/bad.sql", FX);
+	assert_non_null(strstr(r.out, "Summary\n  migrations checked: 1 (1 with findings)\n"));
+	assert_non_null(strstr(r.out, "  formats: plain 1\n"));
+	free(r.out);
+
+	/* JSON always carries it */
+	r = run("--format json --fail-on never --disable prefer-robust-stmts %s/transaction-nesting", FX);
+	assert_int_equal(r.status, 0);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	sum = cJSON_GetObjectItem(doc, "summary");
+	assert_non_null(sum);
+	assert_int_equal(cJSON_GetObjectItem(sum, "files_checked")->valueint, 6);
+	assert_int_equal(cJSON_GetObjectItem(sum, "files_with_findings")->valueint, 3);
+	assert_int_equal(cJSON_GetObjectItem(sum, "unreadable")->valueint, 0);
+	assert_int_equal(cJSON_GetObjectItem(sum, "findings")->valueint, 7);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "formats"), "dbmate")->valueint, 2);
+	assert_int_equal(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "formats"), "golang-migrate")->valueint, 2);
+	rules = cJSON_GetObjectItem(sum, "rules");
+	assert_true(cJSON_GetArraySize(rules) >= 1);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rules, 0), "rule")->valuestring,
+			    "transaction-nesting");
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rules, 0), "count")->valueint, 7);
+	top = cJSON_GetObjectItem(sum, "top_files");
+	assert_int_equal(cJSON_GetArraySize(top), 3);
+	assert_non_null(strstr(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0), "path")->valuestring,
+			       "20240101000000_dbmate.sql"));
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0),
+								 "by_severity"),
+					     "warning")
+				 ->valueint,
+			 3);
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
+static void test_top_files_are_bounded(void **state)
+{
+	struct run r;
+	cJSON *doc, *top;
+
+	(void)state;
+	r = run("--format json --fail-on never %s", FX);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	top = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "summary"), "top_files");
+	assert_int_equal(cJSON_GetArraySize(top), 10);
+	/* errors first */
+	assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0), "by_severity"),
+					"error")
+			    ->valueint > 0);
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
+static void test_transaction_options(void **state)
+{
+	struct run r;
+
+	(void)state;
+	/* ALTER TYPE … ADD VALUE may run in a block since PostgreSQL 12 only */
+	r = run("--fail-on never --stdin-filename x.sql - <<'EOF'\n"
+		"BEGIN;\nALTER TYPE mood ADD VALUE 'meh';\nCOMMIT;\nEOF");
+	assert_null(strstr(r.out, "ban-concurrent-index-creation-in-transaction"));
+	free(r.out);
+	r = run("--pg-version 11 --fail-on never --stdin-filename x.sql - <<'EOF'\n"
+		"BEGIN;\nALTER TYPE mood ADD VALUE 'meh';\nCOMMIT;\nEOF");
+	assert_non_null(strstr(r.out, "x.sql:2:1: error[ban-concurrent-index-creation-in-transaction] "
+				      "ALTER TYPE ... ADD runs inside a transaction block here "
+				      "(the BEGIN on line 1 opened a transaction block)"));
+	free(r.out);
+	/* --assume-in-transaction speaks for plain SQL, not for a tool's own mode */
+	r = run("--fail-on never %s/ban-concurrent-index-creation-in-transaction/ok.sql", FX);
+	assert_null(strstr(r.out, "error[ban-concurrent"));
+	free(r.out);
+	r = run("--assume-in-transaction --fail-on never "
+		"%s/ban-concurrent-index-creation-in-transaction/ok.sql",
+		FX);
+	assert_non_null(strstr(r.out, "ok.sql:2:1: error[ban-concurrent-index-creation-in-transaction] "
+				      "CREATE INDEX CONCURRENTLY runs inside a transaction block here "
+				      "(--assume-in-transaction"));
+	free(r.out);
+	r = run("--assume-in-transaction --fail-on never "
+		"%s/ban-concurrent-index-creation-in-transaction/20240102000000_dbmate_notx.sql",
+		FX);
+	assert_null(strstr(r.out, "error[ban-concurrent"));
+	free(r.out);
+}
+
+static void test_down_sections_are_linted(void **state)
+{
+	struct run r;
+	cJSON *doc, *f;
+
+	(void)state;
+	/* a rollback locks like anything else: the down section's CREATE INDEX is reported there */
+	r = run("--format json --stdin-filename db/20240101_x.sql - <<'EOF'\n"
+		"-- migrate:up\nDROP INDEX CONCURRENTLY i;\n-- migrate:down\nCREATE INDEX i ON t (a);\nEOF");
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	f = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "findings"), 1);
+	assert_non_null(f);
+	assert_string_equal(cJSON_GetObjectItem(f, "rule")->valuestring,
+			    "require-concurrent-index-creation");
+	assert_string_equal(cJSON_GetObjectItem(f, "section")->valuestring, "down");
+	assert_int_equal(cJSON_GetObjectItem(f, "line")->valueint, 4);
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,11 +580,18 @@ int main(void)
 		cmocka_unit_test(test_unreadable_file_does_not_stop_the_rest),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_stdin_and_sections),
+		cmocka_unit_test(test_type_spans),
 		cmocka_unit_test(test_bom_crlf_and_bad_utf8),
 		cmocka_unit_test(test_text_report_and_color),
 		cmocka_unit_test(test_list_and_explain),
 		cmocka_unit_test(test_directory_walk_is_sorted),
 		cmocka_unit_test(test_migration_format_option),
+		cmocka_unit_test(test_quiet),
+		cmocka_unit_test(test_docs_cover_options),
+		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_top_files_are_bounded),
+		cmocka_unit_test(test_transaction_options),
+		cmocka_unit_test(test_down_sections_are_linted),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

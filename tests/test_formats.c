@@ -34,7 +34,7 @@ static void load_text(struct file *f, const char *path, const char *text, size_t
 	dg_migration_detect_as(&f->s, &f->a, &f->m, format, pg_version);
 	for (size_t i = 0; i < f->m.n_sections; i++)
 		dg_parse_section(&f->s, &f->m.sections[i], &f->a, &f->p);
-	dg_facts_build(&f->f, &f->p, &f->a, false);
+	dg_facts_build(&f->f, &f->p, &f->a, false, NULL);
 }
 
 static void load_as(struct file *f, const char *path, const char *format)
@@ -289,6 +289,7 @@ static void test_diesel(void **state)
 	done(&f);
 	load(&f, FMT "diesel/migrations/2024-01-01-090000_create_users/down.sql");
 	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_WRAPPED);
+	assert_string_equal(f.m.up_path, FMT "diesel/migrations/2024-01-01-090000_create_users/up.sql");
 	done(&f);
 	load(&f, FMT "diesel/migrations/2024-01-03-090000_add_note/up.sql");
 	assert_false(f.m.has_down);
@@ -324,6 +325,7 @@ static void test_flyway(void **state)
 	done(&f);
 	load(&f, FMT "flyway/db/migration/U1__create_users.sql");
 	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_WRAPPED);
+	assert_string_equal(f.m.up_path, FMT "flyway/db/migration/V1__create_users.sql");
 	done(&f);
 	load(&f, FMT "flyway/db/migration/V3__add_note.sql");
 	assert_true(f.m.format_has_down);
@@ -411,6 +413,7 @@ static void test_sqitch(void **state)
 	done(&f);
 	load(&f, FMT "sqitch/revert/users.sql");
 	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_AUTOCOMMIT);
+	assert_string_equal(f.m.up_path, FMT "sqitch/deploy/users.sql");
 	done(&f);
 	load(&f, FMT "sqitch/verify/users.sql");
 	expect_section(&f, 0, DG_DIR_NONE, DG_TX_AUTOCOMMIT);
@@ -556,6 +559,15 @@ static void test_pop_autocommit(void **state)
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
 	assert_int_equal(tx_of(&f, 0), 0);
 	assert_true(f.m.has_down);
+	done(&f);
+	/* a down file's up file is the one PostgreSQL runs */
+	load(&f, FMT "pop/migrations/20240102090000000000_index_users_email.postgres.autocommit.down.sql");
+	assert_string_equal(f.m.up_path, FMT "pop/migrations/"
+				   "20240102090000000000_index_users_email.postgres.autocommit.up.sql");
+	done(&f);
+	load(&f, FMT "pop/migrations/20240101090000000000_create_users.down.sql");
+	assert_string_equal(f.m.up_path,
+			    FMT "pop/migrations/20240101090000000000_create_users.up.sql");
 	done(&f);
 }
 

@@ -71,6 +71,24 @@ static void test_golang_migrate_missing_down(void **state)
 	dg_arena_destroy(&a);
 }
 
+static void test_golang_migrate_down_knows_its_up(void **state)
+{
+	struct dg_arena a;
+	struct dg_source s;
+	struct dg_migration m;
+
+	(void)state;
+	detect(&a, &s, &m, "db/0007_add_note.down.sql", "DROP TABLE note;");
+	assert_string_equal(m.format, "golang-migrate");
+	assert_int_equal(m.sections[0].dir, DG_DIR_DOWN);
+	assert_string_equal(m.up_path, "db/0007_add_note.up.sql");
+	assert_null(m.down_path);
+	dg_arena_destroy(&a);
+	detect(&a, &s, &m, "db/0007_add_note.up.sql", "CREATE TABLE note (id int);");
+	assert_null(m.up_path);
+	dg_arena_destroy(&a);
+}
+
 static void test_plain(void **state)
 {
 	struct dg_arena a;
@@ -91,6 +109,7 @@ int main(void)
 		cmocka_unit_test(test_dbmate),
 		cmocka_unit_test(test_dbmate_without_down),
 		cmocka_unit_test(test_golang_migrate_missing_down),
+		cmocka_unit_test(test_golang_migrate_down_knows_its_up),
 		cmocka_unit_test(test_plain),
 	};
 	return cmocka_run_group_tests_name("migration", tests, NULL, NULL);

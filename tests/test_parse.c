@@ -85,6 +85,59 @@ static void test_garbage_terminates(void **state)
 	dg_arena_destroy(&f.a);
 }
 
+static void test_psql_script_is_blanked(void **state)
+{
+	struct fx f;
+	const char *t = "\\connect app\nSELECT 1 \\gset\nCOPY t (a) FROM stdin;\nx;y\n\\.\n"
+			"CREATE TABLE b (y int);\n\\if :flag\nDROP TABLE c;\n\\endif\n";
+
+	(void)state;
+	parse(&f, t);
+	assert_int_equal(f.p.n_errors, 0);
+	assert_int_equal(f.p.n_stmts, 4);
+	assert_int_equal(f.p.stmts[0].start, strstr(t, "SELECT 1") - t);
+	assert_int_equal(f.p.stmts[0].end, strstr(t, " \\gset") - t);
+	assert_int_equal(f.p.stmts[1].node->node_case, PG_QUERY__NODE__NODE_COPY_STMT);
+	assert_int_equal(f.p.stmts[2].start, strstr(t, "CREATE TABLE b") - t);
+	assert_int_equal(f.p.stmts[3].node->node_case, PG_QUERY__NODE__NODE_DROP_STMT);
+	dg_arena_destroy(&f.a);
+}
+
+static void test_copy_data_without_terminator(void **state)
+{
+	char buf[] = "COPY t FROM STDIN WITH (FORMAT csv);\n1,2\n3,4";
+	char want[] = "COPY t FROM STDIN WITH (FORMAT csv);\n   \n   ";
+
+	(void)state;
+	dg_blank_psql(buf, strlen(buf));
+	assert_string_equal(buf, want);
+}
+
+static void test_templates_are_not_syntax_errors(void **state)
+{
+	struct fx f;
+	const char *t = "CREATE INDEX i ON ${schema}.users (email);\n"
+			"SELECT x::int, a[1:n] FROM t WHERE y = :'v';\n"
+			"CREATE TABLE {{ .Name }} (id int);\n"
+			"SELECT 1 FRM t;\n"
+			"CREATE TABLE ok (id int);\n";
+
+	(void)state;
+	parse(&f, t);
+	assert_int_equal(f.p.n_errors, 4);
+	assert_string_equal(f.p.errors[0].template_kind, "a placeholder");
+	assert_int_equal(f.p.errors[0].offset, strstr(t, "${schema}") - t);
+	assert_int_equal(f.p.errors[0].template_len, strlen("${schema}"));
+	assert_string_equal(f.p.errors[1].template_kind, "a psql variable");
+	assert_int_equal(f.p.errors[1].offset, strstr(t, ":'v'") - t);
+	assert_int_equal(f.p.errors[1].template_len, 4);
+	assert_string_equal(f.p.errors[2].template_kind, "a template action");
+	assert_int_equal(f.p.errors[2].template_len, strlen("{{ .Name }}"));
+	assert_null(f.p.errors[3].template_kind); /* a plain syntax error stays one */
+	assert_int_equal(f.p.n_stmts, 1);
+	dg_arena_destroy(&f.a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -92,6 +145,9 @@ int main(void)
 		cmocka_unit_test(test_errors_keep_the_rest),
 		cmocka_unit_test(test_unterminated_string),
 		cmocka_unit_test(test_garbage_terminates),
+		cmocka_unit_test(test_psql_script_is_blanked),
+		cmocka_unit_test(test_copy_data_without_terminator),
+		cmocka_unit_test(test_templates_are_not_syntax_errors),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }

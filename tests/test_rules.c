@@ -1,7 +1,10 @@
 /* test_rules.c — fixture-driven rule tests and the registry's consistency check.
  * Every .sql file under fixtures/<rule>/ states its findings of that rule inline:
  *   -- expect: <rule> LINE:COL
- * and the rule must report exactly those, no more, no fewer. */
+ * and the rule must report exactly those, no more, no fewer. A file may also set how it is linted,
+ * for rules that depend on the server version or the transaction mode:
+ *   -- ddlguard-test: pg-version N
+ *   -- ddlguard-test: assume-in-transaction */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,6 +70,34 @@ static size_t expectations(const char *text, const char *rule, struct pos *out, 
 	return n;
 }
 
+/* Applies the file's `-- ddlguard-test:` directives to cfg; returns the number of bad ones. */
+static int directives(const char *path, const char *text, struct dg_config *cfg)
+{
+	static const char tag[] = "-- ddlguard-test:";
+	const char *p = text;
+	int bad = 0;
+
+	while ((p = strstr(p, tag))) {
+		char word[64] = "";
+		int major, used = 0;
+
+		p += strlen(tag);
+		if (sscanf(p, " pg-version %d%n", &major, &used) == 1 && used > 0) {
+			if (dg_config_set_pg_version(cfg, major) != DG_OK) {
+				print_error("%s: pg-version %d is not supported\n", path, major);
+				bad++;
+			}
+		} else if (sscanf(p, " %63s", word) == 1 && strcmp(word, "assume-in-transaction") == 0) {
+			dg_config_set_assume_in_transaction(cfg, true);
+		} else {
+			print_error("%s: unknown directive '%s%.*s'\n", path, tag,
+				    (int)strcspn(p, "\n"), p);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
@@ -83,6 +114,7 @@ static int check_file(const char *rule, const char *path, const char *base)
 	char *text = slurp(path);
 
 	assert_non_null(text);
+	failures += directives(path, text, cfg);
 	nw = expectations(text, rule, want, 64);
 	assert_int_equal(dg_lint_file(cfg, path, &res), DG_OK);
 	for (size_t i = 0; i < res.n_findings; i++) {
@@ -200,10 +232,28 @@ static void test_no_orphans(void **state)
 	free(names);
 }
 
+/* README.md lists every rule with its severity and a link to its doc. */
+static void test_readme_lists_rules(void **state)
+{
+	char *readme = slurp(DG_SOURCE_DIR "/README.md");
+
+	(void)state;
+	assert_non_null(readme);
+	for (size_t i = 0; i < dg_rule_count(); i++) {
+		const struct dg_rule_info *r = dg_rule_info_at(i);
+		char row[512];
+		snprintf(row, sizeof(row), "| [%s](rules/%s.md) | %s |", r->name, r->name,
+			 dg_severity_name(r->severity));
+		if (!strstr(readme, row))
+			fail_msg("README.md lacks the rule row starting '%s'", row);
+	}
+	free(readme);
+}
+
 int main(void)
 {
 	size_t n = dg_rule_count();
-	struct CMUnitTest *tests = calloc(2 * n + 1, sizeof(*tests));
+	struct CMUnitTest *tests = calloc(2 * n + 2, sizeof(*tests));
 	char **names = calloc(2 * n, sizeof(char *));
 	int rc;
 
@@ -217,7 +267,9 @@ int main(void)
 		tests[2 * i + 1] = (struct CMUnitTest){names[2 * i + 1], test_doc, NULL, NULL, (void *)r};
 	}
 	tests[2 * n] = (struct CMUnitTest){"no orphans", test_no_orphans, NULL, NULL, NULL};
-	rc = _cmocka_run_group_tests("rules", tests, 2 * n + 1, NULL, NULL);
+	tests[2 * n + 1] = (struct CMUnitTest){"readme lists rules", test_readme_lists_rules, NULL,
+					       NULL, NULL};
+	rc = _cmocka_run_group_tests("rules", tests, 2 * n + 2, NULL, NULL);
 	for (size_t i = 0; i < 2 * n; i++)
 		free(names[i]);
 	free(names);

@@ -1,15 +1,17 @@
 /* json.c — the report for machines, written with cJSON so it is always valid JSON.
  * Schema: {"version", "files_checked", "files": [{"path", "migration_format", "skipped"?}],
- * "findings": [...], "errors": [...]} (see README). */
+ * "findings": [...], "errors": [...], "summary": {...}} (see README); "summary" is always there. */
 #include <stdlib.h>
 
 #include <cjson/cJSON.h>
 
 #include "report.h"
+#include "summary.h"
 
 struct json_state {
 	FILE *out;
 	cJSON *root, *findings, *errors, *files;
+	struct dg_summary sum;
 };
 
 static void *json_begin(FILE *out, const struct dg_report_options *opts)
@@ -24,6 +26,7 @@ static void *json_begin(FILE *out, const struct dg_report_options *opts)
 	st->findings = cJSON_CreateArray();
 	st->errors = cJSON_CreateArray();
 	st->files = cJSON_CreateArray();
+	dg_summary_init(&st->sum);
 	return st;
 }
 
@@ -31,6 +34,7 @@ static void json_file(void *state, const struct dg_result *res)
 {
 	struct json_state *st = state;
 
+	dg_summary_add(&st->sum, res);
 	if (res->status != DG_OK) {
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "path", res->path);
@@ -83,6 +87,8 @@ static int json_end(void *state, const struct dg_report_summary *s)
 	cJSON_AddItemToObject(st->root, "files", st->files);
 	cJSON_AddItemToObject(st->root, "findings", st->findings);
 	cJSON_AddItemToObject(st->root, "errors", st->errors);
+	cJSON_AddItemToObject(st->root, "summary", dg_summary_json(&st->sum));
+	dg_summary_free(&st->sum);
 	text = cJSON_PrintUnformatted(st->root);
 	if (text) {
 		fputs(text, st->out);

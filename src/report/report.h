@@ -9,6 +9,9 @@
 
 struct dg_report_options {
 	bool color;
+	bool quiet; /* text: only one line per finding, no source, help or summary */
+	/* --summary: text prints the run's summary even for one file (it always does for more) */
+	bool summary;
 };
 
 struct dg_report_summary {

@@ -3,10 +3,12 @@
 #include <string.h>
 
 #include "report.h"
+#include "summary.h"
 
 struct text_state {
 	FILE *out;
-	bool color;
+	bool color, quiet, summary;
+	struct dg_summary sum;
 };
 
 #define C(st, code) ((st)->color ? (code) : "")
@@ -33,6 +35,9 @@ static void *text_begin(FILE *out, const struct dg_report_options *opts)
 		return NULL;
 	st->out = out;
 	st->color = opts->color;
+	st->quiet = opts->quiet;
+	st->summary = opts->summary;
+	dg_summary_init(&st->sum);
 	return st;
 }
 
@@ -73,6 +78,7 @@ static void text_file(void *state, const struct dg_result *res)
 {
 	struct text_state *st = state;
 
+	dg_summary_add(&st->sum, res);
 	if (res->status != DG_OK)
 		return; /* the CLI has said why on stderr */
 	for (size_t i = 0; i < res->n_findings; i++) {
@@ -85,6 +91,8 @@ static void text_file(void *state, const struct dg_result *res)
 			f->column, C(st, RESET), C(st, sev_color(f->severity)),
 			dg_severity_name(f->severity), C(st, RESET), f->rule, C(st, BOLD), f->message,
 			C(st, RESET));
+		if (st->quiet)
+			continue;
 		fprintf(st->out, " %s |", gutter);
 		if (f->source_line[0])
 			fprintf(st->out, " %s", f->source_line);
@@ -105,6 +113,17 @@ static int text_end(void *state, const struct dg_report_summary *s)
 	struct text_state *st = state;
 	int rc;
 
+	if (st->quiet) { /* the finding lines are all a hook wants */
+		dg_summary_free(&st->sum);
+		rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
+		free(st);
+		return rc;
+	}
+	if (st->summary || s->files_checked > 1) {
+		dg_summary_print(&st->sum, st->out, st->color);
+		fputc('\n', st->out);
+	}
+	dg_summary_free(&st->sum);
 	fprintf(st->out, "%zu finding%s (%zu error%s, %zu warning%s, %zu info) in %zu file%s; %zu file%s checked",
 		s->findings, s->findings == 1 ? "" : "s", s->by_severity[DG_ERROR],
 		s->by_severity[DG_ERROR] == 1 ? "" : "s", s->by_severity[DG_WARNING],

@@ -1,0 +1,57 @@
+# ddlguard.bash - bash completion for ddlguard. Installed as
+# share/bash-completion/completions/ddlguard; or source it from ~/.bashrc.
+# Rule names come from `ddlguard --list-rules`, so they follow the installed version.
+
+_ddlguard()
+{
+	local cur prev opts
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
+	      --pg-version --assume-in-transaction --migration-format --list-rules --explain --version
+	      --help -h"
+
+	case $prev in
+	--format)
+		COMPREPLY=($(compgen -W "text json" -- "$cur"))
+		return 0
+		;;
+	--color | --colour)
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		return 0
+		;;
+	--fail-on)
+		COMPREPLY=($(compgen -W "error warning info never" -- "$cur"))
+		return 0
+		;;
+	--migration-format)
+		COMPREPLY=($(compgen -W "auto plain dbmate goose golang-migrate sql-migrate diesel flyway
+			sqitch liquibase prisma pop postgres-migrations atlas" -- "$cur"))
+		return 0
+		;;
+	--pg-version)
+		COMPREPLY=($(compgen -W "11 12 13 14 15 16 17 18" -- "$cur"))
+		return 0
+		;;
+	--enable | --disable | --explain)
+		local rules
+		rules=$("${COMP_WORDS[0]}" --list-rules 2>/dev/null | awk '{print $1}')
+		COMPREPLY=($(compgen -W "$rules" -- "$cur"))
+		return 0
+		;;
+	--stdin-filename)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return 0
+		;;
+	esac
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return 0
+	fi
+	# migration files and directories
+	COMPREPLY=($(compgen -f -X '!*.[sS][qQ][lL]' -- "$cur") $(compgen -d -- "$cur"))
+	return 0
+}
+complete -o filenames -F _ddlguard ddlguard

@@ -9,8 +9,9 @@ _ddlguard()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
-	      --pg-version --assume-in-transaction --require-reason --config --no-config
-	      --baseline --write-baseline --diff-base --list-rules --explain --version --help -h"
+	      --pg-version --assume-in-transaction --migration-format --require-reason --config
+	      --no-config --baseline --write-baseline --diff-base --list-rules --explain --version
+	      --help -h"
 
 	case $prev in
 	--format)
@@ -23,6 +24,11 @@ _ddlguard()
 		;;
 	--fail-on)
 		COMPREPLY=($(compgen -W "error warning info never" -- "$cur"))
+		return 0
+		;;
+	--migration-format)
+		COMPREPLY=($(compgen -W "auto plain dbmate goose golang-migrate sql-migrate diesel flyway
+			sqitch liquibase prisma pop postgres-migrations atlas" -- "$cur"))
 		return 0
 		;;
 	--pg-version)

@@ -324,7 +324,7 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 			if (strcmp(s, "auto") != 0) {
 				static const char *const names[] = {"auto", "plain", "dbmate",
 								    "golang-migrate"};
-				f->migration_format = dg_migration_format_name(s);
+				f->migration_format = dg_migration_format_find(s);
 				if (!f->migration_format)
 					return unknown(r, v, "migration format", s,
 						       closest(s, names, 4),

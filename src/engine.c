@@ -944,11 +944,14 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 		return DG_OK;
 	}
 
-	if (cfg->migration_format)
-		dg_migration_detect_as(&src, &arena, &mig, cfg->migration_format);
-	else
-		dg_migration_detect(&src, &arena, &mig);
+	dg_migration_detect_as(&src, &arena, &mig, cfg->migration_format, cfg->pg_version);
 	out->format = mig.format;
+	out->skipped = mig.skipped;
+	if (mig.skipped) {
+		/* the tool never runs it on PostgreSQL: nothing in it can hurt */
+		dg_arena_destroy(&arena);
+		return DG_OK;
+	}
 	ctx.mig = &mig;
 	for (size_t i = 0; i < mig.n_sections; i++)
 		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);

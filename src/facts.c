@@ -147,6 +147,12 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 {
 	unsigned next_id = 0;
 	size_t i = 0;
+	/* where the previous section left off: sections of one unit are one stream (goose and
+	 * sql-migrate run a whole direction, StatementBegin blocks included, in one transaction) */
+	const struct dg_section *prev = NULL;
+	enum dg_tx_origin prev_cur = DG_TXO_NONE;
+	unsigned prev_id = 0;
+	size_t prev_begin = SIZE_MAX;
 
 	f->tx = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->tx));
 	while (i < p->n_stmts) {
@@ -166,6 +172,14 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 			base = assume_in_tx ? DG_TXO_ASSUMED : DG_TXO_NONE;
 		cur = base;
 		id = cur != DG_TXO_NONE ? ++next_id : 0;
+		if (prev && sec->tx == DG_TX_WRAPPED && prev->tx == DG_TX_WRAPPED && sec->unit &&
+		    prev->unit == sec->unit) {
+			cur = prev_cur;
+			id = prev_id;
+			begin = prev_begin;
+			if (base != DG_TXO_NONE)
+				next_id--; /* the id taken above is not used */
+		}
 		for (; i < end; i++) {
 			const PgQuery__Node *n = p->stmts[i].node;
 			const PgQuery__TransactionStmt *ts =
@@ -207,6 +221,10 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 		if (cur == DG_TXO_EXPLICIT && begin != SIZE_MAX && base != DG_TXO_TOOL &&
 		    base != DG_TXO_ASSUMED)
 			f->tx[begin].event = DG_TXE_BEGIN_UNCLOSED;
+		prev = sec;
+		prev_cur = cur;
+		prev_id = id;
+		prev_begin = begin;
 	}
 }
 

@@ -38,6 +38,10 @@ static const char usage[] =
 	"  --baseline FILE         do not report the findings recorded in FILE (accepted ones)\n"
 	"  --write-baseline FILE   record every finding in FILE as accepted; exit 0\n"
 	"  --diff-base REF         lint only migrations added or changed since git revision REF\n"
+	"  --migration-format NAME read files as written for this tool instead of detecting it:\n"
+	"                          auto (default), plain, dbmate, goose, golang-migrate, sql-migrate,\n"
+	"                          diesel, flyway, sqitch, liquibase, prisma, pop,\n"
+	"                          postgres-migrations, atlas\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -222,7 +226,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
 	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX,
-	       OPT_SUMMARY };
+	       OPT_SUMMARY, OPT_MIGRATION_FORMAT };
 	/* workflow options, numbered apart so that other additions do not collide */
 	enum { OPT_REQUIRE_REASON = 512, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE,
 	       OPT_DIFF_BASE };
@@ -244,6 +248,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"baseline", required_argument, NULL, OPT_BASELINE},
 		{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 		{"diff-base", required_argument, NULL, OPT_DIFF_BASE},
+		{"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -330,6 +335,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			break;
 		case OPT_DIFF_BASE:
 			diff_base = optarg;
+			break;
+		case OPT_MIGRATION_FORMAT:
+			if (dg_config_set_migration_format(cfg, optarg) != DG_OK)
+				return usage_error("unknown migration format '%s' (see --help)", optarg);
 			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;

@@ -1,33 +1,105 @@
 /* migration.c — splits a file into sections the way its migration tool would run them.
- * Each format is a detector plus a splitter; they are tried in order and the first that claims
- * the file wins, so a new format slots in as one more entry of `formats`. */
+ * Each format is a claim function: it recognises the file (by its markers, its name or the
+ * files next to it), splits it into sections with a direction and the transaction the tool runs
+ * them in. They are tried in order and the first that claims the file wins, so a new format
+ * slots in as one more entry of `formats`. The table of formats is documented in the README. */
 #include "migration.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+
+#include "lex.h"
+
+struct det {
+	const struct dg_source *src;
+	struct dg_arena *a;
+	struct dg_migration *m;
+	bool force; /* --migration-format named this format: claim what can be claimed */
+	int pg_version;
+};
 
 struct dg_format {
 	const char *name;
-	bool (*claim)(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m);
+	bool (*claim)(struct det *d);
+	/* what a forced format does with a file that does not follow its conventions */
+	enum dg_tx_mode default_tx;
 };
 
-static void add_section(struct dg_arena *a, struct dg_migration *m, size_t start, size_t end,
-			enum dg_direction dir, enum dg_tx_mode tx)
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static void add_section(struct det *d, size_t start, size_t end, enum dg_direction dir,
+			enum dg_tx_mode tx, unsigned unit)
 {
-	struct dg_section *s = dg_arena_alloc(a, (m->n_sections + 1) * sizeof(*s));
+	struct dg_migration *m = d->m;
+	struct dg_section *s = dg_arena_alloc(d->a, (m->n_sections + 1) * sizeof(*s));
 
 	if (m->n_sections)
 		memcpy(s, m->sections, m->n_sections * sizeof(*s));
-	s[m->n_sections] = (struct dg_section){start, end, dir, tx};
+	s[m->n_sections] = (struct dg_section){start, end, dir, tx, unit};
 	m->sections = s;
 	m->n_sections++;
 }
 
-static const char *base_name(const char *path)
+/* A section only when it holds something besides whitespace and comments: one parse saved. */
+static void add_nonempty(struct det *d, size_t start, size_t end, enum dg_direction dir,
+			 enum dg_tx_mode tx, unsigned unit)
 {
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
+	if (start < end && dg_skip_trivia(d->src->text, start, end) < end)
+		add_section(d, start, end, dir, tx, unit);
+}
+
+/* Line l: [*start, *end) without its line ending; returns the next line's start. */
+static size_t line_at(const struct dg_source *src, size_t l, size_t *start, size_t *end)
+{
+	size_t ls = src->line_starts[l];
+	size_t next = l + 1 < src->n_lines ? src->line_starts[l + 1] : src->len;
+	size_t le = next;
+
+	while (le > ls && (src->text[le - 1] == '\n' || src->text[le - 1] == '\r'))
+		le--;
+	*start = ls;
+	*end = le;
+	return next;
+}
+
+/* The text of a "--" comment line after the dashes and blanks, or NULL. */
+static const char *comment_text(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (end - p < 2 || p[0] != '-' || p[1] != '-')
+		return NULL;
+	p += 2;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* Case-insensitive `word` at *pp, not followed by a letter, digit, '_' or '-'; advances past
+ * it and the blanks after it. */
+static bool take_word(const char **pp, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = *pp;
+
+	if ((size_t)(end - p) < n || strncasecmp(p, word, n) != 0)
+		return false;
+	if (p + n < end && (isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '-'))
+		return false;
+	*pp = skip_blanks(p + n, end);
+	return true;
 }
 
 /* Case-insensitive search for `word` in [p, end). */
@@ -41,28 +113,180 @@ static bool contains_ci(const char *p, const char *end, const char *word)
 	return false;
 }
 
-/* dbmate: "-- migrate:up" and "-- migrate:down" comment lines; "transaction:false" on the
- * marker line turns off the transaction dbmate otherwise wraps each section in. */
-static bool claim_dbmate(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m)
+static void anchor_first_line(struct det *d)
 {
+	size_t s, e;
+
+	if (d->src->n_lines == 0)
+		return;
+	line_at(d->src, 0, &s, &e);
+	d->m->anchor_start = s;
+	d->m->anchor_end = e;
+}
+
+/* The first words of the next statement at or after *i, upper-cased ("" for a token that is not
+ * a word), and whether it says ADD VALUE; false when no statement is left. */
+struct stmt_words {
+	char w[5][16];
+	bool add_value;
+};
+
+static bool next_statement(const char *s, size_t n, size_t *i, struct stmt_words *sw)
+{
+	size_t nw = 0, k = dg_skip_trivia(s, *i, n);
+	bool prev_add = false;
+
+	memset(sw, 0, sizeof(*sw));
+	if (k >= n)
+		return false;
+	while (k < n && s[k] != ';') {
+		size_t e = dg_token_end(s, k, n);
+		bool word = isalpha((unsigned char)s[k]) || s[k] == '_';
+		if (e <= k)
+			e = k + 1;
+		if (nw < 5) {
+			size_t len = e - k < 15 ? e - k : 15;
+			for (size_t c = 0; word && c < len; c++)
+				sw->w[nw][c] = (char)toupper((unsigned char)s[k + c]);
+			nw++;
+		}
+		sw->add_value |=
+		    word && prev_add && e - k == 5 && strncasecmp(s + k, "value", 5) == 0;
+		prev_add = word && e - k == 3 && strncasecmp(s + k, "add", 3) == 0;
+		k = dg_skip_trivia(s, e, n);
+	}
+	*i = k + 1;
+	return true;
+}
+
+/* CREATE [UNIQUE] INDEX CONCURRENTLY, or DROP INDEX CONCURRENTLY */
+static bool is_index_concurrently(const struct stmt_words *sw)
+{
+	bool unique = strcmp(sw->w[1], "UNIQUE") == 0;
+
+	return (!strcmp(sw->w[0], "CREATE") || !strcmp(sw->w[0], "DROP")) &&
+	       !strcmp(sw->w[unique ? 2 : 1], "INDEX") &&
+	       !strcmp(sw->w[unique ? 3 : 2], "CONCURRENTLY");
+}
+
+/* ---- paths and the files next to this one ------------------------------------------------- */
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* The directory part with its trailing '/', or "" for a bare name. */
+static char *dir_part(struct dg_arena *a, const char *path)
+{
+	const char *base = base_name(path);
+	return dg_arena_strndup(a, path, (size_t)(base - path));
+}
+
+/* The name of the directory holding the file, or "" */
+static char *parent_name(struct dg_arena *a, const char *path)
+{
+	const char *base = base_name(path), *p;
+
+	if (base == path)
+		return dg_arena_strndup(a, "", 0);
+	p = base - 1; /* the '/' */
+	while (p > path && p[-1] != '/')
+		p--;
+	return dg_arena_strndup(a, p, (size_t)(base - 1 - p));
+}
+
+static char *join(struct dg_arena *a, const char *dir, const char *name)
+{
+	size_t dn = strlen(dir), nn = strlen(name);
+	char *s = dg_arena_alloc(a, dn + nn + 1);
+
+	memcpy(s, dir, dn);
+	memcpy(s + dn, name, nn + 1);
+	return s;
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The first `cap - 1` bytes of a small file, NUL-terminated; false when it cannot be read. */
+static bool read_small(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, cap - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return true;
+}
+
+/* Whether some entry of `dir` ("" for the current directory) satisfies `pred`. */
+static bool dir_any(const char *dir, bool (*pred)(const char *name, const void *arg),
+		    const void *arg)
+{
+	DIR *dh = opendir(*dir ? dir : ".");
+	struct dirent *e;
+	bool found = false;
+
+	if (!dh)
+		return false;
+	while (!found && (e = readdir(dh)))
+		found = e->d_name[0] != '.' && pred(e->d_name, arg);
+	closedir(dh);
+	return found;
+}
+
+/* The first entry of `dir` that satisfies `pred`, as a path, or NULL. */
+static char *dir_find(struct dg_arena *a, const char *dir,
+		      bool (*pred)(const char *name, const void *arg), const void *arg)
+{
+	DIR *dh = opendir(*dir ? dir : ".");
+	struct dirent *e;
+	char *found = NULL;
+
+	if (!dh)
+		return NULL;
+	while (!found && (e = readdir(dh)))
+		if (e->d_name[0] != '.' && pred(e->d_name, arg))
+			found = join(a, dir, e->d_name);
+	closedir(dh);
+	return found;
+}
+
+/* "<digits>_" at the start of a directory name: a versioned migration directory. */
+static bool versioned_dir_name(const char *name)
+{
+	return isdigit((unsigned char)name[0]) && strchr(name, '_') != NULL;
+}
+
+/* ---- dbmate ------------------------------------------------------------------------------ */
+
+/* "-- migrate:up" and "-- migrate:down" comment lines; "transaction:false" on the marker line
+ * turns off the transaction dbmate otherwise wraps each section in: the section then goes to
+ * the server as one query string (an implicit transaction when it holds several statements). */
+static bool claim_dbmate(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	struct dg_migration *m = d->m;
 	size_t cur_start = 0;
 	enum dg_direction cur_dir = DG_DIR_NONE;
 	enum dg_tx_mode cur_tx = DG_TX_WRAPPED;
 	bool seen = false;
 
 	for (size_t l = 0; l < src->n_lines; l++) {
-		size_t ls = src->line_starts[l];
-		size_t le = l + 1 < src->n_lines ? src->line_starts[l + 1] : src->len;
-		const char *p = src->text + ls, *end = src->text + le;
+		size_t ls, le, next = line_at(src, l, &ls, &le);
+		const char *end = src->text + le, *p = comment_text(src->text + ls, end);
 		enum dg_direction dir;
 
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		if (end - p < 2 || p[0] != '-' || p[1] != '-')
+		if (!p)
 			continue;
-		p += 2;
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
 		if (end - p >= 10 && strncmp(p, "migrate:up", 10) == 0)
 			dir = DG_DIR_UP;
 		else if (end - p >= 12 && strncmp(p, "migrate:down", 12) == 0)
@@ -70,7 +294,7 @@ static bool claim_dbmate(const struct dg_source *src, struct dg_arena *a, struct
 		else
 			continue;
 		if (seen)
-			add_section(a, m, cur_start, ls, cur_dir, cur_tx);
+			add_section(d, cur_start, ls, cur_dir, cur_tx, 0);
 		else if (dir == DG_DIR_UP) {
 			m->anchor_start = (size_t)(p - src->text);
 			m->anchor_end = m->anchor_start + 10;
@@ -79,22 +303,529 @@ static bool claim_dbmate(const struct dg_source *src, struct dg_arena *a, struct
 		if (dir == DG_DIR_DOWN)
 			m->has_down = true;
 		cur_dir = dir;
-		/* without its transaction, dbmate sends the section as one query (implicit block) */
 		cur_tx = contains_ci(p, end, "transaction:false") ? DG_TX_IMPLICIT : DG_TX_WRAPPED;
-		cur_start = le;
+		cur_start = next;
 	}
 	if (!seen)
 		return false;
-	add_section(a, m, cur_start, src->len, cur_dir, cur_tx);
-	m->format = "dbmate";
+	add_section(d, cur_start, src->len, cur_dir, cur_tx, 0);
 	m->format_has_down = true;
 	return true;
 }
 
-/* golang-migrate: NNN_name.up.sql and NNN_name.down.sql side by side. */
-static bool claim_golang_migrate(const struct dg_source *src, struct dg_arena *a,
-				 struct dg_migration *m)
+/* ---- goose and sql-migrate ---------------------------------------------------------------- */
+
+/* Both tools read "-- +<tool> Up|Down|StatementBegin|StatementEnd" annotations, send each
+ * StatementBegin…StatementEnd block to the server as one query (its statements need no final
+ * ';'), split the rest at lines ending in ';', and run all statements of a direction in one
+ * transaction unless told not to: goose by a file-wide "-- +goose NO TRANSACTION", sql-migrate
+ * by "notransaction" on a direction's marker. Without the transaction, each statement commits
+ * on its own, but a block of several statements is one query string: an implicit transaction.
+ * Every block becomes a section of its own, which gives the parser its statement boundaries;
+ * the sections of one direction share a unit, hence one transaction when wrapped. */
+struct chunk {
+	size_t start, end;
+	enum dg_direction dir;
+	bool block;
+};
+
+static void push_chunk(struct det *d, struct chunk **ch, size_t *n, size_t *cap,
+		       struct chunk c)
 {
+	if (c.dir == DG_DIR_NONE || c.start >= c.end)
+		return; /* text before the first Up marker is not run */
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		struct chunk *nc = dg_arena_alloc(d->a, ncap * sizeof(*nc));
+		if (*n)
+			memcpy(nc, *ch, *n * sizeof(*nc));
+		*ch = nc;
+		*cap = ncap;
+	}
+	(*ch)[(*n)++] = c;
+}
+
+static bool claim_annotated(struct det *d, const char *tag, bool goose)
+{
+	const struct dg_source *src = d->src;
+	struct dg_migration *m = d->m;
+	struct chunk *ch = NULL;
+	size_t n = 0, cap = 0, cur = 0;
+	enum dg_direction dir = DG_DIR_NONE;
+	bool in_block = false, seen = false, seen_up = false, notx[3] = {false, false, false};
+
+	for (size_t l = 0; l < src->n_lines; l++) {
+		size_t ls, le, next = line_at(src, l, &ls, &le);
+		const char *end = src->text + le, *p = comment_text(src->text + ls, end), *mark = p;
+		enum dg_direction nd;
+
+		if (!p || !take_word(&p, end, tag))
+			continue;
+		if (take_word(&p, end, "up"))
+			nd = DG_DIR_UP;
+		else if (take_word(&p, end, "down"))
+			nd = DG_DIR_DOWN;
+		else
+			nd = DG_DIR_NONE;
+		if (nd != DG_DIR_NONE) {
+			push_chunk(d, &ch, &n, &cap, (struct chunk){cur, ls, dir, in_block});
+			if (nd == DG_DIR_UP && !seen_up) {
+				m->anchor_start = (size_t)(mark - src->text);
+				m->anchor_end = le;
+				seen_up = true;
+			}
+			seen = true;
+			dir = nd;
+			in_block = false;
+			cur = next;
+			if (nd == DG_DIR_DOWN)
+				m->has_down = true;
+			if (!goose && contains_ci(p, end, "notransaction"))
+				notx[nd] = true;
+		} else if (take_word(&p, end, "statementbegin")) {
+			push_chunk(d, &ch, &n, &cap, (struct chunk){cur, ls, dir, in_block});
+			in_block = true;
+			cur = next;
+		} else if (take_word(&p, end, "statementend")) {
+			push_chunk(d, &ch, &n, &cap, (struct chunk){cur, ls, dir, in_block});
+			in_block = false;
+			cur = next;
+		} else if (goose && take_word(&p, end, "no") && take_word(&p, end, "transaction")) {
+			notx[DG_DIR_UP] = notx[DG_DIR_DOWN] = true;
+		}
+	}
+	if (!seen)
+		return false;
+	push_chunk(d, &ch, &n, &cap, (struct chunk){cur, src->len, dir, in_block});
+	for (size_t i = 0; i < n; i++) {
+		const struct chunk *c = &ch[i];
+		if (notx[c->dir])
+			add_nonempty(d, c->start, c->end, c->dir,
+				     c->block ? DG_TX_IMPLICIT : DG_TX_AUTOCOMMIT, 0);
+		else
+			add_nonempty(d, c->start, c->end, c->dir, DG_TX_WRAPPED, (unsigned)c->dir);
+	}
+	m->format_has_down = true;
+	return true;
+}
+
+static bool claim_goose(struct det *d)
+{
+	return claim_annotated(d, "+goose", true);
+}
+
+static bool claim_sql_migrate(struct det *d)
+{
+	return claim_annotated(d, "+migrate", false);
+}
+
+/* ---- Liquibase formatted SQL ------------------------------------------------------------- */
+
+/* Whether a "dbms:" attribute value lets the changeset run on PostgreSQL. */
+static bool dbms_applies(const char *p, const char *end)
+{
+	bool positive = false, match = false;
+
+	while (p < end && !isspace((unsigned char)*p)) {
+		const char *e = p;
+		bool neg = *p == '!';
+		while (e < end && *e != ',' && !isspace((unsigned char)*e))
+			e++;
+		if (neg)
+			p++;
+		bool pg = (size_t)(e - p) == 10 && strncasecmp(p, "postgresql", 10) == 0;
+		bool all = (size_t)(e - p) == 3 && strncasecmp(p, "all", 3) == 0;
+		if (neg && pg)
+			return false;
+		if (!neg) {
+			positive = true;
+			match |= pg || all;
+		}
+		p = e < end && *e == ',' ? e + 1 : e;
+	}
+	return !positive || match;
+}
+
+/* "--liquibase formatted sql" on the first line; "--changeset author:id attrs" starts a
+ * changeset, run in a transaction unless runInTransaction:false (then statement by statement,
+ * or as one query string with splitStatements:false); "--rollback <sql>" lines are that
+ * changeset's way back; "dbms:" excludes changesets written for other databases. */
+struct lb_state {
+	/* changesets so far; the current one's units are 2*idx-1 (up), 2*idx (down) */
+	unsigned idx;
+	bool applies, has_rb, all_rb;
+	enum dg_tx_mode tx;
+	size_t cs_start, cs_end; /* the current changeset's line */
+};
+
+static void lb_close(struct det *d, struct lb_state *st)
+{
+	if (!st->idx || !st->applies || st->has_rb || !st->all_rb)
+		return;
+	st->all_rb = false;
+	d->m->anchor_start = st->cs_start;
+	d->m->anchor_end = st->cs_end;
+}
+
+static bool claim_liquibase(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	struct dg_migration *m = d->m;
+	size_t ls, le, cur = 0, next;
+	const char *p, *end;
+	struct lb_state st = {0, false, false, true, DG_TX_WRAPPED, 0, 0};
+
+	if (src->n_lines == 0)
+		return false;
+	next = line_at(src, 0, &ls, &le);
+	end = src->text + le;
+	p = comment_text(src->text + ls, end);
+	if (!p || !take_word(&p, end, "liquibase") || !take_word(&p, end, "formatted") ||
+	    !take_word(&p, end, "sql"))
+		return false;
+	m->anchor_start = ls;
+	m->anchor_end = le;
+	for (size_t l = 1; l < src->n_lines; l++) {
+		next = line_at(src, l, &ls, &le);
+		end = src->text + le;
+		p = comment_text(src->text + ls, end);
+		if (!p)
+			continue;
+		if (take_word(&p, end, "changeset")) {
+			if (st.idx && st.applies)
+				add_nonempty(d, cur, ls, DG_DIR_UP, st.tx, 2 * st.idx - 1);
+			lb_close(d, &st);
+			st.idx++;
+			st.applies = true;
+			st.has_rb = false;
+			st.tx = DG_TX_WRAPPED;
+			st.cs_start = (size_t)(p - src->text);
+			st.cs_end = le;
+			for (const char *q = p; q < end; q++) {
+				if ((q == p || isspace((unsigned char)q[-1])) && end - q > 5 &&
+				    strncasecmp(q, "dbms:", 5) == 0)
+					st.applies = dbms_applies(q + 5, end);
+			}
+			if (contains_ci(p, end, "runInTransaction:false"))
+				st.tx = contains_ci(p, end, "splitStatements:false")
+					    ? DG_TX_IMPLICIT
+					    : DG_TX_AUTOCOMMIT;
+			cur = next;
+		} else if (take_word(&p, end, "rollback")) {
+			if (st.idx && st.applies) {
+				add_nonempty(d, cur, ls, DG_DIR_UP, st.tx, 2 * st.idx - 1);
+				st.has_rb = true;
+				/* "--rollback not required" and "--rollback empty" say there is
+				 * none */
+				if (!take_word(&p, end, "not") && !take_word(&p, end, "empty"))
+					add_nonempty(d, (size_t)(p - src->text), le, DG_DIR_DOWN,
+						     st.tx, 2 * st.idx);
+			}
+			cur = next;
+		}
+	}
+	if (st.idx && st.applies)
+		add_nonempty(d, cur, src->len, DG_DIR_UP, st.tx, 2 * st.idx - 1);
+	lb_close(d, &st);
+	m->format_has_down = true;
+	m->has_down = st.all_rb;
+	return true;
+}
+
+/* ---- sqitch ------------------------------------------------------------------------------ */
+
+/* <project>/{deploy,revert,verify}/<change>.sql with sqitch.plan (or sqitch.conf) in
+ * <project>. Sqitch runs each script with psql: statements commit one by one unless the script
+ * says BEGIN … COMMIT, as sqitch's templates do. */
+static bool claim_sqitch(struct det *d)
+{
+	const char *path = d->src->path, *end = base_name(path);
+	struct dg_migration *m = d->m;
+
+	while (end > path) {
+		const char *comp_end = end - 1, *comp = comp_end; /* the '/' before `end` */
+		while (comp > path && comp[-1] != '/')
+			comp--;
+		size_t len = (size_t)(comp_end - comp);
+		enum dg_direction dir;
+		bool verify = false;
+
+		if (len == 6 && strncmp(comp, "deploy", 6) == 0)
+			dir = DG_DIR_UP;
+		else if (len == 6 && strncmp(comp, "revert", 6) == 0)
+			dir = DG_DIR_DOWN;
+		else if (len == 6 && strncmp(comp, "verify", 6) == 0)
+			dir = DG_DIR_NONE, verify = true;
+		else {
+			end = comp;
+			continue;
+		}
+		char *root = dg_arena_strndup(d->a, path, (size_t)(comp - path));
+		if (!file_exists(join(d->a, root, "sqitch.plan")) &&
+		    !file_exists(join(d->a, root, "sqitch.conf"))) {
+			end = comp;
+			continue;
+		}
+		add_section(d, 0, d->src->len, dir, DG_TX_AUTOCOMMIT, 0);
+		anchor_first_line(d);
+		if (dir == DG_DIR_UP) {
+			m->format_has_down = true;
+			m->down_path = join(d->a, join(d->a, root, "revert/"), comp_end + 1);
+			m->has_down = file_exists(m->down_path);
+		} else if (!verify) {
+			m->format_has_down = m->has_down = true;
+			m->up_path = join(d->a, join(d->a, root, "deploy/"), comp_end + 1);
+		}
+		return true;
+	}
+	return false;
+}
+
+/* ---- diesel and Prisma: one directory per migration ---------------------------------------- */
+
+/* Whether a TOML text sets `key = false`. */
+static bool toml_false(const char *text, const char *key)
+{
+	size_t kn = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, key, kn) != 0)
+			continue;
+		p += kn;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '=')
+			continue;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "false", 5) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* <version>_<name>/up.sql and down.sql. Diesel runs each in a transaction unless
+ * metadata.toml next to them says run_in_transaction = false; then it sends the file as one
+ * query string (batch_execute): an implicit transaction when it holds several statements. */
+static bool claim_diesel(struct det *d)
+{
+	const char *path = d->src->path, *base = base_name(path);
+	struct dg_migration *m = d->m;
+	bool up = strcmp(base, "up.sql") == 0;
+	char *dir, toml[4096];
+	enum dg_tx_mode tx = DG_TX_WRAPPED;
+
+	if (!up && strcmp(base, "down.sql") != 0)
+		return false;
+	if (!versioned_dir_name(parent_name(d->a, path)))
+		return false;
+	dir = dir_part(d->a, path);
+	if (read_small(join(d->a, dir, "metadata.toml"), toml, sizeof(toml)) &&
+	    toml_false(toml, "run_in_transaction"))
+		tx = DG_TX_IMPLICIT;
+	add_section(d, 0, d->src->len, up ? DG_DIR_UP : DG_DIR_DOWN, tx, 0);
+	anchor_first_line(d);
+	m->format_has_down = true;
+	if (up) {
+		m->down_path = join(d->a, dir, "down.sql");
+		m->has_down = file_exists(m->down_path);
+	} else {
+		m->up_path = join(d->a, dir, "up.sql");
+		m->has_down = true;
+	}
+	return true;
+}
+
+/* <timestamp>_<name>/migration.sql, forward only. Prisma sends the script as one query string:
+ * one implicit transaction when it holds several statements (so CREATE INDEX CONCURRENTLY only
+ * works alone in its migration) — except that since Prisma 7.4 (prisma-engines #5767) a script
+ * with CREATE INDEX CONCURRENTLY is split and run statement by statement. */
+static bool prisma_splits(const struct dg_source *src)
+{
+	struct stmt_words sw;
+	size_t i = 0;
+
+	while (next_statement(src->text, src->len, &i, &sw))
+		if (is_index_concurrently(&sw) && !strcmp(sw.w[0], "CREATE"))
+			return true;
+	return false;
+}
+
+static bool claim_prisma(struct det *d)
+{
+	const char *path = d->src->path;
+
+	if (strcmp(base_name(path), "migration.sql") != 0)
+		return false;
+	if (!versioned_dir_name(parent_name(d->a, path))) {
+		char *dir = dir_part(d->a, path);
+		if (!*dir || !file_exists(join(d->a, dir, "../migration_lock.toml")))
+			return false;
+	}
+	add_section(d, 0, d->src->len, DG_DIR_UP,
+		    prisma_splits(d->src) ? DG_TX_AUTOCOMMIT : DG_TX_IMPLICIT, 0);
+	anchor_first_line(d);
+	return true;
+}
+
+/* ---- gobuffalo pop / ory popx ------------------------------------------------------------- */
+
+struct pop_name {
+	const char *version;
+	size_t version_len;
+	const char *dialect; /* NULL: every dialect */
+	size_t dialect_len;
+	bool autocommit, up;
+};
+
+/* <version>_<name>[.<dialect>][.autocommit].(up|down).sql */
+static bool pop_parse(const char *base, struct pop_name *pn)
+{
+	const char *p = base, *tok[4];
+	size_t tlen[4], nt = 0;
+
+	memset(pn, 0, sizeof(*pn));
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p == base || *p != '_')
+		return false;
+	pn->version = base;
+	pn->version_len = (size_t)(p - base);
+	p = strchr(p, '.');
+	while (p && *p == '.') {
+		const char *e = p + 1;
+		while (*e && *e != '.')
+			e++;
+		if (nt == 4)
+			return false;
+		tok[nt] = p + 1;
+		tlen[nt++] = (size_t)(e - p - 1);
+		p = e;
+	}
+	if (nt < 2 || tlen[nt - 1] != 3 || strncmp(tok[nt - 1], "sql", 3) != 0)
+		return false;
+	if (tlen[nt - 2] == 2 && strncmp(tok[nt - 2], "up", 2) == 0)
+		pn->up = true;
+	else if (!(tlen[nt - 2] == 4 && strncmp(tok[nt - 2], "down", 4) == 0))
+		return false;
+	for (size_t i = 0; i + 2 < nt; i++) {
+		if (tlen[i] == 10 && strncmp(tok[i], "autocommit", 10) == 0) {
+			pn->autocommit = true;
+		} else if (i == 0 && tlen[i] > 0) {
+			for (size_t k = 0; k < tlen[i]; k++)
+				if (!islower((unsigned char)tok[i][k]) &&
+				    !isdigit((unsigned char)tok[i][k]))
+					return false;
+			pn->dialect = tok[i];
+			pn->dialect_len = tlen[i];
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool pop_is_postgres(const struct pop_name *pn)
+{
+	static const char *const names[] = {"postgres", "postgresql", "pg"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (pn->dialect_len == strlen(names[i]) &&
+		    strncmp(pn->dialect, names[i], pn->dialect_len) == 0)
+			return true;
+	return false;
+}
+
+static bool pop_tagged(const char *name, const void *arg)
+{
+	struct pop_name pn;
+
+	(void)arg;
+	return pop_parse(name, &pn) && (pn.dialect || pn.autocommit);
+}
+
+struct pop_query {
+	const struct pop_name *self;
+	bool up;
+	bool postgres_only; /* only a postgres-specific file counts */
+};
+
+static bool pop_sibling(const char *name, const void *arg)
+{
+	const struct pop_query *q = arg;
+	struct pop_name pn;
+
+	if (!pop_parse(name, &pn) || pn.up != q->up || pn.version_len != q->self->version_len ||
+	    strncmp(pn.version, q->self->version, pn.version_len) != 0)
+		return false;
+	if (pn.dialect && pop_is_postgres(&pn))
+		return true;
+	return !q->postgres_only && !pn.dialect;
+}
+
+/* pop runs each migration in a transaction unless its name says .autocommit., then as one
+ * query string. A version may come as a generic file and dialect-specific ones: PostgreSQL runs
+ * the postgres one (or the generic one if there is none), never another dialect's. Without any
+ * dialect or autocommit tag in the directory, <n>_<name>.up.sql is golang-migrate's. */
+static bool claim_pop(struct det *d)
+{
+	const char *path = d->src->path;
+	struct dg_migration *m = d->m;
+	struct pop_name pn;
+	char *dir;
+
+	if (!pop_parse(base_name(path), &pn))
+		return false;
+	dir = dir_part(d->a, path);
+	if (!pn.dialect && !pn.autocommit && !dir_any(dir, pop_tagged, NULL))
+		return false;
+	anchor_first_line(d);
+	if (pn.dialect && !pop_is_postgres(&pn)) {
+		m->skipped = "written for another database: pop runs it only on that dialect";
+		return true;
+	}
+	if (!pn.dialect) {
+		struct pop_query q = {&pn, pn.up, true};
+		if (dir_any(dir, pop_sibling, &q)) {
+			m->skipped = "a PostgreSQL-specific variant of this migration replaces it";
+			return true;
+		}
+	}
+	add_section(d, 0, d->src->len, pn.up ? DG_DIR_UP : DG_DIR_DOWN,
+		    pn.autocommit ? DG_TX_IMPLICIT : DG_TX_WRAPPED, 0);
+	m->format_has_down = true;
+	if (pn.up) {
+		struct pop_query q = {&pn, false, false};
+		const char *base = base_name(path);
+		size_t bl = strlen(base);
+		char *down = dg_arena_alloc(d->a, bl + 3);
+
+		memcpy(down, base, bl - 7);
+		strcpy(down + bl - 7, ".down.sql");
+		m->down_path = join(d->a, dir, down);
+		m->has_down = dir_any(dir, pop_sibling, &q);
+	} else {
+		/* the up file PostgreSQL runs: the postgres-specific one, else the generic one */
+		struct pop_query pg = {&pn, true, true}, any = {&pn, true, false};
+		m->up_path = dir_find(d->a, dir, pop_sibling, &pg);
+		if (!m->up_path)
+			m->up_path = dir_find(d->a, dir, pop_sibling, &any);
+		m->has_down = true;
+	}
+	return true;
+}
+
+/* ---- golang-migrate ---------------------------------------------------------------------- */
+
+/* NNN_name.up.sql and NNN_name.down.sql side by side. The postgres driver sends the file as
+ * one query string: one implicit transaction when it holds several statements. */
+static bool claim_golang_migrate(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	struct dg_migration *m = d->m;
 	const char *base = base_name(src->path);
 	size_t n = strlen(base), digits = 0;
 	bool up;
@@ -109,23 +840,20 @@ static bool claim_golang_migrate(const struct dg_source *src, struct dg_arena *a
 		up = false;
 	else
 		return false;
-	m->format = "golang-migrate";
 	m->format_has_down = true;
-	/* a multi-statement file goes to the server as one query: one implicit transaction */
-	add_section(a, m, 0, src->len, up ? DG_DIR_UP : DG_DIR_DOWN, DG_TX_IMPLICIT);
-	m->anchor_end = src->n_lines > 1 ? src->line_starts[1] - 1 : src->len;
+	add_section(d, 0, src->len, up ? DG_DIR_UP : DG_DIR_DOWN, DG_TX_IMPLICIT, 0);
+	anchor_first_line(d);
 	if (up) {
 		size_t plen = strlen(src->path);
-		char *down = dg_arena_alloc(a, plen + 3);
-		struct stat st;
+		char *down = dg_arena_alloc(d->a, plen + 3);
 
 		memcpy(down, src->path, plen - 7);
 		strcpy(down + plen - 7, ".down.sql");
 		m->down_path = down;
-		m->has_down = stat(down, &st) == 0;
+		m->has_down = file_exists(down);
 	} else {
 		size_t plen = strlen(src->path);
-		char *upp = dg_arena_alloc(a, plen + 1);
+		char *upp = dg_arena_alloc(d->a, plen + 1);
 
 		memcpy(upp, src->path, plen - 9);
 		strcpy(upp + plen - 9, ".up.sql");
@@ -135,47 +863,473 @@ static bool claim_golang_migrate(const struct dg_source *src, struct dg_arena *a
 	return true;
 }
 
-static bool claim_plain(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m)
+/* ---- Flyway ------------------------------------------------------------------------------ */
+
+struct flyway_name {
+	char prefix; /* 'V', 'U', 'B' or 'R' */
+	const char *version;
+	size_t version_len;
+};
+
+/* V<version>__<description>.sql (U undo, B baseline) or R__<description>.sql */
+static bool flyway_parse(const char *base, struct flyway_name *fn)
 {
-	m->format = "plain";
-	add_section(a, m, 0, src->len, DG_DIR_NONE, DG_TX_AUTOCOMMIT);
+	size_t n = strlen(base);
+	const char *p = base + 1;
+
+	if (n < 8 || strcmp(base + n - 4, ".sql") != 0)
+		return false;
+	fn->prefix = base[0];
+	if (base[0] == 'R')
+		return base[1] == '_' && base[2] == '_' && n > 7;
+	if (base[0] != 'V' && base[0] != 'U' && base[0] != 'B')
+		return false;
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p) || *p == '.' || (*p == '_' && p[1] != '_'))
+		p++;
+	if (p[0] != '_' || p[1] != '_' || p + 2 >= base + n - 4)
+		return false;
+	fn->version = base + 1;
+	fn->version_len = (size_t)(p - fn->version);
 	return true;
 }
 
-static const struct dg_format formats[] = {
-	{"golang-migrate", claim_golang_migrate},
-	{"dbmate", claim_dbmate},
-	{"plain", claim_plain},
-};
-
-void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m)
+/* Flyway reads 1_1 as 1.1 */
+static bool flyway_same_version(const struct flyway_name *a, const struct flyway_name *b)
 {
-	memset(m, 0, sizeof(*m));
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (formats[i].claim(src, a, m))
-			return;
-		memset(m, 0, sizeof(*m));
+	if (a->version_len != b->version_len)
+		return false;
+	for (size_t i = 0; i < a->version_len; i++) {
+		char x = a->version[i] == '_' ? '.' : a->version[i];
+		char y = b->version[i] == '_' ? '.' : b->version[i];
+		if (x != y)
+			return false;
 	}
+	return true;
 }
 
-const char *dg_migration_format_name(const char *name)
+static bool flyway_versioned(const char *name, const void *arg)
 {
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (strcmp(formats[i].name, name) == 0)
-			return formats[i].name;
+	const struct flyway_name *self = arg;
+	struct flyway_name fn;
+
+	return flyway_parse(name, &fn) && fn.prefix == 'V' && flyway_same_version(self, &fn);
+}
+
+static bool flyway_undo(const char *name, const void *arg)
+{
+	const struct flyway_name *self = arg;
+	struct flyway_name fn;
+
+	if (!flyway_parse(name, &fn) || fn.prefix != 'U')
+		return false;
+	return !self || flyway_same_version(self, &fn);
+}
+
+/* Whether some statement of the text is one Flyway's PostgreSQL parser refuses to run inside a
+ * transaction (it then runs the whole script outside one): CREATE/DROP DATABASE, TABLESPACE or
+ * SUBSCRIPTION, ALTER SYSTEM, CREATE/DROP [UNIQUE] INDEX CONCURRENTLY, REINDEX SCHEMA|DATABASE|
+ * SYSTEM, VACUUM, DISCARD ALL, and before PostgreSQL 12 ALTER TYPE … ADD VALUE. REINDEX
+ * CONCURRENTLY of a table or index is not among them: it fails in the transaction. */
+static bool flyway_non_tx(const char *s, size_t n, int pg_version)
+{
+	struct stmt_words sw;
+	size_t i = 0;
+
+	while (next_statement(s, n, &i, &sw)) {
+		const char(*w)[16] = sw.w;
+		const char *r1 = strcmp(w[1], "VERBOSE") == 0 ? w[2] : w[1];
+		if ((!strcmp(w[0], "CREATE") || !strcmp(w[0], "DROP")) &&
+		    (!strcmp(w[1], "DATABASE") || !strcmp(w[1], "TABLESPACE") ||
+		     !strcmp(w[1], "SUBSCRIPTION")))
+			return true;
+		if (is_index_concurrently(&sw))
+			return true;
+		if (!strcmp(w[0], "ALTER") && !strcmp(w[1], "SYSTEM"))
+			return true;
+		if (!strcmp(w[0], "REINDEX") &&
+		    (!strcmp(r1, "SCHEMA") || !strcmp(r1, "DATABASE") || !strcmp(r1, "SYSTEM")))
+			return true;
+		if (!strcmp(w[0], "VACUUM") || (!strcmp(w[0], "DISCARD") && !strcmp(w[1], "ALL")))
+			return true;
+		if (pg_version < 12 && !strcmp(w[0], "ALTER") && !strcmp(w[1], "TYPE") &&
+		    sw.add_value)
+			return true;
+	}
+	return false;
+}
+
+/* Flyway's explicit say: "-- flyway:executeInTransaction=…" in the script, or
+ * executeInTransaction=… in <script>.conf. 1 true, 0 false, -1 unsaid. */
+static int flyway_tx_setting(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	char conf[4096];
+
+	for (size_t l = 0; l < src->n_lines; l++) {
+		size_t ls, le;
+		line_at(src, l, &ls, &le);
+		const char *end = src->text + le, *p = comment_text(src->text + ls, end);
+		if (p && take_word(&p, end, "flyway:executeInTransaction")) {
+			if (p < end && *p == '=')
+				p = skip_blanks(p + 1, end);
+			return take_word(&p, end, "false") ? 0 : 1;
+		}
+	}
+	if (read_small(join(d->a, src->path, ".conf"), conf, sizeof(conf))) {
+		const char *p = strstr(conf, "executeInTransaction");
+		if (p) {
+			p += strlen("executeInTransaction");
+			while (*p == ' ' || *p == '=' || *p == '\t')
+				p++;
+			return strncasecmp(p, "false", 5) == 0 ? 0 : 1;
+		}
+	}
+	return -1;
+}
+
+/* Flyway runs a migration in a transaction, except a script it finds a non-transactional
+ * statement in (see flyway_non_tx; mixing both kinds in one script is refused unless
+ * mixed=true) or one configured executeInTransaction=false: then each statement on its own. */
+static bool claim_flyway(struct det *d)
+{
+	const char *path = d->src->path;
+	struct dg_migration *m = d->m;
+	struct flyway_name fn = {0};
+	enum dg_direction dir = DG_DIR_UP;
+	enum dg_tx_mode tx;
+	int setting;
+
+	if (!flyway_parse(base_name(path), &fn)) {
+		if (!d->force)
+			return false;
+		fn.prefix = 'V';
+	}
+	setting = flyway_tx_setting(d);
+	if (setting >= 0)
+		tx = setting ? DG_TX_WRAPPED : DG_TX_AUTOCOMMIT;
+	else
+		tx = flyway_non_tx(d->src->text, d->src->len, d->pg_version) ? DG_TX_AUTOCOMMIT
+									      : DG_TX_WRAPPED;
+	if (fn.prefix == 'U')
+		dir = DG_DIR_DOWN;
+	add_section(d, 0, d->src->len, dir, tx, 0);
+	anchor_first_line(d);
+	if (fn.prefix == 'U') {
+		m->format_has_down = m->has_down = true;
+		if (fn.version)
+			m->up_path = dir_find(d->a, dir_part(d->a, path), flyway_versioned, &fn);
+	} else if (fn.prefix == 'V' && fn.version) {
+		/* undo migrations are optional (and a paid feature): only a directory that has some
+		 * is expected to have one for every versioned migration */
+		char *dir_s = dir_part(d->a, path);
+		const char *base = base_name(path);
+		if (dir_any(dir_s, flyway_undo, NULL)) {
+			m->format_has_down = true;
+			m->has_down = dir_any(dir_s, flyway_undo, &fn);
+			char *u = join(d->a, dir_s, base);
+			u[strlen(dir_s)] = 'U';
+			m->down_path = u;
+		}
+	}
+	return true;
+}
+
+/* ---- postgres-migrations (node) and Atlas: directives in the file ------------------------ */
+
+/* The first comment line whose text starts with `tag`: the rest of it, or NULL. */
+static const char *directive(struct det *d, const char *tag, const char **end_out)
+{
+	const struct dg_source *src = d->src;
+
+	for (size_t l = 0; l < src->n_lines; l++) {
+		size_t ls, le;
+		line_at(src, l, &ls, &le);
+		const char *end = src->text + le, *p = comment_text(src->text + ls, end);
+		if (p && (size_t)(end - p) >= strlen(tag) &&
+		    strncasecmp(p, tag, strlen(tag)) == 0) {
+			*end_out = end;
+			return p + strlen(tag);
+		}
+	}
 	return NULL;
 }
 
-void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m,
-			    const char *format)
+/* "-- postgres-migrations disable-transaction" anywhere in the file (the library looks for
+ * exactly that text): the migration runs as one query string instead of inside the START
+ * TRANSACTION … COMMIT the library otherwise wraps it in. Only such a comment tells this format
+ * from plain SQL. */
+static bool claim_postgres_migrations(struct det *d)
 {
-	memset(m, 0, sizeof(*m));
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (strcmp(formats[i].name, format) != 0)
-			continue;
-		if (formats[i].claim(src, a, m))
-			return;
-		memset(m, 0, sizeof(*m));
+	const char *end, *p = directive(d, "postgres-migrations", &end);
+	enum dg_tx_mode tx = DG_TX_WRAPPED;
+
+	(void)end;
+	if (!p && !d->force)
+		return false;
+	if (strstr(d->src->text, "-- postgres-migrations disable-transaction"))
+		tx = DG_TX_IMPLICIT;
+	add_section(d, 0, d->src->len, DG_DIR_UP, tx, 0);
+	anchor_first_line(d);
+	return true;
+}
+
+/* "-- atlas:txmode none|file|all" in the file, or atlas.sum next to it. Atlas runs each file
+ * in a transaction by default ("file"); with "none" each statement on its own. */
+static bool claim_atlas(struct det *d)
+{
+	const char *end, *p = directive(d, "atlas:txmode", &end);
+	enum dg_tx_mode tx = DG_TX_WRAPPED;
+
+	if (!p && !d->force && !file_exists(join(d->a, dir_part(d->a, d->src->path), "atlas.sum")))
+		return false;
+	if (p) {
+		p = skip_blanks(p, end);
+		if (take_word(&p, end, "none"))
+			tx = DG_TX_AUTOCOMMIT;
 	}
-	claim_plain(src, a, m);
+	add_section(d, 0, d->src->len, DG_DIR_UP, tx, 0);
+	anchor_first_line(d);
+	return true;
+}
+
+/* ---- plain SQL --------------------------------------------------------------------------- */
+
+/* Statements run as written (psql -f): each commits on its own unless BEGIN says otherwise. */
+static bool claim_plain(struct det *d)
+{
+	add_section(d, 0, d->src->len, DG_DIR_NONE, DG_TX_AUTOCOMMIT, 0);
+	return true;
+}
+
+/* Markers in the text first, as they decide how the file splits; then directory layouts and
+ * names (the more specific before golang-migrate's NNN_name.up.sql); atlas.sum last, since
+ * Atlas also writes golang-migrate, goose, Flyway and dbmate directories. */
+static const struct dg_format formats[] = {
+	{"liquibase", claim_liquibase, DG_TX_WRAPPED},
+	{"goose", claim_goose, DG_TX_WRAPPED},
+	{"sql-migrate", claim_sql_migrate, DG_TX_WRAPPED},
+	{"dbmate", claim_dbmate, DG_TX_WRAPPED},
+	{"postgres-migrations", claim_postgres_migrations, DG_TX_WRAPPED},
+	{"sqitch", claim_sqitch, DG_TX_AUTOCOMMIT},
+	{"diesel", claim_diesel, DG_TX_WRAPPED},
+	{"prisma", claim_prisma, DG_TX_IMPLICIT},
+	{"pop", claim_pop, DG_TX_WRAPPED},
+	{"golang-migrate", claim_golang_migrate, DG_TX_IMPLICIT},
+	{"flyway", claim_flyway, DG_TX_WRAPPED},
+	{"atlas", claim_atlas, DG_TX_WRAPPED},
+	{"plain", claim_plain, DG_TX_AUTOCOMMIT},
+};
+#define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
+
+const char *dg_migration_format_name(size_t i)
+{
+	return i < N_FORMATS ? formats[i].name : NULL;
+}
+
+void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a,
+			    struct dg_migration *m, const char *format, int pg_version)
+{
+	struct det d = {src, a, m, false, pg_version};
+
+	memset(m, 0, sizeof(*m));
+	for (size_t i = 0; i < N_FORMATS; i++) {
+		if (format && strcmp(format, formats[i].name) != 0)
+			continue;
+		d.force = format != NULL;
+		if (formats[i].claim(&d)) {
+			m->format = formats[i].name;
+			return;
+		}
+		memset(m, 0, sizeof(*m));
+		if (format) {
+			/* the named tool would run the whole file forward */
+			add_section(&d, 0, src->len,
+				    strcmp(format, "plain") ? DG_DIR_UP : DG_DIR_NONE,
+				    formats[i].default_tx, 0);
+			m->format = formats[i].name;
+			return;
+		}
+	}
+	if (!m->format) /* an unknown forced name: plain */
+		dg_migration_detect_as(src, a, m, NULL, pg_version);
+}
+
+void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m)
+{
+	dg_migration_detect_as(src, a, m, NULL, 15);
+}
+
+/* ---- the order a tool applies a directory's files in ------------------------------------- */
+
+struct order_key {
+	char *path;
+	int cls;	 /* 0 versioned, 1 Flyway repeatable (after all versioned), 2 other */
+	const char *ver; /* the version: digit groups separated by '.' or '_' */
+	size_t ver_len;
+	size_t plan; /* sqitch: position in sqitch.plan */
+};
+
+/* Numeric comparison of one digit group each: leading zeros do not count. */
+static int cmp_digits(const char *a, size_t an, const char *b, size_t bn)
+{
+	while (an > 1 && *a == '0')
+		a++, an--;
+	while (bn > 1 && *b == '0')
+		b++, bn--;
+	if (an != bn)
+		return an < bn ? -1 : 1;
+	return memcmp(a, b, an);
+}
+
+static int cmp_versions(const struct order_key *x, const struct order_key *y)
+{
+	size_t i = 0, j = 0;
+
+	while (i < x->ver_len && j < y->ver_len) {
+		size_t ie = i, je = j;
+		while (ie < x->ver_len && isdigit((unsigned char)x->ver[ie]))
+			ie++;
+		while (je < y->ver_len && isdigit((unsigned char)y->ver[je]))
+			je++;
+		int c = cmp_digits(x->ver + i, ie - i, y->ver + j, je - j);
+		if (c)
+			return c;
+		i = ie + 1;
+		j = je + 1;
+	}
+	/* 1 before 1.1 */
+	return (i < x->ver_len) - (j < y->ver_len);
+}
+
+static int cmp_order(const void *pa, const void *pb)
+{
+	const struct order_key *x = pa, *y = pb;
+	int c;
+
+	if (x->plan != y->plan)
+		return x->plan < y->plan ? -1 : 1;
+	if (x->cls != y->cls)
+		return x->cls < y->cls ? -1 : 1;
+	if (x->cls == 0 && (c = cmp_versions(x, y)) != 0)
+		return c;
+	return strcmp(x->path, y->path);
+}
+
+/* The changes of a sqitch plan in order: names separated by NULs in one buffer, or NULL. */
+static char *sqitch_plan(const char *dir, size_t *n_changes)
+{
+	size_t dl = strlen(dir);
+	char *plan_path, *buf = NULL, *out;
+	FILE *f;
+	long len;
+	size_t o = 0;
+
+	*n_changes = 0;
+	/* dir is <project>/deploy (or revert, verify) */
+	while (dl && dir[dl - 1] == '/')
+		dl--;
+	if (dl < 6)
+		return NULL;
+	const char *comp = dir + dl - 6;
+	if ((comp != dir && comp[-1] != '/') ||
+	    (strncmp(comp, "deploy", 6) && strncmp(comp, "revert", 6) &&
+	     strncmp(comp, "verify", 6)))
+		return NULL;
+	plan_path = malloc((size_t)(comp - dir) + 12);
+	if (!plan_path)
+		return NULL;
+	memcpy(plan_path, dir, (size_t)(comp - dir));
+	strcpy(plan_path + (comp - dir), "sqitch.plan");
+	f = fopen(plan_path, "rb");
+	free(plan_path);
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)len + 1)) != NULL) {
+		len = (long)fread(buf, 1, (size_t)len, f);
+		buf[len] = '\0';
+	}
+	fclose(f);
+	if (!buf)
+		return NULL;
+	out = buf; /* names are written over the text they come from */
+	for (char *p = buf; *p;) {
+		char *e = strchr(p, '\n'), *w = p;
+		if (!e)
+			e = p + strlen(p);
+		while (w < e && (*w == ' ' || *w == '\t'))
+			w++;
+		if (w < e && *w != '%' && *w != '#' && *w != '@' && *w != '\r') {
+			size_t k = 0;
+			while (w + k < e && !isspace((unsigned char)w[k]))
+				k++;
+			memmove(out + o, w, k);
+			o += k;
+			out[o++] = '\0';
+			(*n_changes)++;
+		}
+		p = *e ? e + 1 : e;
+	}
+	return out;
+}
+
+void dg_migration_order_files(const char *dir, char **paths, size_t n)
+{
+	struct order_key *keys;
+	size_t n_changes;
+	char *plan;
+
+	if (n < 2 || !(keys = malloc(n * sizeof(*keys))))
+		return;
+	plan = sqitch_plan(dir, &n_changes);
+	for (size_t i = 0; i < n; i++) {
+		const char *base = base_name(paths[i]);
+		struct flyway_name fn = {0};
+		struct order_key *k = &keys[i];
+		size_t digits = 0;
+
+		*k = (struct order_key){paths[i], 2, NULL, 0, 0};
+		if (plan) {
+			const char *c = plan;
+			size_t bl = strlen(base);
+			k->plan = n_changes;
+			for (size_t j = 0; j < n_changes; j++, c += strlen(c) + 1) {
+				if (bl == strlen(c) + 4 && strncmp(base, c, bl - 4) == 0 &&
+				    strcmp(base + bl - 4, ".sql") == 0) {
+					k->plan = j;
+					break;
+				}
+			}
+		}
+		if (flyway_parse(base, &fn)) {
+			k->cls = fn.prefix == 'R' ? 1 : 0;
+			k->ver = fn.version;
+			k->ver_len = fn.version_len;
+			continue;
+		}
+		while (isdigit((unsigned char)base[digits]))
+			digits++;
+		if (digits && (base[digits] == '_' || base[digits] == '-' || base[digits] == '.')) {
+			k->cls = 0;
+			k->ver = base;
+			k->ver_len = digits;
+		}
+	}
+	qsort(keys, n, sizeof(*keys), cmp_order);
+	for (size_t i = 0; i < n; i++)
+		paths[i] = keys[i].path;
+	free(keys);
+	free(plan);
+}
+
+const char *dg_migration_format_find(const char *name)
+{
+	const char *n;
+
+	for (size_t i = 0; name && (n = dg_migration_format_name(i)); i++)
+		if (strcmp(n, name) == 0)
+			return n;
+	return NULL;
 }

@@ -13,8 +13,9 @@
 enum dg_tx_mode {
 	DG_TX_AUTOCOMMIT = 0, /* each statement commits on its own unless BEGIN says otherwise */
 	DG_TX_WRAPPED,        /* the tool wraps the whole section in one transaction */
-	/* the tool sends the section as one multi-statement query: PostgreSQL runs it as one
-	 * implicit transaction when it holds more than one statement */
+	/* The tool sends the section to the server as one query string (simple protocol): a
+	 * single statement runs alone, several form one implicit transaction block, in which
+	 * CREATE INDEX CONCURRENTLY & co. fail like inside BEGIN … COMMIT. */
 	DG_TX_IMPLICIT,
 };
 
@@ -22,10 +23,13 @@ struct dg_section {
 	size_t start, end; /* byte range in the source text */
 	enum dg_direction dir;
 	enum dg_tx_mode tx;
+	/* Consecutive WRAPPED sections with the same nonzero unit run in one transaction (goose,
+	 * sql-migrate: a StatementBegin block is its own section but shares the direction's). */
+	unsigned unit;
 };
 
 struct dg_migration {
-	const char *format; /* "plain", "dbmate", "golang-migrate" */
+	const char *format; /* static: one of dg_migration_format_name(i) */
 	struct dg_section *sections;
 	size_t n_sections;
 	/* Whether the format has a way back, and whether this migration provides it. */
@@ -35,16 +39,25 @@ struct dg_migration {
 	size_t anchor_start, anchor_end;
 	/* For file-pair formats: the file that would hold the way back. */
 	const char *down_path;
+	/* static: why the tool never runs this file on PostgreSQL (another dialect's variant);
+	 * such a file has no sections. NULL otherwise. */
+	const char *skipped;
 	/* For the down file of a file-pair format: the up file it undoes (it may not exist). */
 	const char *up_path;
 };
 
 void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m);
-/* The format forced by the configuration: the file is split as `format` says, or as plain SQL
- * when it does not look like that format at all. */
-void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m,
-			    const char *format);
-/* The static name of a known format, or NULL. */
-const char *dg_migration_format_name(const char *name);
+/* As dg_migration_detect, with `format` (a format's name) instead of auto-detection when not
+ * NULL; `pg_version` matters where a tool's choice depends on the server (Flyway). */
+void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a,
+			    struct dg_migration *m, const char *format, int pg_version);
+/* Reorders the files of directory `dir` (full paths) into the order their migration tool
+ * applies them: numeric versions compared as numbers (2 before 10, Flyway's 1.1 before 1.10),
+ * Flyway's repeatable R__ after the versioned, sqitch changes in sqitch.plan's order. */
+void dg_migration_order_files(const char *dir, char **paths, size_t n);
+/* The known formats' names, for --migration-format: NULL past the last. */
+const char *dg_migration_format_name(size_t i);
+/* The static name of the known format called `name`, or NULL. */
+const char *dg_migration_format_find(const char *name);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "ddlguard/ddlguard.h"
+#include "migration.h"
 
 static void list_push(struct dg_path_list *l, char *s)
 {
@@ -46,7 +47,7 @@ static bool has_sql_suffix(const char *name)
 static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path_list *errors)
 {
 	DIR *d = opendir(dir);
-	struct dg_path_list here = {0};
+	struct dg_path_list here = {0}, sql = {0}, subdirs = {0};
 	struct dirent *e;
 
 	if (!d) {
@@ -65,23 +66,33 @@ static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path
 	}
 	closedir(d);
 	qsort(here.items, here.n, sizeof(char *), cmp_str);
+	/* this directory's files in the order their migration tool applies them, then the
+	 * subdirectories by name */
 	for (size_t i = 0; i < here.n; i++) {
 		struct stat st;
 		char *p = here.items[i];
 		if (stat(p, &st) != 0) {
 			list_push(errors, fmt_error(p, strerror(errno)));
 			free(p);
-		} else if (S_ISDIR(st.st_mode)) {
-			if (strcmp(strrchr(p, '/') + 1, "node_modules") != 0)
-				walk_dir(p, files, errors);
-			free(p);
+		} else if (S_ISDIR(st.st_mode) &&
+			   strcmp(strrchr(p, '/') + 1, "node_modules") != 0) {
+			list_push(&subdirs, p);
 		} else if (S_ISREG(st.st_mode) && has_sql_suffix(p)) {
-			list_push(files, p);
+			list_push(&sql, p);
 		} else {
 			free(p);
 		}
 	}
 	free(here.items);
+	dg_migration_order_files(dir, sql.items, sql.n);
+	for (size_t i = 0; i < sql.n; i++)
+		list_push(files, sql.items[i]);
+	free(sql.items);
+	for (size_t i = 0; i < subdirs.n; i++) {
+		walk_dir(subdirs.items[i], files, errors);
+		free(subdirs.items[i]);
+	}
+	free(subdirs.items);
 }
 
 void dg_collect_paths(const char *path, struct dg_path_list *files, struct dg_path_list *errors)

@@ -115,7 +115,7 @@ enum dg_status dg_config_set_migration_format(struct dg_config *cfg, const char 
 	const char *known = NULL;
 
 	if (name && strcmp(name, "auto") != 0) {
-		known = dg_migration_format_name(name);
+		known = dg_migration_format_find(name);
 		if (!known)
 			return DG_ERR_USAGE;
 	}
@@ -138,6 +138,12 @@ struct dg_config *dg_config_clone(const struct dg_config *cfg)
 		memcpy(c, cfg, sizeof(*c));
 	return c;
 }
+
+const char *dg_migration_format_at(size_t i)
+{
+	return dg_migration_format_name(i);
+}
+
 
 const char *dg_severity_name(enum dg_severity s)
 {

@@ -292,6 +292,45 @@ static void test_directory_walk_is_sorted(void **state)
 	free(r.out);
 }
 
+static void test_migration_format_option(void **state)
+{
+	struct run r;
+	cJSON *doc, *files, *f;
+	int skipped = 0;
+
+	(void)state;
+	r = run("--migration-format nosuchtool x.sql 2>&1");
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.out, "unknown migration format 'nosuchtool'"));
+	free(r.out);
+	/* named, the format applies to a file it would not have been detected in */
+	r = run("--format json --migration-format goose --stdin-filename schema.sql - <<'EOF'\n"
+		"CREATE INDEX i ON t (a);\nEOF");
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	f = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "files"), 0);
+	assert_string_equal(cJSON_GetObjectItem(f, "migration_format")->valuestring, "goose");
+	f = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "findings"), 0);
+	assert_string_equal(cJSON_GetObjectItem(f, "section")->valuestring, "up");
+	cJSON_Delete(doc);
+	free(r.out);
+	/* every file is listed with its format; another dialect's file is marked skipped */
+	r = run("--format json --fail-on never %s/formats/pop/migrations", FX);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	files = cJSON_GetObjectItem(doc, "files");
+	assert_int_equal(cJSON_GetArraySize(files),
+			 cJSON_GetObjectItem(doc, "files_checked")->valueint);
+	cJSON_ArrayForEach(f, files)
+	{
+		assert_string_equal(cJSON_GetObjectItem(f, "migration_format")->valuestring, "pop");
+		skipped += cJSON_GetObjectItem(f, "skipped") != NULL;
+	}
+	assert_int_equal(skipped, 4);
+	cJSON_Delete(doc);
+	free(r.out);
+}
+
 /* --quiet: one line per finding, exactly as editors and hooks parse it, and nothing else. */
 static void test_quiet(void **state)
 {
@@ -546,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_text_report_and_color),
 		cmocka_unit_test(test_list_and_explain),
 		cmocka_unit_test(test_directory_walk_is_sorted),
+		cmocka_unit_test(test_migration_format_option),
 		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_docs_cover_options),
 		cmocka_unit_test(test_summary),

@@ -31,7 +31,7 @@ static void test_dbmate(void **state)
 	assert_int_equal(m.n_sections, 2);
 	assert_true(m.has_down);
 	assert_int_equal(m.sections[0].dir, DG_DIR_UP);
-	assert_int_equal(m.sections[0].tx, DG_TX_IMPLICIT);
+	assert_int_equal(m.sections[0].tx, DG_TX_IMPLICIT); /* one query string, no BEGIN */
 	assert_int_equal(m.sections[0].start, strstr(t, "CREATE") - t);
 	assert_int_equal(m.sections[1].dir, DG_DIR_DOWN);
 	assert_int_equal(m.sections[1].tx, DG_TX_WRAPPED);

@@ -21,7 +21,8 @@ static void parse(struct fx *f, const char *text)
 	memset(f, 0, sizeof(*f));
 	dg_arena_init(&f->a);
 	dg_source_init(&f->s, &f->a, "t.sql", text, strlen(text));
-	f->sec = (struct dg_section){0, f->s.len, DG_DIR_NONE, DG_TX_AUTOCOMMIT};
+	f->sec = (struct dg_section){
+		.start = 0, .end = f->s.len, .dir = DG_DIR_NONE, .tx = DG_TX_AUTOCOMMIT};
 	dg_parse_section(&f->s, &f->sec, &f->a, &f->p);
 }
 

@@ -39,6 +39,9 @@ struct dg_finding {
 struct dg_result {
 	char *path;
 	const char *format; /* static: migration format detected, e.g. "dbmate" */
+	/* static: why the migration tool would not run this file on PostgreSQL (a variant for
+	 * another database), or NULL; such a file is not linted */
+	const char *skipped;
 	struct dg_finding *findings;
 	size_t n_findings, cap_findings;
 	enum dg_status status; /* DG_ERR_IO when the file could not be read */
@@ -58,7 +61,8 @@ void dg_config_set_assume_in_transaction(struct dg_config *cfg, bool on);
 /* DG_ERR_USAGE when no rule has that name. */
 enum dg_status dg_config_set_rule_severity(struct dg_config *cfg, const char *rule,
 					   enum dg_severity severity);
-/* "auto" or NULL: detect (the default); otherwise a format name such as "dbmate".
+/* Read every file as written for this migration tool instead of detecting it: "auto" or NULL
+ * detect (the default); otherwise a name dg_migration_format_at() lists, such as "dbmate".
  * DG_ERR_USAGE for an unknown one. */
 enum dg_status dg_config_set_migration_format(struct dg_config *cfg, const char *name);
 /* A copy to specialise per file (NULL when out of memory); free with dg_config_free(). */
@@ -97,6 +101,8 @@ void dg_config_file_apply(const struct dg_config_file *f, struct dg_config *cfg)
 int dg_config_file_fail_on(const struct dg_config_file *f);
 /* Whether `path` matches one of the file's exclude globs (relative to the file's directory). */
 bool dg_config_file_excludes(const struct dg_config_file *f, const char *path);
+/* The migration formats ddlguard knows, for --migration-format: NULL past the last. */
+const char *dg_migration_format_at(size_t i);
 
 /* Lint bytes that claim to come from `path` (used for reports and for the migration format).
  * Fills `out`; release it with dg_result_clear(). */

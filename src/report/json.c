@@ -1,6 +1,6 @@
 /* json.c — the report for machines, written with cJSON so it is always valid JSON.
- * Schema: {"version", "files_checked", "findings": [...], "errors": [...], "summary": {...}}
- * (see README); "summary" is always there. */
+ * Schema: {"version", "files_checked", "files": [{"path", "migration_format", "skipped"?}],
+ * "findings": [...], "errors": [...], "summary": {...}} (see README); "summary" is always there. */
 #include <stdlib.h>
 
 #include <cjson/cJSON.h>
@@ -10,7 +10,7 @@
 
 struct json_state {
 	FILE *out;
-	cJSON *root, *findings, *errors;
+	cJSON *root, *findings, *errors, *files;
 	struct dg_summary sum;
 };
 
@@ -25,6 +25,7 @@ static void *json_begin(FILE *out, const struct dg_report_options *opts)
 	st->root = cJSON_CreateObject();
 	st->findings = cJSON_CreateArray();
 	st->errors = cJSON_CreateArray();
+	st->files = cJSON_CreateArray();
 	dg_summary_init(&st->sum);
 	return st;
 }
@@ -41,6 +42,12 @@ static void json_file(void *state, const struct dg_result *res)
 		cJSON_AddItemToArray(st->errors, e);
 		return;
 	}
+	cJSON *file = cJSON_CreateObject();
+	cJSON_AddStringToObject(file, "path", res->path);
+	cJSON_AddStringToObject(file, "migration_format", res->format ? res->format : "plain");
+	if (res->skipped)
+		cJSON_AddStringToObject(file, "skipped", res->skipped);
+	cJSON_AddItemToArray(st->files, file);
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const struct dg_finding *f = &res->findings[i];
 		const char *dir = dg_direction_name(f->section);
@@ -78,6 +85,7 @@ static int json_end(void *state, const struct dg_report_summary *s)
 
 	cJSON_AddNumberToObject(st->root, "version", DG_JSON_SCHEMA_VERSION);
 	cJSON_AddNumberToObject(st->root, "files_checked", (double)s->files_checked);
+	cJSON_AddItemToObject(st->root, "files", st->files);
 	cJSON_AddItemToObject(st->root, "findings", st->findings);
 	cJSON_AddItemToObject(st->root, "errors", st->errors);
 	cJSON_AddItemToObject(st->root, "summary", dg_summary_json(&st->sum));

@@ -1,0 +1,810 @@
+/* test_formats.c — each migration tool's format on the samples in fixtures/formats/: detection,
+ * sections (direction, transaction mode), the transaction facts they lead to, one test per
+ * transaction directive, and the way back that require-down-section relies on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "facts.h"
+#include "migration.h"
+#include "parse.h"
+
+#define FMT DG_FIXTURES "/formats/"
+
+struct file {
+	struct dg_arena a;
+	struct dg_source s;
+	struct dg_migration m;
+	struct dg_parsed p;
+	struct dg_facts f;
+};
+
+static void load_text(struct file *f, const char *path, const char *text, size_t len,
+		      const char *format, int pg_version)
+{
+	memset(f, 0, sizeof(*f));
+	dg_arena_init(&f->a);
+	dg_source_init(&f->s, &f->a, dg_arena_strndup(&f->a, path, strlen(path)), text, len);
+	dg_migration_detect_as(&f->s, &f->a, &f->m, format, pg_version);
+	for (size_t i = 0; i < f->m.n_sections; i++)
+		dg_parse_section(&f->s, &f->m.sections[i], &f->a, &f->p);
+	dg_facts_build(&f->f, &f->p, &f->a, false, NULL);
+}
+
+static void load_as(struct file *f, const char *path, const char *format)
+{
+	FILE *fp = fopen(path, "rb");
+	char buf[65536];
+	size_t n;
+
+	if (!fp)
+		fail_msg("cannot open %s", path);
+	n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	load_text(f, path, buf, n, format, 15);
+}
+
+static void load(struct file *f, const char *path)
+{
+	load_as(f, path, NULL);
+}
+
+static void done(struct file *f)
+{
+	dg_arena_destroy(&f->a);
+}
+
+static void expect_section(const struct file *f, size_t i, enum dg_direction dir,
+			   enum dg_tx_mode tx)
+{
+	if (i >= f->m.n_sections)
+		fail_msg("%s: no section %zu (%zu sections)", f->s.path, i, f->m.n_sections);
+	if (f->m.sections[i].dir != dir || f->m.sections[i].tx != tx)
+		fail_msg("%s: section %zu is dir %d tx %d, expected dir %d tx %d", f->s.path, i,
+			 f->m.sections[i].dir, f->m.sections[i].tx, dir, tx);
+}
+
+/* Statement i's transaction: 0 outside any block, else its block's id. */
+static unsigned tx_of(const struct file *f, size_t i)
+{
+	if (i >= f->p.n_stmts)
+		fail_msg("%s: no statement %zu (%zu statements)", f->s.path, i, f->p.n_stmts);
+	return f->f.tx[i].in_tx ? f->f.tx[i].tx_id : 0;
+}
+
+static void expect_clean_parse(const struct file *f, size_t n_stmts)
+{
+	if (f->p.n_errors)
+		fail_msg("%s: syntax error: %s", f->s.path, f->p.errors[0].message);
+	assert_int_equal(f->p.n_stmts, n_stmts);
+}
+
+/* ---- dbmate ------------------------------------------------------------------------------ */
+
+static void test_dbmate(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "dbmate/db/migrations/20240101090000_create_users.sql");
+	assert_string_equal(f.m.format, "dbmate");
+	assert_int_equal(f.m.n_sections, 2);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_WRAPPED);
+	assert_true(f.m.format_has_down && f.m.has_down);
+	assert_int_not_equal(tx_of(&f, 0), 0);
+	done(&f);
+	load(&f, FMT "dbmate/db/migrations/20240103090000_add_note.sql");
+	assert_true(f.m.format_has_down);
+	assert_false(f.m.has_down);
+	done(&f);
+}
+
+static void test_dbmate_transaction_false(void **state)
+{
+	static const char two[] = "-- migrate:up transaction:false\nSET lock_timeout = '1s';\n"
+				  "CREATE INDEX CONCURRENTLY i ON t (a);\n";
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "dbmate/db/migrations/20240102090000_index_users_email.sql");
+	/* dbmate sends the section as one query string instead of inside BEGIN … COMMIT */
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_IMPLICIT);
+	expect_clean_parse(&f, 2);
+	assert_int_equal(tx_of(&f, 0), 0);
+	done(&f);
+	/* so several statements in it still form one (implicit) transaction */
+	load_text(&f, "db/migrations/1_x.sql", two, strlen(two), NULL, 15);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	expect_clean_parse(&f, 2);
+	assert_int_not_equal(tx_of(&f, 0), 0);
+	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
+	done(&f);
+}
+
+/* ---- goose ------------------------------------------------------------------------------- */
+
+static void test_goose(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "goose/migrations/00001_create_users.sql");
+	assert_string_equal(f.m.format, "goose");
+	assert_int_equal(f.m.n_sections, 4);
+	/* the StatementBegin block is its own section: the function needs no final ';' */
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	expect_section(&f, 1, DG_DIR_UP, DG_TX_WRAPPED);
+	expect_section(&f, 2, DG_DIR_UP, DG_TX_WRAPPED);
+	expect_section(&f, 3, DG_DIR_DOWN, DG_TX_WRAPPED);
+	expect_clean_parse(&f, 5);
+	assert_int_equal(f.p.stmts[1].node->node_case, PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT);
+	/* goose runs the whole Up in one transaction, across the block */
+	assert_int_not_equal(tx_of(&f, 0), 0);
+	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
+	assert_int_equal(tx_of(&f, 2), tx_of(&f, 0));
+	assert_int_not_equal(tx_of(&f, 3), tx_of(&f, 0));
+	assert_int_equal(tx_of(&f, 4), tx_of(&f, 3));
+	assert_true(f.m.has_down);
+	assert_int_equal(f.m.anchor_start, 3); /* "+goose Up" */
+	done(&f);
+	load(&f, FMT "goose/migrations/00003_add_note.sql");
+	assert_true(f.m.format_has_down);
+	assert_false(f.m.has_down);
+	done(&f);
+}
+
+static void test_goose_no_transaction(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "goose/migrations/00002_index_users_email.sql");
+	assert_string_equal(f.m.format, "goose");
+	assert_int_equal(f.m.n_sections, 3);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	expect_section(&f, 1, DG_DIR_UP, DG_TX_IMPLICIT);
+	expect_section(&f, 2, DG_DIR_DOWN, DG_TX_AUTOCOMMIT);
+	expect_clean_parse(&f, 5);
+	assert_int_equal(tx_of(&f, 0), 0); /* CREATE INDEX CONCURRENTLY on its own */
+	/* the block's two statements go to the server as one query: an implicit transaction */
+	assert_int_not_equal(tx_of(&f, 1), 0);
+	assert_int_equal(tx_of(&f, 2), tx_of(&f, 1));
+	assert_int_equal(tx_of(&f, 3), 0);
+	assert_int_equal(tx_of(&f, 4), 0);
+	done(&f);
+}
+
+static void test_goose_no_transaction_any_case(void **state)
+{
+	static const char t[] = "-- +goose Up\n-- +goose no transaction\n"
+				"CREATE INDEX CONCURRENTLY i ON t (a);\n"
+				"-- +goose StatementBegin\nSELECT 1\n-- +goose StatementEnd\n";
+	struct file f;
+
+	(void)state;
+	load_text(&f, "x.sql", t, strlen(t), NULL, 15);
+	assert_string_equal(f.m.format, "goose");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	expect_section(&f, 1, DG_DIR_UP, DG_TX_IMPLICIT);
+	expect_clean_parse(&f, 2);
+	assert_int_equal(tx_of(&f, 1), 0); /* one statement alone in a query: no block */
+	done(&f);
+}
+
+/* ---- golang-migrate ---------------------------------------------------------------------- */
+
+static void test_golang_migrate_implicit_transaction(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "golang-migrate/migrations/000001_create_users.up.sql");
+	assert_string_equal(f.m.format, "golang-migrate");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	expect_clean_parse(&f, 2);
+	assert_int_not_equal(tx_of(&f, 0), 0);
+	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
+	assert_true(f.m.has_down);
+	done(&f);
+	load(&f, FMT "golang-migrate/migrations/000002_index_users_email.up.sql");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	assert_int_equal(tx_of(&f, 0), 0);
+	done(&f);
+	load(&f, FMT "golang-migrate/migrations/000002_index_users_email.down.sql");
+	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_IMPLICIT);
+	done(&f);
+	load(&f, FMT "golang-migrate/migrations/000003_add_note.up.sql");
+	assert_false(f.m.has_down);
+	done(&f);
+}
+
+/* ---- sql-migrate ------------------------------------------------------------------------- */
+
+static void test_sql_migrate(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "sql-migrate/migrations/1_create_users.sql");
+	assert_string_equal(f.m.format, "sql-migrate");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	expect_section(&f, 1, DG_DIR_UP, DG_TX_WRAPPED);
+	expect_section(&f, 2, DG_DIR_DOWN, DG_TX_WRAPPED);
+	expect_clean_parse(&f, 4);
+	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
+	assert_int_not_equal(tx_of(&f, 2), tx_of(&f, 0));
+	assert_true(f.m.has_down);
+	done(&f);
+	/* several Up sections: one list of statements, one transaction */
+	load(&f, FMT "sql-migrate/migrations/3_add_note.sql");
+	assert_int_equal(f.m.n_sections, 2);
+	expect_clean_parse(&f, 2);
+	assert_int_not_equal(tx_of(&f, 0), 0);
+	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
+	assert_false(f.m.has_down);
+	done(&f);
+}
+
+static void test_sql_migrate_notransaction(void **state)
+{
+	static const char t[] =
+	    "-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n"
+	    "-- +migrate Down\nDROP INDEX i;\nSELECT 1;\n";
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "sql-migrate/migrations/2_index_users_email.sql");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_AUTOCOMMIT);
+	expect_clean_parse(&f, 3);
+	assert_int_equal(tx_of(&f, 1), 0);
+	done(&f);
+	/* the option belongs to its direction */
+	load_text(&f, "2_x.sql", t, strlen(t), NULL, 15);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_WRAPPED);
+	done(&f);
+}
+
+/* ---- diesel ------------------------------------------------------------------------------ */
+
+static void test_diesel(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "diesel/migrations/2024-01-01-090000_create_users/up.sql");
+	assert_string_equal(f.m.format, "diesel");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	assert_true(f.m.format_has_down && f.m.has_down);
+	assert_int_not_equal(tx_of(&f, 0), 0);
+	done(&f);
+	load(&f, FMT "diesel/migrations/2024-01-01-090000_create_users/down.sql");
+	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_WRAPPED);
+	assert_string_equal(f.m.up_path, FMT "diesel/migrations/2024-01-01-090000_create_users/up.sql");
+	done(&f);
+	load(&f, FMT "diesel/migrations/2024-01-03-090000_add_note/up.sql");
+	assert_false(f.m.has_down);
+	done(&f);
+}
+
+static void test_diesel_run_in_transaction_false(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "diesel/migrations/2024-01-02-090000_index_users_email/up.sql");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	assert_int_equal(tx_of(&f, 0), 0);
+	done(&f);
+	load(&f, FMT "diesel/migrations/2024-01-02-090000_index_users_email/down.sql");
+	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_IMPLICIT);
+	done(&f);
+}
+
+/* ---- Flyway ------------------------------------------------------------------------------ */
+
+static void test_flyway(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "flyway/db/migration/V1__create_users.sql");
+	assert_string_equal(f.m.format, "flyway");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	expect_clean_parse(&f, 2); /* a ${placeholder} in a string is left alone */
+	assert_true(f.m.format_has_down && f.m.has_down);
+	done(&f);
+	load(&f, FMT "flyway/db/migration/U1__create_users.sql");
+	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_WRAPPED);
+	assert_string_equal(f.m.up_path, FMT "flyway/db/migration/V1__create_users.sql");
+	done(&f);
+	load(&f, FMT "flyway/db/migration/V3__add_note.sql");
+	assert_true(f.m.format_has_down);
+	assert_false(f.m.has_down);
+	done(&f);
+	load(&f, FMT "flyway/db/migration/R__users_view.sql");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	assert_false(f.m.format_has_down);
+	done(&f);
+}
+
+static void test_flyway_without_undo_files(void **state)
+{
+	struct file f;
+
+	(void)state;
+	/* no U file next to it: the project does not use undo, nothing to require */
+	load_text(&f, "/nonexistent/V1__x.sql", "SELECT 1;", 9, NULL, 15);
+	assert_string_equal(f.m.format, "flyway");
+	assert_false(f.m.format_has_down);
+	done(&f);
+}
+
+static void test_flyway_detects_non_transactional(void **state)
+{
+	static const char enum_add[] = "ALTER TYPE mood ADD VALUE 'meh';";
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "flyway/db/migration/V2__index_users_email.sql");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	done(&f);
+	/* ALTER TYPE … ADD VALUE runs outside the transaction only before PostgreSQL 12 */
+	load_text(&f, "/nonexistent/V5__mood.sql", enum_add, strlen(enum_add), NULL, 11);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	done(&f);
+	load_text(&f, "/nonexistent/V5__mood.sql", enum_add, strlen(enum_add), NULL, 15);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	done(&f);
+	/* a word in a comment or string is not a statement */
+	load_text(&f, "/nonexistent/V6__x.sql", "-- VACUUM\nSELECT 'VACUUM';", 26, NULL, 15);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	done(&f);
+}
+
+static void test_flyway_execute_in_transaction_inline(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "flyway/db/migration/V2_1__backfill_email.sql");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	assert_int_equal(tx_of(&f, 0), 0);
+	done(&f);
+}
+
+static void test_flyway_execute_in_transaction_conf(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "flyway/db/migration/V2_2__analyze_users.sql");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	done(&f);
+}
+
+/* ---- sqitch ------------------------------------------------------------------------------ */
+
+static void test_sqitch(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "sqitch/deploy/users.sql");
+	assert_string_equal(f.m.format, "sqitch");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	assert_true(f.m.format_has_down && f.m.has_down);
+	/* psql runs the script: its own BEGIN … COMMIT is the transaction */
+	expect_clean_parse(&f, 3);
+	assert_int_not_equal(tx_of(&f, 1), 0);
+	done(&f);
+	load(&f, FMT "sqitch/deploy/users_email_idx.sql");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	assert_int_equal(tx_of(&f, 0), 0);
+	done(&f);
+	load(&f, FMT "sqitch/revert/users.sql");
+	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_AUTOCOMMIT);
+	assert_string_equal(f.m.up_path, FMT "sqitch/deploy/users.sql");
+	done(&f);
+	load(&f, FMT "sqitch/verify/users.sql");
+	expect_section(&f, 0, DG_DIR_NONE, DG_TX_AUTOCOMMIT);
+	assert_false(f.m.format_has_down);
+	done(&f);
+	load(&f, FMT "sqitch/deploy/add_note.sql");
+	assert_false(f.m.has_down);
+	done(&f);
+	/* deploy/ without sqitch.plan is nobody's */
+	load_text(&f, "/nonexistent/deploy/x.sql", "SELECT 1;", 9, NULL, 15);
+	assert_string_equal(f.m.format, "plain");
+	done(&f);
+}
+
+/* ---- Liquibase --------------------------------------------------------------------------- */
+
+static void test_liquibase(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "liquibase/changelog/001_users.sql");
+	assert_string_equal(f.m.format, "liquibase");
+	/* changeset 2 is for MySQL: not run on PostgreSQL */
+	assert_int_equal(f.m.n_sections, 2);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_WRAPPED);
+	expect_clean_parse(&f, 2);
+	assert_int_equal(f.p.stmts[1].node->node_case, PG_QUERY__NODE__NODE_DROP_STMT);
+	assert_true(f.m.has_down);
+	done(&f);
+	load(&f, FMT "liquibase/changelog/003_add_note.sql");
+	assert_false(f.m.has_down);
+	assert_int_equal(dg_source_pos(&f.s, f.m.anchor_start).line, 3);
+	done(&f);
+}
+
+static void test_liquibase_run_in_transaction_false(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "liquibase/changelog/002_index_users_email.sql");
+	assert_int_equal(f.m.n_sections, 4);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_AUTOCOMMIT);
+	/* splitStatements:false: the changeset goes to the server as one query */
+	expect_section(&f, 2, DG_DIR_UP, DG_TX_IMPLICIT);
+	expect_section(&f, 3, DG_DIR_DOWN, DG_TX_IMPLICIT);
+	expect_clean_parse(&f, 5);
+	assert_int_equal(tx_of(&f, 0), 0);
+	assert_int_not_equal(tx_of(&f, 2), 0);
+	assert_int_equal(tx_of(&f, 3), tx_of(&f, 2));
+	done(&f);
+}
+
+static void test_liquibase_bom_crlf(void **state)
+{
+	static const char t[] = "\xEF\xBB\xBF--liquibase formatted sql\r\n\r\n--changeset a:1\r\n"
+				"CREATE TABLE t (a int);\r\n--rollback DROP TABLE t;\r\n";
+	struct file f;
+
+	(void)state;
+	load_text(&f, "db/001_t.sql", t, strlen(t), NULL, 15);
+	assert_string_equal(f.m.format, "liquibase");
+	assert_int_equal(f.m.n_sections, 2);
+	expect_clean_parse(&f, 2);
+	assert_true(f.m.has_down);
+	done(&f);
+}
+
+/* ---- Prisma, pop, postgres-migrations, Atlas, plain ---------------------------------------- */
+
+static void test_prisma(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "prisma/migrations/20240101090000_create_users/migration.sql");
+	assert_string_equal(f.m.format, "prisma");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	assert_false(f.m.format_has_down);
+	expect_clean_parse(&f, 2);
+	assert_int_not_equal(tx_of(&f, 0), 0);
+	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
+	done(&f);
+	load(&f, FMT "prisma/migrations/20240102090000_index_user_email/migration.sql");
+	assert_int_equal(tx_of(&f, 0), 0);
+	done(&f);
+}
+
+static void test_prisma_splits_concurrently(void **state)
+{
+	static const char t[] = "SET lock_timeout = '2s';\n"
+				"CREATE INDEX CONCURRENTLY \"a_idx\" ON \"A\" (\"x\");\n";
+	struct file f;
+
+	(void)state;
+	/* Prisma >= 7.4 runs a script with CREATE INDEX CONCURRENTLY statement by statement */
+	load_text(&f, "prisma/migrations/20240103090000_a/migration.sql", t, strlen(t), NULL, 15);
+	assert_string_equal(f.m.format, "prisma");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	expect_clean_parse(&f, 2);
+	assert_int_equal(tx_of(&f, 1), 0);
+	done(&f);
+}
+
+static void test_pop(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "pop/migrations/20240101090000000000_create_users.up.sql");
+	assert_string_equal(f.m.format, "pop");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	assert_true(f.m.format_has_down && f.m.has_down);
+	assert_null(f.m.skipped);
+	done(&f);
+	load(&f, FMT "pop/migrations/20240102090000000000_index_users_email.mysql.up.sql");
+	assert_string_equal(f.m.format, "pop");
+	assert_non_null(f.m.skipped);
+	assert_int_equal(f.m.n_sections, 0);
+	assert_false(f.m.format_has_down);
+	done(&f);
+	/* the generic file loses to the postgres-specific one */
+	load(&f, FMT "pop/migrations/20240102090000000000_index_users_email.autocommit.up.sql");
+	assert_non_null(f.m.skipped);
+	assert_int_equal(f.m.n_sections, 0);
+	done(&f);
+	load(&f, FMT "pop/migrations/20240103090000000000_add_note.postgres.up.sql");
+	assert_false(f.m.has_down);
+	done(&f);
+}
+
+static void test_pop_autocommit(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT
+	     "pop/migrations/20240102090000000000_index_users_email.postgres.autocommit.up.sql");
+	assert_null(f.m.skipped);
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	assert_int_equal(tx_of(&f, 0), 0);
+	assert_true(f.m.has_down);
+	done(&f);
+	/* a down file's up file is the one PostgreSQL runs */
+	load(&f, FMT "pop/migrations/20240102090000000000_index_users_email.postgres.autocommit.down.sql");
+	assert_string_equal(f.m.up_path, FMT "pop/migrations/"
+				   "20240102090000000000_index_users_email.postgres.autocommit.up.sql");
+	done(&f);
+	load(&f, FMT "pop/migrations/20240101090000000000_create_users.down.sql");
+	assert_string_equal(f.m.up_path,
+			    FMT "pop/migrations/20240101090000000000_create_users.up.sql");
+	done(&f);
+}
+
+static void test_postgres_migrations_disable_transaction(void **state)
+{
+	static const char ignore_first[] = "-- postgres-migrations ignore\n"
+					   "-- postgres-migrations disable-transaction\nSELECT 1;\n";
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "postgres-migrations/migrations/2_index-users-email.sql");
+	assert_string_equal(f.m.format, "postgres-migrations");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	assert_int_equal(tx_of(&f, 0), 0);
+	done(&f);
+	/* without the comment nothing tells it from plain SQL, unless the format is named */
+	load(&f, FMT "postgres-migrations/migrations/1_create-users.sql");
+	assert_string_equal(f.m.format, "plain");
+	done(&f);
+	load_text(&f, "migrations/3_x.sql", ignore_first, strlen(ignore_first), NULL, 15);
+	assert_string_equal(f.m.format, "postgres-migrations");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
+	done(&f);
+	load_as(&f, FMT "postgres-migrations/migrations/1_create-users.sql", "postgres-migrations");
+	assert_string_equal(f.m.format, "postgres-migrations");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	done(&f);
+}
+
+static void test_atlas_txmode_none(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "atlas/migrations/20240101090000_create_users.sql");
+	assert_string_equal(f.m.format, "atlas"); /* by atlas.sum */
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	done(&f);
+	load(&f, FMT "atlas/migrations/20240102090000_index_users_email.sql");
+	assert_string_equal(f.m.format, "atlas");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
+	done(&f);
+}
+
+static void test_plain(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "plain/schema.sql");
+	assert_string_equal(f.m.format, "plain");
+	expect_section(&f, 0, DG_DIR_NONE, DG_TX_AUTOCOMMIT);
+	assert_false(f.m.format_has_down);
+	expect_clean_parse(&f, 4);
+	assert_int_not_equal(tx_of(&f, 1), 0);
+	assert_int_equal(tx_of(&f, 3), 0);
+	done(&f);
+}
+
+/* ---- naming a format --------------------------------------------------------------------- */
+
+static void test_forced_format(void **state)
+{
+	struct dg_config *cfg = dg_config_new();
+	static const char t[] = "CREATE INDEX CONCURRENTLY i ON t (a);\n";
+	struct dg_result res;
+	struct file f;
+
+	(void)state;
+	assert_int_equal(dg_config_set_migration_format(cfg, "nosuchtool"), DG_ERR_USAGE);
+	assert_int_equal(dg_config_set_migration_format(cfg, "goose"), DG_OK);
+	assert_int_equal(dg_lint_buffer(cfg, "schema.sql", t, strlen(t), &res), DG_OK);
+	assert_string_equal(res.format, "goose");
+	dg_result_clear(&res);
+	assert_int_equal(dg_config_set_migration_format(cfg, "auto"), DG_OK);
+	assert_int_equal(dg_lint_buffer(cfg, "schema.sql", t, strlen(t), &res), DG_OK);
+	assert_string_equal(res.format, "plain");
+	dg_result_clear(&res);
+	dg_config_free(cfg);
+	/* a forced format still reads its markers */
+	load_as(&f, FMT "goose/migrations/00002_index_users_email.sql", "goose");
+	expect_section(&f, 1, DG_DIR_UP, DG_TX_IMPLICIT);
+	done(&f);
+	load_as(&f, FMT "goose/migrations/00002_index_users_email.sql", "plain");
+	assert_int_equal(f.m.n_sections, 1);
+	expect_section(&f, 0, DG_DIR_NONE, DG_TX_AUTOCOMMIT);
+	done(&f);
+	for (size_t i = 0; dg_migration_format_at(i); i++) {
+		load_as(&f, FMT "plain/schema.sql", dg_migration_format_at(i));
+		assert_string_equal(f.m.format, dg_migration_format_at(i));
+		assert_true(f.m.n_sections >= 1);
+		done(&f);
+	}
+}
+
+/* ---- the order a tool applies files in --------------------------------------------------- */
+
+/* The files of `names` come in this order when collecting `dir` (others may come between). */
+static void expect_order(const char *dir, const char *const *names, size_t n)
+{
+	struct dg_path_list files = {0}, errors = {0};
+	size_t k = 0;
+
+	dg_collect_paths(dir, &files, &errors);
+	assert_int_equal(errors.n, 0);
+	for (size_t i = 0; i < files.n; i++) {
+		const char *rel = files.items[i] + strlen(dir) + 1;
+		for (size_t j = 0; j < n; j++) {
+			if (strcmp(rel, names[j]) != 0)
+				continue;
+			if (j != k)
+				fail_msg("%s: %s comes at position %zu, expected %zu", dir, rel, k,
+					 j);
+			k++;
+		}
+	}
+	assert_int_equal(k, n);
+	dg_path_list_free(&files);
+	dg_path_list_free(&errors);
+}
+
+static void test_file_order(void **state)
+{
+	static const char *const sqitch[] = {"deploy/users.sql", "deploy/users_email_idx.sql",
+					     "deploy/add_note.sql"};
+	static const char *const flyway[] = {
+	    "U1__create_users.sql",	"V1__create_users.sql",	   "V2__index_users_email.sql",
+	    "V2_1__backfill_email.sql", "V2_2__analyze_users.sql", "V3__add_note.sql",
+	    "R__users_view.sql"};
+	char *paths[] = {"m/10_b.up.sql", "m/2_c.up.sql", "m/1_a.up.sql", "m/notes.sql",
+			 "m/V1.10__x.sql", "m/V1.9__x.sql", "m/R__v.sql", "m/V1__x.sql"};
+	static const char *const want[] = {"m/1_a.up.sql",   "m/V1__x.sql",  "m/V1.9__x.sql",
+					   "m/V1.10__x.sql", "m/2_c.up.sql", "m/10_b.up.sql",
+					   "m/R__v.sql",     "m/notes.sql"};
+
+	(void)state;
+	expect_order(FMT "sqitch", sqitch, 3);
+	expect_order(FMT "flyway/db/migration", flyway, 7);
+	dg_migration_order_files("m", paths, 8);
+	for (size_t i = 0; i < 8; i++)
+		assert_string_equal(paths[i], want[i]);
+}
+
+/* ---- the way back, through require-down-section ------------------------------------------ */
+
+static void test_require_down_section(void **state)
+{
+	static const struct {
+		const char *path;
+		size_t findings;
+	} cases[] = {
+		{"dbmate/db/migrations/20240101090000_create_users.sql", 0},
+		{"dbmate/db/migrations/20240103090000_add_note.sql", 1},
+		{"goose/migrations/00001_create_users.sql", 0},
+		{"goose/migrations/00003_add_note.sql", 1},
+		{"golang-migrate/migrations/000001_create_users.up.sql", 0},
+		{"golang-migrate/migrations/000003_add_note.up.sql", 1},
+		{"sql-migrate/migrations/1_create_users.sql", 0},
+		{"sql-migrate/migrations/3_add_note.sql", 1},
+		{"diesel/migrations/2024-01-01-090000_create_users/up.sql", 0},
+		{"diesel/migrations/2024-01-03-090000_add_note/up.sql", 1},
+		{"flyway/db/migration/V1__create_users.sql", 0},
+		{"flyway/db/migration/V3__add_note.sql", 1},
+		{"flyway/db/migration/R__users_view.sql", 0},
+		{"sqitch/deploy/users.sql", 0},
+		{"sqitch/deploy/add_note.sql", 1},
+		{"sqitch/verify/users.sql", 0},
+		{"liquibase/changelog/001_users.sql", 0},
+		{"liquibase/changelog/003_add_note.sql", 1},
+		{"pop/migrations/20240101090000000000_create_users.up.sql", 0},
+		{"pop/migrations/20240103090000000000_add_note.postgres.up.sql", 1},
+		{"pop/migrations/20240102090000000000_index_users_email.mysql.up.sql", 0},
+		{"prisma/migrations/20240101090000_create_users/migration.sql", 0},
+		{"plain/schema.sql", 0},
+	};
+	struct dg_config *cfg = dg_config_new();
+	int failures = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[1024];
+		struct dg_result res;
+		size_t n = 0;
+
+		snprintf(path, sizeof(path), FMT "%s", cases[i].path);
+		assert_int_equal(dg_lint_file(cfg, path, &res), DG_OK);
+		for (size_t k = 0; k < res.n_findings; k++) {
+			n += strcmp(res.findings[k].rule, "require-down-section") == 0;
+			if (strcmp(res.findings[k].rule, "syntax-error") == 0) {
+				print_error("%s: syntax error: %s\n", cases[i].path,
+					    res.findings[k].message);
+				failures++;
+			}
+		}
+		if (n != cases[i].findings) {
+			print_error("%s: %zu require-down-section finding(s), expected %zu\n",
+				    cases[i].path, n, cases[i].findings);
+			failures++;
+		}
+		dg_result_clear(&res);
+	}
+	dg_config_free(cfg);
+	assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dbmate),
+		cmocka_unit_test(test_dbmate_transaction_false),
+		cmocka_unit_test(test_goose),
+		cmocka_unit_test(test_goose_no_transaction),
+		cmocka_unit_test(test_goose_no_transaction_any_case),
+		cmocka_unit_test(test_golang_migrate_implicit_transaction),
+		cmocka_unit_test(test_sql_migrate),
+		cmocka_unit_test(test_sql_migrate_notransaction),
+		cmocka_unit_test(test_diesel),
+		cmocka_unit_test(test_diesel_run_in_transaction_false),
+		cmocka_unit_test(test_flyway),
+		cmocka_unit_test(test_flyway_without_undo_files),
+		cmocka_unit_test(test_flyway_detects_non_transactional),
+		cmocka_unit_test(test_flyway_execute_in_transaction_inline),
+		cmocka_unit_test(test_flyway_execute_in_transaction_conf),
+		cmocka_unit_test(test_sqitch),
+		cmocka_unit_test(test_liquibase),
+		cmocka_unit_test(test_liquibase_run_in_transaction_false),
+		cmocka_unit_test(test_liquibase_bom_crlf),
+		cmocka_unit_test(test_prisma),
+		cmocka_unit_test(test_prisma_splits_concurrently),
+		cmocka_unit_test(test_pop),
+		cmocka_unit_test(test_pop_autocommit),
+		cmocka_unit_test(test_postgres_migrations_disable_transaction),
+		cmocka_unit_test(test_atlas_txmode_none),
+		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_forced_format),
+		cmocka_unit_test(test_file_order),
+		cmocka_unit_test(test_require_down_section),
+	};
+	return cmocka_run_group_tests_name("formats", tests, NULL, NULL);
+}

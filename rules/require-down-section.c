@@ -12,11 +12,10 @@ static void check_file(struct dg_ctx *ctx)
 		return;
 	dg_migration_anchor(ctx, &start, &end);
 	if (down) {
-		const char *slash = strrchr(down, '/');
 		dg_report_range(ctx, start, end, NULL,
 				"%s migration without a way back: \"%s\" does not exist, so this change "
 				"cannot be rolled back by the tool",
-				dg_migration_format(ctx), slash ? slash + 1 : down);
+				dg_migration_format(ctx), down);
 	} else {
 		dg_report_range(ctx, start, end, NULL,
 				"%s migration without a down section: this change cannot be rolled back "

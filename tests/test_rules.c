@@ -1,7 +1,9 @@
 /* test_rules.c — fixture-driven rule tests and the registry's consistency check.
  * Every .sql file under fixtures/<rule>/ states its findings of that rule inline:
  *   -- expect: <rule> LINE:COL
- * and the rule must report exactly those, no more, no fewer. */
+ * and the rule must report exactly those, no more, no fewer. A file may also say which
+ * PostgreSQL major version it targets (as --pg-version does):
+ *   -- fixture-pg-version: 11 */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -81,9 +83,14 @@ static int check_file(const char *rule, const char *path, const char *base)
 	size_t nw, ng = 0;
 	int failures = 0;
 	char *text = slurp(path);
+	const char *version;
 
 	assert_non_null(text);
 	nw = expectations(text, rule, want, 64);
+	if ((version = strstr(text, "-- fixture-pg-version: ")))
+		assert_int_equal(dg_config_set_pg_version(
+					 cfg, atoi(version + strlen("-- fixture-pg-version: "))),
+				 DG_OK);
 	assert_int_equal(dg_lint_file(cfg, path, &res), DG_OK);
 	for (size_t i = 0; i < res.n_findings; i++) {
 		const struct dg_finding *f = &res.findings[i];

@@ -110,6 +110,7 @@ static void test_json(void **state)
 {
 	struct run r;
 	cJSON *doc, *findings, *f;
+	int n;
 
 	(void)state;
 	r = run("--format json %s/constraint-missing-not-valid/bad.sql "
@@ -121,7 +122,11 @@ static void test_json(void **state)
 	assert_int_equal(cJSON_GetObjectItem(doc, "version")->valueint, 1);
 	assert_int_equal(cJSON_GetObjectItem(doc, "files_checked")->valueint, 2);
 	findings = cJSON_GetObjectItem(doc, "findings");
-	assert_int_equal(cJSON_GetArraySize(findings), 4);
+	n = 0; /* other rules may report on these fixtures too */
+	cJSON_ArrayForEach(f, findings)
+		n += strcmp(cJSON_GetObjectItem(f, "rule")->valuestring,
+			    "constraint-missing-not-valid") == 0;
+	assert_int_equal(n, 4);
 	f = cJSON_GetArrayItem(findings, 0);
 	assert_string_equal(cJSON_GetObjectItem(f, "rule")->valuestring, "constraint-missing-not-valid");
 	assert_string_equal(cJSON_GetObjectItem(f, "severity")->valuestring, "warning");
@@ -247,6 +252,38 @@ static void test_directory_walk_is_sorted(void **state)
 	free(r.out);
 }
 
+/* Recipes that depend on the PostgreSQL version: --pg-version changes the help, not the finding
+ * (old_version is the one with the other recipe: older, or newer for PostgreSQL 18 features). */
+static void test_version_dependent_help(void **state)
+{
+	static const struct {
+		const char *sql, *old_version, *old_help, *new_help;
+	} cases[] = {
+		{"REINDEX INDEX users_email_idx;", "11", "needs PostgreSQL 12", "REINDEX … CONCURRENTLY"},
+		{"ALTER TABLE events DETACH PARTITION events_2023;", "13", "needs PostgreSQL 14",
+		 "DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+)"},
+		{"ALTER TABLE users ALTER COLUMN email SET NOT NULL;", "11",
+		 "On PostgreSQL 11 SET NOT NULL scans", "PostgreSQL 12+ sees the validated CHECK"},
+		{"ALTER TABLE users ADD COLUMN n text GENERATED ALWAYS AS (a || b) STORED;", "18",
+		 "VIRTUAL generated column", "Add a plain nullable column"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r = run("--pg-version %s - <<'EOF'\n%s\nEOF", cases[i].old_version,
+				   cases[i].sql);
+		assert_int_equal(r.status, 1);
+		assert_non_null(strstr(r.out, cases[i].old_help));
+		assert_null(strstr(r.out, cases[i].new_help));
+		free(r.out);
+		r = run("--pg-version 15 - <<'EOF'\n%s\nEOF", cases[i].sql);
+		assert_int_equal(r.status, 1);
+		assert_non_null(strstr(r.out, cases[i].new_help));
+		assert_null(strstr(r.out, cases[i].old_help));
+		free(r.out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_text_report_and_color),
 		cmocka_unit_test(test_list_and_explain),
 		cmocka_unit_test(test_directory_walk_is_sorted),
+		cmocka_unit_test(test_version_dependent_help),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -25,24 +25,25 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			continue;
 		if (c->conname && *c->conname)
 			snprintf(name, sizeof(name), " \"%s\"", c->conname);
-		dg_report(ctx, stmt->cmds[i],
-			  "adding EXCLUDE constraint%s to \"%s\" builds its index and checks every row "
-			  "against the others while holding an ACCESS EXCLUSIVE lock: every read and "
-			  "write of \"%s\" waits until it is done",
-			  name, table, table);
+		dg_report(
+		    ctx, stmt->cmds[i],
+		    "adding EXCLUDE constraint%s to \"%s\" builds its index and checks every row "
+		    "against the others while holding an ACCESS EXCLUSIVE lock: every read and "
+		    "write of \"%s\" waits until it is done",
+		    name, table, table);
 	}
 }
 
 const struct dg_rule dg_rule_adding_exclusion_constraint = {
-	.name = "adding-exclusion-constraint",
-	.summary = "ADD EXCLUDE on an existing table builds an index and checks all rows while "
-		   "blocking reads and writes",
-	.help = "Exclusion constraints have no online form: no NOT VALID, no USING INDEX, no "
-		"CONCURRENTLY. Declare them when the table is created; on an existing table, run "
-		"the ALTER at a quiet time with SET lock_timeout (so that waiting for the lock does "
-		"not stop traffic), or create a new table with the constraint and move the rows over "
-		"in batches.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
-	.check = check,
+    .name = "adding-exclusion-constraint",
+    .summary = "ADD EXCLUDE on an existing table builds an index and checks all rows while "
+	       "blocking reads and writes",
+    .help = "Exclusion constraints have no online form: no NOT VALID, no USING INDEX, no "
+	    "CONCURRENTLY. Declare them when the table is created; on an existing table, run "
+	    "the ALTER at a quiet time with SET lock_timeout (so that waiting for the lock does "
+	    "not stop traffic), or create a new table with the constraint and move the rows over "
+	    "in batches.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+    .check = check,
 };

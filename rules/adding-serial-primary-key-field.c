@@ -5,15 +5,15 @@
 #include "rule.h"
 
 static const char help_pk[] =
-	"Build the index first with CREATE UNIQUE INDEX CONCURRENTLY … ON … (key columns), outside "
-	"a transaction block, then ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY USING INDEX …: only a "
-	"brief ACCESS EXCLUSIVE lock. Make the key columns NOT NULL beforehand (validated CHECK "
-	"(col IS NOT NULL), then SET NOT NULL), or that step scans the table for NULLs under the "
-	"lock.";
+    "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY … ON … (key columns), outside "
+    "a transaction block, then ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY USING INDEX …: only a "
+    "brief ACCESS EXCLUSIVE lock. Make the key columns NOT NULL beforehand (validated CHECK "
+    "(col IS NOT NULL), then SET NOT NULL), or that step scans the table for NULLs under the "
+    "lock.";
 static const char help_column[] =
-	"Add the column on its own (nullable, or with a sequence default set afterwards), backfill "
-	"it in batches, make it NOT NULL through a validated CHECK, then CREATE UNIQUE INDEX "
-	"CONCURRENTLY and ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY USING INDEX ….";
+    "Add the column on its own (nullable, or with a sequence default set afterwards), backfill "
+    "it in batches, make it NOT NULL through a validated CHECK, then CREATE UNIQUE INDEX "
+    "CONCURRENTLY and ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY USING INDEX ….";
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
@@ -39,26 +39,29 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 				continue;
 			if (c->conname && *c->conname)
 				snprintf(name, sizeof(name), " \"%s\"", c->conname);
-			dg_report_help(ctx, stmt->cmds[i], help_pk,
-				       "adding PRIMARY KEY%s to \"%s\" builds its unique index (and checks "
-				       "the key columns for NULLs) while holding an ACCESS EXCLUSIVE "
-				       "lock: every read and write of \"%s\" waits until the index is "
-				       "built",
-				       name, table, table);
+			dg_report_help(
+			    ctx, stmt->cmds[i], help_pk,
+			    "adding PRIMARY KEY%s to \"%s\" builds its unique index (and checks "
+			    "the key columns for NULLs) while holding an ACCESS EXCLUSIVE "
+			    "lock: every read and write of \"%s\" waits until the index is "
+			    "built",
+			    name, table, table);
 		} else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
 			   def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 			const PgQuery__ColumnDef *col = def->column_def;
 			for (size_t k = 0; k < col->n_constraints; k++) {
 				const PgQuery__Node *cn = col->constraints[k];
 				if (cn->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
-				    cn->constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+				    cn->constraint->contype !=
+					PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
 					continue;
-				dg_report_help(ctx, stmt->cmds[i], help_column,
-					       "adding column \"%s\" as PRIMARY KEY of \"%s\" fills it "
-					       "and builds its unique index while holding an ACCESS "
-					       "EXCLUSIVE lock: every read and write of \"%s\" waits "
-					       "until the index is built",
-					       col->colname, table, table);
+				dg_report_help(
+				    ctx, stmt->cmds[i], help_column,
+				    "adding column \"%s\" as PRIMARY KEY of \"%s\" fills it "
+				    "and builds its unique index while holding an ACCESS "
+				    "EXCLUSIVE lock: every read and write of \"%s\" waits "
+				    "until the index is built",
+				    col->colname, table, table);
 				break;
 			}
 		}
@@ -66,11 +69,11 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_adding_serial_primary_key_field = {
-	.name = "adding-serial-primary-key-field",
-	.summary = "ADD PRIMARY KEY without USING INDEX builds the index while blocking reads and "
-		   "writes",
-	.help = help_pk,
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
-	.check = check,
+    .name = "adding-serial-primary-key-field",
+    .summary = "ADD PRIMARY KEY without USING INDEX builds the index while blocking reads and "
+	       "writes",
+    .help = help_pk,
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+    .check = check,
 };

@@ -17,9 +17,14 @@ struct type {
 };
 
 static const char *const display[][2] = {
-	{"int4", "integer"}, {"int8", "bigint"},	   {"int2", "smallint"},
-	{"bpchar", "char"},  {"float8", "double precision"}, {"float4", "real"},
-	{"bool", "boolean"}, {"varbit", "bit varying"},
+    {"int4", "integer"},
+    {"int8", "bigint"},
+    {"int2", "smallint"},
+    {"bpchar", "char"},
+    {"float8", "double precision"},
+    {"float4", "real"},
+    {"bool", "boolean"},
+    {"varbit", "bit varying"},
 };
 
 static void type_of(const PgQuery__TypeName *t, struct type *out)
@@ -87,7 +92,7 @@ static enum verdict compare(const struct type *o, const struct type *n)
 {
 	if (o->array || n->array)
 		return o->array && n->array && is(o, n->name) && same_mods(o, n) ? V_NONE
-										: V_REWRITE;
+										 : V_REWRITE;
 	if (o->mods_unknown || n->mods_unknown)
 		return V_REWRITE;
 	if (is(o, n->name)) {
@@ -98,7 +103,8 @@ static enum verdict compare(const struct type *o, const struct type *n)
 		if (is(n, "varchar") || is(n, "varbit"))
 			return n->mods[0] >= o->mods[0] ? V_NONE : V_REWRITE;
 		if (is(n, "numeric")) {
-			int os = o->n_mods > 1 ? o->mods[1] : 0, ns = n->n_mods > 1 ? n->mods[1] : 0;
+			int os = o->n_mods > 1 ? o->mods[1] : 0,
+			    ns = n->n_mods > 1 ? n->mods[1] : 0;
 			return os == ns && n->mods[0] >= o->mods[0] ? V_NONE : V_REWRITE;
 		}
 		if (is(n, "timestamp") || is(n, "timestamptz") || is(n, "time") || is(n, "timetz"))
@@ -144,17 +150,18 @@ static const char *unless_for(const struct type *n, const char *col, char *buf, 
 	if (n->array || n->mods_unknown)
 		return NULL;
 	if (is(n, "text") || (is(n, "varchar") && n->n_mods == 0))
-		snprintf(buf, len, "\"%s\" is varchar or text now (then only the catalog changes)", col);
+		snprintf(buf, len, "\"%s\" is varchar or text now (then only the catalog changes)",
+			 col);
 	else if (is(n, "varchar"))
 		snprintf(buf, len,
-			 "\"%s\" is varchar(m) now with m <= %d (then only the catalog changes)", col,
-			 n->mods[0]);
+			 "\"%s\" is varchar(m) now with m <= %d (then only the catalog changes)",
+			 col, n->mods[0]);
 	else if (is(n, "numeric") && n->n_mods == 0)
 		snprintf(buf, len, "\"%s\" is numeric now (then only the catalog changes)", col);
 	else if (is(n, "numeric"))
 		snprintf(buf, len,
-			 "\"%s\" is numeric(p,%d) now with p <= %d (then only the catalog changes)", col,
-			 n->n_mods > 1 ? n->mods[1] : 0, n->mods[0]);
+			 "\"%s\" is numeric(p,%d) now with p <= %d (then only the catalog changes)",
+			 col, n->n_mods > 1 ? n->mods[1] : 0, n->mods[0]);
 	else if (is(n, "timestamptz") || is(n, "timestamp"))
 		snprintf(buf, len,
 			 "\"%s\" is %s now, or %s and the session's TimeZone is UTC (then only the "
@@ -175,15 +182,17 @@ static void report(struct dg_ctx *ctx, const PgQuery__Node *at, const char *tabl
 		   const char *change, const char *unless)
 {
 	if (unless)
-		dg_report(ctx, at,
-			  "%s rewrites \"%s\" and rebuilds all its indexes under an ACCESS EXCLUSIVE "
-			  "lock, blocking all its reads and writes until done, unless %s",
-			  change, table, unless);
+		dg_report(
+		    ctx, at,
+		    "%s rewrites \"%s\" and rebuilds all its indexes under an ACCESS EXCLUSIVE "
+		    "lock, blocking all its reads and writes until done, unless %s",
+		    change, table, unless);
 	else
-		dg_report(ctx, at,
-			  "%s rewrites \"%s\" and rebuilds all its indexes under an ACCESS EXCLUSIVE "
-			  "lock: all reads and writes of \"%s\" wait until it is done",
-			  change, table, table);
+		dg_report(
+		    ctx, at,
+		    "%s rewrites \"%s\" and rebuilds all its indexes under an ACCESS EXCLUSIVE "
+		    "lock: all reads and writes of \"%s\" wait until it is done",
+		    change, table, table);
 }
 
 static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
@@ -201,8 +210,8 @@ static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
 	type_str(&n, ns, sizeof(ns));
 	if (def->raw_default && !trivial_using(def->raw_default, col, &n)) {
 		snprintf(change, sizeof(change),
-			 "changing \"%s\" to %s USING an expression computed for every row",
-			 col, ns);
+			 "changing \"%s\" to %s USING an expression computed for every row", col,
+			 ns);
 		report(ctx, at, table, change, NULL);
 		return;
 	}
@@ -210,11 +219,12 @@ static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
 	if (!old_tn) {
 		snprintf(change, sizeof(change), "changing the type of \"%s\" to %s", col, ns);
 		if (is(&n, "citext"))
-			dg_report(ctx, at,
-				  "%s rebuilds the indexes on \"%s\", and rewrites \"%s\" and all its "
-				  "indexes unless \"%s\" is text or varchar now, under an ACCESS "
-				  "EXCLUSIVE lock: all reads and writes of \"%s\" wait until it is done",
-				  change, col, table, col, table);
+			dg_report(
+			    ctx, at,
+			    "%s rebuilds the indexes on \"%s\", and rewrites \"%s\" and all its "
+			    "indexes unless \"%s\" is text or varchar now, under an ACCESS "
+			    "EXCLUSIVE lock: all reads and writes of \"%s\" wait until it is done",
+			    change, col, table, col, table);
 		else
 			report(ctx, at, table, change, unless_for(&n, col, unless, sizeof(unless)));
 		return;
@@ -233,11 +243,12 @@ static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
 		       "the session's TimeZone is UTC (then only the catalog changes)");
 		break;
 	case V_INDEXES:
-		dg_report(ctx, at,
-			  "%s does not rewrite \"%s\" but rebuilds the indexes on \"%s\" under an "
-			  "ACCESS EXCLUSIVE lock: all reads and writes of \"%s\" wait until they are "
-			  "rebuilt",
-			  change, table, col, table);
+		dg_report(
+		    ctx, at,
+		    "%s does not rewrite \"%s\" but rebuilds the indexes on \"%s\" under an "
+		    "ACCESS EXCLUSIVE lock: all reads and writes of \"%s\" wait until they are "
+		    "rebuilt",
+		    change, table, col, table);
 		break;
 	}
 }
@@ -258,15 +269,15 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_changing_column_type = {
-	.name = "changing-column-type",
-	.summary = "ALTER COLUMN … TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE, "
-		   "unless the change is binary-coercible",
-	.help = "Don't rewrite a busy table: add a column of the new type, keep it in step with a "
-		"trigger, backfill it in batches, switch the application to it, then drop the old "
-		"column. Changes that only touch the catalog: varchar(n) to varchar(m > n), varchar "
-		"or text; numeric(p,s) to numeric(q > p,s) or numeric; timestamp to timestamptz (and "
-		"back) when the session's TimeZone is UTC.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
-	.check = check,
+    .name = "changing-column-type",
+    .summary = "ALTER COLUMN … TYPE rewrites the table and its indexes under ACCESS EXCLUSIVE, "
+	       "unless the change is binary-coercible",
+    .help = "Don't rewrite a busy table: add a column of the new type, keep it in step with a "
+	    "trigger, backfill it in batches, switch the application to it, then drop the old "
+	    "column. Changes that only touch the catalog: varchar(n) to varchar(m > n), varchar "
+	    "or text; numeric(p,s) to numeric(q > p,s) or numeric; timestamp to timestamptz (and "
+	    "back) when the session's TimeZone is UTC.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+    .check = check,
 };

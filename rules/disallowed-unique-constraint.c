@@ -5,13 +5,13 @@
 #include "rule.h"
 
 static const char help_unique[] =
-	"Build the index first with CREATE UNIQUE INDEX CONCURRENTLY … ON … (columns), outside a "
-	"transaction block (it takes SHARE UPDATE EXCLUSIVE: reads and writes go on), then ALTER "
-	"TABLE … ADD CONSTRAINT … UNIQUE USING INDEX …, which only needs a brief ACCESS EXCLUSIVE "
-	"lock.";
+    "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY … ON … (columns), outside a "
+    "transaction block (it takes SHARE UPDATE EXCLUSIVE: reads and writes go on), then ALTER "
+    "TABLE … ADD CONSTRAINT … UNIQUE USING INDEX …, which only needs a brief ACCESS EXCLUSIVE "
+    "lock.";
 static const char help_column[] =
-	"Add the column without UNIQUE, fill it, then CREATE UNIQUE INDEX CONCURRENTLY … and ALTER "
-	"TABLE … ADD CONSTRAINT … UNIQUE USING INDEX ….";
+    "Add the column without UNIQUE, fill it, then CREATE UNIQUE INDEX CONCURRENTLY … and ALTER "
+    "TABLE … ADD CONSTRAINT … UNIQUE USING INDEX ….";
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
@@ -37,11 +37,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 				continue;
 			if (c->conname && *c->conname)
 				snprintf(name, sizeof(name), " \"%s\"", c->conname);
-			dg_report_help(ctx, stmt->cmds[i], help_unique,
-				       "adding UNIQUE constraint%s to \"%s\" builds its unique index while "
-				       "holding an ACCESS EXCLUSIVE lock: every read and write of \"%s\" "
-				       "waits until the index is built",
-				       name, table, table);
+			dg_report_help(
+			    ctx, stmt->cmds[i], help_unique,
+			    "adding UNIQUE constraint%s to \"%s\" builds its unique index while "
+			    "holding an ACCESS EXCLUSIVE lock: every read and write of \"%s\" "
+			    "waits until the index is built",
+			    name, table, table);
 		} else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
 			   def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 			const PgQuery__ColumnDef *col = def->column_def;
@@ -50,12 +51,13 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 				if (cn->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
 				    cn->constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)
 					continue;
-				dg_report_help(ctx, stmt->cmds[i], help_column,
-					       "adding column \"%s\" with UNIQUE to \"%s\" builds a unique "
-					       "index over every row while holding an ACCESS EXCLUSIVE "
-					       "lock: every read and write of \"%s\" waits until it is "
-					       "built",
-					       col->colname, table, table);
+				dg_report_help(
+				    ctx, stmt->cmds[i], help_column,
+				    "adding column \"%s\" with UNIQUE to \"%s\" builds a unique "
+				    "index over every row while holding an ACCESS EXCLUSIVE "
+				    "lock: every read and write of \"%s\" waits until it is "
+				    "built",
+				    col->colname, table, table);
 				break;
 			}
 		}
@@ -63,10 +65,10 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_disallowed_unique_constraint = {
-	.name = "disallowed-unique-constraint",
-	.summary = "ADD UNIQUE without USING INDEX builds the index while blocking reads and writes",
-	.help = help_unique,
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
-	.check = check,
+    .name = "disallowed-unique-constraint",
+    .summary = "ADD UNIQUE without USING INDEX builds the index while blocking reads and writes",
+    .help = help_unique,
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+    .check = check,
 };

@@ -19,13 +19,13 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_require_concurrent_refresh = {
-	.name = "require-concurrent-refresh",
-	.summary = "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view",
-	.help = "Use REFRESH MATERIALIZED VIEW CONCURRENTLY: it takes an EXCLUSIVE lock, which lets "
-		"reads go on, and applies the difference. It needs a UNIQUE index on the view that "
-		"uses only column names and covers all rows (no WHERE clause), and the view must "
-		"already be populated (not created or last refreshed WITH NO DATA).",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT),
-	.check = check,
+    .name = "require-concurrent-refresh",
+    .summary = "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view",
+    .help = "Use REFRESH MATERIALIZED VIEW CONCURRENTLY: it takes an EXCLUSIVE lock, which lets "
+	    "reads go on, and applies the difference. It needs a UNIQUE index on the view that "
+	    "uses only column names and covers all rows (no WHERE clause), and the view must "
+	    "already be populated (not created or last refreshed WITH NO DATA).",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT),
+    .check = check,
 };

@@ -7,15 +7,15 @@
 #include "rule.h"
 
 static const char help_concurrent[] =
-	"Use REINDEX … CONCURRENTLY, outside a transaction block: it builds a new copy of each "
-	"index under SHARE UPDATE EXCLUSIVE, so reads and writes go on, then swaps it in. If it "
-	"fails it leaves an INVALID \"…_ccnew\" index behind: drop it with DROP INDEX "
-	"CONCURRENTLY and try again.";
+    "Use REINDEX … CONCURRENTLY, outside a transaction block: it builds a new copy of each "
+    "index under SHARE UPDATE EXCLUSIVE, so reads and writes go on, then swaps it in. If it "
+    "fails it leaves an INVALID \"…_ccnew\" index behind: drop it with DROP INDEX "
+    "CONCURRENTLY and try again.";
 static const char help_pg11[] =
-	"REINDEX CONCURRENTLY needs PostgreSQL 12. On PostgreSQL 11 build a replacement with "
-	"CREATE INDEX CONCURRENTLY (same definition, new name), DROP INDEX CONCURRENTLY the old "
-	"index, then ALTER INDEX … RENAME the new one; an index behind a constraint needs the "
-	"constraint recreated with USING INDEX.";
+    "REINDEX CONCURRENTLY needs PostgreSQL 12. On PostgreSQL 11 build a replacement with "
+    "CREATE INDEX CONCURRENTLY (same definition, new name), DROP INDEX CONCURRENTLY the old "
+    "index, then ALTER INDEX … RENAME the new one; an index behind a constraint needs the "
+    "constraint recreated with USING INDEX.";
 
 /* The CONCURRENTLY option's value: no argument is true, as for every boolean option. */
 static bool concurrently(const PgQuery__ReindexStmt *stmt)
@@ -53,33 +53,36 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX:
 		if (!rel || dg_index_created_here(ctx, rel->schemaname, rel->relname))
 			return;
-		dg_report_help(ctx, node, help,
-			       "REINDEX INDEX \"%s\" takes an ACCESS EXCLUSIVE lock on the index and a "
-			       "SHARE lock on its table until it is rebuilt: writes to the table wait, "
-			       "and so do nearly all reads, since planning any query on the table "
-			       "locks each of its indexes",
-			       rel->relname);
+		dg_report_help(
+		    ctx, node, help,
+		    "REINDEX INDEX \"%s\" takes an ACCESS EXCLUSIVE lock on the index and a "
+		    "SHARE lock on its table until it is rebuilt: writes to the table wait, "
+		    "and so do nearly all reads, since planning any query on the table "
+		    "locks each of its indexes",
+		    rel->relname);
 		break;
 	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE:
 		if (!rel || dg_table_created_here(ctx, rel))
 			return;
-		dg_report_help(ctx, node, help,
-			       "REINDEX TABLE \"%s\" takes a SHARE lock on \"%s\" and an ACCESS "
-			       "EXCLUSIVE lock on each of its indexes, held until the last one is "
-			       "rebuilt: writes wait, and so do nearly all reads, since planning any "
-			       "query on \"%s\" locks each of its indexes",
-			       rel->relname, rel->relname, rel->relname);
+		dg_report_help(
+		    ctx, node, help,
+		    "REINDEX TABLE \"%s\" takes a SHARE lock on \"%s\" and an ACCESS "
+		    "EXCLUSIVE lock on each of its indexes, held until the last one is "
+		    "rebuilt: writes wait, and so do nearly all reads, since planning any "
+		    "query on \"%s\" locks each of its indexes",
+		    rel->relname, rel->relname, rel->relname);
 		break;
 	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA:
 	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE:
-		dg_report_help(ctx, node, help,
-			       "REINDEX %s rebuilds every index of every table in it, one table at a "
-			       "time under a SHARE lock on the table and ACCESS EXCLUSIVE on its "
-			       "indexes: writes and nearly all reads of each table wait while its "
-			       "indexes are rebuilt",
-			       stmt->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA
-				       ? "SCHEMA"
-				       : "DATABASE");
+		dg_report_help(
+		    ctx, node, help,
+		    "REINDEX %s rebuilds every index of every table in it, one table at a "
+		    "time under a SHARE lock on the table and ACCESS EXCLUSIVE on its "
+		    "indexes: writes and nearly all reads of each table wait while its "
+		    "indexes are rebuilt",
+		    stmt->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA
+			? "SCHEMA"
+			: "DATABASE");
 		break;
 	default: /* REINDEX SYSTEM has no concurrent form */
 		break;
@@ -87,10 +90,10 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_require_concurrent_reindex = {
-	.name = "require-concurrent-reindex",
-	.summary = "REINDEX without CONCURRENTLY blocks writes and nearly all reads of the table",
-	.help = help_concurrent,
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_REINDEX_STMT),
-	.check = check,
+    .name = "require-concurrent-reindex",
+    .summary = "REINDEX without CONCURRENTLY blocks writes and nearly all reads of the table",
+    .help = help_concurrent,
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_REINDEX_STMT),
+    .check = check,
 };

@@ -11,6 +11,7 @@
 
 #include "rule.h"
 
+/* clang-format off */
 static const char *const builtin_volatile[] = {
 	"amvalidate", "brin_desummarize_range", "brin_summarize_new_values",
 	"brin_summarize_range", "clock_timestamp", "current_query", "currtid2", "currval",
@@ -272,13 +273,14 @@ static const char *const extension_not_volatile[] = {
 	"crypt", "digest", "hmac", "uuid_generate_v3", "uuid_generate_v5", "uuid_nil",
 	"uuid_ns_dns", "uuid_ns_oid", "uuid_ns_url", "uuid_ns_x500",
 };
+/* clang-format on */
 
 static int cmp(const void *key, const void *elem)
 {
 	return strcmp(key, *(const char *const *)elem);
 }
 
-#define FOUND(list, name) \
+#define FOUND(list, name)                                                                          \
 	(bsearch((name), (list), sizeof(list) / sizeof((list)[0]), sizeof((list)[0]), cmp) != NULL)
 
 enum dg_volatility dg_function_volatility(PgQuery__Node *const *funcname, size_t n)

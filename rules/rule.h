@@ -53,8 +53,8 @@ bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *re
 bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const char *name);
 /* The type an earlier statement of this file, in a section of the same direction, gave the
  * column (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), or NULL when none did. */
-const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx,
-					     const PgQuery__RangeVar *rel, const char *column);
+const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+					     const char *column);
 /* Whether an earlier statement of this file, in a section of the same direction, left a
  * validated CHECK constraint on the table implying `column IS NOT NULL`. */
 bool dg_not_null_check_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,

@@ -354,8 +354,8 @@ bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const c
 							  dg_section_dir(ctx));
 }
 
-const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx,
-					     const PgQuery__RangeVar *rel, const char *column)
+const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+					     const char *column)
 {
 	if (!ctx->stmt || !rel)
 		return NULL;
@@ -455,7 +455,7 @@ static bool walk_sub(const ProtobufCMessage *m, bool (*visit)(const PgQuery__Nod
 		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = *(const size_t *)(base + fd->quantifier_offset);
 			ProtobufCMessage *const *arr =
-				*(ProtobufCMessage *const *const *)(base + fd->offset);
+			    *(ProtobufCMessage *const *const *)(base + fd->offset);
 			for (size_t i = 0; i < n; i++)
 				if (arr[i] && !walk_sub(arr[i], visit, arg))
 					return false;

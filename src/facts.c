@@ -178,7 +178,7 @@ static void add_column_type(struct dg_facts *f, struct dg_arena *a, const PgQuer
 		return;
 	f->coltypes = grow(a, f->coltypes, f->n_coltypes, &f->cap_coltypes, sizeof(*f->coltypes));
 	f->coltypes[f->n_coltypes++] =
-		(struct dg_column_type){schema_of(rv), rv->relname, column, type, stmt, dir};
+	    (struct dg_column_type){schema_of(rv), rv->relname, column, type, stmt, dir};
 }
 
 static void column_def_facts(struct dg_facts *f, struct dg_arena *a, const PgQuery__RangeVar *rv,
@@ -206,21 +206,22 @@ static void not_null_terms(struct dg_facts *f, struct dg_arena *a, const PgQuery
 		return;
 	}
 	if (e->node_case == PG_QUERY__NODE__NODE_NULL_TEST &&
-	    e->null_test->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL && e->null_test->arg &&
-	    e->null_test->arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
+	    e->null_test->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL &&
+	    e->null_test->arg && e->null_test->arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
 		const PgQuery__ColumnRef *ref = e->null_test->arg->column_ref;
-		const char *col = ref->n_fields ? (ref->fields[ref->n_fields - 1]->node_case ==
-								   PG_QUERY__NODE__NODE_STRING
-							   ? ref->fields[ref->n_fields - 1]->string->sval
-							   : NULL)
-						: NULL;
+		const PgQuery__Node *last = ref->n_fields ? ref->fields[ref->n_fields - 1] : NULL;
+		const char *col = last && last->node_case == PG_QUERY__NODE__NODE_STRING
+				      ? last->string->sval
+				      : NULL;
 		if (!col)
 			return;
-		f->nn_checks = grow(a, f->nn_checks, f->n_nn_checks, &f->cap_nn_checks,
-				    sizeof(*f->nn_checks));
+		f->nn_checks =
+		    grow(a, f->nn_checks, f->n_nn_checks, &f->cap_nn_checks, sizeof(*f->nn_checks));
 		f->nn_checks[f->n_nn_checks++] = (struct dg_not_null_check){
-			schema_of(rv), rv->relname, col, c->conname && *c->conname ? c->conname : NULL,
-			stmt, c->skip_validation ? SIZE_MAX : stmt, SIZE_MAX, dir};
+		    schema_of(rv), rv->relname,
+		    col,	   c->conname && *c->conname ? c->conname : NULL,
+		    stmt,	   c->skip_validation ? SIZE_MAX : stmt,
+		    SIZE_MAX,	   dir};
 	}
 }
 
@@ -248,9 +249,9 @@ static void alter_table_facts(struct dg_facts *f, struct dg_arena *a,
 		return;
 	for (size_t i = 0; i < at->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *cmd =
-			at->cmds[i]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD
-				? at->cmds[i]->alter_table_cmd
-				: NULL;
+		    at->cmds[i]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD
+			? at->cmds[i]->alter_table_cmd
+			: NULL;
 		const PgQuery__Node *def = cmd ? cmd->def : NULL;
 
 		if (!cmd)
@@ -262,8 +263,8 @@ static void alter_table_facts(struct dg_facts *f, struct dg_arena *a,
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-				add_column_type(f, a, rv, cmd->name, def->column_def->type_name, stmt,
-						dir);
+				add_column_type(f, a, rv, cmd->name, def->column_def->type_name,
+						stmt, dir);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
 			if (!def || def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
@@ -298,17 +299,17 @@ static void build_schema_facts(struct dg_facts *f, const struct dg_parsed *p, st
 				if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
 					column_def_facts(f, a, cs->relation, e->column_def, i, dir);
 				else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-					add_constraint_index(f, a, cs->relation, e->constraint, NULL,
-							     i, dir);
+					add_constraint_index(f, a, cs->relation, e->constraint,
+							     NULL, i, dir);
 			}
-		} else if (n->node_case == PG_QUERY__NODE__NODE_INDEX_STMT && n->index_stmt->relation) {
+		} else if (n->node_case == PG_QUERY__NODE__NODE_INDEX_STMT &&
+			   n->index_stmt->relation) {
 			const PgQuery__IndexStmt *is = n->index_stmt;
-			const char *name = is->idxname && *is->idxname
-						   ? is->idxname
-						   : implicit_index_name(a, is->relation->relname,
-									 is->index_params,
-									 is->n_index_params, NULL,
-									 "idx");
+			const char *name =
+			    is->idxname && *is->idxname
+				? is->idxname
+				: implicit_index_name(a, is->relation->relname, is->index_params,
+						      is->n_index_params, NULL, "idx");
 			add_index(f, a, schema_of(is->relation), name, i, dir);
 		} else if (n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) {
 			alter_table_facts(f, a, n->alter_table_stmt, i, dir);
@@ -391,9 +392,8 @@ const PgQuery__TypeName *dg_facts_column_type_before(const struct dg_facts *f, c
 	return t;
 }
 
-bool dg_facts_not_null_check_before(const struct dg_facts *f, const char *schema,
-				    const char *table, const char *column, size_t stmt,
-				    enum dg_direction dir)
+bool dg_facts_not_null_check_before(const struct dg_facts *f, const char *schema, const char *table,
+				    const char *column, size_t stmt, enum dg_direction dir)
 {
 	if (schema && !*schema)
 		schema = NULL;

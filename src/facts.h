@@ -74,8 +74,7 @@ const PgQuery__TypeName *dg_facts_column_type_before(const struct dg_facts *f, c
 						     const char *table, const char *column,
 						     size_t stmt, enum dg_direction dir);
 /* Whether a validated CHECK constraint implying column IS NOT NULL exists before `stmt`. */
-bool dg_facts_not_null_check_before(const struct dg_facts *f, const char *schema,
-				    const char *table, const char *column, size_t stmt,
-				    enum dg_direction dir);
+bool dg_facts_not_null_check_before(const struct dg_facts *f, const char *schema, const char *table,
+				    const char *column, size_t stmt, enum dg_direction dir);
 
 #endif

@@ -89,7 +89,7 @@ static int check_file(const char *rule, const char *path, const char *base)
 	nw = expectations(text, rule, want, 64);
 	if ((version = strstr(text, "-- fixture-pg-version: ")))
 		assert_int_equal(dg_config_set_pg_version(
-					 cfg, atoi(version + strlen("-- fixture-pg-version: "))),
+				     cfg, atoi(version + strlen("-- fixture-pg-version: "))),
 				 DG_OK);
 	assert_int_equal(dg_lint_file(cfg, path, &res), DG_OK);
 	for (size_t i = 0; i < res.n_findings; i++) {

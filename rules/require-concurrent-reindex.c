@@ -76,13 +76,13 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE:
 		dg_report_help(
 		    ctx, node, help,
-		    "REINDEX %s rebuilds every index of every table in it, one table at a "
-		    "time under a SHARE lock on the table and ACCESS EXCLUSIVE on its "
+		    "REINDEX %s \"%s\" rebuilds every index of every table in it, one table "
+		    "at a time under a SHARE lock on the table and ACCESS EXCLUSIVE on its "
 		    "indexes: writes and nearly all reads of each table wait while its "
 		    "indexes are rebuilt",
-		    stmt->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA
-			? "SCHEMA"
-			: "DATABASE");
+		    stmt->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA ? "SCHEMA"
+										       : "DATABASE",
+		    stmt->name ? stmt->name : "");
 		break;
 	default: /* REINDEX SYSTEM has no concurrent form */
 		break;

@@ -19,7 +19,9 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	const char *table;
 	bool old = dg_pg_version(ctx) < 12;
 
-	if (!stmt->relation || dg_table_created_here(ctx, stmt->relation))
+	/* ALTER FOREIGN TABLE has no rows to rewrite, ALTER TYPE is a composite type's */
+	if (stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !stmt->relation ||
+	    dg_table_created_here(ctx, stmt->relation))
 		return;
 	table = stmt->relation->relname;
 	for (size_t i = 0; i < stmt->n_cmds; i++) {

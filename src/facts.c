@@ -399,7 +399,7 @@ bool dg_facts_not_null_check_before(const struct dg_facts *f, const char *schema
 		schema = NULL;
 	for (size_t i = 0; column && i < f->n_nn_checks; i++) {
 		const struct dg_not_null_check *c = &f->nn_checks[i];
-		if (c->dir == dir && c->valid_stmt < stmt && c->dropped_stmt >= stmt &&
+		if (c->dir == dir && c->valid_stmt < stmt && c->dropped_stmt > stmt &&
 		    strcmp(c->column, column) == 0 && same_name(c->schema, c->table, schema, table))
 			return true;
 	}

@@ -216,6 +216,11 @@ static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
 		return;
 	}
 	old_tn = dg_column_type_here(ctx, stmt->relation, col);
+	/* Setting TimeZone to UTC first is how one converts timestamp ↔ timestamptz in place: take
+	 * it that the column is the other of the two */
+	if (!old_tn && (is(&n, "timestamptz") || is(&n, "timestamp")) &&
+	    dg_session_timezone_utc(ctx))
+		return;
 	if (!old_tn) {
 		snprintf(change, sizeof(change), "changing the type of \"%s\" to %s", col, ns);
 		if (is(&n, "citext"))
@@ -239,6 +244,8 @@ static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
 		report(ctx, at, table, change, NULL);
 		break;
 	case V_TIMEZONE:
+		if (dg_session_timezone_utc(ctx))
+			break;
 		report(ctx, at, table, change,
 		       "the session's TimeZone is UTC (then only the catalog changes)");
 		break;

@@ -59,6 +59,9 @@ const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQ
  * validated CHECK constraint on the table implying `column IS NOT NULL`. */
 bool dg_not_null_check_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
 			    const char *column);
+/* Whether an earlier SET TimeZone of this file (same direction) put the session on UTC or another
+ * zone with no offset, so that timestamp and timestamptz convert into each other unchanged. */
+bool dg_session_timezone_utc(const struct dg_ctx *ctx);
 /* The direction of the section the statement is in (DG_DIR_NONE for plain SQL). */
 enum dg_direction dg_section_dir(const struct dg_ctx *ctx);
 int dg_pg_version(const struct dg_ctx *ctx);

@@ -371,6 +371,11 @@ bool dg_not_null_check_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *r
 					      ctx->stmt_index, dg_section_dir(ctx));
 }
 
+bool dg_session_timezone_utc(const struct dg_ctx *ctx)
+{
+	return ctx->stmt && ctx->facts->tz_utc[ctx->stmt_index];
+}
+
 enum dg_direction dg_section_dir(const struct dg_ctx *ctx)
 {
 	return ctx->stmt ? ctx->stmt->section->dir : DG_DIR_NONE;

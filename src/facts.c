@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 static void add_created(struct dg_facts *f, struct dg_arena *a, const PgQuery__RangeVar *rv,
 			size_t stmt)
@@ -286,6 +287,53 @@ static void alter_table_facts(struct dg_facts *f, struct dg_arena *a,
 	}
 }
 
+static bool zero_offset_zone(const PgQuery__Node *arg)
+{
+	static const char *const zones[] = {
+	    "utc",	 "etc/utc",	  "uct",       "etc/uct",   "gmt",	 "etc/gmt",
+	    "gmt0",	 "etc/gmt0",	  "etc/gmt+0", "etc/gmt-0", "greenwich", "etc/greenwich",
+	    "universal", "etc/universal", "zulu",      "etc/zulu",  "utc0",
+	};
+	const PgQuery__AConst *c;
+
+	if (!arg || arg->node_case != PG_QUERY__NODE__NODE_A_CONST)
+		return false;
+	c = arg->a_const;
+	if (c->val_case == PG_QUERY__A__CONST__VAL_IVAL)
+		return !c->ival || c->ival->ival == 0;
+	if (c->val_case != PG_QUERY__A__CONST__VAL_SVAL || !c->sval || !c->sval->sval)
+		return false;
+	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+		if (strcasecmp(c->sval->sval, zones[i]) == 0)
+			return true;
+	return false;
+}
+
+/* SET TimeZone: whether timestamp and timestamptz convert without a rewrite. A new direction
+ * runs in a new session; SET LOCAL is taken as lasting, which its transaction usually does. */
+static void build_timezone(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a)
+{
+	bool utc = false;
+	enum dg_direction dir = DG_DIR_NONE;
+
+	f->tz_utc = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->tz_utc));
+	for (size_t i = 0; i < p->n_stmts; i++) {
+		const PgQuery__Node *n = p->stmts[i].node;
+
+		if (i == 0 || p->stmts[i].section->dir != dir)
+			utc = false;
+		dir = p->stmts[i].section->dir;
+		f->tz_utc[i] = utc;
+		if (n->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT &&
+		    n->variable_set_stmt->name &&
+		    strcasecmp(n->variable_set_stmt->name, "timezone") == 0)
+			utc = n->variable_set_stmt->kind ==
+				  PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE &&
+			      n->variable_set_stmt->n_args == 1 &&
+			      zero_offset_zone(n->variable_set_stmt->args[0]);
+	}
+}
+
 static void build_schema_facts(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a)
 {
 	for (size_t i = 0; i < p->n_stmts; i++) {
@@ -323,6 +371,7 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 	memset(f, 0, sizeof(*f));
 	build_tx(f, p, a, assume_in_tx);
 	build_schema_facts(f, p, a);
+	build_timezone(f, p, a);
 	for (size_t i = 0; i < p->n_stmts; i++) {
 		const PgQuery__Node *n = p->stmts[i].node;
 

@@ -55,6 +55,9 @@ struct dg_facts {
 	size_t n_coltypes, cap_coltypes;
 	struct dg_not_null_check *nn_checks;
 	size_t n_nn_checks, cap_nn_checks;
+	/* one per statement: an earlier SET TimeZone of this file, in a section of the same
+	 * direction, left the session on a zone with no offset from UTC */
+	bool *tz_utc;
 };
 
 /* `assume_in_tx`: sections of formats without a known transaction mode run inside one. */

@@ -9,7 +9,7 @@ _ddlguard()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
-	      --pg-version --assume-in-transaction --migration-format --require-reason --config
+	      --select --pg-version --assume-in-transaction --migration-format --require-reason --config
 	      --no-config --baseline --write-baseline --diff-base --list-rules --explain --version
 	      --help -h"
 
@@ -35,7 +35,7 @@ _ddlguard()
 		COMPREPLY=($(compgen -W "11 12 13 14 15 16 17 18" -- "$cur"))
 		return 0
 		;;
-	--enable | --disable | --explain)
+	--enable | --disable | --select | --explain)
 		local rules
 		rules=$("${COMP_WORDS[0]}" --list-rules 2>/dev/null | awk '{print $1}')
 		COMPREPLY=($(compgen -W "$rules" -- "$cur"))

@@ -53,6 +53,21 @@ const PgQuery__Node *dg_parent(const struct dg_ctx *ctx, unsigned n);
 /* Whether the relation was created by an earlier statement of this migration file, so that
  * nobody else can be using it yet. */
 bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel);
+/* Whether an index of that name was created by an earlier statement of this file (CREATE INDEX,
+ * or a PRIMARY KEY / UNIQUE / EXCLUDE constraint under the name PostgreSQL gives it), in a section
+ * of the same direction. `schema` may be NULL. */
+bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const char *name);
+/* The type an earlier statement of this file, in a section of the same direction, gave the
+ * column (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), or NULL when none did. */
+const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+					     const char *column);
+/* Whether an earlier statement of this file, in a section of the same direction, left a
+ * validated CHECK constraint on the table implying `column IS NOT NULL`. */
+bool dg_not_null_check_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			    const char *column);
+/* Whether an earlier SET TimeZone of this file (same direction) put the session on UTC or another
+ * zone with no offset, so that timestamp and timestamptz convert into each other unchanged. */
+bool dg_session_timezone_utc(const struct dg_ctx *ctx);
 /* The direction of the section the statement is in (DG_DIR_NONE for plain SQL). */
 enum dg_direction dg_section_dir(const struct dg_ctx *ctx);
 int dg_pg_version(const struct dg_ctx *ctx);
@@ -191,5 +206,16 @@ bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name);
 /* A built-in type's internal name ("int4", "varchar", "bpchar", "serial", …) when the type is
  * written unqualified or in pg_catalog; NULL for other schemas. `"char"` stays "char". */
 const char *dg_type_builtin(const PgQuery__TypeName *t);
+
+/* Calls visit on every node under root, root included, depth first, until visit returns false;
+ * returns false if it was stopped. */
+bool dg_walk(const PgQuery__Node *root, bool (*visit)(const PgQuery__Node *node, void *arg),
+	     void *arg);
+
+/* The volatility of a function by its (possibly qualified) name: built-in functions and those of
+ * common extensions (uuid-ossp, pgcrypto) are known; other functions are unknown, and a
+ * CREATE FUNCTION that does not say otherwise makes a VOLATILE one. */
+enum dg_volatility { DG_VOLATILITY_UNKNOWN = 0, DG_NOT_VOLATILE, DG_VOLATILE };
+enum dg_volatility dg_function_volatility(PgQuery__Node *const *funcname, size_t n);
 
 #endif

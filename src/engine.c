@@ -473,6 +473,34 @@ enum dg_direction dg_stmt_dir_at(const struct dg_ctx *ctx, size_t i)
 	return i < ctx->parsed->n_stmts ? ctx->parsed->stmts[i].section->dir : DG_DIR_NONE;
 }
 
+bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const char *name)
+{
+	return ctx->stmt && dg_facts_index_created_before(ctx->facts, schema, name, ctx->stmt_index,
+							  dg_section_dir(ctx));
+}
+
+const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+					     const char *column)
+{
+	if (!ctx->stmt || !rel)
+		return NULL;
+	return dg_facts_column_type_before(ctx->facts, rel->schemaname, rel->relname, column,
+					   ctx->stmt_index, dg_section_dir(ctx));
+}
+
+bool dg_not_null_check_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			    const char *column)
+{
+	return ctx->stmt && rel &&
+	       dg_facts_not_null_check_before(ctx->facts, rel->schemaname, rel->relname, column,
+					      ctx->stmt_index, dg_section_dir(ctx));
+}
+
+bool dg_session_timezone_utc(const struct dg_ctx *ctx)
+{
+	return ctx->stmt && ctx->facts->tz_utc[ctx->stmt_index];
+}
+
 enum dg_direction dg_section_dir(const struct dg_ctx *ctx)
 {
 	return ctx->stmt ? ctx->stmt->section->dir : DG_DIR_NONE;
@@ -838,6 +866,49 @@ const char *dg_type_builtin(const PgQuery__TypeName *t)
 	return dg_name_last(t->names, t->n_names);
 }
 
+
+/* A walk of its own for rules that look into a subtree (the engine's walk dispatches). */
+static bool walk_sub(const ProtobufCMessage *m, bool (*visit)(const PgQuery__Node *, void *),
+		     void *arg)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const char *base = (const char *)m;
+
+	if (d == &pg_query__node__descriptor) {
+		const PgQuery__Node *n = (const PgQuery__Node *)m;
+		if (n->node_case == PG_QUERY__NODE__NODE__NOT_SET)
+			return true;
+		if (!visit(n, arg))
+			return false;
+	}
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[f];
+		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)(base + fd->quantifier_offset);
+			ProtobufCMessage *const *arr =
+			    *(ProtobufCMessage *const *const *)(base + fd->offset);
+			for (size_t i = 0; i < n; i++)
+				if (arr[i] && !walk_sub(arr[i], visit, arg))
+					return false;
+			continue;
+		}
+		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
+			continue;
+		const ProtobufCMessage *sub = *(ProtobufCMessage *const *)(base + fd->offset);
+		if (sub && !walk_sub(sub, visit, arg))
+			return false;
+	}
+	return true;
+}
+
+bool dg_walk(const PgQuery__Node *root, bool (*visit)(const PgQuery__Node *node, void *arg),
+	     void *arg)
+{
+	return root ? walk_sub(&root->base, visit, arg) : true;
+}
 
 /* ---- the pipeline ------------------------------------------------------------------------ */
 

@@ -51,6 +51,30 @@ struct dg_added_col {
 	size_t stmt;
 };
 
+/* An index this file creates (CREATE INDEX, or a PRIMARY KEY / UNIQUE / EXCLUDE constraint),
+ * under its explicit name or the name PostgreSQL would choose for it. */
+struct dg_created_index {
+	const char *schema; /* the table's schema: an index lives there; NULL when unqualified */
+	const char *name;
+	size_t stmt;
+	enum dg_direction dir;
+};
+
+/* The type a statement of this file gives a column (CREATE TABLE, ADD COLUMN, ALTER TYPE). */
+struct dg_column_type {
+	const char *schema, *table, *column;
+	const PgQuery__TypeName *type;
+	size_t stmt;
+	enum dg_direction dir;
+};
+
+/* A CHECK constraint implying `column IS NOT NULL`, and from which statement on it is valid. */
+struct dg_not_null_check {
+	const char *schema, *table, *column, *conname;
+	size_t stmt, valid_stmt, dropped_stmt; /* SIZE_MAX: never */
+	enum dg_direction dir;
+};
+
 struct dg_facts {
 	struct dg_created_rel *created;
 	size_t n_created, cap_created;
@@ -64,6 +88,15 @@ struct dg_facts {
 	struct dg_stmt_change *change;  /* one per statement */
 	/* For a file of down sections only: the facts of the up file it undoes, or NULL. */
 	const struct dg_facts *up_file;
+	struct dg_created_index *indexes;
+	size_t n_indexes, cap_indexes;
+	struct dg_column_type *coltypes;
+	size_t n_coltypes, cap_coltypes;
+	struct dg_not_null_check *nn_checks;
+	size_t n_nn_checks, cap_nn_checks;
+	/* one per statement: an earlier SET TimeZone of this file, in a section of the same
+	 * direction, left the session on a zone with no offset from UTC */
+	bool *tz_utc;
 };
 
 /* `assume_in_tx`: sections of formats without a known transaction mode run inside one.
@@ -98,5 +131,17 @@ bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, 
 /* Whether the domain schema.name was created by a statement before `stmt`. */
 bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema,
 				    const char *name, size_t stmt);
+
+/* The facts below only count statements before `stmt` in sections of direction `dir`: an up
+ * section's work is long done, and in use, when its down section runs. */
+bool dg_facts_index_created_before(const struct dg_facts *f, const char *schema, const char *name,
+				   size_t stmt, enum dg_direction dir);
+/* The type the latest such statement gave schema.table.column, or NULL if none did. */
+const PgQuery__TypeName *dg_facts_column_type_before(const struct dg_facts *f, const char *schema,
+						     const char *table, const char *column,
+						     size_t stmt, enum dg_direction dir);
+/* Whether a validated CHECK constraint implying column IS NOT NULL exists before `stmt`. */
+bool dg_facts_not_null_check_before(const struct dg_facts *f, const char *schema, const char *table,
+				    const char *column, size_t stmt, enum dg_direction dir);
 
 #endif

@@ -26,6 +26,7 @@ static const char usage[] =
 	"  --fail-on LEVEL         error, warning (default), info or never: lowest severity that exits 1\n"
 	"  --enable RULE           turn a rule on (repeatable)\n"
 	"  --disable RULE          turn a rule off (repeatable)\n"
+	"  --select RULE           run only the rules named by --select (repeatable)\n"
 	"  --stdin-filename NAME   the name to report standard input under\n"
 	"  --pg-version N          the PostgreSQL major version migrations run on (11-18, default 15)\n"
 	"  --assume-in-transaction treat plain SQL files (no migration tool detected) as run inside\n"
@@ -226,7 +227,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
 	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX,
-	       OPT_SUMMARY, OPT_MIGRATION_FORMAT };
+	       OPT_SUMMARY, OPT_MIGRATION_FORMAT, OPT_SELECT };
+	bool selected = false;
 	/* workflow options, numbered apart so that other additions do not collide */
 	enum { OPT_REQUIRE_REASON = 512, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE,
 	       OPT_DIFF_BASE };
@@ -249,6 +251,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 		{"diff-base", required_argument, NULL, OPT_DIFF_BASE},
 		{"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
+		{"select", required_argument, NULL, OPT_SELECT},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -335,6 +338,14 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			break;
 		case OPT_DIFF_BASE:
 			diff_base = optarg;
+			break;
+		case OPT_SELECT:
+			/* the first --select turns every other rule off */
+			if (!selected)
+				dg_config_set_all_rules_enabled(cfg, false);
+			selected = true;
+			if (dg_config_set_rule_enabled(cfg, optarg, true) != DG_OK)
+				return unknown_rule(optarg);
 			break;
 		case OPT_MIGRATION_FORMAT:
 			if (dg_config_set_migration_format(cfg, optarg) != DG_OK)

@@ -80,6 +80,14 @@ enum dg_status dg_config_set_rule_enabled(struct dg_config *cfg, const char *rul
 	return DG_ERR_USAGE;
 }
 
+void dg_config_set_all_rules_enabled(struct dg_config *cfg, bool enabled)
+{
+	for (size_t i = 0; i < DG_N_RULES; i++) {
+		cfg->enabled[i] = enabled;
+		cfg->explicit_set.enabled[i] = true;
+	}
+}
+
 enum dg_status dg_config_set_pg_version(struct dg_config *cfg, int major)
 {
 	if (major < 11 || major > 18)

@@ -254,6 +254,24 @@ static void test_text_report_and_color(void **state)
 	free(r.out);
 }
 
+static void test_select(void **state)
+{
+	struct run r;
+
+	(void)state;
+	/* the demo has findings of several rules: --select keeps only the named ones */
+	r = run("--quiet --select renaming-column --select require-down-section %s/demo", FX);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "[renaming-column]"));
+	assert_non_null(strstr(r.out, "[require-down-section]"));
+	assert_null(strstr(r.out, "[adding-required-field]"));
+	assert_null(strstr(r.out, "[require-concurrent-index-creation]"));
+	free(r.out);
+	r = run("--select no-such-rule x.sql 2>&1");
+	assert_int_equal(r.status, 2);
+	free(r.out);
+}
+
 static void test_list_and_explain(void **state)
 {
 	struct run r;
@@ -449,7 +467,7 @@ static void test_summary(void **state)
 
 	(void)state;
 	/* several files: the text report ends with the summary, then the totals line */
-	r = run("--fail-on never --disable prefer-robust-stmts %s/transaction-nesting", FX);
+	r = run("--fail-on never --select transaction-nesting %s/transaction-nesting", FX);
 	assert_non_null(strstr(r.out, "Summary\n  migrations checked: 6 (3 with findings)\n"));
 	assert_non_null(strstr(r.out, "  formats: dbmate 2, golang-migrate 2, plain 2\n"));
 	assert_non_null(strstr(r.out, "  findings by rule:\n    "));
@@ -459,16 +477,16 @@ static void test_summary(void **state)
 	assert_true(strstr(r.out, "Summary") < strstr(r.out, "findings (0 errors"));
 	free(r.out);
 	/* one file: only on request */
-	r = run("--fail-on never --disable prefer-robust-stmts %s/transaction-nesting/bad.sql", FX);
+	r = run("--fail-on never --select transaction-nesting %s/transaction-nesting/bad.sql", FX);
 	assert_null(strstr(r.out, "Summary"));
 	free(r.out);
-	r = run("--summary --fail-on never --disable prefer-robust-stmts %s/transaction-nesting/bad.sql", FX);
+	r = run("--summary --fail-on never --select transaction-nesting %s/transaction-nesting/bad.sql", FX);
 	assert_non_null(strstr(r.out, "Summary\n  migrations checked: 1 (1 with findings)\n"));
 	assert_non_null(strstr(r.out, "  formats: plain 1\n"));
 	free(r.out);
 
 	/* JSON always carries it */
-	r = run("--format json --fail-on never --disable prefer-robust-stmts %s/transaction-nesting", FX);
+	r = run("--format json --fail-on never --select transaction-nesting %s/transaction-nesting", FX);
 	assert_int_equal(r.status, 0);
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
@@ -573,6 +591,38 @@ static void test_down_sections_are_linted(void **state)
 	free(r.out);
 }
 
+/* Recipes that depend on the PostgreSQL version: --pg-version changes the help, not the finding
+ * (old_version is the one with the other recipe: older, or newer for PostgreSQL 18 features). */
+static void test_version_dependent_help(void **state)
+{
+	static const struct {
+		const char *sql, *old_version, *old_help, *new_help;
+	} cases[] = {
+		{"REINDEX INDEX users_email_idx;", "11", "needs PostgreSQL 12", "REINDEX … CONCURRENTLY"},
+		{"ALTER TABLE events DETACH PARTITION events_2023;", "13", "needs PostgreSQL 14",
+		 "DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+)"},
+		{"ALTER TABLE users ALTER COLUMN email SET NOT NULL;", "11",
+		 "On PostgreSQL 11 SET NOT NULL scans", "PostgreSQL 12+ sees the validated CHECK"},
+		{"ALTER TABLE users ADD COLUMN n text GENERATED ALWAYS AS (a || b) STORED;", "18",
+		 "VIRTUAL generated column", "Add a plain nullable column"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r = run("--pg-version %s - <<'EOF'\n%s\nEOF", cases[i].old_version,
+				   cases[i].sql);
+		assert_int_equal(r.status, 1);
+		assert_non_null(strstr(r.out, cases[i].old_help));
+		assert_null(strstr(r.out, cases[i].new_help));
+		free(r.out);
+		r = run("--pg-version 15 - <<'EOF'\n%s\nEOF", cases[i].sql);
+		assert_int_equal(r.status, 1);
+		assert_non_null(strstr(r.out, cases[i].new_help));
+		assert_null(strstr(r.out, cases[i].old_help));
+		free(r.out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -584,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_bom_crlf_and_bad_utf8),
 		cmocka_unit_test(test_text_report_and_color),
 		cmocka_unit_test(test_list_and_explain),
+		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_directory_walk_is_sorted),
 		cmocka_unit_test(test_migration_format_option),
 		cmocka_unit_test(test_quiet),
@@ -592,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_top_files_are_bounded),
 		cmocka_unit_test(test_transaction_options),
 		cmocka_unit_test(test_down_sections_are_linted),
+		cmocka_unit_test(test_version_dependent_help),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -55,6 +55,8 @@ struct dg_config *dg_config_new(void);
 void dg_config_free(struct dg_config *cfg);
 /* DG_ERR_USAGE when no rule has that name. */
 enum dg_status dg_config_set_rule_enabled(struct dg_config *cfg, const char *rule, bool enabled);
+/* Every rule on or off at once (then name the few to keep with dg_config_set_rule_enabled). */
+void dg_config_set_all_rules_enabled(struct dg_config *cfg, bool enabled);
 /* DG_ERR_USAGE outside 11–18. */
 enum dg_status dg_config_set_pg_version(struct dg_config *cfg, int major);
 void dg_config_set_assume_in_transaction(struct dg_config *cfg, bool on);

@@ -536,6 +536,65 @@ bool dg_config_file_excludes(const struct dg_config_file *f, const char *path)
 	return hit;
 }
 
+/* Directories already known to hold no configuration file, so that a run over thousands of
+ * migration directories walks up to the root in memory rather than with two stat() calls per
+ * level and file. A process-wide set: configuration files do not appear during a run. */
+static struct {
+	char **slots;
+	size_t cap, n;
+} no_config;
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static bool known_empty(const char *dir)
+{
+	if (!no_config.cap)
+		return false;
+	for (size_t i = hash_str(dir) & (no_config.cap - 1);; i = (i + 1) & (no_config.cap - 1)) {
+		if (!no_config.slots[i])
+			return false;
+		if (strcmp(no_config.slots[i], dir) == 0)
+			return true;
+	}
+}
+
+static void remember_empty(const char *dir)
+{
+	if (2 * (no_config.n + 1) > no_config.cap) {
+		size_t ncap = no_config.cap ? no_config.cap * 2 : 256;
+		char **ns = calloc(ncap, sizeof(*ns));
+		if (!ns)
+			return;
+		for (size_t i = 0; i < no_config.cap; i++) {
+			char *k = no_config.slots[i];
+			if (!k)
+				continue;
+			size_t j = hash_str(k) & (ncap - 1);
+			while (ns[j])
+				j = (j + 1) & (ncap - 1);
+			ns[j] = k;
+		}
+		free(no_config.slots);
+		no_config.slots = ns;
+		no_config.cap = ncap;
+	}
+	size_t i = hash_str(dir) & (no_config.cap - 1);
+	while (no_config.slots[i]) {
+		if (strcmp(no_config.slots[i], dir) == 0)
+			return;
+		i = (i + 1) & (no_config.cap - 1);
+	}
+	no_config.slots[i] = strdup(dir);
+	if (no_config.slots[i])
+		no_config.n++;
+}
+
 char *dg_config_file_find(const char *path)
 {
 	static const char *const names[] = {".ddlguard.yaml", ".ddlguard.yml"};
@@ -551,17 +610,20 @@ char *dg_config_file_find(const char *path)
 	}
 	while (dir) {
 		size_t n = strlen(dir);
-		for (size_t i = 0; i < 2; i++) {
-			char *cand = malloc(n + strlen(names[i]) + 2);
-			struct stat st;
-			if (!cand)
-				break;
-			sprintf(cand, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", names[i]);
-			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-				free(dir);
-				return cand;
+		if (!known_empty(dir)) {
+			for (size_t i = 0; i < 2; i++) {
+				char *cand = malloc(n + strlen(names[i]) + 2);
+				struct stat st;
+				if (!cand)
+					break;
+				sprintf(cand, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", names[i]);
+				if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+					free(dir);
+					return cand;
+				}
+				free(cand);
 			}
-			free(cand);
+			remember_empty(dir);
 		}
 		if (strcmp(dir, "/") == 0)
 			break;

@@ -186,28 +186,50 @@ static const struct loaded_config *load_config(struct configs *c, char *path,
 static int resolve_configs(struct configs *c, const struct dg_path_list *files,
 			   const struct dg_config *cli_cfg, const char *stdin_name)
 {
+	/* files come directory by directory: the lookup of the previous file's directory is reused
+	 * (walking up to the root for every file costs more than linting it) */
+	char *prev_dir = NULL, *prev_path = NULL;
+
 	c->per_file = calloc(files->n ? files->n : 1, sizeof(*c->per_file));
 	if (!c->per_file)
 		return -1;
 	for (size_t i = 0; i < files->n; i++) {
 		const char *p = strcmp(files->items[i], "-") == 0 ? stdin_name : files->items[i];
 		const struct loaded_config *l = NULL;
+		const char *slash = strrchr(p, '/');
+		size_t dlen = slash ? (size_t)(slash - p) : 0;
 		char *path;
 
 		c->per_file[i] = (struct file_config){cli_cfg, -1, false};
 		if (c->none)
 			continue;
-		path = c->forced ? strdup(c->forced) : dg_config_file_find(p);
+		if (c->forced) {
+			path = strdup(c->forced);
+		} else if (prev_dir && slash && strlen(prev_dir) == dlen &&
+			   strncmp(prev_dir, p, dlen) == 0) {
+			path = prev_path ? strdup(prev_path) : NULL;
+		} else {
+			path = dg_config_file_find(p);
+			free(prev_dir);
+			free(prev_path);
+			prev_dir = slash ? strndup(p, dlen) : NULL;
+			prev_path = path ? strdup(path) : NULL;
+		}
 		if (!path)
 			continue;
 		l = load_config(c, path, cli_cfg);
-		if (!l)
+		if (!l) {
+			free(prev_dir);
+			free(prev_path);
 			return -1;
+		}
 		c->per_file[i].cfg = l->cfg;
 		c->per_file[i].fail_on = dg_config_file_fail_on(l->file);
 		c->per_file[i].excluded = strcmp(files->items[i], "-") != 0 &&
 					  dg_config_file_excludes(l->file, files->items[i]);
 	}
+	free(prev_dir);
+	free(prev_path);
 	return 0;
 }
 

@@ -227,37 +227,90 @@ static bool read_small(const char *path, char *buf, size_t cap)
 	return true;
 }
 
+/* The entries of one directory, kept for the next file: a directory's files are linted one after
+ * the other and each asks about its siblings, so reading the directory once per file would cost
+ * more than linting it. The directory's mtime says when the copy is stale. */
+static struct {
+	char *dir;
+	struct timespec mtime;
+	char **names;
+	size_t n;
+} dir_cache;
+
+static void dir_cache_clear(void)
+{
+	for (size_t i = 0; i < dir_cache.n; i++)
+		free(dir_cache.names[i]);
+	free(dir_cache.names);
+	free(dir_cache.dir);
+	memset(&dir_cache, 0, sizeof(dir_cache));
+}
+
+/* The names in `dir` (hidden ones left out), or NULL when it cannot be read. */
+static char **dir_entries(const char *dir, size_t *n)
+{
+	const char *d = *dir ? dir : ".";
+	struct stat st;
+	DIR *dh;
+	struct dirent *e;
+	size_t cap = 0;
+
+	if (stat(d, &st) != 0)
+		return NULL;
+	if (dir_cache.dir && strcmp(dir_cache.dir, d) == 0 &&
+	    dir_cache.mtime.tv_sec == st.st_mtim.tv_sec &&
+	    dir_cache.mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		*n = dir_cache.n;
+		return dir_cache.names ? dir_cache.names : (char **)&dir_cache.names;
+	}
+	dir_cache_clear();
+	dh = opendir(d);
+	if (!dh)
+		return NULL;
+	while ((e = readdir(dh))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (dir_cache.n == cap) {
+			char **nn = realloc(dir_cache.names, (cap = cap ? cap * 2 : 32) * sizeof(*nn));
+			if (!nn)
+				break;
+			dir_cache.names = nn;
+		}
+		dir_cache.names[dir_cache.n] = strdup(e->d_name);
+		if (dir_cache.names[dir_cache.n])
+			dir_cache.n++;
+	}
+	closedir(dh);
+	dir_cache.dir = strdup(d);
+	dir_cache.mtime = st.st_mtim;
+	*n = dir_cache.n;
+	return dir_cache.names ? dir_cache.names : (char **)&dir_cache.names;
+}
+
 /* Whether some entry of `dir` ("" for the current directory) satisfies `pred`. */
 static bool dir_any(const char *dir, bool (*pred)(const char *name, const void *arg),
 		    const void *arg)
 {
-	DIR *dh = opendir(*dir ? dir : ".");
-	struct dirent *e;
-	bool found = false;
+	size_t n = 0;
+	char **names = dir_entries(dir, &n);
 
-	if (!dh)
-		return false;
-	while (!found && (e = readdir(dh)))
-		found = e->d_name[0] != '.' && pred(e->d_name, arg);
-	closedir(dh);
-	return found;
+	for (size_t i = 0; names && i < n; i++)
+		if (pred(names[i], arg))
+			return true;
+	return false;
 }
 
 /* The first entry of `dir` that satisfies `pred`, as a path, or NULL. */
 static char *dir_find(struct dg_arena *a, const char *dir,
 		      bool (*pred)(const char *name, const void *arg), const void *arg)
 {
-	DIR *dh = opendir(*dir ? dir : ".");
-	struct dirent *e;
-	char *found = NULL;
+	size_t n = 0;
+	char **names = dir_entries(dir, &n);
 
-	if (!dh)
-		return NULL;
-	while (!found && (e = readdir(dh)))
-		if (e->d_name[0] != '.' && pred(e->d_name, arg))
-			found = join(a, dir, e->d_name);
-	closedir(dh);
-	return found;
+	for (size_t i = 0; names && i < n; i++)
+		if (pred(names[i], arg))
+			return join(a, dir, names[i]);
+	return NULL;
 }
 
 /* "<digits>_" at the start of a directory name: a versioned migration directory. */

@@ -374,40 +374,84 @@ static const PgQuery__TypeName *history_column_type(const struct history *h, con
 	return found;
 }
 
+/* Every foreign key declared earlier in the file: (its table, the constraint). */
+struct fk_ref {
+	const PgQuery__RangeVar *table;
+	const PgQuery__Constraint *con;
+};
+
+static size_t history_fks(const struct history *h, struct fk_ref *out, size_t max)
+{
+	size_t n = 0;
+
+#define PUSH(t, c)                                                                               \
+	do {                                                                                     \
+		if ((c) && (c)->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && n < max)      \
+			out[n++] = (struct fk_ref){(t), (c)};                                     \
+	} while (0)
+	for (size_t i = 0; h->p && i < h->upto; i++) {
+		const PgQuery__Node *nd = h->p->stmts[i].node;
+		if (nd->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+			const PgQuery__CreateStmt *cs = nd->create_stmt;
+			for (size_t k = 0; k < cs->n_table_elts; k++) {
+				const PgQuery__Node *e = cs->table_elts[k];
+				if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+					PUSH(cs->relation, e->constraint);
+				else if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+					for (size_t c = 0; c < e->column_def->n_constraints; c++)
+						PUSH(cs->relation,
+						     e->column_def->constraints[c]->constraint);
+			}
+		} else if (nd->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) {
+			const PgQuery__AlterTableStmt *at = nd->alter_table_stmt;
+			for (size_t k = 0; k < at->n_cmds; k++) {
+				const PgQuery__AlterTableCmd *c = at->cmds[k]->alter_table_cmd;
+				if (!c || !c->def)
+					continue;
+				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint &&
+				    c->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+					PUSH(at->relation, c->def->constraint);
+				else if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
+					 c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+					for (size_t q = 0; q < c->def->column_def->n_constraints; q++)
+						PUSH(at->relation,
+						     c->def->column_def->constraints[q]->constraint);
+			}
+		}
+	}
+#undef PUSH
+	return n;
+}
+
+#define MAX_FKS 256
+
 /* The referenced table of foreign key `conname` on `table`, declared earlier in the file. */
 static const PgQuery__RangeVar *history_fk_target(const struct history *h, const char *schema,
 						  const char *table, const char *conname)
 {
-	for (size_t i = 0; h->p && i < h->upto; i++) {
-		const PgQuery__Node *n = h->p->stmts[i].node;
-		PgQuery__Node **elts = NULL;
-		size_t ne = 0;
+	struct fk_ref fks[MAX_FKS];
+	size_t n = history_fks(h, fks, MAX_FKS);
 
-		if (n->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
-		    rv_is(n->create_stmt->relation, schema, table)) {
-			elts = n->create_stmt->table_elts;
-			ne = n->create_stmt->n_table_elts;
-			for (size_t k = 0; k < ne; k++) {
-				const PgQuery__Node *e = elts[k];
-				if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-				    e->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN &&
-				    same_name(e->constraint->conname, conname))
-					return e->constraint->pktable;
-			}
-		} else if (n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT &&
-			   rv_is(n->alter_table_stmt->relation, schema, table)) {
-			const PgQuery__AlterTableStmt *at = n->alter_table_stmt;
-			for (size_t k = 0; k < at->n_cmds; k++) {
-				const PgQuery__AlterTableCmd *c = at->cmds[k]->alter_table_cmd;
-				if (c && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint &&
-				    c->def && c->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
-				    c->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN &&
-				    same_name(c->def->constraint->conname, conname))
-					return c->def->constraint->pktable;
-			}
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		if (rv_is(fks[i].table, schema, table) && same_name(fks[i].con->conname, conname))
+			return fks[i].con->pktable;
 	return NULL;
+}
+
+/* DROP TABLE removes the triggers of foreign keys on both sides: ACCESS EXCLUSIVE on the tables
+ * it references, and (with CASCADE) on the tables referencing it. */
+static void history_fk_drop(const struct history *h, struct dg_lock_info *out, const char *schema,
+			    const char *table, bool cascade)
+{
+	struct fk_ref fks[MAX_FKS];
+	size_t n = history_fks(h, fks, MAX_FKS);
+
+	for (size_t i = 0; i < n; i++) {
+		if (rv_is(fks[i].table, schema, table))
+			add_rv(out, fks[i].con->pktable, DG_ROLE_REFERENCED, AEL, false, false);
+		else if (cascade && rv_is(fks[i].con->pktable, schema, table))
+			add_rv(out, fks[i].table, DG_ROLE_REFERENCED, AEL, false, false);
+	}
 }
 
 /* The query of materialized view `name` created earlier in the file. */
@@ -942,7 +986,16 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 				out->no_transaction = ds->concurrent;
 				break;
 			}
-			case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+			case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
+				/* its foreign keys' triggers go: ACCESS EXCLUSIVE on the referenced
+				 * tables too (known when the keys were declared in this file) */
+				struct dg_lock_rel *r = add_names(out, o, 0, DG_ROLE_TABLE, AEL);
+				if (r)
+					history_fk_drop(h, out, r->schema, r->name,
+							ds->behavior ==
+								PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
+				break;
+			}
 			case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
 			case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
 			case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:

@@ -21,10 +21,14 @@ struct dg_stmt_tx {
 	unsigned tx_id; /* 0 outside a block; statements of one block share an id */
 };
 
+/* Session timeouts in force when a statement starts (SET, SET LOCAL, set_config()). */
+enum { DG_TIMEOUT_LOCK = 1, DG_TIMEOUT_STATEMENT = 2 };
+
 struct dg_facts {
 	struct dg_created_rel *created;
 	size_t n_created, cap_created;
-	struct dg_stmt_tx *tx; /* one per statement */
+	struct dg_stmt_tx *tx;    /* one per statement */
+	unsigned char *timeouts; /* one per statement: DG_TIMEOUT_* bits set before it */
 };
 
 /* `assume_in_tx`: sections of formats without a known transaction mode run inside one. */

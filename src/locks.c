@@ -168,6 +168,21 @@ static struct dg_lock_rel *add(struct dg_lock_info *out, const char *schema, con
 	return r;
 }
 
+static void merge(struct dg_lock_info *out, const struct dg_lock_info *one)
+{
+	out->known &= one->known;
+	out->no_transaction |= one->no_transaction;
+	if (one->unsupported)
+		out->unsupported = one->unsupported;
+	for (size_t k = 0; k < one->n_rels; k++) {
+		const struct dg_lock_rel *r = &one->rels[k];
+		struct dg_lock_rel *m = add(out, r->schema, r->name ? r->name : r->index, r->role,
+					    r->mode, r->rewrite, r->scan);
+		if (m && !m->note)
+			m->note = r->note;
+	}
+}
+
 static struct dg_lock_rel *add_rv(struct dg_lock_info *out, const PgQuery__RangeVar *rv,
 				  enum dg_rel_role role, enum dg_lock_mode mode, bool rewrite,
 				  bool scan)
@@ -813,24 +828,8 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 							  "length or a numeric precision";
 				}
 			}
-			if (co == COERCE_FREE) {
-				/* recompute: another subcommand may still rewrite */
-				bool rw = false, sc = false;
-				for (size_t i = 0; i < at->n_cmds; i++) {
-					const PgQuery__AlterTableCmd *o = at->cmds[i]->alter_table_cmd;
-					if (o == cmd || !o)
-						continue;
-					struct dg_lock_info tmp = {.known = true};
-					alter_cmd(&tmp, h, at, o, pg_version);
-					for (size_t k = 0; k < tmp.n_rels; k++)
-						if (tmp.rels[k].role == DG_ROLE_TABLE) {
-							rw |= tmp.rels[k].rewrite;
-							sc |= tmp.rels[k].scan;
-						}
-				}
-				t->rewrite = rw;
-				t->scan = sc;
-			}
+			if (co == COERCE_FREE)
+				t->rewrite = t->scan = false;
 		}
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
@@ -850,8 +849,7 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 				if (pg_version < 14)
 					out->unsupported =
 						"DETACH PARTITION … CONCURRENTLY needs PostgreSQL 14";
-				if (t->mode == AEL && at->n_cmds == 1)
-					t->mode = SUE;
+				t->mode = SUE;
 				add_rv(out, pc->name, DG_ROLE_PARTITION, SUE, false, false);
 			} else {
 				add_rv(out, pc->name, DG_ROLE_PARTITION, AEL, false, false);
@@ -938,9 +936,16 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	switch (n->node_case) {
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
 		const PgQuery__AlterTableStmt *at = n->alter_table_stmt;
-		for (size_t i = 0; i < at->n_cmds; i++)
-			if (at->cmds[i]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
-				alter_cmd(out, h, at, at->cmds[i]->alter_table_cmd, v);
+		/* each subcommand on its own, then the strongest lock wins */
+		for (size_t i = 0; i < at->n_cmds; i++) {
+			struct dg_lock_info one;
+			if (at->cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
+				continue;
+			memset(&one, 0, sizeof(one));
+			one.known = true;
+			alter_cmd(&one, h, at, at->cmds[i]->alter_table_cmd, v);
+			merge(out, &one);
+		}
 		break;
 	}
 	case PG_QUERY__NODE__NODE_INDEX_STMT: {

@@ -71,6 +71,7 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 
 	memset(out, 0, sizeof(*out));
 	out->path = xstrdup(path);
+	out->pg_version = cfg->pg_version;
 	dg_arena_init(&arena);
 	dg_source_init(&src, &arena, out->path, buf, len);
 	if (dg_source_find_invalid_utf8(&src) != (size_t)-1) {
@@ -113,8 +114,9 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 				dg_rel_role_name(r->role),
 				dg_lock_mode_name(r->mode),
 				(int)r->mode,
-				dg_lock_blocks_reads(r->mode),
-				dg_lock_blocks_writes(r->mode),
+				/* nobody else can see a relation being created */
+				r->role != DG_ROLE_NEW && dg_lock_blocks_reads(r->mode),
+				r->role != DG_ROLE_NEW && dg_lock_blocks_writes(r->mode),
 				r->rewrite,
 				r->scan,
 				r->note,

@@ -25,6 +25,8 @@ static const char usage[] =
 	"  --stdin-filename NAME   the name to report standard input under\n"
 	"  --pg-version N          the PostgreSQL major version migrations run on (11-18, default 15)\n"
 	"  --assume-in-transaction treat every migration as run inside a transaction block\n"
+	"  --locks                 instead of findings, print per statement the relations it locks,\n"
+	"                          the lock mode, what it blocks, rewrite and scan (text or json)\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -108,7 +110,7 @@ static char *read_stdin(size_t *len)
 static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
-	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX };
+	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX, OPT_LOCKS };
 	static const struct option longopts[] = {
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"color", required_argument, NULL, OPT_COLOR},
@@ -119,6 +121,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
 		{"pg-version", required_argument, NULL, OPT_PG_VERSION},
 		{"assume-in-transaction", no_argument, NULL, OPT_ASSUME_TX},
+		{"locks", no_argument, NULL, OPT_LOCKS},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -126,7 +129,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{NULL, 0, NULL, 0},
 	};
 	const struct dg_reporter *reporter = &dg_reporter_text;
-	const char *color = "auto", *stdin_name = "<stdin>";
+	const char *color = "auto", *stdin_name = "<stdin>", *format = "text";
+	bool locks = false;
 	int fail_on = DG_WARNING; /* 3 = never */
 	struct dg_report_options ropts = {0};
 	struct dg_report_summary sum = {0};
@@ -140,6 +144,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		switch (opt) {
 		case OPT_FORMAT:
 			reporter = dg_reporter_find(optarg);
+			format = optarg;
 			if (!reporter)
 				return usage_error("unknown format '%s' (text or json)", optarg);
 			break;
@@ -174,6 +179,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 						   optarg);
 			break;
 		}
+		case OPT_LOCKS:
+			locks = true;
+			break;
 		case OPT_ASSUME_TX:
 			dg_config_set_assume_in_transaction(cfg, true);
 			break;
@@ -221,6 +229,18 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	if (errors.n)
 		trouble = true;
 
+	if (locks) {
+		const struct dg_lock_reporter *lr = dg_lock_reporter_find(format);
+		if (!lr) {
+			dg_path_list_free(&files);
+			dg_path_list_free(&errors);
+			return usage_error("--locks has no format '%s' (text or json)", format);
+		}
+		rc = dg_report_locks(cfg, lr, &files, stdin_name, &ropts, stdout);
+		dg_path_list_free(&files);
+		dg_path_list_free(&errors);
+		return trouble ? EXIT_TROUBLE : rc;
+	}
 	state = reporter->begin(stdout, &ropts);
 	if (!state) {
 		fputs("ddlguard: out of memory\n", stderr);

@@ -144,6 +144,51 @@ static void test_json(void **state)
 	free(r.out);
 }
 
+static void test_locks(void **state)
+{
+	struct run r;
+	cJSON *doc, *file, *stmts, *st, *lk;
+
+	(void)state;
+	r = run("--locks --color never - <<'EOF'\n"
+		"ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id);\n"
+		"ALTER TABLE orders ADD COLUMN x uuid DEFAULT gen_random_uuid();\n"
+		"CREATE EXTENSION hstore;\nEOF");
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "1:1  ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY"));
+	assert_non_null(strstr(r.out, "users     referenced  SHARE ROW EXCLUSIVE  -        blocked"));
+	assert_non_null(strstr(r.out, "orders    table  ACCESS EXCLUSIVE  blocked  blocked  yes      yes"));
+	assert_non_null(strstr(r.out, "3:1  CREATE EXTENSION hstore\n      (no table locks)"));
+	free(r.out);
+
+	r = run("--locks --format json --pg-version 11 - <<'EOF'\n"
+		"SELECT 1;\nREINDEX INDEX CONCURRENTLY i;\nEOF");
+	assert_int_equal(r.status, 0);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	assert_int_equal(cJSON_GetObjectItem(doc, "version")->valueint, 1);
+	file = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "files"), 0);
+	assert_int_equal(cJSON_GetObjectItem(file, "pg_version")->valueint, 11);
+	stmts = cJSON_GetObjectItem(file, "statements");
+	assert_int_equal(cJSON_GetArraySize(stmts), 2);
+	st = cJSON_GetArrayItem(stmts, 1);
+	assert_int_equal(cJSON_GetObjectItem(st, "line")->valueint, 2);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(st, "no_transaction")));
+	assert_non_null(strstr(cJSON_GetObjectItem(st, "unsupported")->valuestring, "12"));
+	lk = cJSON_GetArrayItem(cJSON_GetObjectItem(st, "locks"), 1);
+	assert_string_equal(cJSON_GetObjectItem(lk, "relation")->valuestring, "i");
+	assert_string_equal(cJSON_GetObjectItem(lk, "role")->valuestring, "index");
+	assert_string_equal(cJSON_GetObjectItem(lk, "mode")->valuestring, "SHARE UPDATE EXCLUSIVE");
+	assert_int_equal(cJSON_GetObjectItem(lk, "strength")->valueint, 4);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(lk, "blocks_writes")));
+	cJSON_Delete(doc);
+	free(r.out);
+
+	r = run("--locks --format sarif x.sql 2>/dev/null");
+	assert_int_equal(r.status, 2);
+	free(r.out);
+}
+
 static void test_stdin_and_sections(void **state)
 {
 	struct run r;
@@ -259,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_file_does_not_stop_the_rest),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_stdin_and_sections),
+		cmocka_unit_test(test_locks),
 		cmocka_unit_test(test_bom_crlf_and_bad_utf8),
 		cmocka_unit_test(test_text_report_and_color),
 		cmocka_unit_test(test_list_and_explain),

@@ -110,7 +110,8 @@ struct dg_stmt_locks {
 
 struct dg_lock_report {
 	char *path;
-	const char *format;
+	const char *format; /* migration format detected */
+	int pg_version;     /* the version the model answered for */
 	struct dg_stmt_locks *stmts;
 	size_t n_stmts;
 	enum dg_status status; /* DG_ERR_IO when the file could not be read */

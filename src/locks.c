@@ -224,7 +224,7 @@ struct names {
 static void collect_ctes(const ProtobufCMessage *m, struct names *ctes);
 
 static void walk_rangevars(const ProtobufCMessage *m, struct dg_lock_info *out,
-			   enum dg_lock_mode mode, const struct names *ctes)
+			   enum dg_rel_role role, enum dg_lock_mode mode, const struct names *ctes)
 {
 	const ProtobufCMessageDescriptor *d = m->descriptor;
 
@@ -234,7 +234,7 @@ static void walk_rangevars(const ProtobufCMessage *m, struct dg_lock_info *out,
 			for (size_t i = 0; i < ctes->n; i++)
 				if (same_name(ctes->v[i], rv->relname))
 					return;
-		add_rv(out, rv, DG_ROLE_READ, mode, false, false);
+		add_rv(out, rv, role, mode, false, false);
 		return;
 	}
 	for (unsigned f = 0; f < d->n_fields; f++) {
@@ -248,7 +248,7 @@ static void walk_rangevars(const ProtobufCMessage *m, struct dg_lock_info *out,
 				*(ProtobufCMessage *const *const *)(base + fd->offset);
 			for (size_t i = 0; i < n; i++)
 				if (arr[i])
-					walk_rangevars(arr[i], out, mode, ctes);
+					walk_rangevars(arr[i], out, role, mode, ctes);
 			continue;
 		}
 		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
@@ -256,7 +256,7 @@ static void walk_rangevars(const ProtobufCMessage *m, struct dg_lock_info *out,
 			continue;
 		const ProtobufCMessage *sub = *(ProtobufCMessage *const *)(base + fd->offset);
 		if (sub)
-			walk_rangevars(sub, out, mode, ctes);
+			walk_rangevars(sub, out, role, mode, ctes);
 	}
 }
 
@@ -292,14 +292,20 @@ static void collect_ctes(const ProtobufCMessage *m, struct names *ctes)
 	}
 }
 
-static void add_reads(struct dg_lock_info *out, const ProtobufCMessage *m, enum dg_lock_mode mode)
+static void add_all(struct dg_lock_info *out, const ProtobufCMessage *m, enum dg_rel_role role,
+		    enum dg_lock_mode mode)
 {
 	struct names ctes = {{0}, 0};
 
 	if (!m)
 		return;
 	collect_ctes(m, &ctes);
-	walk_rangevars(m, out, mode, &ctes);
+	walk_rangevars(m, out, role, mode, &ctes);
+}
+
+static void add_reads(struct dg_lock_info *out, const ProtobufCMessage *m, enum dg_lock_mode mode)
+{
+	add_all(out, m, DG_ROLE_READ, mode);
 }
 
 static bool has_volatile_call(const ProtobufCMessage *m)
@@ -1217,7 +1223,28 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 			add_rv(out, s->into_clause->rel, DG_ROLE_NEW, AEL, false, false);
 		break;
 	}
+	case PG_QUERY__NODE__NODE_MERGE_STMT:
+		add_reads(out, &n->base, DG_LOCK_ACCESS_SHARE);
+		add_rv(out, n->merge_stmt->relation, DG_ROLE_TABLE, DG_LOCK_ROW_EXCLUSIVE, false,
+		       false);
+		break;
+	case PG_QUERY__NODE__NODE_RULE_STMT:
+		add_rv(out, n->rule_stmt->relation, DG_ROLE_TABLE, AEL, false, false);
+		break;
+	case PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_PUBLICATION_STMT:
+		add_all(out, &n->base, DG_ROLE_TABLE, SUE);
+		break;
 	case PG_QUERY__NODE__NODE_GRANT_STMT:
+	case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
+	case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_ROLE_SET_STMT:
+	case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+	case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
+	case PG_QUERY__NODE__NODE_DEFINE_STMT:
+	case PG_QUERY__NODE__NODE_NOTIFY_STMT:
 	case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
 	case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
 	case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:

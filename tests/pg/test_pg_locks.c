@@ -32,6 +32,9 @@ struct tcase {
 
 static const char base_setup[] =
 	"DROP SCHEMA IF EXISTS public CASCADE;\n"
+	"DROP SCHEMA IF EXISTS other, s2 CASCADE;\n"
+	"DROP PUBLICATION IF EXISTS dg_pub;\n"
+	"DROP ROLE IF EXISTS dg_role2;\n"
 	"CREATE SCHEMA public;\n"
 	"CREATE TABLE parent_t (id int PRIMARY KEY, code text UNIQUE);\n"
 	"INSERT INTO parent_t SELECT g, 'c' || g FROM generate_series(1, 2000) g;\n"
@@ -289,6 +292,21 @@ static const struct tcase cases[] = {
 	{"CREATE SEQUENCE", "CREATE SEQUENCE s2", NULL, 0},
 	{"ALTER SEQUENCE", "ALTER SEQUENCE s RESTART WITH 10", NULL, 0},
 	{"ALTER SEQUENCE OWNED BY", "ALTER SEQUENCE s OWNED BY t.c", NULL, 0},
+	/* roles, schemas, publications, rules, other objects */
+	{"CREATE ROLE", "CREATE ROLE dg_role2", NULL, 0},
+	{"ALTER ROLE", "ALTER ROLE dg_role SET work_mem = '8MB'", NULL, 0},
+	{"GRANT role", "GRANT dg_role TO CURRENT_USER", NULL, 0},
+	{"CREATE SCHEMA", "CREATE SCHEMA s2", NULL, 0},
+	{"ALTER DEFAULT PRIVILEGES", "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO dg_role", NULL,
+	 0},
+	{"ALTER FUNCTION", "ALTER FUNCTION trg_fn() OWNER TO dg_role", NULL, 0},
+	{"CREATE AGGREGATE", "CREATE AGGREGATE my_sum (int) (SFUNC = int4pl, STYPE = int)", NULL, 0},
+	{"CREATE RULE", "CREATE RULE t2_no_delete AS ON DELETE TO t2 DO INSTEAD NOTHING", NULL, 0},
+	{"CREATE PUBLICATION", "CREATE PUBLICATION dg_pub FOR TABLE t2, src", NULL, 0},
+	{"ALTER PUBLICATION ADD TABLE", "ALTER PUBLICATION dg_pub ADD TABLE src",
+	 "CREATE PUBLICATION dg_pub FOR TABLE t2;", 0},
+	{"MERGE", "MERGE INTO t2 USING src ON t2.id = src.id WHEN MATCHED THEN UPDATE SET v = src.v",
+	 NULL, NO_SCAN_CHECK},
 	/* data */
 	{"INSERT", "INSERT INTO t2 VALUES (0, 'x')", NULL, 0},
 	{"INSERT SELECT", "INSERT INTO t2 SELECT id, v FROM src", NULL, 0},
@@ -657,6 +675,12 @@ static void check_volatility(void)
 	PQclear(r);
 }
 
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 int main(int argc, char **argv)
 {
 	const char *conninfo = getenv("DG_PG_CONNINFO"), *tsdir = getenv("DG_PG_TABLESPACE_DIR");
@@ -673,8 +697,9 @@ int main(int argc, char **argv)
 		printf("cannot connect: %s", PQerrorMessage(conn));
 		return 1;
 	}
-	exec("SET client_min_messages = warning");
+	PQsetNoticeProcessor(conn, quiet, NULL);
 	exec("CREATE ROLE dg_role");
+	exec("DROP PUBLICATION IF EXISTS dg_pub");
 	if (tsdir) {
 		snprintf(sql, sizeof(sql), "CREATE TABLESPACE dg_ts LOCATION '%s'", tsdir);
 		if (exec(sql))

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parse.h"
 
@@ -475,6 +476,36 @@ static void history_fk_drop(const struct history *h, struct dg_lock_info *out, c
 	}
 }
 
+/* Whether an earlier SET TimeZone in the file makes the session UTC. */
+static bool history_timezone_utc(const struct history *h)
+{
+	static const char *const utc[] = {"utc", "etc/utc", "gmt", "etc/gmt", "uct", "zulu",
+					  "universal", "etc/universal", "z"};
+	bool is_utc = false;
+
+	for (size_t i = 0; h->p && i < h->upto; i++) {
+		const PgQuery__Node *n = h->p->stmts[i].node;
+		const PgQuery__VariableSetStmt *vs;
+		if (n->node_case != PG_QUERY__NODE__NODE_VARIABLE_SET_STMT)
+			continue;
+		vs = n->variable_set_stmt;
+		if (vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL) {
+			is_utc = false;
+			continue;
+		}
+		if (!vs->name || strcmp(vs->name, "timezone") != 0)
+			continue;
+		is_utc = false;
+		if (vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE && vs->n_args == 1 &&
+		    vs->args[0]->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+		    vs->args[0]->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
+			for (size_t k = 0; k < sizeof(utc) / sizeof(utc[0]); k++)
+				if (strcasecmp(vs->args[0]->a_const->sval->sval, utc[k]) == 0)
+					is_utc = true;
+	}
+	return is_utc;
+}
+
 /* The query of materialized view `name` created earlier in the file. */
 static const PgQuery__Node *history_matview_query(const struct history *h, const char *schema,
 						  const char *name)
@@ -833,6 +864,15 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 						t->note = "no rewrite if it only widens a varchar "
 							  "length or a numeric precision";
 				}
+			}
+			if (old && strcmp(type_base(old), "timestamp") == 0 &&
+			    strcmp(to, "timestamptz") == 0 && co == COERCE_REWRITE &&
+			    !col->raw_default) {
+				/* the same bytes when the session's TimeZone is UTC (PostgreSQL 12) */
+				if (pg_version >= 12 && history_timezone_utc(h))
+					co = COERCE_FREE;
+				else if (pg_version >= 12)
+					t->note = "no rewrite when the session TimeZone is UTC";
 			}
 			if (co == COERCE_FREE)
 				t->rewrite = t->scan = false;

@@ -1170,7 +1170,7 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 		if (!cs->relation)
 			out->no_transaction = true;
 		add_rv(out, cs->relation, DG_ROLE_TABLE, AEL, true, true);
-		if (cs->relation && cs->indexname)
+		if (cs->relation && cs->indexname && *cs->indexname)
 			add(out, cs->relation->schemaname, cs->indexname, DG_ROLE_INDEX, AEL, true,
 			    false);
 		break;
@@ -1295,7 +1295,7 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
 		break; /* no relation lock */
 	case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
-		if (v < 12 && !n->alter_enum_stmt->old_val)
+		if (v < 12 && !(n->alter_enum_stmt->old_val && *n->alter_enum_stmt->old_val))
 			out->no_transaction = true; /* ADD VALUE in a block: PostgreSQL 12 */
 		break;
 	default:

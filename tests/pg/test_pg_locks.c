@@ -278,6 +278,8 @@ static const struct tcase cases[] = {
 	{"ANALYZE", "ANALYZE t", NULL, 0},
 	{"CLUSTER", "CLUSTER t USING t_name_idx", NULL, NO_SCAN_CHECK},
 	{"CLUSTER (all)", "CLUSTER", NULL, NO_TX},
+	{"CLUSTER (clustered index)", "CLUSTER t", "ALTER TABLE t CLUSTER ON t_name_idx;",
+	 NO_SCAN_CHECK},
 	{"LOCK TABLE", "LOCK TABLE t", NULL, 0},
 	{"LOCK TABLE IN SHARE MODE", "LOCK TABLE t IN SHARE MODE", NULL, 0},
 	{"LOCK TABLE IN ROW EXCLUSIVE MODE", "LOCK TABLE t IN ROW EXCLUSIVE MODE", NULL, 0},

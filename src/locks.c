@@ -476,6 +476,74 @@ static void history_fk_drop(const struct history *h, struct dg_lock_info *out, c
 	}
 }
 
+/* The partitions of `table` per the earlier statements of the file (CREATE TABLE … PARTITION OF,
+ * ATTACH, minus DETACH and DROP). Returns how many were written to `out`. */
+static size_t history_partitions(const struct history *h, const char *schema, const char *table,
+				 const PgQuery__RangeVar **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; h->p && i < h->upto; i++) {
+		const PgQuery__Node *nd = h->p->stmts[i].node;
+		if (nd->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
+			const PgQuery__CreateStmt *cs = nd->create_stmt;
+			if (cs->partbound && cs->n_inh_relations == 1 &&
+			    cs->inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR &&
+			    rv_is(cs->inh_relations[0]->range_var, schema, table) && n < max)
+				out[n++] = cs->relation;
+		} else if (nd->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT &&
+			   rv_is(nd->alter_table_stmt->relation, schema, table)) {
+			const PgQuery__AlterTableStmt *at = nd->alter_table_stmt;
+			for (size_t k = 0; k < at->n_cmds; k++) {
+				const PgQuery__AlterTableCmd *c = at->cmds[k]->alter_table_cmd;
+				const PgQuery__RangeVar *part;
+				if (!c || !c->def || c->def->node_case != PG_QUERY__NODE__NODE_PARTITION_CMD)
+					continue;
+				part = c->def->partition_cmd->name;
+				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition &&
+				    n < max)
+					out[n++] = part;
+				else if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition)
+					for (size_t q = 0; q < n; q++)
+						if (part && rv_is(out[q], part->schemaname, part->relname))
+							out[q--] = out[--n];
+			}
+		} else if (nd->node_case == PG_QUERY__NODE__NODE_DROP_STMT &&
+			   nd->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+			for (size_t k = 0; k < nd->drop_stmt->n_objects; k++) {
+				const PgQuery__Node *o = nd->drop_stmt->objects[k];
+				const char *name;
+				if (o->node_case != PG_QUERY__NODE__NODE_LIST || !o->list->n_items)
+					continue;
+				name = str(o->list->items[o->list->n_items - 1]);
+				for (size_t q = 0; q < n; q++)
+					if (same_name(out[q]->relname, name))
+						out[q--] = out[--n];
+			}
+		}
+	}
+	return n;
+}
+
+/* A statement on a partitioned table takes the same lock on every partition (and rewrites or
+ * scans them in its place): the partitions this file knows of are added. */
+static void propagate_to_partitions(struct dg_lock_info *out, const struct history *h)
+{
+	/* the list grows while we walk it: sub-partitions are reached in turn */
+	for (size_t i = 0; i < out->n_rels; i++) {
+		const PgQuery__RangeVar *parts[32];
+		struct dg_lock_rel r = out->rels[i];
+		size_t n;
+
+		if ((r.role != DG_ROLE_TABLE && r.role != DG_ROLE_PARTITION) || !r.name ||
+		    r.mode == DG_LOCK_NONE)
+			continue;
+		n = history_partitions(h, r.schema, r.name, parts, 32);
+		for (size_t k = 0; k < n; k++)
+			add_rv(out, parts[k], DG_ROLE_PARTITION, r.mode, r.rewrite, r.scan);
+	}
+}
+
 /* Whether an earlier SET TimeZone in the file makes the session UTC. */
 static bool history_timezone_utc(const struct history *h)
 {
@@ -973,6 +1041,33 @@ static void create_stmt(struct dg_lock_info *out, const PgQuery__CreateStmt *cs)
 	}
 }
 
+/* Statements that act on a partitioned table's partitions too (unless ONLY). */
+static bool recurses(const PgQuery__Node *n)
+{
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+		return n->alter_table_stmt->relation && n->alter_table_stmt->relation->inh &&
+		       n->alter_table_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE;
+	case PG_QUERY__NODE__NODE_INDEX_STMT:
+		return n->index_stmt->relation && n->index_stmt->relation->inh;
+	case PG_QUERY__NODE__NODE_DROP_STMT:
+		return n->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE;
+	case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+		return n->truncate_stmt->n_relations &&
+		       n->truncate_stmt->relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR &&
+		       n->truncate_stmt->relations[0]->range_var->inh;
+	case PG_QUERY__NODE__NODE_LOCK_STMT:
+		return n->lock_stmt->n_relations &&
+		       n->lock_stmt->relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR &&
+		       n->lock_stmt->relations[0]->range_var->inh;
+	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+	case PG_QUERY__NODE__NODE_VACUUM_STMT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 		       struct dg_lock_info *out)
 {
@@ -1302,6 +1397,8 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 		out->known = false;
 		break;
 	}
+	if (recurses(n))
+		propagate_to_partitions(out, h);
 }
 
 void dg_locks_of_stmt(const struct dg_parsed *p, size_t index, int pg_version,

@@ -406,10 +406,11 @@ const struct dg_lock_info *dg_stmt_locks_at(struct dg_ctx *ctx, size_t i)
 	if (!ctx->locks) {
 		ctx->locks = dg_arena_alloc(ctx->arena, ctx->parsed->n_stmts * sizeof(*ctx->locks));
 		memset(ctx->locks, 0, ctx->parsed->n_stmts * sizeof(*ctx->locks));
+		dg_lock_file_init(&ctx->lock_file, ctx->parsed);
 	}
 	if (!ctx->locks[i]) {
 		ctx->locks[i] = dg_arena_alloc(ctx->arena, sizeof(**ctx->locks));
-		dg_locks_of_stmt(ctx->parsed, i, ctx->cfg->pg_version, ctx->locks[i]);
+		dg_locks_of_stmt(&ctx->lock_file, i, ctx->cfg->pg_version, ctx->locks[i]);
 	}
 	return ctx->locks[i];
 }

@@ -68,6 +68,7 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 	struct dg_migration mig;
 	struct dg_parsed parsed = {0};
 	struct dg_facts facts;
+	struct dg_lock_file lf;
 
 	memset(out, 0, sizeof(*out));
 	out->path = xstrdup(path);
@@ -86,6 +87,7 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 	for (size_t i = 0; i < mig.n_sections; i++)
 		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);
 	dg_facts_build(&facts, &parsed, &arena, cfg->assume_in_transaction);
+	dg_lock_file_init(&lf, &parsed);
 
 	out->stmts = xcalloc(parsed.n_stmts, sizeof(*out->stmts));
 	out->n_stmts = parsed.n_stmts;
@@ -95,7 +97,7 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 		struct dg_lock_info info;
 		struct dg_pos pos = dg_source_pos(&src, st->start);
 
-		dg_locks_of_stmt(&parsed, i, cfg->pg_version, &info);
+		dg_locks_of_stmt(&lf, i, cfg->pg_version, &info);
 		sl->line = pos.line;
 		sl->column = pos.column;
 		sl->byte_offset = st->start + src.bom;

@@ -347,6 +347,7 @@ static bool has_volatile_call(const ProtobufCMessage *m)
 struct history {
 	const struct dg_parsed *p;
 	size_t upto; /* statements [0, upto) are earlier */
+	bool has_partitions;
 };
 
 static bool rv_is(const PgQuery__RangeVar *rv, const char *schema, const char *name)
@@ -529,6 +530,8 @@ static size_t history_partitions(const struct history *h, const char *schema, co
  * scans them in its place): the partitions this file knows of are added. */
 static void propagate_to_partitions(struct dg_lock_info *out, const struct history *h)
 {
+	if (!h->has_partitions)
+		return;
 	/* the list grows while we walk it: sub-partitions are reached in turn */
 	for (size_t i = 0; i < out->n_rels; i++) {
 		const PgQuery__RangeVar *parts[32];
@@ -1401,17 +1404,35 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 		propagate_to_partitions(out, h);
 }
 
-void dg_locks_of_stmt(const struct dg_parsed *p, size_t index, int pg_version,
+void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p)
+{
+	f->p = p;
+	f->has_partitions = false;
+	for (size_t i = 0; i < p->n_stmts && !f->has_partitions; i++) {
+		const PgQuery__Node *n = p->stmts[i].node;
+		if (n->node_case == PG_QUERY__NODE__NODE_CREATE_STMT && n->create_stmt->partbound)
+			f->has_partitions = true;
+		else if (n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
+			for (size_t k = 0; k < n->alter_table_stmt->n_cmds; k++) {
+				const PgQuery__AlterTableCmd *c =
+					n->alter_table_stmt->cmds[k]->alter_table_cmd;
+				if (c && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition)
+					f->has_partitions = true;
+			}
+	}
+}
+
+void dg_locks_of_stmt(const struct dg_lock_file *f, size_t index, int pg_version,
 		      struct dg_lock_info *out)
 {
-	struct history h = {p, index};
+	struct history h = {f->p, index, f->has_partitions};
 
-	stmt_locks(p->stmts[index].node, &h, pg_version, out);
+	stmt_locks(f->p->stmts[index].node, &h, pg_version, out);
 }
 
 void dg_locks_of_node(const PgQuery__Node *stmt, int pg_version, struct dg_lock_info *out)
 {
-	struct history h = {NULL, 0};
+	struct history h = {NULL, 0, false};
 
 	stmt_locks(stmt, &h, pg_version, out);
 }

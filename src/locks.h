@@ -57,8 +57,15 @@ struct dg_lock_info {
 	size_t n_rels;
 };
 
-/* Computes the locks of statement `index` of `p` (earlier statements tell column types). */
-void dg_locks_of_stmt(const struct dg_parsed *p, size_t index, int pg_version,
+/* What the earlier statements of a file can tell the model (column types, foreign keys,
+ * partitions, materialized views' queries, SET TimeZone); prepared once per file. */
+struct dg_lock_file {
+	const struct dg_parsed *p;
+	bool has_partitions; /* some PARTITION OF or ATTACH PARTITION */
+};
+void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p);
+/* Computes the locks of statement `index` of the file. */
+void dg_locks_of_stmt(const struct dg_lock_file *f, size_t index, int pg_version,
 		      struct dg_lock_info *out);
 /* The same for a lone statement node (no history). */
 void dg_locks_of_node(const PgQuery__Node *stmt, int pg_version, struct dg_lock_info *out);

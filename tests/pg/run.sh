@@ -26,13 +26,20 @@ if [ -z "$PGBIN" ]; then
 	exit $SKIP
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ddlguard-pg.XXXXXX") || exit 1
 as_user() { "$@"; }
 if [ "$(id -u)" -eq 0 ]; then
-	# initdb refuses to run as root: the server runs as nobody in a directory it owns
+	# initdb refuses to run as root: the server runs as nobody in a directory it owns (under
+	# /tmp, which nobody can reach whatever TMPDIR says)
+	tmp=$(mktemp -d /tmp/ddlguard-pg.XXXXXX) || exit 1
 	chmod 755 "$tmp"
 	chown nobody "$tmp"
-	as_user() { runuser -u nobody -- "$@"; }
+	if command -v runuser >/dev/null 2>&1; then
+		as_user() { runuser -u nobody -- "$@"; }
+	else
+		as_user() { su -s /bin/sh nobody -c '"$0" "$@"' -- "$@"; }
+	fi
+else
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/ddlguard-pg.XXXXXX") || exit 1
 fi
 cleanup() {
 	if [ -f "$tmp/data/postmaster.pid" ]; then

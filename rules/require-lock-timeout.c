@@ -36,19 +36,19 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		  "%s lock on %s\"%s\" with no lock_timeout set: if a long query holds any lock on "
 		  "it, this statement waits, and every %s on \"%s\" queues behind it meanwhile",
 		  dg_lock_mode_name(r->mode), r->name ? "" : "the table of index ", rel_name(r),
-		  dg_lock_blocks_reads(r->mode)    ? "read and write"
+		  dg_lock_blocks_reads(r->mode)	   ? "read and write"
 		  : dg_lock_blocks_writes(r->mode) ? "write"
 						   : "schema change and VACUUM",
 		  rel_name(r));
 }
 
 const struct dg_rule dg_rule_require_lock_timeout = {
-	.name = "require-lock-timeout",
-	.summary = "A lock stronger than ROW EXCLUSIVE on an existing table without SET lock_timeout",
-	.help = "Start the migration with SET lock_timeout = '2s' (SET LOCAL inside its transaction) "
-		"and retry when it times out: a waiting ALTER then gives up instead of blocking "
-		"traffic behind it.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(DG_LOCK_STMT_KINDS),
-	.check = check,
+    .name = "require-lock-timeout",
+    .summary = "A lock stronger than ROW EXCLUSIVE on an existing table without SET lock_timeout",
+    .help = "Start the migration with SET lock_timeout = '2s' (SET LOCAL inside its transaction) "
+	    "and retry when it times out: a waiting ALTER then gives up instead of blocking "
+	    "traffic behind it.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(DG_LOCK_STMT_KINDS),
+    .check = check,
 };

@@ -44,13 +44,13 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_require_statement_timeout = {
-	.name = "require-statement-timeout",
-	.summary = "A lock stronger than ROW EXCLUSIVE on an existing table without SET "
-		   "statement_timeout",
-	.help = "Start the migration with SET statement_timeout = '…' (SET LOCAL inside its "
-		"transaction), long enough for the work but bounded, so a runaway statement is "
-		"cancelled and its locks are released.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(DG_LOCK_STMT_KINDS),
-	.check = check,
+    .name = "require-statement-timeout",
+    .summary = "A lock stronger than ROW EXCLUSIVE on an existing table without SET "
+	       "statement_timeout",
+    .help = "Start the migration with SET statement_timeout = '…' (SET LOCAL inside its "
+	    "transaction), long enough for the work but bounded, so a runaway statement is "
+	    "cancelled and its locks are released.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(DG_LOCK_STMT_KINDS),
+    .check = check,
 };

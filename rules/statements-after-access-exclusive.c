@@ -36,20 +36,21 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			after++;
 	if (!after)
 		return;
-	dg_report(ctx, node,
-		  "ACCESS EXCLUSIVE on %s\"%s\" is held until the transaction commits, and %zu more "
-		  "statement%s run%s after this one in the same transaction: every read and write "
-		  "on \"%s\" waits for all of them",
-		  r->name ? "" : "the table of index ", r->name ? r->name : r->index, after,
-		  after == 1 ? "" : "s", after == 1 ? "s" : "", r->name ? r->name : r->index);
+	dg_report(
+	    ctx, node,
+	    "ACCESS EXCLUSIVE on %s\"%s\" is held until the transaction commits, and %zu more "
+	    "statement%s run%s after this one in the same transaction: every read and write "
+	    "on \"%s\" waits for all of them",
+	    r->name ? "" : "the table of index ", r->name ? r->name : r->index, after,
+	    after == 1 ? "" : "s", after == 1 ? "s" : "", r->name ? r->name : r->index);
 }
 
 const struct dg_rule dg_rule_statements_after_access_exclusive = {
-	.name = "statements-after-access-exclusive",
-	.summary = "More statements run in the transaction after one took ACCESS EXCLUSIVE",
-	.help = "Run the statement that takes ACCESS EXCLUSIVE in a transaction of its own, or last "
-		"in its transaction, so the lock is released as soon as that statement is done.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(DG_LOCK_STMT_KINDS),
-	.check = check,
+    .name = "statements-after-access-exclusive",
+    .summary = "More statements run in the transaction after one took ACCESS EXCLUSIVE",
+    .help = "Run the statement that takes ACCESS EXCLUSIVE in a transaction of its own, or last "
+	    "in its transaction, so the lock is released as soon as that statement is done.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(DG_LOCK_STMT_KINDS),
+    .check = check,
 };

@@ -55,8 +55,8 @@ static char *relation_label(const struct dg_lock_rel *r)
 		snprintf(buf, sizeof(buf), "(table of index %s%s%s)", r->schema ? r->schema : "",
 			 r->schema ? "." : "", r->index);
 	else
-		snprintf(buf, sizeof(buf), "%s%s%s", r->schema ? r->schema : "", r->schema ? "." : "",
-			 r->name);
+		snprintf(buf, sizeof(buf), "%s%s%s", r->schema ? r->schema : "",
+			 r->schema ? "." : "", r->name);
 	return xstrdup(buf);
 }
 
@@ -112,16 +112,16 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 		for (size_t k = 0; k < info.n_rels; k++) {
 			const struct dg_lock_rel *r = &info.rels[k];
 			sl->rows[k] = (struct dg_lock_row){
-				relation_label(r),
-				dg_rel_role_name(r->role),
-				dg_lock_mode_name(r->mode),
-				(int)r->mode,
-				/* nobody else can see a relation being created */
-				r->role != DG_ROLE_NEW && dg_lock_blocks_reads(r->mode),
-				r->role != DG_ROLE_NEW && dg_lock_blocks_writes(r->mode),
-				r->rewrite,
-				r->scan,
-				r->note,
+			    relation_label(r),
+			    dg_rel_role_name(r->role),
+			    dg_lock_mode_name(r->mode),
+			    (int)r->mode,
+			    /* nobody else can see a relation being created */
+			    r->role != DG_ROLE_NEW && dg_lock_blocks_reads(r->mode),
+			    r->role != DG_ROLE_NEW && dg_lock_blocks_writes(r->mode),
+			    r->rewrite,
+			    r->scan,
+			    r->note,
 			};
 		}
 	}

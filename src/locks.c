@@ -19,25 +19,25 @@
 #define B(m) (1u << (m))
 /* The conflict table of the "Explicit Locking" chapter: conflicts[m] = modes m waits for. */
 static const unsigned conflicts[] = {
-	[DG_LOCK_NONE] = 0,
-	[DG_LOCK_ACCESS_SHARE] = B(DG_LOCK_ACCESS_EXCLUSIVE),
-	[DG_LOCK_ROW_SHARE] = B(DG_LOCK_EXCLUSIVE) | B(DG_LOCK_ACCESS_EXCLUSIVE),
-	[DG_LOCK_ROW_EXCLUSIVE] = B(DG_LOCK_SHARE) | B(DG_LOCK_SHARE_ROW_EXCLUSIVE) |
-				  B(DG_LOCK_EXCLUSIVE) | B(DG_LOCK_ACCESS_EXCLUSIVE),
-	[DG_LOCK_SHARE_UPDATE_EXCLUSIVE] = B(DG_LOCK_SHARE_UPDATE_EXCLUSIVE) | B(DG_LOCK_SHARE) |
-					   B(DG_LOCK_SHARE_ROW_EXCLUSIVE) | B(DG_LOCK_EXCLUSIVE) |
-					   B(DG_LOCK_ACCESS_EXCLUSIVE),
-	[DG_LOCK_SHARE] = B(DG_LOCK_ROW_EXCLUSIVE) | B(DG_LOCK_SHARE_UPDATE_EXCLUSIVE) |
+    [DG_LOCK_NONE] = 0,
+    [DG_LOCK_ACCESS_SHARE] = B(DG_LOCK_ACCESS_EXCLUSIVE),
+    [DG_LOCK_ROW_SHARE] = B(DG_LOCK_EXCLUSIVE) | B(DG_LOCK_ACCESS_EXCLUSIVE),
+    [DG_LOCK_ROW_EXCLUSIVE] = B(DG_LOCK_SHARE) | B(DG_LOCK_SHARE_ROW_EXCLUSIVE) |
+			      B(DG_LOCK_EXCLUSIVE) | B(DG_LOCK_ACCESS_EXCLUSIVE),
+    [DG_LOCK_SHARE_UPDATE_EXCLUSIVE] = B(DG_LOCK_SHARE_UPDATE_EXCLUSIVE) | B(DG_LOCK_SHARE) |
+				       B(DG_LOCK_SHARE_ROW_EXCLUSIVE) | B(DG_LOCK_EXCLUSIVE) |
+				       B(DG_LOCK_ACCESS_EXCLUSIVE),
+    [DG_LOCK_SHARE] = B(DG_LOCK_ROW_EXCLUSIVE) | B(DG_LOCK_SHARE_UPDATE_EXCLUSIVE) |
+		      B(DG_LOCK_SHARE_ROW_EXCLUSIVE) | B(DG_LOCK_EXCLUSIVE) |
+		      B(DG_LOCK_ACCESS_EXCLUSIVE),
+    [DG_LOCK_SHARE_ROW_EXCLUSIVE] = B(DG_LOCK_ROW_EXCLUSIVE) | B(DG_LOCK_SHARE_UPDATE_EXCLUSIVE) |
+				    B(DG_LOCK_SHARE) | B(DG_LOCK_SHARE_ROW_EXCLUSIVE) |
+				    B(DG_LOCK_EXCLUSIVE) | B(DG_LOCK_ACCESS_EXCLUSIVE),
+    [DG_LOCK_EXCLUSIVE] = B(DG_LOCK_ROW_SHARE) | B(DG_LOCK_ROW_EXCLUSIVE) |
+			  B(DG_LOCK_SHARE_UPDATE_EXCLUSIVE) | B(DG_LOCK_SHARE) |
 			  B(DG_LOCK_SHARE_ROW_EXCLUSIVE) | B(DG_LOCK_EXCLUSIVE) |
 			  B(DG_LOCK_ACCESS_EXCLUSIVE),
-	[DG_LOCK_SHARE_ROW_EXCLUSIVE] = B(DG_LOCK_ROW_EXCLUSIVE) | B(DG_LOCK_SHARE_UPDATE_EXCLUSIVE) |
-					B(DG_LOCK_SHARE) | B(DG_LOCK_SHARE_ROW_EXCLUSIVE) |
-					B(DG_LOCK_EXCLUSIVE) | B(DG_LOCK_ACCESS_EXCLUSIVE),
-	[DG_LOCK_EXCLUSIVE] = B(DG_LOCK_ROW_SHARE) | B(DG_LOCK_ROW_EXCLUSIVE) |
-			      B(DG_LOCK_SHARE_UPDATE_EXCLUSIVE) | B(DG_LOCK_SHARE) |
-			      B(DG_LOCK_SHARE_ROW_EXCLUSIVE) | B(DG_LOCK_EXCLUSIVE) |
-			      B(DG_LOCK_ACCESS_EXCLUSIVE),
-	[DG_LOCK_ACCESS_EXCLUSIVE] = 0x1FEu,
+    [DG_LOCK_ACCESS_EXCLUSIVE] = 0x1FEu,
 };
 
 bool dg_lock_conflicts(enum dg_lock_mode a, enum dg_lock_mode b)
@@ -56,15 +56,15 @@ bool dg_lock_blocks_writes(enum dg_lock_mode m)
 }
 
 static const char *const mode_names[][2] = {
-	[DG_LOCK_NONE] = {NULL, NULL},
-	[DG_LOCK_ACCESS_SHARE] = {"ACCESS SHARE", "AccessShareLock"},
-	[DG_LOCK_ROW_SHARE] = {"ROW SHARE", "RowShareLock"},
-	[DG_LOCK_ROW_EXCLUSIVE] = {"ROW EXCLUSIVE", "RowExclusiveLock"},
-	[DG_LOCK_SHARE_UPDATE_EXCLUSIVE] = {"SHARE UPDATE EXCLUSIVE", "ShareUpdateExclusiveLock"},
-	[DG_LOCK_SHARE] = {"SHARE", "ShareLock"},
-	[DG_LOCK_SHARE_ROW_EXCLUSIVE] = {"SHARE ROW EXCLUSIVE", "ShareRowExclusiveLock"},
-	[DG_LOCK_EXCLUSIVE] = {"EXCLUSIVE", "ExclusiveLock"},
-	[DG_LOCK_ACCESS_EXCLUSIVE] = {"ACCESS EXCLUSIVE", "AccessExclusiveLock"},
+    [DG_LOCK_NONE] = {NULL, NULL},
+    [DG_LOCK_ACCESS_SHARE] = {"ACCESS SHARE", "AccessShareLock"},
+    [DG_LOCK_ROW_SHARE] = {"ROW SHARE", "RowShareLock"},
+    [DG_LOCK_ROW_EXCLUSIVE] = {"ROW EXCLUSIVE", "RowExclusiveLock"},
+    [DG_LOCK_SHARE_UPDATE_EXCLUSIVE] = {"SHARE UPDATE EXCLUSIVE", "ShareUpdateExclusiveLock"},
+    [DG_LOCK_SHARE] = {"SHARE", "ShareLock"},
+    [DG_LOCK_SHARE_ROW_EXCLUSIVE] = {"SHARE ROW EXCLUSIVE", "ShareRowExclusiveLock"},
+    [DG_LOCK_EXCLUSIVE] = {"EXCLUSIVE", "ExclusiveLock"},
+    [DG_LOCK_ACCESS_EXCLUSIVE] = {"ACCESS EXCLUSIVE", "AccessExclusiveLock"},
 };
 
 const char *dg_lock_mode_name(enum dg_lock_mode m)
@@ -83,10 +83,10 @@ enum dg_lock_mode dg_lock_mode_from_pg(const char *pg_mode)
 const char *dg_rel_role_name(enum dg_rel_role r)
 {
 	static const char *const names[] = {
-		[DG_ROLE_TABLE] = "table",         [DG_ROLE_REFERENCED] = "referenced",
-		[DG_ROLE_PARENT] = "parent",       [DG_ROLE_PARTITION] = "partition",
-		[DG_ROLE_INDEX] = "index",         [DG_ROLE_INDEX_TABLE] = "table of index",
-		[DG_ROLE_READ] = "read",           [DG_ROLE_NEW] = "new",
+	    [DG_ROLE_TABLE] = "table",	 [DG_ROLE_REFERENCED] = "referenced",
+	    [DG_ROLE_PARENT] = "parent", [DG_ROLE_PARTITION] = "partition",
+	    [DG_ROLE_INDEX] = "index",	 [DG_ROLE_INDEX_TABLE] = "table of index",
+	    [DG_ROLE_READ] = "read",	 [DG_ROLE_NEW] = "new",
 	};
 	return r <= DG_ROLE_NEW ? names[r] : "?";
 }
@@ -107,10 +107,22 @@ enum dg_lock_mode dg_lock_info_max(const struct dg_lock_info *info)
  * (checked by the server test), plus the common extension ones. now(), CURRENT_TIMESTAMP,
  * statement_timestamp() and txid_current() are STABLE: evaluated once, no rewrite. */
 static const char *const volatile_functions[] = {
-	"random",          "random_normal",   "clock_timestamp", "timeofday",
-	"gen_random_uuid", "nextval",         "setval",          "currval",
-	"lastval",         "uuidv4",          "uuidv7",          "uuid_generate_v1",
-	"uuid_generate_v1mc", "uuid_generate_v4", "gen_random_bytes", "random_string",
+    "random",
+    "random_normal",
+    "clock_timestamp",
+    "timeofday",
+    "gen_random_uuid",
+    "nextval",
+    "setval",
+    "currval",
+    "lastval",
+    "uuidv4",
+    "uuidv7",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "gen_random_bytes",
+    "random_string",
 };
 
 bool dg_lock_function_is_volatile(const char *name)
@@ -136,7 +148,8 @@ static bool same_schema(const char *a, const char *b)
 }
 
 static struct dg_lock_rel *add(struct dg_lock_info *out, const char *schema, const char *name,
-			       enum dg_rel_role role, enum dg_lock_mode mode, bool rewrite, bool scan)
+			       enum dg_rel_role role, enum dg_lock_mode mode, bool rewrite,
+			       bool scan)
 {
 	struct dg_lock_rel *r;
 
@@ -147,8 +160,8 @@ static struct dg_lock_rel *add(struct dg_lock_info *out, const char *schema, con
 	for (size_t i = 0; i < out->n_rels; i++) {
 		r = &out->rels[i];
 		bool match = role == DG_ROLE_INDEX_TABLE
-				     ? r->role == DG_ROLE_INDEX_TABLE && same_name(r->index, name)
-				     : r->role != DG_ROLE_INDEX_TABLE && same_name(r->name, name);
+				 ? r->role == DG_ROLE_INDEX_TABLE && same_name(r->index, name)
+				 : r->role != DG_ROLE_INDEX_TABLE && same_name(r->name, name);
 		if (!match || !same_schema(r->schema, schema))
 			continue;
 		/* the strongest lock wins; the most specific role is kept */
@@ -163,9 +176,14 @@ static struct dg_lock_rel *add(struct dg_lock_info *out, const char *schema, con
 	if (out->n_rels == DG_LOCK_MAX_RELS)
 		return NULL;
 	r = &out->rels[out->n_rels++];
-	*r = (struct dg_lock_rel){schema, role == DG_ROLE_INDEX_TABLE ? NULL : name,
-				  role == DG_ROLE_INDEX_TABLE ? name : NULL, role, mode, rewrite,
-				  scan, NULL};
+	*r = (struct dg_lock_rel){schema,
+				  role == DG_ROLE_INDEX_TABLE ? NULL : name,
+				  role == DG_ROLE_INDEX_TABLE ? name : NULL,
+				  role,
+				  mode,
+				  rewrite,
+				  scan,
+				  NULL};
 	return r;
 }
 
@@ -246,7 +264,7 @@ static void walk_rangevars(const ProtobufCMessage *m, struct dg_lock_info *out,
 		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = *(const size_t *)(base + fd->quantifier_offset);
 			ProtobufCMessage *const *arr =
-				*(ProtobufCMessage *const *const *)(base + fd->offset);
+			    *(ProtobufCMessage *const *const *)(base + fd->offset);
 			for (size_t i = 0; i < n; i++)
 				if (arr[i])
 					walk_rangevars(arr[i], out, role, mode, ctes);
@@ -278,7 +296,7 @@ static void collect_ctes(const ProtobufCMessage *m, struct names *ctes)
 		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = *(const size_t *)(base + fd->quantifier_offset);
 			ProtobufCMessage *const *arr =
-				*(ProtobufCMessage *const *const *)(base + fd->offset);
+			    *(ProtobufCMessage *const *const *)(base + fd->offset);
 			for (size_t i = 0; i < n; i++)
 				if (arr[i])
 					collect_ctes(arr[i], ctes);
@@ -315,7 +333,8 @@ static bool has_volatile_call(const ProtobufCMessage *m)
 
 	if (d == &pg_query__func_call__descriptor) {
 		const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)m;
-		if (fc->n_funcname && dg_lock_function_is_volatile(str(fc->funcname[fc->n_funcname - 1])))
+		if (fc->n_funcname &&
+		    dg_lock_function_is_volatile(str(fc->funcname[fc->n_funcname - 1])))
 			return true;
 	}
 	for (unsigned f = 0; f < d->n_fields; f++) {
@@ -326,7 +345,7 @@ static bool has_volatile_call(const ProtobufCMessage *m)
 		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = *(const size_t *)(base + fd->quantifier_offset);
 			ProtobufCMessage *const *arr =
-				*(ProtobufCMessage *const *const *)(base + fd->offset);
+			    *(ProtobufCMessage *const *const *)(base + fd->offset);
 			for (size_t i = 0; i < n; i++)
 				if (arr[i] && has_volatile_call(arr[i]))
 					return true;
@@ -380,11 +399,13 @@ static const PgQuery__TypeName *history_column_type(const struct history *h, con
 				const PgQuery__AlterTableCmd *c = at->cmds[k]->alter_table_cmd;
 				if (!c)
 					continue;
-				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn && c->def &&
+				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
+				    c->def &&
 				    c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF &&
 				    same_name(c->def->column_def->colname, col))
 					found = c->def->column_def->type_name;
-				else if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType &&
+				else if (c->subtype ==
+					     PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType &&
 					 same_name(c->name, col) && c->def &&
 					 c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
 					found = c->def->column_def->type_name;
@@ -407,10 +428,10 @@ static size_t history_fks(const struct history *h, struct fk_ref *out, size_t ma
 {
 	size_t n = 0;
 
-#define PUSH(t, c)                                                                               \
-	do {                                                                                     \
-		if ((c) && (c)->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && n < max)      \
-			out[n++] = (struct fk_ref){(t), (c)};                                     \
+#define PUSH(t, c)                                                                                 \
+	do {                                                                                       \
+		if ((c) && (c)->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && n < max)       \
+			out[n++] = (struct fk_ref){(t), (c)};                                      \
 	} while (0)
 	for (size_t i = 0; h->p && i < h->upto; i++) {
 		const PgQuery__Node *nd = h->p->stmts[i].node;
@@ -436,9 +457,11 @@ static size_t history_fks(const struct history *h, struct fk_ref *out, size_t ma
 					PUSH(at->relation, c->def->constraint);
 				else if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
 					 c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-					for (size_t q = 0; q < c->def->column_def->n_constraints; q++)
-						PUSH(at->relation,
-						     c->def->column_def->constraints[q]->constraint);
+					for (size_t q = 0; q < c->def->column_def->n_constraints;
+					     q++)
+						PUSH(
+						    at->relation,
+						    c->def->column_def->constraints[q]->constraint);
 			}
 		}
 	}
@@ -498,15 +521,18 @@ static size_t history_partitions(const struct history *h, const char *schema, co
 			for (size_t k = 0; k < at->n_cmds; k++) {
 				const PgQuery__AlterTableCmd *c = at->cmds[k]->alter_table_cmd;
 				const PgQuery__RangeVar *part;
-				if (!c || !c->def || c->def->node_case != PG_QUERY__NODE__NODE_PARTITION_CMD)
+				if (!c || !c->def ||
+				    c->def->node_case != PG_QUERY__NODE__NODE_PARTITION_CMD)
 					continue;
 				part = c->def->partition_cmd->name;
 				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition &&
 				    n < max)
 					out[n++] = part;
-				else if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition)
+				else if (c->subtype ==
+					 PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition)
 					for (size_t q = 0; q < n; q++)
-						if (part && rv_is(out[q], part->schemaname, part->relname))
+						if (part &&
+						    rv_is(out[q], part->schemaname, part->relname))
 							out[q--] = out[--n];
 			}
 		} else if (nd->node_case == PG_QUERY__NODE__NODE_DROP_STMT &&
@@ -550,8 +576,8 @@ static void propagate_to_partitions(struct dg_lock_info *out, const struct histo
 /* Whether an earlier SET TimeZone in the file makes the session UTC. */
 static bool history_timezone_utc(const struct history *h)
 {
-	static const char *const utc[] = {"utc", "etc/utc", "gmt", "etc/gmt", "uct", "zulu",
-					  "universal", "etc/universal", "z"};
+	static const char *const utc[] = {"utc",  "etc/utc",   "gmt",		"etc/gmt", "uct",
+					  "zulu", "universal", "etc/universal", "z"};
 	bool is_utc = false;
 
 	for (size_t i = 0; h->p && i < h->upto; i++) {
@@ -615,8 +641,8 @@ static bool typmod_int(const PgQuery__TypeName *t, size_t i, long *v)
 	if (!t || i >= t->n_typmods)
 		return false;
 	m = t->typmods[i];
-	if (m->node_case == PG_QUERY__NODE__NODE_A_CONST && m->a_const->val_case ==
-	    PG_QUERY__A__CONST__VAL_IVAL) {
+	if (m->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+	    m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
 		*v = m->a_const->ival->ival;
 		return true;
 	}
@@ -676,76 +702,85 @@ struct at_entry {
 
 /* AlterTableGetLockLevel() as a table; subcommands refined below are marked. */
 static const struct at_entry at_table[] = {
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn, AEL, false, false}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnToView, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_CookedColumnDefault, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull, AEL, false, true},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_CheckNotNull, AEL, false, true},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DropExpression, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics, SUE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetOptions, SUE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_ResetOptions, SUE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetStorage, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetCompression, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AddIndex, AEL, false, true},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint, AEL, false, false}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AlterConstraint, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint, SUE, false, true}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AddIndexConstraint, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint, AEL, false, false}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType, AEL, true, true}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnGenericOptions, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn, SUE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DropCluster, SUE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged, AEL, true, true},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged, AEL, true, true},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DropOids, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetAccessMethod, AEL, true, true},
-	/* the files are copied block by block: new storage, but no row is read */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetTableSpace, AEL, true, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions, SUE, false, false}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions, SUE, false, false}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_ReplaceRelOptions, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig, SRE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig, SRE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig, SRE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig, SRE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigAll, SRE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigAll, SRE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser, SRE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigUser, SRE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRule, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysRule, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaRule, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRule, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit, AEL, false, false}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit, AEL, false, false}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AddOf, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DropOf, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_GenericOptions, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition, SUE, false, false}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition, AEL, false, false}, /* refined */
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize, SUE, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_SetIdentity, AEL, false, false},
-	{PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn, AEL, false, false}, /* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnToView, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_CookedColumnDefault, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull, AEL, false, true},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_CheckNotNull, AEL, false, true},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DropExpression, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics, SUE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetOptions, SUE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_ResetOptions, SUE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetStorage, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetCompression, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AddIndex, AEL, false, true},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint, AEL, false, false}, /* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AlterConstraint, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint, SUE, false, true}, /* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AddIndexConstraint, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint, AEL, false, false}, /* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType, AEL, true, true},	/* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnGenericOptions, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn, SUE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DropCluster, SUE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged, AEL, true, true},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged, AEL, true, true},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DropOids, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetAccessMethod, AEL, true, true},
+    /* the files are copied block by block: new storage, but no row is read */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetTableSpace, AEL, true, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions, SUE, false, false},	 /* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions, SUE, false, false}, /* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_ReplaceRelOptions, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig, SRE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig, SRE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig, SRE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig, SRE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigAll, SRE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigAll, SRE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser, SRE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigUser, SRE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRule, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysRule, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaRule, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRule, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit, AEL, false, false},  /* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit, AEL, false, false}, /* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AddOf, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DropOf, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_GenericOptions, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition, SUE, false, false}, /* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition, AEL, false, false}, /* refined */
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize, SUE, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_SetIdentity, AEL, false, false},
+    {PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity, AEL, false, false},
 };
 
 /* Storage parameters that SET (…) changes under SHARE UPDATE EXCLUSIVE; any other needs ACCESS
  * EXCLUSIVE (AlterTableGetRelOptionsLockLevel()). */
 static const char *const sue_reloptions[] = {
-	"fillfactor", "autovacuum_", "toast.autovacuum_", "toast_tuple_target", "parallel_workers",
-	"vacuum_index_cleanup", "vacuum_truncate", "toast.vacuum_", "log_autovacuum_min_duration",
-	"toast.log_autovacuum_min_duration", "n_distinct", "n_distinct_inherited",
+    "fillfactor",
+    "autovacuum_",
+    "toast.autovacuum_",
+    "toast_tuple_target",
+    "parallel_workers",
+    "vacuum_index_cleanup",
+    "vacuum_truncate",
+    "toast.vacuum_",
+    "log_autovacuum_min_duration",
+    "toast.log_autovacuum_min_duration",
+    "n_distinct",
+    "n_distinct_inherited",
 };
 
 static enum dg_lock_mode reloptions_mode(const PgQuery__Node *def)
@@ -760,14 +795,15 @@ static enum dg_lock_mode reloptions_mode(const PgQuery__Node *def)
 			return AEL;
 		snprintf(full, sizeof(full), "%s%s%s",
 			 o->def_elem->defnamespace && *o->def_elem->defnamespace
-				 ? o->def_elem->defnamespace
-				 : "",
+			     ? o->def_elem->defnamespace
+			     : "",
 			 o->def_elem->defnamespace && *o->def_elem->defnamespace ? "." : "",
 			 o->def_elem->defname);
 		for (size_t k = 0; k < sizeof(sue_reloptions) / sizeof(sue_reloptions[0]); k++) {
 			size_t len = strlen(sue_reloptions[k]);
-			if (sue_reloptions[k][len - 1] == '_' ? strncmp(full, sue_reloptions[k], len) == 0
-							      : strcmp(full, sue_reloptions[k]) == 0)
+			if (sue_reloptions[k][len - 1] == '_'
+				? strncmp(full, sue_reloptions[k], len) == 0
+				: strcmp(full, sue_reloptions[k]) == 0)
 				ok = true;
 		}
 		if (!ok)
@@ -798,7 +834,8 @@ static void column_constraints(struct dg_lock_info *out, const PgQuery__ColumnDe
 			add_rv(out, c->pktable, DG_ROLE_REFERENCED, SRE, false, false);
 			break;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
-			if (existing && c->raw_expr && has_volatile_call(&c->raw_expr->base) && table)
+			if (existing && c->raw_expr && has_volatile_call(&c->raw_expr->base) &&
+			    table)
 				table->rewrite = table->scan = true;
 			break;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
@@ -885,12 +922,12 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 				if (!c->indexname || !*c->indexname)
 					t->scan = true;
 				else {
-					/* the server: SHARE UPDATE EXCLUSIVE on the index for UNIQUE,
-					 * ACCESS SHARE for PRIMARY KEY */
+					/* the server: SHARE UPDATE EXCLUSIVE on the index for
+					 * UNIQUE, ACCESS SHARE for PRIMARY KEY */
 					add(out, rel->schemaname, c->indexname, DG_ROLE_INDEX,
 					    c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY
-						    ? DG_LOCK_ACCESS_SHARE
-						    : SUE,
+						? DG_LOCK_ACCESS_SHARE
+						: SUE,
 					    false, false);
 					if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
 						t->note = "scans the table when a key column is "
@@ -903,14 +940,14 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 		}
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint: {
-		const PgQuery__RangeVar *pk = history_fk_target(h, rel->schemaname, rel->relname,
-								cmd->name);
+		const PgQuery__RangeVar *pk =
+		    history_fk_target(h, rel->schemaname, rel->relname, cmd->name);
 		add_rv(out, pk, DG_ROLE_REFERENCED, DG_LOCK_ROW_SHARE, false, false);
 		break;
 	}
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
-		const PgQuery__RangeVar *pk = history_fk_target(h, rel->schemaname, rel->relname,
-								cmd->name);
+		const PgQuery__RangeVar *pk =
+		    history_fk_target(h, rel->schemaname, rel->relname, cmd->name);
 		add_rv(out, pk, DG_ROLE_REFERENCED, AEL, false, false);
 		break;
 	}
@@ -918,20 +955,22 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 			const PgQuery__ColumnDef *col = cmd->def->column_def;
 			const PgQuery__TypeName *old =
-				history_column_type(h, rel->schemaname, rel->relname, cmd->name);
-			enum coercion co = col->raw_default ? COERCE_REWRITE
-							    : type_change(old, col->type_name);
+			    history_column_type(h, rel->schemaname, rel->relname, cmd->name);
+			enum coercion co =
+			    col->raw_default ? COERCE_REWRITE : type_change(old, col->type_name);
 			const char *to = type_base(col->type_name);
 			if (co == COERCE_UNKNOWN) {
 				/* the old type is not in this file: assume the usual widening */
-				if (strcmp(to, "text") == 0 ||
-				    (strcmp(to, "varchar") == 0 && col->type_name->n_typmods == 0)) {
+				if (strcmp(to, "text") == 0 || (strcmp(to, "varchar") == 0 &&
+								col->type_name->n_typmods == 0)) {
 					co = COERCE_FREE;
-					t->note = "no rewrite assumes the column was varchar or text; "
-						  "from other types it rewrites";
+					t->note =
+					    "no rewrite assumes the column was varchar or text; "
+					    "from other types it rewrites";
 				} else {
 					co = COERCE_REWRITE;
-					if (strcmp(to, "varchar") == 0 || strcmp(to, "numeric") == 0)
+					if (strcmp(to, "varchar") == 0 ||
+					    strcmp(to, "numeric") == 0)
 						t->note = "no rewrite if it only widens a varchar "
 							  "length or a numeric precision";
 				}
@@ -939,7 +978,8 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 			if (old && strcmp(type_base(old), "timestamp") == 0 &&
 			    strcmp(to, "timestamptz") == 0 && co == COERCE_REWRITE &&
 			    !col->raw_default) {
-				/* the same bytes when the session's TimeZone is UTC (PostgreSQL 12) */
+				/* the same bytes when the session's TimeZone is UTC (PostgreSQL 12)
+				 */
 				if (pg_version >= 12 && history_timezone_utc(h))
 					co = COERCE_FREE;
 				else if (pg_version >= 12)
@@ -965,7 +1005,7 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 				out->no_transaction = true;
 				if (pg_version < 14)
 					out->unsupported =
-						"DETACH PARTITION … CONCURRENTLY needs PostgreSQL 14";
+					    "DETACH PARTITION … CONCURRENTLY needs PostgreSQL 14";
 				t->mode = SUE;
 				add_rv(out, pc->name, DG_ROLE_PARTITION, SUE, false, false);
 			} else {
@@ -984,8 +1024,8 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
 			add_rv(out, cmd->def->range_var, DG_ROLE_PARENT,
 			       cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit
-				       ? SUE
-				       : DG_LOCK_ACCESS_SHARE,
+				   ? SUE
+				   : DG_LOCK_ACCESS_SHARE,
 			       false, false);
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
@@ -1017,7 +1057,8 @@ static bool has_option(PgQuery__Node *const *params, size_t n, const char *name)
 
 static bool is_relation_type(PgQuery__ObjectType t)
 {
-	return t == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || t == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
+	return t == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
+	       t == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
 	       t == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ||
 	       t == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE ||
 	       t == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE ||
@@ -1057,7 +1098,8 @@ static bool recurses(const PgQuery__Node *n)
 		return n->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE;
 	case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
 		return n->truncate_stmt->n_relations &&
-		       n->truncate_stmt->relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR &&
+		       n->truncate_stmt->relations[0]->node_case ==
+			   PG_QUERY__NODE__NODE_RANGE_VAR &&
 		       n->truncate_stmt->relations[0]->range_var->inh;
 	case PG_QUERY__NODE__NODE_LOCK_STMT:
 		return n->lock_stmt->n_relations &&
@@ -1094,8 +1136,8 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	}
 	case PG_QUERY__NODE__NODE_INDEX_STMT: {
 		const PgQuery__IndexStmt *is = n->index_stmt;
-		add_rv(out, is->relation, DG_ROLE_TABLE,
-		       is->concurrent ? SUE : DG_LOCK_SHARE, false, true);
+		add_rv(out, is->relation, DG_ROLE_TABLE, is->concurrent ? SUE : DG_LOCK_SHARE,
+		       false, true);
 		if (is->idxname && *is->idxname)
 			add(out, is->relation ? is->relation->schemaname : NULL, is->idxname,
 			    DG_ROLE_NEW, AEL, false, false);
@@ -1142,7 +1184,7 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 				if (r)
 					history_fk_drop(h, out, r->schema, r->name,
 							ds->behavior ==
-								PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
+							    PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
 				break;
 			}
 			case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
@@ -1195,10 +1237,11 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	}
 	case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
 		for (size_t i = 0; i < n->truncate_stmt->n_relations; i++)
-			if (n->truncate_stmt->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
-				struct dg_lock_rel *r = add_rv(
-					out, n->truncate_stmt->relations[i]->range_var, DG_ROLE_TABLE,
-					AEL, false, false);
+			if (n->truncate_stmt->relations[i]->node_case ==
+			    PG_QUERY__NODE__NODE_RANGE_VAR) {
+				struct dg_lock_rel *r =
+				    add_rv(out, n->truncate_stmt->relations[i]->range_var,
+					   DG_ROLE_TABLE, AEL, false, false);
 				if (r)
 					r->note = "new empty storage: instant, no rewrite of rows";
 			}
@@ -1217,8 +1260,10 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 		break;
 	case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT: {
 		const PgQuery__RefreshMatViewStmt *r = n->refresh_mat_view_stmt;
-		const PgQuery__Node *q = r->relation ? history_matview_query(h,
-			r->relation->schemaname, r->relation->relname) : NULL;
+		const PgQuery__Node *q =
+		    r->relation
+			? history_matview_query(h, r->relation->schemaname, r->relation->relname)
+			: NULL;
 		add_rv(out, r->relation, DG_ROLE_TABLE, r->concurrent ? DG_LOCK_EXCLUSIVE : AEL,
 		       !r->concurrent, !r->concurrent);
 		if (q)
@@ -1283,7 +1328,8 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	}
 	case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
 		for (size_t i = 0; i < n->create_stats_stmt->n_relations; i++)
-			if (n->create_stats_stmt->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+			if (n->create_stats_stmt->relations[i]->node_case ==
+			    PG_QUERY__NODE__NODE_RANGE_VAR)
 				add_rv(out, n->create_stats_stmt->relations[i]->range_var,
 				       DG_ROLE_TABLE, SUE, false, false);
 		break;
@@ -1331,12 +1377,13 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	}
 	case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
 		if (is_relation_type(n->alter_object_schema_stmt->object_type))
-			add_rv(out, n->alter_object_schema_stmt->relation, DG_ROLE_TABLE, AEL, false,
-			       false);
+			add_rv(out, n->alter_object_schema_stmt->relation, DG_ROLE_TABLE, AEL,
+			       false, false);
 		break;
 	case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
 		if (is_relation_type(n->alter_owner_stmt->object_type))
-			add_rv(out, n->alter_owner_stmt->relation, DG_ROLE_TABLE, AEL, false, false);
+			add_rv(out, n->alter_owner_stmt->relation, DG_ROLE_TABLE, AEL, false,
+			       false);
 		break;
 	case PG_QUERY__NODE__NODE_INSERT_STMT:
 		add_reads(out, &n->base, DG_LOCK_ACCESS_SHARE);
@@ -1355,8 +1402,8 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 		break;
 	case PG_QUERY__NODE__NODE_SELECT_STMT: {
 		const PgQuery__SelectStmt *s = n->select_stmt;
-		add_reads(out, &n->base, s->n_locking_clause ? DG_LOCK_ROW_SHARE
-							      : DG_LOCK_ACCESS_SHARE);
+		add_reads(out, &n->base,
+			  s->n_locking_clause ? DG_LOCK_ROW_SHARE : DG_LOCK_ACCESS_SHARE);
 		if (s->into_clause)
 			add_rv(out, s->into_clause->rel, DG_ROLE_NEW, AEL, false, false);
 		break;
@@ -1415,8 +1462,9 @@ void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p)
 		else if (n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
 			for (size_t k = 0; k < n->alter_table_stmt->n_cmds; k++) {
 				const PgQuery__AlterTableCmd *c =
-					n->alter_table_stmt->cmds[k]->alter_table_cmd;
-				if (c && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition)
+				    n->alter_table_stmt->cmds[k]->alter_table_cmd;
+				if (c &&
+				    c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition)
 					f->has_partitions = true;
 			}
 	}

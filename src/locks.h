@@ -28,12 +28,12 @@ enum dg_lock_mode {
 enum dg_rel_role {
 	DG_ROLE_TABLE = 0,   /* the statement's own table (or view, sequence, matview) */
 	DG_ROLE_REFERENCED,  /* the referenced table of a foreign key */
-	DG_ROLE_PARENT,      /* the parent of a partition or inheritance child */
+	DG_ROLE_PARENT,	     /* the parent of a partition or inheritance child */
 	DG_ROLE_PARTITION,   /* the partition being attached or detached */
-	DG_ROLE_INDEX,       /* an index named by the statement */
+	DG_ROLE_INDEX,	     /* an index named by the statement */
 	DG_ROLE_INDEX_TABLE, /* the table of an index named by the statement (name unknown) */
-	DG_ROLE_READ,        /* a relation the statement's query reads */
-	DG_ROLE_NEW,         /* a relation the statement creates */
+	DG_ROLE_READ,	     /* a relation the statement's query reads */
+	DG_ROLE_NEW,	     /* a relation the statement creates */
 };
 
 struct dg_lock_rel {
@@ -42,16 +42,16 @@ struct dg_lock_rel {
 	const char *index;  /* for DG_ROLE_INDEX_TABLE: the index whose table it is */
 	enum dg_rel_role role;
 	enum dg_lock_mode mode;
-	bool rewrite; /* the relation's storage is rewritten (new relfilenode, time ~ size) */
-	bool scan;    /* every row is read (validation, index build, rewrite) */
+	bool rewrite;	  /* the relation's storage is rewritten (new relfilenode, time ~ size) */
+	bool scan;	  /* every row is read (validation, index build, rewrite) */
 	const char *note; /* a caveat on the claim, or NULL */
 };
 
 #define DG_LOCK_MAX_RELS 24
 
 struct dg_lock_info {
-	bool known;          /* the statement kind is in the model */
-	bool no_transaction; /* PostgreSQL refuses to run it inside a transaction block */
+	bool known;		 /* the statement kind is in the model */
+	bool no_transaction;	 /* PostgreSQL refuses to run it inside a transaction block */
 	const char *unsupported; /* not available on the chosen version: why, else NULL */
 	struct dg_lock_rel rels[DG_LOCK_MAX_RELS];
 	size_t n_rels;
@@ -87,23 +87,23 @@ const char *dg_rel_role_name(enum dg_rel_role r);
 bool dg_lock_function_is_volatile(const char *name);
 
 /* Statement node kinds the model knows, for a rule's .kinds. */
-#define DG_LOCK_STMT_KINDS                                                                    \
-	PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, PG_QUERY__NODE__NODE_INDEX_STMT,                   \
-		PG_QUERY__NODE__NODE_DROP_STMT, PG_QUERY__NODE__NODE_REINDEX_STMT,                \
-		PG_QUERY__NODE__NODE_RENAME_STMT, PG_QUERY__NODE__NODE_TRUNCATE_STMT,             \
-		PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, PG_QUERY__NODE__NODE_CREATE_POLICY_STMT,   \
-		PG_QUERY__NODE__NODE_ALTER_POLICY_STMT, PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT, \
-		PG_QUERY__NODE__NODE_COMMENT_STMT, PG_QUERY__NODE__NODE_VACUUM_STMT,              \
-		PG_QUERY__NODE__NODE_CLUSTER_STMT, PG_QUERY__NODE__NODE_LOCK_STMT,                \
-		PG_QUERY__NODE__NODE_CREATE_STATS_STMT, PG_QUERY__NODE__NODE_CREATE_STMT,         \
-		PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT, PG_QUERY__NODE__NODE_VIEW_STMT,        \
-		PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT, PG_QUERY__NODE__NODE_ALTER_OWNER_STMT, \
-		PG_QUERY__NODE__NODE_ALTER_SEQ_STMT, PG_QUERY__NODE__NODE_INSERT_STMT,            \
-		PG_QUERY__NODE__NODE_UPDATE_STMT, PG_QUERY__NODE__NODE_DELETE_STMT,               \
-		PG_QUERY__NODE__NODE_SELECT_STMT, PG_QUERY__NODE__NODE_GRANT_STMT,                \
-		PG_QUERY__NODE__NODE_ALTER_ENUM_STMT, PG_QUERY__NODE__NODE_CREATE_SEQ_STMT,       \
-		PG_QUERY__NODE__NODE_MERGE_STMT, PG_QUERY__NODE__NODE_RULE_STMT,                  \
-		PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT,                                     \
-		PG_QUERY__NODE__NODE_ALTER_PUBLICATION_STMT
+#define DG_LOCK_STMT_KINDS                                                                         \
+	PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, PG_QUERY__NODE__NODE_INDEX_STMT,                    \
+	    PG_QUERY__NODE__NODE_DROP_STMT, PG_QUERY__NODE__NODE_REINDEX_STMT,                     \
+	    PG_QUERY__NODE__NODE_RENAME_STMT, PG_QUERY__NODE__NODE_TRUNCATE_STMT,                  \
+	    PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, PG_QUERY__NODE__NODE_CREATE_POLICY_STMT,        \
+	    PG_QUERY__NODE__NODE_ALTER_POLICY_STMT, PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT,    \
+	    PG_QUERY__NODE__NODE_COMMENT_STMT, PG_QUERY__NODE__NODE_VACUUM_STMT,                   \
+	    PG_QUERY__NODE__NODE_CLUSTER_STMT, PG_QUERY__NODE__NODE_LOCK_STMT,                     \
+	    PG_QUERY__NODE__NODE_CREATE_STATS_STMT, PG_QUERY__NODE__NODE_CREATE_STMT,              \
+	    PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT, PG_QUERY__NODE__NODE_VIEW_STMT,             \
+	    PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT, PG_QUERY__NODE__NODE_ALTER_OWNER_STMT,  \
+	    PG_QUERY__NODE__NODE_ALTER_SEQ_STMT, PG_QUERY__NODE__NODE_INSERT_STMT,                 \
+	    PG_QUERY__NODE__NODE_UPDATE_STMT, PG_QUERY__NODE__NODE_DELETE_STMT,                    \
+	    PG_QUERY__NODE__NODE_SELECT_STMT, PG_QUERY__NODE__NODE_GRANT_STMT,                     \
+	    PG_QUERY__NODE__NODE_ALTER_ENUM_STMT, PG_QUERY__NODE__NODE_CREATE_SEQ_STMT,            \
+	    PG_QUERY__NODE__NODE_MERGE_STMT, PG_QUERY__NODE__NODE_RULE_STMT,                       \
+	    PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT,                                          \
+	    PG_QUERY__NODE__NODE_ALTER_PUBLICATION_STMT
 
 #endif

@@ -50,11 +50,13 @@ static void test_conflict_table(void **state)
 		assert_false(dg_lock_conflicts(a, DG_LOCK_NONE));
 		assert_int_equal(dg_lock_blocks_reads(a), a == DG_LOCK_ACCESS_EXCLUSIVE);
 		assert_int_equal(dg_lock_blocks_writes(a), a >= DG_LOCK_SHARE);
-		assert_int_equal(dg_lock_mode_from_pg("AccessExclusiveLock"), DG_LOCK_ACCESS_EXCLUSIVE);
+		assert_int_equal(dg_lock_mode_from_pg("AccessExclusiveLock"),
+				 DG_LOCK_ACCESS_EXCLUSIVE);
 	}
 	/* self-conflicting modes: from SHARE UPDATE EXCLUSIVE up, except SHARE */
 	assert_false(dg_lock_conflicts(DG_LOCK_SHARE, DG_LOCK_SHARE));
-	assert_true(dg_lock_conflicts(DG_LOCK_SHARE_UPDATE_EXCLUSIVE, DG_LOCK_SHARE_UPDATE_EXCLUSIVE));
+	assert_true(
+	    dg_lock_conflicts(DG_LOCK_SHARE_UPDATE_EXCLUSIVE, DG_LOCK_SHARE_UPDATE_EXCLUSIVE));
 	assert_false(dg_lock_conflicts(DG_LOCK_ROW_EXCLUSIVE, DG_LOCK_ROW_EXCLUSIVE));
 	assert_string_equal(dg_lock_mode_name(DG_LOCK_SHARE_ROW_EXCLUSIVE), "SHARE ROW EXCLUSIVE");
 }
@@ -108,31 +110,33 @@ static void test_defaults_and_types(void **state)
 		const char *sql;
 		bool rewrite;
 	} cases[] = {
-		{"ALTER TABLE t ADD COLUMN a timestamptz DEFAULT now();", false},
-		{"ALTER TABLE t ADD COLUMN a timestamptz DEFAULT CURRENT_TIMESTAMP;", false},
-		{"ALTER TABLE t ADD COLUMN a bigint DEFAULT txid_current();", false},
-		{"ALTER TABLE t ADD COLUMN a uuid DEFAULT gen_random_uuid();", true},
-		{"ALTER TABLE t ADD COLUMN a uuid DEFAULT public.uuid_generate_v4();", true},
-		{"ALTER TABLE t ADD COLUMN a float8 DEFAULT (random() * 10);", true},
-		{"ALTER TABLE t ADD COLUMN a bigserial;", true},
-		{"CREATE TABLE t (a varchar(10));\nALTER TABLE t ALTER COLUMN a TYPE varchar(20);", false},
-		{"CREATE TABLE t (a varchar(10));\nALTER TABLE t ALTER COLUMN a TYPE varchar(5);", true},
-		{"CREATE TABLE t (a numeric(8, 2));\nALTER TABLE t ALTER COLUMN a TYPE numeric(9, 2);",
-		 false},
-		{"CREATE TABLE t (a numeric(8, 2));\nALTER TABLE t ALTER COLUMN a TYPE numeric(9, 3);",
-		 true},
-		{"CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE text;", true},
-		{"CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;", true},
-		/* old type unknown: text is assumed to widen a varchar */
-		{"ALTER TABLE t ALTER COLUMN a TYPE text;", false},
-		{"ALTER TABLE t ALTER COLUMN a TYPE varchar(30);", true},
-		/* two free changes in one statement, then one that rewrites */
-		{"CREATE TABLE t (a varchar(10), b varchar(10));\n"
-		 "ALTER TABLE t ALTER COLUMN a TYPE text, ALTER COLUMN b TYPE text;",
-		 false},
-		{"CREATE TABLE t (a varchar(10), b int);\n"
-		 "ALTER TABLE t ALTER COLUMN a TYPE text, ALTER COLUMN b TYPE text;",
-		 true},
+	    {"ALTER TABLE t ADD COLUMN a timestamptz DEFAULT now();", false},
+	    {"ALTER TABLE t ADD COLUMN a timestamptz DEFAULT CURRENT_TIMESTAMP;", false},
+	    {"ALTER TABLE t ADD COLUMN a bigint DEFAULT txid_current();", false},
+	    {"ALTER TABLE t ADD COLUMN a uuid DEFAULT gen_random_uuid();", true},
+	    {"ALTER TABLE t ADD COLUMN a uuid DEFAULT public.uuid_generate_v4();", true},
+	    {"ALTER TABLE t ADD COLUMN a float8 DEFAULT (random() * 10);", true},
+	    {"ALTER TABLE t ADD COLUMN a bigserial;", true},
+	    {"CREATE TABLE t (a varchar(10));\nALTER TABLE t ALTER COLUMN a TYPE varchar(20);",
+	     false},
+	    {"CREATE TABLE t (a varchar(10));\nALTER TABLE t ALTER COLUMN a TYPE varchar(5);",
+	     true},
+	    {"CREATE TABLE t (a numeric(8, 2));\nALTER TABLE t ALTER COLUMN a TYPE numeric(9, 2);",
+	     false},
+	    {"CREATE TABLE t (a numeric(8, 2));\nALTER TABLE t ALTER COLUMN a TYPE numeric(9, 3);",
+	     true},
+	    {"CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE text;", true},
+	    {"CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;", true},
+	    /* old type unknown: text is assumed to widen a varchar */
+	    {"ALTER TABLE t ALTER COLUMN a TYPE text;", false},
+	    {"ALTER TABLE t ALTER COLUMN a TYPE varchar(30);", true},
+	    /* two free changes in one statement, then one that rewrites */
+	    {"CREATE TABLE t (a varchar(10), b varchar(10));\n"
+	     "ALTER TABLE t ALTER COLUMN a TYPE text, ALTER COLUMN b TYPE text;",
+	     false},
+	    {"CREATE TABLE t (a varchar(10), b int);\n"
+	     "ALTER TABLE t ALTER COLUMN a TYPE text, ALTER COLUMN b TYPE text;",
+	     true},
 	};
 
 	(void)state;
@@ -180,10 +184,10 @@ static void test_strongest_wins(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_conflict_table),
-		cmocka_unit_test(test_versions),
-		cmocka_unit_test(test_defaults_and_types),
-		cmocka_unit_test(test_strongest_wins),
+	    cmocka_unit_test(test_conflict_table),
+	    cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_defaults_and_types),
+	    cmocka_unit_test(test_strongest_wins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,7 +61,8 @@ int dg_report_locks(const struct dg_config *cfg, const struct dg_lock_reporter *
 			size_t len = 0;
 			char *buf = read_all(stdin, &len);
 			if (!buf) {
-				fprintf(stderr, "ddlguard: %s: cannot read standard input\n", stdin_name);
+				fprintf(stderr, "ddlguard: %s: cannot read standard input\n",
+					stdin_name);
 				rc = 2;
 				continue;
 			}
@@ -71,7 +72,8 @@ int dg_report_locks(const struct dg_config *cfg, const struct dg_lock_reporter *
 			dg_locks_file(cfg, files->items[i], &r);
 		}
 		if (r.status != DG_OK) {
-			fprintf(stderr, "ddlguard: %s: %s\n", r.path, r.error ? r.error : "cannot read");
+			fprintf(stderr, "ddlguard: %s: %s\n", r.path,
+				r.error ? r.error : "cannot read");
 			rc = 2;
 		}
 		rep->file(state, &r);

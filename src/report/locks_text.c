@@ -68,7 +68,8 @@ static void file(void *state, const struct dg_lock_report *rep)
 				s->in_transaction ? " (but it is inside one here)" : "",
 				s->in_transaction ? C(st, RESET) : "");
 		if (!s->known) {
-			fprintf(st->out, "      %s(not in the lock model)%s\n", C(st, DIM), C(st, RESET));
+			fprintf(st->out, "      %s(not in the lock model)%s\n", C(st, DIM),
+				C(st, RESET));
 			continue;
 		}
 		if (!s->n_rows) {
@@ -97,7 +98,8 @@ static void file(void *state, const struct dg_lock_report *rep)
 			cell(st, r->role, wrole, "");
 			cell(st, r->mode ? r->mode : "-", wmode, r->blocks_reads ? red : "");
 			cell(st, r->blocks_reads ? "blocked" : "-", 7, r->blocks_reads ? red : "");
-			cell(st, r->blocks_writes ? "blocked" : "-", 7, r->blocks_writes ? red : "");
+			cell(st, r->blocks_writes ? "blocked" : "-", 7,
+			     r->blocks_writes ? red : "");
 			cell(st, r->rewrite ? "yes" : "no", 7, r->rewrite ? red : "");
 			fprintf(st->out, "%s\n", r->scan ? "yes" : "no");
 			if (r->note)

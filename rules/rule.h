@@ -69,6 +69,8 @@ bool dg_lock_rel_existing(const struct dg_ctx *ctx, size_t i, const struct dg_lo
 size_t dg_stmt_index(const struct dg_ctx *ctx);
 const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i);
 unsigned dg_transaction_id_at(const struct dg_ctx *ctx, size_t i);
+/* Which section of the migration (up, down, …) statement i is in: 0, 1, … in file order. */
+size_t dg_section_index_at(const struct dg_ctx *ctx, size_t i);
 /* Whether a non-zero lock_timeout / statement_timeout is in force when statement i starts:
  * SET, SET LOCAL (until its transaction block ends) or set_config() earlier in the file. */
 bool dg_lock_timeout_set_at(const struct dg_ctx *ctx, size_t i);

@@ -444,6 +444,13 @@ unsigned dg_transaction_id_at(const struct dg_ctx *ctx, size_t i)
 	return i < ctx->parsed->n_stmts ? ctx->facts->tx[i].tx_id : 0;
 }
 
+size_t dg_section_index_at(const struct dg_ctx *ctx, size_t i)
+{
+	if (i >= ctx->parsed->n_stmts)
+		return 0;
+	return (size_t)(ctx->parsed->stmts[i].section - ctx->mig->sections);
+}
+
 bool dg_lock_timeout_set_at(const struct dg_ctx *ctx, size_t i)
 {
 	return i < ctx->parsed->n_stmts && (ctx->facts->timeouts[i] & DG_TIMEOUT_LOCK);

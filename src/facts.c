@@ -159,12 +159,19 @@ static void walk_set_config(const ProtobufCMessage *m, struct timeout_state *ts,
 static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a)
 {
 	struct timeout_state ts = {{false, false}, {0, 0}};
+	const struct dg_section *sec = NULL;
 
 	f->timeouts = dg_arena_alloc(a, p->n_stmts ? p->n_stmts : 1);
 	for (size_t i = 0; i < p->n_stmts; i++) {
 		const PgQuery__Node *n = p->stmts[i].node;
 		unsigned tx = f->tx[i].tx_id;
 		unsigned char bits = 0;
+
+		/* the up and down sections run at different times: settings do not carry over */
+		if (p->stmts[i].section != sec) {
+			sec = p->stmts[i].section;
+			ts = (struct timeout_state){{false, false}, {0, 0}};
+		}
 
 		for (int w = 0; w < 2; w++)
 			if (ts.session[w] || (ts.local_tx[w] && ts.local_tx[w] == tx))

@@ -1169,14 +1169,11 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 		for (size_t i = 0; i < ds->n_objects; i++) {
 			const PgQuery__Node *o = ds->objects[i];
 			switch (ds->remove_type) {
-			case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
-				struct dg_lock_rel *r = add_names(out, o, 0, DG_ROLE_INDEX_TABLE,
-								  ds->concurrent ? SUE : AEL);
+			case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+				add_names(out, o, 0, DG_ROLE_INDEX_TABLE, ds->concurrent ? SUE : AEL);
 				add_names(out, o, 0, DG_ROLE_INDEX, AEL);
-				(void)r;
 				out->no_transaction = ds->concurrent;
 				break;
-			}
 			case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: {
 				/* its foreign keys' triggers go: ACCESS EXCLUSIVE on the referenced
 				 * tables too (known when the keys were declared in this file) */

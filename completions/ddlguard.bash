@@ -9,7 +9,7 @@ _ddlguard()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
-	      --select --pg-version --assume-in-transaction --migration-format --require-reason --config
+	      --select --locks --pg-version --assume-in-transaction --migration-format --require-reason --config
 	      --no-config --baseline --write-baseline --diff-base --list-rules --explain --version
 	      --help -h"
 

@@ -9,6 +9,7 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include "ddlguard/ddlguard.h"
+#include "locks.h"
 
 struct dg_ctx;
 
@@ -149,6 +150,25 @@ unsigned dg_transaction_begin_line(const struct dg_ctx *ctx);
 /* Says in words who opened the statement's block ("dbmate runs this section inside a
  * transaction", "the BEGIN on line 3 opened a transaction block", …) into buf; returns buf. */
 const char *dg_transaction_describe(const struct dg_ctx *ctx, char *buf, size_t size);
+/* The lock model (src/locks.h): the relations a statement touches, the lock mode on each, rewrite
+ * and scan, for the configured PostgreSQL version. Computed once per statement, valid while the
+ * file is linted. dg_stmt_locks: the statement being walked (NULL in check_file). */
+const struct dg_lock_info *dg_stmt_locks(struct dg_ctx *ctx);
+const struct dg_lock_info *dg_stmt_locks_at(struct dg_ctx *ctx, size_t i);
+/* Whether relation `r` of statement i's locks existed before the migration: not created by that
+ * statement nor by an earlier one of the file. */
+bool dg_lock_rel_existing(const struct dg_ctx *ctx, size_t i, const struct dg_lock_rel *r);
+/* The index of the statement being walked (dg_statement_count() in check_file), the i-th
+ * statement, and its transaction block (0 outside one). */
+size_t dg_stmt_index(const struct dg_ctx *ctx);
+const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i);
+unsigned dg_transaction_id_at(const struct dg_ctx *ctx, size_t i);
+/* Which section of the migration (up, down, …) statement i is in: 0, 1, … in file order. */
+size_t dg_section_index_at(const struct dg_ctx *ctx, size_t i);
+/* Whether a non-zero lock_timeout / statement_timeout is in force when statement i starts:
+ * SET, SET LOCAL (until its transaction block ends) or set_config() earlier in the file. */
+bool dg_lock_timeout_set_at(const struct dg_ctx *ctx, size_t i);
+bool dg_statement_timeout_set_at(const struct dg_ctx *ctx, size_t i);
 
 /* The migration as a whole, for file-level rules. */
 const char *dg_migration_format(const struct dg_ctx *ctx);

@@ -689,6 +689,58 @@ struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i)
 	return info;
 }
 
+const struct dg_lock_info *dg_stmt_locks_at(struct dg_ctx *ctx, size_t i)
+{
+	if (i >= ctx->parsed->n_stmts)
+		return NULL;
+	if (!ctx->locks) {
+		ctx->locks = dg_arena_alloc(ctx->arena, ctx->parsed->n_stmts * sizeof(*ctx->locks));
+		memset(ctx->locks, 0, ctx->parsed->n_stmts * sizeof(*ctx->locks));
+		dg_lock_file_init(&ctx->lock_file, ctx->parsed);
+	}
+	if (!ctx->locks[i]) {
+		ctx->locks[i] = dg_arena_alloc(ctx->arena, sizeof(**ctx->locks));
+		dg_locks_of_stmt(&ctx->lock_file, i, ctx->cfg->pg_version, ctx->locks[i]);
+	}
+	return ctx->locks[i];
+}
+
+const struct dg_lock_info *dg_stmt_locks(struct dg_ctx *ctx)
+{
+	return ctx->stmt ? dg_stmt_locks_at(ctx, ctx->stmt_index) : NULL;
+}
+
+bool dg_lock_rel_existing(const struct dg_ctx *ctx, size_t i, const struct dg_lock_rel *r)
+{
+	if (r->role == DG_ROLE_NEW)
+		return false;
+	if (r->role == DG_ROLE_INDEX_TABLE || !r->name)
+		return true; /* the table of an index: not known by name */
+	return !dg_facts_created_before(ctx->facts, r->schema, r->name, i);
+}
+
+unsigned dg_transaction_id_at(const struct dg_ctx *ctx, size_t i)
+{
+	return i < ctx->parsed->n_stmts ? ctx->facts->tx[i].tx_id : 0;
+}
+
+size_t dg_section_index_at(const struct dg_ctx *ctx, size_t i)
+{
+	if (i >= ctx->parsed->n_stmts)
+		return 0;
+	return (size_t)(ctx->parsed->stmts[i].section - ctx->mig->sections);
+}
+
+bool dg_lock_timeout_set_at(const struct dg_ctx *ctx, size_t i)
+{
+	return i < ctx->parsed->n_stmts && (ctx->facts->timeouts[i] & DG_TIMEOUT_LOCK);
+}
+
+bool dg_statement_timeout_set_at(const struct dg_ctx *ctx, size_t i)
+{
+	return i < ctx->parsed->n_stmts && (ctx->facts->timeouts[i] & DG_TIMEOUT_STATEMENT);
+}
+
 const char *dg_node_string(const PgQuery__Node *node)
 {
 	if (node && node->node_case == PG_QUERY__NODE__NODE_STRING && node->string)

@@ -48,6 +48,8 @@ struct dg_ctx {
 	size_t rule_index;
 	size_t stmt_index;           /* current statement, or parsed->n_stmts in check_file */
 	const struct dg_stmt *stmt;
+	struct dg_lock_file lock_file;
+	struct dg_lock_info **locks; /* per statement, computed on first use */
 	const PgQuery__Node **stack; /* enclosing nodes of the one being dispatched */
 	size_t depth, cap_depth;
 };

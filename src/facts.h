@@ -75,6 +75,9 @@ struct dg_not_null_check {
 	enum dg_direction dir;
 };
 
+/* Session timeouts in force when a statement starts (SET, SET LOCAL, set_config()). */
+enum { DG_TIMEOUT_LOCK = 1, DG_TIMEOUT_STATEMENT = 2 };
+
 struct dg_facts {
 	struct dg_created_rel *created;
 	size_t n_created, cap_created;
@@ -97,6 +100,7 @@ struct dg_facts {
 	/* one per statement: an earlier SET TimeZone of this file, in a section of the same
 	 * direction, left the session on a zone with no offset from UTC */
 	bool *tz_utc;
+	unsigned char *timeouts; /* one per statement: DG_TIMEOUT_* bits set before it */
 };
 
 /* `assume_in_tx`: sections of formats without a known transaction mode run inside one.

@@ -43,6 +43,8 @@ static const char usage[] =
 	"                          auto (default), plain, dbmate, goose, golang-migrate, sql-migrate,\n"
 	"                          diesel, flyway, sqitch, liquibase, prisma, pop,\n"
 	"                          postgres-migrations, atlas\n"
+	"  --locks                 instead of findings, print per statement the relations it locks,\n"
+	"                          the lock mode, what it blocks, rewrite and scan (text or json)\n"
 	"  --list-rules            list the rules with their severity and summary\n"
 	"  --explain RULE          print a rule's documentation\n"
 	"  --version               print the version\n"
@@ -249,7 +251,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
 	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX,
-	       OPT_SUMMARY, OPT_MIGRATION_FORMAT, OPT_SELECT };
+	       OPT_SUMMARY, OPT_MIGRATION_FORMAT, OPT_SELECT, OPT_LOCKS };
 	bool selected = false;
 	/* workflow options, numbered apart so that other additions do not collide */
 	enum { OPT_REQUIRE_REASON = 512, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE,
@@ -274,6 +276,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{"diff-base", required_argument, NULL, OPT_DIFF_BASE},
 		{"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 		{"select", required_argument, NULL, OPT_SELECT},
+		{"locks", no_argument, NULL, OPT_LOCKS},
 		{"list-rules", no_argument, NULL, OPT_LIST},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"version", no_argument, NULL, OPT_VERSION},
@@ -281,7 +284,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		{NULL, 0, NULL, 0},
 	};
 	const struct dg_reporter *reporter = &dg_reporter_text;
-	const char *color = "auto", *stdin_name = "<stdin>";
+	const char *color = "auto", *stdin_name = "<stdin>", *format = "text";
+	bool locks = false;
 	int fail_on = DG_WARNING; /* 3 = never */
 	bool fail_on_set = false;
 	struct configs configs = {0};
@@ -301,6 +305,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		switch (opt) {
 		case OPT_FORMAT:
 			reporter = dg_reporter_find(optarg);
+			format = optarg;
 			if (!reporter)
 				return usage_error("unknown format '%s' (%s)", optarg,
 						   dg_reporter_names());
@@ -337,6 +342,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 						   optarg);
 			break;
 		}
+		case OPT_LOCKS:
+			locks = true;
+			break;
 		case OPT_ASSUME_TX:
 			dg_config_set_assume_in_transaction(cfg, true);
 			break;
@@ -419,6 +427,19 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		fprintf(stderr, "ddlguard: %s\n", errors.items[i]);
 	if (errors.n)
 		trouble = true;
+
+	if (locks) {
+		const struct dg_lock_reporter *lr = dg_lock_reporter_find(format);
+		if (!lr) {
+			dg_path_list_free(&files);
+			dg_path_list_free(&errors);
+			return usage_error("--locks has no format '%s' (text or json)", format);
+		}
+		rc = dg_report_locks(cfg, lr, &files, stdin_name, &ropts, stdout);
+		dg_path_list_free(&files);
+		dg_path_list_free(&errors);
+		return trouble ? EXIT_TROUBLE : rc;
+	}
 
 	if (diff_base) {
 		char *error = NULL;

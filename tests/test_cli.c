@@ -13,6 +13,11 @@
 #include <cjson/cJSON.h>
 
 #define FX DG_FIXTURES
+/* The lock-model rules fire on most fixtures of other rules (no lock_timeout there): tests that
+ * count another rule's findings turn them off. */
+#define NO_TIMEOUT_RULES                                                                          \
+	"--disable require-lock-timeout --disable require-statement-timeout "                    \
+	"--disable statements-after-access-exclusive "
 
 struct run {
 	int status;
@@ -84,10 +89,10 @@ static void test_exit_codes(void **state)
 	r = run("--fail-on error %s/syntax-error/bad.sql", FX);
 	assert_int_equal(r.status, 1);
 	free(r.out);
-	r = run("%s/require-concurrent-index-creation/ok.sql", FX);
+	r = run(NO_TIMEOUT_RULES "%s/require-concurrent-index-creation/ok.sql", FX);
 	assert_int_equal(r.status, 0);
 	free(r.out);
-	r = run("--disable require-concurrent-index-creation "
+	r = run(NO_TIMEOUT_RULES "--disable require-concurrent-index-creation "
 		"%s/require-concurrent-index-creation/bad.sql",
 		FX);
 	assert_int_equal(r.status, 0);
@@ -113,7 +118,7 @@ static void test_json(void **state)
 	int n = 0;
 
 	(void)state;
-	r = run("--format json %s/constraint-missing-not-valid/bad.sql "
+	r = run(NO_TIMEOUT_RULES "--format json %s/constraint-missing-not-valid/bad.sql "
 		"%s/constraint-missing-not-valid/ok.sql",
 		FX, FX);
 	assert_int_equal(r.status, 1);
@@ -184,6 +189,51 @@ static void test_type_spans(void **state)
 	free(r.out);
 }
 
+static void test_locks(void **state)
+{
+	struct run r;
+	cJSON *doc, *file, *stmts, *st, *lk;
+
+	(void)state;
+	r = run("--locks --color never - <<'EOF'\n"
+		"ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id);\n"
+		"ALTER TABLE orders ADD COLUMN x uuid DEFAULT gen_random_uuid();\n"
+		"CREATE EXTENSION hstore;\nEOF");
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "1:1  ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY"));
+	assert_non_null(strstr(r.out, "users     referenced  SHARE ROW EXCLUSIVE  -        blocked"));
+	assert_non_null(strstr(r.out, "orders    table  ACCESS EXCLUSIVE  blocked  blocked  yes      yes"));
+	assert_non_null(strstr(r.out, "3:1  CREATE EXTENSION hstore\n      (no table locks)"));
+	free(r.out);
+
+	r = run("--locks --format json --pg-version 11 - <<'EOF'\n"
+		"SELECT 1;\nREINDEX INDEX CONCURRENTLY i;\nEOF");
+	assert_int_equal(r.status, 0);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	assert_int_equal(cJSON_GetObjectItem(doc, "version")->valueint, 1);
+	file = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "files"), 0);
+	assert_int_equal(cJSON_GetObjectItem(file, "pg_version")->valueint, 11);
+	stmts = cJSON_GetObjectItem(file, "statements");
+	assert_int_equal(cJSON_GetArraySize(stmts), 2);
+	st = cJSON_GetArrayItem(stmts, 1);
+	assert_int_equal(cJSON_GetObjectItem(st, "line")->valueint, 2);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(st, "no_transaction")));
+	assert_non_null(strstr(cJSON_GetObjectItem(st, "unsupported")->valuestring, "12"));
+	lk = cJSON_GetArrayItem(cJSON_GetObjectItem(st, "locks"), 1);
+	assert_string_equal(cJSON_GetObjectItem(lk, "relation")->valuestring, "i");
+	assert_string_equal(cJSON_GetObjectItem(lk, "role")->valuestring, "index");
+	assert_string_equal(cJSON_GetObjectItem(lk, "mode")->valuestring, "SHARE UPDATE EXCLUSIVE");
+	assert_int_equal(cJSON_GetObjectItem(lk, "strength")->valueint, 4);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(lk, "blocks_writes")));
+	cJSON_Delete(doc);
+	free(r.out);
+
+	r = run("--locks --format sarif x.sql 2>/dev/null");
+	assert_int_equal(r.status, 2);
+	free(r.out);
+}
+
 static void test_stdin_and_sections(void **state)
 {
 	struct run r;
@@ -238,7 +288,7 @@ static void test_text_report_and_color(void **state)
 	struct run r;
 
 	(void)state;
-	r = run("--color never %s/renaming-column/bad.sql", FX);
+	r = run(NO_TIMEOUT_RULES "--color never %s/renaming-column/bad.sql", FX);
 	assert_non_null(strstr(r.out, "bad.sql:2:1: warning[renaming-column] renaming column"));
 	assert_non_null(strstr(r.out, " 2 | ALTER TABLE users RENAME COLUMN email TO email_address;\n"
 				      "   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"));
@@ -358,7 +408,7 @@ static void test_quiet(void **state)
 	cJSON *doc;
 
 	(void)state;
-	r = run("--quiet --color never %s/renaming-column/bad.sql", FX);
+	r = run("--quiet --color never --select renaming-column %s/renaming-column/bad.sql", FX);
 	assert_int_equal(r.status, 1);
 	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char path[1024], sev[16], rule[128];
@@ -577,7 +627,9 @@ static void test_down_sections_are_linted(void **state)
 
 	(void)state;
 	/* a rollback locks like anything else: the down section's CREATE INDEX is reported there */
-	r = run("--format json --stdin-filename db/20240101_x.sql - <<'EOF'\n"
+	r = run("--format json --select require-concurrent-index-creation "
+		"--select ban-concurrent-index-creation-in-transaction "
+		"--stdin-filename db/20240101_x.sql - <<'EOF'\n"
 		"-- migrate:up\nDROP INDEX CONCURRENTLY i;\n-- migrate:down\nCREATE INDEX i ON t (a);\nEOF");
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
@@ -631,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_stdin_and_sections),
 		cmocka_unit_test(test_type_spans),
+		cmocka_unit_test(test_locks),
 		cmocka_unit_test(test_bom_crlf_and_bad_utf8),
 		cmocka_unit_test(test_text_report_and_color),
 		cmocka_unit_test(test_list_and_explain),

@@ -32,7 +32,8 @@ static struct run run(const char *fmt, ...)
 	va_end(ap);
 	/* rules that would fire on these small files besides the ones under test stay off */
 	snprintf(cmd, sizeof(cmd), "%s --disable prefer-robust-stmts --disable combined-expand-contract "
-		 "--disable prefer-bigint-over-int %s",
+		 "--disable prefer-bigint-over-int --disable require-lock-timeout "
+		 "--disable require-statement-timeout --disable statements-after-access-exclusive %s",
 		 DG_BINARY, args);
 	p = popen(cmd, "r");
 	assert_non_null(p);

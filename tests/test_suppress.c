@@ -21,6 +21,9 @@ static void quiet_noise(struct dg_config *cfg)
 	dg_config_set_rule_enabled(cfg, "prefer-robust-stmts", false);
 	dg_config_set_rule_enabled(cfg, "combined-expand-contract", false);
 	dg_config_set_rule_enabled(cfg, "prefer-bigint-over-int", false);
+	dg_config_set_rule_enabled(cfg, "require-lock-timeout", false);
+	dg_config_set_rule_enabled(cfg, "require-statement-timeout", false);
+	dg_config_set_rule_enabled(cfg, "statements-after-access-exclusive", false);
 }
 
 static char got[4096];

@@ -71,7 +71,8 @@ __attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
 	/* rules that would fire on these small files besides the ones under test stay off */
 	snprintf(cmd, sizeof(cmd), "cd '%s' && DG='%s %s' && %s", tmpdir, DG_BINARY,
 		 "--disable prefer-robust-stmts --disable combined-expand-contract "
-		 "--disable prefer-bigint-over-int",
+		 "--disable prefer-bigint-over-int --disable require-lock-timeout "
+		 "--disable require-statement-timeout --disable statements-after-access-exclusive",
 		 line);
 	p = popen(cmd, "r");
 	assert_non_null(p);

@@ -137,4 +137,44 @@ const struct dg_rule_info *dg_rule_info_find(const char *name);
 const char *dg_severity_name(enum dg_severity s);
 const char *dg_direction_name(enum dg_direction d); /* NULL for DG_DIR_NONE */
 
+/* The lock model's view of every statement of a file (ddlguard --locks): per statement, each
+ * relation it touches with the lock mode, what that blocks, rewrite and scan. */
+struct dg_lock_row {
+	char *relation;   /* "name" or "schema.name"; "(table of index X)" when only the index is named */
+	const char *role; /* static: table, referenced, parent, partition, index, table of index,
+			     read, new */
+	const char *mode; /* static: "ACCESS EXCLUSIVE", …; NULL when none is taken */
+	int strength;     /* 0 (none) … 8 (ACCESS EXCLUSIVE), the order of the PostgreSQL docs */
+	bool blocks_reads, blocks_writes, rewrite, scan;
+	const char *note; /* static caveat, or NULL */
+};
+
+struct dg_stmt_locks {
+	unsigned line, column; /* where the statement starts */
+	size_t byte_offset, byte_length;
+	char *text;  /* the statement's first line, abbreviated */
+	bool known;  /* the statement kind is in the lock model */
+	bool no_transaction; /* PostgreSQL refuses it inside a transaction block */
+	bool in_transaction; /* it runs inside one here (BEGIN or the tool's wrapping) */
+	const char *unsupported; /* static: not available on the chosen version, why; else NULL */
+	struct dg_lock_row *rows;
+	size_t n_rows;
+};
+
+struct dg_lock_report {
+	char *path;
+	const char *format; /* migration format detected */
+	int pg_version;     /* the version the model answered for */
+	struct dg_stmt_locks *stmts;
+	size_t n_stmts;
+	enum dg_status status; /* DG_ERR_IO when the file could not be read */
+	char *error;
+};
+
+enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, const char *buf,
+			       size_t len, struct dg_lock_report *out);
+enum dg_status dg_locks_file(const struct dg_config *cfg, const char *path,
+			     struct dg_lock_report *out);
+void dg_lock_report_clear(struct dg_lock_report *r);
+
 #endif

@@ -46,4 +46,22 @@ const struct dg_reporter *dg_reporter_find(const char *name);
 /* "text, json, …": the names --format accepts, for messages. */
 const char *dg_reporter_names(void);
 
+/* ddlguard --locks: the lock model's table per statement instead of findings. */
+struct dg_lock_reporter {
+	const char *name;
+	void *(*begin)(FILE *out, const struct dg_report_options *opts);
+	void (*file)(void *state, const struct dg_lock_report *rep);
+	int (*end)(void *state); /* 0, or -1 when the output could not be written */
+};
+
+extern const struct dg_lock_reporter dg_lock_reporter_text;
+extern const struct dg_lock_reporter dg_lock_reporter_json;
+
+const struct dg_lock_reporter *dg_lock_reporter_find(const char *name);
+/* Runs the lock report over `files` ("-" is standard input, reported as `stdin_name`).
+ * Returns 0, or 2 when a file could not be read or the output not written. */
+int dg_report_locks(const struct dg_config *cfg, const struct dg_lock_reporter *rep,
+		    const struct dg_path_list *files, const char *stdin_name,
+		    const struct dg_report_options *opts, FILE *out);
+
 #endif

@@ -1,0 +1,109 @@
+/* locks.h — the lock model: for one statement, the relations it touches, the lock mode it takes on
+ * each, and whether it rewrites or scans them, per PostgreSQL version. Checked against a real
+ * server by tests/pg/ (pg_locks, pg_class.relfilenode, pg_stat_xact_user_tables). */
+#ifndef DG_LOCKS_H
+#define DG_LOCKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+struct dg_parsed;
+
+/* Table-level lock modes, ordered by strength (the order of the PostgreSQL docs). */
+enum dg_lock_mode {
+	DG_LOCK_NONE = 0,
+	DG_LOCK_ACCESS_SHARE,
+	DG_LOCK_ROW_SHARE,
+	DG_LOCK_ROW_EXCLUSIVE,
+	DG_LOCK_SHARE_UPDATE_EXCLUSIVE,
+	DG_LOCK_SHARE,
+	DG_LOCK_SHARE_ROW_EXCLUSIVE,
+	DG_LOCK_EXCLUSIVE,
+	DG_LOCK_ACCESS_EXCLUSIVE,
+};
+
+/* Why the statement touches the relation. */
+enum dg_rel_role {
+	DG_ROLE_TABLE = 0,   /* the statement's own table (or view, sequence, matview) */
+	DG_ROLE_REFERENCED,  /* the referenced table of a foreign key */
+	DG_ROLE_PARENT,	     /* the parent of a partition or inheritance child */
+	DG_ROLE_PARTITION,   /* the partition being attached or detached */
+	DG_ROLE_INDEX,	     /* an index named by the statement */
+	DG_ROLE_INDEX_TABLE, /* the table of an index named by the statement (name unknown) */
+	DG_ROLE_READ,	     /* a relation the statement's query reads */
+	DG_ROLE_NEW,	     /* a relation the statement creates */
+};
+
+struct dg_lock_rel {
+	const char *schema; /* NULL when unqualified */
+	const char *name;   /* for DG_ROLE_INDEX_TABLE: NULL, see `index` */
+	const char *index;  /* for DG_ROLE_INDEX_TABLE: the index whose table it is */
+	enum dg_rel_role role;
+	enum dg_lock_mode mode;
+	bool rewrite;	  /* the relation's storage is rewritten (new relfilenode, time ~ size) */
+	bool scan;	  /* every row is read (validation, index build, rewrite) */
+	const char *note; /* a caveat on the claim, or NULL */
+};
+
+#define DG_LOCK_MAX_RELS 24
+
+struct dg_lock_info {
+	bool known;		 /* the statement kind is in the model */
+	bool no_transaction;	 /* PostgreSQL refuses to run it inside a transaction block */
+	const char *unsupported; /* not available on the chosen version: why, else NULL */
+	struct dg_lock_rel rels[DG_LOCK_MAX_RELS];
+	size_t n_rels;
+};
+
+/* What the earlier statements of a file can tell the model (column types, foreign keys,
+ * partitions, materialized views' queries, SET TimeZone); prepared once per file. */
+struct dg_lock_file {
+	const struct dg_parsed *p;
+	bool has_partitions; /* some PARTITION OF or ATTACH PARTITION */
+};
+void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p);
+/* Computes the locks of statement `index` of the file. */
+void dg_locks_of_stmt(const struct dg_lock_file *f, size_t index, int pg_version,
+		      struct dg_lock_info *out);
+/* The same for a lone statement node (no history). */
+void dg_locks_of_node(const PgQuery__Node *stmt, int pg_version, struct dg_lock_info *out);
+
+/* The strongest lock of `info`, over every relation (DG_LOCK_NONE if none). */
+enum dg_lock_mode dg_lock_info_max(const struct dg_lock_info *info);
+
+bool dg_lock_conflicts(enum dg_lock_mode a, enum dg_lock_mode b);
+/* Plain SELECT (ACCESS SHARE) waits for it. */
+bool dg_lock_blocks_reads(enum dg_lock_mode m);
+/* INSERT/UPDATE/DELETE (ROW EXCLUSIVE) wait for it. */
+bool dg_lock_blocks_writes(enum dg_lock_mode m);
+/* "ACCESS EXCLUSIVE"; NULL for DG_LOCK_NONE */
+const char *dg_lock_mode_name(enum dg_lock_mode m);
+/* From pg_locks.mode ("AccessExclusiveLock"); DG_LOCK_NONE if unknown. */
+enum dg_lock_mode dg_lock_mode_from_pg(const char *pg_mode);
+const char *dg_rel_role_name(enum dg_rel_role r);
+/* Whether a call of this function (last name) in a DEFAULT makes ADD COLUMN rewrite the table. */
+bool dg_lock_function_is_volatile(const char *name);
+
+/* Statement node kinds the model knows, for a rule's .kinds. */
+#define DG_LOCK_STMT_KINDS                                                                         \
+	PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, PG_QUERY__NODE__NODE_INDEX_STMT,                    \
+	    PG_QUERY__NODE__NODE_DROP_STMT, PG_QUERY__NODE__NODE_REINDEX_STMT,                     \
+	    PG_QUERY__NODE__NODE_RENAME_STMT, PG_QUERY__NODE__NODE_TRUNCATE_STMT,                  \
+	    PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, PG_QUERY__NODE__NODE_CREATE_POLICY_STMT,        \
+	    PG_QUERY__NODE__NODE_ALTER_POLICY_STMT, PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT,    \
+	    PG_QUERY__NODE__NODE_COMMENT_STMT, PG_QUERY__NODE__NODE_VACUUM_STMT,                   \
+	    PG_QUERY__NODE__NODE_CLUSTER_STMT, PG_QUERY__NODE__NODE_LOCK_STMT,                     \
+	    PG_QUERY__NODE__NODE_CREATE_STATS_STMT, PG_QUERY__NODE__NODE_CREATE_STMT,              \
+	    PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT, PG_QUERY__NODE__NODE_VIEW_STMT,             \
+	    PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT, PG_QUERY__NODE__NODE_ALTER_OWNER_STMT,  \
+	    PG_QUERY__NODE__NODE_ALTER_SEQ_STMT, PG_QUERY__NODE__NODE_INSERT_STMT,                 \
+	    PG_QUERY__NODE__NODE_UPDATE_STMT, PG_QUERY__NODE__NODE_DELETE_STMT,                    \
+	    PG_QUERY__NODE__NODE_SELECT_STMT, PG_QUERY__NODE__NODE_GRANT_STMT,                     \
+	    PG_QUERY__NODE__NODE_ALTER_ENUM_STMT, PG_QUERY__NODE__NODE_CREATE_SEQ_STMT,            \
+	    PG_QUERY__NODE__NODE_MERGE_STMT, PG_QUERY__NODE__NODE_RULE_STMT,                       \
+	    PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT,                                          \
+	    PG_QUERY__NODE__NODE_ALTER_PUBLICATION_STMT
+
+#endif

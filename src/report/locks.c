@@ -1,0 +1,87 @@
+/* locks.c — the `--locks` run: each file through the lock model, into one lock reporter. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static const struct dg_lock_reporter *const reporters[] = {&dg_lock_reporter_text,
+							   &dg_lock_reporter_json};
+
+const struct dg_lock_reporter *dg_lock_reporter_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(reporters) / sizeof(reporters[0]); i++)
+		if (strcmp(reporters[i]->name, name) == 0)
+			return reporters[i];
+	return NULL;
+}
+
+static char *read_all(FILE *in, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		if (cap - n < 4096) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + n, 1, cap - n, in);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (buf && ferror(in)) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+int dg_report_locks(const struct dg_config *cfg, const struct dg_lock_reporter *rep,
+		    const struct dg_path_list *files, const char *stdin_name,
+		    const struct dg_report_options *opts, FILE *out)
+{
+	void *state = rep->begin(out, opts);
+	int rc = 0;
+
+	if (!state) {
+		fputs("ddlguard: out of memory\n", stderr);
+		return 2;
+	}
+	for (size_t i = 0; i < files->n; i++) {
+		struct dg_lock_report r;
+
+		if (strcmp(files->items[i], "-") == 0) {
+			size_t len = 0;
+			char *buf = read_all(stdin, &len);
+			if (!buf) {
+				fprintf(stderr, "ddlguard: %s: cannot read standard input\n",
+					stdin_name);
+				rc = 2;
+				continue;
+			}
+			dg_locks_buffer(cfg, stdin_name, buf, len, &r);
+			free(buf);
+		} else {
+			dg_locks_file(cfg, files->items[i], &r);
+		}
+		if (r.status != DG_OK) {
+			fprintf(stderr, "ddlguard: %s: %s\n", r.path,
+				r.error ? r.error : "cannot read");
+			rc = 2;
+		}
+		rep->file(state, &r);
+		dg_lock_report_clear(&r);
+	}
+	if (rep->end(state) != 0) {
+		fprintf(stderr, "ddlguard: cannot write the report: %s\n", strerror(errno));
+		rc = 2;
+	}
+	return rc;
+}

@@ -1,0 +1,110 @@
+/* locks_json.c — `ddlguard --locks --format json`: the lock model's answer per statement.
+ * Schema: {"version", "files": [{"path", "migration_format", "pg_version", "statements":
+ * [{"line", "column", "byte_offset", "byte_length", "statement", "known", "no_transaction",
+ * "in_transaction", "unsupported", "locks": [{"relation", "role", "mode", "strength",
+ * "blocks_reads", "blocks_writes", "rewrite", "scan", "note"}]}]}], "errors": [...]} */
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "report.h"
+
+struct state {
+	FILE *out;
+	cJSON *root, *files, *errors;
+};
+
+static void *begin(FILE *out, const struct dg_report_options *opts)
+{
+	struct state *st = calloc(1, sizeof(*st));
+
+	(void)opts;
+	if (!st)
+		return NULL;
+	st->out = out;
+	st->root = cJSON_CreateObject();
+	st->files = cJSON_CreateArray();
+	st->errors = cJSON_CreateArray();
+	return st;
+}
+
+static void add_string_or_null(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void file(void *state, const struct dg_lock_report *rep)
+{
+	struct state *st = state;
+	cJSON *f, *stmts;
+
+	if (rep->status != DG_OK) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "path", rep->path);
+		cJSON_AddStringToObject(e, "message", rep->error ? rep->error : "cannot read");
+		cJSON_AddItemToArray(st->errors, e);
+		return;
+	}
+	f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "path", rep->path);
+	cJSON_AddStringToObject(f, "migration_format", rep->format ? rep->format : "plain");
+	cJSON_AddNumberToObject(f, "pg_version", rep->pg_version);
+	stmts = cJSON_AddArrayToObject(f, "statements");
+	for (size_t i = 0; i < rep->n_stmts; i++) {
+		const struct dg_stmt_locks *s = &rep->stmts[i];
+		cJSON *o = cJSON_CreateObject(), *locks;
+
+		cJSON_AddNumberToObject(o, "line", s->line);
+		cJSON_AddNumberToObject(o, "column", s->column);
+		cJSON_AddNumberToObject(o, "byte_offset", (double)s->byte_offset);
+		cJSON_AddNumberToObject(o, "byte_length", (double)s->byte_length);
+		cJSON_AddStringToObject(o, "statement", s->text);
+		cJSON_AddBoolToObject(o, "known", s->known);
+		cJSON_AddBoolToObject(o, "no_transaction", s->no_transaction);
+		cJSON_AddBoolToObject(o, "in_transaction", s->in_transaction);
+		add_string_or_null(o, "unsupported", s->unsupported);
+		locks = cJSON_AddArrayToObject(o, "locks");
+		for (size_t k = 0; k < s->n_rows; k++) {
+			const struct dg_lock_row *r = &s->rows[k];
+			cJSON *l = cJSON_CreateObject();
+			cJSON_AddStringToObject(l, "relation", r->relation);
+			cJSON_AddStringToObject(l, "role", r->role);
+			add_string_or_null(l, "mode", r->mode);
+			cJSON_AddNumberToObject(l, "strength", r->strength);
+			cJSON_AddBoolToObject(l, "blocks_reads", r->blocks_reads);
+			cJSON_AddBoolToObject(l, "blocks_writes", r->blocks_writes);
+			cJSON_AddBoolToObject(l, "rewrite", r->rewrite);
+			cJSON_AddBoolToObject(l, "scan", r->scan);
+			add_string_or_null(l, "note", r->note);
+			cJSON_AddItemToArray(locks, l);
+		}
+		cJSON_AddItemToArray(stmts, o);
+	}
+	cJSON_AddItemToArray(st->files, f);
+}
+
+static int end(void *state)
+{
+	struct state *st = state;
+	char *text;
+	int rc = -1;
+
+	cJSON_AddNumberToObject(st->root, "version", DG_JSON_SCHEMA_VERSION);
+	cJSON_AddItemToObject(st->root, "files", st->files);
+	cJSON_AddItemToObject(st->root, "errors", st->errors);
+	text = cJSON_PrintUnformatted(st->root);
+	if (text) {
+		fputs(text, st->out);
+		fputc('\n', st->out);
+		rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
+		free(text);
+	}
+	cJSON_Delete(st->root);
+	free(st);
+	return rc;
+}
+
+const struct dg_lock_reporter dg_lock_reporter_json = {"json", begin, file, end};

@@ -10,6 +10,10 @@ static const struct dg_lock_rel *strong_lock(struct dg_ctx *ctx, size_t i)
 
 	for (size_t k = 0; li && k < li->n_rels; k++) {
 		const struct dg_lock_rel *r = &li->rels[k];
+		/* DROP INDEX CONCURRENTLY's last, brief ACCESS EXCLUSIVE is on an index nobody can
+		 * use any more: what waits is the table's lock, counted on its own */
+		if (r->role == DG_ROLE_INDEX && li->no_transaction)
+			continue;
 		if (r->mode > DG_LOCK_ROW_EXCLUSIVE && dg_lock_rel_existing(ctx, i, r) &&
 		    (!best || r->mode > best->mode))
 			best = r;

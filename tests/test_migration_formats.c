@@ -14,6 +14,7 @@
 #include "facts.h"
 #include "migration.h"
 #include "parse.h"
+#include "testkit.h"
 
 #define FMT DG_FIXTURES "/formats/"
 
@@ -39,15 +40,12 @@ static void load_text(struct file *f, const char *path, const char *text, size_t
 
 static void load_as(struct file *f, const char *path, const char *format)
 {
-	FILE *fp = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
+	char *text = tk_slurp(path);
 
-	if (!fp)
+	if (!text)
 		fail_msg("cannot open %s", path);
-	n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	load_text(f, path, buf, n, format, 15);
+	load_text(f, path, text, strlen(text), format, 15);
+	free(text);
 }
 
 static void load(struct file *f, const char *path)

@@ -1030,14 +1030,32 @@ static int cmp_findings(const void *pa, const void *pb)
 	return strcmp(a->rule, b->rule);
 }
 
+size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const char *path,
+			 const char *buf, size_t len, struct dg_read *r)
+{
+	size_t bad;
+
+	memset(r, 0, sizeof(*r));
+	dg_source_init(&r->src, a, path, buf, len);
+	bad = dg_source_find_invalid_utf8(&r->src);
+	if (bad != (size_t)-1)
+		return bad;
+	dg_migration_detect_as(&r->src, a, &r->mig, cfg->migration_format, cfg->pg_version);
+	for (size_t i = 0; i < r->mig.n_sections; i++)
+		dg_parse_section(&r->src, &r->mig.sections[i], a, &r->parsed);
+	/* --assume-in-transaction speaks for files whose tool ddlguard does not know; a known
+	 * tool's own transaction mode (e.g. dbmate's transaction:false) stands */
+	dg_facts_build(&r->facts, &r->parsed, a,
+		       cfg->assume_in_transaction && strcmp(r->mig.format, "plain") == 0,
+		       load_up_file(a, &r->mig));
+	return (size_t)-1;
+}
+
 enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, const char *buf,
 			      size_t len, struct dg_result *out)
 {
 	struct dg_arena arena;
-	struct dg_source src;
-	struct dg_migration mig;
-	struct dg_parsed parsed = {0};
-	struct dg_facts facts;
+	struct dg_read rd;
 	struct dg_ctx ctx = {0};
 	size_t bad;
 
@@ -1045,20 +1063,19 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	out->path = xstrdup(path);
 	build_dispatch();
 	dg_arena_init(&arena);
-	dg_source_init(&src, &arena, out->path, buf, len);
+	bad = dg_read_migration(cfg, &arena, out->path, buf, len, &rd);
 	ctx.cfg = cfg;
 	ctx.arena = &arena;
-	ctx.src = &src;
+	ctx.src = &rd.src;
 	ctx.out = out;
-	ctx.parsed = &parsed;
+	ctx.parsed = &rd.parsed;
 
-	bad = dg_source_find_invalid_utf8(&src);
 	if (bad != (size_t)-1) {
 		char msg[160];
 		snprintf(msg, sizeof(msg),
 			 "the file is not valid UTF-8 (byte 0x%02X): it was not linted; PostgreSQL "
 			 "would reject it in a UTF8 database",
-			 (unsigned char)src.text[bad]);
+			 (unsigned char)rd.src.text[bad]);
 		out->format = "plain";
 		if (cfg->enabled[DG_RULE_ID_syntax_error])
 			dg_emit(&ctx, DG_RULE_ID_syntax_error, DG_DIR_NONE, bad, bad + 1,
@@ -1067,29 +1084,21 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 		return DG_OK;
 	}
 
-	dg_migration_detect_as(&src, &arena, &mig, cfg->migration_format, cfg->pg_version);
-	out->format = mig.format;
-	out->skipped = mig.skipped;
-	if (mig.skipped) {
+	out->format = rd.mig.format;
+	out->skipped = rd.mig.skipped;
+	if (rd.mig.skipped) {
 		/* the tool never runs it on PostgreSQL: nothing in it can hurt */
 		dg_arena_destroy(&arena);
 		return DG_OK;
 	}
-	ctx.mig = &mig;
-	for (size_t i = 0; i < mig.n_sections; i++)
-		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);
-	/* --assume-in-transaction speaks for files whose tool ddlguard does not know; a known
-	 * tool's own transaction mode (e.g. dbmate's transaction:false) stands */
-	dg_facts_build(&facts, &parsed, &arena,
-		       cfg->assume_in_transaction && strcmp(mig.format, "plain") == 0,
-		       load_up_file(&arena, &mig));
-	ctx.facts = &facts;
+	ctx.mig = &rd.mig;
+	ctx.facts = &rd.facts;
 
-	for (size_t i = 0; i < parsed.n_errors; i++) {
-		const struct dg_syntax_error *e = &parsed.errors[i];
-		size_t end = dg_token_end(src.text, e->offset, src.len);
+	for (size_t i = 0; i < rd.parsed.n_errors; i++) {
+		const struct dg_syntax_error *e = &rd.parsed.errors[i];
+		size_t end = dg_token_end(rd.src.text, e->offset, rd.src.len);
 
-		if (e->offset >= src.len)
+		if (e->offset >= rd.src.len)
 			end = e->offset;
 		if (e->template_kind) {
 			char msg[256];
@@ -1097,10 +1106,11 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 
 			if (!cfg->enabled[DG_RULE_ID_unparsable_template])
 				continue;
-			snprintf(msg, sizeof(msg),
-				 "this statement holds %s (%.*s): it is not SQL until it is rendered, "
-				 "so ddlguard could not lint it",
-				 e->template_kind, n, src.text + e->offset);
+			snprintf(
+			    msg, sizeof(msg),
+			    "this statement holds %s (%.*s): it is not SQL until it is rendered, "
+			    "so ddlguard could not lint it",
+			    e->template_kind, n, rd.src.text + e->offset);
 			dg_emit(&ctx, DG_RULE_ID_unparsable_template, e->section->dir, e->offset,
 				e->offset + e->template_len,
 				dg_rules[DG_RULE_ID_unparsable_template]->help, msg);
@@ -1109,14 +1119,14 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 				dg_rules[DG_RULE_ID_syntax_error]->help, e->message);
 		}
 	}
-	for (size_t i = 0; i < parsed.n_stmts; i++) {
+	for (size_t i = 0; i < rd.parsed.n_stmts; i++) {
 		ctx.stmt_index = i;
-		ctx.stmt = &parsed.stmts[i];
+		ctx.stmt = &rd.parsed.stmts[i];
 		ctx.depth = 0;
-		walk_message(&ctx, &parsed.stmts[i].node->base);
+		walk_message(&ctx, &rd.parsed.stmts[i].node->base);
 	}
 	ctx.stmt = NULL;
-	ctx.stmt_index = parsed.n_stmts;
+	ctx.stmt_index = rd.parsed.n_stmts;
 	for (size_t r = 0; r < DG_N_RULES; r++) {
 		if (!cfg->enabled[r] || !dg_rules[r]->check_file)
 			continue;

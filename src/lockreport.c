@@ -64,50 +64,41 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 			       size_t len, struct dg_lock_report *out)
 {
 	struct dg_arena arena;
-	struct dg_source src;
-	struct dg_migration mig;
-	struct dg_parsed parsed = {0};
-	struct dg_facts facts;
+	struct dg_read rd;
 	struct dg_lock_file lf;
 
 	memset(out, 0, sizeof(*out));
 	out->path = xstrdup(path);
 	out->pg_version = cfg->pg_version;
 	dg_arena_init(&arena);
-	dg_source_init(&src, &arena, out->path, buf, len);
-	if (dg_source_find_invalid_utf8(&src) != (size_t)-1) {
+	/* the same reading of the file as dg_lint_buffer: format, sections, transactions */
+	if (dg_read_migration(cfg, &arena, out->path, buf, len, &rd) != (size_t)-1) {
 		out->format = "plain";
 		out->status = DG_ERR_IO;
 		out->error = xstrdup("the file is not valid UTF-8");
 		dg_arena_destroy(&arena);
 		return DG_OK;
 	}
-	/* the same reading of the file as dg_lint_buffer: format, sections, transactions */
-	dg_migration_detect_as(&src, &arena, &mig, cfg->migration_format, cfg->pg_version);
-	out->format = mig.format;
-	for (size_t i = 0; i < mig.n_sections; i++)
-		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);
-	dg_facts_build(&facts, &parsed, &arena,
-		       cfg->assume_in_transaction && strcmp(mig.format, "plain") == 0, NULL);
-	dg_lock_file_init(&lf, &parsed);
+	out->format = rd.mig.format;
+	dg_lock_file_init(&lf, &rd.parsed);
 
-	out->stmts = xcalloc(parsed.n_stmts, sizeof(*out->stmts));
-	out->n_stmts = parsed.n_stmts;
-	for (size_t i = 0; i < parsed.n_stmts; i++) {
-		const struct dg_stmt *st = &parsed.stmts[i];
+	out->stmts = xcalloc(rd.parsed.n_stmts, sizeof(*out->stmts));
+	out->n_stmts = rd.parsed.n_stmts;
+	for (size_t i = 0; i < rd.parsed.n_stmts; i++) {
+		const struct dg_stmt *st = &rd.parsed.stmts[i];
 		struct dg_stmt_locks *sl = &out->stmts[i];
 		struct dg_lock_info info;
-		struct dg_pos pos = dg_source_pos(&src, st->start);
+		struct dg_pos pos = dg_source_pos(&rd.src, st->start);
 
 		dg_locks_of_stmt(&lf, i, cfg->pg_version, &info);
 		sl->line = pos.line;
 		sl->column = pos.column;
-		sl->byte_offset = st->start + src.bom;
+		sl->byte_offset = st->start + rd.src.bom;
 		sl->byte_length = st->end - st->start;
-		sl->text = abbreviate(src.text + st->start, st->end - st->start);
+		sl->text = abbreviate(rd.src.text + st->start, st->end - st->start);
 		sl->known = info.known;
 		sl->no_transaction = info.no_transaction;
-		sl->in_transaction = facts.tx[i].in_tx;
+		sl->in_transaction = rd.facts.tx[i].in_tx;
 		sl->unsupported = info.unsupported;
 		sl->rows = xcalloc(info.n_rels, sizeof(*sl->rows));
 		sl->n_rows = info.n_rels;

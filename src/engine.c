@@ -1,7 +1,6 @@
 /* engine.c — the pipeline for one file: source → migration → parse → facts → one walk per
  * statement dispatching nodes to the rules that asked for them → findings. */
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -973,37 +972,18 @@ static const struct dg_facts *load_up_file(struct dg_arena *a, const struct dg_m
 	struct dg_migration *up;
 	struct dg_parsed *parsed;
 	struct dg_facts *facts;
-	FILE *fp;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf;
+	size_t len = 0;
+	int err;
 
 	if (!mig->up_path)
 		return NULL;
 	for (size_t i = 0; i < mig->n_sections; i++)
 		if (mig->sections[i].dir != DG_DIR_DOWN)
 			return NULL; /* the file carries its own up section */
-	fp = fopen(mig->up_path, "rb");
-	if (!fp)
+	buf = dg_read_path(mig->up_path, &len, &err);
+	if (!buf)
 		return NULL;
-	for (;;) {
-		size_t got;
-		if (cap - len < 65536) {
-			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		got = fread(buf + len, 1, cap - len, fp);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp) || !buf) {
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
 	src = dg_arena_alloc(a, sizeof(*src));
 	up = dg_arena_alloc(a, sizeof(*up));
 	parsed = dg_arena_alloc(a, sizeof(*parsed));
@@ -1145,45 +1125,20 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 
 enum dg_status dg_lint_file(const struct dg_config *cfg, const char *path, struct dg_result *out)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
+	int err;
+	char *buf = dg_read_path(path, &len, &err);
 	enum dg_status st;
 
-	if (!fp) {
+	if (!buf) {
+		if (!err)
+			return DG_ERR_INTERNAL;
 		memset(out, 0, sizeof(*out));
 		out->path = xstrdup(path);
 		out->status = DG_ERR_IO;
-		out->error = xstrdup(strerror(errno));
+		out->error = xstrdup(strerror(err));
 		return DG_ERR_IO;
 	}
-	for (;;) {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(fp);
-				return DG_ERR_INTERNAL;
-			}
-			buf = nb;
-		}
-		size_t got = fread(buf + len, 1, cap - len, fp);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		int err = errno;
-		fclose(fp);
-		free(buf);
-		memset(out, 0, sizeof(*out));
-		out->path = xstrdup(path);
-		out->status = DG_ERR_IO;
-		out->error = xstrdup(strerror(err ? err : EIO));
-		return DG_ERR_IO;
-	}
-	fclose(fp);
 	st = dg_lint_buffer(cfg, path, buf, len, out);
 	free(buf);
 	return st;

@@ -1,6 +1,5 @@
 /* lockreport.c — the pipeline for `ddlguard --locks`: source → migration → parse → facts → the
  * lock model per statement, turned into plain rows a reporter can print. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,43 +124,21 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 enum dg_status dg_locks_file(const struct dg_config *cfg, const char *path,
 			     struct dg_lock_report *out)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
+	int err;
+	char *buf = dg_read_path(path, &len, &err);
 	enum dg_status st;
-	int err = 0;
 
-	if (fp) {
-		for (;;) {
-			if (cap - len < 65536) {
-				char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-				if (!nb) {
-					free(buf);
-					fclose(fp);
-					return DG_ERR_INTERNAL;
-				}
-				buf = nb;
-			}
-			size_t got = fread(buf + len, 1, cap - len, fp);
-			len += got;
-			if (got == 0)
-				break;
-		}
-		if (ferror(fp))
-			err = errno ? errno : EIO;
-		fclose(fp);
-	} else {
-		err = errno;
-	}
-	if (err) {
-		free(buf);
+	if (!buf) {
+		if (!err)
+			return DG_ERR_INTERNAL;
 		memset(out, 0, sizeof(*out));
 		out->path = xstrdup(path);
 		out->status = DG_ERR_IO;
 		out->error = xstrdup(strerror(err));
 		return DG_ERR_IO;
 	}
-	st = dg_locks_buffer(cfg, path, buf ? buf : "", len, out);
+	st = dg_locks_buffer(cfg, path, buf, len, out);
 	free(buf);
 	return st;
 }

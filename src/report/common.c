@@ -46,14 +46,7 @@ struct cJSON *dg_json_error(const char *path, const char *error)
 
 const char *dg_report_level(enum dg_severity s, const char *lowest)
 {
-	switch (s) {
-	case DG_ERROR:
-		return "error";
-	case DG_WARNING:
-		return "warning";
-	default:
-		return lowest;
-	}
+	return s == DG_ERROR || s == DG_WARNING ? dg_severity_name(s) : lowest;
 }
 
 void *dg_report_stream_begin(FILE *out, const struct dg_report_options *opts)

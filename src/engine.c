@@ -20,22 +20,6 @@ static unsigned short *dispatch[DG_MAX_NODE_CASE];
 static unsigned short dispatch_n[DG_MAX_NODE_CASE];
 static bool dispatch_ready;
 
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p) {
-		fputs("ddlguard: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
 static void build_dispatch(void)
 {
 	static unsigned short storage[DG_N_RULES * 64];
@@ -66,7 +50,7 @@ static void push(struct dg_ctx *ctx, const PgQuery__Node *n)
 {
 	if (ctx->depth == ctx->cap_depth) {
 		size_t ncap = ctx->cap_depth ? ctx->cap_depth * 2 : 64;
-		const PgQuery__Node **s = xmalloc(ncap * sizeof(*s));
+		const PgQuery__Node **s = dg_xmalloc(ncap * sizeof(*s));
 		if (ctx->depth)
 			memcpy(s, ctx->stack, ctx->depth * sizeof(*s));
 		free(ctx->stack);
@@ -242,7 +226,7 @@ static void result_push(struct dg_result *out, const struct dg_finding *f)
 {
 	if (out->n_findings == out->cap_findings) {
 		size_t ncap = out->cap_findings ? out->cap_findings * 2 : 8;
-		struct dg_finding *n = xmalloc(ncap * sizeof(*n));
+		struct dg_finding *n = dg_xmalloc(ncap * sizeof(*n));
 		if (out->n_findings)
 			memcpy(n, out->findings, out->n_findings * sizeof(*n));
 		free(out->findings);
@@ -289,8 +273,8 @@ static void number_duplicates(struct dg_result *out)
 
 	if (n < 2)
 		return;
-	idx = xmalloc(n * sizeof(*idx));
-	renamed = xmalloc(n * sizeof(*renamed));
+	idx = dg_xmalloc(n * sizeof(*idx));
+	renamed = dg_xmalloc(n * sizeof(*renamed));
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
 	qsort_r(idx, n, sizeof(*idx), cmp_by_fingerprint, out->findings);
@@ -342,10 +326,10 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	f.end_column = b.column;
 	f.byte_offset = start + src->bom;
 	f.byte_length = end - start;
-	f.message = xstrdup(message);
-	f.help = help ? xstrdup(help) : NULL;
+	f.message = dg_xstrdup(message);
+	f.help = help ? dg_xstrdup(help) : NULL;
 	f.section = dir;
-	f.source_line = xmalloc(line_len + 1);
+	f.source_line = dg_xmalloc(line_len + 1);
 	memcpy(f.source_line, line, line_len);
 	f.source_line[line_len] = '\0';
 	set_fingerprint(ctx, &f, start, end);
@@ -1040,7 +1024,7 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	size_t bad;
 
 	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(path);
+	out->path = dg_xstrdup(path);
 	build_dispatch();
 	dg_arena_init(&arena);
 	bad = dg_read_migration(cfg, &arena, out->path, buf, len, &rd);
@@ -1134,9 +1118,9 @@ enum dg_status dg_lint_file(const struct dg_config *cfg, const char *path, struc
 		if (!err)
 			return DG_ERR_INTERNAL;
 		memset(out, 0, sizeof(*out));
-		out->path = xstrdup(path);
+		out->path = dg_xstrdup(path);
 		out->status = DG_ERR_IO;
-		out->error = xstrdup(strerror(err));
+		out->error = dg_xstrdup(strerror(err));
 		return DG_ERR_IO;
 	}
 	st = dg_lint_buffer(cfg, path, buf, len, out);

@@ -7,22 +7,6 @@
 #include "engine.h"
 #include "locks.h"
 
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (!p) {
-		fputs("ddlguard: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xcalloc(1, n), s, n);
-}
-
 /* The first line of the statement, at most 72 characters, "…" when cut. */
 static char *abbreviate(const char *s, size_t len)
 {
@@ -39,7 +23,7 @@ static char *abbreviate(const char *s, size_t len)
 	while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == '\t'))
 		cut--;
 	more = n < len;
-	out = xcalloc(1, cut + 4);
+	out = dg_xcalloc(1, cut + 4);
 	memcpy(out, s, cut);
 	if (more)
 		memcpy(out + cut, "\xE2\x80\xA6", 4);
@@ -56,7 +40,7 @@ static char *relation_label(const struct dg_lock_rel *r)
 	else
 		snprintf(buf, sizeof(buf), "%s%s%s", r->schema ? r->schema : "",
 			 r->schema ? "." : "", r->name);
-	return xstrdup(buf);
+	return dg_xstrdup(buf);
 }
 
 enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, const char *buf,
@@ -67,21 +51,21 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 	struct dg_lock_file lf;
 
 	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(path);
+	out->path = dg_xstrdup(path);
 	out->pg_version = cfg->pg_version;
 	dg_arena_init(&arena);
 	/* the same reading of the file as dg_lint_buffer: format, sections, transactions */
 	if (dg_read_migration(cfg, &arena, out->path, buf, len, &rd) != (size_t)-1) {
 		out->format = "plain";
 		out->status = DG_ERR_IO;
-		out->error = xstrdup("the file is not valid UTF-8");
+		out->error = dg_xstrdup("the file is not valid UTF-8");
 		dg_arena_destroy(&arena);
 		return DG_OK;
 	}
 	out->format = rd.mig.format;
 	dg_lock_file_init(&lf, &rd.parsed);
 
-	out->stmts = xcalloc(rd.parsed.n_stmts, sizeof(*out->stmts));
+	out->stmts = dg_xcalloc(rd.parsed.n_stmts, sizeof(*out->stmts));
 	out->n_stmts = rd.parsed.n_stmts;
 	for (size_t i = 0; i < rd.parsed.n_stmts; i++) {
 		const struct dg_stmt *st = &rd.parsed.stmts[i];
@@ -99,7 +83,7 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 		sl->no_transaction = info.no_transaction;
 		sl->in_transaction = rd.facts.tx[i].in_tx;
 		sl->unsupported = info.unsupported;
-		sl->rows = xcalloc(info.n_rels, sizeof(*sl->rows));
+		sl->rows = dg_xcalloc(info.n_rels, sizeof(*sl->rows));
 		sl->n_rows = info.n_rels;
 		for (size_t k = 0; k < info.n_rels; k++) {
 			const struct dg_lock_rel *r = &info.rels[k];
@@ -133,9 +117,9 @@ enum dg_status dg_locks_file(const struct dg_config *cfg, const char *path,
 		if (!err)
 			return DG_ERR_INTERNAL;
 		memset(out, 0, sizeof(*out));
-		out->path = xstrdup(path);
+		out->path = dg_xstrdup(path);
 		out->status = DG_ERR_IO;
-		out->error = xstrdup(strerror(err));
+		out->error = dg_xstrdup(strerror(err));
 		return DG_ERR_IO;
 	}
 	st = dg_locks_buffer(cfg, path, buf, len, out);

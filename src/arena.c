@@ -46,14 +46,40 @@ void dg_arena_destroy(struct dg_arena *a)
 	a->head = NULL;
 }
 
-static struct dg_arena_block *new_block(size_t cap)
+static void *must(void *p)
 {
-	struct dg_arena_block *b = malloc(sizeof(*b) + cap);
-
-	if (!b) {
+	if (!p) {
 		fputs("ddlguard: out of memory\n", stderr);
 		abort();
 	}
+	return p;
+}
+
+void *dg_xmalloc(size_t n)
+{
+	return must(malloc(n ? n : 1));
+}
+
+void *dg_xcalloc(size_t n, size_t size)
+{
+	return must(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *dg_xrealloc(void *p, size_t n)
+{
+	return must(realloc(p, n ? n : 1));
+}
+
+char *dg_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(dg_xmalloc(n), s, n);
+}
+
+static struct dg_arena_block *new_block(size_t cap)
+{
+	struct dg_arena_block *b = dg_xmalloc(sizeof(*b) + cap);
+
 	b->used = 0;
 	b->cap = cap;
 	return b;

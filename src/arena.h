@@ -18,4 +18,11 @@ void dg_arena_destroy(struct dg_arena *a);
 void *dg_arena_alloc(struct dg_arena *a, size_t n);
 char *dg_arena_strndup(struct dg_arena *a, const char *s, size_t n);
 
+/* The heap the same way: never NULL; out of memory ends the process ("ddlguard: out of memory").
+ * Zero sizes allocate one byte. */
+void *dg_xmalloc(size_t n);
+void *dg_xcalloc(size_t n, size_t size);
+void *dg_xrealloc(void *p, size_t n);
+char *dg_xstrdup(const char *s);
+
 #endif

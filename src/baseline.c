@@ -11,6 +11,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "source.h"
+
 #define BASELINE_VERSION 1
 
 struct entry {
@@ -105,8 +107,9 @@ struct dg_baseline *dg_baseline_load(const char *path, char **error)
 {
 	FILE *f = fopen(path, "rb");
 	struct dg_baseline *b;
-	char *text = NULL;
-	size_t len = 0, cap = 0;
+	char *text;
+	size_t len = 0;
+	int err;
 	cJSON *doc, *findings, *it;
 
 	*error = NULL;
@@ -114,21 +117,11 @@ struct dg_baseline *dg_baseline_load(const char *path, char **error)
 		*error = fmt_error(path, strerror(errno));
 		return NULL;
 	}
-	for (;;) {
-		if (cap - len < 4096) {
-			char *n = realloc(text, cap = cap ? cap * 2 : 65536);
-			if (!n)
-				abort();
-			text = n;
-		}
-		size_t got = fread(text + len, 1, cap - len - 1, f);
-		len += got;
-		if (!got)
-			break;
-	}
+	text = dg_read_stream(f, &len, &err);
 	fclose(f);
-	text[len] = '\0';
-	doc = cJSON_Parse(text);
+	if (!text && !err)
+		abort();		       /* out of memory */
+	doc = text ? cJSON_Parse(text) : NULL; /* unreadable: not a baseline either */
 	free(text);
 	findings = cJSON_GetObjectItemCaseSensitive(doc, "findings");
 	it = cJSON_GetObjectItemCaseSensitive(doc, "version");

@@ -1,7 +1,6 @@
 /* engine.c — the pipeline for one file: source → migration → parse → facts → one walk per
  * statement dispatching nodes to the rules that asked for them → findings. */
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,22 +19,6 @@
 static unsigned short *dispatch[DG_MAX_NODE_CASE];
 static unsigned short dispatch_n[DG_MAX_NODE_CASE];
 static bool dispatch_ready;
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p) {
-		fputs("ddlguard: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
 
 static void build_dispatch(void)
 {
@@ -67,7 +50,7 @@ static void push(struct dg_ctx *ctx, const PgQuery__Node *n)
 {
 	if (ctx->depth == ctx->cap_depth) {
 		size_t ncap = ctx->cap_depth ? ctx->cap_depth * 2 : 64;
-		const PgQuery__Node **s = xmalloc(ncap * sizeof(*s));
+		const PgQuery__Node **s = dg_xmalloc(ncap * sizeof(*s));
 		if (ctx->depth)
 			memcpy(s, ctx->stack, ctx->depth * sizeof(*s));
 		free(ctx->stack);
@@ -243,7 +226,7 @@ static void result_push(struct dg_result *out, const struct dg_finding *f)
 {
 	if (out->n_findings == out->cap_findings) {
 		size_t ncap = out->cap_findings ? out->cap_findings * 2 : 8;
-		struct dg_finding *n = xmalloc(ncap * sizeof(*n));
+		struct dg_finding *n = dg_xmalloc(ncap * sizeof(*n));
 		if (out->n_findings)
 			memcpy(n, out->findings, out->n_findings * sizeof(*n));
 		free(out->findings);
@@ -290,8 +273,8 @@ static void number_duplicates(struct dg_result *out)
 
 	if (n < 2)
 		return;
-	idx = xmalloc(n * sizeof(*idx));
-	renamed = xmalloc(n * sizeof(*renamed));
+	idx = dg_xmalloc(n * sizeof(*idx));
+	renamed = dg_xmalloc(n * sizeof(*renamed));
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
 	qsort_r(idx, n, sizeof(*idx), cmp_by_fingerprint, out->findings);
@@ -343,10 +326,10 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	f.end_column = b.column;
 	f.byte_offset = start + src->bom;
 	f.byte_length = end - start;
-	f.message = xstrdup(message);
-	f.help = help ? xstrdup(help) : NULL;
+	f.message = dg_xstrdup(message);
+	f.help = help ? dg_xstrdup(help) : NULL;
 	f.section = dir;
-	f.source_line = xmalloc(line_len + 1);
+	f.source_line = dg_xmalloc(line_len + 1);
 	memcpy(f.source_line, line, line_len);
 	f.source_line[line_len] = '\0';
 	set_fingerprint(ctx, &f, start, end);
@@ -973,37 +956,18 @@ static const struct dg_facts *load_up_file(struct dg_arena *a, const struct dg_m
 	struct dg_migration *up;
 	struct dg_parsed *parsed;
 	struct dg_facts *facts;
-	FILE *fp;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf;
+	size_t len = 0;
+	int err;
 
 	if (!mig->up_path)
 		return NULL;
 	for (size_t i = 0; i < mig->n_sections; i++)
 		if (mig->sections[i].dir != DG_DIR_DOWN)
 			return NULL; /* the file carries its own up section */
-	fp = fopen(mig->up_path, "rb");
-	if (!fp)
+	buf = dg_read_path(mig->up_path, &len, &err);
+	if (!buf)
 		return NULL;
-	for (;;) {
-		size_t got;
-		if (cap - len < 65536) {
-			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		got = fread(buf + len, 1, cap - len, fp);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp) || !buf) {
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
 	src = dg_arena_alloc(a, sizeof(*src));
 	up = dg_arena_alloc(a, sizeof(*up));
 	parsed = dg_arena_alloc(a, sizeof(*parsed));
@@ -1030,35 +994,52 @@ static int cmp_findings(const void *pa, const void *pb)
 	return strcmp(a->rule, b->rule);
 }
 
+size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const char *path,
+			 const char *buf, size_t len, struct dg_read *r)
+{
+	size_t bad;
+
+	memset(r, 0, sizeof(*r));
+	dg_source_init(&r->src, a, path, buf, len);
+	bad = dg_source_find_invalid_utf8(&r->src);
+	if (bad != (size_t)-1)
+		return bad;
+	dg_migration_detect_as(&r->src, a, &r->mig, cfg->migration_format, cfg->pg_version);
+	for (size_t i = 0; i < r->mig.n_sections; i++)
+		dg_parse_section(&r->src, &r->mig.sections[i], a, &r->parsed);
+	/* --assume-in-transaction speaks for files whose tool ddlguard does not know; a known
+	 * tool's own transaction mode (e.g. dbmate's transaction:false) stands */
+	dg_facts_build(&r->facts, &r->parsed, a,
+		       cfg->assume_in_transaction && strcmp(r->mig.format, "plain") == 0,
+		       load_up_file(a, &r->mig));
+	return (size_t)-1;
+}
+
 enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, const char *buf,
 			      size_t len, struct dg_result *out)
 {
 	struct dg_arena arena;
-	struct dg_source src;
-	struct dg_migration mig;
-	struct dg_parsed parsed = {0};
-	struct dg_facts facts;
+	struct dg_read rd;
 	struct dg_ctx ctx = {0};
 	size_t bad;
 
 	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(path);
+	out->path = dg_xstrdup(path);
 	build_dispatch();
 	dg_arena_init(&arena);
-	dg_source_init(&src, &arena, out->path, buf, len);
+	bad = dg_read_migration(cfg, &arena, out->path, buf, len, &rd);
 	ctx.cfg = cfg;
 	ctx.arena = &arena;
-	ctx.src = &src;
+	ctx.src = &rd.src;
 	ctx.out = out;
-	ctx.parsed = &parsed;
+	ctx.parsed = &rd.parsed;
 
-	bad = dg_source_find_invalid_utf8(&src);
 	if (bad != (size_t)-1) {
 		char msg[160];
 		snprintf(msg, sizeof(msg),
 			 "the file is not valid UTF-8 (byte 0x%02X): it was not linted; PostgreSQL "
 			 "would reject it in a UTF8 database",
-			 (unsigned char)src.text[bad]);
+			 (unsigned char)rd.src.text[bad]);
 		out->format = "plain";
 		if (cfg->enabled[DG_RULE_ID_syntax_error])
 			dg_emit(&ctx, DG_RULE_ID_syntax_error, DG_DIR_NONE, bad, bad + 1,
@@ -1067,29 +1048,21 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 		return DG_OK;
 	}
 
-	dg_migration_detect_as(&src, &arena, &mig, cfg->migration_format, cfg->pg_version);
-	out->format = mig.format;
-	out->skipped = mig.skipped;
-	if (mig.skipped) {
+	out->format = rd.mig.format;
+	out->skipped = rd.mig.skipped;
+	if (rd.mig.skipped) {
 		/* the tool never runs it on PostgreSQL: nothing in it can hurt */
 		dg_arena_destroy(&arena);
 		return DG_OK;
 	}
-	ctx.mig = &mig;
-	for (size_t i = 0; i < mig.n_sections; i++)
-		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);
-	/* --assume-in-transaction speaks for files whose tool ddlguard does not know; a known
-	 * tool's own transaction mode (e.g. dbmate's transaction:false) stands */
-	dg_facts_build(&facts, &parsed, &arena,
-		       cfg->assume_in_transaction && strcmp(mig.format, "plain") == 0,
-		       load_up_file(&arena, &mig));
-	ctx.facts = &facts;
+	ctx.mig = &rd.mig;
+	ctx.facts = &rd.facts;
 
-	for (size_t i = 0; i < parsed.n_errors; i++) {
-		const struct dg_syntax_error *e = &parsed.errors[i];
-		size_t end = dg_token_end(src.text, e->offset, src.len);
+	for (size_t i = 0; i < rd.parsed.n_errors; i++) {
+		const struct dg_syntax_error *e = &rd.parsed.errors[i];
+		size_t end = dg_token_end(rd.src.text, e->offset, rd.src.len);
 
-		if (e->offset >= src.len)
+		if (e->offset >= rd.src.len)
 			end = e->offset;
 		if (e->template_kind) {
 			char msg[256];
@@ -1097,10 +1070,11 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 
 			if (!cfg->enabled[DG_RULE_ID_unparsable_template])
 				continue;
-			snprintf(msg, sizeof(msg),
-				 "this statement holds %s (%.*s): it is not SQL until it is rendered, "
-				 "so ddlguard could not lint it",
-				 e->template_kind, n, src.text + e->offset);
+			snprintf(
+			    msg, sizeof(msg),
+			    "this statement holds %s (%.*s): it is not SQL until it is rendered, "
+			    "so ddlguard could not lint it",
+			    e->template_kind, n, rd.src.text + e->offset);
 			dg_emit(&ctx, DG_RULE_ID_unparsable_template, e->section->dir, e->offset,
 				e->offset + e->template_len,
 				dg_rules[DG_RULE_ID_unparsable_template]->help, msg);
@@ -1109,14 +1083,14 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 				dg_rules[DG_RULE_ID_syntax_error]->help, e->message);
 		}
 	}
-	for (size_t i = 0; i < parsed.n_stmts; i++) {
+	for (size_t i = 0; i < rd.parsed.n_stmts; i++) {
 		ctx.stmt_index = i;
-		ctx.stmt = &parsed.stmts[i];
+		ctx.stmt = &rd.parsed.stmts[i];
 		ctx.depth = 0;
-		walk_message(&ctx, &parsed.stmts[i].node->base);
+		walk_message(&ctx, &rd.parsed.stmts[i].node->base);
 	}
 	ctx.stmt = NULL;
-	ctx.stmt_index = parsed.n_stmts;
+	ctx.stmt_index = rd.parsed.n_stmts;
 	for (size_t r = 0; r < DG_N_RULES; r++) {
 		if (!cfg->enabled[r] || !dg_rules[r]->check_file)
 			continue;
@@ -1135,45 +1109,20 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 
 enum dg_status dg_lint_file(const struct dg_config *cfg, const char *path, struct dg_result *out)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
+	int err;
+	char *buf = dg_read_path(path, &len, &err);
 	enum dg_status st;
 
-	if (!fp) {
+	if (!buf) {
+		if (!err)
+			return DG_ERR_INTERNAL;
 		memset(out, 0, sizeof(*out));
-		out->path = xstrdup(path);
+		out->path = dg_xstrdup(path);
 		out->status = DG_ERR_IO;
-		out->error = xstrdup(strerror(errno));
+		out->error = dg_xstrdup(strerror(err));
 		return DG_ERR_IO;
 	}
-	for (;;) {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(fp);
-				return DG_ERR_INTERNAL;
-			}
-			buf = nb;
-		}
-		size_t got = fread(buf + len, 1, cap - len, fp);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		int err = errno;
-		fclose(fp);
-		free(buf);
-		memset(out, 0, sizeof(*out));
-		out->path = xstrdup(path);
-		out->status = DG_ERR_IO;
-		out->error = xstrdup(strerror(err ? err : EIO));
-		return DG_ERR_IO;
-	}
-	fclose(fp);
 	st = dg_lint_buffer(cfg, path, buf, len, out);
 	free(buf);
 	return st;

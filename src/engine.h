@@ -54,6 +54,24 @@ struct dg_ctx {
 	size_t depth, cap_depth;
 };
 
+/* A migration file as every pipeline reads it (dg_read_migration). */
+struct dg_read {
+	struct dg_source src;
+	struct dg_migration mig;
+	struct dg_parsed parsed;
+	struct dg_facts facts;
+};
+
+/* The front half of the pipeline, the one reading of a file that linting (dg_lint_buffer) and
+ * the lock report (dg_locks_buffer) share: `buf` as the file `path` → source text → UTF-8 check
+ * → migration format and sections (cfg's format and PostgreSQL version) → every section parsed
+ * → the file's facts (--assume-in-transaction for plain files; for a down-only file, the facts
+ * of the up file it undoes). Everything lives in `a`; `path` must outlive it. Returns (size_t)-1,
+ * or the offset of the first byte that is not UTF-8: then only r->src is set. A file its tool
+ * never runs (r->mig.skipped) is read all the same; the caller decides. */
+size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const char *path,
+			 const char *buf, size_t len, struct dg_read *r);
+
 /* Appends a finding for rule `rule_index` at [start, end) of the source text. */
 void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start,
 	     size_t end, const char *help, const char *message);

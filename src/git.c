@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "source.h"
+
 enum change { CH_ADDED = 1, CH_MODIFIED };
 
 struct change_entry {
@@ -58,10 +60,10 @@ static char *shell_quote(const char *s)
  * when it fails. */
 static char *capture(const char *cmd, size_t *len)
 {
-	char *full = malloc(strlen(cmd) + 32), *buf = NULL;
-	size_t n = 0, cap = 0;
+	char *full = malloc(strlen(cmd) + 32), *buf;
+	size_t n = 0;
 	FILE *p;
-	int status;
+	int status, err;
 
 	if (!full)
 		abort();
@@ -70,21 +72,11 @@ static char *capture(const char *cmd, size_t *len)
 	free(full);
 	if (!p)
 		return NULL;
-	for (;;) {
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-			if (!nb)
-				abort();
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, cap - n - 1, p);
-		n += got;
-		if (!got)
-			break;
-	}
-	buf[n] = '\0';
+	buf = dg_read_stream(p, &n, &err);
 	status = pclose(p);
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (!buf && !err)
+		abort(); /* out of memory */
+	if (!buf || status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		free(buf);
 		return NULL;
 	}

@@ -41,41 +41,35 @@ static bool ident_char(unsigned char c)
 	return isalnum(c) || c == '_' || c >= 0x80;
 }
 
+/* From just after an opening quote `q`: the offset past the closing one, or n. A doubled `q` is
+ * one inside; with `backslash` (E'' strings), a backslash escapes the next byte. */
+static size_t skip_quoted(const char *s, size_t i, size_t n, char q, bool backslash)
+{
+	while (i < n) {
+		if (backslash && s[i] == '\\' && i + 1 < n) {
+			i += 2;
+		} else if (s[i] == q) {
+			if (i + 1 < n && s[i + 1] == q)
+				i += 2;
+			else
+				return i + 1;
+		} else {
+			i++;
+		}
+	}
+	return n;
+}
+
 size_t dg_token_end(const char *s, size_t i, size_t n)
 {
 	unsigned char c = (unsigned char)s[i];
 
 	if (c == '\'' || ((c == 'E' || c == 'e') && i + 1 < n && s[i + 1] == '\'')) {
 		bool backslash = c != '\'';
-		i += backslash ? 2 : 1;
-		while (i < n) {
-			if (backslash && s[i] == '\\' && i + 1 < n) {
-				i += 2;
-			} else if (s[i] == '\'') {
-				if (i + 1 < n && s[i + 1] == '\'')
-					i += 2;
-				else
-					return i + 1;
-			} else {
-				i++;
-			}
-		}
-		return n;
+		return skip_quoted(s, i + (backslash ? 2 : 1), n, '\'', backslash);
 	}
-	if (c == '"') {
-		i++;
-		while (i < n) {
-			if (s[i] == '"') {
-				if (i + 1 < n && s[i + 1] == '"')
-					i += 2;
-				else
-					return i + 1;
-			} else {
-				i++;
-			}
-		}
-		return n;
-	}
+	if (c == '"')
+		return skip_quoted(s, i + 1, n, '"', false);
 	if (c == '$' && i + 1 < n && !isdigit((unsigned char)s[i + 1])) {
 		size_t t = i + 1;
 		while (t < n && ident_char((unsigned char)s[t]) && s[t] != '$')

@@ -1,28 +1,11 @@
 /* lockreport.c — the pipeline for `ddlguard --locks`: source → migration → parse → facts → the
  * lock model per statement, turned into plain rows a reporter can print. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
 #include "locks.h"
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (!p) {
-		fputs("ddlguard: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xcalloc(1, n), s, n);
-}
 
 /* The first line of the statement, at most 72 characters, "…" when cut. */
 static char *abbreviate(const char *s, size_t len)
@@ -40,7 +23,7 @@ static char *abbreviate(const char *s, size_t len)
 	while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == '\t'))
 		cut--;
 	more = n < len;
-	out = xcalloc(1, cut + 4);
+	out = dg_xcalloc(1, cut + 4);
 	memcpy(out, s, cut);
 	if (more)
 		memcpy(out + cut, "\xE2\x80\xA6", 4);
@@ -57,59 +40,50 @@ static char *relation_label(const struct dg_lock_rel *r)
 	else
 		snprintf(buf, sizeof(buf), "%s%s%s", r->schema ? r->schema : "",
 			 r->schema ? "." : "", r->name);
-	return xstrdup(buf);
+	return dg_xstrdup(buf);
 }
 
 enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, const char *buf,
 			       size_t len, struct dg_lock_report *out)
 {
 	struct dg_arena arena;
-	struct dg_source src;
-	struct dg_migration mig;
-	struct dg_parsed parsed = {0};
-	struct dg_facts facts;
+	struct dg_read rd;
 	struct dg_lock_file lf;
 
 	memset(out, 0, sizeof(*out));
-	out->path = xstrdup(path);
+	out->path = dg_xstrdup(path);
 	out->pg_version = cfg->pg_version;
 	dg_arena_init(&arena);
-	dg_source_init(&src, &arena, out->path, buf, len);
-	if (dg_source_find_invalid_utf8(&src) != (size_t)-1) {
+	/* the same reading of the file as dg_lint_buffer: format, sections, transactions */
+	if (dg_read_migration(cfg, &arena, out->path, buf, len, &rd) != (size_t)-1) {
 		out->format = "plain";
 		out->status = DG_ERR_IO;
-		out->error = xstrdup("the file is not valid UTF-8");
+		out->error = dg_xstrdup("the file is not valid UTF-8");
 		dg_arena_destroy(&arena);
 		return DG_OK;
 	}
-	/* the same reading of the file as dg_lint_buffer: format, sections, transactions */
-	dg_migration_detect_as(&src, &arena, &mig, cfg->migration_format, cfg->pg_version);
-	out->format = mig.format;
-	for (size_t i = 0; i < mig.n_sections; i++)
-		dg_parse_section(&src, &mig.sections[i], &arena, &parsed);
-	dg_facts_build(&facts, &parsed, &arena,
-		       cfg->assume_in_transaction && strcmp(mig.format, "plain") == 0, NULL);
-	dg_lock_file_init(&lf, &parsed);
+	out->format = rd.mig.format;
+	dg_lock_file_init(&lf, &rd.parsed);
 
-	out->stmts = xcalloc(parsed.n_stmts, sizeof(*out->stmts));
-	out->n_stmts = parsed.n_stmts;
-	for (size_t i = 0; i < parsed.n_stmts; i++) {
-		const struct dg_stmt *st = &parsed.stmts[i];
+	out->stmts = dg_xcalloc(rd.parsed.n_stmts, sizeof(*out->stmts));
+	out->n_stmts = rd.parsed.n_stmts;
+	for (size_t i = 0; i < rd.parsed.n_stmts; i++) {
+		const struct dg_stmt *st = &rd.parsed.stmts[i];
 		struct dg_stmt_locks *sl = &out->stmts[i];
 		struct dg_lock_info info;
-		struct dg_pos pos = dg_source_pos(&src, st->start);
+		struct dg_pos pos = dg_source_pos(&rd.src, st->start);
 
 		dg_locks_of_stmt(&lf, i, cfg->pg_version, &info);
 		sl->line = pos.line;
 		sl->column = pos.column;
-		sl->byte_offset = st->start + src.bom;
+		sl->byte_offset = st->start + rd.src.bom;
 		sl->byte_length = st->end - st->start;
-		sl->text = abbreviate(src.text + st->start, st->end - st->start);
+		sl->text = abbreviate(rd.src.text + st->start, st->end - st->start);
 		sl->known = info.known;
 		sl->no_transaction = info.no_transaction;
-		sl->in_transaction = facts.tx[i].in_tx;
+		sl->in_transaction = rd.facts.tx[i].in_tx;
 		sl->unsupported = info.unsupported;
-		sl->rows = xcalloc(info.n_rels, sizeof(*sl->rows));
+		sl->rows = dg_xcalloc(info.n_rels, sizeof(*sl->rows));
 		sl->n_rows = info.n_rels;
 		for (size_t k = 0; k < info.n_rels; k++) {
 			const struct dg_lock_rel *r = &info.rels[k];
@@ -134,43 +108,21 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 enum dg_status dg_locks_file(const struct dg_config *cfg, const char *path,
 			     struct dg_lock_report *out)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
+	int err;
+	char *buf = dg_read_path(path, &len, &err);
 	enum dg_status st;
-	int err = 0;
 
-	if (fp) {
-		for (;;) {
-			if (cap - len < 65536) {
-				char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-				if (!nb) {
-					free(buf);
-					fclose(fp);
-					return DG_ERR_INTERNAL;
-				}
-				buf = nb;
-			}
-			size_t got = fread(buf + len, 1, cap - len, fp);
-			len += got;
-			if (got == 0)
-				break;
-		}
-		if (ferror(fp))
-			err = errno ? errno : EIO;
-		fclose(fp);
-	} else {
-		err = errno;
-	}
-	if (err) {
-		free(buf);
+	if (!buf) {
+		if (!err)
+			return DG_ERR_INTERNAL;
 		memset(out, 0, sizeof(*out));
-		out->path = xstrdup(path);
+		out->path = dg_xstrdup(path);
 		out->status = DG_ERR_IO;
-		out->error = xstrdup(strerror(err));
+		out->error = dg_xstrdup(strerror(err));
 		return DG_ERR_IO;
 	}
-	st = dg_locks_buffer(cfg, path, buf ? buf : "", len, out);
+	st = dg_locks_buffer(cfg, path, buf, len, out);
 	free(buf);
 	return st;
 }

@@ -11,6 +11,7 @@
 #include "report/report.h"
 #include "baseline.h"
 #include "git.h"
+#include "source.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
@@ -87,36 +88,6 @@ static int unknown_rule(const char *name)
 	else
 		fprintf(stderr, "ddlguard: unknown rule '%s' (see --list-rules)\n", name);
 	return EXIT_TROUBLE;
-}
-
-static char *read_stdin(size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap);
-
-	if (!buf)
-		return NULL;
-	for (;;) {
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		size_t got = fread(buf + n, 1, cap - n, stdin);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(stdin)) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
 }
 
 /* ---- configuration files ------------------------------------------------------------------ */
@@ -515,7 +486,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 
 		if (strcmp(files.items[i], "-") == 0) {
 			size_t len = 0;
-			char *buf = read_stdin(&len);
+			int err;
+			char *buf = dg_read_stream(stdin, &len, &err);
 			if (!buf) {
 				fprintf(stderr, "ddlguard: %s: cannot read standard input\n", stdin_name);
 				trouble = true;

@@ -7,18 +7,14 @@
 #include <sys/stat.h>
 
 #include "ddlguard/ddlguard.h"
+#include "arena.h"
 #include "migration.h"
 
 static void list_push(struct dg_path_list *l, char *s)
 {
 	if (l->n == l->cap) {
 		size_t ncap = l->cap ? l->cap * 2 : 32;
-		char **n = realloc(l->items, ncap * sizeof(*n));
-		if (!n) {
-			fputs("ddlguard: out of memory\n", stderr);
-			abort();
-		}
-		l->items = n;
+		l->items = dg_xrealloc(l->items, ncap * sizeof(*l->items));
 		l->cap = ncap;
 	}
 	l->items[l->n++] = s;

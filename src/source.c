@@ -1,7 +1,53 @@
 /* source.c — the line table and position arithmetic every output format shares. */
 #include "source.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+char *dg_read_stream(FILE *fp, size_t *len, int *err)
+{
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		if (cap - n < 65536) {
+			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
+			if (!nb) {
+				free(buf);
+				*err = 0;
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, fp);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		*err = errno ? errno : EIO;
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+char *dg_read_path(const char *path, size_t *len, int *err)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+
+	if (!fp) {
+		*err = errno;
+		return NULL;
+	}
+	buf = dg_read_stream(fp, len, err);
+	fclose(fp);
+	return buf;
+}
 
 void dg_source_init(struct dg_source *src, struct dg_arena *a, const char *path, const char *buf,
 		    size_t len)

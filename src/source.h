@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "arena.h"
 
@@ -19,6 +20,12 @@ struct dg_source {
 struct dg_pos {
 	unsigned line, column;
 };
+
+/* All of `fp` in a malloc'd buffer: *len bytes, then a NUL. NULL when reading fails (*err =
+ * errno, EIO if none) or memory runs out (*err = 0). */
+char *dg_read_stream(FILE *fp, size_t *len, int *err);
+/* The same for the file at `path`; opening it may fail too (*err = errno). */
+char *dg_read_path(const char *path, size_t *len, int *err);
 
 void dg_source_init(struct dg_source *src, struct dg_arena *a, const char *path, const char *buf,
 		    size_t len);

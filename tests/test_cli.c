@@ -6,56 +6,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#define FX DG_FIXTURES
-/* The lock-model rules fire on most fixtures of other rules (no lock_timeout there): tests that
- * count another rule's findings turn them off. */
-#define NO_TIMEOUT_RULES                                                                          \
-	"--disable require-lock-timeout --disable require-statement-timeout "                    \
-	"--disable statements-after-access-exclusive "
+#include "testkit.h"
 
-struct run {
-	int status;
-	char *out;
-};
+#define FX DG_FIXTURES
+/* Tests that count another rule's findings turn the lock-model rules off. */
+#define NO_TIMEOUT_RULES TK_TIMEOUT_FLAGS " "
 
 /* Runs `ddlguard ARGS` through the shell (stderr to /dev/null unless ARGS redirects it). */
-static struct run run(const char *fmt, ...)
-{
-	char args[4096], cmd[8192];
-	struct run r = {0};
-	size_t cap = 1 << 16, n = 0;
-	FILE *p;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s %s", DG_BINARY, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	r.out = malloc(cap);
-	for (;;) {
-		if (cap - n < 4096)
-			r.out = realloc(r.out, cap *= 2);
-		size_t got = fread(r.out + n, 1, cap - n - 1, p);
-		if (got == 0)
-			break;
-		n += got;
-	}
-	r.out[n] = '\0';
-	r.status = WEXITSTATUS(pclose(p));
-	return r;
-}
+#define run(...) tk_run(DG_BINARY " " __VA_ARGS__)
 
 static void test_exit_codes(void **state)
 {
-	struct run r;
+	struct tk_run r;
 
 	(void)state;
 	r = run("--version");
@@ -101,7 +67,7 @@ static void test_exit_codes(void **state)
 
 static void test_unreadable_file_does_not_stop_the_rest(void **state)
 {
-	struct run r;
+	struct tk_run r;
 
 	(void)state;
 	r = run("/nonexistent/a.sql %s/renaming-column/bad.sql 2>&1", FX);
@@ -113,7 +79,7 @@ static void test_unreadable_file_does_not_stop_the_rest(void **state)
 
 static void test_json(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	cJSON *doc, *findings, *f;
 	int n = 0;
 
@@ -161,7 +127,7 @@ static void test_type_spans(void **state)
 		{"prefer-text-field", 62, 76},
 		{"prefer-bigint-over-int", 93, 97},
 	};
-	struct run r;
+	struct tk_run r;
 	cJSON *doc, *f;
 	size_t found = 0;
 
@@ -191,7 +157,7 @@ static void test_type_spans(void **state)
 
 static void test_locks(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	cJSON *doc, *file, *stmts, *st, *lk;
 
 	(void)state;
@@ -236,7 +202,7 @@ static void test_locks(void **state)
 
 static void test_stdin_and_sections(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	cJSON *doc, *f;
 
 	(void)state;
@@ -256,7 +222,7 @@ static void test_stdin_and_sections(void **state)
 
 static void test_bom_crlf_and_bad_utf8(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	char tmp[] = "/tmp/ddlguard-cli-XXXXXX";
 	char path[512];
 	FILE *f;
@@ -285,7 +251,7 @@ static void test_bom_crlf_and_bad_utf8(void **state)
 
 static void test_text_report_and_color(void **state)
 {
-	struct run r;
+	struct tk_run r;
 
 	(void)state;
 	r = run(NO_TIMEOUT_RULES "--color never %s/renaming-column/bad.sql", FX);
@@ -306,7 +272,7 @@ static void test_text_report_and_color(void **state)
 
 static void test_select(void **state)
 {
-	struct run r;
+	struct tk_run r;
 
 	(void)state;
 	/* the demo has findings of several rules: --select keeps only the named ones */
@@ -324,7 +290,7 @@ static void test_select(void **state)
 
 static void test_list_and_explain(void **state)
 {
-	struct run r;
+	struct tk_run r;
 
 	(void)state;
 	r = run("--list-rules");
@@ -345,7 +311,7 @@ static void test_list_and_explain(void **state)
 
 static void test_directory_walk_is_sorted(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	char *a, *b;
 
 	(void)state;
@@ -362,7 +328,7 @@ static void test_directory_walk_is_sorted(void **state)
 
 static void test_migration_format_option(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	cJSON *doc, *files, *f;
 	int skipped = 0;
 
@@ -402,7 +368,7 @@ static void test_migration_format_option(void **state)
 /* --quiet: one line per finding, exactly as editors and hooks parse it, and nothing else. */
 static void test_quiet(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	char *line, *save = NULL;
 	int lines = 0;
 	cJSON *doc;
@@ -446,31 +412,12 @@ static void test_quiet(void **state)
 	free(r.out);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Every option --help lists is in the manual page and in the bash completion. */
 static void test_docs_cover_options(void **state)
 {
-	struct run r;
-	char *man = slurp(DG_SOURCE_DIR "/docs/ddlguard.1.in");
-	char *bash = slurp(DG_SOURCE_DIR "/completions/ddlguard.bash");
+	struct tk_run r;
+	char *man = tk_slurp(DG_SOURCE_DIR "/docs/ddlguard.1.in");
+	char *bash = tk_slurp(DG_SOURCE_DIR "/completions/ddlguard.bash");
 	int options = 0;
 
 	(void)state;
@@ -512,7 +459,7 @@ static void test_docs_cover_options(void **state)
 
 static void test_summary(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	cJSON *doc, *sum, *rules, *top;
 
 	(void)state;
@@ -569,7 +516,7 @@ static void test_summary(void **state)
 
 static void test_top_files_are_bounded(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	cJSON *doc, *top;
 
 	(void)state;
@@ -588,7 +535,7 @@ static void test_top_files_are_bounded(void **state)
 
 static void test_transaction_options(void **state)
 {
-	struct run r;
+	struct tk_run r;
 
 	(void)state;
 	/* ALTER TYPE … ADD VALUE may run in a block since PostgreSQL 12 only */
@@ -622,7 +569,7 @@ static void test_transaction_options(void **state)
 
 static void test_down_sections_are_linted(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	cJSON *doc, *f;
 
 	(void)state;
@@ -661,8 +608,8 @@ static void test_version_dependent_help(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct run r = run("--pg-version %s - <<'EOF'\n%s\nEOF", cases[i].old_version,
-				   cases[i].sql);
+		struct tk_run r =
+		    run("--pg-version %s - <<'EOF'\n%s\nEOF", cases[i].old_version, cases[i].sql);
 		assert_int_equal(r.status, 1);
 		assert_non_null(strstr(r.out, cases[i].old_help));
 		assert_null(strstr(r.out, cases[i].new_help));

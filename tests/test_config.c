@@ -8,62 +8,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "ddlguard/ddlguard.h"
-
-/* Rules that would fire on these small inputs besides the ones under test stay off. */
-static void quiet_noise(struct dg_config *cfg)
-{
-	dg_config_set_rule_enabled(cfg, "prefer-robust-stmts", false);
-	dg_config_set_rule_enabled(cfg, "combined-expand-contract", false);
-	dg_config_set_rule_enabled(cfg, "prefer-bigint-over-int", false);
-	dg_config_set_rule_enabled(cfg, "require-lock-timeout", false);
-	dg_config_set_rule_enabled(cfg, "require-statement-timeout", false);
-	dg_config_set_rule_enabled(cfg, "statements-after-access-exclusive", false);
-}
-
-static char tmpdir[] = "/tmp/ddlguard-config-XXXXXX";
-
-static void write_file(const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "testkit.h"
 
 static int setup(void **state)
 {
-	char p[512];
-
 	(void)state;
-	if (!mkdtemp(tmpdir))
+	if (tk_tmpdir_create("config") != 0)
 		return -1;
-	snprintf(p, sizeof(p), "%s/db", tmpdir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/db/legacy", tmpdir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/other", tmpdir);
-	mkdir(p, 0755);
+	tk_mkdir("db");
+	tk_mkdir("db/legacy");
+	tk_mkdir("other");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tk_tmpdir_remove();
 }
 
 /* Loads `yaml` from a file and returns the error ("" when it loads), without the directory. */
@@ -76,8 +41,8 @@ static const char *load_error(const char *yaml)
 	char *e = NULL;
 	enum dg_status st;
 
-	write_file("c.yaml", yaml);
-	snprintf(path, sizeof(path), "%s/c.yaml", tmpdir);
+	tk_write_file("c.yaml", yaml);
+	snprintf(path, sizeof(path), "%s/c.yaml", tk_tmpdir);
 	st = dg_config_file_load(path, &f, &e);
 	err[0] = '\0';
 	if (st == DG_OK) {
@@ -87,7 +52,7 @@ static const char *load_error(const char *yaml)
 		assert_null(f);
 		assert_non_null(e);
 		assert_int_equal(strncmp(e, path, strlen(path)), 0);
-		snprintf(err, sizeof(err), "%s", e + strlen(tmpdir) + 1);
+		snprintf(err, sizeof(err), "%s", e + strlen(tk_tmpdir) + 1);
 	}
 	dg_config_file_free(f);
 	free(e);
@@ -134,17 +99,17 @@ static void test_errors_point_at_the_line(void **state)
 static void test_apply_under_the_command_line(void **state)
 {
 	struct dg_config *cfg = dg_config_new(), *eff;
-	quiet_noise(cfg);
+	tk_quiet_noise(cfg);
 	struct dg_config_file *f;
 	struct dg_result res;
 	char path[512], *e = NULL;
 	const char *sql = "CREATE INDEX i ON t (a);\nALTER TABLE t RENAME COLUMN a TO b;\n";
 
 	(void)state;
-	write_file("c.yaml", "rules:\n  renaming-column: off\n"
-			     "  require-concurrent-index-creation: {severity: error}\n"
-			     "  constraint-missing-not-valid: info\n");
-	snprintf(path, sizeof(path), "%s/c.yaml", tmpdir);
+	tk_write_file("c.yaml", "rules:\n  renaming-column: off\n"
+				"  require-concurrent-index-creation: {severity: error}\n"
+				"  constraint-missing-not-valid: info\n");
+	snprintf(path, sizeof(path), "%s/c.yaml", tk_tmpdir);
 	assert_int_equal(dg_config_file_load(path, &f, &e), DG_OK);
 
 	eff = dg_config_clone(cfg);
@@ -179,7 +144,7 @@ static void test_apply_under_the_command_line(void **state)
 static void test_migration_format_forced(void **state)
 {
 	struct dg_config *cfg = dg_config_new();
-	quiet_noise(cfg);
+	tk_quiet_noise(cfg);
 	struct dg_result res;
 	const char *sql = "-- migrate:up\nCREATE INDEX i ON t (a);\n";
 
@@ -194,51 +159,28 @@ static void test_migration_format_forced(void **state)
 	dg_config_free(cfg);
 }
 
-struct run {
-	int status;
-	char out[16384];
-};
+static struct tk_run r;
 
-static struct run r;
-
-__attribute__((format(printf, 1, 2))) static void run(const char *fmt, ...)
-{
-	char args[2048], cmd[4096];
-	FILE *p;
-	size_t n;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	/* rules that would fire on these small files besides the ones under test stay off */
-	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && %s --disable require-lock-timeout --disable require-statement-timeout "
-		 "--disable statements-after-access-exclusive %s",
-		 tmpdir, DG_BINARY, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	n = fread(r.out, 1, sizeof(r.out) - 1, p);
-	r.out[n] = '\0';
-	r.status = WEXITSTATUS(pclose(p));
-}
+/* Runs `ddlguard ARGS` in the temporary directory into r; rules that would fire on these small
+ * files besides the ones under test stay off. */
+#define run(...) tk_sh(&r, DG_BINARY " " TK_TIMEOUT_FLAGS " " __VA_ARGS__)
 
 static void test_cli(void **state)
 {
 	(void)state;
-	write_file("db/1.sql", "CREATE INDEX i ON t (a);\n");
-	write_file("db/legacy/0.sql", "ALTER TABLE t RENAME COLUMN a TO b;\n");
-	write_file("db/2_seed.sql", "ALTER TABLE t RENAME COLUMN a TO b;\n");
-	write_file("other/3.sql", "CREATE INDEX i ON t (a);\n");
+	tk_write_file("db/1.sql", "CREATE INDEX i ON t (a);\n");
+	tk_write_file("db/legacy/0.sql", "ALTER TABLE t RENAME COLUMN a TO b;\n");
+	tk_write_file("db/2_seed.sql", "ALTER TABLE t RENAME COLUMN a TO b;\n");
+	tk_write_file("other/3.sql", "CREATE INDEX i ON t (a);\n");
 
 	/* no configuration anywhere up the tree */
 	run("--format gcc db other");
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "db/legacy/0.sql:1:1"));
 
-	write_file(".ddlguard.yaml",
-		   "fail_on: error\nexclude:\n  - db/legacy\n  - \"*_seed.sql\"\n"
-		   "rules:\n  require-concurrent-index-creation: {severity: info}\n");
+	tk_write_file(".ddlguard.yaml",
+		      "fail_on: error\nexclude:\n  - db/legacy\n  - \"*_seed.sql\"\n"
+		      "rules:\n  require-concurrent-index-creation: {severity: info}\n");
 	run("--format gcc db other");
 	assert_int_equal(r.status, 0);
 	assert_null(strstr(r.out, "legacy"));
@@ -249,19 +191,20 @@ static void test_cli(void **state)
 	run("--format gcc --fail-on info db/1.sql");
 	assert_int_equal(r.status, 1);
 	/* a nearer file takes over for its subtree */
-	write_file("other/.ddlguard.yaml", "rules:\n  require-concurrent-index-creation: false\n");
+	tk_write_file("other/.ddlguard.yaml",
+		      "rules:\n  require-concurrent-index-creation: false\n");
 	run("--format gcc db other");
 	assert_null(strstr(r.out, "other/3.sql"));
 	assert_non_null(strstr(r.out, "db/1.sql:1:1: note: "));
 	/* --no-config and --config */
 	run("--format gcc --no-config other");
 	assert_non_null(strstr(r.out, "other/3.sql:1:1: warning: "));
-	write_file("strict.yaml", "rules:\n  require-concurrent-index-creation: error\n");
+	tk_write_file("strict.yaml", "rules:\n  require-concurrent-index-creation: error\n");
 	run("--format gcc --config strict.yaml other db/legacy");
 	assert_non_null(strstr(r.out, "other/3.sql:1:1: error: "));
 	assert_non_null(strstr(r.out, "db/legacy/0.sql:1:1: warning: "));
 	/* a broken configuration is a usage error with its position, before any report */
-	write_file("other/.ddlguard.yaml", "rulez:\n  x: 1\n");
+	tk_write_file("other/.ddlguard.yaml", "rulez:\n  x: 1\n");
 	run("--format json db other 2>&1");
 	assert_int_equal(r.status, 2);
 	assert_non_null(

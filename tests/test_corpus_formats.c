@@ -14,6 +14,8 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "testkit.h"
+
 /* Per repository, the first rule whose path fragment occurs in a file's path (relative to the
  * repository) gives its format; "" matches every path. */
 struct rule {
@@ -38,33 +40,6 @@ static const struct {
 	{"getlago+lago-api", {{"", "plain"}}},
 };
 
-static char *run(const char *dir)
-{
-	char cmd[4096];
-	char *out = NULL;
-	size_t n = 0, cap = 0;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "'%s' --format json --fail-on never '%s' 2>/dev/null", DG_BINARY,
-		 dir);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	for (;;) {
-		if (cap - n < 65536) {
-			cap = cap ? cap * 2 : 1 << 20;
-			out = realloc(out, cap);
-			assert_non_null(out);
-		}
-		size_t got = fread(out + n, 1, cap - n - 1, p);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	out[n] = '\0';
-	pclose(p);
-	return out;
-}
-
 static void test_corpus_formats(void **state)
 {
 	struct stat st;
@@ -77,7 +52,7 @@ static void test_corpus_formats(void **state)
 	}
 	for (size_t r = 0; r < sizeof(expected) / sizeof(expected[0]); r++) {
 		char dir[2048];
-		char *json;
+		struct tk_run lint;
 		cJSON *root, *files, *file;
 		size_t count = 0, skipped = 0;
 
@@ -87,9 +62,10 @@ static void test_corpus_formats(void **state)
 			failures++;
 			continue;
 		}
-		json = run(dir);
-		root = cJSON_Parse(json);
-		free(json);
+		lint =
+		    tk_run("'%s' --format json --fail-on never '%s' 2>/dev/null", DG_BINARY, dir);
+		root = cJSON_Parse(lint.out);
+		free(lint.out);
 		assert_non_null(root);
 		files = cJSON_GetObjectItem(root, "files");
 		assert_true(cJSON_IsArray(files));

@@ -8,86 +8,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-struct run {
-	int status;
-	char *out;
-};
+#include "testkit.h"
 
-static struct run run(const char *fmt, ...)
-{
-	char args[4096], cmd[8192];
-	struct run r = {0};
-	size_t cap = 1 << 16, n = 0;
-	FILE *p;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	/* rules that would fire on these small files besides the ones under test stay off */
-	snprintf(cmd, sizeof(cmd), "%s --disable prefer-robust-stmts --disable combined-expand-contract "
-		 "--disable prefer-bigint-over-int --disable require-lock-timeout "
-		 "--disable require-statement-timeout --disable statements-after-access-exclusive %s",
-		 DG_BINARY, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	r.out = malloc(cap);
-	for (;;) {
-		if (cap - n < 4096)
-			r.out = realloc(r.out, cap *= 2);
-		size_t got = fread(r.out + n, 1, cap - n - 1, p);
-		if (got == 0)
-			break;
-		n += got;
-	}
-	r.out[n] = '\0';
-	r.status = WEXITSTATUS(pclose(p));
-	return r;
-}
-
-static char tmpdir[] = "/tmp/ddlguard-formats-XXXXXX";
-
-static void write_file(const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+/* Runs `ddlguard ARGS`; rules that would fire on these small files besides the ones under test
+ * stay off. */
+#define run(...) tk_run(DG_BINARY " " TK_NOISE_FLAGS " " __VA_ARGS__)
 
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(tmpdir))
+	if (tk_tmpdir_create("formats") != 0)
 		return -1;
-	write_file("clean.sql", "SELECT 1;\n"); /* a file no rule reports */
+	tk_write_file("clean.sql", "SELECT 1;\n"); /* a file no rule reports */
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tk_tmpdir_remove();
 }
 
 /* fixtures/misc/report-positions.sql: line 3, column 9 in characters (10 in bytes: "é" is two),
  * ends at column 32; byte offset 111 */
 static void test_same_positions_everywhere(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	cJSON *doc, *o, *region, *lines;
 	char want[512];
 
@@ -539,7 +489,7 @@ static void check_sarif(const cJSON *doc, size_t want_results, bool want_success
 
 static void test_sarif_structure(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	cJSON *doc;
 
 	(void)state;
@@ -559,8 +509,9 @@ static void test_sarif_structure(void **state)
 	free(r.out);
 
 	/* an odd path must still be a URI reference; an unreadable file is a notification */
-	write_file("a b:c#d.sql", "CREATE INDEX i ON t (a);\n");
-	r = run("--format sarif '%s/a b:c#d.sql' %s/nonexistent.sql 2>/dev/null", tmpdir, tmpdir);
+	tk_write_file("a b:c#d.sql", "CREATE INDEX i ON t (a);\n");
+	r = run("--format sarif '%s/a b:c#d.sql' %s/nonexistent.sql 2>/dev/null", tk_tmpdir,
+		tk_tmpdir);
 	assert_int_equal(r.status, 2);
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
@@ -571,7 +522,7 @@ static void test_sarif_structure(void **state)
 	free(r.out);
 
 	/* no findings: still a complete log */
-	r = run("--format sarif %s/clean.sql", tmpdir);
+	r = run("--format sarif %s/clean.sql", tk_tmpdir);
 	assert_int_equal(r.status, 0);
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
@@ -582,13 +533,13 @@ static void test_sarif_structure(void **state)
 
 static void test_github_escaping(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	char *line;
 
 	(void)state;
-	write_file("x,y:100%.sql",
-		   "CREATE INDEX i ON t (a);\nALTER TABLE t RENAME COLUMN a TO b;\n");
-	r = run("--format github '%s/x,y:100%%.sql'", tmpdir);
+	tk_write_file("x,y:100%.sql",
+		      "CREATE INDEX i ON t (a);\nALTER TABLE t RENAME COLUMN a TO b;\n");
+	r = run("--format github '%s/x,y:100%%.sql'", tk_tmpdir);
 	assert_int_equal(r.status, 1);
 	/* property values: ',' ':' '%' encoded; the message keeps ':' and encodes newlines */
 	assert_non_null(strstr(r.out, "/x%2Cy%3A100%25.sql,line=1,col=1,endLine=1,endColumn=24,"
@@ -605,14 +556,14 @@ static void test_github_escaping(void **state)
 
 static void test_gitlab_fingerprints(void **state)
 {
-	struct run r;
+	struct tk_run r;
 	cJSON *doc;
 	char first[2][64];
 
 	(void)state;
-	write_file("fp.sql", "CREATE INDEX i ON t (a);\nCREATE INDEX i ON t (a);\n"
-			     "ALTER TABLE t RENAME COLUMN a TO b;\n");
-	r = run("--format gitlab %s/fp.sql", tmpdir);
+	tk_write_file("fp.sql", "CREATE INDEX i ON t (a);\nCREATE INDEX i ON t (a);\n"
+				"ALTER TABLE t RENAME COLUMN a TO b;\n");
+	r = run("--format gitlab %s/fp.sql", tk_tmpdir);
 	doc = cJSON_Parse(r.out);
 	assert_int_equal(cJSON_GetArraySize(doc), 3);
 	for (int i = 0; i < 3; i++) {
@@ -631,9 +582,9 @@ static void test_gitlab_fingerprints(void **state)
 	free(r.out);
 
 	/* lines added above and whitespace changed: same fingerprints, new line numbers */
-	write_file("fp.sql", "-- a comment\n\nSELECT 1;\nCREATE   INDEX i ON t\n  (a);\n"
-			     "CREATE INDEX i ON t (a);\nALTER TABLE t RENAME COLUMN a TO b;\n");
-	r = run("--format gitlab %s/fp.sql", tmpdir);
+	tk_write_file("fp.sql", "-- a comment\n\nSELECT 1;\nCREATE   INDEX i ON t\n  (a);\n"
+				"CREATE INDEX i ON t (a);\nALTER TABLE t RENAME COLUMN a TO b;\n");
+	r = run("--format gitlab %s/fp.sql", tk_tmpdir);
 	doc = cJSON_Parse(r.out);
 	assert_int_equal(cJSON_GetArraySize(doc), 3);
 	assert_string_equal(
@@ -651,15 +602,15 @@ static void test_gitlab_fingerprints(void **state)
 	free(r.out);
 
 	/* a different statement is a different finding */
-	write_file("fp.sql", "CREATE INDEX i ON t (b);\n");
-	r = run("--format gitlab %s/fp.sql", tmpdir);
+	tk_write_file("fp.sql", "CREATE INDEX i ON t (b);\n");
+	r = run("--format gitlab %s/fp.sql", tk_tmpdir);
 	doc = cJSON_Parse(r.out);
 	assert_string_not_equal(
 	    cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "fingerprint")->valuestring, first[0]);
 	cJSON_Delete(doc);
 	free(r.out);
 
-	r = run("--format gitlab %s/clean.sql", tmpdir);
+	r = run("--format gitlab %s/clean.sql", tk_tmpdir);
 	assert_int_equal(r.status, 0);
 	doc = cJSON_Parse(r.out);
 	assert_true(cJSON_IsArray(doc));
@@ -670,11 +621,11 @@ static void test_gitlab_fingerprints(void **state)
 
 static void test_junit_xml(void **state)
 {
-	struct run r;
+	struct tk_run r;
 
 	(void)state;
-	write_file("a&b<c>.sql", "CREATE INDEX i ON t (a);\n");
-	r = run("--format junit '%s/a&b<c>.sql' %s/clean.sql", tmpdir, tmpdir);
+	tk_write_file("a&b<c>.sql", "CREATE INDEX i ON t (a);\n");
+	r = run("--format junit '%s/a&b<c>.sql' %s/clean.sql", tk_tmpdir, tk_tmpdir);
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
 	assert_non_null(strstr(
@@ -689,7 +640,7 @@ static void test_junit_xml(void **state)
 	if (system("command -v xmllint >/dev/null 2>&1") == 0) {
 		r = run("--format junit '%s/a&b<c>.sql' %s/renaming-column/bad.sql "
 			"%s/nonexistent.sql 2>/dev/null | xmllint --noout - && echo WELL-FORMED",
-			tmpdir, DG_FIXTURES, tmpdir);
+			tk_tmpdir, DG_FIXTURES, tk_tmpdir);
 		assert_non_null(strstr(r.out, "WELL-FORMED"));
 		free(r.out);
 	}
@@ -697,7 +648,7 @@ static void test_junit_xml(void **state)
 
 static void test_unknown_format_lists_them(void **state)
 {
-	struct run r;
+	struct tk_run r;
 
 	(void)state;
 	r = run("--format yaml x.sql 2>&1");

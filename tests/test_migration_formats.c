@@ -11,43 +11,40 @@
 
 #include <cmocka.h>
 
-#include "facts.h"
-#include "migration.h"
-#include "parse.h"
+#include "engine.h"
+#include "testkit.h"
 
 #define FMT DG_FIXTURES "/formats/"
 
 struct file {
 	struct dg_arena a;
-	struct dg_source s;
-	struct dg_migration m;
-	struct dg_parsed p;
-	struct dg_facts f;
+	struct dg_read r; /* the file read as ddlguard reads it: r.src, r.mig, r.parsed, r.facts */
 };
 
 static void load_text(struct file *f, const char *path, const char *text, size_t len,
 		      const char *format, int pg_version)
 {
+	struct dg_config *cfg = dg_config_new();
+
+	assert_non_null(cfg);
+	assert_int_equal(dg_config_set_migration_format(cfg, format ? format : "auto"), DG_OK);
+	assert_int_equal(dg_config_set_pg_version(cfg, pg_version), DG_OK);
 	memset(f, 0, sizeof(*f));
 	dg_arena_init(&f->a);
-	dg_source_init(&f->s, &f->a, dg_arena_strndup(&f->a, path, strlen(path)), text, len);
-	dg_migration_detect_as(&f->s, &f->a, &f->m, format, pg_version);
-	for (size_t i = 0; i < f->m.n_sections; i++)
-		dg_parse_section(&f->s, &f->m.sections[i], &f->a, &f->p);
-	dg_facts_build(&f->f, &f->p, &f->a, false, NULL);
+	if (dg_read_migration(cfg, &f->a, dg_arena_strndup(&f->a, path, strlen(path)), text, len,
+			      &f->r) != (size_t)-1)
+		fail_msg("%s: not UTF-8", path);
+	dg_config_free(cfg);
 }
 
 static void load_as(struct file *f, const char *path, const char *format)
 {
-	FILE *fp = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
+	char *text = tk_slurp(path);
 
-	if (!fp)
+	if (!text)
 		fail_msg("cannot open %s", path);
-	n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
-	load_text(f, path, buf, n, format, 15);
+	load_text(f, path, text, strlen(text), format, 15);
+	free(text);
 }
 
 static void load(struct file *f, const char *path)
@@ -63,26 +60,28 @@ static void done(struct file *f)
 static void expect_section(const struct file *f, size_t i, enum dg_direction dir,
 			   enum dg_tx_mode tx)
 {
-	if (i >= f->m.n_sections)
-		fail_msg("%s: no section %zu (%zu sections)", f->s.path, i, f->m.n_sections);
-	if (f->m.sections[i].dir != dir || f->m.sections[i].tx != tx)
-		fail_msg("%s: section %zu is dir %d tx %d, expected dir %d tx %d", f->s.path, i,
-			 f->m.sections[i].dir, f->m.sections[i].tx, dir, tx);
+	if (i >= f->r.mig.n_sections)
+		fail_msg("%s: no section %zu (%zu sections)", f->r.src.path, i,
+			 f->r.mig.n_sections);
+	if (f->r.mig.sections[i].dir != dir || f->r.mig.sections[i].tx != tx)
+		fail_msg("%s: section %zu is dir %d tx %d, expected dir %d tx %d", f->r.src.path, i,
+			 f->r.mig.sections[i].dir, f->r.mig.sections[i].tx, dir, tx);
 }
 
 /* Statement i's transaction: 0 outside any block, else its block's id. */
 static unsigned tx_of(const struct file *f, size_t i)
 {
-	if (i >= f->p.n_stmts)
-		fail_msg("%s: no statement %zu (%zu statements)", f->s.path, i, f->p.n_stmts);
-	return f->f.tx[i].in_tx ? f->f.tx[i].tx_id : 0;
+	if (i >= f->r.parsed.n_stmts)
+		fail_msg("%s: no statement %zu (%zu statements)", f->r.src.path, i,
+			 f->r.parsed.n_stmts);
+	return f->r.facts.tx[i].in_tx ? f->r.facts.tx[i].tx_id : 0;
 }
 
 static void expect_clean_parse(const struct file *f, size_t n_stmts)
 {
-	if (f->p.n_errors)
-		fail_msg("%s: syntax error: %s", f->s.path, f->p.errors[0].message);
-	assert_int_equal(f->p.n_stmts, n_stmts);
+	if (f->r.parsed.n_errors)
+		fail_msg("%s: syntax error: %s", f->r.src.path, f->r.parsed.errors[0].message);
+	assert_int_equal(f->r.parsed.n_stmts, n_stmts);
 }
 
 /* ---- dbmate ------------------------------------------------------------------------------ */
@@ -93,16 +92,16 @@ static void test_dbmate(void **state)
 
 	(void)state;
 	load(&f, FMT "dbmate/db/migrations/20240101090000_create_users.sql");
-	assert_string_equal(f.m.format, "dbmate");
-	assert_int_equal(f.m.n_sections, 2);
+	assert_string_equal(f.r.mig.format, "dbmate");
+	assert_int_equal(f.r.mig.n_sections, 2);
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
 	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_WRAPPED);
-	assert_true(f.m.format_has_down && f.m.has_down);
+	assert_true(f.r.mig.format_has_down && f.r.mig.has_down);
 	assert_int_not_equal(tx_of(&f, 0), 0);
 	done(&f);
 	load(&f, FMT "dbmate/db/migrations/20240103090000_add_note.sql");
-	assert_true(f.m.format_has_down);
-	assert_false(f.m.has_down);
+	assert_true(f.r.mig.format_has_down);
+	assert_false(f.r.mig.has_down);
 	done(&f);
 }
 
@@ -137,27 +136,28 @@ static void test_goose(void **state)
 
 	(void)state;
 	load(&f, FMT "goose/migrations/00001_create_users.sql");
-	assert_string_equal(f.m.format, "goose");
-	assert_int_equal(f.m.n_sections, 4);
+	assert_string_equal(f.r.mig.format, "goose");
+	assert_int_equal(f.r.mig.n_sections, 4);
 	/* the StatementBegin block is its own section: the function needs no final ';' */
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
 	expect_section(&f, 1, DG_DIR_UP, DG_TX_WRAPPED);
 	expect_section(&f, 2, DG_DIR_UP, DG_TX_WRAPPED);
 	expect_section(&f, 3, DG_DIR_DOWN, DG_TX_WRAPPED);
 	expect_clean_parse(&f, 5);
-	assert_int_equal(f.p.stmts[1].node->node_case, PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT);
+	assert_int_equal(f.r.parsed.stmts[1].node->node_case,
+			 PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT);
 	/* goose runs the whole Up in one transaction, across the block */
 	assert_int_not_equal(tx_of(&f, 0), 0);
 	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
 	assert_int_equal(tx_of(&f, 2), tx_of(&f, 0));
 	assert_int_not_equal(tx_of(&f, 3), tx_of(&f, 0));
 	assert_int_equal(tx_of(&f, 4), tx_of(&f, 3));
-	assert_true(f.m.has_down);
-	assert_int_equal(f.m.anchor_start, 3); /* "+goose Up" */
+	assert_true(f.r.mig.has_down);
+	assert_int_equal(f.r.mig.anchor_start, 3); /* "+goose Up" */
 	done(&f);
 	load(&f, FMT "goose/migrations/00003_add_note.sql");
-	assert_true(f.m.format_has_down);
-	assert_false(f.m.has_down);
+	assert_true(f.r.mig.format_has_down);
+	assert_false(f.r.mig.has_down);
 	done(&f);
 }
 
@@ -167,8 +167,8 @@ static void test_goose_no_transaction(void **state)
 
 	(void)state;
 	load(&f, FMT "goose/migrations/00002_index_users_email.sql");
-	assert_string_equal(f.m.format, "goose");
-	assert_int_equal(f.m.n_sections, 3);
+	assert_string_equal(f.r.mig.format, "goose");
+	assert_int_equal(f.r.mig.n_sections, 3);
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
 	expect_section(&f, 1, DG_DIR_UP, DG_TX_IMPLICIT);
 	expect_section(&f, 2, DG_DIR_DOWN, DG_TX_AUTOCOMMIT);
@@ -191,7 +191,7 @@ static void test_goose_no_transaction_any_case(void **state)
 
 	(void)state;
 	load_text(&f, "x.sql", t, strlen(t), NULL, 15);
-	assert_string_equal(f.m.format, "goose");
+	assert_string_equal(f.r.mig.format, "goose");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
 	expect_section(&f, 1, DG_DIR_UP, DG_TX_IMPLICIT);
 	expect_clean_parse(&f, 2);
@@ -207,12 +207,12 @@ static void test_golang_migrate_implicit_transaction(void **state)
 
 	(void)state;
 	load(&f, FMT "golang-migrate/migrations/000001_create_users.up.sql");
-	assert_string_equal(f.m.format, "golang-migrate");
+	assert_string_equal(f.r.mig.format, "golang-migrate");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
 	expect_clean_parse(&f, 2);
 	assert_int_not_equal(tx_of(&f, 0), 0);
 	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
-	assert_true(f.m.has_down);
+	assert_true(f.r.mig.has_down);
 	done(&f);
 	load(&f, FMT "golang-migrate/migrations/000002_index_users_email.up.sql");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
@@ -222,7 +222,7 @@ static void test_golang_migrate_implicit_transaction(void **state)
 	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_IMPLICIT);
 	done(&f);
 	load(&f, FMT "golang-migrate/migrations/000003_add_note.up.sql");
-	assert_false(f.m.has_down);
+	assert_false(f.r.mig.has_down);
 	done(&f);
 }
 
@@ -234,22 +234,22 @@ static void test_sql_migrate(void **state)
 
 	(void)state;
 	load(&f, FMT "sql-migrate/migrations/1_create_users.sql");
-	assert_string_equal(f.m.format, "sql-migrate");
+	assert_string_equal(f.r.mig.format, "sql-migrate");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
 	expect_section(&f, 1, DG_DIR_UP, DG_TX_WRAPPED);
 	expect_section(&f, 2, DG_DIR_DOWN, DG_TX_WRAPPED);
 	expect_clean_parse(&f, 4);
 	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
 	assert_int_not_equal(tx_of(&f, 2), tx_of(&f, 0));
-	assert_true(f.m.has_down);
+	assert_true(f.r.mig.has_down);
 	done(&f);
 	/* several Up sections: one list of statements, one transaction */
 	load(&f, FMT "sql-migrate/migrations/3_add_note.sql");
-	assert_int_equal(f.m.n_sections, 2);
+	assert_int_equal(f.r.mig.n_sections, 2);
 	expect_clean_parse(&f, 2);
 	assert_int_not_equal(tx_of(&f, 0), 0);
 	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
-	assert_false(f.m.has_down);
+	assert_false(f.r.mig.has_down);
 	done(&f);
 }
 
@@ -282,17 +282,18 @@ static void test_diesel(void **state)
 
 	(void)state;
 	load(&f, FMT "diesel/migrations/2024-01-01-090000_create_users/up.sql");
-	assert_string_equal(f.m.format, "diesel");
+	assert_string_equal(f.r.mig.format, "diesel");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
-	assert_true(f.m.format_has_down && f.m.has_down);
+	assert_true(f.r.mig.format_has_down && f.r.mig.has_down);
 	assert_int_not_equal(tx_of(&f, 0), 0);
 	done(&f);
 	load(&f, FMT "diesel/migrations/2024-01-01-090000_create_users/down.sql");
 	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_WRAPPED);
-	assert_string_equal(f.m.up_path, FMT "diesel/migrations/2024-01-01-090000_create_users/up.sql");
+	assert_string_equal(f.r.mig.up_path,
+			    FMT "diesel/migrations/2024-01-01-090000_create_users/up.sql");
 	done(&f);
 	load(&f, FMT "diesel/migrations/2024-01-03-090000_add_note/up.sql");
-	assert_false(f.m.has_down);
+	assert_false(f.r.mig.has_down);
 	done(&f);
 }
 
@@ -318,22 +319,22 @@ static void test_flyway(void **state)
 
 	(void)state;
 	load(&f, FMT "flyway/db/migration/V1__create_users.sql");
-	assert_string_equal(f.m.format, "flyway");
+	assert_string_equal(f.r.mig.format, "flyway");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
 	expect_clean_parse(&f, 2); /* a ${placeholder} in a string is left alone */
-	assert_true(f.m.format_has_down && f.m.has_down);
+	assert_true(f.r.mig.format_has_down && f.r.mig.has_down);
 	done(&f);
 	load(&f, FMT "flyway/db/migration/U1__create_users.sql");
 	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_WRAPPED);
-	assert_string_equal(f.m.up_path, FMT "flyway/db/migration/V1__create_users.sql");
+	assert_string_equal(f.r.mig.up_path, FMT "flyway/db/migration/V1__create_users.sql");
 	done(&f);
 	load(&f, FMT "flyway/db/migration/V3__add_note.sql");
-	assert_true(f.m.format_has_down);
-	assert_false(f.m.has_down);
+	assert_true(f.r.mig.format_has_down);
+	assert_false(f.r.mig.has_down);
 	done(&f);
 	load(&f, FMT "flyway/db/migration/R__users_view.sql");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
-	assert_false(f.m.format_has_down);
+	assert_false(f.r.mig.format_has_down);
 	done(&f);
 }
 
@@ -344,8 +345,8 @@ static void test_flyway_without_undo_files(void **state)
 	(void)state;
 	/* no U file next to it: the project does not use undo, nothing to require */
 	load_text(&f, "/nonexistent/V1__x.sql", "SELECT 1;", 9, NULL, 15);
-	assert_string_equal(f.m.format, "flyway");
-	assert_false(f.m.format_has_down);
+	assert_string_equal(f.r.mig.format, "flyway");
+	assert_false(f.r.mig.format_has_down);
 	done(&f);
 }
 
@@ -400,9 +401,9 @@ static void test_sqitch(void **state)
 
 	(void)state;
 	load(&f, FMT "sqitch/deploy/users.sql");
-	assert_string_equal(f.m.format, "sqitch");
+	assert_string_equal(f.r.mig.format, "sqitch");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
-	assert_true(f.m.format_has_down && f.m.has_down);
+	assert_true(f.r.mig.format_has_down && f.r.mig.has_down);
 	/* psql runs the script: its own BEGIN … COMMIT is the transaction */
 	expect_clean_parse(&f, 3);
 	assert_int_not_equal(tx_of(&f, 1), 0);
@@ -413,18 +414,18 @@ static void test_sqitch(void **state)
 	done(&f);
 	load(&f, FMT "sqitch/revert/users.sql");
 	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_AUTOCOMMIT);
-	assert_string_equal(f.m.up_path, FMT "sqitch/deploy/users.sql");
+	assert_string_equal(f.r.mig.up_path, FMT "sqitch/deploy/users.sql");
 	done(&f);
 	load(&f, FMT "sqitch/verify/users.sql");
 	expect_section(&f, 0, DG_DIR_NONE, DG_TX_AUTOCOMMIT);
-	assert_false(f.m.format_has_down);
+	assert_false(f.r.mig.format_has_down);
 	done(&f);
 	load(&f, FMT "sqitch/deploy/add_note.sql");
-	assert_false(f.m.has_down);
+	assert_false(f.r.mig.has_down);
 	done(&f);
 	/* deploy/ without sqitch.plan is nobody's */
 	load_text(&f, "/nonexistent/deploy/x.sql", "SELECT 1;", 9, NULL, 15);
-	assert_string_equal(f.m.format, "plain");
+	assert_string_equal(f.r.mig.format, "plain");
 	done(&f);
 }
 
@@ -436,18 +437,18 @@ static void test_liquibase(void **state)
 
 	(void)state;
 	load(&f, FMT "liquibase/changelog/001_users.sql");
-	assert_string_equal(f.m.format, "liquibase");
+	assert_string_equal(f.r.mig.format, "liquibase");
 	/* changeset 2 is for MySQL: not run on PostgreSQL */
-	assert_int_equal(f.m.n_sections, 2);
+	assert_int_equal(f.r.mig.n_sections, 2);
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
 	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_WRAPPED);
 	expect_clean_parse(&f, 2);
-	assert_int_equal(f.p.stmts[1].node->node_case, PG_QUERY__NODE__NODE_DROP_STMT);
-	assert_true(f.m.has_down);
+	assert_int_equal(f.r.parsed.stmts[1].node->node_case, PG_QUERY__NODE__NODE_DROP_STMT);
+	assert_true(f.r.mig.has_down);
 	done(&f);
 	load(&f, FMT "liquibase/changelog/003_add_note.sql");
-	assert_false(f.m.has_down);
-	assert_int_equal(dg_source_pos(&f.s, f.m.anchor_start).line, 3);
+	assert_false(f.r.mig.has_down);
+	assert_int_equal(dg_source_pos(&f.r.src, f.r.mig.anchor_start).line, 3);
 	done(&f);
 }
 
@@ -457,7 +458,7 @@ static void test_liquibase_run_in_transaction_false(void **state)
 
 	(void)state;
 	load(&f, FMT "liquibase/changelog/002_index_users_email.sql");
-	assert_int_equal(f.m.n_sections, 4);
+	assert_int_equal(f.r.mig.n_sections, 4);
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
 	expect_section(&f, 1, DG_DIR_DOWN, DG_TX_AUTOCOMMIT);
 	/* splitStatements:false: the changeset goes to the server as one query */
@@ -478,10 +479,10 @@ static void test_liquibase_bom_crlf(void **state)
 
 	(void)state;
 	load_text(&f, "db/001_t.sql", t, strlen(t), NULL, 15);
-	assert_string_equal(f.m.format, "liquibase");
-	assert_int_equal(f.m.n_sections, 2);
+	assert_string_equal(f.r.mig.format, "liquibase");
+	assert_int_equal(f.r.mig.n_sections, 2);
 	expect_clean_parse(&f, 2);
-	assert_true(f.m.has_down);
+	assert_true(f.r.mig.has_down);
 	done(&f);
 }
 
@@ -493,9 +494,9 @@ static void test_prisma(void **state)
 
 	(void)state;
 	load(&f, FMT "prisma/migrations/20240101090000_create_users/migration.sql");
-	assert_string_equal(f.m.format, "prisma");
+	assert_string_equal(f.r.mig.format, "prisma");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
-	assert_false(f.m.format_has_down);
+	assert_false(f.r.mig.format_has_down);
 	expect_clean_parse(&f, 2);
 	assert_int_not_equal(tx_of(&f, 0), 0);
 	assert_int_equal(tx_of(&f, 1), tx_of(&f, 0));
@@ -514,7 +515,7 @@ static void test_prisma_splits_concurrently(void **state)
 	(void)state;
 	/* Prisma >= 7.4 runs a script with CREATE INDEX CONCURRENTLY statement by statement */
 	load_text(&f, "prisma/migrations/20240103090000_a/migration.sql", t, strlen(t), NULL, 15);
-	assert_string_equal(f.m.format, "prisma");
+	assert_string_equal(f.r.mig.format, "prisma");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
 	expect_clean_parse(&f, 2);
 	assert_int_equal(tx_of(&f, 1), 0);
@@ -527,24 +528,24 @@ static void test_pop(void **state)
 
 	(void)state;
 	load(&f, FMT "pop/migrations/20240101090000000000_create_users.up.sql");
-	assert_string_equal(f.m.format, "pop");
+	assert_string_equal(f.r.mig.format, "pop");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
-	assert_true(f.m.format_has_down && f.m.has_down);
-	assert_null(f.m.skipped);
+	assert_true(f.r.mig.format_has_down && f.r.mig.has_down);
+	assert_null(f.r.mig.skipped);
 	done(&f);
 	load(&f, FMT "pop/migrations/20240102090000000000_index_users_email.mysql.up.sql");
-	assert_string_equal(f.m.format, "pop");
-	assert_non_null(f.m.skipped);
-	assert_int_equal(f.m.n_sections, 0);
-	assert_false(f.m.format_has_down);
+	assert_string_equal(f.r.mig.format, "pop");
+	assert_non_null(f.r.mig.skipped);
+	assert_int_equal(f.r.mig.n_sections, 0);
+	assert_false(f.r.mig.format_has_down);
 	done(&f);
 	/* the generic file loses to the postgres-specific one */
 	load(&f, FMT "pop/migrations/20240102090000000000_index_users_email.autocommit.up.sql");
-	assert_non_null(f.m.skipped);
-	assert_int_equal(f.m.n_sections, 0);
+	assert_non_null(f.r.mig.skipped);
+	assert_int_equal(f.r.mig.n_sections, 0);
 	done(&f);
 	load(&f, FMT "pop/migrations/20240103090000000000_add_note.postgres.up.sql");
-	assert_false(f.m.has_down);
+	assert_false(f.r.mig.has_down);
 	done(&f);
 }
 
@@ -555,18 +556,19 @@ static void test_pop_autocommit(void **state)
 	(void)state;
 	load(&f, FMT
 	     "pop/migrations/20240102090000000000_index_users_email.postgres.autocommit.up.sql");
-	assert_null(f.m.skipped);
+	assert_null(f.r.mig.skipped);
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
 	assert_int_equal(tx_of(&f, 0), 0);
-	assert_true(f.m.has_down);
+	assert_true(f.r.mig.has_down);
 	done(&f);
 	/* a down file's up file is the one PostgreSQL runs */
 	load(&f, FMT "pop/migrations/20240102090000000000_index_users_email.postgres.autocommit.down.sql");
-	assert_string_equal(f.m.up_path, FMT "pop/migrations/"
-				   "20240102090000000000_index_users_email.postgres.autocommit.up.sql");
+	assert_string_equal(f.r.mig.up_path, FMT
+			    "pop/migrations/"
+			    "20240102090000000000_index_users_email.postgres.autocommit.up.sql");
 	done(&f);
 	load(&f, FMT "pop/migrations/20240101090000000000_create_users.down.sql");
-	assert_string_equal(f.m.up_path,
+	assert_string_equal(f.r.mig.up_path,
 			    FMT "pop/migrations/20240101090000000000_create_users.up.sql");
 	done(&f);
 }
@@ -579,20 +581,20 @@ static void test_postgres_migrations_disable_transaction(void **state)
 
 	(void)state;
 	load(&f, FMT "postgres-migrations/migrations/2_index-users-email.sql");
-	assert_string_equal(f.m.format, "postgres-migrations");
+	assert_string_equal(f.r.mig.format, "postgres-migrations");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
 	assert_int_equal(tx_of(&f, 0), 0);
 	done(&f);
 	/* without the comment nothing tells it from plain SQL, unless the format is named */
 	load(&f, FMT "postgres-migrations/migrations/1_create-users.sql");
-	assert_string_equal(f.m.format, "plain");
+	assert_string_equal(f.r.mig.format, "plain");
 	done(&f);
 	load_text(&f, "migrations/3_x.sql", ignore_first, strlen(ignore_first), NULL, 15);
-	assert_string_equal(f.m.format, "postgres-migrations");
+	assert_string_equal(f.r.mig.format, "postgres-migrations");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
 	done(&f);
 	load_as(&f, FMT "postgres-migrations/migrations/1_create-users.sql", "postgres-migrations");
-	assert_string_equal(f.m.format, "postgres-migrations");
+	assert_string_equal(f.r.mig.format, "postgres-migrations");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
 	done(&f);
 }
@@ -603,11 +605,11 @@ static void test_atlas_txmode_none(void **state)
 
 	(void)state;
 	load(&f, FMT "atlas/migrations/20240101090000_create_users.sql");
-	assert_string_equal(f.m.format, "atlas"); /* by atlas.sum */
+	assert_string_equal(f.r.mig.format, "atlas"); /* by atlas.sum */
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
 	done(&f);
 	load(&f, FMT "atlas/migrations/20240102090000_index_users_email.sql");
-	assert_string_equal(f.m.format, "atlas");
+	assert_string_equal(f.r.mig.format, "atlas");
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_AUTOCOMMIT);
 	done(&f);
 }
@@ -618,9 +620,9 @@ static void test_plain(void **state)
 
 	(void)state;
 	load(&f, FMT "plain/schema.sql");
-	assert_string_equal(f.m.format, "plain");
+	assert_string_equal(f.r.mig.format, "plain");
 	expect_section(&f, 0, DG_DIR_NONE, DG_TX_AUTOCOMMIT);
-	assert_false(f.m.format_has_down);
+	assert_false(f.r.mig.format_has_down);
 	expect_clean_parse(&f, 4);
 	assert_int_not_equal(tx_of(&f, 1), 0);
 	assert_int_equal(tx_of(&f, 3), 0);
@@ -652,13 +654,13 @@ static void test_forced_format(void **state)
 	expect_section(&f, 1, DG_DIR_UP, DG_TX_IMPLICIT);
 	done(&f);
 	load_as(&f, FMT "goose/migrations/00002_index_users_email.sql", "plain");
-	assert_int_equal(f.m.n_sections, 1);
+	assert_int_equal(f.r.mig.n_sections, 1);
 	expect_section(&f, 0, DG_DIR_NONE, DG_TX_AUTOCOMMIT);
 	done(&f);
 	for (size_t i = 0; dg_migration_format_at(i); i++) {
 		load_as(&f, FMT "plain/schema.sql", dg_migration_format_at(i));
-		assert_string_equal(f.m.format, dg_migration_format_at(i));
-		assert_true(f.m.n_sections >= 1);
+		assert_string_equal(f.r.mig.format, dg_migration_format_at(i));
+		assert_true(f.r.mig.n_sections >= 1);
 		done(&f);
 	}
 }

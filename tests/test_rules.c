@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "ddlguard/ddlguard.h"
+#include "testkit.h"
 
 struct pos {
 	unsigned line, col;
@@ -29,28 +30,6 @@ static int cmp_pos(const void *a, const void *b)
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	return x->col < y->col ? -1 : x->col > y->col;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
 }
 
 /* Reads the expectations for `rule` out of the file's text. */
@@ -113,7 +92,7 @@ static bool tested_elsewhere(const char *dir)
 	bool ok = false;
 
 	snprintf(path, sizeof(path), "%s/README", dir);
-	text = slurp(path);
+	text = tk_slurp(path);
 	if (!text)
 		return false;
 	p = strstr(text, "tested-in: ");
@@ -140,7 +119,7 @@ static int check_file(const char *rule, const char *path, const char *base, bool
 	struct pos want[64], got[64];
 	size_t nw, ng = 0;
 	int failures = 0;
-	char *text = slurp(path);
+	char *text = tk_slurp(path);
 
 	assert_non_null(text);
 	failures += directives(path, text, cfg);
@@ -267,7 +246,7 @@ static void test_no_orphans(void **state)
 /* README.md lists every rule with its severity and a link to its doc. */
 static void test_readme_lists_rules(void **state)
 {
-	char *readme = slurp(DG_SOURCE_DIR "/README.md");
+	char *readme = tk_slurp(DG_SOURCE_DIR "/README.md");
 
 	(void)state;
 	assert_non_null(readme);

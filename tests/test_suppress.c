@@ -8,24 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <cmocka.h>
 
 #include "ddlguard/ddlguard.h"
+#include "testkit.h"
 
 /* "rule@line" for every finding, space-separated, in report order */
-/* Rules that would fire on these small inputs besides the ones under test stay off. */
-static void quiet_noise(struct dg_config *cfg)
-{
-	dg_config_set_rule_enabled(cfg, "prefer-robust-stmts", false);
-	dg_config_set_rule_enabled(cfg, "combined-expand-contract", false);
-	dg_config_set_rule_enabled(cfg, "prefer-bigint-over-int", false);
-	dg_config_set_rule_enabled(cfg, "require-lock-timeout", false);
-	dg_config_set_rule_enabled(cfg, "require-statement-timeout", false);
-	dg_config_set_rule_enabled(cfg, "statements-after-access-exclusive", false);
-}
-
 static char got[4096];
 
 static const char *lint_cfg(struct dg_config *cfg, const char *sql)
@@ -47,7 +36,7 @@ static const char *lint_cfg(struct dg_config *cfg, const char *sql)
 static const char *lint(const char *sql)
 {
 	struct dg_config *cfg = dg_config_new();
-	quiet_noise(cfg);
+	tk_quiet_noise(cfg);
 	lint_cfg(cfg, sql);
 	dg_config_free(cfg);
 	return got;
@@ -153,7 +142,7 @@ static void test_until_and_reason(void **state)
 			    "expired-ignore@1 " CIC "@2");
 	/* missing reasons are findings only when asked for */
 	cfg = dg_config_new();
-	quiet_noise(cfg);
+	tk_quiet_noise(cfg);
 	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore " CIC "\n" IDX), "");
 	assert_int_equal(dg_config_set_rule_enabled(cfg, "missing-ignore-reason", true), DG_OK);
 	assert_string_equal(lint_cfg(cfg, "-- ddlguard-ignore " CIC "\n" IDX),
@@ -172,25 +161,17 @@ static void test_until_and_reason(void **state)
 
 static void test_cli_require_reason(void **state)
 {
-	char cmd[1024], out[4096] = {0};
-	FILE *p;
-	size_t n;
-	int status;
+	struct tk_run r;
 
 	(void)state;
-	snprintf(
-	    cmd, sizeof(cmd),
+	r = tk_run(
 	    "printf '%%s\\n' '-- ddlguard-ignore %s' 'CREATE INDEX i ON t (a);' | %s --format gcc "
 	    "--require-reason -",
 	    CIC, DG_BINARY);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	status = WEXITSTATUS(pclose(p));
-	assert_int_equal(status, 1);
-	assert_non_null(strstr(out, "<stdin>:1:1: warning: ddlguard-ignore without a reason"));
-	assert_null(strstr(out, CIC "]"));
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "<stdin>:1:1: warning: ddlguard-ignore without a reason"));
+	assert_null(strstr(r.out, CIC "]"));
+	free(r.out);
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "rule.h"
+#include "testkit.h"
 
 static enum dg_volatility lookup(const char *schema, const char *name)
 {
@@ -30,23 +31,6 @@ static enum dg_volatility lookup(const char *schema, const char *name)
 	n[k].node_case = PG_QUERY__NODE__NODE_STRING;
 	n[k].string = &s[k];
 	return dg_function_volatility(names, k + 1);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
 }
 
 /* Checks every quoted name of the array `table` in volatility.c; returns how many there were. */
@@ -79,9 +63,10 @@ static size_t check_table(const char *src, const char *table, const char *schema
 
 static void test_tables(void **state)
 {
-	char *src = slurp(DG_SOURCE_DIR "/src/volatility.c");
+	char *src = tk_slurp(DG_SOURCE_DIR "/src/volatility.c");
 
 	(void)state;
+	assert_non_null(src);
 	assert_true(check_table(src, "builtin_volatile", NULL, DG_VOLATILE) > 150);
 	assert_true(check_table(src, "builtin_not_volatile", "pg_catalog", DG_NOT_VOLATILE) > 700);
 	assert_true(check_table(src, "extension_volatile", "extensions", DG_VOLATILE) > 3);

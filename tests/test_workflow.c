@@ -9,85 +9,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-static char tmpdir[] = "/tmp/ddlguard-workflow-XXXXXX";
-
-static void write_file(const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "testkit.h"
 
 static int setup(void **state)
 {
-	char p[512];
-
 	(void)state;
-	if (!mkdtemp(tmpdir))
+	if (tk_tmpdir_create("workflow") != 0)
 		return -1;
-	snprintf(p, sizeof(p), "%s/db", tmpdir);
-	return mkdir(p, 0755);
+	return tk_mkdir("db");
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tk_tmpdir_remove();
 }
 
-struct run {
-	int status;
-	char out[65536];
-};
+static struct tk_run r;
 
-static struct run r;
-
-/* Runs a shell command line in the temporary directory; "DG" stands for the binary. */
-__attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
-{
-	char line[4096], cmd[8192];
-	FILE *p;
-	size_t n;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	/* rules that would fire on these small files besides the ones under test stay off */
-	snprintf(cmd, sizeof(cmd), "cd '%s' && DG='%s %s' && %s", tmpdir, DG_BINARY,
-		 "--disable prefer-robust-stmts --disable combined-expand-contract "
-		 "--disable prefer-bigint-over-int --disable require-lock-timeout "
-		 "--disable require-statement-timeout --disable statements-after-access-exclusive",
-		 line);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	n = fread(r.out, 1, sizeof(r.out) - 1, p);
-	r.out[n] = '\0';
-	r.status = WEXITSTATUS(pclose(p));
-}
+/* Runs a shell command line in the temporary directory into r; "DG" stands for the binary, with
+ * the rules that would fire on these small files besides the ones under test off. */
+#define sh(...) tk_sh(&r, "DG='" DG_BINARY " " TK_NOISE_FLAGS "' && " __VA_ARGS__)
 
 static void test_baseline_round_trip(void **state)
 {
 	cJSON *doc, *arr;
 
 	(void)state;
-	write_file("db/1.sql", "CREATE INDEX i ON t (a);\nALTER TABLE t RENAME COLUMN a TO b;\n");
-	write_file("db/2.sql", "CREATE INDEX j ON u (a);\n");
+	tk_write_file("db/1.sql",
+		      "CREATE INDEX i ON t (a);\nALTER TABLE t RENAME COLUMN a TO b;\n");
+	tk_write_file("db/2.sql", "CREATE INDEX j ON u (a);\n");
 
 	sh("$DG --no-config --format gcc db");
 	assert_int_equal(r.status, 1);
@@ -118,9 +73,9 @@ static void test_baseline_round_trip(void **state)
 	assert_int_equal(r.status, 0);
 
 	/* lines shifted, whitespace changed, one new problem: only that one is reported */
-	write_file("db/1.sql", "-- reviewed\n\nCREATE INDEX  i ON t (a);\n"
-			       "CREATE INDEX k ON t (c);\n"
-			       "ALTER TABLE t\n  RENAME COLUMN a TO b;\n");
+	tk_write_file("db/1.sql", "-- reviewed\n\nCREATE INDEX  i ON t (a);\n"
+				  "CREATE INDEX k ON t (c);\n"
+				  "ALTER TABLE t\n  RENAME COLUMN a TO b;\n");
 	sh("$DG --no-config --format gcc --baseline base.json db");
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.out,
@@ -129,12 +84,12 @@ static void test_baseline_round_trip(void **state)
 			    "built [require-concurrent-index-creation]\n");
 
 	/* a rewritten statement is a new finding */
-	write_file("db/2.sql", "CREATE INDEX j ON u (a, b);\n");
+	tk_write_file("db/2.sql", "CREATE INDEX j ON u (a, b);\n");
 	sh("$DG --no-config --format gcc --baseline base.json db/2.sql");
 	assert_int_equal(r.status, 1);
 
 	/* a baseline that is not one is a usage error */
-	write_file("bad.json", "{\"findings\": 3}");
+	tk_write_file("bad.json", "{\"findings\": 3}");
 	sh("$DG --no-config --baseline bad.json db 2>&1");
 	assert_int_equal(r.status, 2);
 	assert_non_null(strstr(r.out, "bad.json: not a ddlguard baseline"));
@@ -212,7 +167,7 @@ static void test_diff_base(void **state)
 	assert_non_null(strstr(r.out, "unknown git revision no-such-ref"));
 	sh("cd repo && $DG --diff-base --help db 2>&1");
 	assert_int_equal(r.status, 2);
-	sh("cd / && $DG --diff-base HEAD '%s/db' 2>&1", tmpdir);
+	sh("cd / && $DG --diff-base HEAD '%s/db' 2>&1", tk_tmpdir);
 	assert_int_equal(r.status, 2);
 	assert_non_null(strstr(r.out, "not inside a git work tree"));
 }

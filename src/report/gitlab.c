@@ -73,17 +73,9 @@ static void gitlab_file(void *state, const struct dg_result *res)
 static int gitlab_end(void *state, const struct dg_report_summary *s)
 {
 	struct gitlab_state *st = state;
-	char *text = cJSON_Print(st->root);
-	int rc = -1;
+	int rc = dg_report_json_end(st->out, st->root, true);
 
 	(void)s;
-	if (text) {
-		fputs(text, st->out);
-		fputc('\n', st->out);
-		rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
-		free(text);
-	}
-	cJSON_Delete(st->root);
 	free(st);
 	return rc;
 }

@@ -36,10 +36,7 @@ static void json_file(void *state, const struct dg_result *res)
 
 	dg_summary_add(&st->sum, res);
 	if (res->status != DG_OK) {
-		cJSON *e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "path", res->path);
-		cJSON_AddStringToObject(e, "message", res->error ? res->error : "cannot read");
-		cJSON_AddItemToArray(st->errors, e);
+		cJSON_AddItemToArray(st->errors, dg_json_error(res->path, res->error));
 		return;
 	}
 	cJSON *file = cJSON_CreateObject();
@@ -63,14 +60,8 @@ static void json_file(void *state, const struct dg_result *res)
 		cJSON_AddNumberToObject(o, "byte_offset", (double)f->byte_offset);
 		cJSON_AddNumberToObject(o, "byte_length", (double)f->byte_length);
 		cJSON_AddStringToObject(o, "message", f->message);
-		if (f->help)
-			cJSON_AddStringToObject(o, "help", f->help);
-		else
-			cJSON_AddNullToObject(o, "help");
-		if (dir)
-			cJSON_AddStringToObject(o, "section", dir);
-		else
-			cJSON_AddNullToObject(o, "section");
+		dg_json_add_string_or_null(o, "help", f->help);
+		dg_json_add_string_or_null(o, "section", dir);
 		cJSON_AddStringToObject(o, "migration_format", res->format ? res->format : "plain");
 		cJSON_AddStringToObject(o, "fingerprint", f->fingerprint);
 		cJSON_AddItemToArray(st->findings, o);
@@ -80,8 +71,7 @@ static void json_file(void *state, const struct dg_result *res)
 static int json_end(void *state, const struct dg_report_summary *s)
 {
 	struct json_state *st = state;
-	char *text;
-	int rc = -1;
+	int rc;
 
 	cJSON_AddNumberToObject(st->root, "version", DG_JSON_SCHEMA_VERSION);
 	cJSON_AddNumberToObject(st->root, "files_checked", (double)s->files_checked);
@@ -90,14 +80,7 @@ static int json_end(void *state, const struct dg_report_summary *s)
 	cJSON_AddItemToObject(st->root, "errors", st->errors);
 	cJSON_AddItemToObject(st->root, "summary", dg_summary_json(&st->sum));
 	dg_summary_free(&st->sum);
-	text = cJSON_PrintUnformatted(st->root);
-	if (text) {
-		fputs(text, st->out);
-		fputc('\n', st->out);
-		rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
-		free(text);
-	}
-	cJSON_Delete(st->root);
+	rc = dg_report_json_end(st->out, st->root, false);
 	free(st);
 	return rc;
 }

@@ -141,7 +141,7 @@ static int junit_end(void *state, const struct dg_report_summary *s)
 	if (st->len)
 		fwrite(st->buf, 1, st->len, st->out);
 	fputs("</testsuites>\n", st->out);
-	rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
+	rc = dg_report_flush(st->out);
 	free(st->buf);
 	free(st);
 	return rc;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "source.h"
 
 static const struct dg_lock_reporter *const reporters[] = {&dg_lock_reporter_text,
 							   &dg_lock_reporter_json};
@@ -14,33 +15,6 @@ const struct dg_lock_reporter *dg_lock_reporter_find(const char *name)
 		if (strcmp(reporters[i]->name, name) == 0)
 			return reporters[i];
 	return NULL;
-}
-
-static char *read_all(FILE *in, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap);
-
-	while (buf) {
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, cap - n, in);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (buf && ferror(in)) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
 }
 
 int dg_report_locks(const struct dg_config *cfg, const struct dg_lock_reporter *rep,
@@ -59,7 +33,8 @@ int dg_report_locks(const struct dg_config *cfg, const struct dg_lock_reporter *
 
 		if (strcmp(files->items[i], "-") == 0) {
 			size_t len = 0;
-			char *buf = read_all(stdin, &len);
+			int err;
+			char *buf = dg_read_stream(stdin, &len, &err);
 			if (!buf) {
 				fprintf(stderr, "ddlguard: %s: cannot read standard input\n",
 					stdin_name);

@@ -28,24 +28,13 @@ static void *begin(FILE *out, const struct dg_report_options *opts)
 	return st;
 }
 
-static void add_string_or_null(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 static void file(void *state, const struct dg_lock_report *rep)
 {
 	struct state *st = state;
 	cJSON *f, *stmts;
 
 	if (rep->status != DG_OK) {
-		cJSON *e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "path", rep->path);
-		cJSON_AddStringToObject(e, "message", rep->error ? rep->error : "cannot read");
-		cJSON_AddItemToArray(st->errors, e);
+		cJSON_AddItemToArray(st->errors, dg_json_error(rep->path, rep->error));
 		return;
 	}
 	f = cJSON_CreateObject();
@@ -65,20 +54,20 @@ static void file(void *state, const struct dg_lock_report *rep)
 		cJSON_AddBoolToObject(o, "known", s->known);
 		cJSON_AddBoolToObject(o, "no_transaction", s->no_transaction);
 		cJSON_AddBoolToObject(o, "in_transaction", s->in_transaction);
-		add_string_or_null(o, "unsupported", s->unsupported);
+		dg_json_add_string_or_null(o, "unsupported", s->unsupported);
 		locks = cJSON_AddArrayToObject(o, "locks");
 		for (size_t k = 0; k < s->n_rows; k++) {
 			const struct dg_lock_row *r = &s->rows[k];
 			cJSON *l = cJSON_CreateObject();
 			cJSON_AddStringToObject(l, "relation", r->relation);
 			cJSON_AddStringToObject(l, "role", r->role);
-			add_string_or_null(l, "mode", r->mode);
+			dg_json_add_string_or_null(l, "mode", r->mode);
 			cJSON_AddNumberToObject(l, "strength", r->strength);
 			cJSON_AddBoolToObject(l, "blocks_reads", r->blocks_reads);
 			cJSON_AddBoolToObject(l, "blocks_writes", r->blocks_writes);
 			cJSON_AddBoolToObject(l, "rewrite", r->rewrite);
 			cJSON_AddBoolToObject(l, "scan", r->scan);
-			add_string_or_null(l, "note", r->note);
+			dg_json_add_string_or_null(l, "note", r->note);
 			cJSON_AddItemToArray(locks, l);
 		}
 		cJSON_AddItemToArray(stmts, o);
@@ -89,20 +78,12 @@ static void file(void *state, const struct dg_lock_report *rep)
 static int end(void *state)
 {
 	struct state *st = state;
-	char *text;
-	int rc = -1;
+	int rc;
 
 	cJSON_AddNumberToObject(st->root, "version", DG_JSON_SCHEMA_VERSION);
 	cJSON_AddItemToObject(st->root, "files", st->files);
 	cJSON_AddItemToObject(st->root, "errors", st->errors);
-	text = cJSON_PrintUnformatted(st->root);
-	if (text) {
-		fputs(text, st->out);
-		fputc('\n', st->out);
-		rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
-		free(text);
-	}
-	cJSON_Delete(st->root);
+	rc = dg_report_json_end(st->out, st->root, false);
 	free(st);
 	return rc;
 }

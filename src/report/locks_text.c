@@ -112,7 +112,7 @@ static void file(void *state, const struct dg_lock_report *rep)
 static int end(void *state)
 {
 	struct state *st = state;
-	int rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
+	int rc = dg_report_flush(st->out);
 
 	free(st);
 	return rc;

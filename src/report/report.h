@@ -43,6 +43,23 @@ extern const struct dg_reporter dg_reporter_junit;
 #define DG_RULE_DOC_URL DG_PROJECT_URL "/blob/main/rules/"
 
 const struct dg_reporter *dg_reporter_find(const char *name);
+
+/* ---- shared by the reporters (common.c) ---- */
+struct cJSON;
+/* Flushes `out`: 0, or -1 when anything written to it could not be. */
+int dg_report_flush(FILE *out);
+/* Prints `doc` (indented when `pretty`) and a newline to `out`, flushes, and deletes `doc`:
+ * 0, or -1 when the output could not be made or written. */
+int dg_report_json_end(FILE *out, struct cJSON *doc, bool pretty);
+/* o[key] = v, or null when v is NULL. */
+void dg_json_add_string_or_null(struct cJSON *o, const char *key, const char *v);
+/* The entry of "errors" for a file that could not be read: {"path", "message"}. */
+struct cJSON *dg_json_error(const char *path, const char *error);
+/* "error", "warning", or the format's word for the lowest severity (`lowest`). */
+const char *dg_report_level(enum dg_severity s, const char *lowest);
+/* begin and end of reporters whose whole state is the FILE * they write to. */
+void *dg_report_stream_begin(FILE *out, const struct dg_report_options *opts);
+int dg_report_stream_end(void *state, const struct dg_report_summary *s);
 /* "text, json, …": the names --format accepts, for messages. */
 const char *dg_reporter_names(void);
 

@@ -15,18 +15,6 @@ struct sarif_state {
 	bool trouble;
 };
 
-static const char *sarif_level(enum dg_severity s)
-{
-	switch (s) {
-	case DG_ERROR:
-		return "error";
-	case DG_WARNING:
-		return "warning";
-	default:
-		return "note";
-	}
-}
-
 static void add_text(cJSON *o, const char *key, const char *text)
 {
 	cJSON *m = cJSON_AddObjectToObject(o, key);
@@ -74,7 +62,7 @@ static cJSON *rule_descriptor(const struct dg_rule_info *r)
 	cJSON_AddStringToObject(help, "text", r->doc);
 	cJSON_AddStringToObject(help, "markdown", r->doc);
 	cfg = cJSON_AddObjectToObject(d, "defaultConfiguration");
-	cJSON_AddStringToObject(cfg, "level", sarif_level(r->severity));
+	cJSON_AddStringToObject(cfg, "level", dg_report_level(r->severity, "note"));
 	props = cJSON_AddObjectToObject(d, "properties");
 	tags = cJSON_AddArrayToObject(props, "tags");
 	cJSON_AddItemToArray(tags, cJSON_CreateString("postgresql"));
@@ -193,7 +181,7 @@ static void sarif_file(void *state, const struct dg_result *res)
 		cJSON_AddStringToObject(r, "ruleId", f->rule);
 		if (idx >= 0)
 			cJSON_AddNumberToObject(r, "ruleIndex", idx);
-		cJSON_AddStringToObject(r, "level", sarif_level(f->severity));
+		cJSON_AddStringToObject(r, "level", dg_report_level(f->severity, "note"));
 		add_text(r, "message", f->message);
 		locs = cJSON_AddArrayToObject(r, "locations");
 		loc = cJSON_CreateObject();
@@ -226,21 +214,13 @@ static int sarif_end(void *state, const struct dg_report_summary *s)
 	struct sarif_state *st = state;
 	cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(st->root, "runs"), 0);
 	cJSON *invs = cJSON_AddArrayToObject(run, "invocations"), *inv = cJSON_CreateObject();
-	char *text;
-	int rc = -1;
+	int rc;
 
 	(void)s;
 	cJSON_AddBoolToObject(inv, "executionSuccessful", !st->trouble);
 	cJSON_AddItemToObject(inv, "toolExecutionNotifications", st->notifications);
 	cJSON_AddItemToArray(invs, inv);
-	text = cJSON_Print(st->root);
-	if (text) {
-		fputs(text, st->out);
-		fputc('\n', st->out);
-		rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
-		free(text);
-	}
-	cJSON_Delete(st->root);
+	rc = dg_report_json_end(st->out, st->root, true);
 	free(st);
 	return rc;
 }

@@ -2,17 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "summary.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-	if (!q) {
-		fputs("ddlguard: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
 void dg_summary_init(struct dg_summary *s)
 {
@@ -24,7 +15,7 @@ static struct dg_summary_count *count(struct dg_summary_count **arr, size_t *n, 
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*arr)[i].name, name) == 0)
 			return &(*arr)[i];
-	*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+	*arr = dg_xrealloc(*arr, (*n + 1) * sizeof(**arr));
 	memset(&(*arr)[*n], 0, sizeof(**arr));
 	(*arr)[*n].name = name;
 	return &(*arr)[(*n)++];
@@ -50,11 +41,7 @@ static void keep_top(struct dg_summary *s, const char *path, const size_t *sev)
 	if (s->n_top == DG_SUMMARY_TOP_FILES)
 		free(s->top[--s->n_top].path);
 	memmove(&s->top[at + 1], &s->top[at], (s->n_top - at) * sizeof(s->top[0]));
-	s->top[at].path = strdup(path);
-	if (!s->top[at].path) {
-		fputs("ddlguard: out of memory\n", stderr);
-		abort();
-	}
+	s->top[at].path = dg_xstrdup(path);
 	memcpy(s->top[at].by_severity, sev, sizeof(s->top[at].by_severity));
 	s->n_top++;
 }
@@ -114,7 +101,7 @@ static enum dg_severity worst(const size_t *sev)
 static struct dg_summary_count *sorted(const struct dg_summary_count *arr, size_t n,
 				       int (*cmp)(const void *, const void *))
 {
-	struct dg_summary_count *c = xrealloc(NULL, (n ? n : 1) * sizeof(*c));
+	struct dg_summary_count *c = dg_xrealloc(NULL, (n ? n : 1) * sizeof(*c));
 
 	if (n)
 		memcpy(c, arr, n * sizeof(*c));

@@ -115,7 +115,7 @@ static int text_end(void *state, const struct dg_report_summary *s)
 
 	if (st->quiet) { /* the finding lines are all a hook wants */
 		dg_summary_free(&st->sum);
-		rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
+		rc = dg_report_flush(st->out);
 		free(st);
 		return rc;
 	}
@@ -133,7 +133,7 @@ static int text_end(void *state, const struct dg_report_summary *s)
 	if (s->unreadable)
 		fprintf(st->out, "; %zu could not be read", s->unreadable);
 	fputc('\n', st->out);
-	rc = fflush(st->out) == 0 && !ferror(st->out) ? 0 : -1;
+	rc = dg_report_flush(st->out);
 	free(st);
 	return rc;
 }

@@ -1,0 +1,62 @@
+/* common.c — what several reporters share: flushing the output and saying whether it was all
+ * written, the JSON documents' last step, severity words, and the state of reporters that keep
+ * nothing but their stream. */
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "report.h"
+
+int dg_report_flush(FILE *out)
+{
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+int dg_report_json_end(FILE *out, struct cJSON *doc, bool pretty)
+{
+	char *text = pretty ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
+	int rc = -1;
+
+	if (text) {
+		fputs(text, out);
+		fputc('\n', out);
+		rc = dg_report_flush(out);
+		free(text);
+	}
+	cJSON_Delete(doc);
+	return rc;
+}
+
+void dg_json_add_string_or_null(struct cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+struct cJSON *dg_json_error(const char *path, const char *error)
+{
+	cJSON *e = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(e, "path", path);
+	cJSON_AddStringToObject(e, "message", error ? error : "cannot read");
+	return e;
+}
+
+const char *dg_report_level(enum dg_severity s, const char *lowest)
+{
+	return s == DG_ERROR || s == DG_WARNING ? dg_severity_name(s) : lowest;
+}
+
+void *dg_report_stream_begin(FILE *out, const struct dg_report_options *opts)
+{
+	(void)opts;
+	return out;
+}
+
+int dg_report_stream_end(void *state, const struct dg_report_summary *s)
+{
+	(void)s;
+	return dg_report_flush(state);
+}

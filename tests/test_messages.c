@@ -1,0 +1,92 @@
+/* test_messages.c — what findings claim: the lock that makes a statement wait, the table (not
+ * the index) that traffic queues on, whether a scan happens at all. Positions are the fixtures'
+ * business; these check the words a user acts on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ddlguard/ddlguard.h"
+
+/* The message of the only finding of `rule` for `sql` linted as the plain file m.sql, into buf
+ * ("" when none). Fails the test on more than one. */
+static const char *message(const char *rule, const char *sql, char *buf, size_t size)
+{
+	struct dg_config *cfg = dg_config_new();
+	struct dg_result res;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	dg_config_set_all_rules_enabled(cfg, false);
+	assert_int_equal(dg_config_set_rule_enabled(cfg, rule, true), DG_OK);
+	assert_int_equal(dg_lint_buffer(cfg, "m.sql", sql, strlen(sql), &res), DG_OK);
+	for (size_t i = 0; i < res.n_findings; i++)
+		if (strcmp(res.findings[i].rule, rule) == 0) {
+			snprintf(buf, size, "%s", res.findings[i].message);
+			n++;
+		}
+	assert_true(n <= 1);
+	dg_result_clear(&res);
+	dg_config_free(cfg);
+	return buf;
+}
+
+static void assert_has(const char *text, const char *part)
+{
+	if (!strstr(text, part))
+		fail_msg("\"%s\" lacks \"%s\"", text, part);
+}
+
+static void assert_lacks(const char *text, const char *part)
+{
+	if (strstr(text, part))
+		fail_msg("\"%s\" should not say \"%s\"", text, part);
+}
+
+/* DROP INDEX locks the index's table, whose name the statement does not give: the message must
+ * not say reads and writes queue "on" the index. */
+static void test_index_table_not_named_as_index(void **state)
+{
+	char m[2048];
+
+	(void)state;
+	message("require-lock-timeout", "DROP INDEX users_email_idx;\n", m, sizeof(m));
+	assert_has(m, "the table of index \"users_email_idx\"");
+	assert_has(m, "queues behind it");
+	assert_lacks(m, "on \"users_email_idx\" queues");
+	message("statements-after-access-exclusive",
+		"BEGIN;\nDROP INDEX users_email_idx;\nSELECT 1;\nCOMMIT;\n", m, sizeof(m));
+	assert_has(m, "the table of index \"users_email_idx\"");
+	assert_lacks(m, "on \"users_email_idx\" waits");
+}
+
+/* Only a conflicting lock makes a statement wait: CREATE INDEX (SHARE) waits for writers, not
+ * for a long SELECT; ACCESS EXCLUSIVE waits for anything. */
+static void test_lock_timeout_names_what_it_waits_for(void **state)
+{
+	char m[2048];
+
+	(void)state;
+	message("require-lock-timeout", "CREATE INDEX i ON t (a);\n", m, sizeof(m));
+	assert_has(m, "SHARE lock on \"t\"");
+	assert_lacks(m, "any lock");
+	assert_has(m, "uncommitted write");
+	message("require-lock-timeout", "ALTER TABLE t ADD COLUMN b int;\n", m, sizeof(m));
+	assert_has(m, "ACCESS EXCLUSIVE lock on \"t\"");
+	assert_has(m, "any lock on it");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_index_table_not_named_as_index),
+	    cmocka_unit_test(test_lock_timeout_names_what_it_waits_for),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -82,11 +82,32 @@ static void test_lock_timeout_names_what_it_waits_for(void **state)
 	assert_has(m, "any lock on it");
 }
 
+/* A foreign key added next to a subcommand that takes ACCESS EXCLUSIVE (DROP CONSTRAINT, ADD
+ * COLUMN) blocks reads too, not only writes. */
+static void test_foreign_key_states_the_table_lock(void **state)
+{
+	char m[2048];
+
+	(void)state;
+	message("constraint-missing-not-valid",
+		"ALTER TABLE o ADD CONSTRAINT f FOREIGN KEY (u) REFERENCES u (id);\n", m, sizeof(m));
+	assert_has(m, "SHARE ROW EXCLUSIVE locks on \"o\" and \"u\"");
+	message("constraint-missing-not-valid",
+		"ALTER TABLE o DROP CONSTRAINT f, ADD CONSTRAINT f FOREIGN KEY (u) REFERENCES u (id);\n",
+		m, sizeof(m));
+	assert_has(m, "ACCESS EXCLUSIVE on \"o\" (all reads and writes wait)");
+	message("constraint-missing-not-valid",
+		"ALTER TABLE o ADD CONSTRAINT f FOREIGN KEY (parent) REFERENCES o (id);\n", m,
+		sizeof(m));
+	assert_has(m, "SHARE ROW EXCLUSIVE lock on it");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_index_table_not_named_as_index),
 	    cmocka_unit_test(test_lock_timeout_names_what_it_waits_for),
+	    cmocka_unit_test(test_foreign_key_states_the_table_lock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,12 +102,28 @@ static void test_foreign_key_states_the_table_lock(void **state)
 	assert_has(m, "SHARE ROW EXCLUSIVE lock on it");
 }
 
+/* DROP TABLE removes its foreign keys' triggers: ACCESS EXCLUSIVE on the referenced tables. */
+static void test_drop_table_names_referenced_tables(void **state)
+{
+	char m[2048];
+
+	(void)state;
+	message("ban-drop-table", "DROP TABLE orders;\n", m, sizeof(m));
+	assert_has(m, "every table its foreign keys reference");
+	message("ban-drop-table",
+		"ALTER TABLE orders ADD CONSTRAINT o_u FOREIGN KEY (u) REFERENCES users (id);\n"
+		"DROP TABLE orders;\n",
+		m, sizeof(m));
+	assert_has(m, "also covers \"users\" (referenced by its foreign keys)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_index_table_not_named_as_index),
 	    cmocka_unit_test(test_lock_timeout_names_what_it_waits_for),
 	    cmocka_unit_test(test_foreign_key_states_the_table_lock),
+	    cmocka_unit_test(test_drop_table_names_referenced_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,6 +113,33 @@ static bool temp_table_before(const struct dg_ctx *ctx, const PgQuery__RangeVar 
 	return false;
 }
 
+/* Whether an earlier statement of the same section created the table without IF NOT EXISTS: a
+ * re-run fails at that CREATE first, and when it gets past it the table is new, so nothing on
+ * it (columns, constraints, indexes, triggers) can be left over from the failed run. */
+static bool created_plainly_before(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	size_t i = dg_stmt_index(ctx);
+
+	if (!rel || !rel->relname)
+		return false;
+	for (size_t j = i; j-- > 0 && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);) {
+		const PgQuery__Node *n = dg_stmt_at(ctx, j);
+		const PgQuery__RangeVar *made = NULL;
+
+		if (n && n->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
+		    !n->create_stmt->if_not_exists)
+			made = n->create_stmt->relation;
+		else if (n && n->node_case == PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT &&
+			 !n->create_table_as_stmt->if_not_exists && n->create_table_as_stmt->into)
+			made = n->create_table_as_stmt->into->rel;
+		if (made && made->relname && strcmp(made->relname, rel->relname) == 0 &&
+		    (!made->schemaname || !*made->schemaname || !rel->schemaname ||
+		     !*rel->schemaname || strcmp(made->schemaname, rel->schemaname) == 0))
+			return true;
+	}
+	return false;
+}
+
 static const char *drop_what(PgQuery__ObjectType t)
 {
 	switch (t) {
@@ -141,7 +168,8 @@ static void check_alter(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *at)
 {
 	const char *t;
 
-	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !at->relation || temp(at->relation))
+	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !at->relation || temp(at->relation) ||
+	    created_plainly_before(ctx, at->relation))
 		return;
 	t = at->relation->relname;
 	for (size_t i = 0; i < at->n_cmds; i++) {
@@ -205,7 +233,8 @@ static void check_index(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__IndexStmt *ix = node->index_stmt;
 
-	if (ix->if_not_exists || temp(ix->relation) || temp_table_before(ctx, ix->relation))
+	if (ix->if_not_exists || temp(ix->relation) || temp_table_before(ctx, ix->relation) ||
+	    created_plainly_before(ctx, ix->relation))
 		return;
 	if (!ix->idxname || !ix->idxname[0]) {
 		dg_report_help(ctx, node, help_index,
@@ -328,7 +357,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	}
 	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: {
 		const PgQuery__CreateTrigStmt *t = node->create_trig_stmt;
-		if (t->replace || dropped_before(ctx, PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER, t->trigname))
+		if (t->replace || dropped_before(ctx, PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER, t->trigname) ||
+		    created_plainly_before(ctx, t->relation))
 			break;
 		dg_report_help(ctx, node, help_trigger,
 			       "CREATE TRIGGER without OR REPLACE outside a transaction block: " RERUN

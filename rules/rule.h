@@ -64,6 +64,10 @@ enum dg_emptied dg_table_emptied_here(const struct dg_ctx *ctx, const PgQuery__R
  * or a PRIMARY KEY / UNIQUE / EXCLUDE constraint under the name PostgreSQL gives it), in a section
  * of the same direction. `schema` may be NULL. */
 bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const char *name);
+/* The table of the index of that name as a statement of this file creates it (CREATE INDEX or an
+ * index-backed constraint; the nearest creation before this statement, else the first after it),
+ * or, in a down section, as the up file it undoes does; NULL when none does. */
+const char *dg_index_table_here(const struct dg_ctx *ctx, const char *schema, const char *name);
 /* The type an earlier statement of this file, in a section of the same direction, gave the
  * column (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), or NULL when none did. */
 const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,

@@ -539,6 +539,13 @@ bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const c
 							  dg_section_dir(ctx));
 }
 
+const char *dg_index_table_here(const struct dg_ctx *ctx, const char *schema, const char *name)
+{
+	if (!ctx->stmt || !name)
+		return NULL;
+	return dg_facts_index_table(ctx->facts, schema, name, ctx->stmt_index, dg_section_dir(ctx));
+}
+
 const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
 					     const char *column)
 {

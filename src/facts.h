@@ -58,6 +58,7 @@ struct dg_created_index {
 	const char *name;
 	size_t stmt;
 	enum dg_direction dir;
+	const char *table; /* the indexed table */
 };
 
 /* The type a statement of this file gives a column (CREATE TABLE, ADD COLUMN, ALTER TYPE). */
@@ -138,6 +139,10 @@ bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema
 
 /* The facts below only count statements before `stmt` in sections of direction `dir`: an up
  * section's work is long done, and in use, when its down section runs. */
+/* The table of index `name` as this file creates it (the nearest creation before statement
+ * `stmt`, else the first after it), or in a down section as its up file does; NULL if none. */
+const char *dg_facts_index_table(const struct dg_facts *f, const char *schema, const char *name,
+				 size_t stmt, enum dg_direction dir);
 bool dg_facts_index_created_before(const struct dg_facts *f, const char *schema, const char *name,
 				   size_t stmt, enum dg_direction dir);
 /* The type the latest such statement gave schema.table.column, or NULL if none did. */

@@ -898,6 +898,17 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 	build_schema_facts(f, p, a);
 	build_timezone(f, p, a);
 	build_timeouts(f, p, a);
+	for (size_t e = 0; e < p->n_errors; e++) {
+		const struct dg_syntax_error *err = &p->errors[e];
+		size_t k = 0;
+
+		if (!err->created_name)
+			continue;
+		while (k < p->n_stmts && p->stmts[k].start < err->offset)
+			k++;
+		push_created(&f->created_unparsed, &f->n_created_unparsed,
+			     &f->cap_created_unparsed, a, err->created_schema, err->created_name, k);
+	}
 	for (size_t i = 0; i < p->n_stmts; i++) {
 		const PgQuery__Node *n = p->stmts[i].node;
 
@@ -982,6 +993,14 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
 	for (size_t i = 0; i < f->n_created; i++) {
 		const struct dg_created_rel *c = &f->created[i];
 		if (c->stmt >= stmt || strcmp(c->name, name) != 0)
+			continue;
+		if (schema && c->schema && strcmp(schema, c->schema) != 0)
+			continue;
+		return true;
+	}
+	for (size_t i = 0; i < f->n_created_unparsed; i++) {
+		const struct dg_created_rel *c = &f->created_unparsed[i];
+		if (c->stmt > stmt || strcmp(c->name, name) != 0)
 			continue;
 		if (schema && c->schema && strcmp(schema, c->schema) != 0)
 			continue;

@@ -82,6 +82,10 @@ enum { DG_TIMEOUT_LOCK = 1, DG_TIMEOUT_STATEMENT = 2 };
 struct dg_facts {
 	struct dg_created_rel *created;
 	size_t n_created, cap_created;
+	/* tables made by CREATE TABLE statements that failed to parse: `stmt` is the first
+	 * statement after the failure, so they were created before statements >= stmt */
+	struct dg_created_rel *created_unparsed;
+	size_t n_created_unparsed, cap_created_unparsed;
 	struct dg_con_fact *cons;
 	size_t n_cons, cap_cons;
 	struct dg_created_rel *domains; /* CREATE DOMAIN, same shape as relations */

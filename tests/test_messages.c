@@ -147,6 +147,24 @@ static void test_unparsable_create_table_is_still_new(void **state)
 	assert_has(m, "SHARE lock");
 }
 
+/* The DDL's locks are held with the backfill's row locks only when both share a transaction. */
+static void test_backfill_names_locks_of_its_own_transaction(void **state)
+{
+	char m[2048];
+
+	(void)state;
+	message("unbatched-backfill",
+		"BEGIN;\nALTER TABLE t ADD COLUMN b int;\nUPDATE t SET b = 1;\nCOMMIT;\n", m,
+		sizeof(m));
+	assert_has(m, "as do the locks its DDL took");
+	message("unbatched-backfill",
+		"BEGIN;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;\nBEGIN;\nUPDATE t SET b = 1;\n"
+		"COMMIT;\n",
+		m, sizeof(m));
+	assert_has(m, "stays locked until the transaction ends,");
+	assert_lacks(m, "DDL took");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +173,7 @@ int main(void)
 	    cmocka_unit_test(test_foreign_key_states_the_table_lock),
 	    cmocka_unit_test(test_drop_table_names_referenced_tables),
 	    cmocka_unit_test(test_unparsable_create_table_is_still_new),
+	    cmocka_unit_test(test_backfill_names_locks_of_its_own_transaction),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,7 +46,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 
 	if (node != dg_stmt(ctx) || dg_lock_timeout_set_at(ctx, i) || !(r = strong_lock(ctx, i)))
 		return;
-	for (size_t j = i; j-- > 0 && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);)
+	/* once per run: the statements of one direction before this one */
+	for (size_t j = i; j-- > 0 && dg_stmt_dir_at(ctx, j) == dg_stmt_dir_at(ctx, i);)
 		if (strong_lock(ctx, j))
 			return; /* reported (or not) at the first one */
 	/* the table of a named index is unknown: say "that table", not the index's name */

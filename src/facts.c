@@ -847,6 +847,7 @@ static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct
 {
 	struct timeout_state ts = {{false, false}, {0, 0}};
 	const struct dg_section *sec = NULL;
+	enum dg_direction dir = DG_DIR_NONE;
 
 	f->timeouts = dg_arena_alloc(a, p->n_stmts ? p->n_stmts : 1);
 	for (size_t i = 0; i < p->n_stmts; i++) {
@@ -854,9 +855,12 @@ static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct
 		unsigned tx = f->tx[i].tx_id;
 		unsigned char bits = 0;
 
-		/* the up and down sections run at different times: settings do not carry over */
-		if (p->stmts[i].section != sec) {
+		/* the up and down sections run at different times: settings do not carry over; the
+		 * sections of one direction (goose and sql-migrate StatementBegin blocks, repeated
+		 * Up markers) are one run on one connection, and keep them */
+		if (!sec || p->stmts[i].section->dir != dir) {
 			sec = p->stmts[i].section;
+			dir = sec->dir;
 			ts = (struct timeout_state){{false, false}, {0, 0}};
 		}
 

@@ -51,8 +51,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    "DROP TABLE deletes %s and all %s data for good, under an ACCESS EXCLUSIVE lock that "
 	    "also covers %s%s%s; every running application version that still uses %s fails",
 	    names, n > 1 ? "their" : "its",
-	    refs[0] ? refs : "every table its foreign keys reference",
-	    refs[0] ? " (referenced by its foreign keys)" : "",
+	    refs[0] ? refs
+	    : n > 1 ? "every table their foreign keys reference"
+		    : "every table its foreign keys reference",
+	    refs[0] ? (n > 1 ? " (referenced by their foreign keys)"
+			     : " (referenced by its foreign keys)")
+		    : "",
 	    stmt->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE
 		? ", and CASCADE also drops the views and foreign keys that depend on them"
 		: "",

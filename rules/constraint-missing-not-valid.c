@@ -50,25 +50,27 @@ static void report(struct dg_ctx *ctx, const PgQuery__Node *at, const PgQuery__C
 			if (li->rels[k].role == DG_ROLE_TABLE && li->rels[k].mode > mode)
 				mode = li->rels[k].mode;
 		if (strcmp(pk, table) == 0)
-			dg_report_help(ctx, at, inline_col ? help_inline_fk : help_fk,
-				       "adding FOREIGN KEY %s scans every row of \"%s\" while holding a "
-				       "%s lock on it: %s on \"%s\" wait for the scan",
-				       label(c, name, sizeof(name)), table, dg_lock_mode_name(mode),
-				       dg_lock_blocks_reads(mode) ? "all reads and writes" : "writes",
-				       table);
+			dg_report_help(
+			    ctx, at, inline_col ? help_inline_fk : help_fk,
+			    "adding FOREIGN KEY %s scans every row of \"%s\" while holding a "
+			    "%s lock on it: %s on \"%s\" wait for the scan",
+			    label(c, name, sizeof(name)), table, dg_lock_mode_name(mode),
+			    dg_lock_blocks_reads(mode) ? "all reads and writes" : "writes", table);
 		else if (mode == DG_LOCK_SHARE_ROW_EXCLUSIVE)
-			dg_report_help(ctx, at, inline_col ? help_inline_fk : help_fk,
-				       "adding FOREIGN KEY %s scans every row of \"%s\" while holding "
-				       "SHARE ROW EXCLUSIVE locks on \"%s\" and \"%s\": writes to both "
-				       "tables wait for the scan",
-				       label(c, name, sizeof(name)), table, table, pk);
+			dg_report_help(
+			    ctx, at, inline_col ? help_inline_fk : help_fk,
+			    "adding FOREIGN KEY %s scans every row of \"%s\" while holding "
+			    "SHARE ROW EXCLUSIVE locks on \"%s\" and \"%s\": writes to both "
+			    "tables wait for the scan",
+			    label(c, name, sizeof(name)), table, table, pk);
 		else
-			dg_report_help(ctx, at, inline_col ? help_inline_fk : help_fk,
-				       "adding FOREIGN KEY %s scans every row of \"%s\" while this "
-				       "statement holds %s on \"%s\" (%s wait) and SHARE ROW EXCLUSIVE "
-				       "on \"%s\" (writes wait)",
-				       label(c, name, sizeof(name)), table, dg_lock_mode_name(mode), table,
-				       dg_lock_blocks_reads(mode) ? "all reads and writes" : "writes", pk);
+			dg_report_help(
+			    ctx, at, inline_col ? help_inline_fk : help_fk,
+			    "adding FOREIGN KEY %s scans every row of \"%s\" while this "
+			    "statement holds %s on \"%s\" (%s wait) and SHARE ROW EXCLUSIVE "
+			    "on \"%s\" (writes wait)",
+			    label(c, name, sizeof(name)), table, dg_lock_mode_name(mode), table,
+			    dg_lock_blocks_reads(mode) ? "all reads and writes" : "writes", pk);
 	}
 }
 

@@ -187,8 +187,8 @@ static void check_alter(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *at)
 {
 	const char *t;
 
-	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !at->relation || temp(at->relation) ||
-	    created_plainly_before(ctx, at->relation))
+	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !at->relation ||
+	    temp(at->relation) || created_plainly_before(ctx, at->relation))
 		return;
 	t = at->relation->relname;
 	for (size_t i = 0; i < at->n_cmds; i++) {
@@ -371,8 +371,9 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		    (f->n_funcname >= 2 &&
 		     schema_created_plainly_before(
 			 ctx, dg_node_string(f->funcname[f->n_funcname - 2]))) ||
-		    dropped_before(ctx, f->is_procedure ? PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE
-							: PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION,
+		    dropped_before(ctx,
+				   f->is_procedure ? PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE
+						   : PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION,
 				   name))
 			break;
 		dg_report_help(ctx, node, help_replace,
@@ -383,7 +384,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	}
 	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: {
 		const PgQuery__CreateTrigStmt *t = node->create_trig_stmt;
-		if (t->replace || dropped_before(ctx, PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER, t->trigname) ||
+		if (t->replace ||
+		    dropped_before(ctx, PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER, t->trigname) ||
 		    created_plainly_before(ctx, t->relation))
 			break;
 		dg_report_help(ctx, node, help_trigger,

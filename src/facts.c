@@ -740,7 +740,8 @@ static void build_schema_facts(struct dg_facts *f, const struct dg_parsed *p, st
 				? is->idxname
 				: implicit_index_name(a, is->relation->relname, is->index_params,
 						      is->n_index_params, NULL, "idx");
-			add_index(f, a, schema_of(is->relation), name, i, dir, is->relation->relname);
+			add_index(f, a, schema_of(is->relation), name, i, dir,
+				  is->relation->relname);
 		} else if (n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) {
 			alter_table_facts(f, a, n->alter_table_stmt, i, dir);
 		}
@@ -910,8 +911,8 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 			continue;
 		while (k < p->n_stmts && p->stmts[k].start < err->offset)
 			k++;
-		push_created(&f->created_unparsed, &f->n_created_unparsed,
-			     &f->cap_created_unparsed, a, err->created_schema, err->created_name, k);
+		push_created(&f->created_unparsed, &f->n_created_unparsed, &f->cap_created_unparsed,
+			     a, err->created_schema, err->created_name, k);
 	}
 	for (size_t i = 0; i < p->n_stmts; i++) {
 		const PgQuery__Node *n = p->stmts[i].node;

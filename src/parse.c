@@ -33,9 +33,8 @@ static void add_error(struct dg_arena *a, struct dg_parsed *out, size_t offset, 
 		      const struct dg_section *sec)
 {
 	out->errors = grow(a, out->errors, out->n_errors, &out->cap_errors, sizeof(*out->errors));
-	out->errors[out->n_errors++] =
-		(struct dg_syntax_error){offset, dg_arena_strndup(a, msg, strlen(msg)), sec, 0, NULL,
-					 NULL, NULL};
+	out->errors[out->n_errors++] = (struct dg_syntax_error){
+	    offset, dg_arena_strndup(a, msg, strlen(msg)), sec, 0, NULL, NULL, NULL};
 }
 
 static bool all_blank(const char *s, size_t from, size_t to)

@@ -90,10 +90,12 @@ static void test_foreign_key_states_the_table_lock(void **state)
 
 	(void)state;
 	message("constraint-missing-not-valid",
-		"ALTER TABLE o ADD CONSTRAINT f FOREIGN KEY (u) REFERENCES u (id);\n", m, sizeof(m));
+		"ALTER TABLE o ADD CONSTRAINT f FOREIGN KEY (u) REFERENCES u (id);\n", m,
+		sizeof(m));
 	assert_has(m, "SHARE ROW EXCLUSIVE locks on \"o\" and \"u\"");
 	message("constraint-missing-not-valid",
-		"ALTER TABLE o DROP CONSTRAINT f, ADD CONSTRAINT f FOREIGN KEY (u) REFERENCES u (id);\n",
+		"ALTER TABLE o DROP CONSTRAINT f, ADD CONSTRAINT f FOREIGN KEY (u) REFERENCES u "
+		"(id);\n",
 		m, sizeof(m));
 	assert_has(m, "ACCESS EXCLUSIVE on \"o\" (all reads and writes wait)");
 	message("constraint-missing-not-valid",

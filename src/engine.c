@@ -452,8 +452,9 @@ enum dg_emptied dg_table_emptied_here(const struct dg_ctx *ctx, const PgQuery__R
 		case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
 			for (size_t k = 0; k < s->truncate_stmt->n_relations; k++) {
 				const PgQuery__Node *r = s->truncate_stmt->relations[k];
+				/* ONLY leaves the rows of inheritance children */
 				if (r->node_case == PG_QUERY__NODE__NODE_RANGE_VAR &&
-				    rv_same(r->range_var, rel))
+				    r->range_var->inh && rv_same(r->range_var, rel))
 					return DG_EMPTIED_TRUNCATE;
 			}
 			break;
@@ -461,7 +462,8 @@ enum dg_emptied dg_table_emptied_here(const struct dg_ctx *ctx, const PgQuery__R
 			const PgQuery__DeleteStmt *d = s->delete_stmt;
 			if (d->with_clause)
 				return DG_EMPTIED_NONE; /* a data-modifying WITH may insert */
-			if (rv_same(d->relation, rel) && !d->where_clause && !d->n_using_clause)
+			if (rv_same(d->relation, rel) && d->relation->inh && !d->where_clause &&
+			    !d->n_using_clause)
 				return DG_EMPTIED_DELETE;
 			break; /* a filtered DELETE adds no row: look further back */
 		}

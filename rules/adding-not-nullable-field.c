@@ -31,6 +31,10 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			continue;
 		if (!old && dg_not_null_check_here(ctx, stmt->relation, cmd->name))
 			continue;
+		/* truncated earlier in the same transaction: the scan reads an empty heap, under
+		 * the ACCESS EXCLUSIVE lock the TRUNCATE already holds */
+		if (dg_table_emptied_here(ctx, stmt->relation) == DG_EMPTIED_TRUNCATE)
+			continue;
 		dg_report_help(
 		    ctx, stmt->cmds[i], old ? help_pg11 : help_check,
 		    "SET NOT NULL on \"%s\" scans all of \"%s\" for NULLs while holding an "

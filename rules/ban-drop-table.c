@@ -17,8 +17,9 @@ static void append_name(char *buf, size_t size, const char *name)
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__DropStmt *stmt = node->drop_stmt;
-	char names[512] = "";
+	char names[512] = "", refs[512] = "";
 	size_t n = 0;
+	const struct dg_lock_info *li;
 
 	if (stmt->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
 		return;
@@ -39,11 +40,23 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	}
 	if (!n)
 		return;
+	/* dropping a table drops its foreign keys' triggers on the referenced tables too: ACCESS
+	 * EXCLUSIVE there as well (named when this file declared the keys) */
+	li = dg_stmt_locks(ctx);
+	for (size_t k = 0; li && k < li->n_rels; k++)
+		if (li->rels[k].role == DG_ROLE_REFERENCED && li->rels[k].name)
+			append_name(refs, sizeof(refs), li->rels[k].name);
 	dg_report(
 	    ctx, node,
-	    "DROP TABLE deletes %s and all %s data for good, under an ACCESS EXCLUSIVE lock%s; "
-	    "every running application version that still uses %s fails",
+	    "DROP TABLE deletes %s and all %s data for good, under an ACCESS EXCLUSIVE lock that "
+	    "also covers %s%s%s; every running application version that still uses %s fails",
 	    names, n > 1 ? "their" : "its",
+	    refs[0] ? refs
+	    : n > 1 ? "every table their foreign keys reference"
+		    : "every table its foreign keys reference",
+	    refs[0] ? (n > 1 ? " (referenced by their foreign keys)"
+			     : " (referenced by its foreign keys)")
+		    : "",
 	    stmt->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE
 		? ", and CASCADE also drops the views and foreign keys that depend on them"
 		: "",

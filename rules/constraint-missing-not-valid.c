@@ -1,6 +1,7 @@
 /* constraint-missing-not-valid.c — adding a CHECK or FOREIGN KEY validates every existing row
  * while holding a lock; NOT VALID then VALIDATE splits that into two cheap steps. */
 #include <stdio.h>
+#include <string.h>
 
 #include "rule.h"
 
@@ -38,12 +39,56 @@ static void report(struct dg_ctx *ctx, const PgQuery__Node *at, const PgQuery__C
 			       "adding CHECK constraint %s scans every row of \"%s\" while holding an "
 			       "ACCESS EXCLUSIVE lock: all reads and writes on \"%s\" wait for the scan",
 			       label(c, name, sizeof(name)), table, table);
-	else
-		dg_report_help(ctx, at, inline_col ? help_inline_fk : help_fk,
-			       "adding FOREIGN KEY %s scans every row of \"%s\" while holding SHARE ROW "
-			       "EXCLUSIVE locks on \"%s\" and \"%s\": writes to both tables wait for "
-			       "the scan",
-			       label(c, name, sizeof(name)), table, table, c->pktable ? c->pktable->relname : "?");
+	else {
+		/* the statement's other subcommands (ADD COLUMN, DROP CONSTRAINT, …) may lock the
+		 * table harder than the foreign key does: say what the lock model says */
+		const struct dg_lock_info *li = dg_stmt_locks(ctx);
+		enum dg_lock_mode mode = DG_LOCK_SHARE_ROW_EXCLUSIVE;
+		const char *pk = c->pktable ? c->pktable->relname : "?";
+
+		for (size_t k = 0; li && k < li->n_rels; k++)
+			if (li->rels[k].role == DG_ROLE_TABLE && li->rels[k].mode > mode)
+				mode = li->rels[k].mode;
+		if (strcmp(pk, table) == 0)
+			dg_report_help(
+			    ctx, at, inline_col ? help_inline_fk : help_fk,
+			    "adding FOREIGN KEY %s scans every row of \"%s\" while holding a "
+			    "%s lock on it: %s on \"%s\" wait for the scan",
+			    label(c, name, sizeof(name)), table, dg_lock_mode_name(mode),
+			    dg_lock_blocks_reads(mode) ? "all reads and writes" : "writes", table);
+		else if (mode == DG_LOCK_SHARE_ROW_EXCLUSIVE)
+			dg_report_help(
+			    ctx, at, inline_col ? help_inline_fk : help_fk,
+			    "adding FOREIGN KEY %s scans every row of \"%s\" while holding "
+			    "SHARE ROW EXCLUSIVE locks on \"%s\" and \"%s\": writes to both "
+			    "tables wait for the scan",
+			    label(c, name, sizeof(name)), table, table, pk);
+		else
+			dg_report_help(
+			    ctx, at, inline_col ? help_inline_fk : help_fk,
+			    "adding FOREIGN KEY %s scans every row of \"%s\" while this "
+			    "statement holds %s on \"%s\" (%s wait) and SHARE ROW EXCLUSIVE "
+			    "on \"%s\" (writes wait)",
+			    label(c, name, sizeof(name)), table, dg_lock_mode_name(mode), table,
+			    dg_lock_blocks_reads(mode) ? "all reads and writes" : "writes", pk);
+	}
+}
+
+/* Whether an added column gets a default: then the server validates a foreign key declared on
+ * it against every row; without one the column is all NULL and the check is skipped. */
+static bool column_has_default(const PgQuery__ColumnDef *col)
+{
+	if (col->raw_default || (col->identity && *col->identity) ||
+	    (col->generated && *col->generated))
+		return true;
+	for (size_t k = 0; k < col->n_constraints; k++) {
+		const PgQuery__Constraint *c = col->constraints[k]->constraint;
+		if (c && (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT ||
+			  c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY ||
+			  c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED))
+			return true;
+	}
+	return false;
 }
 
 static bool validating(const PgQuery__Constraint *c)
@@ -74,8 +119,11 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			const PgQuery__ColumnDef *col = cmd->def->column_def;
 			for (size_t k = 0; k < col->n_constraints; k++) {
 				const PgQuery__Constraint *c = col->constraints[k]->constraint;
-				if (validating(c))
-					report(ctx, stmt->cmds[i], c, stmt->relation->relname, true);
+				if (!validating(c) ||
+				    (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN &&
+				     !column_has_default(col)))
+					continue;
+				report(ctx, stmt->cmds[i], c, stmt->relation->relname, true);
 			}
 		}
 	}

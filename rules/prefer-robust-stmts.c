@@ -113,6 +113,52 @@ static bool temp_table_before(const struct dg_ctx *ctx, const PgQuery__RangeVar 
 	return false;
 }
 
+/* Whether an earlier statement of the same section created the table without IF NOT EXISTS: a
+ * re-run fails at that CREATE first, and when it gets past it the table is new, so nothing on
+ * it (columns, constraints, indexes, triggers) can be left over from the failed run. */
+static bool schema_created_plainly_before(const struct dg_ctx *ctx, const char *schema)
+{
+	size_t i = dg_stmt_index(ctx);
+
+	if (!schema || !*schema)
+		return false;
+	for (size_t j = i; j-- > 0 && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);) {
+		const PgQuery__Node *n = dg_stmt_at(ctx, j);
+		if (n && n->node_case == PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT &&
+		    !n->create_schema_stmt->if_not_exists && n->create_schema_stmt->schemaname &&
+		    strcmp(n->create_schema_stmt->schemaname, schema) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The same for an object in a schema created so (CREATE SCHEMA without IF NOT EXISTS). */
+static bool created_plainly_before(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	size_t i = dg_stmt_index(ctx);
+
+	if (!rel || !rel->relname)
+		return false;
+	if (schema_created_plainly_before(ctx, rel->schemaname))
+		return true;
+	for (size_t j = i; j-- > 0 && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);) {
+		const PgQuery__Node *n = dg_stmt_at(ctx, j);
+		const PgQuery__RangeVar *made = NULL;
+
+		if (n && n->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
+		    !n->create_stmt->if_not_exists)
+			made = n->create_stmt->relation;
+		else if (n && n->node_case == PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT &&
+			 !n->create_table_as_stmt->if_not_exists && n->create_table_as_stmt->into)
+			made = n->create_table_as_stmt->into->rel;
+		if (made && made->relname && strcmp(made->relname, rel->relname) == 0 &&
+		    (!made->schemaname || !*made->schemaname || !rel->schemaname ||
+		     !*rel->schemaname || strcmp(made->schemaname, rel->schemaname) == 0))
+			return true;
+	}
+	return false;
+}
+
 static const char *drop_what(PgQuery__ObjectType t)
 {
 	switch (t) {
@@ -141,7 +187,8 @@ static void check_alter(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *at)
 {
 	const char *t;
 
-	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !at->relation || temp(at->relation))
+	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !at->relation ||
+	    temp(at->relation) || created_plainly_before(ctx, at->relation))
 		return;
 	t = at->relation->relname;
 	for (size_t i = 0; i < at->n_cmds; i++) {
@@ -205,7 +252,8 @@ static void check_index(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__IndexStmt *ix = node->index_stmt;
 
-	if (ix->if_not_exists || temp(ix->relation) || temp_table_before(ctx, ix->relation))
+	if (ix->if_not_exists || temp(ix->relation) || temp_table_before(ctx, ix->relation) ||
+	    created_plainly_before(ctx, ix->relation))
 		return;
 	if (!ix->idxname || !ix->idxname[0]) {
 		dg_report_help(ctx, node, help_index,
@@ -268,7 +316,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	switch (node->node_case) {
 	case PG_QUERY__NODE__NODE_CREATE_STMT: {
 		const PgQuery__CreateStmt *c = node->create_stmt;
-		if (!c->if_not_exists && c->relation && !temp(c->relation))
+		if (!c->if_not_exists && c->relation && !temp(c->relation) &&
+		    !schema_created_plainly_before(ctx, c->relation->schemaname))
 			report_create(ctx, node, "TABLE", c->relation->relname, "relation",
 				      PG_QUERY__OBJECT_TYPE__OBJECT_TABLE);
 		break;
@@ -276,7 +325,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
 		const PgQuery__CreateTableAsStmt *c = node->create_table_as_stmt;
 		bool mv = c->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW;
-		if (!c->if_not_exists && c->into && c->into->rel && !temp(c->into->rel))
+		if (!c->if_not_exists && c->into && c->into->rel && !temp(c->into->rel) &&
+		    !schema_created_plainly_before(ctx, c->into->rel->schemaname))
 			report_create(ctx, node, mv ? "MATERIALIZED VIEW" : "TABLE … AS",
 				      c->into->rel->relname, "relation",
 				      mv ? PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW
@@ -285,7 +335,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	}
 	case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: {
 		const PgQuery__CreateSeqStmt *c = node->create_seq_stmt;
-		if (!c->if_not_exists && c->sequence && !temp(c->sequence))
+		if (!c->if_not_exists && c->sequence && !temp(c->sequence) &&
+		    !schema_created_plainly_before(ctx, c->sequence->schemaname))
 			report_create(ctx, node, "SEQUENCE", c->sequence->relname, "relation",
 				      PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE);
 		break;
@@ -304,6 +355,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	case PG_QUERY__NODE__NODE_VIEW_STMT: {
 		const PgQuery__ViewStmt *v = node->view_stmt;
 		if (v->replace || !v->view || temp(v->view) ||
+		    schema_created_plainly_before(ctx, v->view->schemaname) ||
 		    dropped_before(ctx, PG_QUERY__OBJECT_TYPE__OBJECT_VIEW, v->view->relname))
 			break;
 		dg_report_help(ctx, node, help_replace,
@@ -316,8 +368,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		const PgQuery__CreateFunctionStmt *f = node->create_function_stmt;
 		const char *name = dg_name_last(f->funcname, f->n_funcname);
 		if (f->replace ||
-		    dropped_before(ctx, f->is_procedure ? PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE
-							: PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION,
+		    (f->n_funcname >= 2 &&
+		     schema_created_plainly_before(
+			 ctx, dg_node_string(f->funcname[f->n_funcname - 2]))) ||
+		    dropped_before(ctx,
+				   f->is_procedure ? PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE
+						   : PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION,
 				   name))
 			break;
 		dg_report_help(ctx, node, help_replace,
@@ -328,7 +384,9 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	}
 	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: {
 		const PgQuery__CreateTrigStmt *t = node->create_trig_stmt;
-		if (t->replace || dropped_before(ctx, PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER, t->trigname))
+		if (t->replace ||
+		    dropped_before(ctx, PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER, t->trigname) ||
+		    created_plainly_before(ctx, t->relation))
 			break;
 		dg_report_help(ctx, node, help_trigger,
 			       "CREATE TRIGGER without OR REPLACE outside a transaction block: " RERUN

@@ -5,7 +5,10 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__IndexStmt *stmt = node->index_stmt;
 
-	if (stmt->concurrent || !stmt->relation || dg_table_created_here(ctx, stmt->relation))
+	/* ON ONLY (pg_dump writes it for partitioned tables) creates the parent's index without
+	 * building it on any partition: nothing to wait for, and CONCURRENTLY is refused there */
+	if (stmt->concurrent || !stmt->relation || !stmt->relation->inh ||
+	    dg_table_created_here(ctx, stmt->relation))
 		return;
 	dg_report(ctx, node,
 		  "CREATE %sINDEX on \"%s\" takes a SHARE lock: INSERT, UPDATE and DELETE on \"%s\" "

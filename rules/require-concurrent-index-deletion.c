@@ -5,6 +5,45 @@
 
 #include "rule.h"
 
+/* Whether a later statement of the same section drops the index's table (when this migration
+ * tells which table that is): then the table is locked and gone anyway, and dropping its index
+ * first, concurrently or not, spares no one. */
+static bool table_dropped_later(const struct dg_ctx *ctx, const char *schema, const char *index)
+{
+	const char *table = dg_index_table_here(ctx, schema, index);
+	size_t i = dg_stmt_index(ctx), n = dg_statement_count(ctx);
+
+	if (!table)
+		return false;
+	for (size_t j = i + 1; j < n && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);
+	     j++) {
+		const PgQuery__Node *s = dg_stmt_at(ctx, j);
+		const PgQuery__DropStmt *d;
+
+		if (!s || s->node_case != PG_QUERY__NODE__NODE_DROP_STMT)
+			continue;
+		d = s->drop_stmt;
+		if (d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+			continue;
+		for (size_t k = 0; k < d->n_objects; k++) {
+			const PgQuery__Node *o = d->objects[k];
+			const char *name, *sch;
+
+			if (o->node_case != PG_QUERY__NODE__NODE_LIST || !o->list->n_items)
+				continue;
+			name = dg_name_last(o->list->items, o->list->n_items);
+			sch = o->list->n_items >= 2
+				  ? dg_node_string(o->list->items[o->list->n_items - 2])
+				  : NULL;
+			/* an index lives in its table's schema */
+			if (name && strcmp(name, table) == 0 &&
+			    (!sch || !*sch || !schema || !*schema || strcmp(sch, schema) == 0))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__DropStmt *stmt = node->drop_stmt;
@@ -24,7 +63,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		name = dg_name_last(parts->items, parts->n_items);
 		schema =
 		    parts->n_items >= 2 ? dg_node_string(parts->items[parts->n_items - 2]) : NULL;
-		if (!name || dg_index_created_here(ctx, schema, name))
+		if (!name || dg_index_created_here(ctx, schema, name) ||
+		    table_dropped_later(ctx, schema, name))
 			continue;
 		if (len < sizeof(names)) {
 			int w = snprintf(names + len, sizeof(names) - len, "%s\"%s\"",

@@ -1,5 +1,7 @@
 /* require-lock-timeout.c — the first statement that takes a lock stronger than ROW EXCLUSIVE on
  * an existing table runs without lock_timeout: stuck behind one long query, it queues everyone. */
+#include <stdio.h>
+
 #include "rule.h"
 
 /* The strongest lock above ROW EXCLUSIVE that statement i takes on an existing relation. */
@@ -26,24 +28,42 @@ static const char *rel_name(const struct dg_lock_rel *r)
 	return r->name ? r->name : r->index;
 }
 
+/* What a long transaction must hold for this mode to wait: only conflicting locks make it queue. */
+static const char *waits_for(enum dg_lock_mode m)
+{
+	if (dg_lock_conflicts(m, DG_LOCK_ACCESS_SHARE))
+		return "any lock on it (even a plain SELECT)";
+	if (dg_lock_conflicts(m, DG_LOCK_ROW_EXCLUSIVE))
+		return "a lock that conflicts with it (an uncommitted write, for instance)";
+	return "a lock that conflicts with it (a running VACUUM, index build or schema change)";
+}
+
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	size_t i = dg_stmt_index(ctx);
 	const struct dg_lock_rel *r;
+	char again[300];
 
 	if (node != dg_stmt(ctx) || dg_lock_timeout_set_at(ctx, i) || !(r = strong_lock(ctx, i)))
 		return;
-	for (size_t j = i; j-- > 0 && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);)
+	/* once per run: the statements of one direction before this one */
+	for (size_t j = i; j-- > 0 && dg_stmt_dir_at(ctx, j) == dg_stmt_dir_at(ctx, i);)
 		if (strong_lock(ctx, j))
 			return; /* reported (or not) at the first one */
+	/* the table of a named index is unknown: say "that table", not the index's name */
+	if (r->name)
+		snprintf(again, sizeof(again), "\"%s\"", r->name);
+	else
+		snprintf(again, sizeof(again), "that table");
 	dg_report(ctx, node,
-		  "%s lock on %s\"%s\" with no lock_timeout set: if a long query holds any lock on "
-		  "it, this statement waits, and every %s on \"%s\" queues behind it meanwhile",
+		  "%s lock on %s\"%s\" with no lock_timeout set: if a long transaction holds %s, "
+		  "this statement waits, and every %s on %s queues behind it meanwhile",
 		  dg_lock_mode_name(r->mode), r->name ? "" : "the table of index ", rel_name(r),
+		  waits_for(r->mode),
 		  dg_lock_blocks_reads(r->mode)	   ? "read and write"
 		  : dg_lock_blocks_writes(r->mode) ? "write"
 						   : "schema change and VACUUM",
-		  rel_name(r));
+		  again);
 }
 
 const struct dg_rule dg_rule_require_lock_timeout = {

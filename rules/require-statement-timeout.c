@@ -31,7 +31,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (node != dg_stmt(ctx) || dg_statement_timeout_set_at(ctx, i) ||
 	    !(r = strong_lock(ctx, i)))
 		return;
-	for (size_t j = i; j-- > 0 && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);)
+	/* once per run: the statements of one direction before this one */
+	for (size_t j = i; j-- > 0 && dg_stmt_dir_at(ctx, j) == dg_stmt_dir_at(ctx, i);)
 		if (strong_lock(ctx, j))
 			return;
 	li = dg_stmt_locks(ctx);

@@ -54,10 +54,20 @@ const PgQuery__Node *dg_parent(const struct dg_ctx *ctx, unsigned n);
 /* Whether the relation was created by an earlier statement of this migration file, so that
  * nobody else can be using it yet. */
 bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel);
+/* Whether an earlier statement of the same transaction block removed every row of the table,
+ * with nothing put back since (no INSERT, MERGE or COPY into it, no DO or CALL): TRUNCATE leaves
+ * the heap empty; DELETE without WHERE or USING leaves no live row but its dead ones still fill
+ * the pages a scan reads. Outside a transaction block: DG_EMPTIED_NONE (others may insert). */
+enum dg_emptied { DG_EMPTIED_NONE = 0, DG_EMPTIED_DELETE, DG_EMPTIED_TRUNCATE };
+enum dg_emptied dg_table_emptied_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel);
 /* Whether an index of that name was created by an earlier statement of this file (CREATE INDEX,
  * or a PRIMARY KEY / UNIQUE / EXCLUDE constraint under the name PostgreSQL gives it), in a section
  * of the same direction. `schema` may be NULL. */
 bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const char *name);
+/* The table of the index of that name as a statement of this file creates it (CREATE INDEX or an
+ * index-backed constraint; the nearest creation before this statement, else the first after it),
+ * or, in a down section, as the up file it undoes does; NULL when none does. */
+const char *dg_index_table_here(const struct dg_ctx *ctx, const char *schema, const char *name);
 /* The type an earlier statement of this file, in a section of the same direction, gave the
  * column (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), or NULL when none did. */
 const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,

@@ -37,7 +37,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	const char *verb;
 	size_t n = dg_statement_count(ctx);
 	enum dg_direction dir = dg_section_dir(ctx);
-	bool ddl = false;
+	bool ddl = false, ddl_same_tx = false;
+	unsigned tx = dg_transaction_id(ctx);
 
 	if (node != dg_stmt(ctx))
 		return; /* a data-modifying CTE or a statement inside a rule: not a migration step
@@ -57,15 +58,19 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		ddl = dg_stmt_change_at(ctx, i)->ddl && same_way(dg_stmt_dir_at(ctx, i), dir);
 	if (!ddl)
 		return;
+	/* the DDL's locks are held with the rows only when it runs in the same transaction */
+	for (size_t i = 0; i < n && tx && !ddl_same_tx; i++)
+		ddl_same_tx = dg_stmt_change_at(ctx, i)->ddl && dg_transaction_id_at(ctx, i) == tx;
 	dg_report(
 	    ctx, node,
 	    "%s of every row of \"%s\"%s in a migration that also changes the schema: every "
 	    "touched row stays locked until %s, and the whole table changes in one transaction "
 	    "(dead rows, WAL volume, replication lag)",
 	    verb, rel->relname, where ? " (the WHERE only tests for NULL/booleans)" : "",
-	    dg_in_transaction(ctx) ? "the transaction ends, as do the locks its DDL took "
-				     "(often ACCESS EXCLUSIVE)"
-				   : "the statement ends");
+	    ddl_same_tx		     ? "the transaction ends, as do the locks its DDL took "
+				       "(often ACCESS EXCLUSIVE)"
+	    : dg_in_transaction(ctx) ? "the transaction ends"
+				     : "the statement ends");
 }
 
 const struct dg_rule dg_rule_unbatched_backfill = {

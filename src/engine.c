@@ -414,6 +414,68 @@ bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *re
 	return dg_facts_created_before(ctx->facts, rel->schemaname, rel->relname, ctx->stmt_index);
 }
 
+static bool rv_same(const PgQuery__RangeVar *a, const PgQuery__RangeVar *b)
+{
+	if (!a || !b || !a->relname || !b->relname || strcmp(a->relname, b->relname) != 0)
+		return false;
+	return !a->schemaname || !*a->schemaname || !b->schemaname || !*b->schemaname ||
+	       strcmp(a->schemaname, b->schemaname) == 0;
+}
+
+enum dg_emptied dg_table_emptied_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	unsigned tx = dg_transaction_id(ctx);
+
+	if (!rel || !rel->relname || !tx)
+		return DG_EMPTIED_NONE;
+	for (size_t j = ctx->stmt_index; j-- > 0 && dg_transaction_id_at(ctx, j) == tx;) {
+		const PgQuery__Node *s = dg_stmt_at(ctx, j);
+
+		switch (s ? s->node_case : PG_QUERY__NODE__NODE__NOT_SET) {
+		case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+			for (size_t k = 0; k < s->truncate_stmt->n_relations; k++) {
+				const PgQuery__Node *r = s->truncate_stmt->relations[k];
+				/* ONLY leaves the rows of inheritance children */
+				if (r->node_case == PG_QUERY__NODE__NODE_RANGE_VAR &&
+				    r->range_var->inh && rv_same(r->range_var, rel))
+					return DG_EMPTIED_TRUNCATE;
+			}
+			break;
+		case PG_QUERY__NODE__NODE_DELETE_STMT: {
+			const PgQuery__DeleteStmt *d = s->delete_stmt;
+			if (d->with_clause)
+				return DG_EMPTIED_NONE; /* a data-modifying WITH may insert */
+			if (rv_same(d->relation, rel) && d->relation->inh && !d->where_clause &&
+			    !d->n_using_clause)
+				return DG_EMPTIED_DELETE;
+			break; /* a filtered DELETE adds no row: look further back */
+		}
+		case PG_QUERY__NODE__NODE_INSERT_STMT:
+			if (s->insert_stmt->with_clause || rv_same(s->insert_stmt->relation, rel))
+				return DG_EMPTIED_NONE;
+			break;
+		case PG_QUERY__NODE__NODE_MERGE_STMT:
+			if (rv_same(s->merge_stmt->relation, rel))
+				return DG_EMPTIED_NONE;
+			break;
+		case PG_QUERY__NODE__NODE_COPY_STMT:
+			if (s->copy_stmt->is_from && rv_same(s->copy_stmt->relation, rel))
+				return DG_EMPTIED_NONE;
+			break;
+		case PG_QUERY__NODE__NODE_UPDATE_STMT:
+			if (s->update_stmt->with_clause)
+				return DG_EMPTIED_NONE;
+			break;
+		case PG_QUERY__NODE__NODE_DO_STMT:
+		case PG_QUERY__NODE__NODE_CALL_STMT:
+			return DG_EMPTIED_NONE; /* code that may insert anything */
+		default:
+			break;
+		}
+	}
+	return DG_EMPTIED_NONE;
+}
+
 bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
 			  const char *col)
 {
@@ -460,6 +522,13 @@ bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const c
 {
 	return ctx->stmt && dg_facts_index_created_before(ctx->facts, schema, name, ctx->stmt_index,
 							  dg_section_dir(ctx));
+}
+
+const char *dg_index_table_here(const struct dg_ctx *ctx, const char *schema, const char *name)
+{
+	if (!ctx->stmt || !name)
+		return NULL;
+	return dg_facts_index_table(ctx->facts, schema, name, ctx->stmt_index, dg_section_dir(ctx));
 }
 
 const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,

@@ -472,12 +472,12 @@ static bool same_name(const char *schema_a, const char *a, const char *schema_b,
 }
 
 static void add_index(struct dg_facts *f, struct dg_arena *a, const char *schema, const char *name,
-		      size_t stmt, enum dg_direction dir)
+		      size_t stmt, enum dg_direction dir, const char *table)
 {
 	if (!name || !*name)
 		return;
 	f->indexes = grow(a, f->indexes, f->n_indexes, &f->cap_indexes, sizeof(*f->indexes));
-	f->indexes[f->n_indexes++] = (struct dg_created_index){schema, name, stmt, dir};
+	f->indexes[f->n_indexes++] = (struct dg_created_index){schema, name, stmt, dir, table};
 }
 
 /* A key column's name: a String (constraint keys), an IndexElem naming a column, or an
@@ -550,7 +550,7 @@ static void add_constraint_index(struct dg_facts *f, struct dg_arena *a,
 	else
 		name = implicit_index_name(a, rv->relname, c->exclusions, c->n_exclusions, NULL,
 					   "excl");
-	add_index(f, a, schema_of(rv), name, stmt, dir);
+	add_index(f, a, schema_of(rv), name, stmt, dir, rv->relname);
 }
 
 static void add_column_type(struct dg_facts *f, struct dg_arena *a, const PgQuery__RangeVar *rv,
@@ -740,7 +740,8 @@ static void build_schema_facts(struct dg_facts *f, const struct dg_parsed *p, st
 				? is->idxname
 				: implicit_index_name(a, is->relation->relname, is->index_params,
 						      is->n_index_params, NULL, "idx");
-			add_index(f, a, schema_of(is->relation), name, i, dir);
+			add_index(f, a, schema_of(is->relation), name, i, dir,
+				  is->relation->relname);
 		} else if (n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) {
 			alter_table_facts(f, a, n->alter_table_stmt, i, dir);
 		}
@@ -847,6 +848,7 @@ static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct
 {
 	struct timeout_state ts = {{false, false}, {0, 0}};
 	const struct dg_section *sec = NULL;
+	enum dg_direction dir = DG_DIR_NONE;
 
 	f->timeouts = dg_arena_alloc(a, p->n_stmts ? p->n_stmts : 1);
 	for (size_t i = 0; i < p->n_stmts; i++) {
@@ -854,9 +856,12 @@ static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct
 		unsigned tx = f->tx[i].tx_id;
 		unsigned char bits = 0;
 
-		/* the up and down sections run at different times: settings do not carry over */
-		if (p->stmts[i].section != sec) {
+		/* the up and down sections run at different times: settings do not carry over; the
+		 * sections of one direction (goose and sql-migrate StatementBegin blocks, repeated
+		 * Up markers) are one run on one connection, and keep them */
+		if (!sec || p->stmts[i].section->dir != dir) {
 			sec = p->stmts[i].section;
+			dir = sec->dir;
 			ts = (struct timeout_state){{false, false}, {0, 0}};
 		}
 
@@ -898,6 +903,17 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 	build_schema_facts(f, p, a);
 	build_timezone(f, p, a);
 	build_timeouts(f, p, a);
+	for (size_t e = 0; e < p->n_errors; e++) {
+		const struct dg_syntax_error *err = &p->errors[e];
+		size_t k = 0;
+
+		if (!err->created_name)
+			continue;
+		while (k < p->n_stmts && p->stmts[k].start < err->offset)
+			k++;
+		push_created(&f->created_unparsed, &f->n_created_unparsed, &f->cap_created_unparsed,
+			     a, err->created_schema, err->created_name, k);
+	}
 	for (size_t i = 0; i < p->n_stmts; i++) {
 		const PgQuery__Node *n = p->stmts[i].node;
 
@@ -987,6 +1003,14 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
 			continue;
 		return true;
 	}
+	for (size_t i = 0; i < f->n_created_unparsed; i++) {
+		const struct dg_created_rel *c = &f->created_unparsed[i];
+		if (c->stmt > stmt || strcmp(c->name, name) != 0)
+			continue;
+		if (schema && c->schema && strcmp(schema, c->schema) != 0)
+			continue;
+		return true;
+	}
 	return false;
 }
 
@@ -1067,6 +1091,29 @@ bool dg_facts_index_created_before(const struct dg_facts *f, const char *schema,
 			return true;
 	}
 	return false;
+}
+
+const char *dg_facts_index_table(const struct dg_facts *f, const char *schema, const char *name,
+				 size_t stmt, enum dg_direction dir)
+{
+	const char *before = NULL, *after = NULL;
+
+	if (schema && !*schema)
+		schema = NULL;
+	for (size_t i = 0; i < f->n_indexes; i++) {
+		const struct dg_created_index *c = &f->indexes[i];
+		if (!c->table || !same_name(c->schema, c->name, schema, name))
+			continue;
+		if (c->stmt < stmt)
+			before = c->table;
+		else if (c->stmt > stmt && !after)
+			after = c->table;
+	}
+	if (before || after)
+		return before ? before : after;
+	if (dir == DG_DIR_DOWN && f->up_file)
+		return dg_facts_index_table(f->up_file, schema, name, SIZE_MAX, DG_DIR_UP);
+	return NULL;
 }
 
 static bool made_in(const struct dg_facts *f, const char *schema, const char *name,

@@ -58,6 +58,7 @@ struct dg_created_index {
 	const char *name;
 	size_t stmt;
 	enum dg_direction dir;
+	const char *table; /* the indexed table */
 };
 
 /* The type a statement of this file gives a column (CREATE TABLE, ADD COLUMN, ALTER TYPE). */
@@ -81,6 +82,10 @@ enum { DG_TIMEOUT_LOCK = 1, DG_TIMEOUT_STATEMENT = 2 };
 struct dg_facts {
 	struct dg_created_rel *created;
 	size_t n_created, cap_created;
+	/* tables made by CREATE TABLE statements that failed to parse: `stmt` is the first
+	 * statement after the failure, so they were created before statements >= stmt */
+	struct dg_created_rel *created_unparsed;
+	size_t n_created_unparsed, cap_created_unparsed;
 	struct dg_con_fact *cons;
 	size_t n_cons, cap_cons;
 	struct dg_created_rel *domains; /* CREATE DOMAIN, same shape as relations */
@@ -138,6 +143,10 @@ bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema
 
 /* The facts below only count statements before `stmt` in sections of direction `dir`: an up
  * section's work is long done, and in use, when its down section runs. */
+/* The table of index `name` as this file creates it (the nearest creation before statement
+ * `stmt`, else the first after it), or in a down section as its up file does; NULL if none. */
+const char *dg_facts_index_table(const struct dg_facts *f, const char *schema, const char *name,
+				 size_t stmt, enum dg_direction dir);
 bool dg_facts_index_created_before(const struct dg_facts *f, const char *schema, const char *name,
 				   size_t stmt, enum dg_direction dir);
 /* The type the latest such statement gave schema.table.column, or NULL if none did. */

@@ -825,6 +825,13 @@ static bool is_serial(const PgQuery__TypeName *t)
 static void column_constraints(struct dg_lock_info *out, const PgQuery__ColumnDef *col,
 			       struct dg_lock_rel *table, bool existing)
 {
+	bool has_default = col->raw_default != NULL;
+
+	for (size_t k = 0; k < col->n_constraints; k++) {
+		const PgQuery__Constraint *c = col->constraints[k]->constraint;
+		if (c && c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
+			has_default = true;
+	}
 	for (size_t k = 0; k < col->n_constraints; k++) {
 		const PgQuery__Constraint *c = col->constraints[k]->constraint;
 		if (!c)
@@ -832,6 +839,10 @@ static void column_constraints(struct dg_lock_info *out, const PgQuery__ColumnDe
 		switch (c->contype) {
 		case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
 			add_rv(out, c->pktable, DG_ROLE_REFERENCED, SRE, false, false);
+			/* a new column without a default is all NULL: the server skips validating
+			 * its foreign key, but any DEFAULT (even NULL) makes it check every row */
+			if (existing && table && has_default && !c->skip_validation)
+				table->scan = true;
 			break;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
 			if (existing && c->raw_expr && has_volatile_call(&c->raw_expr->base) &&

@@ -33,8 +33,8 @@ static void add_error(struct dg_arena *a, struct dg_parsed *out, size_t offset, 
 		      const struct dg_section *sec)
 {
 	out->errors = grow(a, out->errors, out->n_errors, &out->cap_errors, sizeof(*out->errors));
-	out->errors[out->n_errors++] =
-		(struct dg_syntax_error){offset, dg_arena_strndup(a, msg, strlen(msg)), sec, 0, NULL};
+	out->errors[out->n_errors++] = (struct dg_syntax_error){
+	    offset, dg_arena_strndup(a, msg, strlen(msg)), sec, 0, NULL, NULL, NULL};
 }
 
 static bool all_blank(const char *s, size_t from, size_t to)
@@ -243,6 +243,69 @@ static void failed_statement(const char *buf, size_t len, size_t e, size_t *pfro
 	*pto = to;
 }
 
+/* Whether the token at *i (after trivia) is the keyword `kw`; moves *i past it if so. */
+static bool keyword(const char *buf, size_t *i, size_t to, const char *kw)
+{
+	size_t at = dg_skip_trivia(buf, *i, to), e = dg_token_end(buf, at, to);
+
+	if (e - at != strlen(kw) || strncasecmp(buf + at, kw, e - at) != 0)
+		return false;
+	*i = e;
+	return true;
+}
+
+/* The table a failing statement creates, read from its first tokens (CREATE [UNLOGGED] TABLE
+ * [IF NOT EXISTS] name) and parsed as the stub CREATE TABLE name (), so that the name is folded
+ * and unquoted as PostgreSQL does. */
+static void failed_create(struct dg_arena *a, const char *buf, size_t from, size_t to,
+			  struct dg_syntax_error *err)
+{
+	size_t i = from, start, end;
+	char *stub;
+	PgQueryProtobufParseResult r;
+	PgQuery__ParseResult *pr;
+
+	if (!keyword(buf, &i, to, "CREATE"))
+		return;
+	(void)keyword(buf, &i, to, "UNLOGGED");
+	if (!keyword(buf, &i, to, "TABLE"))
+		return;
+	if (keyword(buf, &i, to, "IF") &&
+	    !(keyword(buf, &i, to, "NOT") && keyword(buf, &i, to, "EXISTS")))
+		return;
+	start = dg_skip_trivia(buf, i, to);
+	end = dg_token_end(buf, start, to);
+	for (int parts = 1; parts < 3; parts++) {
+		size_t dot = dg_skip_trivia(buf, end, to);
+		if (dot >= to || buf[dot] != '.')
+			break;
+		end = dg_token_end(buf, dg_skip_trivia(buf, dot + 1, to), to);
+	}
+	if (end <= start || end - start > 400)
+		return;
+	stub = malloc(end - start + 20);
+	if (!stub)
+		abort();
+	memcpy(stub, "CREATE TABLE ", 13);
+	memcpy(stub + 13, buf + start, end - start);
+	strcpy(stub + 13 + (end - start), " ()");
+	r = pg_query_parse_protobuf(stub);
+	free(stub);
+	if (!r.error) {
+		pr = pg_query__parse_result__unpack(&a->pb, r.parse_tree.len,
+						    (const uint8_t *)r.parse_tree.data);
+		if (pr && pr->n_stmts == 1 && pr->stmts[0]->stmt &&
+		    pr->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
+		    pr->stmts[0]->stmt->create_stmt->relation) {
+			const PgQuery__RangeVar *rv = pr->stmts[0]->stmt->create_stmt->relation;
+			err->created_schema =
+			    rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
+			err->created_name = rv->relname;
+		}
+	}
+	pg_query_free_protobuf_parse_result(r);
+}
+
 /* Blank [from, to), or to the end when that holds nothing; false when nothing is left. */
 static bool blank_failed_statement(char *buf, size_t len, size_t from, size_t to)
 {
@@ -312,6 +375,8 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 		if (kind) {
 			out->errors[out->n_errors - 1].template_kind = kind;
 			out->errors[out->n_errors - 1].template_len = mlen;
+		} else {
+			failed_create(a, buf, from, to, &out->errors[out->n_errors - 1]);
 		}
 		pg_query_free_protobuf_parse_result(r);
 		if (++errors >= DG_MAX_ERRORS_PER_SECTION || !blank_failed_statement(buf, len, from, to))

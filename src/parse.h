@@ -25,6 +25,10 @@ struct dg_syntax_error {
 	 * the marker's length and what it is: the statement is not SQL yet, not a syntax error. */
 	size_t template_len;
 	const char *template_kind; /* NULL for a plain syntax error */
+	/* When the failing statement starts CREATE [UNLOGGED] TABLE [IF NOT EXISTS] name (syntax of
+	 * a newer PostgreSQL, say): the table it makes, so later statements still know it is new.
+	 * NULL name otherwise; NULL schema when unqualified. */
+	const char *created_schema, *created_name;
 };
 
 struct dg_parsed {

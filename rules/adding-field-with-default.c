@@ -61,25 +61,21 @@ static bool find_calls(const PgQuery__Node *n, void *arg)
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
-	const PgQuery__AlterTableStmt *stmt = node->alter_table_stmt;
+	const PgQuery__AlterTableStmt *stmt = dg_alter_existing_table(ctx, node);
 	const char *table;
 
-	/* ALTER FOREIGN TABLE has no rows to rewrite, ALTER TYPE is a composite type's */
-	if (stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !stmt->relation ||
-	    dg_table_created_here(ctx, stmt->relation))
+	if (!stmt)
 		return;
 	table = stmt->relation->relname;
 	for (size_t i = 0; i < stmt->n_cmds; i++) {
-		const PgQuery__AlterTableCmd *cmd = stmt->cmds[i]->alter_table_cmd;
-		const PgQuery__ColumnDef *col;
+		const PgQuery__ColumnDef *col = dg_cmd_column_def(
+		    stmt->cmds[i]->alter_table_cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn);
 		const PgQuery__Node *def = NULL;
 		bool identity, generated = false;
 		struct calls calls = {0};
 
-		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn || !cmd->def ||
-		    cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+		if (!col)
 			continue;
-		col = cmd->def->column_def;
 		identity = col->identity && col->identity[0];
 		for (size_t k = 0; k < col->n_constraints; k++) {
 			const PgQuery__Constraint *c = col->constraints[k]->constraint;

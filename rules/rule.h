@@ -238,4 +238,21 @@ bool dg_walk(const PgQuery__Node *root, bool (*visit)(const PgQuery__Node *node,
 enum dg_volatility { DG_VOLATILITY_UNKNOWN = 0, DG_NOT_VOLATILE, DG_VOLATILE };
 enum dg_volatility dg_function_volatility(PgQuery__Node *const *funcname, size_t n);
 
+/* Helpers shared by rules (src/rulekit.c), built on the functions above. */
+/* The ALTER TABLE statement `node` when it alters an ordinary table that existed before this
+ * migration file; NULL for ALTER FOREIGN TABLE (no rows to rewrite), ALTER TYPE (a composite
+ * type's) and tables created by an earlier statement of the file. */
+const PgQuery__AlterTableStmt *dg_alter_existing_table(const struct dg_ctx *ctx,
+						       const PgQuery__Node *node);
+/* The constraint an ALTER TABLE … ADD CONSTRAINT subcommand adds when it is of type `contype`
+ * (PgQuery__ConstrType), else NULL; cmd may be NULL. */
+const PgQuery__Constraint *dg_cmd_added_constraint(const PgQuery__AlterTableCmd *cmd, int contype);
+/* The column definition of an ALTER TABLE subcommand of type `subtype` (PgQuery__AlterTableType:
+ * AT_AddColumn, AT_AlterColumnType), else NULL; cmd may be NULL. */
+const PgQuery__ColumnDef *dg_cmd_column_def(const PgQuery__AlterTableCmd *cmd, int subtype);
+/* Whether a column definition carries a constraint of type `contype`. */
+bool dg_column_has_constraint(const PgQuery__ColumnDef *col, int contype);
+/* ` "name"` for a constraint given a name, "" for one without, into buf; returns buf. */
+const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, size_t size);
+
 #endif

@@ -254,5 +254,13 @@ const PgQuery__ColumnDef *dg_cmd_column_def(const PgQuery__AlterTableCmd *cmd, i
 bool dg_column_has_constraint(const PgQuery__ColumnDef *col, int contype);
 /* ` "name"` for a constraint given a name, "" for one without, into buf; returns buf. */
 const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, size_t size);
+/* The strongest lock above ROW EXCLUSIVE that statement i takes on a relation that existed
+ * before the migration (not DROP INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
+const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i);
+/* That lock of the statement being walked, when it is the first of its section to take one;
+ * NULL otherwise. */
+const struct dg_lock_rel *dg_first_strong_lock(struct dg_ctx *ctx);
+/* The relation's name, or its index's for a lock known by the index (DROP INDEX, REINDEX). */
+const char *dg_lock_rel_name(const struct dg_lock_rel *r);
 
 #endif

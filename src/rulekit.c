@@ -55,3 +55,39 @@ const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, siz
 		snprintf(buf, size, " \"%s\"", c->conname);
 	return buf;
 }
+
+const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i)
+{
+	const struct dg_lock_info *li = dg_stmt_locks_at(ctx, i);
+	const struct dg_lock_rel *best = NULL;
+
+	for (size_t k = 0; li && k < li->n_rels; k++) {
+		const struct dg_lock_rel *r = &li->rels[k];
+		/* DROP INDEX CONCURRENTLY's last, brief ACCESS EXCLUSIVE is on an index nobody can
+		 * use any more: what waits is the table's lock, counted on its own */
+		if (r->role == DG_ROLE_INDEX && li->no_transaction)
+			continue;
+		if (r->mode > DG_LOCK_ROW_EXCLUSIVE && dg_lock_rel_existing(ctx, i, r) &&
+		    (!best || r->mode > best->mode))
+			best = r;
+	}
+	return best;
+}
+
+const struct dg_lock_rel *dg_first_strong_lock(struct dg_ctx *ctx)
+{
+	size_t i = dg_stmt_index(ctx);
+	const struct dg_lock_rel *r = dg_strong_lock_at(ctx, i);
+
+	if (!r)
+		return NULL;
+	for (size_t j = i; j-- > 0 && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);)
+		if (dg_strong_lock_at(ctx, j))
+			return NULL;
+	return r;
+}
+
+const char *dg_lock_rel_name(const struct dg_lock_rel *r)
+{
+	return r->name ? r->name : r->index;
+}

@@ -254,6 +254,12 @@ const PgQuery__ColumnDef *dg_cmd_column_def(const PgQuery__AlterTableCmd *cmd, i
 bool dg_column_has_constraint(const PgQuery__ColumnDef *col, int contype);
 /* ` "name"` for a constraint given a name, "" for one without, into buf; returns buf. */
 const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, size_t size);
+/* For ALTER TABLE subcommands on a column (DROP COLUMN, DROP NOT NULL, …): the table, when cmd is
+ * of type `subtype`, names a column, and belongs to an ALTER TABLE of an ordinary table (a foreign
+ * table's columns are declarations: the data lives elsewhere) whose column this migration did
+ * not make (dg_made_here); NULL otherwise. */
+const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
+						  const PgQuery__AlterTableCmd *cmd, int subtype);
 /* The strongest lock above ROW EXCLUSIVE that statement i takes on a relation that existed
  * before the migration (not DROP INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
 const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i);

@@ -56,6 +56,24 @@ const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, siz
 	return buf;
 }
 
+const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
+						  const PgQuery__AlterTableCmd *cmd, int subtype)
+{
+	const PgQuery__Node *st = dg_stmt(ctx);
+	const PgQuery__AlterTableStmt *at;
+
+	if ((int)cmd->subtype != subtype || !cmd->name)
+		return NULL;
+	if (!st || st->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
+		return NULL;
+	at = st->alter_table_stmt;
+	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+		return NULL; /* a foreign table's columns are declarations: the data lives elsewhere */
+	if (!at->relation || dg_made_here(ctx, at->relation, cmd->name))
+		return NULL;
+	return at->relation;
+}
+
 const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i)
 {
 	const struct dg_lock_info *li = dg_stmt_locks_at(ctx, i);

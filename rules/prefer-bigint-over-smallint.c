@@ -8,11 +8,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
 	const PgQuery__RangeVar *table;
-	const char *column, *type = dg_type_builtin(col->type_name), *what;
+	const char *column, *what;
 	bool serial = false;
-	enum dg_column_role role = dg_column_role(ctx, col, &table, &column);
+	enum dg_column_role role;
+	const char *type = dg_column_type_builtin(ctx, col, &role, &table, &column);
 
-	if (role == DG_COLUMN_OTHER || !type || !column || table->relpersistence[0] == 't')
+	if (!type)
 		return;
 	if (strcmp(type, "int2") == 0)
 		what = "smallint";
@@ -25,7 +26,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	dg_report_type(ctx, col->type_name, NULL,
 		      "column \"%s\" of \"%s\" %s %s%s: %s, and widening it to bigint later "
 		      "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
-		      column, table->relname, role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is", what,
+		      column, table->relname, dg_column_role_verb(role), what,
 		      col->type_name->n_array_bounds ? " array" : "",
 		      serial ? "nextval() fails with \"reached maximum value of sequence\" after "
 			       "32767 ids"

@@ -8,12 +8,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
 	const PgQuery__RangeVar *table;
-	const char *column, *type = dg_type_builtin(col->type_name);
-	enum dg_column_role role = dg_column_role(ctx, col, &table, &column);
+	const char *column;
+	enum dg_column_role role;
+	const char *type = dg_column_type_builtin(ctx, col, &role, &table, &column);
 
 	/* serial is no type for ALTER COLUMN … TYPE: that fails on its own */
-	if ((role != DG_COLUMN_CREATE_TABLE && role != DG_COLUMN_ADD) || !type || !column ||
-	    table->relpersistence[0] == 't')
+	if (!type || (role != DG_COLUMN_CREATE_TABLE && role != DG_COLUMN_ADD))
 		return;
 	if (strcmp(type, "serial") != 0 && strcmp(type, "serial4") != 0 &&
 	    strcmp(type, "bigserial") != 0 && strcmp(type, "serial8") != 0 &&

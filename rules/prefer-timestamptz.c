@@ -8,18 +8,18 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
 	const PgQuery__RangeVar *table;
-	const char *column, *type = dg_type_builtin(col->type_name);
-	enum dg_column_role role = dg_column_role(ctx, col, &table, &column);
+	const char *column;
+	enum dg_column_role role;
+	const char *type = dg_column_type_builtin(ctx, col, &role, &table, &column);
 
-	if (role == DG_COLUMN_OTHER || !type || !column || table->relpersistence[0] == 't' ||
-	    strcmp(type, "timestamp") != 0)
+	if (!type || strcmp(type, "timestamp") != 0)
 		return;
 	dg_report_type(ctx, col->type_name, NULL,
 		      "column \"%s\" of \"%s\" %s timestamp without time zone: it stores a wall-clock "
 		      "reading with no zone, so the instant it means depends on the TimeZone setting "
 		      "of whoever wrote it, and comparisons with now() or across a DST change are off "
 		      "by hours",
-		      column, table->relname, role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is");
+		      column, table->relname, dg_column_role_verb(role));
 }
 
 const struct dg_rule dg_rule_prefer_timestamptz = {

@@ -260,6 +260,16 @@ const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, siz
  * not make (dg_made_here); NULL otherwise. */
 const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
 						  const PgQuery__AlterTableCmd *cmd, int subtype);
+/* For rules about column types: the built-in type (dg_type_builtin) of a column that CREATE
+ * TABLE, ADD COLUMN or ALTER COLUMN … TYPE defines on a table that is not temporary, with its
+ * role, table and name (dg_column_role); NULL for any other column. */
+const char *dg_column_type_builtin(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+				   enum dg_column_role *role, const PgQuery__RangeVar **table,
+				   const char **column);
+/* "becomes" for the new type of ALTER COLUMN … TYPE, "is" for a column being defined. */
+const char *dg_column_role_verb(enum dg_column_role role);
+/* The type's first modifier when it is an integer constant (varchar(20) → 20). */
+bool dg_type_int_mod(const PgQuery__TypeName *t, int *out);
 /* The strongest lock above ROW EXCLUSIVE that statement i takes on a relation that existed
  * before the migration (not DROP INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
 const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i);

@@ -74,6 +74,34 @@ const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
 	return at->relation;
 }
 
+const char *dg_column_type_builtin(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+				   enum dg_column_role *role, const PgQuery__RangeVar **table,
+				   const char **column)
+{
+	const char *type = dg_type_builtin(col->type_name);
+
+	*role = dg_column_role(ctx, col, table, column);
+	if (*role == DG_COLUMN_OTHER || !type || !*column || (*table)->relpersistence[0] == 't')
+		return NULL;
+	return type;
+}
+
+const char *dg_column_role_verb(enum dg_column_role role)
+{
+	return role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is";
+}
+
+bool dg_type_int_mod(const PgQuery__TypeName *t, int *out)
+{
+	const PgQuery__Node *mod = t->n_typmods ? t->typmods[0] : NULL;
+
+	if (!mod || mod->node_case != PG_QUERY__NODE__NODE_A_CONST ||
+	    mod->a_const->val_case != PG_QUERY__A__CONST__VAL_IVAL || !mod->a_const->ival)
+		return false;
+	*out = (int)mod->a_const->ival->ival;
+	return true;
+}
+
 const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i)
 {
 	const struct dg_lock_info *li = dg_stmt_locks_at(ctx, i);

@@ -1,9 +1,6 @@
 /* adding-field-with-default.c — ADD COLUMN whose value must be computed for every existing row
  * (a volatile default, serial, identity, stored generated) rewrites the table under ACCESS
  * EXCLUSIVE. A non-volatile default is only stored in the catalog since PostgreSQL 11. */
-#include <stdio.h>
-#include <string.h>
-
 #include "rule.h"
 
 static const char help_default[] =
@@ -23,18 +20,6 @@ static const char help_generated_18[] =
     "Add it as a VIRTUAL generated column (PostgreSQL 18+): it is computed when read and added "
     "without a rewrite. Or add a plain nullable column, fill it for new rows with a trigger, and "
     "backfill the existing rows in batches.";
-
-static bool is_serial(const PgQuery__TypeName *t)
-{
-	static const char *const names[] = {"serial",  "bigserial", "smallserial",
-					    "serial2", "serial4",   "serial8"};
-	const char *name = t ? dg_name_last(t->names, t->n_names) : NULL;
-
-	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	return false;
-}
 
 struct calls {
 	const PgQuery__FuncCall *volatile_call, *unknown_call;
@@ -96,7 +81,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			    "writes of \"%s\" wait until the table and its indexes are "
 			    "rewritten",
 			    col->colname, table, table);
-		} else if (is_serial(col->type_name)) {
+		} else if (dg_type_is_serial(col->type_name)) {
 			dg_report_help(
 			    ctx, stmt->cmds[i], help_sequence,
 			    "adding %s column \"%s\" rewrites \"%s\": its default nextval() is "

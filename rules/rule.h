@@ -270,6 +270,9 @@ const char *dg_column_type_builtin(const struct dg_ctx *ctx, const PgQuery__Colu
 const char *dg_column_role_verb(enum dg_column_role role);
 /* The type's first modifier when it is an integer constant (varchar(20) → 20). */
 bool dg_type_int_mod(const PgQuery__TypeName *t, int *out);
+/* Whether the type is written as a serial type (serial, bigserial, smallserial, serial2/4/8),
+ * whatever its schema. */
+bool dg_type_is_serial(const PgQuery__TypeName *t);
 /* The strongest lock above ROW EXCLUSIVE that statement i takes on a relation that existed
  * before the migration (not DROP INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
 const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i);

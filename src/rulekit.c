@@ -102,6 +102,18 @@ bool dg_type_int_mod(const PgQuery__TypeName *t, int *out)
 	return true;
 }
 
+bool dg_type_is_serial(const PgQuery__TypeName *t)
+{
+	static const char *const names[] = {"serial",  "bigserial", "smallserial",
+					    "serial2", "serial4",   "serial8"};
+	const char *name = t ? dg_name_last(t->names, t->n_names) : NULL;
+
+	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i)
 {
 	const struct dg_lock_info *li = dg_stmt_locks_at(ctx, i);

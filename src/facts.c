@@ -803,11 +803,16 @@ static void apply_timeout(struct timeout_state *ts, int which, bool on, bool loc
 }
 
 /* set_config('lock_timeout', '5s', is_local) anywhere in the statement. */
-static void walk_set_config(const ProtobufCMessage *m, struct timeout_state *ts, unsigned tx)
-{
-	const ProtobufCMessageDescriptor *d = m->descriptor;
+struct set_config_walk {
+	struct timeout_state *ts;
+	unsigned tx;
+};
 
-	if (d == &pg_query__func_call__descriptor) {
+static enum dg_pb_next visit_set_config(const ProtobufCMessage *m, void *arg)
+{
+	const struct set_config_walk *w = arg;
+
+	if (m->descriptor == &pg_query__func_call__descriptor) {
 		const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)m;
 		const PgQuery__Node *last = fc->n_funcname ? fc->funcname[fc->n_funcname - 1] : NULL;
 		if (last && last->node_case == PG_QUERY__NODE__NODE_STRING &&
@@ -816,31 +821,11 @@ static void walk_set_config(const ProtobufCMessage *m, struct timeout_state *ts,
 			bool local = loc && loc->node_case == PG_QUERY__NODE__NODE_A_CONST &&
 				     loc->a_const->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL &&
 				     loc->a_const->boolval->boolval;
-			apply_timeout(ts, timeout_index(const_string(fc->args[0])),
-				      !const_is_zero(fc->args[1]), local, tx);
+			apply_timeout(w->ts, timeout_index(const_string(fc->args[0])),
+				      !const_is_zero(fc->args[1]), local, w->tx);
 		}
 	}
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const ProtobufCFieldDescriptor *fd = &d->fields[f];
-		const char *base = (const char *)m;
-		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)(base + fd->quantifier_offset);
-			ProtobufCMessage *const *arr =
-				*(ProtobufCMessage *const *const *)(base + fd->offset);
-			for (size_t i = 0; i < n; i++)
-				if (arr[i])
-					walk_set_config(arr[i], ts, tx);
-			continue;
-		}
-		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
-			continue;
-		const ProtobufCMessage *sub = *(ProtobufCMessage *const *)(base + fd->offset);
-		if (sub)
-			walk_set_config(sub, ts, tx);
-	}
+	return DG_PB_DESCEND;
 }
 
 static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a)
@@ -884,7 +869,8 @@ static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct
 				break;
 			}
 		} else {
-			walk_set_config(&n->base, &ts, tx);
+			struct set_config_walk w = {&ts, tx};
+			dg_pb_walk(&n->base, visit_set_config, &w);
 		}
 	}
 }

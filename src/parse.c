@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -319,4 +320,43 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 	}
 	(void)first_stmt;
 	free(buf);
+}
+
+bool dg_pb_walk(const ProtobufCMessage *m,
+		enum dg_pb_next (*visit)(const ProtobufCMessage *m, void *arg), void *arg)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const char *base = (const char *)m;
+
+	switch (visit(m, arg)) {
+	case DG_PB_STOP:
+		return false;
+	case DG_PB_SKIP:
+		return true;
+	case DG_PB_DESCEND:
+		break;
+	}
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[f];
+		const ProtobufCMessage *sub;
+
+		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)(base + fd->quantifier_offset);
+			ProtobufCMessage *const *arr =
+			    *(ProtobufCMessage *const *const *)(base + fd->offset);
+			for (size_t i = 0; i < n; i++)
+				if (arr[i] && !dg_pb_walk(arr[i], visit, arg))
+					return false;
+			continue;
+		}
+		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
+			continue;
+		sub = *(ProtobufCMessage *const *)(base + fd->offset);
+		if (sub && !dg_pb_walk(sub, visit, arg))
+			return false;
+	}
+	return true;
 }

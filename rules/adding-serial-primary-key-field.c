@@ -22,16 +22,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		return;
 	table = stmt->relation->relname;
 	for (size_t i = 0; i < stmt->n_cmds; i++) {
-		const PgQuery__AlterTableCmd *cmd = stmt->cmds[i]->alter_table_cmd;
-		const PgQuery__Constraint *c =
-		    dg_cmd_added_constraint(cmd, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY);
-		const PgQuery__ColumnDef *col =
-		    dg_cmd_column_def(cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn);
+		const PgQuery__ColumnDef *col;
+		const PgQuery__Constraint *c = dg_cmd_builds_unique_index(
+		    stmt->cmds[i]->alter_table_cmd, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY, &col);
 		char name[200];
 
 		if (c) {
-			if (c->indexname && *c->indexname)
-				continue;
 			dg_report_help(
 			    ctx, stmt->cmds[i], help_pk,
 			    "adding PRIMARY KEY%s to \"%s\" builds its unique index (and checks "
@@ -39,7 +35,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			    "lock: every read and write of \"%s\" waits until the index is "
 			    "built",
 			    dg_constraint_name_part(c, name, sizeof(name)), table, table);
-		} else if (col && dg_column_has_constraint(col, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)) {
+		} else if (col) {
 			dg_report_help(ctx, stmt->cmds[i], help_column,
 				       "adding column \"%s\" as PRIMARY KEY of \"%s\" fills it and "
 				       "builds its unique index while holding an ACCESS EXCLUSIVE "

@@ -254,6 +254,12 @@ const PgQuery__ColumnDef *dg_cmd_column_def(const PgQuery__AlterTableCmd *cmd, i
 bool dg_column_has_constraint(const PgQuery__ColumnDef *col, int contype);
 /* ` "name"` for a constraint given a name, "" for one without, into buf; returns buf. */
 const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, size_t size);
+/* An ALTER TABLE subcommand that builds a unique index for a constraint of type `contype` (PRIMARY
+ * KEY, UNIQUE) while holding the table's ACCESS EXCLUSIVE lock: ADD CONSTRAINT without USING
+ * INDEX (returns the constraint, *col NULL), or ADD COLUMN declaring one (returns NULL, sets *col
+ * to the column); NULL and *col NULL for any other subcommand. */
+const PgQuery__Constraint *dg_cmd_builds_unique_index(const PgQuery__AlterTableCmd *cmd,
+						     int contype, const PgQuery__ColumnDef **col);
 /* For ALTER TABLE subcommands on a column (DROP COLUMN, DROP NOT NULL, …): the table, when cmd is
  * of type `subtype`, names a column, and belongs to an ALTER TABLE of an ordinary table (a foreign
  * table's columns are declarations: the data lives elsewhere) whose column this migration did

@@ -56,6 +56,20 @@ const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, siz
 	return buf;
 }
 
+const PgQuery__Constraint *dg_cmd_builds_unique_index(const PgQuery__AlterTableCmd *cmd,
+						     int contype, const PgQuery__ColumnDef **col)
+{
+	const PgQuery__Constraint *c = dg_cmd_added_constraint(cmd, contype);
+
+	*col = NULL;
+	if (c)
+		return c->indexname && *c->indexname ? NULL : c;
+	*col = dg_cmd_column_def(cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn);
+	if (*col && !dg_column_has_constraint(*col, contype))
+		*col = NULL;
+	return NULL;
+}
+
 const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
 						  const PgQuery__AlterTableCmd *cmd, int subtype)
 {

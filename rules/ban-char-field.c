@@ -8,22 +8,19 @@
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
-	const PgQuery__RangeVar *table;
-	const char *column;
-	enum dg_column_role role;
-	const char *type = dg_column_type_builtin(ctx, col, &role, &table, &column);
+	struct dg_typed_column c;
 	char shown[48] = "bpchar";
 	int len;
 
 	/* char, character and nchar all reach the parser as bpchar; "char" stays "char" */
-	if (!type || strcmp(type, "bpchar") != 0)
+	if (!dg_typed_column(ctx, col, &c) || strcmp(c.type, "bpchar") != 0)
 		return;
 	if (dg_type_int_mod(col->type_name, &len))
 		snprintf(shown, sizeof(shown), "char(%d)", len);
 	dg_report_type(ctx, col->type_name, NULL,
 		      "column \"%s\" of \"%s\" %s %s: %strailing blanks are ignored when comparing "
 		      "and dropped when cast to text, and it is stored no smaller than text",
-		      column, table->relname, dg_column_role_verb(role), shown,
+		      c.column, c.table->relname, c.verb, shown,
 		      col->type_name->n_typmods ? "values are blank-padded to the length, " : "");
 }
 

@@ -7,17 +7,15 @@
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
-	const PgQuery__RangeVar *table;
-	const char *column, *what;
+	struct dg_typed_column c;
+	const char *what;
 	bool serial = false;
-	enum dg_column_role role;
-	const char *type = dg_column_type_builtin(ctx, col, &role, &table, &column);
 
-	if (!type)
+	if (!dg_typed_column(ctx, col, &c))
 		return;
-	if (strcmp(type, "int2") == 0)
+	if (strcmp(c.type, "int2") == 0)
 		what = "smallint";
-	else if (strcmp(type, "smallserial") == 0 || strcmp(type, "serial2") == 0) {
+	else if (strcmp(c.type, "smallserial") == 0 || strcmp(c.type, "serial2") == 0) {
 		what = "smallserial (a smallint fed by a sequence)";
 		serial = true;
 	}
@@ -26,7 +24,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	dg_report_type(ctx, col->type_name, NULL,
 		      "column \"%s\" of \"%s\" %s %s%s: %s, and widening it to bigint later "
 		      "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
-		      column, table->relname, dg_column_role_verb(role), what,
+		      c.column, c.table->relname, c.verb, what,
 		      col->type_name->n_array_bounds ? " array" : "",
 		      serial ? "nextval() fails with \"reached maximum value of sequence\" after "
 			       "32767 ids"

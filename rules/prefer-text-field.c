@@ -8,15 +8,13 @@
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
-	const PgQuery__RangeVar *table;
-	const char *column;
-	enum dg_column_role role;
-	const char *type = dg_column_type_builtin(ctx, col, &role, &table, &column);
+	struct dg_typed_column c;
 	char len[32] = "n";
 	int n;
 
 	/* unconstrained varchar is text by another name */
-	if (!type || strcmp(type, "varchar") != 0 || col->type_name->n_typmods == 0)
+	if (!dg_typed_column(ctx, col, &c) || strcmp(c.type, "varchar") != 0 ||
+	    col->type_name->n_typmods == 0)
 		return;
 	if (dg_type_int_mod(col->type_name, &n))
 		snprintf(len, sizeof(len), "%d", n);
@@ -24,7 +22,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		      "column \"%s\" of \"%s\" %s varchar(%s): changing the limit later is an ALTER "
 		      "COLUMN … TYPE, which takes an ACCESS EXCLUSIVE lock (reads and writes wait; "
 		      "raising it is catalog-only, lowering it rewrites the table)",
-		      column, table->relname, dg_column_role_verb(role), len);
+		      c.column, c.table->relname, c.verb, len);
 }
 
 const struct dg_rule dg_rule_prefer_text_field = {

@@ -7,19 +7,16 @@
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
-	const PgQuery__RangeVar *table;
-	const char *column;
-	enum dg_column_role role;
-	const char *type = dg_column_type_builtin(ctx, col, &role, &table, &column);
+	struct dg_typed_column c;
 
-	if (!type || strcmp(type, "timestamp") != 0)
+	if (!dg_typed_column(ctx, col, &c) || strcmp(c.type, "timestamp") != 0)
 		return;
 	dg_report_type(ctx, col->type_name, NULL,
 		      "column \"%s\" of \"%s\" %s timestamp without time zone: it stores a wall-clock "
 		      "reading with no zone, so the instant it means depends on the TimeZone setting "
 		      "of whoever wrote it, and comparisons with now() or across a DST change are off "
 		      "by hours",
-		      column, table->relname, dg_column_role_verb(role));
+		      c.column, c.table->relname, c.verb);
 }
 
 const struct dg_rule dg_rule_prefer_timestamptz = {

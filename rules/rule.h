@@ -266,14 +266,19 @@ const PgQuery__Constraint *dg_cmd_builds_unique_index(const PgQuery__AlterTableC
  * not make (dg_made_here); NULL otherwise. */
 const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
 						  const PgQuery__AlterTableCmd *cmd, int subtype);
-/* For rules about column types: the built-in type (dg_type_builtin) of a column that CREATE
- * TABLE, ADD COLUMN or ALTER COLUMN … TYPE defines on a table that is not temporary, with its
- * role, table and name (dg_column_role); NULL for any other column. */
-const char *dg_column_type_builtin(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
-				   enum dg_column_role *role, const PgQuery__RangeVar **table,
-				   const char **column);
-/* "becomes" for the new type of ALTER COLUMN … TYPE, "is" for a column being defined. */
-const char *dg_column_role_verb(enum dg_column_role role);
+/* For rules about column types: a column that CREATE TABLE, ADD COLUMN or ALTER COLUMN … TYPE
+ * defines, with its role, table and name (dg_column_role) and its built-in type. */
+struct dg_typed_column {
+	enum dg_column_role role;
+	const PgQuery__RangeVar *table;
+	const char *column;
+	const char *type; /* dg_type_builtin: "int4", "varchar", "timestamp", … */
+	const char *verb; /* "becomes" for the new type of ALTER COLUMN … TYPE, else "is" */
+};
+/* Fills *out; false for other column definitions, temporary tables and types that are not
+ * built-in (dg_type_builtin NULL). */
+bool dg_typed_column(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+		     struct dg_typed_column *out);
 /* The type's first modifier when it is an integer constant (varchar(20) → 20). */
 bool dg_type_int_mod(const PgQuery__TypeName *t, int *out);
 /* Whether the type is written as a serial type (serial, bigserial, smallserial, serial2/4/8),

@@ -88,21 +88,14 @@ const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
 	return at->relation;
 }
 
-const char *dg_column_type_builtin(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
-				   enum dg_column_role *role, const PgQuery__RangeVar **table,
-				   const char **column)
+bool dg_typed_column(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+		     struct dg_typed_column *out)
 {
-	const char *type = dg_type_builtin(col->type_name);
-
-	*role = dg_column_role(ctx, col, table, column);
-	if (*role == DG_COLUMN_OTHER || !type || !*column || (*table)->relpersistence[0] == 't')
-		return NULL;
-	return type;
-}
-
-const char *dg_column_role_verb(enum dg_column_role role)
-{
-	return role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is";
+	out->type = dg_type_builtin(col->type_name);
+	out->role = dg_column_role(ctx, col, &out->table, &out->column);
+	out->verb = out->role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is";
+	return out->role != DG_COLUMN_OTHER && out->type && out->column &&
+	       out->table->relpersistence[0] != 't';
 }
 
 bool dg_type_int_mod(const PgQuery__TypeName *t, int *out)

@@ -1,18 +1,5 @@
 /* ban-drop-table.c — DROP TABLE deletes an existing table and its data. */
-#include <stdio.h>
-#include <string.h>
-
 #include "rule.h"
-
-/* Appends `"name"` (comma-separated) to buf. */
-static void append_name(char *buf, size_t size, const char *name)
-{
-	size_t len = strlen(buf);
-
-	if (len + 8 >= size)
-		return;
-	snprintf(buf + len, size - len, "%s\"%s\"", len ? ", " : "", name);
-}
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
@@ -34,7 +21,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		rv.schemaname = k > 1 ? (char *)dg_node_string(o->list->items[k - 2]) : NULL;
 		if (!rv.relname || dg_made_here(ctx, &rv, NULL))
 			continue;
-		append_name(names, sizeof(names), rv.relname);
+		dg_append_quoted(names, sizeof(names), rv.relname);
 		n++;
 	}
 	if (!n)

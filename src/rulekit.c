@@ -70,6 +70,15 @@ const PgQuery__Constraint *dg_cmd_builds_unique_index(const PgQuery__AlterTableC
 	return NULL;
 }
 
+void dg_append_quoted(char *buf, size_t size, const char *name)
+{
+	size_t len = strlen(buf);
+
+	if (len + 8 >= size)
+		return;
+	snprintf(buf + len, size - len, "%s\"%s\"", len ? ", " : "", name);
+}
+
 const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
 						  const PgQuery__AlterTableCmd *cmd, int subtype)
 {

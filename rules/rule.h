@@ -158,9 +158,8 @@ const struct dg_lock_info *dg_stmt_locks_at(struct dg_ctx *ctx, size_t i);
 /* Whether relation `r` of statement i's locks existed before the migration: not created by that
  * statement nor by an earlier one of the file. */
 bool dg_lock_rel_existing(const struct dg_ctx *ctx, size_t i, const struct dg_lock_rel *r);
-/* The index of the statement being walked (dg_statement_count() in check_file), the i-th
- * statement, and its transaction block (0 outside one). */
-size_t dg_stmt_index(const struct dg_ctx *ctx);
+/* The i-th statement of the file (NULL past the end), for rules that look back (e.g. at an
+ * earlier DROP … IF EXISTS), and its transaction block (0 outside one). */
 const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i);
 unsigned dg_transaction_id_at(const struct dg_ctx *ctx, size_t i);
 /* Which section of the migration (up, down, …) statement i is in: 0, 1, … in file order. */
@@ -193,10 +192,6 @@ struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i);
 void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, const char *fmt, ...)
 	DG_PRINTF(3, 4);
 
-/* The statements of the file, for rules that look back (e.g. at an earlier DROP … IF EXISTS):
- * the current statement's index, and the i-th statement (NULL past the end). */
-size_t dg_stmt_index(const struct dg_ctx *ctx);
-const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i);
 /* How many statements the current statement's section (one run of the migration tool) has. */
 size_t dg_section_statement_count(const struct dg_ctx *ctx);
 /* The source text, and [start, end) of the current statement in it (offsets as dg_report_range

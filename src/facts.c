@@ -14,14 +14,7 @@ static void push_created(struct dg_created_rel **list, size_t *n, size_t *cap,
 {
 	if (!name)
 		return;
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct dg_created_rel *nl = dg_arena_alloc(a, ncap * sizeof(*nl));
-		if (*n)
-			memcpy(nl, *list, *n * sizeof(*nl));
-		*list = nl;
-		*cap = ncap;
-	}
+	*list = dg_arena_grow(a, *list, *n, cap, sizeof(**list));
 	(*list)[(*n)++] = (struct dg_created_rel){schema && *schema ? schema : NULL, name, stmt};
 }
 
@@ -38,14 +31,7 @@ static void add_column(struct dg_facts *f, struct dg_arena *a, const PgQuery__Ra
 {
 	if (!rv || !rv->relname || !col)
 		return;
-	if (f->n_added == f->cap_added) {
-		size_t ncap = f->cap_added ? f->cap_added * 2 : 16;
-		struct dg_added_col *n = dg_arena_alloc(a, ncap * sizeof(*n));
-		if (f->n_added)
-			memcpy(n, f->added, f->n_added * sizeof(*n));
-		f->added = n;
-		f->cap_added = ncap;
-	}
+	f->added = dg_arena_grow(a, f->added, f->n_added, &f->cap_added, sizeof(*f->added));
 	f->added[f->n_added++] = (struct dg_added_col){
 		rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname, col, stmt};
 }
@@ -71,14 +57,7 @@ static void add_con(struct dg_facts *f, struct dg_arena *a, const PgQuery__Range
 {
 	if (!rv || !rv->relname)
 		return;
-	if (f->n_cons == f->cap_cons) {
-		size_t ncap = f->cap_cons ? f->cap_cons * 2 : 16;
-		struct dg_con_fact *n = dg_arena_alloc(a, ncap * sizeof(*n));
-		if (f->n_cons)
-			memcpy(n, f->cons, f->n_cons * sizeof(*n));
-		f->cons = n;
-		f->cap_cons = ncap;
-	}
+	f->cons = dg_arena_grow(a, f->cons, f->n_cons, &f->cap_cons, sizeof(*f->cons));
 	f->cons[f->n_cons++] = (struct dg_con_fact){
 		rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname,
 		name && *name ? name : NULL, contype, ev, stmt, f->tx[stmt].tx_id};
@@ -446,19 +425,6 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const struct dg_par
 
 /* ---- indexes, column types and NOT NULL checks made by this file ------------------------- */
 
-static void *grow(struct dg_arena *a, void *arr, size_t n, size_t *cap, size_t elem)
-{
-	void *p;
-
-	if (n < *cap)
-		return arr;
-	*cap = *cap ? *cap * 2 : 16;
-	p = dg_arena_alloc(a, *cap * elem);
-	if (n)
-		memcpy(p, arr, n * elem);
-	return p;
-}
-
 static const char *schema_of(const PgQuery__RangeVar *rv)
 {
 	return rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
@@ -476,7 +442,8 @@ static void add_index(struct dg_facts *f, struct dg_arena *a, const char *schema
 {
 	if (!name || !*name)
 		return;
-	f->indexes = grow(a, f->indexes, f->n_indexes, &f->cap_indexes, sizeof(*f->indexes));
+	f->indexes =
+	    dg_arena_grow(a, f->indexes, f->n_indexes, &f->cap_indexes, sizeof(*f->indexes));
 	f->indexes[f->n_indexes++] = (struct dg_created_index){schema, name, stmt, dir};
 }
 
@@ -559,7 +526,8 @@ static void add_column_type(struct dg_facts *f, struct dg_arena *a, const PgQuer
 {
 	if (!column || !type)
 		return;
-	f->coltypes = grow(a, f->coltypes, f->n_coltypes, &f->cap_coltypes, sizeof(*f->coltypes));
+	f->coltypes =
+	    dg_arena_grow(a, f->coltypes, f->n_coltypes, &f->cap_coltypes, sizeof(*f->coltypes));
 	f->coltypes[f->n_coltypes++] =
 	    (struct dg_column_type){schema_of(rv), rv->relname, column, type, stmt, dir};
 }
@@ -598,8 +566,8 @@ static void not_null_terms(struct dg_facts *f, struct dg_arena *a, const PgQuery
 				      : NULL;
 		if (!col)
 			return;
-		f->nn_checks =
-		    grow(a, f->nn_checks, f->n_nn_checks, &f->cap_nn_checks, sizeof(*f->nn_checks));
+		f->nn_checks = dg_arena_grow(a, f->nn_checks, f->n_nn_checks, &f->cap_nn_checks,
+					     sizeof(*f->nn_checks));
 		f->nn_checks[f->n_nn_checks++] = (struct dg_not_null_check){
 		    schema_of(rv), rv->relname,
 		    col,	   c->conname && *c->conname ? c->conname : NULL,

@@ -15,25 +15,11 @@
  * is not SQL at all must not cost one parse per line. */
 #define DG_MAX_ERRORS_PER_SECTION 200
 
-static void *grow(struct dg_arena *a, void *old, size_t n, size_t *cap, size_t size)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return old;
-	ncap = *cap ? *cap * 2 : 16;
-	p = dg_arena_alloc(a, ncap * size);
-	if (n)
-		memcpy(p, old, n * size);
-	*cap = ncap;
-	return p;
-}
-
 static void add_error(struct dg_arena *a, struct dg_parsed *out, size_t offset, const char *msg,
 		      const struct dg_section *sec)
 {
-	out->errors = grow(a, out->errors, out->n_errors, &out->cap_errors, sizeof(*out->errors));
+	out->errors =
+	    dg_arena_grow(a, out->errors, out->n_errors, &out->cap_errors, sizeof(*out->errors));
 	out->errors[out->n_errors++] =
 		(struct dg_syntax_error){offset, dg_arena_strndup(a, msg, strlen(msg)), sec, 0, NULL};
 }
@@ -276,7 +262,8 @@ static void add_statements(const struct dg_source *src, const struct dg_section 
 			continue;
 		start = dg_skip_trivia(buf, loc, end);
 		end = dg_last_token_end(buf, start, end);
-		out->stmts = grow(a, out->stmts, out->n_stmts, &out->cap_stmts, sizeof(*out->stmts));
+		out->stmts = dg_arena_grow(a, out->stmts, out->n_stmts, &out->cap_stmts,
+					   sizeof(*out->stmts));
 		out->stmts[out->n_stmts++] =
 			(struct dg_stmt){raw->stmt, sec->start + start, sec->start + end, sec};
 	}

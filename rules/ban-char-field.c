@@ -17,11 +17,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		return;
 	if (dg_type_int_mod(col->type_name, &len))
 		snprintf(shown, sizeof(shown), "char(%d)", len);
-	dg_report_type(ctx, col->type_name, NULL,
-		      "column \"%s\" of \"%s\" %s %s: %strailing blanks are ignored when comparing "
-		      "and dropped when cast to text, and it is stored no smaller than text",
-		      c.column, c.table->relname, c.verb, shown,
-		      col->type_name->n_typmods ? "values are blank-padded to the length, " : "");
+	dg_report_type(
+	    ctx, col->type_name, NULL,
+	    "column \"%s\" of \"%s\" %s %s: %strailing blanks are ignored when comparing "
+	    "and dropped when cast to text, and it is stored no smaller than text",
+	    c.column, c.table->relname, c.verb, shown,
+	    col->type_name->n_typmods ? "values are blank-padded to the length, " : "");
 }
 
 const struct dg_rule dg_rule_ban_char_field = {

@@ -33,11 +33,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			    "waits until the index is built",
 			    dg_constraint_name_part(c, name, sizeof(name)), table, table);
 		} else if (col) {
-			dg_report_help(ctx, stmt->cmds[i], help_column,
-				       "adding column \"%s\" with UNIQUE to \"%s\" builds a unique "
-				       "index over every row while holding an ACCESS EXCLUSIVE lock: "
-				       "every read and write of \"%s\" waits until it is built",
-				       col->colname, table, table);
+			dg_report_help(
+			    ctx, stmt->cmds[i], help_column,
+			    "adding column \"%s\" with UNIQUE to \"%s\" builds a unique "
+			    "index over every row while holding an ACCESS EXCLUSIVE lock: "
+			    "every read and write of \"%s\" waits until it is built",
+			    col->colname, table, table);
 		}
 	}
 }

@@ -18,17 +18,16 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	else if (strcmp(c.type, "serial") == 0 || strcmp(c.type, "serial4") == 0) {
 		what = "serial (an int fed by a sequence)";
 		serial = true;
-	}
-	else
+	} else
 		return;
 	dg_report_type(ctx, col->type_name, NULL,
-		      "column \"%s\" of \"%s\" %s %s%s: %s, and widening it to bigint later "
-		      "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
-		      c.column, c.table->relname, c.verb, what,
-		      col->type_name->n_array_bounds ? " array" : "",
-		      serial ? "nextval() fails with \"reached maximum value of sequence\" after "
-			       "2147483647 ids"
-			     : "a value above 2147483647 fails with \"integer out of range\"");
+		       "column \"%s\" of \"%s\" %s %s%s: %s, and widening it to bigint later "
+		       "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
+		       c.column, c.table->relname, c.verb, what,
+		       col->type_name->n_array_bounds ? " array" : "",
+		       serial ? "nextval() fails with \"reached maximum value of sequence\" after "
+				"2147483647 ids"
+			      : "a value above 2147483647 fails with \"integer out of range\"");
 }
 
 const struct dg_rule dg_rule_prefer_bigint_over_int = {

@@ -18,17 +18,16 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	else if (strcmp(c.type, "smallserial") == 0 || strcmp(c.type, "serial2") == 0) {
 		what = "smallserial (a smallint fed by a sequence)";
 		serial = true;
-	}
-	else
+	} else
 		return;
 	dg_report_type(ctx, col->type_name, NULL,
-		      "column \"%s\" of \"%s\" %s %s%s: %s, and widening it to bigint later "
-		      "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
-		      c.column, c.table->relname, c.verb, what,
-		      col->type_name->n_array_bounds ? " array" : "",
-		      serial ? "nextval() fails with \"reached maximum value of sequence\" after "
-			       "32767 ids"
-			     : "a value above 32767 fails with \"smallint out of range\"");
+		       "column \"%s\" of \"%s\" %s %s%s: %s, and widening it to bigint later "
+		       "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
+		       c.column, c.table->relname, c.verb, what,
+		       col->type_name->n_array_bounds ? " array" : "",
+		       serial ? "nextval() fails with \"reached maximum value of sequence\" after "
+				"32767 ids"
+			      : "a value above 32767 fails with \"smallint out of range\"");
 }
 
 const struct dg_rule dg_rule_prefer_bigint_over_smallint = {

@@ -12,12 +12,13 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    (c.role != DG_COLUMN_CREATE_TABLE && c.role != DG_COLUMN_ADD) ||
 	    !dg_type_is_serial(col->type_name))
 		return;
-	dg_report_type(ctx, col->type_name, NULL,
-		      "column \"%s\" of \"%s\" is %s: its sequence is a separate object, so other "
-		      "roles need USAGE on it to insert, CREATE TABLE … (LIKE … INCLUDING DEFAULTS) "
-		      "copies a default that still draws from this table's sequence, and explicit "
-		      "ids are accepted silently until nextval() collides with them",
-		      c.column, c.table->relname, c.type);
+	dg_report_type(
+	    ctx, col->type_name, NULL,
+	    "column \"%s\" of \"%s\" is %s: its sequence is a separate object, so other "
+	    "roles need USAGE on it to insert, CREATE TABLE … (LIKE … INCLUDING DEFAULTS) "
+	    "copies a default that still draws from this table's sequence, and explicit "
+	    "ids are accepted silently until nextval() collides with them",
+	    c.column, c.table->relname, c.type);
 }
 
 const struct dg_rule dg_rule_prefer_identity = {

@@ -18,11 +18,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		return;
 	if (dg_type_int_mod(col->type_name, &n))
 		snprintf(len, sizeof(len), "%d", n);
-	dg_report_type(ctx, col->type_name, NULL,
-		      "column \"%s\" of \"%s\" %s varchar(%s): changing the limit later is an ALTER "
-		      "COLUMN … TYPE, which takes an ACCESS EXCLUSIVE lock (reads and writes wait; "
-		      "raising it is catalog-only, lowering it rewrites the table)",
-		      c.column, c.table->relname, c.verb, len);
+	dg_report_type(
+	    ctx, col->type_name, NULL,
+	    "column \"%s\" of \"%s\" %s varchar(%s): changing the limit later is an ALTER "
+	    "COLUMN … TYPE, which takes an ACCESS EXCLUSIVE lock (reads and writes wait; "
+	    "raising it is catalog-only, lowering it rewrites the table)",
+	    c.column, c.table->relname, c.verb, len);
 }
 
 const struct dg_rule dg_rule_prefer_text_field = {

@@ -11,12 +11,13 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 
 	if (!dg_typed_column(ctx, col, &c) || strcmp(c.type, "timestamp") != 0)
 		return;
-	dg_report_type(ctx, col->type_name, NULL,
-		      "column \"%s\" of \"%s\" %s timestamp without time zone: it stores a wall-clock "
-		      "reading with no zone, so the instant it means depends on the TimeZone setting "
-		      "of whoever wrote it, and comparisons with now() or across a DST change are off "
-		      "by hours",
-		      c.column, c.table->relname, c.verb);
+	dg_report_type(
+	    ctx, col->type_name, NULL,
+	    "column \"%s\" of \"%s\" %s timestamp without time zone: it stores a wall-clock "
+	    "reading with no zone, so the instant it means depends on the TimeZone setting "
+	    "of whoever wrote it, and comparisons with now() or across a DST change are off "
+	    "by hours",
+	    c.column, c.table->relname, c.verb);
 }
 
 const struct dg_rule dg_rule_prefer_timestamptz = {

@@ -254,7 +254,7 @@ const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, siz
  * INDEX (returns the constraint, *col NULL), or ADD COLUMN declaring one (returns NULL, sets *col
  * to the column); NULL and *col NULL for any other subcommand. */
 const PgQuery__Constraint *dg_cmd_builds_unique_index(const PgQuery__AlterTableCmd *cmd,
-						     int contype, const PgQuery__ColumnDef **col);
+						      int contype, const PgQuery__ColumnDef **col);
 /* Appends `"name"` to the comma-separated list in buf (NUL-terminated), while there is room. */
 void dg_append_quoted(char *buf, size_t size, const char *name);
 /* For ALTER TABLE subcommands on a column (DROP COLUMN, DROP NOT NULL, …): the table, when cmd is

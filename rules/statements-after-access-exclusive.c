@@ -41,8 +41,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    "ACCESS EXCLUSIVE on %s\"%s\" is held until the transaction commits, and %zu more "
 	    "statement%s run%s after this one in the same transaction: every read and write "
 	    "on \"%s\" waits for all of them",
-	    r->name ? "" : "the table of index ", dg_lock_rel_name(r), after,
-	    after == 1 ? "" : "s", after == 1 ? "s" : "", dg_lock_rel_name(r));
+	    r->name ? "" : "the table of index ", dg_lock_rel_name(r), after, after == 1 ? "" : "s",
+	    after == 1 ? "s" : "", dg_lock_rel_name(r));
 }
 
 const struct dg_rule dg_rule_statements_after_access_exclusive = {

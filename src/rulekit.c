@@ -57,7 +57,7 @@ const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, siz
 }
 
 const PgQuery__Constraint *dg_cmd_builds_unique_index(const PgQuery__AlterTableCmd *cmd,
-						     int contype, const PgQuery__ColumnDef **col)
+						      int contype, const PgQuery__ColumnDef **col)
 {
 	const PgQuery__Constraint *c = dg_cmd_added_constraint(cmd, contype);
 
@@ -90,8 +90,9 @@ const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
 	if (!st || st->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
 		return NULL;
 	at = st->alter_table_stmt;
+	/* a foreign table's columns are declarations: the data lives elsewhere */
 	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
-		return NULL; /* a foreign table's columns are declarations: the data lives elsewhere */
+		return NULL;
 	if (!at->relation || dg_made_here(ctx, at->relation, cmd->name))
 		return NULL;
 	return at->relation;

@@ -208,18 +208,21 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 	}
 }
 
-static bool match_rel(const char *cs, const char *cn, const char *schema, const char *name)
+/* Whether two relation names are the same: equal names, and equal schemas unless either has
+ * none (NULL or "": found through search_path). */
+static bool same_rel(const char *schema_a, const char *name_a, const char *schema_b,
+		     const char *name_b)
 {
-	if (!name || !cn || strcmp(cn, name) != 0)
+	if (!name_a || !name_b || strcmp(name_a, name_b) != 0)
 		return false;
-	return !schema || !*schema || !cs || strcmp(schema, cs) == 0;
+	return !schema_a || !*schema_a || !schema_b || !*schema_b || strcmp(schema_a, schema_b) == 0;
 }
 
 static bool created_before_list(const struct dg_created_rel *list, size_t n, const char *schema,
 				const char *name, size_t stmt)
 {
 	for (size_t i = 0; i < n; i++)
-		if (list[i].stmt < stmt && match_rel(list[i].schema, list[i].name, schema, name))
+		if (list[i].stmt < stmt && same_rel(list[i].schema, list[i].name, schema, name))
 			return true;
 	return false;
 }
@@ -344,7 +347,7 @@ static bool recreated_after(const struct dg_facts *f, const struct dg_parsed *p,
 	for (size_t i = 0; i < f->n_created; i++) {
 		const struct dg_created_rel *c = &f->created[i];
 		if (c->stmt > stmt && p->stmts[c->stmt].section->dir == dir &&
-		    match_rel(c->schema, c->name, schema, name))
+		    same_rel(c->schema, c->name, schema, name))
 			return true;
 	}
 	return false;
@@ -428,13 +431,6 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const struct dg_par
 static const char *schema_of(const PgQuery__RangeVar *rv)
 {
 	return rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
-}
-
-static bool same_name(const char *schema_a, const char *a, const char *schema_b, const char *b)
-{
-	if (!a || !b || strcmp(a, b) != 0)
-		return false;
-	return !schema_a || !schema_b || strcmp(schema_a, schema_b) == 0;
 }
 
 static void add_index(struct dg_facts *f, struct dg_arena *a, const char *schema, const char *name,
@@ -582,7 +578,7 @@ static void constraint_named(struct dg_facts *f, const PgQuery__RangeVar *rv, co
 	for (size_t i = 0; name && i < f->n_nn_checks; i++) {
 		struct dg_not_null_check *c = &f->nn_checks[i];
 		if (!c->conname || strcmp(c->conname, name) != 0 ||
-		    !same_name(c->schema, c->table, schema_of(rv), rv->relname))
+		    !same_rel(c->schema, c->table, schema_of(rv), rv->relname))
 			continue;
 		if (validate && c->valid_stmt == SIZE_MAX)
 			c->valid_stmt = stmt;
@@ -914,7 +910,7 @@ bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, 
 	for (size_t i = 0; i < f->n_added; i++) {
 		const struct dg_added_col *c = &f->added[i];
 		if (c->stmt < stmt && strcmp(c->col, col) == 0 &&
-		    match_rel(c->schema, c->rel, schema, rel))
+		    same_rel(c->schema, c->rel, schema, rel))
 			return true;
 	}
 	return false;
@@ -929,27 +925,7 @@ bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema
 bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const char *name,
 			     size_t stmt)
 {
-	if (!name)
-		return false;
-	if (schema && !*schema)
-		schema = NULL;
-	for (size_t i = 0; i < f->n_created; i++) {
-		const struct dg_created_rel *c = &f->created[i];
-		if (c->stmt >= stmt || strcmp(c->name, name) != 0)
-			continue;
-		if (schema && c->schema && strcmp(schema, c->schema) != 0)
-			continue;
-		return true;
-	}
-	return false;
-}
-
-static bool same_rel(const char *schema_a, const char *name_a, const char *schema_b,
-		     const char *name_b)
-{
-	if (!name_a || !name_b || strcmp(name_a, name_b) != 0)
-		return false;
-	return !schema_a || !*schema_a || !schema_b || !*schema_b || strcmp(schema_a, schema_b) == 0;
+	return created_before_list(f->created, f->n_created, schema, name, stmt);
 }
 
 int dg_facts_constraint_state(const struct dg_facts *f, const char *schema, const char *table,
@@ -1013,11 +989,9 @@ bool dg_facts_valid_check(const struct dg_facts *f, const char *schema, const ch
 bool dg_facts_index_created_before(const struct dg_facts *f, const char *schema, const char *name,
 				   size_t stmt, enum dg_direction dir)
 {
-	if (schema && !*schema)
-		schema = NULL;
 	for (size_t i = 0; i < f->n_indexes; i++) {
 		const struct dg_created_index *c = &f->indexes[i];
-		if (c->stmt < stmt && c->dir == dir && same_name(c->schema, c->name, schema, name))
+		if (c->stmt < stmt && c->dir == dir && same_rel(c->schema, c->name, schema, name))
 			return true;
 	}
 	return false;
@@ -1045,12 +1019,10 @@ const PgQuery__TypeName *dg_facts_column_type_before(const struct dg_facts *f, c
 {
 	const PgQuery__TypeName *t = NULL;
 
-	if (schema && !*schema)
-		schema = NULL;
 	for (size_t i = 0; column && i < f->n_coltypes; i++) {
 		const struct dg_column_type *c = &f->coltypes[i];
 		if (c->stmt < stmt && c->dir == dir && strcmp(c->column, column) == 0 &&
-		    same_name(c->schema, c->table, schema, table))
+		    same_rel(c->schema, c->table, schema, table))
 			t = c->type;
 	}
 	return t;
@@ -1059,12 +1031,10 @@ const PgQuery__TypeName *dg_facts_column_type_before(const struct dg_facts *f, c
 bool dg_facts_not_null_check_before(const struct dg_facts *f, const char *schema, const char *table,
 				    const char *column, size_t stmt, enum dg_direction dir)
 {
-	if (schema && !*schema)
-		schema = NULL;
 	for (size_t i = 0; column && i < f->n_nn_checks; i++) {
 		const struct dg_not_null_check *c = &f->nn_checks[i];
 		if (c->dir == dir && c->valid_stmt < stmt && c->dropped_stmt > stmt &&
-		    strcmp(c->column, column) == 0 && same_name(c->schema, c->table, schema, table))
+		    strcmp(c->column, column) == 0 && same_rel(c->schema, c->table, schema, table))
 			return true;
 	}
 	return false;

@@ -956,37 +956,16 @@ static const struct dg_facts *load_up_file(struct dg_arena *a, const struct dg_m
 	struct dg_migration *up;
 	struct dg_parsed *parsed;
 	struct dg_facts *facts;
-	FILE *fp;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf;
+	size_t len;
 
 	if (!mig->up_path)
 		return NULL;
 	for (size_t i = 0; i < mig->n_sections; i++)
 		if (mig->sections[i].dir != DG_DIR_DOWN)
 			return NULL; /* the file carries its own up section */
-	fp = fopen(mig->up_path, "rb");
-	if (!fp)
+	if (dg_read_file(mig->up_path, &buf, &len) != 0)
 		return NULL;
-	for (;;) {
-		size_t got;
-		if (cap - len < 65536) {
-			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		got = fread(buf + len, 1, cap - len, fp);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp) || !buf) {
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
 	src = dg_arena_alloc(a, sizeof(*src));
 	up = dg_arena_alloc(a, sizeof(*up));
 	parsed = dg_arena_alloc(a, sizeof(*parsed));
@@ -1116,47 +1095,61 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	return DG_OK;
 }
 
-enum dg_status dg_lint_file(const struct dg_config *cfg, const char *path, struct dg_result *out)
+int dg_read_file(const char *path, char **buf, size_t *len)
 {
 	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	enum dg_status st;
+	char *b = NULL;
+	size_t n = 0, cap = 0;
+	int err = 0;
 
-	if (!fp) {
-		memset(out, 0, sizeof(*out));
-		out->path = xstrdup(path);
-		out->status = DG_ERR_IO;
-		out->error = xstrdup(strerror(errno));
-		return DG_ERR_IO;
-	}
+	*buf = NULL;
+	*len = 0;
+	if (!fp)
+		return errno ? errno : EIO;
 	for (;;) {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			char *nb = realloc(buf, cap);
+		size_t got;
+		if (cap - n < 65536) {
+			char *nb = realloc(b, cap = cap ? cap * 2 : 65536);
 			if (!nb) {
-				free(buf);
+				free(b);
 				fclose(fp);
-				return DG_ERR_INTERNAL;
+				return -1;
 			}
-			buf = nb;
+			b = nb;
 		}
-		size_t got = fread(buf + len, 1, cap - len, fp);
-		len += got;
+		got = fread(b + n, 1, cap - n, fp);
+		n += got;
 		if (got == 0)
 			break;
 	}
-	if (ferror(fp)) {
-		int err = errno;
-		fclose(fp);
-		free(buf);
+	if (ferror(fp))
+		err = errno ? errno : EIO;
+	fclose(fp);
+	if (err) {
+		free(b);
+		return err;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+enum dg_status dg_lint_file(const struct dg_config *cfg, const char *path, struct dg_result *out)
+{
+	char *buf;
+	size_t len;
+	enum dg_status st;
+	int err = dg_read_file(path, &buf, &len);
+
+	if (err < 0)
+		return DG_ERR_INTERNAL;
+	if (err) {
 		memset(out, 0, sizeof(*out));
 		out->path = xstrdup(path);
 		out->status = DG_ERR_IO;
-		out->error = xstrdup(strerror(err ? err : EIO));
+		out->error = xstrdup(strerror(err));
 		return DG_ERR_IO;
 	}
-	fclose(fp);
 	st = dg_lint_buffer(cfg, path, buf, len, out);
 	free(buf);
 	return st;

@@ -58,4 +58,9 @@ struct dg_ctx {
 void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start,
 	     size_t end, const char *help, const char *message);
 
+/* Reads the whole file into *buf (malloc'd, not NUL-terminated, never NULL on success) and its
+ * length into *len. Returns 0, an errno value when it cannot be opened or read, or -1 when
+ * memory ran out. */
+int dg_read_file(const char *path, char **buf, size_t *len);
+
 #endif

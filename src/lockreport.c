@@ -134,43 +134,21 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 enum dg_status dg_locks_file(const struct dg_config *cfg, const char *path,
 			     struct dg_lock_report *out)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf;
+	size_t len;
 	enum dg_status st;
-	int err = 0;
+	int err = dg_read_file(path, &buf, &len);
 
-	if (fp) {
-		for (;;) {
-			if (cap - len < 65536) {
-				char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-				if (!nb) {
-					free(buf);
-					fclose(fp);
-					return DG_ERR_INTERNAL;
-				}
-				buf = nb;
-			}
-			size_t got = fread(buf + len, 1, cap - len, fp);
-			len += got;
-			if (got == 0)
-				break;
-		}
-		if (ferror(fp))
-			err = errno ? errno : EIO;
-		fclose(fp);
-	} else {
-		err = errno;
-	}
+	if (err < 0)
+		return DG_ERR_INTERNAL;
 	if (err) {
-		free(buf);
 		memset(out, 0, sizeof(*out));
 		out->path = xstrdup(path);
 		out->status = DG_ERR_IO;
 		out->error = xstrdup(strerror(err));
 		return DG_ERR_IO;
 	}
-	st = dg_locks_buffer(cfg, path, buf ? buf : "", len, out);
+	st = dg_locks_buffer(cfg, path, buf, len, out);
 	free(buf);
 	return st;
 }

@@ -1,9 +1,6 @@
 /* adding-field-with-default.c — ADD COLUMN whose value must be computed for every existing row
  * (a volatile default, serial, identity, stored generated) rewrites the table under ACCESS
  * EXCLUSIVE. A non-volatile default is only stored in the catalog since PostgreSQL 11. */
-#include <stdio.h>
-#include <string.h>
-
 #include "rule.h"
 
 static const char help_default[] =
@@ -23,18 +20,6 @@ static const char help_generated_18[] =
     "Add it as a VIRTUAL generated column (PostgreSQL 18+): it is computed when read and added "
     "without a rewrite. Or add a plain nullable column, fill it for new rows with a trigger, and "
     "backfill the existing rows in batches.";
-
-static bool is_serial(const PgQuery__TypeName *t)
-{
-	static const char *const names[] = {"serial",  "bigserial", "smallserial",
-					    "serial2", "serial4",   "serial8"};
-	const char *name = t ? dg_name_last(t->names, t->n_names) : NULL;
-
-	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	return false;
-}
 
 struct calls {
 	const PgQuery__FuncCall *volatile_call, *unknown_call;
@@ -61,25 +46,21 @@ static bool find_calls(const PgQuery__Node *n, void *arg)
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
-	const PgQuery__AlterTableStmt *stmt = node->alter_table_stmt;
+	const PgQuery__AlterTableStmt *stmt = dg_alter_existing_table(ctx, node);
 	const char *table;
 
-	/* ALTER FOREIGN TABLE has no rows to rewrite, ALTER TYPE is a composite type's */
-	if (stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !stmt->relation ||
-	    dg_table_created_here(ctx, stmt->relation))
+	if (!stmt)
 		return;
 	table = stmt->relation->relname;
 	for (size_t i = 0; i < stmt->n_cmds; i++) {
-		const PgQuery__AlterTableCmd *cmd = stmt->cmds[i]->alter_table_cmd;
-		const PgQuery__ColumnDef *col;
+		const PgQuery__ColumnDef *col = dg_cmd_column_def(
+		    stmt->cmds[i]->alter_table_cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn);
 		const PgQuery__Node *def = NULL;
 		bool identity, generated = false;
 		struct calls calls = {0};
 
-		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn || !cmd->def ||
-		    cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+		if (!col)
 			continue;
-		col = cmd->def->column_def;
 		identity = col->identity && col->identity[0];
 		for (size_t k = 0; k < col->n_constraints; k++) {
 			const PgQuery__Constraint *c = col->constraints[k]->constraint;
@@ -100,7 +81,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			    "writes of \"%s\" wait until the table and its indexes are "
 			    "rewritten",
 			    col->colname, table, table);
-		} else if (is_serial(col->type_name)) {
+		} else if (dg_type_is_serial(col->type_name)) {
 			dg_report_help(
 			    ctx, stmt->cmds[i], help_sequence,
 			    "adding %s column \"%s\" rewrites \"%s\": its default nextval() is "

@@ -15,13 +15,11 @@ static const char help_pg11[] =
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
-	const PgQuery__AlterTableStmt *stmt = node->alter_table_stmt;
+	const PgQuery__AlterTableStmt *stmt = dg_alter_existing_table(ctx, node);
 	const char *table;
 	bool old = dg_pg_version(ctx) < 12;
 
-	/* ALTER FOREIGN TABLE has no rows to rewrite, ALTER TYPE is a composite type's */
-	if (stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !stmt->relation ||
-	    dg_table_created_here(ctx, stmt->relation))
+	if (!stmt)
 		return;
 	table = stmt->relation->relname;
 	for (size_t i = 0; i < stmt->n_cmds; i++) {

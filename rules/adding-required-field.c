@@ -1,16 +1,5 @@
 /* adding-required-field.c — ADD COLUMN … NOT NULL without a default fails on a table with rows. */
-#include <string.h>
-
 #include "rule.h"
-
-static bool is_serial(const PgQuery__TypeName *t)
-{
-	const char *name = t ? dg_name_last(t->names, t->n_names) : NULL;
-
-	return name && (strcmp(name, "serial") == 0 || strcmp(name, "bigserial") == 0 ||
-			strcmp(name, "smallserial") == 0 || strcmp(name, "serial2") == 0 ||
-			strcmp(name, "serial4") == 0 || strcmp(name, "serial8") == 0);
-}
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
@@ -19,15 +8,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (!stmt->relation || dg_table_created_here(ctx, stmt->relation))
 		return;
 	for (size_t i = 0; i < stmt->n_cmds; i++) {
-		const PgQuery__AlterTableCmd *cmd = stmt->cmds[i]->alter_table_cmd;
-		const PgQuery__ColumnDef *col;
+		const PgQuery__ColumnDef *col = dg_cmd_column_def(
+		    stmt->cmds[i]->alter_table_cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn);
 		bool not_null = false, filled = false;
 
-		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn || !cmd->def ||
-		    cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
-			continue;
-		col = cmd->def->column_def;
-		if (col->raw_default || col->identity[0] || col->generated[0] || is_serial(col->type_name))
+		if (!col || col->raw_default || col->identity[0] || col->generated[0] ||
+		    dg_type_is_serial(col->type_name))
 			continue;
 		for (size_t k = 0; k < col->n_constraints; k++) {
 			const PgQuery__Constraint *c = col->constraints[k]->constraint;

@@ -4,17 +4,10 @@
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__AlterTableCmd *cmd = node->alter_table_cmd;
-	const PgQuery__Node *st = dg_stmt(ctx);
-	const PgQuery__AlterTableStmt *at;
+	const PgQuery__RangeVar *rel =
+	    dg_cmd_table_made_before(ctx, cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn);
 
-	if (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn || !cmd->name)
-		return;
-	if (!st || st->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
-		return;
-	at = st->alter_table_stmt;
-	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
-		return; /* a foreign table's columns are declarations: the data lives elsewhere */
-	if (!at->relation || dg_made_here(ctx, at->relation, cmd->name))
+	if (!rel)
 		return;
 	dg_report(
 	    ctx, node,
@@ -22,7 +15,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    "version that still reads or writes it (including ORMs that map SELECT * or list "
 	    "every column); ALTER TABLE takes an ACCESS EXCLUSIVE lock, blocking reads and writes "
 	    "while it waits and runs",
-	    cmd->name, at->relation->relname);
+	    cmd->name, rel->relname);
 }
 
 const struct dg_rule dg_rule_ban_drop_column = {

@@ -4,17 +4,10 @@
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__AlterTableCmd *cmd = node->alter_table_cmd;
-	const PgQuery__Node *st = dg_stmt(ctx);
-	const PgQuery__AlterTableStmt *at;
+	const PgQuery__RangeVar *rel =
+	    dg_cmd_table_made_before(ctx, cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull);
 
-	if (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull || !cmd->name)
-		return;
-	if (!st || st->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
-		return;
-	at = st->alter_table_stmt;
-	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
-		return; /* a foreign table's columns are declarations: the data lives elsewhere */
-	if (!at->relation || dg_made_here(ctx, at->relation, cmd->name))
+	if (!rel)
 		return;
 	dg_report(
 	    ctx, node,
@@ -22,7 +15,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    "(and reports, exports, other services) that assume a value will break on the first "
 	    "NULL row; ALTER TABLE takes an ACCESS EXCLUSIVE lock, briefly blocking reads and "
 	    "writes",
-	    at->relation->relname, cmd->name);
+	    rel->relname, cmd->name);
 }
 
 const struct dg_rule dg_rule_ban_drop_not_null = {

@@ -1,18 +1,5 @@
 /* ban-drop-table.c — DROP TABLE deletes an existing table and its data. */
-#include <stdio.h>
-#include <string.h>
-
 #include "rule.h"
-
-/* Appends `"name"` (comma-separated) to buf. */
-static void append_name(char *buf, size_t size, const char *name)
-{
-	size_t len = strlen(buf);
-
-	if (len + 8 >= size)
-		return;
-	snprintf(buf + len, size - len, "%s\"%s\"", len ? ", " : "", name);
-}
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
@@ -35,7 +22,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		rv.schemaname = k > 1 ? (char *)dg_node_string(o->list->items[k - 2]) : NULL;
 		if (!rv.relname || dg_made_here(ctx, &rv, NULL))
 			continue;
-		append_name(names, sizeof(names), rv.relname);
+		dg_append_quoted(names, sizeof(names), rv.relname);
 		n++;
 	}
 	if (!n)
@@ -45,7 +32,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	li = dg_stmt_locks(ctx);
 	for (size_t k = 0; li && k < li->n_rels; k++)
 		if (li->rels[k].role == DG_ROLE_REFERENCED && li->rels[k].name)
-			append_name(refs, sizeof(refs), li->rels[k].name);
+			dg_append_quoted(refs, sizeof(refs), li->rels[k].name);
 	dg_report(
 	    ctx, node,
 	    "DROP TABLE deletes %s and all %s data for good, under an ACCESS EXCLUSIVE lock that "

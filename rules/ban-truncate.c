@@ -1,7 +1,4 @@
 /* ban-truncate.c — TRUNCATE empties existing tables. */
-#include <stdio.h>
-#include <string.h>
-
 #include "rule.h"
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
@@ -12,14 +9,11 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 
 	for (size_t i = 0; i < stmt->n_relations; i++) {
 		const PgQuery__Node *r = stmt->relations[i];
-		size_t len = strlen(names);
 
 		if (r->node_case != PG_QUERY__NODE__NODE_RANGE_VAR || !r->range_var->relname ||
 		    dg_made_here(ctx, r->range_var, NULL))
 			continue;
-		if (len + 8 < sizeof(names))
-			snprintf(names + len, sizeof(names) - len, "%s\"%s\"", len ? ", " : "",
-				 r->range_var->relname);
+		dg_append_quoted(names, sizeof(names), r->range_var->relname);
 		n++;
 	}
 	if (!n)

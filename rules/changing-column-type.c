@@ -262,17 +262,14 @@ static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
-	const PgQuery__AlterTableStmt *stmt = node->alter_table_stmt;
+	const PgQuery__AlterTableStmt *stmt = dg_alter_existing_table(ctx, node);
 
-	/* ALTER FOREIGN TABLE has no rows to rewrite, ALTER TYPE is a composite type's */
-	if (stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !stmt->relation ||
-	    dg_table_created_here(ctx, stmt->relation))
+	if (!stmt)
 		return;
 	for (size_t i = 0; i < stmt->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *cmd = stmt->cmds[i]->alter_table_cmd;
 
-		if (cmd && cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType &&
-		    cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+		if (dg_cmd_column_def(cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType))
 			check_cmd(ctx, stmt, stmt->cmds[i], cmd);
 	}
 }

@@ -1,7 +1,5 @@
 /* disallowed-unique-constraint.c — ADD UNIQUE without USING INDEX builds the unique index while
  * holding ACCESS EXCLUSIVE on the table. */
-#include <stdio.h>
-
 #include "rule.h"
 
 static const char help_unique[] =
@@ -15,53 +13,32 @@ static const char help_column[] =
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
-	const PgQuery__AlterTableStmt *stmt = node->alter_table_stmt;
+	const PgQuery__AlterTableStmt *stmt = dg_alter_existing_table(ctx, node);
 	const char *table;
 
-	/* ALTER FOREIGN TABLE has no rows to rewrite, ALTER TYPE is a composite type's */
-	if (stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !stmt->relation ||
-	    dg_table_created_here(ctx, stmt->relation))
+	if (!stmt)
 		return;
 	table = stmt->relation->relname;
 	for (size_t i = 0; i < stmt->n_cmds; i++) {
-		const PgQuery__AlterTableCmd *cmd = stmt->cmds[i]->alter_table_cmd;
-		const PgQuery__Node *def = cmd ? cmd->def : NULL;
+		const PgQuery__ColumnDef *col;
+		const PgQuery__Constraint *c = dg_cmd_builds_unique_index(
+		    stmt->cmds[i]->alter_table_cmd, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE, &col);
+		char name[200];
 
-		if (!def)
-			continue;
-		if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint &&
-		    def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
-			const PgQuery__Constraint *c = def->constraint;
-			char name[200] = "";
-
-			if (c->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE ||
-			    (c->indexname && *c->indexname))
-				continue;
-			if (c->conname && *c->conname)
-				snprintf(name, sizeof(name), " \"%s\"", c->conname);
+		if (c) {
 			dg_report_help(
 			    ctx, stmt->cmds[i], help_unique,
 			    "adding UNIQUE constraint%s to \"%s\" builds its unique index while "
 			    "holding an ACCESS EXCLUSIVE lock: every read and write of \"%s\" "
 			    "waits until the index is built",
-			    name, table, table);
-		} else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
-			   def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-			const PgQuery__ColumnDef *col = def->column_def;
-			for (size_t k = 0; k < col->n_constraints; k++) {
-				const PgQuery__Node *cn = col->constraints[k];
-				if (cn->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
-				    cn->constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)
-					continue;
-				dg_report_help(
-				    ctx, stmt->cmds[i], help_column,
-				    "adding column \"%s\" with UNIQUE to \"%s\" builds a unique "
-				    "index over every row while holding an ACCESS EXCLUSIVE "
-				    "lock: every read and write of \"%s\" waits until it is "
-				    "built",
-				    col->colname, table, table);
-				break;
-			}
+			    dg_constraint_name_part(c, name, sizeof(name)), table, table);
+		} else if (col) {
+			dg_report_help(
+			    ctx, stmt->cmds[i], help_column,
+			    "adding column \"%s\" with UNIQUE to \"%s\" builds a unique "
+			    "index over every row while holding an ACCESS EXCLUSIVE lock: "
+			    "every read and write of \"%s\" waits until it is built",
+			    col->colname, table, table);
 		}
 	}
 }

@@ -7,29 +7,27 @@
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
-	const PgQuery__RangeVar *table;
-	const char *column, *type = dg_type_builtin(col->type_name), *what;
+	struct dg_typed_column c;
+	const char *what;
 	bool serial = false;
-	enum dg_column_role role = dg_column_role(ctx, col, &table, &column);
 
-	if (role == DG_COLUMN_OTHER || !type || !column || table->relpersistence[0] == 't')
+	if (!dg_typed_column(ctx, col, &c))
 		return;
-	if (strcmp(type, "int2") == 0)
+	if (strcmp(c.type, "int2") == 0)
 		what = "smallint";
-	else if (strcmp(type, "smallserial") == 0 || strcmp(type, "serial2") == 0) {
+	else if (strcmp(c.type, "smallserial") == 0 || strcmp(c.type, "serial2") == 0) {
 		what = "smallserial (a smallint fed by a sequence)";
 		serial = true;
-	}
-	else
+	} else
 		return;
 	dg_report_type(ctx, col->type_name, NULL,
-		      "column \"%s\" of \"%s\" %s %s%s: %s, and widening it to bigint later "
-		      "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
-		      column, table->relname, role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is", what,
-		      col->type_name->n_array_bounds ? " array" : "",
-		      serial ? "nextval() fails with \"reached maximum value of sequence\" after "
-			       "32767 ids"
-			     : "a value above 32767 fails with \"smallint out of range\"");
+		       "column \"%s\" of \"%s\" %s %s%s: %s, and widening it to bigint later "
+		       "rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
+		       c.column, c.table->relname, c.verb, what,
+		       col->type_name->n_array_bounds ? " array" : "",
+		       serial ? "nextval() fails with \"reached maximum value of sequence\" after "
+				"32767 ids"
+			      : "a value above 32767 fails with \"smallint out of range\"");
 }
 
 const struct dg_rule dg_rule_prefer_bigint_over_smallint = {

@@ -1,30 +1,24 @@
 /* prefer-identity.c — serial types are a column default pointing at a loose sequence; identity
  * columns (PostgreSQL 10+) are the standard, self-contained replacement. */
-#include <string.h>
-
 #include "rule.h"
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
-	const PgQuery__RangeVar *table;
-	const char *column, *type = dg_type_builtin(col->type_name);
-	enum dg_column_role role = dg_column_role(ctx, col, &table, &column);
+	struct dg_typed_column c;
 
 	/* serial is no type for ALTER COLUMN … TYPE: that fails on its own */
-	if ((role != DG_COLUMN_CREATE_TABLE && role != DG_COLUMN_ADD) || !type || !column ||
-	    table->relpersistence[0] == 't')
+	if (!dg_typed_column(ctx, col, &c) ||
+	    (c.role != DG_COLUMN_CREATE_TABLE && c.role != DG_COLUMN_ADD) ||
+	    !dg_type_is_serial(col->type_name))
 		return;
-	if (strcmp(type, "serial") != 0 && strcmp(type, "serial4") != 0 &&
-	    strcmp(type, "bigserial") != 0 && strcmp(type, "serial8") != 0 &&
-	    strcmp(type, "smallserial") != 0 && strcmp(type, "serial2") != 0)
-		return;
-	dg_report_type(ctx, col->type_name, NULL,
-		      "column \"%s\" of \"%s\" is %s: its sequence is a separate object, so other "
-		      "roles need USAGE on it to insert, CREATE TABLE … (LIKE … INCLUDING DEFAULTS) "
-		      "copies a default that still draws from this table's sequence, and explicit "
-		      "ids are accepted silently until nextval() collides with them",
-		      column, table->relname, type);
+	dg_report_type(
+	    ctx, col->type_name, NULL,
+	    "column \"%s\" of \"%s\" is %s: its sequence is a separate object, so other "
+	    "roles need USAGE on it to insert, CREATE TABLE … (LIKE … INCLUDING DEFAULTS) "
+	    "copies a default that still draws from this table's sequence, and explicit "
+	    "ids are accepted silently until nextval() collides with them",
+	    c.column, c.table->relname, c.type);
 }
 
 const struct dg_rule dg_rule_prefer_identity = {

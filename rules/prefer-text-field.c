@@ -8,26 +8,22 @@
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
-	const PgQuery__RangeVar *table;
-	const char *column, *type = dg_type_builtin(col->type_name);
-	enum dg_column_role role = dg_column_role(ctx, col, &table, &column);
-	const PgQuery__Node *mod;
+	struct dg_typed_column c;
 	char len[32] = "n";
+	int n;
 
-	if (role == DG_COLUMN_OTHER || !type || !column || table->relpersistence[0] == 't')
-		return;
 	/* unconstrained varchar is text by another name */
-	if (strcmp(type, "varchar") != 0 || col->type_name->n_typmods == 0)
+	if (!dg_typed_column(ctx, col, &c) || strcmp(c.type, "varchar") != 0 ||
+	    col->type_name->n_typmods == 0)
 		return;
-	mod = col->type_name->typmods[0];
-	if (mod && mod->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-	    mod->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL && mod->a_const->ival)
-		snprintf(len, sizeof(len), "%d", (int)mod->a_const->ival->ival);
-	dg_report_type(ctx, col->type_name, NULL,
-		      "column \"%s\" of \"%s\" %s varchar(%s): changing the limit later is an ALTER "
-		      "COLUMN … TYPE, which takes an ACCESS EXCLUSIVE lock (reads and writes wait; "
-		      "raising it is catalog-only, lowering it rewrites the table)",
-		      column, table->relname, role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is", len);
+	if (dg_type_int_mod(col->type_name, &n))
+		snprintf(len, sizeof(len), "%d", n);
+	dg_report_type(
+	    ctx, col->type_name, NULL,
+	    "column \"%s\" of \"%s\" %s varchar(%s): changing the limit later is an ALTER "
+	    "COLUMN … TYPE, which takes an ACCESS EXCLUSIVE lock (reads and writes wait; "
+	    "raising it is catalog-only, lowering it rewrites the table)",
+	    c.column, c.table->relname, c.verb, len);
 }
 
 const struct dg_rule dg_rule_prefer_text_field = {

@@ -7,19 +7,17 @@
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__ColumnDef *col = node->column_def;
-	const PgQuery__RangeVar *table;
-	const char *column, *type = dg_type_builtin(col->type_name);
-	enum dg_column_role role = dg_column_role(ctx, col, &table, &column);
+	struct dg_typed_column c;
 
-	if (role == DG_COLUMN_OTHER || !type || !column || table->relpersistence[0] == 't' ||
-	    strcmp(type, "timestamp") != 0)
+	if (!dg_typed_column(ctx, col, &c) || strcmp(c.type, "timestamp") != 0)
 		return;
-	dg_report_type(ctx, col->type_name, NULL,
-		      "column \"%s\" of \"%s\" %s timestamp without time zone: it stores a wall-clock "
-		      "reading with no zone, so the instant it means depends on the TimeZone setting "
-		      "of whoever wrote it, and comparisons with now() or across a DST change are off "
-		      "by hours",
-		      column, table->relname, role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is");
+	dg_report_type(
+	    ctx, col->type_name, NULL,
+	    "column \"%s\" of \"%s\" %s timestamp without time zone: it stores a wall-clock "
+	    "reading with no zone, so the instant it means depends on the TimeZone setting "
+	    "of whoever wrote it, and comparisons with now() or across a DST change are off "
+	    "by hours",
+	    c.column, c.table->relname, c.verb);
 }
 
 const struct dg_rule dg_rule_prefer_timestamptz = {

@@ -15,11 +15,9 @@ static const char help_old[] =
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
-	const PgQuery__AlterTableStmt *stmt = node->alter_table_stmt;
+	const PgQuery__AlterTableStmt *stmt = dg_alter_existing_table(ctx, node);
 
-	/* ALTER FOREIGN TABLE has no rows to rewrite, ALTER TYPE is a composite type's */
-	if (stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !stmt->relation ||
-	    dg_table_created_here(ctx, stmt->relation))
+	if (!stmt)
 		return;
 	for (size_t i = 0; i < stmt->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *cmd = stmt->cmds[i]->alter_table_cmd;

@@ -4,30 +4,6 @@
 
 #include "rule.h"
 
-/* The strongest lock above ROW EXCLUSIVE that statement i takes on an existing relation. */
-static const struct dg_lock_rel *strong_lock(struct dg_ctx *ctx, size_t i)
-{
-	const struct dg_lock_info *li = dg_stmt_locks_at(ctx, i);
-	const struct dg_lock_rel *best = NULL;
-
-	for (size_t k = 0; li && k < li->n_rels; k++) {
-		const struct dg_lock_rel *r = &li->rels[k];
-		/* DROP INDEX CONCURRENTLY's last, brief ACCESS EXCLUSIVE is on an index nobody can
-		 * use any more: what waits is the table's lock, counted on its own */
-		if (r->role == DG_ROLE_INDEX && li->no_transaction)
-			continue;
-		if (r->mode > DG_LOCK_ROW_EXCLUSIVE && dg_lock_rel_existing(ctx, i, r) &&
-		    (!best || r->mode > best->mode))
-			best = r;
-	}
-	return best;
-}
-
-static const char *rel_name(const struct dg_lock_rel *r)
-{
-	return r->name ? r->name : r->index;
-}
-
 /* What a long transaction must hold for this mode to wait: only conflicting locks make it queue. */
 static const char *waits_for(enum dg_lock_mode m)
 {
@@ -44,12 +20,9 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	const struct dg_lock_rel *r;
 	char again[300];
 
-	if (node != dg_stmt(ctx) || dg_lock_timeout_set_at(ctx, i) || !(r = strong_lock(ctx, i)))
-		return;
-	/* once per run: the statements of one direction before this one */
-	for (size_t j = i; j-- > 0 && dg_stmt_dir_at(ctx, j) == dg_stmt_dir_at(ctx, i);)
-		if (strong_lock(ctx, j))
-			return; /* reported (or not) at the first one */
+	if (node != dg_stmt(ctx) || dg_lock_timeout_set_at(ctx, i) ||
+	    !(r = dg_first_strong_lock(ctx)))
+		return; /* none, or reported (or not) at the first one of the run */
 	/* the table of a named index is unknown: say "that table", not the index's name */
 	if (r->name)
 		snprintf(again, sizeof(again), "\"%s\"", r->name);
@@ -58,7 +31,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	dg_report(ctx, node,
 		  "%s lock on %s\"%s\" with no lock_timeout set: if a long transaction holds %s, "
 		  "this statement waits, and every %s on %s queues behind it meanwhile",
-		  dg_lock_mode_name(r->mode), r->name ? "" : "the table of index ", rel_name(r),
+		  dg_lock_mode_name(r->mode), r->name ? "" : "the table of index ", dg_lock_rel_name(r),
 		  waits_for(r->mode),
 		  dg_lock_blocks_reads(r->mode)	   ? "read and write"
 		  : dg_lock_blocks_writes(r->mode) ? "write"

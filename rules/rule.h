@@ -168,9 +168,8 @@ const struct dg_lock_info *dg_stmt_locks_at(struct dg_ctx *ctx, size_t i);
 /* Whether relation `r` of statement i's locks existed before the migration: not created by that
  * statement nor by an earlier one of the file. */
 bool dg_lock_rel_existing(const struct dg_ctx *ctx, size_t i, const struct dg_lock_rel *r);
-/* The index of the statement being walked (dg_statement_count() in check_file), the i-th
- * statement, and its transaction block (0 outside one). */
-size_t dg_stmt_index(const struct dg_ctx *ctx);
+/* The i-th statement of the file (NULL past the end), for rules that look back (e.g. at an
+ * earlier DROP … IF EXISTS), and its transaction block (0 outside one). */
 const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i);
 unsigned dg_transaction_id_at(const struct dg_ctx *ctx, size_t i);
 /* Which section of the migration (up, down, …) statement i is in: 0, 1, … in file order. */
@@ -203,10 +202,6 @@ struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i);
 void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, const char *fmt, ...)
 	DG_PRINTF(3, 4);
 
-/* The statements of the file, for rules that look back (e.g. at an earlier DROP … IF EXISTS):
- * the current statement's index, and the i-th statement (NULL past the end). */
-size_t dg_stmt_index(const struct dg_ctx *ctx);
-const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i);
 /* How many statements the current statement's section (one run of the migration tool) has. */
 size_t dg_section_statement_count(const struct dg_ctx *ctx);
 /* The source text, and [start, end) of the current statement in it (offsets as dg_report_range
@@ -247,5 +242,63 @@ bool dg_walk(const PgQuery__Node *root, bool (*visit)(const PgQuery__Node *node,
  * CREATE FUNCTION that does not say otherwise makes a VOLATILE one. */
 enum dg_volatility { DG_VOLATILITY_UNKNOWN = 0, DG_NOT_VOLATILE, DG_VOLATILE };
 enum dg_volatility dg_function_volatility(PgQuery__Node *const *funcname, size_t n);
+
+/* Helpers shared by rules (src/rulekit.c), built on the functions above. */
+/* The ALTER TABLE statement `node` when it alters an ordinary table that existed before this
+ * migration file; NULL for ALTER FOREIGN TABLE (no rows to rewrite), ALTER TYPE (a composite
+ * type's) and tables created by an earlier statement of the file. */
+const PgQuery__AlterTableStmt *dg_alter_existing_table(const struct dg_ctx *ctx,
+						       const PgQuery__Node *node);
+/* The constraint an ALTER TABLE … ADD CONSTRAINT subcommand adds when it is of type `contype`
+ * (PgQuery__ConstrType), else NULL; cmd may be NULL. */
+const PgQuery__Constraint *dg_cmd_added_constraint(const PgQuery__AlterTableCmd *cmd, int contype);
+/* The column definition of an ALTER TABLE subcommand of type `subtype` (PgQuery__AlterTableType:
+ * AT_AddColumn, AT_AlterColumnType), else NULL; cmd may be NULL. */
+const PgQuery__ColumnDef *dg_cmd_column_def(const PgQuery__AlterTableCmd *cmd, int subtype);
+/* Whether a column definition carries a constraint of type `contype`. */
+bool dg_column_has_constraint(const PgQuery__ColumnDef *col, int contype);
+/* ` "name"` for a constraint given a name, "" for one without, into buf; returns buf. */
+const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, size_t size);
+/* An ALTER TABLE subcommand that builds a unique index for a constraint of type `contype` (PRIMARY
+ * KEY, UNIQUE) while holding the table's ACCESS EXCLUSIVE lock: ADD CONSTRAINT without USING
+ * INDEX (returns the constraint, *col NULL), or ADD COLUMN declaring one (returns NULL, sets *col
+ * to the column); NULL and *col NULL for any other subcommand. */
+const PgQuery__Constraint *dg_cmd_builds_unique_index(const PgQuery__AlterTableCmd *cmd,
+						      int contype, const PgQuery__ColumnDef **col);
+/* Appends `"name"` to the comma-separated list in buf (NUL-terminated), while there is room. */
+void dg_append_quoted(char *buf, size_t size, const char *name);
+/* For ALTER TABLE subcommands on a column (DROP COLUMN, DROP NOT NULL, …): the table, when cmd is
+ * of type `subtype`, names a column, and belongs to an ALTER TABLE of an ordinary table (a foreign
+ * table's columns are declarations: the data lives elsewhere) whose column this migration did
+ * not make (dg_made_here); NULL otherwise. */
+const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
+						  const PgQuery__AlterTableCmd *cmd, int subtype);
+/* For rules about column types: a column that CREATE TABLE, ADD COLUMN or ALTER COLUMN … TYPE
+ * defines, with its role, table and name (dg_column_role) and its built-in type. */
+struct dg_typed_column {
+	enum dg_column_role role;
+	const PgQuery__RangeVar *table;
+	const char *column;
+	const char *type; /* dg_type_builtin: "int4", "varchar", "timestamp", … */
+	const char *verb; /* "becomes" for the new type of ALTER COLUMN … TYPE, else "is" */
+};
+/* Fills *out; false for other column definitions, temporary tables and types that are not
+ * built-in (dg_type_builtin NULL). */
+bool dg_typed_column(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+		     struct dg_typed_column *out);
+/* The type's first modifier when it is an integer constant (varchar(20) → 20). */
+bool dg_type_int_mod(const PgQuery__TypeName *t, int *out);
+/* Whether the type is written as a serial type (serial, bigserial, smallserial, serial2/4/8),
+ * whatever its schema. */
+bool dg_type_is_serial(const PgQuery__TypeName *t);
+/* The strongest lock above ROW EXCLUSIVE that statement i takes on a relation that existed
+ * before the migration (not DROP INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
+const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i);
+/* That lock of the statement being walked, when it is the first of its direction (one run of
+ * the tool, one connection) to take one;
+ * NULL otherwise. */
+const struct dg_lock_rel *dg_first_strong_lock(struct dg_ctx *ctx);
+/* The relation's name, or its index's for a lock known by the index (DROP INDEX, REINDEX). */
+const char *dg_lock_rel_name(const struct dg_lock_rel *r);
 
 #endif

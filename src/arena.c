@@ -132,3 +132,16 @@ char *dg_arena_strndup(struct dg_arena *a, const char *s, size_t n)
 	p[n] = '\0';
 	return p;
 }
+
+void *dg_arena_grow(struct dg_arena *a, void *arr, size_t n, size_t *cap, size_t elem)
+{
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 16;
+	p = dg_arena_alloc(a, *cap * elem);
+	if (n)
+		memcpy(p, arr, n * elem);
+	return p;
+}

@@ -17,6 +17,9 @@ void dg_arena_destroy(struct dg_arena *a);
 /* Never returns NULL: aborts on exhaustion like any allocation failure in a CLI would. */
 void *dg_arena_alloc(struct dg_arena *a, size_t n);
 char *dg_arena_strndup(struct dg_arena *a, const char *s, size_t n);
+/* Room for one more element in an arena array of n elements of `elem` bytes and capacity *cap:
+ * returns arr while there is room, else a copy with twice the capacity (16 at first). */
+void *dg_arena_grow(struct dg_arena *a, void *arr, size_t n, size_t *cap, size_t elem);
 
 /* The heap the same way: never NULL; out of memory ends the process ("ddlguard: out of memory").
  * Zero sizes allocate one byte. */

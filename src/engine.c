@@ -972,46 +972,29 @@ const char *dg_type_builtin(const PgQuery__TypeName *t)
 
 
 /* A walk of its own for rules that look into a subtree (the engine's walk dispatches). */
-static bool walk_sub(const ProtobufCMessage *m, bool (*visit)(const PgQuery__Node *, void *),
-		     void *arg)
-{
-	const ProtobufCMessageDescriptor *d = m->descriptor;
-	const char *base = (const char *)m;
+struct node_walk {
+	bool (*visit)(const PgQuery__Node *, void *);
+	void *arg;
+};
 
-	if (d == &pg_query__node__descriptor) {
-		const PgQuery__Node *n = (const PgQuery__Node *)m;
-		if (n->node_case == PG_QUERY__NODE__NODE__NOT_SET)
-			return true;
-		if (!visit(n, arg))
-			return false;
-	}
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const ProtobufCFieldDescriptor *fd = &d->fields[f];
-		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)(base + fd->quantifier_offset);
-			ProtobufCMessage *const *arr =
-			    *(ProtobufCMessage *const *const *)(base + fd->offset);
-			for (size_t i = 0; i < n; i++)
-				if (arr[i] && !walk_sub(arr[i], visit, arg))
-					return false;
-			continue;
-		}
-		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
-			continue;
-		const ProtobufCMessage *sub = *(ProtobufCMessage *const *)(base + fd->offset);
-		if (sub && !walk_sub(sub, visit, arg))
-			return false;
-	}
-	return true;
+static enum dg_pb_next visit_pb_node(const ProtobufCMessage *m, void *arg)
+{
+	const struct node_walk *w = arg;
+	const PgQuery__Node *n = (const PgQuery__Node *)m;
+
+	if (m->descriptor != &pg_query__node__descriptor)
+		return DG_PB_DESCEND;
+	if (n->node_case == PG_QUERY__NODE__NODE__NOT_SET)
+		return DG_PB_SKIP;
+	return w->visit(n, w->arg) ? DG_PB_DESCEND : DG_PB_STOP;
 }
 
 bool dg_walk(const PgQuery__Node *root, bool (*visit)(const PgQuery__Node *node, void *arg),
 	     void *arg)
 {
-	return root ? walk_sub(&root->base, visit, arg) : true;
+	struct node_walk w = {visit, arg};
+
+	return root ? dg_pb_walk(&root->base, visit_pb_node, &w) : true;
 }
 
 /* ---- the pipeline ------------------------------------------------------------------------ */

@@ -76,4 +76,5 @@ size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const 
 void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start,
 	     size_t end, const char *help, const char *message);
 
+
 #endif

@@ -240,75 +240,38 @@ struct names {
 	size_t n;
 };
 
-static void collect_ctes(const ProtobufCMessage *m, struct names *ctes);
+struct rangevar_walk {
+	struct dg_lock_info *out;
+	enum dg_rel_role role;
+	enum dg_lock_mode mode;
+	const struct names *ctes;
+};
 
-static void walk_rangevars(const ProtobufCMessage *m, struct dg_lock_info *out,
-			   enum dg_rel_role role, enum dg_lock_mode mode, const struct names *ctes)
+static enum dg_pb_next visit_rangevar(const ProtobufCMessage *m, void *arg)
 {
-	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const struct rangevar_walk *w = arg;
+	const PgQuery__RangeVar *rv = (const PgQuery__RangeVar *)m;
 
-	if (d == &pg_query__range_var__descriptor) {
-		const PgQuery__RangeVar *rv = (const PgQuery__RangeVar *)m;
-		if (!rv->schemaname || !*rv->schemaname)
-			for (size_t i = 0; i < ctes->n; i++)
-				if (same_name(ctes->v[i], rv->relname))
-					return;
-		add_rv(out, rv, role, mode, false, false);
-		return;
-	}
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const ProtobufCFieldDescriptor *fd = &d->fields[f];
-		const char *base = (const char *)m;
-		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)(base + fd->quantifier_offset);
-			ProtobufCMessage *const *arr =
-			    *(ProtobufCMessage *const *const *)(base + fd->offset);
-			for (size_t i = 0; i < n; i++)
-				if (arr[i])
-					walk_rangevars(arr[i], out, role, mode, ctes);
-			continue;
-		}
-		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
-			continue;
-		const ProtobufCMessage *sub = *(ProtobufCMessage *const *)(base + fd->offset);
-		if (sub)
-			walk_rangevars(sub, out, role, mode, ctes);
-	}
+	if (m->descriptor != &pg_query__range_var__descriptor)
+		return DG_PB_DESCEND;
+	if (!rv->schemaname || !*rv->schemaname)
+		for (size_t i = 0; i < w->ctes->n; i++)
+			if (same_name(w->ctes->v[i], rv->relname))
+				return DG_PB_SKIP;
+	add_rv(w->out, rv, w->role, w->mode, false, false);
+	return DG_PB_SKIP;
 }
 
-static void collect_ctes(const ProtobufCMessage *m, struct names *ctes)
+static enum dg_pb_next visit_cte(const ProtobufCMessage *m, void *arg)
 {
-	const ProtobufCMessageDescriptor *d = m->descriptor;
+	struct names *ctes = arg;
 
-	if (d == &pg_query__common_table_expr__descriptor) {
+	if (m->descriptor == &pg_query__common_table_expr__descriptor) {
 		const PgQuery__CommonTableExpr *c = (const PgQuery__CommonTableExpr *)m;
 		if (c->ctename && ctes->n < 32)
 			ctes->v[ctes->n++] = c->ctename;
 	}
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const ProtobufCFieldDescriptor *fd = &d->fields[f];
-		const char *base = (const char *)m;
-		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)(base + fd->quantifier_offset);
-			ProtobufCMessage *const *arr =
-			    *(ProtobufCMessage *const *const *)(base + fd->offset);
-			for (size_t i = 0; i < n; i++)
-				if (arr[i])
-					collect_ctes(arr[i], ctes);
-			continue;
-		}
-		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
-			continue;
-		const ProtobufCMessage *sub = *(ProtobufCMessage *const *)(base + fd->offset);
-		if (sub)
-			collect_ctes(sub, ctes);
-	}
+	return DG_PB_DESCEND;
 }
 
 static void add_all(struct dg_lock_info *out, const ProtobufCMessage *m, enum dg_rel_role role,
@@ -318,8 +281,10 @@ static void add_all(struct dg_lock_info *out, const ProtobufCMessage *m, enum dg
 
 	if (!m)
 		return;
-	collect_ctes(m, &ctes);
-	walk_rangevars(m, out, role, mode, &ctes);
+	struct rangevar_walk w = {out, role, mode, &ctes};
+
+	dg_pb_walk(m, visit_cte, &ctes);
+	dg_pb_walk(m, visit_rangevar, &w);
 }
 
 static void add_reads(struct dg_lock_info *out, const ProtobufCMessage *m, enum dg_lock_mode mode)
@@ -327,38 +292,20 @@ static void add_reads(struct dg_lock_info *out, const ProtobufCMessage *m, enum 
 	add_all(out, m, DG_ROLE_READ, mode);
 }
 
+static enum dg_pb_next visit_volatile_call(const ProtobufCMessage *m, void *arg)
+{
+	const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)m;
+
+	(void)arg;
+	if (m->descriptor == &pg_query__func_call__descriptor && fc->n_funcname &&
+	    dg_lock_function_is_volatile(str(fc->funcname[fc->n_funcname - 1])))
+		return DG_PB_STOP;
+	return DG_PB_DESCEND;
+}
+
 static bool has_volatile_call(const ProtobufCMessage *m)
 {
-	const ProtobufCMessageDescriptor *d = m->descriptor;
-
-	if (d == &pg_query__func_call__descriptor) {
-		const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)m;
-		if (fc->n_funcname &&
-		    dg_lock_function_is_volatile(str(fc->funcname[fc->n_funcname - 1])))
-			return true;
-	}
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const ProtobufCFieldDescriptor *fd = &d->fields[f];
-		const char *base = (const char *)m;
-		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)(base + fd->quantifier_offset);
-			ProtobufCMessage *const *arr =
-			    *(ProtobufCMessage *const *const *)(base + fd->offset);
-			for (size_t i = 0; i < n; i++)
-				if (arr[i] && has_volatile_call(arr[i]))
-					return true;
-			continue;
-		}
-		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
-			continue;
-		const ProtobufCMessage *sub = *(ProtobufCMessage *const *)(base + fd->offset);
-		if (sub && has_volatile_call(sub))
-			return true;
-	}
-	return false;
+	return !dg_pb_walk(m, visit_volatile_call, NULL);
 }
 
 /* ---- history: what earlier statements of the file say ---------------------------------------- */

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,25 +15,11 @@
  * is not SQL at all must not cost one parse per line. */
 #define DG_MAX_ERRORS_PER_SECTION 200
 
-static void *grow(struct dg_arena *a, void *old, size_t n, size_t *cap, size_t size)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return old;
-	ncap = *cap ? *cap * 2 : 16;
-	p = dg_arena_alloc(a, ncap * size);
-	if (n)
-		memcpy(p, old, n * size);
-	*cap = ncap;
-	return p;
-}
-
 static void add_error(struct dg_arena *a, struct dg_parsed *out, size_t offset, const char *msg,
 		      const struct dg_section *sec)
 {
-	out->errors = grow(a, out->errors, out->n_errors, &out->cap_errors, sizeof(*out->errors));
+	out->errors =
+	    dg_arena_grow(a, out->errors, out->n_errors, &out->cap_errors, sizeof(*out->errors));
 	out->errors[out->n_errors++] = (struct dg_syntax_error){
 	    offset, dg_arena_strndup(a, msg, strlen(msg)), sec, 0, NULL, NULL, NULL};
 }
@@ -338,7 +325,8 @@ static void add_statements(const struct dg_source *src, const struct dg_section 
 			continue;
 		start = dg_skip_trivia(buf, loc, end);
 		end = dg_last_token_end(buf, start, end);
-		out->stmts = grow(a, out->stmts, out->n_stmts, &out->cap_stmts, sizeof(*out->stmts));
+		out->stmts = dg_arena_grow(a, out->stmts, out->n_stmts, &out->cap_stmts,
+					   sizeof(*out->stmts));
 		out->stmts[out->n_stmts++] =
 			(struct dg_stmt){raw->stmt, sec->start + start, sec->start + end, sec};
 	}
@@ -384,4 +372,43 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 	}
 	(void)first_stmt;
 	free(buf);
+}
+
+bool dg_pb_walk(const ProtobufCMessage *m,
+		enum dg_pb_next (*visit)(const ProtobufCMessage *m, void *arg), void *arg)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const char *base = (const char *)m;
+
+	switch (visit(m, arg)) {
+	case DG_PB_STOP:
+		return false;
+	case DG_PB_SKIP:
+		return true;
+	case DG_PB_DESCEND:
+		break;
+	}
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[f];
+		const ProtobufCMessage *sub;
+
+		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)(base + fd->quantifier_offset);
+			ProtobufCMessage *const *arr =
+			    *(ProtobufCMessage *const *const *)(base + fd->offset);
+			for (size_t i = 0; i < n; i++)
+				if (arr[i] && !dg_pb_walk(arr[i], visit, arg))
+					return false;
+			continue;
+		}
+		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
+			continue;
+		sub = *(ProtobufCMessage *const *)(base + fd->offset);
+		if (sub && !dg_pb_walk(sub, visit, arg))
+			return false;
+	}
+	return true;
 }

@@ -3,6 +3,7 @@
 #ifndef DG_PARSE_H
 #define DG_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
@@ -45,5 +46,16 @@ void dg_blank_psql(char *buf, size_t len);
 
 void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 		      struct dg_arena *a, struct dg_parsed *out);
+
+/* What a dg_pb_walk visitor wants after seeing a message. */
+enum dg_pb_next {
+	DG_PB_DESCEND, /* go on into the message's fields */
+	DG_PB_SKIP,    /* leave its fields out, go on with the rest */
+	DG_PB_STOP,    /* end the walk */
+};
+/* Calls visit on m and on every protobuf message below it (message fields, repeated ones, the
+ * set member of a oneof), depth first in field order. Returns false if visit stopped it. */
+bool dg_pb_walk(const ProtobufCMessage *m,
+		enum dg_pb_next (*visit)(const ProtobufCMessage *m, void *arg), void *arg);
 
 #endif

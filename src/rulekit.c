@@ -1,0 +1,169 @@
+/* rulekit.c — helpers that several rules share, built only on the API of rules/rule.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "rule.h"
+
+const PgQuery__AlterTableStmt *dg_alter_existing_table(const struct dg_ctx *ctx,
+						       const PgQuery__Node *node)
+{
+	const PgQuery__AlterTableStmt *stmt;
+
+	if (!node || node->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
+		return NULL;
+	stmt = node->alter_table_stmt;
+	/* ALTER FOREIGN TABLE has no rows to rewrite, ALTER TYPE is a composite type's */
+	if (stmt->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE || !stmt->relation ||
+	    dg_table_created_here(ctx, stmt->relation))
+		return NULL;
+	return stmt;
+}
+
+const PgQuery__Constraint *dg_cmd_added_constraint(const PgQuery__AlterTableCmd *cmd, int contype)
+{
+	if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint || !cmd->def ||
+	    cmd->def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT ||
+	    (int)cmd->def->constraint->contype != contype)
+		return NULL;
+	return cmd->def->constraint;
+}
+
+const PgQuery__ColumnDef *dg_cmd_column_def(const PgQuery__AlterTableCmd *cmd, int subtype)
+{
+	if (!cmd || (int)cmd->subtype != subtype || !cmd->def ||
+	    cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+		return NULL;
+	return cmd->def->column_def;
+}
+
+bool dg_column_has_constraint(const PgQuery__ColumnDef *col, int contype)
+{
+	for (size_t k = 0; k < col->n_constraints; k++) {
+		const PgQuery__Node *cn = col->constraints[k];
+		if (cn->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+		    (int)cn->constraint->contype == contype)
+			return true;
+	}
+	return false;
+}
+
+const char *dg_constraint_name_part(const PgQuery__Constraint *c, char *buf, size_t size)
+{
+	if (size)
+		buf[0] = '\0';
+	if (c->conname && *c->conname)
+		snprintf(buf, size, " \"%s\"", c->conname);
+	return buf;
+}
+
+const PgQuery__Constraint *dg_cmd_builds_unique_index(const PgQuery__AlterTableCmd *cmd,
+						      int contype, const PgQuery__ColumnDef **col)
+{
+	const PgQuery__Constraint *c = dg_cmd_added_constraint(cmd, contype);
+
+	*col = NULL;
+	if (c)
+		return c->indexname && *c->indexname ? NULL : c;
+	*col = dg_cmd_column_def(cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn);
+	if (*col && !dg_column_has_constraint(*col, contype))
+		*col = NULL;
+	return NULL;
+}
+
+void dg_append_quoted(char *buf, size_t size, const char *name)
+{
+	size_t len = strlen(buf);
+
+	if (len + 8 >= size)
+		return;
+	snprintf(buf + len, size - len, "%s\"%s\"", len ? ", " : "", name);
+}
+
+const PgQuery__RangeVar *dg_cmd_table_made_before(const struct dg_ctx *ctx,
+						  const PgQuery__AlterTableCmd *cmd, int subtype)
+{
+	const PgQuery__Node *st = dg_stmt(ctx);
+	const PgQuery__AlterTableStmt *at;
+
+	if ((int)cmd->subtype != subtype || !cmd->name)
+		return NULL;
+	if (!st || st->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
+		return NULL;
+	at = st->alter_table_stmt;
+	/* a foreign table's columns are declarations: the data lives elsewhere */
+	if (at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
+		return NULL;
+	if (!at->relation || dg_made_here(ctx, at->relation, cmd->name))
+		return NULL;
+	return at->relation;
+}
+
+bool dg_typed_column(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
+		     struct dg_typed_column *out)
+{
+	out->type = dg_type_builtin(col->type_name);
+	out->role = dg_column_role(ctx, col, &out->table, &out->column);
+	out->verb = out->role == DG_COLUMN_ALTER_TYPE ? "becomes" : "is";
+	return out->role != DG_COLUMN_OTHER && out->type && out->column &&
+	       out->table->relpersistence[0] != 't';
+}
+
+bool dg_type_int_mod(const PgQuery__TypeName *t, int *out)
+{
+	const PgQuery__Node *mod = t->n_typmods ? t->typmods[0] : NULL;
+
+	if (!mod || mod->node_case != PG_QUERY__NODE__NODE_A_CONST ||
+	    mod->a_const->val_case != PG_QUERY__A__CONST__VAL_IVAL || !mod->a_const->ival)
+		return false;
+	*out = (int)mod->a_const->ival->ival;
+	return true;
+}
+
+bool dg_type_is_serial(const PgQuery__TypeName *t)
+{
+	static const char *const names[] = {"serial",  "bigserial", "smallserial",
+					    "serial2", "serial4",   "serial8"};
+	const char *name = t ? dg_name_last(t->names, t->n_names) : NULL;
+
+	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i)
+{
+	const struct dg_lock_info *li = dg_stmt_locks_at(ctx, i);
+	const struct dg_lock_rel *best = NULL;
+
+	for (size_t k = 0; li && k < li->n_rels; k++) {
+		const struct dg_lock_rel *r = &li->rels[k];
+		/* DROP INDEX CONCURRENTLY's last, brief ACCESS EXCLUSIVE is on an index nobody can
+		 * use any more: what waits is the table's lock, counted on its own */
+		if (r->role == DG_ROLE_INDEX && li->no_transaction)
+			continue;
+		if (r->mode > DG_LOCK_ROW_EXCLUSIVE && dg_lock_rel_existing(ctx, i, r) &&
+		    (!best || r->mode > best->mode))
+			best = r;
+	}
+	return best;
+}
+
+const struct dg_lock_rel *dg_first_strong_lock(struct dg_ctx *ctx)
+{
+	size_t i = dg_stmt_index(ctx);
+	const struct dg_lock_rel *r = dg_strong_lock_at(ctx, i);
+
+	if (!r)
+		return NULL;
+	/* once per run of the tool: the statements of one direction run on one connection */
+	for (size_t j = i; j-- > 0 && dg_stmt_dir_at(ctx, j) == dg_stmt_dir_at(ctx, i);)
+		if (dg_strong_lock_at(ctx, j))
+			return NULL;
+	return r;
+}
+
+const char *dg_lock_rel_name(const struct dg_lock_rel *r)
+{
+	return r->name ? r->name : r->index;
+}

@@ -36,20 +36,21 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		/* emptied earlier in the same transaction: no row makes it fail */
 		if (!not_null || filled || dg_table_emptied_here(ctx, stmt->relation))
 			continue;
-		dg_report(ctx, stmt->cmds[i],
-			  "adding NOT NULL column \"%s\" without a DEFAULT to \"%s\" fails with \"column "
-			  "contains null values\" as soon as the table has a row",
-			  col->colname, stmt->relation->relname);
+		dg_report(
+		    ctx, stmt->cmds[i],
+		    "adding NOT NULL column \"%s\" without a DEFAULT to \"%s\" fails with \"column "
+		    "contains null values\" as soon as the table has a row",
+		    col->colname, stmt->relation->relname);
 	}
 }
 
 const struct dg_rule dg_rule_adding_required_field = {
-	.name = "adding-required-field",
-	.summary = "ADD COLUMN … NOT NULL without a DEFAULT fails on a table that has rows",
-	.help = "Give the column a non-volatile DEFAULT (no table rewrite since PostgreSQL 11), or add "
-		"it nullable, backfill it in batches, then add a CHECK (col IS NOT NULL) NOT VALID, "
-		"VALIDATE it and SET NOT NULL.",
-	.severity = DG_ERROR,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
-	.check = check,
+    .name = "adding-required-field",
+    .summary = "ADD COLUMN … NOT NULL without a DEFAULT fails on a table that has rows",
+    .help = "Give the column a non-volatile DEFAULT (no table rewrite since PostgreSQL 11), or add "
+	    "it nullable, backfill it in batches, then add a CHECK (col IS NOT NULL) NOT VALID, "
+	    "VALIDATE it and SET NOT NULL.",
+    .severity = DG_ERROR,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+    .check = check,
 };

@@ -22,9 +22,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		    dg_valid_check_added_here(ctx, pc->name))
 			continue;
 		part = pc->name->relname;
-		what = pc->bound && pc->bound->is_default
-			       ? "that none belongs to another partition"
-			       : "the partition bound";
+		what = pc->bound && pc->bound->is_default ? "that none belongs to another partition"
+							  : "the partition bound";
 		if (dg_pg_version(ctx) < 12)
 			dg_report(ctx, stmt->cmds[i],
 				  "ATTACH PARTITION scans every row of \"%s\" to check %s while "
@@ -42,13 +41,13 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_attach_partition_without_check = {
-	.name = "attach-partition-without-check",
-	.summary = "ATTACH PARTITION without a validated CHECK matching the bound scans under lock",
-	.help = "First ALTER TABLE <partition> ADD CONSTRAINT … CHECK (<the bound>) NOT VALID, then "
-		"VALIDATE CONSTRAINT it in a later transaction (SHARE UPDATE EXCLUSIVE: reads and "
-		"writes go on); ATTACH PARTITION then sees the bound is proven and skips its scan; "
-		"drop the CHECK afterwards.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
-	.check = check,
+    .name = "attach-partition-without-check",
+    .summary = "ATTACH PARTITION without a validated CHECK matching the bound scans under lock",
+    .help = "First ALTER TABLE <partition> ADD CONSTRAINT … CHECK (<the bound>) NOT VALID, then "
+	    "VALIDATE CONSTRAINT it in a later transaction (SHARE UPDATE EXCLUSIVE: reads and "
+	    "writes go on); ATTACH PARTITION then sees the bound is proven and skips its scan; "
+	    "drop the CHECK afterwards.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+    .check = check,
 };

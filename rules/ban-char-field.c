@@ -26,10 +26,10 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_ban_char_field = {
-	.name = "ban-char-field",
-	.summary = "char(n) / character(n) columns: blank padding and odd comparisons; use text",
-	.help = "Use text (or varchar), with a CHECK (length(col) = n) if the length really is fixed.",
-	.severity = DG_INFO,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_COLUMN_DEF),
-	.check = check,
+    .name = "ban-char-field",
+    .summary = "char(n) / character(n) columns: blank padding and odd comparisons; use text",
+    .help = "Use text (or varchar), with a CHECK (length(col) = n) if the length really is fixed.",
+    .severity = DG_INFO,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_COLUMN_DEF),
+    .check = check,
 };

@@ -5,27 +5,29 @@
 #include "rule.h"
 
 static const char help[] =
-	"Commit between the two steps: ADD CONSTRAINT … NOT VALID in one transaction (a brief lock), "
-	"then VALIDATE CONSTRAINT in a later one (the next migration, or after COMMIT), where it "
-	"only takes SHARE UPDATE EXCLUSIVE and reads and writes go on during the scan.";
+    "Commit between the two steps: ADD CONSTRAINT … NOT VALID in one transaction (a brief lock), "
+    "then VALIDATE CONSTRAINT in a later one (the next migration, or after COMMIT), where it "
+    "only takes SHARE UPDATE EXCLUSIVE and reads and writes go on during the scan.";
 
-static void report(struct dg_ctx *ctx, const PgQuery__Node *cmd, const char *con,
-		   const char *table, int contype, const char *where)
+static void report(struct dg_ctx *ctx, const PgQuery__Node *cmd, const char *con, const char *table,
+		   int contype, const char *where)
 {
 	if (contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
-		dg_report(ctx, cmd,
-			  "VALIDATE CONSTRAINT \"%s\" runs %s that added it NOT VALID: the SHARE ROW "
-			  "EXCLUSIVE locks ADD CONSTRAINT took on \"%s\" and on the referenced table are "
-			  "held until COMMIT, so writes to both wait for the whole validation scan and "
-			  "NOT VALID gains nothing",
-			  con, where, table);
+		dg_report(
+		    ctx, cmd,
+		    "VALIDATE CONSTRAINT \"%s\" runs %s that added it NOT VALID: the SHARE ROW "
+		    "EXCLUSIVE locks ADD CONSTRAINT took on \"%s\" and on the referenced table are "
+		    "held until COMMIT, so writes to both wait for the whole validation scan and "
+		    "NOT VALID gains nothing",
+		    con, where, table);
 	else
-		dg_report(ctx, cmd,
-			  "VALIDATE CONSTRAINT \"%s\" runs %s that added it NOT VALID: the ACCESS "
-			  "EXCLUSIVE lock ADD CONSTRAINT took on \"%s\" is held until COMMIT, so all "
-			  "reads and writes on \"%s\" wait for the whole validation scan and NOT VALID "
-			  "gains nothing",
-			  con, where, table, table);
+		dg_report(
+		    ctx, cmd,
+		    "VALIDATE CONSTRAINT \"%s\" runs %s that added it NOT VALID: the ACCESS "
+		    "EXCLUSIVE lock ADD CONSTRAINT took on \"%s\" is held until COMMIT, so all "
+		    "reads and writes on \"%s\" wait for the whole validation scan and NOT VALID "
+		    "gains nothing",
+		    con, where, table, table);
 }
 
 /* The constraint `name` added NOT VALID by a subcommand of this statement before `before`. */
@@ -73,10 +75,10 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_ban_validate_in_same_transaction = {
-	.name = "ban-validate-in-same-transaction",
-	.summary = "VALIDATE CONSTRAINT in the transaction that added the constraint NOT VALID",
-	.help = help,
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
-	.check = check,
+    .name = "ban-validate-in-same-transaction",
+    .summary = "VALIDATE CONSTRAINT in the transaction that added the constraint NOT VALID",
+    .help = help,
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+    .check = check,
 };

@@ -6,19 +6,19 @@
 #include "rule.h"
 
 static const char help_check[] =
-	"Add it as NOT VALID (checked for new rows at once, only a brief lock), then in a later "
-	"transaction run ALTER TABLE … VALIDATE CONSTRAINT …, which scans under SHARE UPDATE "
-	"EXCLUSIVE and lets reads and writes go on.";
+    "Add it as NOT VALID (checked for new rows at once, only a brief lock), then in a later "
+    "transaction run ALTER TABLE … VALIDATE CONSTRAINT …, which scans under SHARE UPDATE "
+    "EXCLUSIVE and lets reads and writes go on.";
 static const char help_fk[] =
-	"Add it as NOT VALID (enforced for new rows at once, only a brief lock), then in a later "
-	"transaction run ALTER TABLE … VALIDATE CONSTRAINT …: it scans under SHARE UPDATE EXCLUSIVE "
-	"on the table and ROW SHARE on the referenced table, so writes go on.";
+    "Add it as NOT VALID (enforced for new rows at once, only a brief lock), then in a later "
+    "transaction run ALTER TABLE … VALIDATE CONSTRAINT …: it scans under SHARE UPDATE EXCLUSIVE "
+    "on the table and ROW SHARE on the referenced table, so writes go on.";
 static const char help_inline_fk[] =
-	"NOT VALID cannot be written inline: add the column without REFERENCES, then ALTER TABLE … "
-	"ADD CONSTRAINT … FOREIGN KEY … NOT VALID, and VALIDATE CONSTRAINT in a later transaction.";
+    "NOT VALID cannot be written inline: add the column without REFERENCES, then ALTER TABLE … "
+    "ADD CONSTRAINT … FOREIGN KEY … NOT VALID, and VALIDATE CONSTRAINT in a later transaction.";
 static const char help_inline_check[] =
-	"NOT VALID cannot be written inline: add the column without the CHECK, then ALTER TABLE … "
-	"ADD CONSTRAINT … CHECK (…) NOT VALID, and VALIDATE CONSTRAINT in a later transaction.";
+    "NOT VALID cannot be written inline: add the column without the CHECK, then ALTER TABLE … "
+    "ADD CONSTRAINT … CHECK (…) NOT VALID, and VALIDATE CONSTRAINT in a later transaction.";
 
 static const char *label(const PgQuery__Constraint *c, char *buf, size_t n)
 {
@@ -35,10 +35,11 @@ static void report(struct dg_ctx *ctx, const PgQuery__Node *at, const PgQuery__C
 	char name[200];
 
 	if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
-		dg_report_help(ctx, at, inline_col ? help_inline_check : help_check,
-			       "adding CHECK constraint %s scans every row of \"%s\" while holding an "
-			       "ACCESS EXCLUSIVE lock: all reads and writes on \"%s\" wait for the scan",
-			       label(c, name, sizeof(name)), table, table);
+		dg_report_help(
+		    ctx, at, inline_col ? help_inline_check : help_check,
+		    "adding CHECK constraint %s scans every row of \"%s\" while holding an "
+		    "ACCESS EXCLUSIVE lock: all reads and writes on \"%s\" wait for the scan",
+		    label(c, name, sizeof(name)), table, table);
 	else {
 		/* the statement's other subcommands (ADD COLUMN, DROP CONSTRAINT, …) may lock the
 		 * table harder than the foreign key does: say what the lock model says */
@@ -112,8 +113,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint &&
 		    cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
 			if (validating(cmd->def->constraint))
-				report(ctx, stmt->cmds[i], cmd->def->constraint, stmt->relation->relname,
-				       false);
+				report(ctx, stmt->cmds[i], cmd->def->constraint,
+				       stmt->relation->relname, false);
 		} else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
 			   cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 			const PgQuery__ColumnDef *col = cmd->def->column_def;
@@ -130,10 +131,10 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_constraint_missing_not_valid = {
-	.name = "constraint-missing-not-valid",
-	.summary = "Adding a CHECK or FOREIGN KEY without NOT VALID scans the table under a lock",
-	.help = help_check,
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
-	.check = check,
+    .name = "constraint-missing-not-valid",
+    .summary = "Adding a CHECK or FOREIGN KEY without NOT VALID scans the table under a lock",
+    .help = help_check,
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
+    .check = check,
 };

@@ -3,9 +3,9 @@
 #include "rule.h"
 
 const struct dg_rule dg_rule_expired_ignore = {
-	.name = "expired-ignore",
-	.summary = "A ddlguard-ignore comment past its until: date no longer silences anything",
-	.help = "Fix what the suppression was hiding, or, if it is still safe, move the until: date "
-		"forward with a reason.",
-	.severity = DG_INFO,
+    .name = "expired-ignore",
+    .summary = "A ddlguard-ignore comment past its until: date no longer silences anything",
+    .help = "Fix what the suppression was hiding, or, if it is still safe, move the until: date "
+	    "forward with a reason.",
+    .severity = DG_INFO,
 };

@@ -60,7 +60,8 @@ static void collect(const PgQuery__Node *node, struct names *ns)
 	}
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
 		for (size_t i = 0; i < node->alter_table_stmt->n_cmds; i++) {
-			const PgQuery__AlterTableCmd *c = node->alter_table_stmt->cmds[i]->alter_table_cmd;
+			const PgQuery__AlterTableCmd *c =
+			    node->alter_table_stmt->cmds[i]->alter_table_cmd;
 			if (!c)
 				continue;
 			if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn)
@@ -82,9 +83,11 @@ static void collect(const PgQuery__Node *node, struct names *ns)
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
 		if (node->create_table_as_stmt->into && node->create_table_as_stmt->into->rel)
-			add(ns, node->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW
-					? "materialized view"
-					: "table",
+			add(ns,
+			    node->create_table_as_stmt->objtype ==
+				    PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW
+				? "materialized view"
+				: "table",
 			    node->create_table_as_stmt->into->rel->relname);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
@@ -188,14 +191,15 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		if (!(seen[n_seen] = malloc(n + 1)))
 			break;
 		strcpy(seen[n_seen++], ident);
-		dg_report_range(ctx, start + a, start + b, NULL,
-				"%s name of %zu bytes: PostgreSQL keeps only its first %zu bytes (at most "
-				"63, whole UTF-8 characters) with just a NOTICE, so it becomes \"%s\"%s",
-				d->kind, n, keep, d->name,
-				clash ? ", the same name as the different, longer one before it in this "
-					"statement"
-				      : ", and any other name that starts with the same bytes is the same "
-					"name");
+		dg_report_range(
+		    ctx, start + a, start + b, NULL,
+		    "%s name of %zu bytes: PostgreSQL keeps only its first %zu bytes (at most "
+		    "63, whole UTF-8 characters) with just a NOTICE, so it becomes \"%s\"%s",
+		    d->kind, n, keep, d->name,
+		    clash ? ", the same name as the different, longer one before it in this "
+			    "statement"
+			  : ", and any other name that starts with the same bytes is the same "
+			    "name");
 	}
 	for (size_t i = 0; i < n_seen; i++)
 		free(seen[i]);
@@ -207,17 +211,17 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_identifier_too_long = {
-	.name = "identifier-too-long",
-	.summary = "Names longer than 63 bytes are silently cut by PostgreSQL",
-	.help = "Keep names to 63 bytes (NAMEDATALEN - 1); letters outside ASCII take 2 to 4 bytes "
-		"each in UTF-8. Two names that share their first 63 bytes are the same name: the "
-		"second CREATE fails with \"already exists\", or a later statement finds the wrong "
-		"object.",
-	.severity = DG_INFO,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_CREATE_STMT, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT,
-			  PG_QUERY__NODE__NODE_INDEX_STMT, PG_QUERY__NODE__NODE_CREATE_SEQ_STMT,
-			  PG_QUERY__NODE__NODE_VIEW_STMT, PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT,
-			  PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT,
-			  PG_QUERY__NODE__NODE_RENAME_STMT),
-	.check = check,
+    .name = "identifier-too-long",
+    .summary = "Names longer than 63 bytes are silently cut by PostgreSQL",
+    .help = "Keep names to 63 bytes (NAMEDATALEN - 1); letters outside ASCII take 2 to 4 bytes "
+	    "each in UTF-8. Two names that share their first 63 bytes are the same name: the "
+	    "second CREATE fails with \"already exists\", or a later statement finds the wrong "
+	    "object.",
+    .severity = DG_INFO,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_CREATE_STMT, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT,
+		      PG_QUERY__NODE__NODE_INDEX_STMT, PG_QUERY__NODE__NODE_CREATE_SEQ_STMT,
+		      PG_QUERY__NODE__NODE_VIEW_STMT, PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT,
+		      PG_QUERY__NODE__NODE_CREATE_TRIG_STMT,
+		      PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT, PG_QUERY__NODE__NODE_RENAME_STMT),
+    .check = check,
 };

@@ -6,17 +6,17 @@
 #include "rule.h"
 
 static const char help_index[] =
-	"Write CREATE INDEX CONCURRENTLY IF NOT EXISTS name …, or put DROP INDEX CONCURRENTLY IF "
-	"EXISTS name before it: a CONCURRENTLY build that fails leaves an INVALID index of that name "
-	"behind, which IF NOT EXISTS silently keeps, while the DROP clears it.";
+    "Write CREATE INDEX CONCURRENTLY IF NOT EXISTS name …, or put DROP INDEX CONCURRENTLY IF "
+    "EXISTS name before it: a CONCURRENTLY build that fails leaves an INVALID index of that name "
+    "behind, which IF NOT EXISTS silently keeps, while the DROP clears it.";
 static const char help_constraint[] =
-	"ADD CONSTRAINT has no IF NOT EXISTS: name the constraint and put ALTER TABLE … DROP "
-	"CONSTRAINT IF EXISTS name before the ADD, or run the migration inside one transaction.";
+    "ADD CONSTRAINT has no IF NOT EXISTS: name the constraint and put ALTER TABLE … DROP "
+    "CONSTRAINT IF EXISTS name before the ADD, or run the migration inside one transaction.";
 static const char help_replace[] =
-	"Use CREATE OR REPLACE, or run the migration inside one transaction.";
+    "Use CREATE OR REPLACE, or run the migration inside one transaction.";
 static const char help_trigger[] =
-	"Use CREATE OR REPLACE TRIGGER (PostgreSQL 14+), or put DROP TRIGGER IF EXISTS name ON table "
-	"before it, or run the migration inside one transaction.";
+    "Use CREATE OR REPLACE TRIGGER (PostgreSQL 14+), or put DROP TRIGGER IF EXISTS name ON table "
+    "before it, or run the migration inside one transaction.";
 
 /* The last name of a DROP object: qualified names, schemas, functions with arguments, types. */
 static const char *object_name(const PgQuery__Node *o)
@@ -68,8 +68,8 @@ static bool drops_constraint(const PgQuery__AlterTableStmt *at, size_t upto, con
 		return false;
 	for (size_t i = 0; i < upto && i < at->n_cmds; i++) {
 		const PgQuery__AlterTableCmd *c = at->cmds[i]->alter_table_cmd;
-		if (c && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint && c->missing_ok &&
-		    c->name && strcmp(c->name, name) == 0)
+		if (c && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint &&
+		    c->missing_ok && c->name && strcmp(c->name, name) == 0)
 			return true;
 	}
 	return false;
@@ -162,22 +162,38 @@ static bool created_plainly_before(const struct dg_ctx *ctx, const PgQuery__Rang
 static const char *drop_what(PgQuery__ObjectType t)
 {
 	switch (t) {
-	case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE: return "TABLE";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: return "INDEX";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW: return "VIEW";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: return "MATERIALIZED VIEW";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: return "SEQUENCE";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: return "FOREIGN TABLE";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: return "TYPE";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: return "DOMAIN";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: return "SCHEMA";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION: return "EXTENSION";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION: return "FUNCTION";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: return "PROCEDURE";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: return "TRIGGER";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY: return "POLICY";
-	case PG_QUERY__OBJECT_TYPE__OBJECT_RULE: return "RULE";
-	default: return NULL;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+		return "TABLE";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+		return "INDEX";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+		return "VIEW";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+		return "MATERIALIZED VIEW";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
+		return "SEQUENCE";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+		return "FOREIGN TABLE";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+		return "TYPE";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN:
+		return "DOMAIN";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+		return "SCHEMA";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
+		return "EXTENSION";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+		return "FUNCTION";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+		return "PROCEDURE";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
+		return "TRIGGER";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY:
+		return "POLICY";
+	case PG_QUERY__OBJECT_TYPE__OBJECT_RULE:
+		return "RULE";
+	default:
+		return NULL;
 	}
 }
 
@@ -199,28 +215,32 @@ static void check_alter(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *at)
 			continue;
 		switch (c->subtype) {
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-			if (c->missing_ok || !c->def || c->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
+			if (c->missing_ok || !c->def ||
+			    c->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF)
 				break;
-			dg_report(ctx, at->cmds[i],
-				  "ADD COLUMN without IF NOT EXISTS outside a transaction block: " RERUN
-				  " with 'column \"%s\" of relation \"%s\" already exists'",
-				  c->def->column_def->colname, t);
+			dg_report(
+			    ctx, at->cmds[i],
+			    "ADD COLUMN without IF NOT EXISTS outside a transaction block: " RERUN
+			    " with 'column \"%s\" of relation \"%s\" already exists'",
+			    c->def->column_def->colname, t);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
 			if (c->missing_ok)
 				break;
-			dg_report(ctx, at->cmds[i],
-				  "DROP COLUMN without IF EXISTS outside a transaction block: " RERUN
-				  " with 'column \"%s\" of relation \"%s\" does not exist'",
-				  c->name, t);
+			dg_report(
+			    ctx, at->cmds[i],
+			    "DROP COLUMN without IF EXISTS outside a transaction block: " RERUN
+			    " with 'column \"%s\" of relation \"%s\" does not exist'",
+			    c->name, t);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
 			if (c->missing_ok)
 				break;
-			dg_report(ctx, at->cmds[i],
-				  "DROP CONSTRAINT without IF EXISTS outside a transaction block: " RERUN
-				  " with 'constraint \"%s\" of relation \"%s\" does not exist'",
-				  c->name, t);
+			dg_report(
+			    ctx, at->cmds[i],
+			    "DROP CONSTRAINT without IF EXISTS outside a transaction block: " RERUN
+			    " with 'constraint \"%s\" of relation \"%s\" does not exist'",
+			    c->name, t);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
 			if (!c->def || c->def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
@@ -229,17 +249,19 @@ static void check_alter(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *at)
 			if (con->conname && con->conname[0]) {
 				if (constraint_dropped_before(ctx, at, i, con->conname))
 					break;
-				dg_report_help(ctx, at->cmds[i], help_constraint,
-					       "ADD CONSTRAINT outside a transaction block, with no DROP "
-					       "CONSTRAINT IF EXISTS before it: " RERUN " because "
-					       "constraint \"%s\" already exists on \"%s\"",
-					       con->conname, t);
+				dg_report_help(
+				    ctx, at->cmds[i], help_constraint,
+				    "ADD CONSTRAINT outside a transaction block, with no DROP "
+				    "CONSTRAINT IF EXISTS before it: " RERUN " because "
+				    "constraint \"%s\" already exists on \"%s\"",
+				    con->conname, t);
 			} else {
-				dg_report_help(ctx, at->cmds[i], help_constraint,
-					       "ADD CONSTRAINT without a name outside a transaction block: "
-					       "if a later statement fails, re-running the migration adds a "
-					       "second copy of the constraint to \"%s\" (a PRIMARY KEY fails)",
-					       t);
+				dg_report_help(
+				    ctx, at->cmds[i], help_constraint,
+				    "ADD CONSTRAINT without a name outside a transaction block: "
+				    "if a later statement fails, re-running the migration adds a "
+				    "second copy of the constraint to \"%s\" (a PRIMARY KEY fails)",
+				    t);
 			}
 			break;
 		default:
@@ -256,10 +278,11 @@ static void check_index(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    created_plainly_before(ctx, ix->relation))
 		return;
 	if (!ix->idxname || !ix->idxname[0]) {
-		dg_report_help(ctx, node, help_index,
-			       "CREATE INDEX without a name outside a transaction block: if a later "
-			       "statement fails, re-running the migration builds a second, identical "
-			       "index (IF NOT EXISTS needs a name)");
+		dg_report_help(
+		    ctx, node, help_index,
+		    "CREATE INDEX without a name outside a transaction block: if a later "
+		    "statement fails, re-running the migration builds a second, identical "
+		    "index (IF NOT EXISTS needs a name)");
 		return;
 	}
 	if (dropped_before(ctx, PG_QUERY__OBJECT_TYPE__OBJECT_INDEX, ix->idxname))
@@ -342,10 +365,10 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		break;
 	}
 	case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
-		if (!node->create_schema_stmt->if_not_exists && node->create_schema_stmt->schemaname &&
-		    node->create_schema_stmt->schemaname[0])
-			report_create(ctx, node, "SCHEMA", node->create_schema_stmt->schemaname, "schema",
-				      PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA);
+		if (!node->create_schema_stmt->if_not_exists &&
+		    node->create_schema_stmt->schemaname && node->create_schema_stmt->schemaname[0])
+			report_create(ctx, node, "SCHEMA", node->create_schema_stmt->schemaname,
+				      "schema", PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
 		if (!node->create_extension_stmt->if_not_exists)
@@ -388,10 +411,11 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		    dropped_before(ctx, PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER, t->trigname) ||
 		    created_plainly_before(ctx, t->relation))
 			break;
-		dg_report_help(ctx, node, help_trigger,
-			       "CREATE TRIGGER without OR REPLACE outside a transaction block: " RERUN
-			       " with 'trigger \"%s\" for relation \"%s\" already exists'",
-			       t->trigname, t->relation ? t->relation->relname : "?");
+		dg_report_help(
+		    ctx, node, help_trigger,
+		    "CREATE TRIGGER without OR REPLACE outside a transaction block: " RERUN
+		    " with 'trigger \"%s\" for relation \"%s\" already exists'",
+		    t->trigname, t->relation ? t->relation->relname : "?");
 		break;
 	}
 	case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: {
@@ -399,10 +423,11 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		/* RENAME VALUE (old_val set) has no guard to offer */
 		if (e->skip_if_new_val_exists || (e->old_val && e->old_val[0]) || !e->new_val)
 			break;
-		dg_report(ctx, node,
-			  "ALTER TYPE … ADD VALUE without IF NOT EXISTS outside a transaction block: "
-			  RERUN " with 'enum label \"%s\" already exists'",
-			  e->new_val);
+		dg_report(
+		    ctx, node,
+		    "ALTER TYPE … ADD VALUE without IF NOT EXISTS outside a transaction block: " RERUN
+		    " with 'enum label \"%s\" already exists'",
+		    e->new_val);
 		break;
 	}
 	case PG_QUERY__NODE__NODE_INDEX_STMT:
@@ -420,18 +445,19 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_prefer_robust_stmts = {
-	.name = "prefer-robust-stmts",
-	.summary = "Outside a transaction, statements that fail when the migration is re-run",
-	.help = "Make the statement safe to run twice (IF NOT EXISTS on CREATE, ADD COLUMN and ADD "
-		"VALUE, IF EXISTS on DROP), or run the migration inside one transaction so that a failure "
-		"rolls everything back (not possible with CONCURRENTLY).",
-	.severity = DG_INFO,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_CREATE_STMT, PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT,
-			  PG_QUERY__NODE__NODE_CREATE_SEQ_STMT, PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT,
-			  PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT, PG_QUERY__NODE__NODE_VIEW_STMT,
-			  PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT,
-			  PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, PG_QUERY__NODE__NODE_INDEX_STMT,
-			  PG_QUERY__NODE__NODE_DROP_STMT, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT,
-			  PG_QUERY__NODE__NODE_ALTER_ENUM_STMT),
-	.check = check,
+    .name = "prefer-robust-stmts",
+    .summary = "Outside a transaction, statements that fail when the migration is re-run",
+    .help =
+	"Make the statement safe to run twice (IF NOT EXISTS on CREATE, ADD COLUMN and ADD "
+	"VALUE, IF EXISTS on DROP), or run the migration inside one transaction so that a failure "
+	"rolls everything back (not possible with CONCURRENTLY).",
+    .severity = DG_INFO,
+    .kinds =
+	DG_KINDS(PG_QUERY__NODE__NODE_CREATE_STMT, PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT,
+		 PG_QUERY__NODE__NODE_CREATE_SEQ_STMT, PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT,
+		 PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT, PG_QUERY__NODE__NODE_VIEW_STMT,
+		 PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT, PG_QUERY__NODE__NODE_CREATE_TRIG_STMT,
+		 PG_QUERY__NODE__NODE_INDEX_STMT, PG_QUERY__NODE__NODE_DROP_STMT,
+		 PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, PG_QUERY__NODE__NODE_ALTER_ENUM_STMT),
+    .check = check,
 };

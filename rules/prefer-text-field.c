@@ -27,12 +27,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_prefer_text_field = {
-	.name = "prefer-text-field",
-	.summary = "varchar(n) columns: a new limit later means ACCESS EXCLUSIVE, or a rewrite",
-	.help = "Use text with a CHECK (length(col) <= n) constraint. A new limit is then DROP "
-		"CONSTRAINT plus ADD CONSTRAINT … NOT VALID (brief locks, no scan) and VALIDATE "
-		"CONSTRAINT, which scans under SHARE UPDATE EXCLUSIVE while reads and writes go on.",
-	.severity = DG_INFO,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_COLUMN_DEF),
-	.check = check,
+    .name = "prefer-text-field",
+    .summary = "varchar(n) columns: a new limit later means ACCESS EXCLUSIVE, or a rewrite",
+    .help = "Use text with a CHECK (length(col) <= n) constraint. A new limit is then DROP "
+	    "CONSTRAINT plus ADD CONSTRAINT … NOT VALID (brief locks, no scan) and VALIDATE "
+	    "CONSTRAINT, which scans under SHARE UPDATE EXCLUSIVE while reads and writes go on.",
+    .severity = DG_INFO,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_COLUMN_DEF),
+    .check = check,
 };

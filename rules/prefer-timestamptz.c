@@ -21,13 +21,13 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 }
 
 const struct dg_rule dg_rule_prefer_timestamptz = {
-	.name = "prefer-timestamptz",
-	.summary = "timestamp without time zone columns: use timestamptz",
-	.help = "Use timestamptz (timestamp with time zone): the same 8 bytes, stored as UTC and shown "
-		"in the session's zone. Converting an existing column with ALTER COLUMN … TYPE "
-		"timestamptz rewrites the table under ACCESS EXCLUSIVE, except from PostgreSQL 12 on "
-		"when the session's TimeZone is UTC.",
-	.severity = DG_INFO,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_COLUMN_DEF),
-	.check = check,
+    .name = "prefer-timestamptz",
+    .summary = "timestamp without time zone columns: use timestamptz",
+    .help = "Use timestamptz (timestamp with time zone): the same 8 bytes, stored as UTC and shown "
+	    "in the session's zone. Converting an existing column with ALTER COLUMN … TYPE "
+	    "timestamptz rewrites the table under ACCESS EXCLUSIVE, except from PostgreSQL 12 on "
+	    "when the session's TimeZone is UTC.",
+    .severity = DG_INFO,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_COLUMN_DEF),
+    .check = check,
 };

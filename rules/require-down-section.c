@@ -12,23 +12,25 @@ static void check_file(struct dg_ctx *ctx)
 		return;
 	dg_migration_anchor(ctx, &start, &end);
 	if (down) {
-		dg_report_range(ctx, start, end, NULL,
-				"%s migration without a way back: \"%s\" does not exist, so this change "
-				"cannot be rolled back by the tool",
-				dg_migration_format(ctx), down);
+		dg_report_range(
+		    ctx, start, end, NULL,
+		    "%s migration without a way back: \"%s\" does not exist, so this change "
+		    "cannot be rolled back by the tool",
+		    dg_migration_format(ctx), down);
 	} else {
-		dg_report_range(ctx, start, end, NULL,
-				"%s migration without a down section: this change cannot be rolled back "
-				"by the tool",
-				dg_migration_format(ctx));
+		dg_report_range(
+		    ctx, start, end, NULL,
+		    "%s migration without a down section: this change cannot be rolled back "
+		    "by the tool",
+		    dg_migration_format(ctx));
 	}
 }
 
 const struct dg_rule dg_rule_require_down_section = {
-	.name = "require-down-section",
-	.summary = "A migration without a down (rollback) section",
-	.help = "Write the statements that undo this migration in its down section (or down file), "
-		"so that a bad deployment can be rolled back by the migration tool.",
-	.severity = DG_WARNING,
-	.check_file = check_file,
+    .name = "require-down-section",
+    .summary = "A migration without a down (rollback) section",
+    .help = "Write the statements that undo this migration in its down section (or down file), "
+	    "so that a bad deployment can be rolled back by the migration tool.",
+    .severity = DG_WARNING,
+    .check_file = check_file,
 };

@@ -31,8 +31,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	dg_report(ctx, node,
 		  "%s lock on %s\"%s\" with no lock_timeout set: if a long transaction holds %s, "
 		  "this statement waits, and every %s on %s queues behind it meanwhile",
-		  dg_lock_mode_name(r->mode), r->name ? "" : "the table of index ", dg_lock_rel_name(r),
-		  waits_for(r->mode),
+		  dg_lock_mode_name(r->mode), r->name ? "" : "the table of index ",
+		  dg_lock_rel_name(r), waits_for(r->mode),
 		  dg_lock_blocks_reads(r->mode)	   ? "read and write"
 		  : dg_lock_blocks_writes(r->mode) ? "write"
 						   : "schema change and VACUUM",

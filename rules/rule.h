@@ -91,14 +91,15 @@ unsigned dg_transaction_id(const struct dg_ctx *ctx);
  * before the statement being walked. */
 enum dg_constraint_state {
 	DG_CONSTRAINT_UNKNOWN = 0, /* not added by an earlier statement here, or dropped since */
-	DG_CONSTRAINT_VALID,       /* added and validated at once */
+	DG_CONSTRAINT_VALID,	   /* added and validated at once */
 	DG_CONSTRAINT_NOT_VALID,   /* added NOT VALID and not validated since */
 	DG_CONSTRAINT_VALIDATED,   /* added NOT VALID, then validated */
 };
 struct dg_constraint_info {
 	enum dg_constraint_state state;
-	int contype;        /* PgQuery__ConstrType */
-	unsigned add_tx_id; /* transaction id of the statement that added it, as dg_transaction_id() */
+	int contype; /* PgQuery__ConstrType */
+	unsigned
+	    add_tx_id; /* transaction id of the statement that added it, as dg_transaction_id() */
 };
 /* What earlier statements of this file did to constraint `name` of `rel`; false (and state
  * DG_CONSTRAINT_UNKNOWN) when none added it or it was dropped since. */
@@ -109,8 +110,7 @@ bool dg_constraint_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar 
 bool dg_valid_check_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel);
 /* Whether the column rel.col was added (ALTER TABLE … ADD COLUMN) by an earlier statement of
  * this migration file. A column of a table created here: ask dg_table_created_here. */
-bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
-			  const char *col);
+bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const char *col);
 /* For destructive-change rules: whether the relation (col NULL) or its column was made by this
  * migration — created or added by an earlier statement of the file, or, in a down section, by
  * the up file that section undoes — so that dropping it undoes this migration rather than
@@ -125,8 +125,8 @@ bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *name
  * contracts (drops or renames a table, view or column that existed before this migration). */
 struct dg_stmt_change {
 	bool ddl;
-	const char *expand;                 /* e.g. ADD COLUMN "email" to "users", or NULL */
-	const char *contract;               /* e.g. DROP TABLE "users", or NULL */
+	const char *expand;		    /* e.g. ADD COLUMN "email" to "users", or NULL */
+	const char *contract;		    /* e.g. DROP TABLE "users", or NULL */
 	const PgQuery__Node *contract_node; /* the statement or ALTER TABLE subcommand doing it */
 };
 /* Index of the statement being walked (dg_statement_count() in check_file). */
@@ -137,20 +137,20 @@ enum dg_direction dg_stmt_dir_at(const struct dg_ctx *ctx, size_t i);
 /* Who opened the transaction block the statement runs in. */
 enum dg_tx_origin {
 	DG_TXO_NONE = 0, /* none: the statement commits on its own */
-	DG_TXO_TOOL,     /* the migration tool wraps the section in a transaction */
+	DG_TXO_TOOL,	 /* the migration tool wraps the section in a transaction */
 	DG_TXO_IMPLICIT, /* the section goes to the server as one multi-statement query */
-	DG_TXO_ASSUMED,  /* --assume-in-transaction */
+	DG_TXO_ASSUMED,	 /* --assume-in-transaction */
 	DG_TXO_EXPLICIT, /* a BEGIN earlier in the section */
 };
 /* What a transaction-control statement (BEGIN, COMMIT, ROLLBACK, …) does where it stands. */
 enum dg_tx_event {
 	DG_TXE_NONE = 0,
-	DG_TXE_BEGIN,          /* opens a block that a later COMMIT or ROLLBACK closes */
+	DG_TXE_BEGIN,	       /* opens a block that a later COMMIT or ROLLBACK closes */
 	DG_TXE_BEGIN_UNCLOSED, /* opens a block that nothing closes before the section ends */
 	DG_TXE_BEGIN_NESTED,   /* a block is already open: PostgreSQL only warns */
-	DG_TXE_END,            /* closes the block a BEGIN opened */
-	DG_TXE_END_TOOL,       /* ends the block the tool opened (or --assume-in-transaction), early */
-	DG_TXE_END_NONE,       /* no block is open: PostgreSQL only warns */
+	DG_TXE_END,	       /* closes the block a BEGIN opened */
+	DG_TXE_END_TOOL, /* ends the block the tool opened (or --assume-in-transaction), early */
+	DG_TXE_END_NONE, /* no block is open: PostgreSQL only warns */
 };
 enum dg_tx_origin dg_transaction_origin(const struct dg_ctx *ctx);
 enum dg_tx_event dg_transaction_event(const struct dg_ctx *ctx);
@@ -200,7 +200,7 @@ size_t dg_section_count(const struct dg_ctx *ctx);
 struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i);
 /* Report about a whole section, at its anchor and in its direction. */
 void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, const char *fmt, ...)
-	DG_PRINTF(3, 4);
+    DG_PRINTF(3, 4);
 
 /* How many statements the current statement's section (one run of the migration tool) has. */
 size_t dg_section_statement_count(const struct dg_ctx *ctx);
@@ -210,10 +210,10 @@ const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end)
 
 /* What a ColumnDef being checked defines, with its table and column name. */
 enum dg_column_role {
-	DG_COLUMN_OTHER = 0,     /* composite types, function column lists, foreign tables, … */
-	DG_COLUMN_CREATE_TABLE,  /* a column of CREATE TABLE */
-	DG_COLUMN_ADD,           /* ALTER TABLE … ADD COLUMN */
-	DG_COLUMN_ALTER_TYPE,    /* the new type of ALTER TABLE … ALTER COLUMN … TYPE */
+	DG_COLUMN_OTHER = 0,	/* composite types, function column lists, foreign tables, … */
+	DG_COLUMN_CREATE_TABLE, /* a column of CREATE TABLE */
+	DG_COLUMN_ADD,		/* ALTER TABLE … ADD COLUMN */
+	DG_COLUMN_ALTER_TYPE,	/* the new type of ALTER TABLE … ALTER COLUMN … TYPE */
 };
 enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
 				   const PgQuery__RangeVar **table, const char **column);

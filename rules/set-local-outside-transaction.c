@@ -37,10 +37,11 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		/* nested ones (CREATE FUNCTION … SET, ALTER ROLE … SET) are never LOCAL */
 		if (!v->is_local || node != dg_stmt(ctx))
 			return;
-		dg_report(ctx, node,
-			  "SET LOCAL outside a transaction block has no effect (PostgreSQL only emits "
-			  "a WARNING): \"%s\" keeps its previous value for the statements that follow",
-			  v->name && *v->name ? v->name : "the setting");
+		dg_report(
+		    ctx, node,
+		    "SET LOCAL outside a transaction block has no effect (PostgreSQL only emits "
+		    "a WARNING): \"%s\" keeps its previous value for the statements that follow",
+		    v->name && *v->name ? v->name : "the setting");
 	} else if (node->node_case == PG_QUERY__NODE__NODE_FUNC_CALL) {
 		const PgQuery__FuncCall *fc = node->func_call;
 		const char *name = dg_name_last(fc->funcname, fc->n_funcname);
@@ -50,20 +51,21 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		    !is_true_const(fc->args[2]))
 			return;
 		setting = const_string(fc->args[0]);
-		dg_report(ctx, node,
-			  "set_config(…, true) outside a transaction block only lasts until the end of "
-			  "this statement: \"%s\" keeps its previous value for the statements that follow",
-			  setting ? setting : "the setting");
+		dg_report(
+		    ctx, node,
+		    "set_config(…, true) outside a transaction block only lasts until the end of "
+		    "this statement: \"%s\" keeps its previous value for the statements that follow",
+		    setting ? setting : "the setting");
 	}
 }
 
 const struct dg_rule dg_rule_set_local_outside_transaction = {
-	.name = "set-local-outside-transaction",
-	.summary = "SET LOCAL outside a transaction block does nothing",
-	.help = "Put SET LOCAL after BEGIN, in the transaction it is meant for (e.g. BEGIN; SET LOCAL "
-		"lock_timeout = '2s'; ALTER TABLE …; COMMIT;). Outside a transaction use plain SET, "
-		"which lasts for the session, and RESET it afterwards.",
-	.severity = DG_WARNING,
-	.kinds = DG_KINDS(PG_QUERY__NODE__NODE_VARIABLE_SET_STMT, PG_QUERY__NODE__NODE_FUNC_CALL),
-	.check = check,
+    .name = "set-local-outside-transaction",
+    .summary = "SET LOCAL outside a transaction block does nothing",
+    .help = "Put SET LOCAL after BEGIN, in the transaction it is meant for (e.g. BEGIN; SET LOCAL "
+	    "lock_timeout = '2s'; ALTER TABLE …; COMMIT;). Outside a transaction use plain SET, "
+	    "which lasts for the session, and RESET it afterwards.",
+    .severity = DG_WARNING,
+    .kinds = DG_KINDS(PG_QUERY__NODE__NODE_VARIABLE_SET_STMT, PG_QUERY__NODE__NODE_FUNC_CALL),
+    .check = check,
 };

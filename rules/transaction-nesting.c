@@ -74,7 +74,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			    "%s without a BEGIN ends the implicit transaction of %s's "
 			    "multi-statement query, with \"WARNING: there is no transaction in "
 			    "progress\"%s",
-			    v, fmt, rollback ? ": everything before it in the query is undone" : "");
+			    v, fmt,
+			    rollback ? ": everything before it in the query is undone" : "");
 		else
 			dg_report(
 			    ctx, node,

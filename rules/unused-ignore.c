@@ -4,9 +4,9 @@
 #include "rule.h"
 
 const struct dg_rule dg_rule_unused_ignore = {
-	.name = "unused-ignore",
-	.summary = "A ddlguard-ignore comment that silences nothing (or names no rule)",
-	.help = "Delete the comment, or fix the rule name (see --list-rules): a stale suppression "
-		"would silently hide the next real problem in that statement.",
-	.severity = DG_INFO,
+    .name = "unused-ignore",
+    .summary = "A ddlguard-ignore comment that silences nothing (or names no rule)",
+    .help = "Delete the comment, or fix the rule name (see --list-rules): a stale suppression "
+	    "would silently hide the next real problem in that statement.",
+    .severity = DG_INFO,
 };

@@ -102,7 +102,8 @@ void *dg_arena_alloc(struct dg_arena *a, size_t n)
 #else
 	if (!b || b->cap - b->used < need) {
 		if (need > DG_ARENA_CHUNK / 4) {
-			/* big objects get their own block behind the head, keeping the head's free room */
+			/* big objects get their own block behind the head, keeping the head's free
+			 * room */
 			struct dg_arena_block *big = new_block(need);
 			big->used = need;
 			if (b) {

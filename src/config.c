@@ -616,7 +616,8 @@ char *dg_config_file_find(const char *path)
 				struct stat st;
 				if (!cand)
 					break;
-				sprintf(cand, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", names[i]);
+				sprintf(cand, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/",
+					names[i]);
 				if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
 					free(dir);
 					return cand;

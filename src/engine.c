@@ -87,7 +87,8 @@ static void walk_field(struct dg_ctx *ctx, const ProtobufCMessage *m,
 		return;
 	if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
 		size_t n = *(const size_t *)(base + fd->quantifier_offset);
-		ProtobufCMessage *const *arr = *(ProtobufCMessage *const *const *)(base + fd->offset);
+		ProtobufCMessage *const *arr =
+		    *(ProtobufCMessage *const *const *)(base + fd->offset);
 		for (size_t i = 0; i < n; i++)
 			if (arr[i])
 				walk_message(ctx, arr[i]);
@@ -131,7 +132,7 @@ static int node_location(const PgQuery__Node *n)
 {
 	const ProtobufCMessageDescriptor *d = &pg_query__node__descriptor;
 	const ProtobufCFieldDescriptor *fd =
-		protobuf_c_message_descriptor_get_field(d, (unsigned)n->node_case);
+	    protobuf_c_message_descriptor_get_field(d, (unsigned)n->node_case);
 	const ProtobufCMessage *inner;
 	const ProtobufCFieldDescriptor *loc;
 
@@ -294,14 +295,15 @@ static void number_duplicates(struct dg_result *out)
 	}
 	for (size_t i = 0; i < n; i++)
 		if (renamed[i])
-			snprintf(out->findings[idx[i]].fingerprint, sizeof(out->findings[0].fingerprint),
-				 "%016llx", (unsigned long long)renamed[i]);
+			snprintf(out->findings[idx[i]].fingerprint,
+				 sizeof(out->findings[0].fingerprint), "%016llx",
+				 (unsigned long long)renamed[i]);
 	free(renamed);
 	free(idx);
 }
 
-void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start,
-	     size_t end, const char *help, const char *message)
+void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start, size_t end,
+	     const char *help, const char *message)
 {
 	const struct dg_source *src = ctx->src;
 	struct dg_finding f = {0};
@@ -337,8 +339,8 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 }
 
 DG_PRINTF(5, 0)
-static void vreport(struct dg_ctx *ctx, size_t start, size_t end, const char *help,
-		    const char *fmt, va_list ap)
+static void vreport(struct dg_ctx *ctx, size_t start, size_t end, const char *help, const char *fmt,
+		    va_list ap)
 {
 	char buf[2048];
 
@@ -476,8 +478,7 @@ enum dg_emptied dg_table_emptied_here(const struct dg_ctx *ctx, const PgQuery__R
 	return DG_EMPTIED_NONE;
 }
 
-bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
-			  const char *col)
+bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const char *col)
 {
 	if (!rel)
 		return false;
@@ -633,8 +634,8 @@ bool dg_constraint_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar 
 
 bool dg_valid_check_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
 {
-	return rel && dg_facts_valid_check(ctx->facts, rel->schemaname, rel->relname,
-					   ctx->stmt_index);
+	return rel &&
+	       dg_facts_valid_check(ctx->facts, rel->schemaname, rel->relname, ctx->stmt_index);
 }
 
 struct dg_history dg_migration_history(const struct dg_ctx *ctx)
@@ -691,7 +692,8 @@ const char *dg_transaction_describe(const struct dg_ctx *ctx, char *buf, size_t 
 		break;
 	}
 	case DG_TXO_ASSUMED:
-		snprintf(buf, size, "--assume-in-transaction says the file runs inside a transaction");
+		snprintf(buf, size,
+			 "--assume-in-transaction says the file runs inside a transaction");
 		break;
 	case DG_TXO_EXPLICIT:
 		snprintf(buf, size, "the BEGIN on line %u opened a transaction block",
@@ -836,9 +838,9 @@ bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name)
 static size_t type_end(const char *s, size_t i, size_t n)
 {
 	static const char *const stop[] = {
-		"check", "collate", "compression", "constraint", "default", "deferrable",
-		"generated", "initially", "not", "null", "options", "primary", "references",
-		"storage", "unique", "using",
+	    "check",	  "collate",   "compression", "constraint", "default", "deferrable",
+	    "generated",  "initially", "not",	      "null",	    "options", "primary",
+	    "references", "storage",   "unique",      "using",
 	};
 	size_t last = i;
 
@@ -896,8 +898,6 @@ void dg_report_type(struct dg_ctx *ctx, const PgQuery__TypeName *type, const cha
 	vreport(ctx, s, e, help, fmt, ap);
 	va_end(ap);
 }
-
-
 
 const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i)
 {
@@ -957,7 +957,6 @@ enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__Colu
 	}
 }
 
-
 const char *dg_type_builtin(const PgQuery__TypeName *t)
 {
 	const char *first;
@@ -969,7 +968,6 @@ const char *dg_type_builtin(const PgQuery__TypeName *t)
 		return NULL;
 	return dg_name_last(t->names, t->n_names);
 }
-
 
 /* A walk of its own for rules that look into a subtree (the engine's walk dispatches). */
 struct node_walk {

@@ -26,7 +26,7 @@ struct dg_config {
 	int pg_version;
 	bool assume_in_transaction;
 	const char *migration_format; /* static name, or NULL to detect */
-	dg_history_fn history;        /* NULL: no version control facts */
+	dg_history_fn history;	      /* NULL: no version control facts */
 	void *history_user;
 	/* What the public setters set (the command line): a configuration file does not override
 	 * these (see dg_config_file_apply). */
@@ -44,9 +44,9 @@ struct dg_ctx {
 	const struct dg_parsed *parsed;
 	const struct dg_facts *facts;
 	struct dg_result *out;
-	const struct dg_rule *rule;  /* the rule being run */
+	const struct dg_rule *rule; /* the rule being run */
 	size_t rule_index;
-	size_t stmt_index;           /* current statement, or parsed->n_stmts in check_file */
+	size_t stmt_index; /* current statement, or parsed->n_stmts in check_file */
 	const struct dg_stmt *stmt;
 	struct dg_lock_file lock_file;
 	struct dg_lock_info **locks; /* per statement, computed on first use */
@@ -73,8 +73,7 @@ size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const 
 			 const char *buf, size_t len, struct dg_read *r);
 
 /* Appends a finding for rule `rule_index` at [start, end) of the source text. */
-void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start,
-	     size_t end, const char *help, const char *message);
-
+void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start, size_t end,
+	     const char *help, const char *message);
 
 #endif

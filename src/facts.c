@@ -9,8 +9,8 @@
 #include <strings.h>
 
 /* Appends a named object made by statement `stmt` to one of the fact lists. */
-static void push_created(struct dg_created_rel **list, size_t *n, size_t *cap,
-			 struct dg_arena *a, const char *schema, const char *name, size_t stmt)
+static void push_created(struct dg_created_rel **list, size_t *n, size_t *cap, struct dg_arena *a,
+			 const char *schema, const char *name, size_t stmt)
 {
 	if (!name)
 		return;
@@ -47,7 +47,7 @@ static void add_column(struct dg_facts *f, struct dg_arena *a, const PgQuery__Ra
 		f->cap_added = ncap;
 	}
 	f->added[f->n_added++] = (struct dg_added_col){
-		rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname, col, stmt};
+	    rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname, col, stmt};
 }
 
 #define S(x) ((x) ? (x) : "?")
@@ -55,7 +55,7 @@ static void add_column(struct dg_facts *f, struct dg_arena *a, const PgQuery__Ra
 static const char *str_of(const PgQuery__Node *n)
 {
 	return n && n->node_case == PG_QUERY__NODE__NODE_STRING && n->string ? n->string->sval
-									       : NULL;
+									     : NULL;
 }
 
 /* A qualified name as a list of String nodes: its last two parts. */
@@ -79,9 +79,14 @@ static void add_con(struct dg_facts *f, struct dg_arena *a, const PgQuery__Range
 		f->cons = n;
 		f->cap_cons = ncap;
 	}
-	f->cons[f->n_cons++] = (struct dg_con_fact){
-		rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname,
-		name && *name ? name : NULL, contype, ev, stmt, f->tx[stmt].tx_id};
+	f->cons[f->n_cons++] =
+	    (struct dg_con_fact){rv->schemaname && *rv->schemaname ? rv->schemaname : NULL,
+				 rv->relname,
+				 name && *name ? name : NULL,
+				 contype,
+				 ev,
+				 stmt,
+				 f->tx[stmt].tx_id};
 }
 
 /* Constraints added, validated and dropped by ALTER TABLE, in order. */
@@ -98,18 +103,21 @@ static void add_alter_cons(struct dg_facts *f, struct dg_arena *a,
 			if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
 				const PgQuery__Constraint *c = cmd->def->constraint;
 				add_con(f, a, at->relation, c->conname, (int)c->contype,
-					c->skip_validation ? DG_CON_ADDED_NOT_VALID : DG_CON_ADDED, stmt);
+					c->skip_validation ? DG_CON_ADDED_NOT_VALID : DG_CON_ADDED,
+					stmt);
 			}
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
 			if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 				const PgQuery__ColumnDef *col = cmd->def->column_def;
 				for (size_t k = 0; k < col->n_constraints; k++) {
-					const PgQuery__Constraint *c = col->constraints[k]->constraint;
-					if (col->constraints[k]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+					const PgQuery__Constraint *c =
+					    col->constraints[k]->constraint;
+					if (col->constraints[k]->node_case ==
+						PG_QUERY__NODE__NODE_CONSTRAINT &&
 					    c)
-						add_con(f, a, at->relation, c->conname, (int)c->contype,
-							DG_CON_ADDED, stmt);
+						add_con(f, a, at->relation, c->conname,
+							(int)c->contype, DG_CON_ADDED, stmt);
 				}
 			}
 			break;
@@ -184,16 +192,16 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 		for (; i < end; i++) {
 			const PgQuery__Node *n = p->stmts[i].node;
 			const PgQuery__TransactionStmt *ts =
-				n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT
-					? n->transaction_stmt
-					: NULL;
+			    n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT
+				? n->transaction_stmt
+				: NULL;
 			struct dg_stmt_tx *t = &f->tx[i];
 
 			*t = (struct dg_stmt_tx){cur != DG_TXO_NONE, id, cur, DG_TXE_NONE, begin};
 			if (ts && is_begin(ts->kind)) {
 				if (cur == DG_TXO_NONE || cur == DG_TXO_IMPLICIT) {
-					*t = (struct dg_stmt_tx){false, 0, DG_TXO_NONE, DG_TXE_BEGIN,
-								 SIZE_MAX};
+					*t = (struct dg_stmt_tx){false, 0, DG_TXO_NONE,
+								 DG_TXE_BEGIN, SIZE_MAX};
 					cur = DG_TXO_EXPLICIT;
 					id = ++next_id;
 					begin = i;
@@ -210,9 +218,10 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 				else
 					t->event = DG_TXE_END_NONE;
 				if (!ts->chain && cur != DG_TXO_NONE) {
-					/* after an early end of the tool's block, statements commit on
-					 * their own; an implicit block starts again */
-					cur = base == DG_TXO_IMPLICIT ? DG_TXO_IMPLICIT : DG_TXO_NONE;
+					/* after an early end of the tool's block, statements commit
+					 * on their own; an implicit block starts again */
+					cur =
+					    base == DG_TXO_IMPLICIT ? DG_TXO_IMPLICIT : DG_TXO_NONE;
 					id = cur != DG_TXO_NONE ? ++next_id : 0;
 					begin = SIZE_MAX;
 				}
@@ -248,7 +257,8 @@ static bool created_before_list(const struct dg_created_rel *list, size_t n, con
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static char *fmt(struct dg_arena *a, const char *f, ...)
+static char *
+fmt(struct dg_arena *a, const char *f, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -336,8 +346,8 @@ static void classify_alter_table(struct dg_facts *f, struct dg_arena *a,
 	for (size_t k = 0; k < at->n_cmds; k++) {
 		const PgQuery__Node *cn = at->cmds[k];
 		const PgQuery__AlterTableCmd *cmd =
-			cn->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ? cn->alter_table_cmd
-									      : NULL;
+		    cn->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD ? cn->alter_table_cmd
+									  : NULL;
 		if (!cmd)
 			continue;
 		if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn && cmd->def &&
@@ -348,8 +358,8 @@ static void classify_alter_table(struct dg_facts *f, struct dg_arena *a,
 		} else if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn && !rel_new &&
 			   !c->contract &&
 			   !dg_facts_made_here(f, rv->schemaname, rv->relname, cmd->name, i, dir)) {
-			c->contract = fmt(a, "DROP COLUMN \"%s\" of \"%s\"", S(cmd->name),
-					    rv->relname);
+			c->contract =
+			    fmt(a, "DROP COLUMN \"%s\" of \"%s\"", S(cmd->name), rv->relname);
 			c->contract_node = cn;
 		}
 	}
@@ -357,8 +367,8 @@ static void classify_alter_table(struct dg_facts *f, struct dg_arena *a,
 
 /* Whether a later statement of the same direction creates schema.name again: dropping a view
  * to recreate it with other columns replaces it rather than taking it away. */
-static bool recreated_after(const struct dg_facts *f, const struct dg_parsed *p,
-			    const char *schema, const char *name, size_t stmt)
+static bool recreated_after(const struct dg_facts *f, const struct dg_parsed *p, const char *schema,
+			    const char *name, size_t stmt)
 {
 	enum dg_direction dir = p->stmts[stmt].section->dir;
 
@@ -380,8 +390,8 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const struct dg_par
 	switch (n->node_case) {
 	case PG_QUERY__NODE__NODE_CREATE_STMT:
 		if (n->create_stmt->relation)
-			c->expand = fmt(a, "CREATE TABLE \"%s\"",
-					n->create_stmt->relation->relname);
+			c->expand =
+			    fmt(a, "CREATE TABLE \"%s\"", n->create_stmt->relation->relname);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
 		if (n->create_table_as_stmt->into && n->create_table_as_stmt->into->rel)
@@ -395,8 +405,8 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const struct dg_par
 		break;
 	case PG_QUERY__NODE__NODE_INDEX_STMT:
 		if (n->index_stmt->relation)
-			c->expand = fmt(a, "CREATE INDEX on \"%s\"",
-					n->index_stmt->relation->relname);
+			c->expand =
+			    fmt(a, "CREATE INDEX on \"%s\"", n->index_stmt->relation->relname);
 		break;
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
 		classify_alter_table(f, a, n->alter_table_stmt, c, i, dir);
@@ -429,12 +439,12 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const struct dg_par
 		if (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
 			if (dg_facts_made_here(f, rv->schemaname, rv->relname, r->subname, i, dir))
 				break;
-			c->contract = fmt(a, "RENAME COLUMN \"%s\" of \"%s\"", S(r->subname),
-					  rv->relname);
+			c->contract =
+			    fmt(a, "RENAME COLUMN \"%s\" of \"%s\"", S(r->subname), rv->relname);
 			c->contract_node = n;
 		} else if (is_relation_type(r->rename_type)) {
-			c->contract = fmt(a, "RENAME %s \"%s\"", object_word(r->rename_type),
-					  rv->relname);
+			c->contract =
+			    fmt(a, "RENAME %s \"%s\"", object_word(r->rename_type), rv->relname);
 			c->contract_node = n;
 		}
 		break;
@@ -751,7 +761,7 @@ static void build_schema_facts(struct dg_facts *f, const struct dg_parsed *p, st
 /* ---- timeouts --------------------------------------------------------------------------- */
 
 struct timeout_state {
-	bool session[2];     /* set for the session (SET, set_config(…, false)) */
+	bool session[2];      /* set for the session (SET, set_config(…, false)) */
 	unsigned local_tx[2]; /* set for this transaction block (SET LOCAL), its id, else 0 */
 };
 
@@ -777,8 +787,9 @@ static bool const_is_zero(const PgQuery__Node *n)
 		const char *v = n->a_const->sval->sval;
 		while (*v == '0')
 			v++;
-		return v != n->a_const->sval->sval && (*v == '\0' || strcmp(v, "s") == 0 ||
-							strcmp(v, "ms") == 0 || strcmp(v, "min") == 0);
+		return v != n->a_const->sval->sval &&
+		       (*v == '\0' || strcmp(v, "s") == 0 || strcmp(v, "ms") == 0 ||
+			strcmp(v, "min") == 0);
 	}
 	return false;
 }
@@ -810,7 +821,8 @@ static void walk_set_config(const ProtobufCMessage *m, struct timeout_state *ts,
 
 	if (d == &pg_query__func_call__descriptor) {
 		const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)m;
-		const PgQuery__Node *last = fc->n_funcname ? fc->funcname[fc->n_funcname - 1] : NULL;
+		const PgQuery__Node *last =
+		    fc->n_funcname ? fc->funcname[fc->n_funcname - 1] : NULL;
 		if (last && last->node_case == PG_QUERY__NODE__NODE_STRING &&
 		    strcmp(last->string->sval, "set_config") == 0 && fc->n_args == 3) {
 			const PgQuery__Node *loc = fc->args[2];
@@ -829,7 +841,7 @@ static void walk_set_config(const ProtobufCMessage *m, struct timeout_state *ts,
 		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = *(const size_t *)(base + fd->quantifier_offset);
 			ProtobufCMessage *const *arr =
-				*(ProtobufCMessage *const *const *)(base + fd->offset);
+			    *(ProtobufCMessage *const *const *)(base + fd->offset);
 			for (size_t i = 0; i < n; i++)
 				if (arr[i])
 					walk_set_config(arr[i], ts, tx);
@@ -867,19 +879,21 @@ static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct
 
 		for (int w = 0; w < 2; w++)
 			if (ts.session[w] || (ts.local_tx[w] && ts.local_tx[w] == tx))
-				bits |= (unsigned char)(w == 0 ? DG_TIMEOUT_LOCK : DG_TIMEOUT_STATEMENT);
+				bits |= (unsigned char)(w == 0 ? DG_TIMEOUT_LOCK
+							       : DG_TIMEOUT_STATEMENT);
 		f->timeouts[i] = bits;
 		if (n->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT) {
 			const PgQuery__VariableSetStmt *vs = n->variable_set_stmt;
 			switch (vs->kind) {
 			case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE:
 				apply_timeout(&ts, timeout_index(vs->name),
-					      !(vs->n_args && const_is_zero(vs->args[0])), vs->is_local,
-					      tx);
+					      !(vs->n_args && const_is_zero(vs->args[0])),
+					      vs->is_local, tx);
 				break;
 			case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT:
 			case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET:
-				apply_timeout(&ts, timeout_index(vs->name), false, vs->is_local, tx);
+				apply_timeout(&ts, timeout_index(vs->name), false, vs->is_local,
+					      tx);
 				break;
 			case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
 				apply_timeout(&ts, 0, false, false, tx);
@@ -923,7 +937,8 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 			break;
 		case PG_QUERY__NODE__NODE_CREATE_FOREIGN_TABLE_STMT:
 			if (n->create_foreign_table_stmt->base_stmt)
-				add_created(f, a, n->create_foreign_table_stmt->base_stmt->relation, i);
+				add_created(f, a, n->create_foreign_table_stmt->base_stmt->relation,
+					    i);
 			break;
 		case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
 			if (n->create_table_as_stmt->into)
@@ -940,7 +955,8 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 			const char *schema, *name;
 			split_name(n->create_domain_stmt->domainname,
 				   n->create_domain_stmt->n_domainname, &schema, &name);
-			push_created(&f->domains, &f->n_domains, &f->cap_domains, a, schema, name, i);
+			push_created(&f->domains, &f->n_domains, &f->cap_domains, a, schema, name,
+				     i);
 			break;
 		}
 		case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
@@ -952,9 +968,11 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 				if (cn->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
 					continue;
 				cmd = cn->alter_table_cmd;
-				if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn && cmd->def &&
+				if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
+				    cmd->def &&
 				    cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-					add_column(f, a, at->relation, cmd->def->column_def->colname, i);
+					add_column(f, a, at->relation,
+						   cmd->def->column_def->colname, i);
 			}
 			break;
 		}
@@ -982,8 +1000,8 @@ bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, 
 	return false;
 }
 
-bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema,
-				    const char *name, size_t stmt)
+bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema, const char *name,
+				    size_t stmt)
 {
 	return created_before_list(f->domains, f->n_domains, schema, name, stmt);
 }
@@ -1019,7 +1037,8 @@ static bool same_rel(const char *schema_a, const char *name_a, const char *schem
 {
 	if (!name_a || !name_b || strcmp(name_a, name_b) != 0)
 		return false;
-	return !schema_a || !*schema_a || !schema_b || !*schema_b || strcmp(schema_a, schema_b) == 0;
+	return !schema_a || !*schema_a || !schema_b || !*schema_b ||
+	       strcmp(schema_a, schema_b) == 0;
 }
 
 int dg_facts_constraint_state(const struct dg_facts *f, const char *schema, const char *table,
@@ -1116,8 +1135,8 @@ const char *dg_facts_index_table(const struct dg_facts *f, const char *schema, c
 	return NULL;
 }
 
-static bool made_in(const struct dg_facts *f, const char *schema, const char *name,
-		    const char *col, size_t stmt)
+static bool made_in(const struct dg_facts *f, const char *schema, const char *name, const char *col,
+		    size_t stmt)
 {
 	return dg_facts_created_before(f, schema, name, stmt) ||
 	       (col && dg_facts_column_added_before(f, schema, name, col, stmt));

@@ -22,25 +22,25 @@ struct dg_stmt_tx {
 	unsigned tx_id; /* 0 outside a block; statements of one block share an id */
 	enum dg_tx_origin origin;
 	enum dg_tx_event event; /* for transaction-control statements */
-	size_t begin_stmt;      /* the BEGIN that opened the block, or SIZE_MAX */
+	size_t begin_stmt;	/* the BEGIN that opened the block, or SIZE_MAX */
 };
 
 /* What an ALTER TABLE of this file did to a table constraint, in statement order. */
 enum dg_con_event {
-	DG_CON_ADDED = 1,       /* added and validated at once */
+	DG_CON_ADDED = 1,	/* added and validated at once */
 	DG_CON_ADDED_NOT_VALID, /* added NOT VALID */
-	DG_CON_VALIDATED,       /* VALIDATE CONSTRAINT */
-	DG_CON_DROPPED,         /* DROP CONSTRAINT */
+	DG_CON_VALIDATED,	/* VALIDATE CONSTRAINT */
+	DG_CON_DROPPED,		/* DROP CONSTRAINT */
 };
 
 struct dg_con_fact {
 	const char *schema; /* NULL when unqualified */
 	const char *table;
-	const char *name;   /* NULL for an unnamed constraint */
-	int contype;        /* PgQuery__ConstrType of an added constraint, 0 otherwise */
+	const char *name; /* NULL for an unnamed constraint */
+	int contype;	  /* PgQuery__ConstrType of an added constraint, 0 otherwise */
 	enum dg_con_event event;
-	size_t stmt;        /* index of the statement */
-	unsigned tx_id;     /* its transaction block, as in dg_stmt_tx */
+	size_t stmt;	/* index of the statement */
+	unsigned tx_id; /* its transaction block, as in dg_stmt_tx */
 };
 
 /* A column added by ALTER TABLE … ADD COLUMN. */
@@ -92,8 +92,8 @@ struct dg_facts {
 	size_t n_domains, cap_domains;
 	struct dg_added_col *added;
 	size_t n_added, cap_added;
-	struct dg_stmt_tx *tx;          /* one per statement */
-	struct dg_stmt_change *change;  /* one per statement */
+	struct dg_stmt_tx *tx;	       /* one per statement */
+	struct dg_stmt_change *change; /* one per statement */
 	/* For a file of down sections only: the facts of the up file it undoes, or NULL. */
 	const struct dg_facts *up_file;
 	struct dg_created_index *indexes;
@@ -138,8 +138,8 @@ bool dg_facts_valid_check(const struct dg_facts *f, const char *schema, const ch
 bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, const char *rel,
 				  const char *col, size_t stmt);
 /* Whether the domain schema.name was created by a statement before `stmt`. */
-bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema,
-				    const char *name, size_t stmt);
+bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema, const char *name,
+				    size_t stmt);
 
 /* The facts below only count statements before `stmt` in sections of direction `dir`: an up
  * section's work is long done, and in use, when its down section runs. */

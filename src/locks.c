@@ -1128,7 +1128,8 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 			const PgQuery__Node *o = ds->objects[i];
 			switch (ds->remove_type) {
 			case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
-				add_names(out, o, 0, DG_ROLE_INDEX_TABLE, ds->concurrent ? SUE : AEL);
+				add_names(out, o, 0, DG_ROLE_INDEX_TABLE,
+					  ds->concurrent ? SUE : AEL);
 				add_names(out, o, 0, DG_ROLE_INDEX, AEL);
 				out->no_transaction = ds->concurrent;
 				break;

@@ -16,36 +16,36 @@
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
 static const char usage[] =
-	"Usage: ddlguard [OPTIONS] PATH...   (PATH: file, directory of *.sql, or - for stdin)\n"
-	"Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures.\n"
-	"\n"
-	"Output:\n"
-	"  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit\n"
-	"  -q, --quiet             text: one line per finding, nothing else (hooks, editors)\n"
-	"  --summary               end the text report with a summary (always for several files)\n"
-	"  --color WHEN            auto (default; honours NO_COLOR), always, never\n"
-	"  --locks                 print each statement's locks, rewrite and scan instead\n"
-	"  --fail-on LEVEL         error, warning (default), info, never: lowest that exits 1\n"
-	"Rules:\n"
-	"  --enable RULE, --disable RULE, --select RULE   turn on, off, or run only these\n"
-	"  --list-rules, --explain RULE                   list the rules, print a rule's doc\n"
-	"  --require-reason        a ddlguard-ignore comment without 'reason:' is a finding\n"
-	"How migrations run:\n"
-	"  --pg-version N          PostgreSQL major version, 11-18 (default 15)\n"
-	"  --migration-format NAME auto (default), plain, dbmate, goose, golang-migrate,\n"
-	"                          sql-migrate, diesel, flyway, sqitch, liquibase, prisma, pop,\n"
-	"                          postgres-migrations, atlas\n"
-	"  --assume-in-transaction plain SQL files run inside one transaction block\n"
-	"  --stdin-filename NAME   the name standard input is reported (and detected) under\n"
-	"Configuration and CI:\n"
-	"  --config FILE, --no-config   this file instead of the nearest .ddlguard.yaml, or none\n"
-	"  --baseline FILE         do not report the findings recorded in FILE\n"
-	"  --write-baseline FILE   record every finding in FILE as accepted; exit 0\n"
-	"  --diff-base REF         lint only migrations added or changed since git REF\n"
-	"  --version, --help\n"
-	"\n"
-	"Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, I/O or internal error.\n"
-	"Docs: man ddlguard; ddlguard --explain RULE.\n";
+    "Usage: ddlguard [OPTIONS] PATH...   (PATH: file, directory of *.sql, or - for stdin)\n"
+    "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures.\n"
+    "\n"
+    "Output:\n"
+    "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit\n"
+    "  -q, --quiet             text: one line per finding, nothing else (hooks, editors)\n"
+    "  --summary               end the text report with a summary (always for several files)\n"
+    "  --color WHEN            auto (default; honours NO_COLOR), always, never\n"
+    "  --locks                 print each statement's locks, rewrite and scan instead\n"
+    "  --fail-on LEVEL         error, warning (default), info, never: lowest that exits 1\n"
+    "Rules:\n"
+    "  --enable RULE, --disable RULE, --select RULE   turn on, off, or run only these\n"
+    "  --list-rules, --explain RULE                   list the rules, print a rule's doc\n"
+    "  --require-reason        a ddlguard-ignore comment without 'reason:' is a finding\n"
+    "How migrations run:\n"
+    "  --pg-version N          PostgreSQL major version, 11-18 (default 15)\n"
+    "  --migration-format NAME auto (default), plain, dbmate, goose, golang-migrate,\n"
+    "                          sql-migrate, diesel, flyway, sqitch, liquibase, prisma, pop,\n"
+    "                          postgres-migrations, atlas\n"
+    "  --assume-in-transaction plain SQL files run inside one transaction block\n"
+    "  --stdin-filename NAME   the name standard input is reported (and detected) under\n"
+    "Configuration and CI:\n"
+    "  --config FILE, --no-config   this file instead of the nearest .ddlguard.yaml, or none\n"
+    "  --baseline FILE         do not report the findings recorded in FILE\n"
+    "  --write-baseline FILE   record every finding in FILE as accepted; exit 0\n"
+    "  --diff-base REF         lint only migrations added or changed since git REF\n"
+    "  --version, --help\n"
+    "\n"
+    "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, I/O or internal error.\n"
+    "Docs: man ddlguard; ddlguard --explain RULE.\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
@@ -106,7 +106,7 @@ struct file_config {
 
 struct configs {
 	const char *forced; /* --config */
-	bool none;          /* --no-config */
+	bool none;	    /* --no-config */
 	struct loaded_config *loaded;
 	size_t n_loaded;
 	struct file_config *per_file;
@@ -214,39 +214,60 @@ static void configs_free(struct configs *c)
 
 static int cli(int argc, char **argv, struct dg_config *cfg)
 {
-	enum { OPT_FORMAT = 256, OPT_COLOR, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_STDIN_NAME,
-	       OPT_LIST, OPT_EXPLAIN, OPT_VERSION, OPT_HELP, OPT_PG_VERSION, OPT_ASSUME_TX,
-	       OPT_SUMMARY, OPT_MIGRATION_FORMAT, OPT_SELECT, OPT_LOCKS };
+	enum {
+		OPT_FORMAT = 256,
+		OPT_COLOR,
+		OPT_FAIL_ON,
+		OPT_ENABLE,
+		OPT_DISABLE,
+		OPT_STDIN_NAME,
+		OPT_LIST,
+		OPT_EXPLAIN,
+		OPT_VERSION,
+		OPT_HELP,
+		OPT_PG_VERSION,
+		OPT_ASSUME_TX,
+		OPT_SUMMARY,
+		OPT_MIGRATION_FORMAT,
+		OPT_SELECT,
+		OPT_LOCKS
+	};
 	bool selected = false;
 	/* workflow options, numbered apart so that other additions do not collide */
-	enum { OPT_REQUIRE_REASON = 512, OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_WRITE_BASELINE,
-	       OPT_DIFF_BASE };
+	enum {
+		OPT_REQUIRE_REASON = 512,
+		OPT_CONFIG,
+		OPT_NO_CONFIG,
+		OPT_BASELINE,
+		OPT_WRITE_BASELINE,
+		OPT_DIFF_BASE
+	};
 	static const struct option longopts[] = {
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"quiet", no_argument, NULL, 'q'},
-		{"color", required_argument, NULL, OPT_COLOR},
-		{"colour", required_argument, NULL, OPT_COLOR},
-		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
-		{"enable", required_argument, NULL, OPT_ENABLE},
-		{"disable", required_argument, NULL, OPT_DISABLE},
-		{"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
-		{"pg-version", required_argument, NULL, OPT_PG_VERSION},
-		{"assume-in-transaction", no_argument, NULL, OPT_ASSUME_TX},
-		{"summary", no_argument, NULL, OPT_SUMMARY},
-		{"require-reason", no_argument, NULL, OPT_REQUIRE_REASON},
-		{"config", required_argument, NULL, OPT_CONFIG},
-		{"no-config", no_argument, NULL, OPT_NO_CONFIG},
-		{"baseline", required_argument, NULL, OPT_BASELINE},
-		{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
-		{"diff-base", required_argument, NULL, OPT_DIFF_BASE},
-		{"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
-		{"select", required_argument, NULL, OPT_SELECT},
-		{"locks", no_argument, NULL, OPT_LOCKS},
-		{"list-rules", no_argument, NULL, OPT_LIST},
-		{"explain", required_argument, NULL, OPT_EXPLAIN},
-		{"version", no_argument, NULL, OPT_VERSION},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"color", required_argument, NULL, OPT_COLOR},
+	    {"colour", required_argument, NULL, OPT_COLOR},
+	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	    {"enable", required_argument, NULL, OPT_ENABLE},
+	    {"disable", required_argument, NULL, OPT_DISABLE},
+	    {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
+	    {"pg-version", required_argument, NULL, OPT_PG_VERSION},
+	    {"assume-in-transaction", no_argument, NULL, OPT_ASSUME_TX},
+	    {"summary", no_argument, NULL, OPT_SUMMARY},
+	    {"require-reason", no_argument, NULL, OPT_REQUIRE_REASON},
+	    {"config", required_argument, NULL, OPT_CONFIG},
+	    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	    {"baseline", required_argument, NULL, OPT_BASELINE},
+	    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
+	    {"diff-base", required_argument, NULL, OPT_DIFF_BASE},
+	    {"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
+	    {"select", required_argument, NULL, OPT_SELECT},
+	    {"locks", no_argument, NULL, OPT_LOCKS},
+	    {"list-rules", no_argument, NULL, OPT_LIST},
+	    {"explain", required_argument, NULL, OPT_EXPLAIN},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	const struct dg_reporter *reporter = &dg_reporter_text;
 	const char *color = "auto", *stdin_name = "<stdin>", *format = "text";
@@ -276,8 +297,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 						   dg_reporter_names());
 			break;
 		case OPT_COLOR:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
-				return usage_error("--color takes auto, always or never, not '%s'", optarg);
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never"))
+				return usage_error("--color takes auto, always or never, not '%s'",
+						   optarg);
 			color = optarg;
 			break;
 		case OPT_FAIL_ON:
@@ -291,8 +314,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			else if (strcmp(optarg, "never") == 0)
 				fail_on = 3;
 			else
-				return usage_error("--fail-on takes error, warning, info or never, not '%s'",
-						   optarg);
+				return usage_error(
+				    "--fail-on takes error, warning, info or never, not '%s'",
+				    optarg);
 			break;
 		case OPT_ENABLE:
 		case OPT_DISABLE:
@@ -303,8 +327,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (*end || dg_config_set_pg_version(cfg, (int)v) != DG_OK)
-				return usage_error("--pg-version takes a major version from 11 to 18, not '%s'",
-						   optarg);
+				return usage_error(
+				    "--pg-version takes a major version from 11 to 18, not '%s'",
+				    optarg);
 			break;
 		}
 		case OPT_LOCKS:
@@ -344,7 +369,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			break;
 		case OPT_MIGRATION_FORMAT:
 			if (dg_config_set_migration_format(cfg, optarg) != DG_OK)
-				return usage_error("unknown migration format '%s' (see --help)", optarg);
+				return usage_error("unknown migration format '%s' (see --help)",
+						   optarg);
 			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;
@@ -377,7 +403,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", "no PATH given (a file, a directory or - for standard input)");
+		return usage_error("%s",
+				   "no PATH given (a file, a directory or - for standard input)");
 
 	if (strcmp(color, "always") == 0)
 		ropts.color = true;
@@ -489,7 +516,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			int err;
 			char *buf = dg_read_stream(stdin, &len, &err);
 			if (!buf) {
-				fprintf(stderr, "ddlguard: %s: cannot read standard input\n", stdin_name);
+				fprintf(stderr, "ddlguard: %s: cannot read standard input\n",
+					stdin_name);
 				trouble = true;
 				continue;
 			}
@@ -504,7 +532,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			continue;
 		}
 		if (res.status != DG_OK) {
-			fprintf(stderr, "ddlguard: %s: %s\n", res.path, res.error ? res.error : "cannot read");
+			fprintf(stderr, "ddlguard: %s: %s\n", res.path,
+				res.error ? res.error : "cannot read");
 			sum.unreadable++;
 			trouble = true;
 		} else {

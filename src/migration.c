@@ -271,7 +271,8 @@ static char **dir_entries(const char *dir, size_t *n)
 		if (e->d_name[0] == '.')
 			continue;
 		if (dir_cache.n == cap) {
-			char **nn = realloc(dir_cache.names, (cap = cap ? cap * 2 : 32) * sizeof(*nn));
+			char **nn =
+			    realloc(dir_cache.names, (cap = cap ? cap * 2 : 32) * sizeof(*nn));
 			if (!nn)
 				break;
 			dir_cache.names = nn;
@@ -382,8 +383,7 @@ struct chunk {
 	bool block;
 };
 
-static void push_chunk(struct det *d, struct chunk **ch, size_t *n, size_t *cap,
-		       struct chunk c)
+static void push_chunk(struct det *d, struct chunk **ch, size_t *n, size_t *cap, struct chunk c)
 {
 	if (c.dir == DG_DIR_NONE || c.start >= c.end)
 		return; /* text before the first Up marker is not run */
@@ -1064,7 +1064,7 @@ static bool claim_flyway(struct det *d)
 		tx = setting ? DG_TX_WRAPPED : DG_TX_AUTOCOMMIT;
 	else
 		tx = flyway_non_tx(d->src->text, d->src->len, d->pg_version) ? DG_TX_AUTOCOMMIT
-									      : DG_TX_WRAPPED;
+									     : DG_TX_WRAPPED;
 	if (fn.prefix == 'U')
 		dir = DG_DIR_DOWN;
 	add_section(d, 0, d->src->len, dir, tx, 0);
@@ -1160,19 +1160,19 @@ static bool claim_plain(struct det *d)
  * names (the more specific before golang-migrate's NNN_name.up.sql); atlas.sum last, since
  * Atlas also writes golang-migrate, goose, Flyway and dbmate directories. */
 static const struct dg_format formats[] = {
-	{"liquibase", claim_liquibase, DG_TX_WRAPPED},
-	{"goose", claim_goose, DG_TX_WRAPPED},
-	{"sql-migrate", claim_sql_migrate, DG_TX_WRAPPED},
-	{"dbmate", claim_dbmate, DG_TX_WRAPPED},
-	{"postgres-migrations", claim_postgres_migrations, DG_TX_WRAPPED},
-	{"sqitch", claim_sqitch, DG_TX_AUTOCOMMIT},
-	{"diesel", claim_diesel, DG_TX_WRAPPED},
-	{"prisma", claim_prisma, DG_TX_IMPLICIT},
-	{"pop", claim_pop, DG_TX_WRAPPED},
-	{"golang-migrate", claim_golang_migrate, DG_TX_IMPLICIT},
-	{"flyway", claim_flyway, DG_TX_WRAPPED},
-	{"atlas", claim_atlas, DG_TX_WRAPPED},
-	{"plain", claim_plain, DG_TX_AUTOCOMMIT},
+    {"liquibase", claim_liquibase, DG_TX_WRAPPED},
+    {"goose", claim_goose, DG_TX_WRAPPED},
+    {"sql-migrate", claim_sql_migrate, DG_TX_WRAPPED},
+    {"dbmate", claim_dbmate, DG_TX_WRAPPED},
+    {"postgres-migrations", claim_postgres_migrations, DG_TX_WRAPPED},
+    {"sqitch", claim_sqitch, DG_TX_AUTOCOMMIT},
+    {"diesel", claim_diesel, DG_TX_WRAPPED},
+    {"prisma", claim_prisma, DG_TX_IMPLICIT},
+    {"pop", claim_pop, DG_TX_WRAPPED},
+    {"golang-migrate", claim_golang_migrate, DG_TX_IMPLICIT},
+    {"flyway", claim_flyway, DG_TX_WRAPPED},
+    {"atlas", claim_atlas, DG_TX_WRAPPED},
+    {"plain", claim_plain, DG_TX_AUTOCOMMIT},
 };
 #define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
 
@@ -1181,8 +1181,8 @@ const char *dg_migration_format_name(size_t i)
 	return i < N_FORMATS ? formats[i].name : NULL;
 }
 
-void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a,
-			    struct dg_migration *m, const char *format, int pg_version)
+void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m,
+			    const char *format, int pg_version)
 {
 	struct det d = {src, a, m, false, pg_version};
 

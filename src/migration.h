@@ -12,7 +12,7 @@
 
 enum dg_tx_mode {
 	DG_TX_AUTOCOMMIT = 0, /* each statement commits on its own unless BEGIN says otherwise */
-	DG_TX_WRAPPED,        /* the tool wraps the whole section in one transaction */
+	DG_TX_WRAPPED,	      /* the tool wraps the whole section in one transaction */
 	/* The tool sends the section to the server as one query string (simple protocol): a
 	 * single statement runs alone, several form one implicit transaction block, in which
 	 * CREATE INDEX CONCURRENTLY & co. fail like inside BEGIN … COMMIT. */
@@ -49,8 +49,8 @@ struct dg_migration {
 void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m);
 /* As dg_migration_detect, with `format` (a format's name) instead of auto-detection when not
  * NULL; `pg_version` matters where a tool's choice depends on the server (Flyway). */
-void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a,
-			    struct dg_migration *m, const char *format, int pg_version);
+void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m,
+			    const char *format, int pg_version);
 /* Reorders the files of directory `dir` (full paths) into the order their migration tool
  * applies them: numeric versions compared as numbers (2 before 10, Flyway's 1.1 before 1.10),
  * Flyway's repeatable R__ after the versioned, sqitch changes in sqitch.plan's order. */

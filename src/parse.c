@@ -71,8 +71,8 @@ static size_t blank_copy_data(char *buf, size_t i, size_t len)
 /* psql meta-commands that send the query buffer, i.e. end the statement like ';' does. */
 static bool meta_sends(const char *buf, size_t from, size_t to)
 {
-	static const char *const sends[] = {"g", "gx", "gset", "gexec", "gdesc", "watch",
-					    "crosstabview", "gp"};
+	static const char *const sends[] = {"g",     "gx",    "gset",	      "gexec",
+					    "gdesc", "watch", "crosstabview", "gp"};
 	for (size_t k = 0; k < sizeof(sends) / sizeof(sends[0]); k++)
 		if (word_is(buf, from, to, sends[k]))
 			return true;
@@ -111,7 +111,8 @@ void dg_blank_psql(char *buf, size_t len)
 			}
 			while (ne < e && (isalnum((unsigned char)buf[ne]) || buf[ne] == '_'))
 				ne++;
-			copy_meta = word_is(buf, ns, ne, "copy") && contains_word_ci(buf, ne, e, "from") &&
+			copy_meta = word_is(buf, ns, ne, "copy") &&
+				    contains_word_ci(buf, ne, e, "from") &&
 				    (contains_word_ci(buf, ne, e, "stdin") ||
 				     contains_word_ci(buf, ne, e, "pstdin"));
 			sends = ntok && meta_sends(buf, ns, ne);
@@ -310,7 +311,7 @@ static void add_statements(const struct dg_source *src, const struct dg_section 
 			   PgQueryProtobuf pb)
 {
 	PgQuery__ParseResult *pr =
-		pg_query__parse_result__unpack(&a->pb, pb.len, (const uint8_t *)pb.data);
+	    pg_query__parse_result__unpack(&a->pb, pb.len, (const uint8_t *)pb.data);
 
 	(void)src;
 	if (!pr)
@@ -328,12 +329,12 @@ static void add_statements(const struct dg_source *src, const struct dg_section 
 		out->stmts = dg_arena_grow(a, out->stmts, out->n_stmts, &out->cap_stmts,
 					   sizeof(*out->stmts));
 		out->stmts[out->n_stmts++] =
-			(struct dg_stmt){raw->stmt, sec->start + start, sec->start + end, sec};
+		    (struct dg_stmt){raw->stmt, sec->start + start, sec->start + end, sec};
 	}
 }
 
-void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
-		      struct dg_arena *a, struct dg_parsed *out)
+void dg_parse_section(const struct dg_source *src, const struct dg_section *sec, struct dg_arena *a,
+		      struct dg_parsed *out)
 {
 	size_t len = sec->end - sec->start;
 	char *buf = malloc(len + 1);
@@ -353,7 +354,9 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 			pg_query_free_protobuf_parse_result(r);
 			break;
 		}
-		size_t e = r.error->cursorpos > 0 ? dg_char_to_byte(buf, len, (size_t)r.error->cursorpos) : 0;
+		size_t e = r.error->cursorpos > 0
+			       ? dg_char_to_byte(buf, len, (size_t)r.error->cursorpos)
+			       : 0;
 		size_t from, to, at, mlen;
 		const char *kind;
 
@@ -367,7 +370,8 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 			failed_create(a, buf, from, to, &out->errors[out->n_errors - 1]);
 		}
 		pg_query_free_protobuf_parse_result(r);
-		if (++errors >= DG_MAX_ERRORS_PER_SECTION || !blank_failed_statement(buf, len, from, to))
+		if (++errors >= DG_MAX_ERRORS_PER_SECTION ||
+		    !blank_failed_statement(buf, len, from, to))
 			break;
 	}
 	(void)first_stmt;

@@ -44,8 +44,8 @@ struct dg_parsed {
  * sends the query buffer (\g, \gset, …) becomes the statement's ';'. */
 void dg_blank_psql(char *buf, size_t len);
 
-void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
-		      struct dg_arena *a, struct dg_parsed *out);
+void dg_parse_section(const struct dg_source *src, const struct dg_section *sec, struct dg_arena *a,
+		      struct dg_parsed *out);
 
 /* What a dg_pb_walk visitor wants after seeing a message. */
 enum dg_pb_next {

@@ -152,7 +152,6 @@ const char *dg_migration_format_at(size_t i)
 	return dg_migration_format_name(i);
 }
 
-
 const char *dg_severity_name(enum dg_severity s)
 {
 	switch (s) {

@@ -151,7 +151,8 @@ size_t dg_source_find_invalid_utf8(const struct dg_source *src)
 		}
 		/* overlong forms, surrogates and values past U+10FFFF */
 		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+		    (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
 			return i;
 		i += need + 1;
 	}

@@ -390,8 +390,9 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 				size_t r = d->rules[i];
 				if (d->rule_used[i] || !ctx->cfg->enabled[r] || meta_rule(r))
 					continue;
-				snprintf(msg, sizeof(msg), "%s names '%s', which %s: drop it from the list",
-					 kw, dg_rules[r]->name,
+				snprintf(msg, sizeof(msg),
+					 "%s names '%s', which %s: drop it from the list", kw,
+					 dg_rules[r]->name,
 					 d->file ? "has no finding in this file"
 						 : "has no finding in the statement it covers");
 				emit(ctx, DG_RULE_ID_unused_ignore, d, msg);

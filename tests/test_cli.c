@@ -59,7 +59,7 @@ static void test_exit_codes(void **state)
 	assert_int_equal(r.status, 0);
 	free(r.out);
 	r = run(NO_TIMEOUT_RULES "--disable require-concurrent-index-creation "
-		"%s/require-concurrent-index-creation/bad.sql",
+				 "%s/require-concurrent-index-creation/bad.sql",
 		FX);
 	assert_int_equal(r.status, 0);
 	free(r.out);
@@ -85,7 +85,7 @@ static void test_json(void **state)
 
 	(void)state;
 	r = run(NO_TIMEOUT_RULES "--format json %s/constraint-missing-not-valid/bad.sql "
-		"%s/constraint-missing-not-valid/ok.sql",
+				 "%s/constraint-missing-not-valid/ok.sql",
 		FX, FX);
 	assert_int_equal(r.status, 1);
 	doc = cJSON_Parse(r.out);
@@ -94,21 +94,23 @@ static void test_json(void **state)
 	assert_int_equal(cJSON_GetObjectItem(doc, "files_checked")->valueint, 2);
 	findings = cJSON_GetObjectItem(doc, "findings");
 	/* other rules (hygiene, …) may report on these files too: count this rule's findings */
-	cJSON_ArrayForEach(f, findings)
-		n += strcmp(cJSON_GetObjectItem(f, "rule")->valuestring,
-			    "constraint-missing-not-valid") == 0;
+	cJSON_ArrayForEach(f, findings) n += strcmp(cJSON_GetObjectItem(f, "rule")->valuestring,
+						    "constraint-missing-not-valid") == 0;
 	assert_int_equal(n, 4);
 	f = cJSON_GetArrayItem(findings, 0);
-	assert_string_equal(cJSON_GetObjectItem(f, "rule")->valuestring, "constraint-missing-not-valid");
+	assert_string_equal(cJSON_GetObjectItem(f, "rule")->valuestring,
+			    "constraint-missing-not-valid");
 	assert_string_equal(cJSON_GetObjectItem(f, "severity")->valuestring, "warning");
 	assert_int_equal(cJSON_GetObjectItem(f, "line")->valueint, 2);
 	assert_int_equal(cJSON_GetObjectItem(f, "column")->valueint, 20);
 	assert_int_equal(cJSON_GetObjectItem(f, "end_line")->valueint, 2);
 	assert_int_equal(cJSON_GetObjectItem(f, "end_column")->valueint, 93);
-	assert_int_equal(cJSON_GetObjectItem(f, "byte_offset")->valueint,
-			 (int)strlen("-- expect: constraint-missing-not-valid 2:20\nALTER TABLE orders "));
+	assert_int_equal(
+	    cJSON_GetObjectItem(f, "byte_offset")->valueint,
+	    (int)strlen("-- expect: constraint-missing-not-valid 2:20\nALTER TABLE orders "));
 	assert_int_equal(cJSON_GetObjectItem(f, "byte_length")->valueint, 73);
-	assert_non_null(strstr(cJSON_GetObjectItem(f, "message")->valuestring, "SHARE ROW EXCLUSIVE"));
+	assert_non_null(
+	    strstr(cJSON_GetObjectItem(f, "message")->valuestring, "SHARE ROW EXCLUSIVE"));
 	assert_non_null(strstr(cJSON_GetObjectItem(f, "help")->valuestring, "NOT VALID"));
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(f, "section")));
 	cJSON_Delete(doc);
@@ -123,9 +125,9 @@ static void test_type_spans(void **state)
 		const char *rule;
 		unsigned column, end_column;
 	} want[] = {
-		{"prefer-timestamptz", 19, 49},
-		{"prefer-text-field", 62, 76},
-		{"prefer-bigint-over-int", 93, 97},
+	    {"prefer-timestamptz", 19, 49},
+	    {"prefer-text-field", 62, 76},
+	    {"prefer-bigint-over-int", 93, 97},
 	};
 	struct tk_run r;
 	cJSON *doc, *f;
@@ -144,7 +146,8 @@ static void test_type_spans(void **state)
 		for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
 			if (strcmp(rule, want[i].rule) != 0)
 				continue;
-			assert_int_equal(cJSON_GetObjectItem(f, "column")->valueint, want[i].column);
+			assert_int_equal(cJSON_GetObjectItem(f, "column")->valueint,
+					 want[i].column);
 			assert_int_equal(cJSON_GetObjectItem(f, "end_column")->valueint,
 					 want[i].end_column);
 			found++;
@@ -167,8 +170,10 @@ static void test_locks(void **state)
 		"CREATE EXTENSION hstore;\nEOF");
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "1:1  ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY"));
-	assert_non_null(strstr(r.out, "users     referenced  SHARE ROW EXCLUSIVE  -        blocked"));
-	assert_non_null(strstr(r.out, "orders    table  ACCESS EXCLUSIVE  blocked  blocked  yes      yes"));
+	assert_non_null(
+	    strstr(r.out, "users     referenced  SHARE ROW EXCLUSIVE  -        blocked"));
+	assert_non_null(
+	    strstr(r.out, "orders    table  ACCESS EXCLUSIVE  blocked  blocked  yes      yes"));
 	assert_non_null(strstr(r.out, "3:1  CREATE EXTENSION hstore\n      (no table locks)"));
 	free(r.out);
 
@@ -256,10 +261,12 @@ static void test_text_report_and_color(void **state)
 	(void)state;
 	r = run(NO_TIMEOUT_RULES "--color never %s/renaming-column/bad.sql", FX);
 	assert_non_null(strstr(r.out, "bad.sql:2:1: warning[renaming-column] renaming column"));
-	assert_non_null(strstr(r.out, " 2 | ALTER TABLE users RENAME COLUMN email TO email_address;\n"
-				      "   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"));
+	assert_non_null(strstr(r.out,
+			       " 2 | ALTER TABLE users RENAME COLUMN email TO email_address;\n"
+			       "   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"));
 	assert_non_null(strstr(r.out, "= help: Expand, backfill, contract"));
-	assert_non_null(strstr(r.out, "2 findings (0 errors, 2 warnings, 0 info) in 1 file; 1 file checked"));
+	assert_non_null(
+	    strstr(r.out, "2 findings (0 errors, 2 warnings, 0 info) in 1 file; 1 file checked"));
 	assert_null(strchr(r.out, '\033'));
 	free(r.out);
 	r = run("--color always %s/renaming-column/bad.sql", FX);
@@ -381,8 +388,8 @@ static void test_quiet(void **state)
 		unsigned l, c;
 		int used = 0;
 
-		assert_int_equal(sscanf(line, "%1023[^:]:%u:%u: %15[a-z][%127[a-z0-9-]] %n", path, &l,
-					&c, sev, rule, &used),
+		assert_int_equal(sscanf(line, "%1023[^:]:%u:%u: %15[a-z][%127[a-z0-9-]] %n", path,
+					&l, &c, sev, rule, &used),
 				 5);
 		assert_true(used > 0 && line[used] != '\0'); /* a message follows */
 		assert_non_null(strstr(path, "renaming-column/bad.sql"));
@@ -446,8 +453,8 @@ static void test_docs_cover_options(void **state)
 		if (!strstr(man, roff))
 			fail_msg("docs/ddlguard.1.in does not document --%s", name);
 		snprintf(word, sizeof(word), "--%s ", name);
-		if (!strstr(bash, word) && !(snprintf(word, sizeof(word), "--%s\n", name) > 0 &&
-					     strstr(bash, word)))
+		if (!strstr(bash, word) &&
+		    !(snprintf(word, sizeof(word), "--%s\n", name) > 0 && strstr(bash, word)))
 			fail_msg("completions/ddlguard.bash does not complete --%s", name);
 		options++;
 	}
@@ -477,13 +484,16 @@ static void test_summary(void **state)
 	r = run("--fail-on never --select transaction-nesting %s/transaction-nesting/bad.sql", FX);
 	assert_null(strstr(r.out, "Summary"));
 	free(r.out);
-	r = run("--summary --fail-on never --select transaction-nesting %s/transaction-nesting/bad.sql", FX);
+	r = run(
+	    "--summary --fail-on never --select transaction-nesting %s/transaction-nesting/bad.sql",
+	    FX);
 	assert_non_null(strstr(r.out, "Summary\n  migrations checked: 1 (1 with findings)\n"));
 	assert_non_null(strstr(r.out, "  formats: plain 1\n"));
 	free(r.out);
 
 	/* JSON always carries it */
-	r = run("--format json --fail-on never --select transaction-nesting %s/transaction-nesting", FX);
+	r = run("--format json --fail-on never --select transaction-nesting %s/transaction-nesting",
+		FX);
 	assert_int_equal(r.status, 0);
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
@@ -493,9 +503,11 @@ static void test_summary(void **state)
 	assert_int_equal(cJSON_GetObjectItem(sum, "files_with_findings")->valueint, 3);
 	assert_int_equal(cJSON_GetObjectItem(sum, "unreadable")->valueint, 0);
 	assert_int_equal(cJSON_GetObjectItem(sum, "findings")->valueint, 7);
-	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "formats"), "dbmate")->valueint, 2);
 	assert_int_equal(
-		cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "formats"), "golang-migrate")->valueint, 2);
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "formats"), "dbmate")->valueint, 2);
+	assert_int_equal(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "formats"), "golang-migrate")->valueint,
+	    2);
 	rules = cJSON_GetObjectItem(sum, "rules");
 	assert_true(cJSON_GetArraySize(rules) >= 1);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rules, 0), "rule")->valuestring,
@@ -505,11 +517,11 @@ static void test_summary(void **state)
 	assert_int_equal(cJSON_GetArraySize(top), 3);
 	assert_non_null(strstr(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0), "path")->valuestring,
 			       "20240101000000_dbmate.sql"));
-	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0),
-								 "by_severity"),
-					     "warning")
-				 ->valueint,
-			 3);
+	assert_int_equal(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0), "by_severity"),
+				"warning")
+		->valueint,
+	    3);
 	cJSON_Delete(doc);
 	free(r.out);
 }
@@ -526,9 +538,9 @@ static void test_top_files_are_bounded(void **state)
 	top = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "summary"), "top_files");
 	assert_int_equal(cJSON_GetArraySize(top), 10);
 	/* errors first */
-	assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0), "by_severity"),
-					"error")
-			    ->valueint > 0);
+	assert_true(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(cJSON_GetArrayItem(top, 0), "by_severity"), "error")
+			->valueint > 0);
 	cJSON_Delete(doc);
 	free(r.out);
 }
@@ -545,9 +557,10 @@ static void test_transaction_options(void **state)
 	free(r.out);
 	r = run("--pg-version 11 --fail-on never --stdin-filename x.sql - <<'EOF'\n"
 		"BEGIN;\nALTER TYPE mood ADD VALUE 'meh';\nCOMMIT;\nEOF");
-	assert_non_null(strstr(r.out, "x.sql:2:1: error[ban-concurrent-index-creation-in-transaction] "
-				      "ALTER TYPE ... ADD runs inside a transaction block here "
-				      "(the BEGIN on line 1 opened a transaction block)"));
+	assert_non_null(strstr(r.out,
+			       "x.sql:2:1: error[ban-concurrent-index-creation-in-transaction] "
+			       "ALTER TYPE ... ADD runs inside a transaction block here "
+			       "(the BEGIN on line 1 opened a transaction block)"));
 	free(r.out);
 	/* --assume-in-transaction speaks for plain SQL, not for a tool's own mode */
 	r = run("--fail-on never %s/ban-concurrent-index-creation-in-transaction/ok.sql", FX);
@@ -556,9 +569,10 @@ static void test_transaction_options(void **state)
 	r = run("--assume-in-transaction --fail-on never "
 		"%s/ban-concurrent-index-creation-in-transaction/ok.sql",
 		FX);
-	assert_non_null(strstr(r.out, "ok.sql:2:1: error[ban-concurrent-index-creation-in-transaction] "
-				      "CREATE INDEX CONCURRENTLY runs inside a transaction block here "
-				      "(--assume-in-transaction"));
+	assert_non_null(strstr(r.out,
+			       "ok.sql:2:1: error[ban-concurrent-index-creation-in-transaction] "
+			       "CREATE INDEX CONCURRENTLY runs inside a transaction block here "
+			       "(--assume-in-transaction"));
 	free(r.out);
 	r = run("--assume-in-transaction --fail-on never "
 		"%s/ban-concurrent-index-creation-in-transaction/20240102000000_dbmate_notx.sql",
@@ -574,10 +588,11 @@ static void test_down_sections_are_linted(void **state)
 
 	(void)state;
 	/* a rollback locks like anything else: the down section's CREATE INDEX is reported there */
-	r = run("--format json --select require-concurrent-index-creation "
-		"--select ban-concurrent-index-creation-in-transaction "
-		"--stdin-filename db/20240101_x.sql - <<'EOF'\n"
-		"-- migrate:up\nDROP INDEX CONCURRENTLY i;\n-- migrate:down\nCREATE INDEX i ON t (a);\nEOF");
+	r = run(
+	    "--format json --select require-concurrent-index-creation "
+	    "--select ban-concurrent-index-creation-in-transaction "
+	    "--stdin-filename db/20240101_x.sql - <<'EOF'\n"
+	    "-- migrate:up\nDROP INDEX CONCURRENTLY i;\n-- migrate:down\nCREATE INDEX i ON t (a);\nEOF");
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
 	f = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "findings"), 1);
@@ -597,13 +612,14 @@ static void test_version_dependent_help(void **state)
 	static const struct {
 		const char *sql, *old_version, *old_help, *new_help;
 	} cases[] = {
-		{"REINDEX INDEX users_email_idx;", "11", "needs PostgreSQL 12", "REINDEX … CONCURRENTLY"},
-		{"ALTER TABLE events DETACH PARTITION events_2023;", "13", "needs PostgreSQL 14",
-		 "DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+)"},
-		{"ALTER TABLE users ALTER COLUMN email SET NOT NULL;", "11",
-		 "On PostgreSQL 11 SET NOT NULL scans", "PostgreSQL 12+ sees the validated CHECK"},
-		{"ALTER TABLE users ADD COLUMN n text GENERATED ALWAYS AS (a || b) STORED;", "18",
-		 "VIRTUAL generated column", "Add a plain nullable column"},
+	    {"REINDEX INDEX users_email_idx;", "11", "needs PostgreSQL 12",
+	     "REINDEX … CONCURRENTLY"},
+	    {"ALTER TABLE events DETACH PARTITION events_2023;", "13", "needs PostgreSQL 14",
+	     "DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+)"},
+	    {"ALTER TABLE users ALTER COLUMN email SET NOT NULL;", "11",
+	     "On PostgreSQL 11 SET NOT NULL scans", "PostgreSQL 12+ sees the validated CHECK"},
+	    {"ALTER TABLE users ADD COLUMN n text GENERATED ALWAYS AS (a || b) STORED;", "18",
+	     "VIRTUAL generated column", "Add a plain nullable column"},
 	};
 
 	(void)state;
@@ -625,25 +641,25 @@ static void test_version_dependent_help(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_exit_codes),
-		cmocka_unit_test(test_unreadable_file_does_not_stop_the_rest),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_stdin_and_sections),
-		cmocka_unit_test(test_type_spans),
-		cmocka_unit_test(test_locks),
-		cmocka_unit_test(test_bom_crlf_and_bad_utf8),
-		cmocka_unit_test(test_text_report_and_color),
-		cmocka_unit_test(test_list_and_explain),
-		cmocka_unit_test(test_select),
-		cmocka_unit_test(test_directory_walk_is_sorted),
-		cmocka_unit_test(test_migration_format_option),
-		cmocka_unit_test(test_quiet),
-		cmocka_unit_test(test_docs_cover_options),
-		cmocka_unit_test(test_summary),
-		cmocka_unit_test(test_top_files_are_bounded),
-		cmocka_unit_test(test_transaction_options),
-		cmocka_unit_test(test_down_sections_are_linted),
-		cmocka_unit_test(test_version_dependent_help),
+	    cmocka_unit_test(test_exit_codes),
+	    cmocka_unit_test(test_unreadable_file_does_not_stop_the_rest),
+	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_stdin_and_sections),
+	    cmocka_unit_test(test_type_spans),
+	    cmocka_unit_test(test_locks),
+	    cmocka_unit_test(test_bom_crlf_and_bad_utf8),
+	    cmocka_unit_test(test_text_report_and_color),
+	    cmocka_unit_test(test_list_and_explain),
+	    cmocka_unit_test(test_select),
+	    cmocka_unit_test(test_directory_walk_is_sorted),
+	    cmocka_unit_test(test_migration_format_option),
+	    cmocka_unit_test(test_quiet),
+	    cmocka_unit_test(test_docs_cover_options),
+	    cmocka_unit_test(test_summary),
+	    cmocka_unit_test(test_top_files_are_bounded),
+	    cmocka_unit_test(test_transaction_options),
+	    cmocka_unit_test(test_down_sections_are_linted),
+	    cmocka_unit_test(test_version_dependent_help),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -26,18 +26,18 @@ static const struct {
 	const char *repo;
 	struct rule rules[4];
 } expected[] = {
-	{"LemmyNet+lemmy", {{"migrations/", "diesel"}, {"", "plain"}}},
-	{"rust-lang+crates.io", {{"migrations/data_oauth_github.sql", "plain"}, {"", "diesel"}}},
-	{"ory+kratos", {{"", "pop"}}},
-	{"hatchet-dev+hatchet", {{"/migrate/migrations/", "goose"}, {"", "plain"}}},
-	{"frain-dev+convoy", {{"", "sql-migrate"}}},
-	{"supabase+postgres", {{"migrations/db/", "dbmate"}, {"", "plain"}}},
-	{"chef+chef-server", {{"/sql/", "plain"}, {"", "sqitch"}}},
-	{"MarquezProject+marquez", {{"", "flyway"}}},
-	{"documenso+documenso", {{"", "prisma"}}},
-	{"PandaYaY+ExTrack", {{"", "liquibase"}}},
-	{"openmeterio+openmeter", {{"", "golang-migrate"}}},
-	{"getlago+lago-api", {{"", "plain"}}},
+    {"LemmyNet+lemmy", {{"migrations/", "diesel"}, {"", "plain"}}},
+    {"rust-lang+crates.io", {{"migrations/data_oauth_github.sql", "plain"}, {"", "diesel"}}},
+    {"ory+kratos", {{"", "pop"}}},
+    {"hatchet-dev+hatchet", {{"/migrate/migrations/", "goose"}, {"", "plain"}}},
+    {"frain-dev+convoy", {{"", "sql-migrate"}}},
+    {"supabase+postgres", {{"migrations/db/", "dbmate"}, {"", "plain"}}},
+    {"chef+chef-server", {{"/sql/", "plain"}, {"", "sqitch"}}},
+    {"MarquezProject+marquez", {{"", "flyway"}}},
+    {"documenso+documenso", {{"", "prisma"}}},
+    {"PandaYaY+ExTrack", {{"", "liquibase"}}},
+    {"openmeterio+openmeter", {{"", "golang-migrate"}}},
+    {"getlago+lago-api", {{"", "plain"}}},
 };
 
 static void test_corpus_formats(void **state)
@@ -112,7 +112,7 @@ static void test_corpus_formats(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_corpus_formats),
+	    cmocka_unit_test(test_corpus_formats),
 	};
 	return cmocka_run_group_tests_name("corpus formats", tests, NULL, NULL);
 }

@@ -32,7 +32,8 @@ static void test_clause_end(void **state)
 {
 	const char *s = "ADD COLUMN a numeric(10, 2) DEFAULT f(1, 2), DROP b";
 	(void)state;
-	assert_int_equal(dg_clause_end(s, 0, strlen(s)), strlen("ADD COLUMN a numeric(10, 2) DEFAULT f(1, 2)"));
+	assert_int_equal(dg_clause_end(s, 0, strlen(s)),
+			 strlen("ADD COLUMN a numeric(10, 2) DEFAULT f(1, 2)"));
 	assert_int_equal(dg_last_token_end(s, 0, strlen(s)), strlen(s));
 	assert_int_equal(dg_last_token_end("x -- y", 0, 6), 1);
 }
@@ -40,9 +41,9 @@ static void test_clause_end(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_skip_trivia),
-		cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_clause_end),
+	    cmocka_unit_test(test_skip_trivia),
+	    cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_clause_end),
 	};
 	return cmocka_run_group_tests_name("lex", tests, NULL, NULL);
 }

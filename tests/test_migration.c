@@ -66,7 +66,8 @@ static void test_golang_migrate_missing_down(void **state)
 	assert_false(m.has_down);
 	assert_string_equal(m.down_path, "/nonexistent/dir/0001_init.down.sql");
 	dg_arena_destroy(&a);
-	detect(&a, &s, &m, DG_FIXTURES "/require-down-section/20240102_add_note.up.sql", "SELECT 1;");
+	detect(&a, &s, &m, DG_FIXTURES "/require-down-section/20240102_add_note.up.sql",
+	       "SELECT 1;");
 	assert_true(m.has_down);
 	dg_arena_destroy(&a);
 }
@@ -106,11 +107,11 @@ static void test_plain(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dbmate),
-		cmocka_unit_test(test_dbmate_without_down),
-		cmocka_unit_test(test_golang_migrate_missing_down),
-		cmocka_unit_test(test_golang_migrate_down_knows_its_up),
-		cmocka_unit_test(test_plain),
+	    cmocka_unit_test(test_dbmate),
+	    cmocka_unit_test(test_dbmate_without_down),
+	    cmocka_unit_test(test_golang_migrate_missing_down),
+	    cmocka_unit_test(test_golang_migrate_down_knows_its_up),
+	    cmocka_unit_test(test_plain),
 	};
 	return cmocka_run_group_tests_name("migration", tests, NULL, NULL);
 }

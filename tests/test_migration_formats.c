@@ -562,7 +562,8 @@ static void test_pop_autocommit(void **state)
 	assert_true(f.r.mig.has_down);
 	done(&f);
 	/* a down file's up file is the one PostgreSQL runs */
-	load(&f, FMT "pop/migrations/20240102090000000000_index_users_email.postgres.autocommit.down.sql");
+	load(&f, FMT
+	     "pop/migrations/20240102090000000000_index_users_email.postgres.autocommit.down.sql");
 	assert_string_equal(f.r.mig.up_path, FMT
 			    "pop/migrations/"
 			    "20240102090000000000_index_users_email.postgres.autocommit.up.sql");
@@ -575,8 +576,9 @@ static void test_pop_autocommit(void **state)
 
 static void test_postgres_migrations_disable_transaction(void **state)
 {
-	static const char ignore_first[] = "-- postgres-migrations ignore\n"
-					   "-- postgres-migrations disable-transaction\nSELECT 1;\n";
+	static const char ignore_first[] =
+	    "-- postgres-migrations ignore\n"
+	    "-- postgres-migrations disable-transaction\nSELECT 1;\n";
 	struct file f;
 
 	(void)state;
@@ -699,8 +701,8 @@ static void test_file_order(void **state)
 	    "U1__create_users.sql",	"V1__create_users.sql",	   "V2__index_users_email.sql",
 	    "V2_1__backfill_email.sql", "V2_2__analyze_users.sql", "V3__add_note.sql",
 	    "R__users_view.sql"};
-	char *paths[] = {"m/10_b.up.sql", "m/2_c.up.sql", "m/1_a.up.sql", "m/notes.sql",
-			 "m/V1.10__x.sql", "m/V1.9__x.sql", "m/R__v.sql", "m/V1__x.sql"};
+	char *paths[] = {"m/10_b.up.sql",  "m/2_c.up.sql",  "m/1_a.up.sql", "m/notes.sql",
+			 "m/V1.10__x.sql", "m/V1.9__x.sql", "m/R__v.sql",   "m/V1__x.sql"};
 	static const char *const want[] = {"m/1_a.up.sql",   "m/V1__x.sql",  "m/V1.9__x.sql",
 					   "m/V1.10__x.sql", "m/2_c.up.sql", "m/10_b.up.sql",
 					   "m/R__v.sql",     "m/notes.sql"};
@@ -721,29 +723,29 @@ static void test_require_down_section(void **state)
 		const char *path;
 		size_t findings;
 	} cases[] = {
-		{"dbmate/db/migrations/20240101090000_create_users.sql", 0},
-		{"dbmate/db/migrations/20240103090000_add_note.sql", 1},
-		{"goose/migrations/00001_create_users.sql", 0},
-		{"goose/migrations/00003_add_note.sql", 1},
-		{"golang-migrate/migrations/000001_create_users.up.sql", 0},
-		{"golang-migrate/migrations/000003_add_note.up.sql", 1},
-		{"sql-migrate/migrations/1_create_users.sql", 0},
-		{"sql-migrate/migrations/3_add_note.sql", 1},
-		{"diesel/migrations/2024-01-01-090000_create_users/up.sql", 0},
-		{"diesel/migrations/2024-01-03-090000_add_note/up.sql", 1},
-		{"flyway/db/migration/V1__create_users.sql", 0},
-		{"flyway/db/migration/V3__add_note.sql", 1},
-		{"flyway/db/migration/R__users_view.sql", 0},
-		{"sqitch/deploy/users.sql", 0},
-		{"sqitch/deploy/add_note.sql", 1},
-		{"sqitch/verify/users.sql", 0},
-		{"liquibase/changelog/001_users.sql", 0},
-		{"liquibase/changelog/003_add_note.sql", 1},
-		{"pop/migrations/20240101090000000000_create_users.up.sql", 0},
-		{"pop/migrations/20240103090000000000_add_note.postgres.up.sql", 1},
-		{"pop/migrations/20240102090000000000_index_users_email.mysql.up.sql", 0},
-		{"prisma/migrations/20240101090000_create_users/migration.sql", 0},
-		{"plain/schema.sql", 0},
+	    {"dbmate/db/migrations/20240101090000_create_users.sql", 0},
+	    {"dbmate/db/migrations/20240103090000_add_note.sql", 1},
+	    {"goose/migrations/00001_create_users.sql", 0},
+	    {"goose/migrations/00003_add_note.sql", 1},
+	    {"golang-migrate/migrations/000001_create_users.up.sql", 0},
+	    {"golang-migrate/migrations/000003_add_note.up.sql", 1},
+	    {"sql-migrate/migrations/1_create_users.sql", 0},
+	    {"sql-migrate/migrations/3_add_note.sql", 1},
+	    {"diesel/migrations/2024-01-01-090000_create_users/up.sql", 0},
+	    {"diesel/migrations/2024-01-03-090000_add_note/up.sql", 1},
+	    {"flyway/db/migration/V1__create_users.sql", 0},
+	    {"flyway/db/migration/V3__add_note.sql", 1},
+	    {"flyway/db/migration/R__users_view.sql", 0},
+	    {"sqitch/deploy/users.sql", 0},
+	    {"sqitch/deploy/add_note.sql", 1},
+	    {"sqitch/verify/users.sql", 0},
+	    {"liquibase/changelog/001_users.sql", 0},
+	    {"liquibase/changelog/003_add_note.sql", 1},
+	    {"pop/migrations/20240101090000000000_create_users.up.sql", 0},
+	    {"pop/migrations/20240103090000000000_add_note.postgres.up.sql", 1},
+	    {"pop/migrations/20240102090000000000_index_users_email.mysql.up.sql", 0},
+	    {"prisma/migrations/20240101090000_create_users/migration.sql", 0},
+	    {"plain/schema.sql", 0},
 	};
 	struct dg_config *cfg = dg_config_new();
 	int failures = 0;
@@ -778,35 +780,35 @@ static void test_require_down_section(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dbmate),
-		cmocka_unit_test(test_dbmate_transaction_false),
-		cmocka_unit_test(test_goose),
-		cmocka_unit_test(test_goose_no_transaction),
-		cmocka_unit_test(test_goose_no_transaction_any_case),
-		cmocka_unit_test(test_golang_migrate_implicit_transaction),
-		cmocka_unit_test(test_sql_migrate),
-		cmocka_unit_test(test_sql_migrate_notransaction),
-		cmocka_unit_test(test_diesel),
-		cmocka_unit_test(test_diesel_run_in_transaction_false),
-		cmocka_unit_test(test_flyway),
-		cmocka_unit_test(test_flyway_without_undo_files),
-		cmocka_unit_test(test_flyway_detects_non_transactional),
-		cmocka_unit_test(test_flyway_execute_in_transaction_inline),
-		cmocka_unit_test(test_flyway_execute_in_transaction_conf),
-		cmocka_unit_test(test_sqitch),
-		cmocka_unit_test(test_liquibase),
-		cmocka_unit_test(test_liquibase_run_in_transaction_false),
-		cmocka_unit_test(test_liquibase_bom_crlf),
-		cmocka_unit_test(test_prisma),
-		cmocka_unit_test(test_prisma_splits_concurrently),
-		cmocka_unit_test(test_pop),
-		cmocka_unit_test(test_pop_autocommit),
-		cmocka_unit_test(test_postgres_migrations_disable_transaction),
-		cmocka_unit_test(test_atlas_txmode_none),
-		cmocka_unit_test(test_plain),
-		cmocka_unit_test(test_forced_format),
-		cmocka_unit_test(test_file_order),
-		cmocka_unit_test(test_require_down_section),
+	    cmocka_unit_test(test_dbmate),
+	    cmocka_unit_test(test_dbmate_transaction_false),
+	    cmocka_unit_test(test_goose),
+	    cmocka_unit_test(test_goose_no_transaction),
+	    cmocka_unit_test(test_goose_no_transaction_any_case),
+	    cmocka_unit_test(test_golang_migrate_implicit_transaction),
+	    cmocka_unit_test(test_sql_migrate),
+	    cmocka_unit_test(test_sql_migrate_notransaction),
+	    cmocka_unit_test(test_diesel),
+	    cmocka_unit_test(test_diesel_run_in_transaction_false),
+	    cmocka_unit_test(test_flyway),
+	    cmocka_unit_test(test_flyway_without_undo_files),
+	    cmocka_unit_test(test_flyway_detects_non_transactional),
+	    cmocka_unit_test(test_flyway_execute_in_transaction_inline),
+	    cmocka_unit_test(test_flyway_execute_in_transaction_conf),
+	    cmocka_unit_test(test_sqitch),
+	    cmocka_unit_test(test_liquibase),
+	    cmocka_unit_test(test_liquibase_run_in_transaction_false),
+	    cmocka_unit_test(test_liquibase_bom_crlf),
+	    cmocka_unit_test(test_prisma),
+	    cmocka_unit_test(test_prisma_splits_concurrently),
+	    cmocka_unit_test(test_pop),
+	    cmocka_unit_test(test_pop_autocommit),
+	    cmocka_unit_test(test_postgres_migrations_disable_transaction),
+	    cmocka_unit_test(test_atlas_txmode_none),
+	    cmocka_unit_test(test_plain),
+	    cmocka_unit_test(test_forced_format),
+	    cmocka_unit_test(test_file_order),
+	    cmocka_unit_test(test_require_down_section),
 	};
 	return cmocka_run_group_tests_name("formats", tests, NULL, NULL);
 }

@@ -22,14 +22,15 @@ static void parse(struct fx *f, const char *text)
 	dg_arena_init(&f->a);
 	dg_source_init(&f->s, &f->a, "t.sql", text, strlen(text));
 	f->sec = (struct dg_section){
-		.start = 0, .end = f->s.len, .dir = DG_DIR_NONE, .tx = DG_TX_AUTOCOMMIT};
+	    .start = 0, .end = f->s.len, .dir = DG_DIR_NONE, .tx = DG_TX_AUTOCOMMIT};
 	dg_parse_section(&f->s, &f->sec, &f->a, &f->p);
 }
 
 static void test_ranges_skip_comments(void **state)
 {
 	struct fx f;
-	const char *t = "SELECT 1;\n-- lead\n/* block */  CREATE TABLE t (a int) ; -- tail\nSELECT 3 -- end";
+	const char *t =
+	    "SELECT 1;\n-- lead\n/* block */  CREATE TABLE t (a int) ; -- tail\nSELECT 3 -- end";
 
 	(void)state;
 	parse(&f, t);
@@ -47,7 +48,8 @@ static void test_ranges_skip_comments(void **state)
 static void test_errors_keep_the_rest(void **state)
 {
 	struct fx f;
-	const char *t = "CREATE TABLE a (x int);\nSELEC 1;\nCREATE TABLE b (y int);\nSELECT 'é' FRM z;\nDROP TABLE c;";
+	const char *t =
+	    "CREATE TABLE a (x int);\nSELEC 1;\nCREATE TABLE b (y int);\nSELECT 'é' FRM z;\nDROP TABLE c;";
 
 	(void)state;
 	parse(&f, t);
@@ -141,13 +143,13 @@ static void test_templates_are_not_syntax_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ranges_skip_comments),
-		cmocka_unit_test(test_errors_keep_the_rest),
-		cmocka_unit_test(test_unterminated_string),
-		cmocka_unit_test(test_garbage_terminates),
-		cmocka_unit_test(test_psql_script_is_blanked),
-		cmocka_unit_test(test_copy_data_without_terminator),
-		cmocka_unit_test(test_templates_are_not_syntax_errors),
+	    cmocka_unit_test(test_ranges_skip_comments),
+	    cmocka_unit_test(test_errors_keep_the_rest),
+	    cmocka_unit_test(test_unterminated_string),
+	    cmocka_unit_test(test_garbage_terminates),
+	    cmocka_unit_test(test_psql_script_is_blanked),
+	    cmocka_unit_test(test_copy_data_without_terminator),
+	    cmocka_unit_test(test_templates_are_not_syntax_errors),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }

@@ -42,7 +42,8 @@ static size_t expectations(const char *text, const char *rule, struct pos *out, 
 		char name[128];
 		unsigned l, c;
 		p += strlen("-- expect: ");
-		if (sscanf(p, "%127s %u:%u", name, &l, &c) == 3 && strcmp(name, rule) == 0 && n < max)
+		if (sscanf(p, "%127s %u:%u", name, &l, &c) == 3 && strcmp(name, rule) == 0 &&
+		    n < max)
 			out[n++] = (struct pos){l, c};
 	}
 	qsort(out, n, sizeof(*out), cmp_pos);
@@ -66,7 +67,8 @@ static int directives(const char *path, const char *text, struct dg_config *cfg)
 				print_error("%s: pg-version %d is not supported\n", path, major);
 				bad++;
 			}
-		} else if (sscanf(p, " %63s", word) == 1 && strcmp(word, "assume-in-transaction") == 0) {
+		} else if (sscanf(p, " %63s", word) == 1 &&
+			   strcmp(word, "assume-in-transaction") == 0) {
 			dg_config_set_assume_in_transaction(cfg, true);
 		} else {
 			print_error("%s: unknown directive '%s%.*s'\n", path, tag,
@@ -223,8 +225,10 @@ static void test_no_orphans(void **state)
 		char stem[256];
 		const char *d = names[i]->d_name;
 		size_t len = strlen(d);
-		if (len > 3 && (ends_with(d, ".c") || ends_with(d, ".md")) && strcmp(d, "rule.h") != 0) {
-			snprintf(stem, sizeof(stem), "%.*s", (int)(len - (ends_with(d, ".c") ? 2 : 3)), d);
+		if (len > 3 && (ends_with(d, ".c") || ends_with(d, ".md")) &&
+		    strcmp(d, "rule.h") != 0) {
+			snprintf(stem, sizeof(stem), "%.*s",
+				 (int)(len - (ends_with(d, ".c") ? 2 : 3)), d);
 			if (!dg_rule_info_find(stem))
 				fail_msg("rules/%s belongs to no rule in rules.def", d);
 		}
@@ -274,12 +278,14 @@ int main(void)
 		names[2 * i + 1] = malloc(strlen(r->name) + 16);
 		sprintf(names[2 * i], "fixtures %s", r->name);
 		sprintf(names[2 * i + 1], "doc %s", r->name);
-		tests[2 * i] = (struct CMUnitTest){names[2 * i], test_fixtures, NULL, NULL, (void *)r};
-		tests[2 * i + 1] = (struct CMUnitTest){names[2 * i + 1], test_doc, NULL, NULL, (void *)r};
+		tests[2 * i] =
+		    (struct CMUnitTest){names[2 * i], test_fixtures, NULL, NULL, (void *)r};
+		tests[2 * i + 1] =
+		    (struct CMUnitTest){names[2 * i + 1], test_doc, NULL, NULL, (void *)r};
 	}
 	tests[2 * n] = (struct CMUnitTest){"no orphans", test_no_orphans, NULL, NULL, NULL};
-	tests[2 * n + 1] = (struct CMUnitTest){"readme lists rules", test_readme_lists_rules, NULL,
-					       NULL, NULL};
+	tests[2 * n + 1] =
+	    (struct CMUnitTest){"readme lists rules", test_readme_lists_rules, NULL, NULL, NULL};
 	rc = _cmocka_run_group_tests("rules", tests, 2 * n + 2, NULL, NULL);
 	for (size_t i = 0; i < 2 * n; i++)
 		free(names[i]);

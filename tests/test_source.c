@@ -95,10 +95,10 @@ static void test_invalid_utf8(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lines_and_columns),
-		cmocka_unit_test(test_columns_count_code_points),
-		cmocka_unit_test(test_bom_and_crlf),
-		cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_lines_and_columns),
+	    cmocka_unit_test(test_columns_count_code_points),
+	    cmocka_unit_test(test_bom_and_crlf),
+	    cmocka_unit_test(test_invalid_utf8),
 	};
 	return cmocka_run_group_tests_name("source", tests, NULL, NULL);
 }

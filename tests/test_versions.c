@@ -79,10 +79,11 @@ static void test_constraint_facts(void **state)
 			      "ALTER TABLE t VALIDATE CONSTRAINT c; COMMIT;",
 			      15, validate, NULL, 0),
 			 1);
-	assert_int_equal(lint("BEGIN; ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID; COMMIT;\n"
-			      "BEGIN; ALTER TABLE t VALIDATE CONSTRAINT c; COMMIT;",
-			      15, validate, NULL, 0),
-			 0);
+	assert_int_equal(
+	    lint("BEGIN; ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID; COMMIT;\n"
+		 "BEGIN; ALTER TABLE t VALIDATE CONSTRAINT c; COMMIT;",
+		 15, validate, NULL, 0),
+	    0);
 	assert_int_equal(lint("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\n"
 			      "ALTER TABLE t VALIDATE CONSTRAINT c;",
 			      15, validate, NULL, 0),
@@ -118,9 +119,9 @@ static void test_constraint_facts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pg14_corruption_only_on_14),
-		cmocka_unit_test(test_attach_partition_parent_lock_by_version),
-		cmocka_unit_test(test_constraint_facts),
+	    cmocka_unit_test(test_pg14_corruption_only_on_14),
+	    cmocka_unit_test(test_attach_partition_parent_lock_by_version),
+	    cmocka_unit_test(test_constraint_facts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,7 @@
 
 enum dg_status {
 	DG_OK = 0,
-	DG_ERR_IO = 1,       /* a file could not be read */
+	DG_ERR_IO = 1,	     /* a file could not be read */
 	DG_ERR_USAGE = 2,    /* a bad argument (unknown rule, …) */
 	DG_ERR_INTERNAL = 3, /* out of memory, parser failure */
 };
@@ -25,14 +25,15 @@ struct dg_finding {
 	const char *rule; /* static: the rule's name */
 	enum dg_severity severity;
 	unsigned line, column; /* 1-based; columns count code points */
-	unsigned end_line, end_column; /* end of the span, exclusive: just past its last character */
+	unsigned end_line,
+	    end_column; /* end of the span, exclusive: just past its last character */
 	size_t byte_offset, byte_length; /* into the file as stored (a BOM counts) */
 	char *message;
 	char *help;
 	enum dg_direction section;
 	char *source_line; /* the text of the span's first line, without its line ending */
-	/* Stable identity: hex hash of path, rule and the statement's normalized text (not its line),
-	 * for baselines and CI systems that track findings across commits. */
+	/* Stable identity: hex hash of path, rule and the statement's normalized text (not its
+	 * line), for baselines and CI systems that track findings across commits. */
 	char fingerprint[17];
 };
 
@@ -45,7 +46,7 @@ struct dg_result {
 	struct dg_finding *findings;
 	size_t n_findings, cap_findings;
 	enum dg_status status; /* DG_ERR_IO when the file could not be read */
-	char *error;           /* the reason, when status != DG_OK */
+	char *error;	       /* the reason, when status != DG_OK */
 };
 
 struct dg_config;
@@ -79,7 +80,7 @@ enum dg_history_state {
 };
 struct dg_history {
 	enum dg_history_state state;
-	const char *base;           /* the base revision as the user named it */
+	const char *base;	    /* the base revision as the user named it */
 	const char *newest_at_base; /* ADDED only: the newest migration of the same directory at
 				     * the base when it sorts after this one, else NULL */
 };
@@ -140,11 +141,12 @@ const char *dg_direction_name(enum dg_direction d); /* NULL for DG_DIR_NONE */
 /* The lock model's view of every statement of a file (ddlguard --locks): per statement, each
  * relation it touches with the lock mode, what that blocks, rewrite and scan. */
 struct dg_lock_row {
-	char *relation;   /* "name" or "schema.name"; "(table of index X)" when only the index is named */
+	char *relation;	  /* "name" or "schema.name"; "(table of index X)" when only the index is
+			     named */
 	const char *role; /* static: table, referenced, parent, partition, index, table of index,
 			     read, new */
 	const char *mode; /* static: "ACCESS EXCLUSIVE", …; NULL when none is taken */
-	int strength;     /* 0 (none) … 8 (ACCESS EXCLUSIVE), the order of the PostgreSQL docs */
+	int strength;	  /* 0 (none) … 8 (ACCESS EXCLUSIVE), the order of the PostgreSQL docs */
 	bool blocks_reads, blocks_writes, rewrite, scan;
 	const char *note; /* static caveat, or NULL */
 };
@@ -152,10 +154,10 @@ struct dg_lock_row {
 struct dg_stmt_locks {
 	unsigned line, column; /* where the statement starts */
 	size_t byte_offset, byte_length;
-	char *text;  /* the statement's first line, abbreviated */
-	bool known;  /* the statement kind is in the lock model */
-	bool no_transaction; /* PostgreSQL refuses it inside a transaction block */
-	bool in_transaction; /* it runs inside one here (BEGIN or the tool's wrapping) */
+	char *text;		 /* the statement's first line, abbreviated */
+	bool known;		 /* the statement kind is in the lock model */
+	bool no_transaction;	 /* PostgreSQL refuses it inside a transaction block */
+	bool in_transaction;	 /* it runs inside one here (BEGIN or the tool's wrapping) */
 	const char *unsupported; /* static: not available on the chosen version, why; else NULL */
 	struct dg_lock_row *rows;
 	size_t n_rows;
@@ -164,7 +166,7 @@ struct dg_stmt_locks {
 struct dg_lock_report {
 	char *path;
 	const char *format; /* migration format detected */
-	int pg_version;     /* the version the model answered for */
+	int pg_version;	    /* the version the model answered for */
 	struct dg_stmt_locks *stmts;
 	size_t n_stmts;
 	enum dg_status status; /* DG_ERR_IO when the file could not be read */

@@ -4,13 +4,8 @@
 #include "report.h"
 
 static const struct dg_reporter *const reporters[] = {
-	&dg_reporter_text,
-	&dg_reporter_json,
-	&dg_reporter_gcc,
-	&dg_reporter_sarif,
-	&dg_reporter_github,
-	&dg_reporter_gitlab,
-	&dg_reporter_junit,
+    &dg_reporter_text,	 &dg_reporter_json,   &dg_reporter_gcc,	  &dg_reporter_sarif,
+    &dg_reporter_github, &dg_reporter_gitlab, &dg_reporter_junit,
 };
 
 #define N_REPORTERS (sizeof(reporters) / sizeof(reporters[0]))

@@ -87,10 +87,10 @@ static void text_file(void *state, const struct dg_result *res)
 		char gutter[16];
 		int w = snprintf(gutter, sizeof(gutter), "%u", f->line);
 
-		fprintf(st->out, "%s%s:%u:%u:%s %s%s%s[%s] %s%s%s\n", C(st, BOLD), res->path, f->line,
-			f->column, C(st, RESET), C(st, sev_color(f->severity)),
-			dg_severity_name(f->severity), C(st, RESET), f->rule, C(st, BOLD), f->message,
-			C(st, RESET));
+		fprintf(st->out, "%s%s:%u:%u:%s %s%s%s[%s] %s%s%s\n", C(st, BOLD), res->path,
+			f->line, f->column, C(st, RESET), C(st, sev_color(f->severity)),
+			dg_severity_name(f->severity), C(st, RESET), f->rule, C(st, BOLD),
+			f->message, C(st, RESET));
 		if (st->quiet)
 			continue;
 		fprintf(st->out, " %s |", gutter);
@@ -124,12 +124,14 @@ static int text_end(void *state, const struct dg_report_summary *s)
 		fputc('\n', st->out);
 	}
 	dg_summary_free(&st->sum);
-	fprintf(st->out, "%zu finding%s (%zu error%s, %zu warning%s, %zu info) in %zu file%s; %zu file%s checked",
-		s->findings, s->findings == 1 ? "" : "s", s->by_severity[DG_ERROR],
-		s->by_severity[DG_ERROR] == 1 ? "" : "s", s->by_severity[DG_WARNING],
-		s->by_severity[DG_WARNING] == 1 ? "" : "s", s->by_severity[DG_INFO],
-		s->files_with_findings, s->files_with_findings == 1 ? "" : "s", s->files_checked,
-		s->files_checked == 1 ? "" : "s");
+	fprintf(
+	    st->out,
+	    "%zu finding%s (%zu error%s, %zu warning%s, %zu info) in %zu file%s; %zu file%s checked",
+	    s->findings, s->findings == 1 ? "" : "s", s->by_severity[DG_ERROR],
+	    s->by_severity[DG_ERROR] == 1 ? "" : "s", s->by_severity[DG_WARNING],
+	    s->by_severity[DG_WARNING] == 1 ? "" : "s", s->by_severity[DG_INFO],
+	    s->files_with_findings, s->files_with_findings == 1 ? "" : "s", s->files_checked,
+	    s->files_checked == 1 ? "" : "s");
 	if (s->unreadable)
 		fprintf(st->out, "; %zu could not be read", s->unreadable);
 	fputc('\n', st->out);

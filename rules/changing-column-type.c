@@ -1,20 +1,12 @@
 /* changing-column-type.c — ALTER COLUMN … TYPE rewrites the table and rebuilds all its indexes
  * under ACCESS EXCLUSIVE, unless the old type converts to the new one without a change of bytes
  * (binary-coercible: varchar(n) → varchar(m ≥ n) or text, numeric precision up, …). The old type
- * comes from an earlier statement of this file when there is one; otherwise the finding says
- * what it depends on. */
+ * comes from an earlier statement of this file when there is one, else from an earlier migration
+ * of the directory (schema memory); otherwise the finding says what it depends on. */
 #include <stdio.h>
 #include <string.h>
 
 #include "rule.h"
-
-struct type {
-	const char *name; /* canonical: "int4", "varchar", "timestamptz", … */
-	int mods[2];
-	size_t n_mods;
-	bool mods_unknown; /* a modifier that is not an integer */
-	bool array;
-};
 
 static const char *const display[][2] = {
     {"int4", "integer"},
@@ -27,26 +19,12 @@ static const char *const display[][2] = {
     {"varbit", "bit varying"},
 };
 
-static void type_of(const PgQuery__TypeName *t, struct type *out)
+static void type_of(const PgQuery__TypeName *t, struct dg_type_desc *out)
 {
-	const char *name = dg_name_last(t->names, t->n_names);
-
-	memset(out, 0, sizeof(*out));
-	/* the grammar turns int, integer, decimal, character varying, timestamp with time zone…
-	 * into pg_catalog.int4, numeric, varchar, timestamptz… already */
-	out->name = name ? name : "?";
-	for (size_t i = 0; i < t->n_typmods; i++) {
-		const PgQuery__Node *m = t->typmods[i];
-		if (m->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-		    m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL && out->n_mods < 2)
-			out->mods[out->n_mods++] = m->a_const->ival->ival;
-		else
-			out->mods_unknown = true;
-	}
-	out->array = t->n_array_bounds > 0;
+	dg_type_describe(t, out);
 }
 
-static const char *type_str(const struct type *t, char *buf, size_t n)
+static const char *type_str(const struct dg_type_desc *t, char *buf, size_t n)
 {
 	const char *name = t->name;
 
@@ -62,17 +40,17 @@ static const char *type_str(const struct type *t, char *buf, size_t n)
 	return buf;
 }
 
-static bool is(const struct type *t, const char *name)
+static bool is(const struct dg_type_desc *t, const char *name)
 {
 	return strcmp(t->name, name) == 0;
 }
 
-static bool text_like(const struct type *t) /* varchar, text, xml: binary-coercible to text */
+static bool text_like(const struct dg_type_desc *t) /* varchar, text, xml: binary-coercible to text */
 {
 	return is(t, "text") || is(t, "varchar") || is(t, "xml");
 }
 
-static bool same_mods(const struct type *a, const struct type *b)
+static bool same_mods(const struct dg_type_desc *a, const struct dg_type_desc *b)
 {
 	return a->n_mods == b->n_mods && !a->mods_unknown && !b->mods_unknown &&
 	       (a->n_mods < 1 || a->mods[0] == b->mods[0]) &&
@@ -88,7 +66,7 @@ enum verdict {
 
 /* What PostgreSQL does when the column's type goes from `o` to `n` (tablecmds.c
  * ATColumnChangeRequiresRewrite after the planner has simplified length coercions). */
-static enum verdict compare(const struct type *o, const struct type *n)
+static enum verdict compare(const struct dg_type_desc *o, const struct dg_type_desc *n)
 {
 	if (o->array || n->array)
 		return o->array && n->array && is(o, n->name) && same_mods(o, n) ? V_NONE
@@ -128,10 +106,10 @@ static enum verdict compare(const struct type *o, const struct type *n)
 }
 
 /* USING col, or USING col::newtype, converts exactly as no USING would. */
-static bool trivial_using(const PgQuery__Node *e, const char *column, const struct type *n)
+static bool trivial_using(const PgQuery__Node *e, const char *column, const struct dg_type_desc *n)
 {
 	if (e && e->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && e->type_cast->type_name) {
-		struct type cast;
+		struct dg_type_desc cast;
 		type_of(e->type_cast->type_name, &cast);
 		if (!is(&cast, n->name) || !same_mods(&cast, n) || cast.array != n->array)
 			return false;
@@ -145,7 +123,7 @@ static bool trivial_using(const PgQuery__Node *e, const char *column, const stru
 
 /* What the finding says is the condition for no rewrite when the old type is unknown; NULL when
  * the table is rewritten whatever it was (short of a no-op). */
-static const char *unless_for(const struct type *n, const char *col, char *buf, size_t len)
+static const char *unless_for(const struct dg_type_desc *n, const char *col, char *buf, size_t len)
 {
 	if (n->array || n->mods_unknown)
 		return NULL;
@@ -200,8 +178,9 @@ static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
 {
 	const PgQuery__ColumnDef *def = cmd->def->column_def;
 	const PgQuery__TypeName *old_tn;
+	bool known = false;
 	const char *table = stmt->relation->relname, *col = cmd->name;
-	struct type o, n;
+	struct dg_type_desc o, n;
 	char os[128], ns[128], change[512], unless[512];
 
 	if (!def->type_name || !col)
@@ -216,12 +195,17 @@ static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
 		return;
 	}
 	old_tn = dg_column_type_here(ctx, stmt->relation, col);
+	/* not from this file: from an earlier migration of the directory (schema memory) */
+	if (old_tn)
+		type_of(old_tn, &o);
+	else
+		known = dg_column_type_earlier(ctx, stmt->relation, col, &o);
 	/* Setting TimeZone to UTC first is how one converts timestamp ↔ timestamptz in place: take
 	 * it that the column is the other of the two */
-	if (!old_tn && (is(&n, "timestamptz") || is(&n, "timestamp")) &&
+	if (!old_tn && !known && (is(&n, "timestamptz") || is(&n, "timestamp")) &&
 	    dg_session_timezone_utc(ctx))
 		return;
-	if (!old_tn) {
+	if (!old_tn && !known) {
 		snprintf(change, sizeof(change), "changing the type of \"%s\" to %s", col, ns);
 		if (is(&n, "citext"))
 			dg_report(
@@ -234,7 +218,6 @@ static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
 			report(ctx, at, table, change, unless_for(&n, col, unless, sizeof(unless)));
 		return;
 	}
-	type_of(old_tn, &o);
 	type_str(&o, os, sizeof(os));
 	snprintf(change, sizeof(change), "changing \"%s\" from %s to %s", col, os, ns);
 	switch (compare(&o, &n)) {

@@ -68,6 +68,24 @@ bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const c
  * index-backed constraint; the nearest creation before this statement, else the first after it),
  * or, in a down section, as the up file it undoes does; NULL when none does. */
 const char *dg_index_table_here(const struct dg_ctx *ctx, const char *schema, const char *name);
+/* A column type in a form that outlives the parse tree (schema memory keeps it across files). */
+struct dg_type_desc {
+	const char *name; /* the last name component: "int4", "varchar", "timestamptz", … */
+	int mods[2];
+	size_t n_mods;
+	bool mods_unknown; /* a modifier that is not an integer constant */
+	bool array;
+};
+/* Describes t (the grammar has made int, decimal, character varying… into int4, numeric,
+ * varchar… already); a name it cannot read is "?". */
+void dg_type_describe(const PgQuery__TypeName *t, struct dg_type_desc *out);
+/* Schema memory: the type the column had when this migration started, as the earlier migrations
+ * of the same directory (linted before this file, with a catalog) left it; false when unknown
+ * (no catalog, not created there, or ambiguous across schemas). Never about this file. */
+bool dg_column_type_earlier(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			    const char *column, struct dg_type_desc *out);
+/* Schema memory: the table of an index an earlier migration of the directory created, or NULL. */
+const char *dg_index_table_earlier(const struct dg_ctx *ctx, const char *schema, const char *name);
 /* The type an earlier statement of this file, in a section of the same direction, gave the
  * column (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), or NULL when none did. */
 const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,

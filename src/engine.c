@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "engine.h"
 #include "fingerprint.h"
 #include "lex.h"
@@ -541,6 +542,19 @@ const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQ
 					   ctx->stmt_index, dg_section_dir(ctx));
 }
 
+bool dg_column_type_earlier(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
+			    const char *column, struct dg_type_desc *out)
+{
+	if (!ctx->catalog || !rel || !column)
+		return false;
+	return dg_catalog_coltype(ctx->catalog, rel->schemaname, rel->relname, column, out);
+}
+
+const char *dg_index_table_earlier(const struct dg_ctx *ctx, const char *schema, const char *name)
+{
+	return ctx->catalog && name ? dg_catalog_index_table(ctx->catalog, schema, name) : NULL;
+}
+
 bool dg_not_null_check_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
 			    const char *column)
 {
@@ -1068,6 +1082,13 @@ size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const 
 enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, const char *buf,
 			      size_t len, struct dg_result *out)
 {
+	return dg_lint_buffer_with(cfg, NULL, path, buf, len, out);
+}
+
+enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalog *cat,
+				   const char *path, const char *buf, size_t len,
+				   struct dg_result *out)
+{
 	struct dg_arena arena;
 	struct dg_read rd;
 	struct dg_ctx ctx = {0};
@@ -1107,6 +1128,10 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	}
 	ctx.mig = &rd.mig;
 	ctx.facts = &rd.facts;
+	if (cat) {
+		dg_catalog_enter(cat, out->path);
+		ctx.catalog = cat;
+	}
 
 	for (size_t i = 0; i < rd.parsed.n_errors; i++) {
 		const struct dg_syntax_error *e = &rd.parsed.errors[i];
@@ -1150,6 +1175,9 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 	}
 	dg_suppress_apply(&ctx);
 	free(ctx.stack);
+	/* what this file's up sections did becomes what the next migration finds */
+	if (cat)
+		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
 	dg_arena_destroy(&arena);
 	if (out->n_findings > 1)
 		qsort(out->findings, out->n_findings, sizeof(*out->findings), cmp_findings);
@@ -1158,6 +1186,12 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 }
 
 enum dg_status dg_lint_file(const struct dg_config *cfg, const char *path, struct dg_result *out)
+{
+	return dg_lint_file_with(cfg, NULL, path, out);
+}
+
+enum dg_status dg_lint_file_with(const struct dg_config *cfg, struct dg_catalog *cat,
+				 const char *path, struct dg_result *out)
 {
 	size_t len = 0;
 	int err;
@@ -1173,7 +1207,7 @@ enum dg_status dg_lint_file(const struct dg_config *cfg, const char *path, struc
 		out->error = dg_xstrdup(strerror(err));
 		return DG_ERR_IO;
 	}
-	st = dg_lint_buffer(cfg, path, buf, len, out);
+	st = dg_lint_buffer_with(cfg, cat, path, buf, len, out);
 	free(buf);
 	return st;
 }

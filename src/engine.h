@@ -43,6 +43,8 @@ struct dg_ctx {
 	const struct dg_migration *mig;
 	const struct dg_parsed *parsed;
 	const struct dg_facts *facts;
+	/* schema memory: what earlier migrations of the directory created, or NULL */
+	const struct dg_catalog *catalog;
 	struct dg_result *out;
 	const struct dg_rule *rule; /* the rule being run */
 	size_t rule_index;

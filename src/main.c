@@ -272,6 +272,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	const struct dg_reporter *reporter = &dg_reporter_text;
 	const char *color = "auto", *stdin_name = "<stdin>", *format = "text";
 	bool locks = false;
+	struct dg_catalog *catalog = NULL;
 	int fail_on = DG_WARNING; /* 3 = never */
 	bool fail_on_set = false;
 	struct configs configs = {0};
@@ -500,14 +501,21 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		*sep = ':';
 		sum.unreadable++;
 	}
+	/* schema memory: files come directory by directory, in the tool's order */
+	catalog = dg_catalog_new();
 	for (size_t i = 0; i < files.n; i++) {
 		struct dg_result res;
 		enum dg_status st;
 		const struct dg_config *fcfg = configs.per_file[i].cfg;
 		int ffail_on = fail_on;
 
-		if (configs.per_file[i].excluded)
+		if (configs.per_file[i].excluded) {
+			/* not reported, but it ran before the next migrations: remember its schema */
+			if (strcmp(files.items[i], "-") != 0 &&
+			    dg_lint_file_with(fcfg, catalog, files.items[i], &res) != DG_ERR_INTERNAL)
+				dg_result_clear(&res);
 			continue;
+		}
 		if (!fail_on_set && configs.per_file[i].fail_on >= 0)
 			ffail_on = configs.per_file[i].fail_on;
 
@@ -521,10 +529,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 				trouble = true;
 				continue;
 			}
-			st = dg_lint_buffer(fcfg, stdin_name, buf, len, &res);
+			st = dg_lint_buffer_with(fcfg, catalog, stdin_name, buf, len, &res);
 			free(buf);
 		} else {
-			st = dg_lint_file(fcfg, files.items[i], &res);
+			st = dg_lint_file_with(fcfg, catalog, files.items[i], &res);
 		}
 		if (st == DG_ERR_INTERNAL) {
 			fprintf(stderr, "ddlguard: %s: internal error\n", files.items[i]);
@@ -554,6 +562,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		reporter->file(state, &res);
 		dg_result_clear(&res);
 	}
+	dg_catalog_free(catalog);
 	if (reporter->end(state, &sum) != 0) {
 		fprintf(stderr, "ddlguard: cannot write the report: %s\n", strerror(errno));
 		trouble = true;

@@ -115,6 +115,33 @@ enum dg_status dg_lint_buffer(const struct dg_config *cfg, const char *path, con
 enum dg_status dg_lint_file(const struct dg_config *cfg, const char *path, struct dg_result *out);
 void dg_result_clear(struct dg_result *res);
 
+/* Schema memory: what the migrations of one directory linted so far created — tables with their
+ * columns and column types, indexes with their table, foreign keys, partitions — so that a
+ * later migration's findings can be precise (e.g. the old type of ALTER COLUMN … TYPE). Lint the
+ * files of a directory in the tool's order (dg_collect_paths) with one catalog: each file is
+ * linted against what the earlier ones left (those objects existed before it: they are never
+ * "created in this migration"), then its up sections are added. The catalog forgets everything
+ * when a file of another directory comes. */
+struct dg_catalog;
+struct dg_catalog *dg_catalog_new(void);
+void dg_catalog_free(struct dg_catalog *cat);
+/* Forget everything (as when the directory changes). */
+void dg_catalog_reset(struct dg_catalog *cat);
+/* As dg_lint_buffer / dg_lint_file, reading and then extending `cat` (NULL: no schema memory,
+ * exactly dg_lint_buffer / dg_lint_file). */
+enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalog *cat,
+				   const char *path, const char *buf, size_t len,
+				   struct dg_result *out);
+enum dg_status dg_lint_file_with(const struct dg_config *cfg, struct dg_catalog *cat,
+				 const char *path, struct dg_result *out);
+/* What the catalog knows: the type of a column as "varchar(50)", "int4", "numeric(10,2)[]"
+ * (PostgreSQL's internal names) into buf; the table of an index (NULL if unknown). An
+ * unqualified schema (NULL) matches any. */
+bool dg_catalog_column_type(const struct dg_catalog *cat, const char *schema, const char *table,
+			    const char *column, char *buf, size_t size);
+const char *dg_catalog_index_table(const struct dg_catalog *cat, const char *schema,
+				   const char *name);
+
 /* Expand files and directories (recursively, *.sql, sorted) into a list of files.
  * Unreadable paths are returned in `errors` (one message each). */
 struct dg_path_list {

@@ -1,0 +1,36 @@
+/* catalog.h — schema memory: what the up sections of the migrations of one directory, linted
+ * before the current file, created (tables, columns and their types, indexes and their table,
+ * foreign keys, partitions). Everything in it existed before the current migration ran: it is
+ * never "made here". Strings are interned; the whole catalog is dropped when the directory
+ * changes, so memory stays bounded by the largest directory. */
+#ifndef DG_CATALOG_H
+#define DG_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ddlguard/ddlguard.h"
+#include "facts.h"
+#include "parse.h"
+#include "rule.h"
+
+/* Adds what the up sections (and sections without a direction) of a parsed file did. */
+void dg_catalog_absorb(struct dg_catalog *cat, const struct dg_parsed *p,
+		       const struct dg_facts *f);
+/* Drops everything when `path` lies in another directory than the files absorbed so far. */
+void dg_catalog_enter(struct dg_catalog *cat, const char *path);
+
+/* Lookups; an unqualified name on either side matches any schema. */
+bool dg_catalog_coltype(const struct dg_catalog *cat, const char *schema, const char *table,
+			const char *column, struct dg_type_desc *out);
+/* The table of index schema.name, or NULL. */
+const char *dg_catalog_index_table_of(const struct dg_catalog *cat, const char *schema,
+				      const char *name);
+/* The i-th table that schema.table references with a foreign key (NULL past the last). */
+const char *dg_catalog_referenced_at(const struct dg_catalog *cat, const char *schema,
+				     const char *table, size_t i);
+/* The parent of partition schema.table, or NULL. */
+const char *dg_catalog_parent_of(const struct dg_catalog *cat, const char *schema,
+				 const char *table);
+
+#endif

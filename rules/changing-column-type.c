@@ -45,7 +45,8 @@ static bool is(const struct dg_type_desc *t, const char *name)
 	return strcmp(t->name, name) == 0;
 }
 
-static bool text_like(const struct dg_type_desc *t) /* varchar, text, xml: binary-coercible to text */
+static bool
+text_like(const struct dg_type_desc *t) /* varchar, text, xml: binary-coercible to text */
 {
 	return is(t, "text") || is(t, "varchar") || is(t, "xml");
 }

@@ -149,7 +149,8 @@ static struct ent *find(const struct dg_catalog *c, int kind, const char *schema
 		return NULL;
 	/* the string is interned if the catalog knows it at all */
 	ia = NULL;
-	for (size_t i = hash_str(a) & (c->cap_strs - 1); c->strs[i]; i = (i + 1) & (c->cap_strs - 1))
+	for (size_t i = hash_str(a) & (c->cap_strs - 1); c->strs[i];
+	     i = (i + 1) & (c->cap_strs - 1))
 		if (strcmp(c->strs[i], a) == 0) {
 			ia = c->strs[i];
 			break;
@@ -321,7 +322,7 @@ static void set_column(struct dg_catalog *c, const PgQuery__RangeVar *rel, const
 		       const PgQuery__TypeName *tn)
 {
 	static const char *const serials[][2] = {
-	    {"serial", "int4"}, {"serial4", "int4"}, {"bigserial", "int8"},
+	    {"serial", "int4"},	 {"serial4", "int4"},	  {"bigserial", "int8"},
 	    {"serial8", "int8"}, {"smallserial", "int2"}, {"serial2", "int2"},
 	};
 	struct dg_type_desc t;
@@ -349,7 +350,8 @@ static void add_fk(struct dg_catalog *c, const PgQuery__RangeVar *rel, const PgQ
 		return;
 	k = n->constraint;
 	if (k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || !k->pktable ||
-	    !k->pktable->relname || find(c, K_FK, rel->schemaname, rel->relname, k->pktable->relname, 0))
+	    !k->pktable->relname ||
+	    find(c, K_FK, rel->schemaname, rel->relname, k->pktable->relname, 0))
 		return;
 	add(c, K_FK, rel->schemaname, rel->relname, k->pktable->relname);
 }
@@ -402,9 +404,8 @@ static void absorb_alter(struct dg_catalog *c, const PgQuery__AlterTableStmt *at
 		switch (cmd->subtype) {
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF &&
-			    !(cmd->missing_ok &&
-			      find(c, K_COLUMN, rel->schemaname, rel->relname,
-				   def->column_def->colname, 0)))
+			    !(cmd->missing_ok && find(c, K_COLUMN, rel->schemaname, rel->relname,
+						      def->column_def->colname, 0)))
 				add_column_def(c, rel, def->column_def);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:

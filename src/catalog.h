@@ -15,8 +15,7 @@
 #include "rule.h"
 
 /* Adds what the up sections (and sections without a direction) of a parsed file did. */
-void dg_catalog_absorb(struct dg_catalog *cat, const struct dg_parsed *p,
-		       const struct dg_facts *f);
+void dg_catalog_absorb(struct dg_catalog *cat, const struct dg_parsed *p, const struct dg_facts *f);
 /* Drops everything when `path` lies in another directory than the files absorbed so far. */
 void dg_catalog_enter(struct dg_catalog *cat, const char *path);
 

@@ -510,9 +510,11 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		int ffail_on = fail_on;
 
 		if (configs.per_file[i].excluded) {
-			/* not reported, but it ran before the next migrations: remember its schema */
+			/* not reported, but it ran before the next migrations: remember its schema
+			 */
 			if (strcmp(files.items[i], "-") != 0 &&
-			    dg_lint_file_with(fcfg, catalog, files.items[i], &res) != DG_ERR_INTERNAL)
+			    dg_lint_file_with(fcfg, catalog, files.items[i], &res) !=
+				DG_ERR_INTERNAL)
 				dg_result_clear(&res);
 			continue;
 		}

@@ -92,6 +92,12 @@ static const char *intern(struct dg_catalog *c, const char *s)
 	return copy;
 }
 
+/* protobuf-c gives an unqualified name's schema as "" */
+static const char *schema_or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
 static size_t slot_of(const struct dg_catalog *c, int kind, const char *a)
 {
 	uint64_t h = ((uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)kind;
@@ -124,7 +130,7 @@ static struct ent *add(struct dg_catalog *c, int kind, const char *schema, const
 	e = &c->ents[c->n_ents];
 	memset(e, 0, sizeof(*e));
 	e->kind = (unsigned char)kind;
-	e->schema = intern(c, schema);
+	e->schema = intern(c, schema_or_null(schema));
 	e->a = intern(c, a);
 	e->b = intern(c, b);
 	for (i = slot_of(c, kind, e->a); c->slots[i]; i = (i + 1) & (c->cap_slots - 1))
@@ -135,6 +141,8 @@ static struct ent *add(struct dg_catalog *c, int kind, const char *schema, const
 
 static bool schema_match(const char *x, const char *y)
 {
+	x = schema_or_null(x);
+	y = schema_or_null(y);
 	return !x || !y || strcmp(x, y) == 0;
 }
 

@@ -1,0 +1,219 @@
+/* test_catalog.c — schema memory: what earlier migrations of a directory created makes a later
+ * migration's findings precise; without a catalog nothing changes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testkit.h"
+
+/* The findings of `rule` in the file `name` of a directory (in the tool's order) linted with
+ * `cat` (NULL: file by file, no schema memory); their messages joined by '\n' into msgs. */
+static size_t lint_dir(const char *dir, struct dg_catalog *cat, const char *name, const char *rule,
+		       char *msgs, size_t size)
+{
+	struct dg_path_list files = {0}, errors = {0};
+	struct dg_config *cfg = dg_config_new();
+	size_t found = 0;
+	char path[512];
+
+	msgs[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", tk_tmpdir, dir);
+	dg_collect_paths(path, &files, &errors);
+	assert_int_equal(errors.n, 0);
+	for (size_t i = 0; i < files.n; i++) {
+		struct dg_result res;
+		const char *base = strrchr(files.items[i], '/') + 1;
+
+		assert_int_equal(dg_lint_file_with(cfg, cat, files.items[i], &res), DG_OK);
+		for (size_t k = 0; k < res.n_findings; k++) {
+			if (strcmp(base, name) != 0 || strcmp(res.findings[k].rule, rule) != 0)
+				continue;
+			found++;
+			strncat(msgs, res.findings[k].message, size - strlen(msgs) - 2);
+			strcat(msgs, "\n");
+		}
+		dg_result_clear(&res);
+	}
+	dg_path_list_free(&files);
+	dg_path_list_free(&errors);
+	dg_config_free(cfg);
+	return found;
+}
+
+static void write_dir(void)
+{
+	tk_mkdir("db");
+	tk_write_file("db/001_create.up.sql",
+		      "CREATE TABLE t (id serial PRIMARY KEY, name varchar(50), n integer,\n"
+		      "  price numeric(10,2), p_id bigint REFERENCES p (id), old text);\n"
+		      "CREATE INDEX t_name_idx ON t (name);\n"
+		      "ALTER TABLE t RENAME COLUMN old TO title;\n");
+	/* a down file that drops everything: it must not make the next migration forget */
+	tk_write_file("db/001_create.down.sql", "DROP TABLE t;\n");
+	tk_write_file("db/002_alter.up.sql",
+		      "ALTER TABLE t ALTER COLUMN name TYPE text;\n"
+		      "ALTER TABLE t ALTER COLUMN n TYPE bigint;\n"
+		      "ALTER TABLE t ALTER COLUMN price TYPE numeric(12,2);\n"
+		      "ALTER TABLE t ALTER COLUMN id TYPE integer;\n"
+		      "ALTER TABLE t ALTER COLUMN title TYPE text;\n");
+	tk_write_file("db/002_alter.down.sql", "SELECT 1;\n");
+}
+
+static void earlier_migration_gives_the_old_type(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	char msgs[8192];
+
+	(void)state;
+	write_dir();
+	/* only n (integer → bigint) rewrites; title was renamed, so its type is unknown again */
+	assert_int_equal(
+	    lint_dir("db", cat, "002_alter.up.sql", "changing-column-type", msgs, sizeof(msgs)), 2);
+	assert_non_null(strstr(msgs, "changing \"n\" from integer to bigint rewrites \"t\""));
+	assert_non_null(strstr(msgs, "changing the type of \"title\" to text"));
+	assert_null(strstr(msgs, "\"name\""));
+	assert_null(strstr(msgs, "\"price\""));
+	assert_null(strstr(msgs, "\"id\""));
+	dg_catalog_free(cat);
+}
+
+static void without_a_catalog_nothing_changes(void **state)
+{
+	char msgs[8192];
+
+	(void)state;
+	write_dir();
+	assert_int_equal(
+	    lint_dir("db", NULL, "002_alter.up.sql", "changing-column-type", msgs, sizeof(msgs)),
+	    5);
+	assert_non_null(strstr(msgs, "unless \"name\" is varchar or text now"));
+	assert_null(strstr(msgs, "from integer"));
+}
+
+static void what_the_catalog_knows(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	char type[64], msgs[8192];
+
+	(void)state;
+	write_dir();
+	lint_dir("db", cat, "none", "none", msgs, sizeof(msgs));
+	/* after 002: the altered types, the index's table, serial as its integer type */
+	assert_true(dg_catalog_column_type(cat, NULL, "t", "name", type, sizeof(type)));
+	assert_string_equal(type, "text");
+	assert_true(dg_catalog_column_type(cat, "public", "t", "price", type, sizeof(type)));
+	assert_string_equal(type, "numeric(12,2)");
+	assert_true(dg_catalog_column_type(cat, NULL, "t", "id", type, sizeof(type)));
+	assert_string_equal(type, "int4");
+	assert_false(dg_catalog_column_type(cat, NULL, "t", "old", type, sizeof(type)));
+	assert_false(dg_catalog_column_type(cat, NULL, "t", "nope", type, sizeof(type)));
+	assert_string_equal(dg_catalog_index_table(cat, NULL, "t_name_idx"), "t");
+	assert_string_equal(dg_catalog_index_table(cat, NULL, "t_pkey"), "t");
+	assert_null(dg_catalog_index_table(cat, NULL, "nope"));
+
+	/* a file of another directory: everything is forgotten */
+	tk_mkdir("other");
+	tk_write_file("other/001_x.up.sql", "SELECT 1;\n");
+	lint_dir("other", cat, "none", "none", msgs, sizeof(msgs));
+	assert_false(dg_catalog_column_type(cat, NULL, "t", "name", type, sizeof(type)));
+	assert_null(dg_catalog_index_table(cat, NULL, "t_name_idx"));
+	dg_catalog_free(cat);
+}
+
+static void drops_are_remembered(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	char msgs[8192];
+
+	(void)state;
+	tk_mkdir("drops");
+	tk_write_file("drops/20240101000000_a.sql",
+		      "-- migrate:up\nCREATE TABLE u (name varchar(10), code integer);\n"
+		      "CREATE INDEX u_code ON u (code);\n-- migrate:down\nDROP TABLE u;\n");
+	tk_write_file("drops/20240102000000_b.sql",
+		      "-- migrate:up\nALTER TABLE u DROP COLUMN code;\nDROP INDEX u_code;\n"
+		      "ALTER TABLE u ADD COLUMN code bigint;\n-- migrate:down\nSELECT 1;\n");
+	tk_write_file("drops/20240103000000_c.sql",
+		      "-- migrate:up\nALTER TABLE u ALTER COLUMN code TYPE integer;\n"
+		      "ALTER TABLE u ALTER COLUMN name TYPE varchar(20);\n"
+		      "-- migrate:down\nSELECT 1;\n");
+	/* bigint → integer rewrites (the column was re-added as bigint); varchar(10) → (20) not */
+	assert_int_equal(lint_dir("drops", cat, "20240103000000_c.sql", "changing-column-type",
+				  msgs, sizeof(msgs)),
+			 1);
+	assert_non_null(strstr(msgs, "changing \"code\" from bigint to integer"));
+	assert_null(dg_catalog_index_table(cat, NULL, "u_code"));
+	dg_catalog_free(cat);
+}
+
+/* Tables of earlier migrations existed before this one: no "created in this migration"
+ * exemption for them. */
+static void earlier_tables_are_not_new(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	char msgs[8192];
+
+	(void)state;
+	tk_mkdir("fk");
+	tk_write_file("fk/20240101000000_a.sql",
+		      "-- migrate:up\nCREATE TABLE a (id bigint PRIMARY KEY);\n"
+		      "CREATE TABLE b (id bigint PRIMARY KEY, a_id bigint);\n"
+		      "-- migrate:down\nDROP TABLE b, a;\n");
+	tk_write_file("fk/20240102000000_b.sql",
+		      "-- migrate:up\nALTER TABLE b ADD CONSTRAINT b_a FOREIGN KEY (a_id) "
+		      "REFERENCES a (id);\n-- migrate:down\nALTER TABLE b DROP CONSTRAINT b_a;\n");
+	assert_int_equal(lint_dir("fk", cat, "20240102000000_b.sql", "constraint-missing-not-valid",
+				  msgs, sizeof(msgs)),
+			 1);
+	assert_int_equal(lint_dir("fk", NULL, "20240102000000_b.sql",
+				  "constraint-missing-not-valid", msgs, sizeof(msgs)),
+			 1);
+	dg_catalog_free(cat);
+}
+
+/* The command line lints a directory with schema memory. */
+static void cli_uses_the_catalog(void **state)
+{
+	struct tk_run r = {0};
+
+	(void)state;
+	write_dir();
+	tk_sh(&r, "%s --format json --fail-on never --enable changing-column-type db", DG_BINARY);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "changing \\\"n\\\" from integer to bigint"));
+	assert_null(strstr(r.out, "unless \\\"name\\\""));
+	tk_sh(&r, "%s --format json --fail-on never db/002_alter.up.sql", DG_BINARY);
+	assert_non_null(strstr(r.out, "unless \\\"name\\\" is varchar or text now"));
+	free(r.out);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return tk_tmpdir_create("catalog");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return tk_tmpdir_remove();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(earlier_migration_gives_the_old_type),
+	    cmocka_unit_test(without_a_catalog_nothing_changes),
+	    cmocka_unit_test(what_the_catalog_knows),
+	    cmocka_unit_test(drops_are_remembered),
+	    cmocka_unit_test(earlier_tables_are_not_new),
+	    cmocka_unit_test(cli_uses_the_catalog),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -81,7 +81,8 @@ struct dg_type_desc {
 void dg_type_describe(const PgQuery__TypeName *t, struct dg_type_desc *out);
 /* Schema memory: the type the column had when this migration started, as the earlier migrations
  * of the same directory (linted before this file, with a catalog) left it; false when unknown
- * (no catalog, not created there, or ambiguous across schemas). Never about this file. */
+ * (no catalog, not created there, ambiguous across schemas, or a down section: it undoes an up
+ * section that may have changed the column). Never about this file. */
 bool dg_column_type_earlier(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
 			    const char *column, struct dg_type_desc *out);
 /* Schema memory: the table of an index an earlier migration of the directory created, or NULL. */

@@ -545,7 +545,9 @@ const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQ
 bool dg_column_type_earlier(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
 			    const char *column, struct dg_type_desc *out)
 {
-	if (!ctx->catalog || !rel || !column)
+	/* a down section undoes this migration's up section, which may have changed the column
+	 * since the earlier migrations: their type is not necessarily the current one */
+	if (!ctx->catalog || !rel || !column || dg_section_dir(ctx) == DG_DIR_DOWN)
 		return false;
 	return dg_catalog_coltype(ctx->catalog, rel->schemaname, rel->relname, column, out);
 }

@@ -152,6 +152,29 @@ static void drops_are_remembered(void **state)
 	dg_catalog_free(cat);
 }
 
+/* A down section undoes its up section, which may have changed the column since the earlier
+ * migrations: their type is not used there. */
+static void down_sections_do_not_trust_earlier_types(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	char msgs[8192];
+
+	(void)state;
+	tk_mkdir("down");
+	tk_write_file(
+	    "down/20240101000000_a.sql",
+	    "-- migrate:up\nCREATE TABLE v (n integer);\n-- migrate:down\nDROP TABLE v;\n");
+	tk_write_file("down/20240102000000_b.sql",
+		      "-- migrate:up\nALTER TABLE v ALTER COLUMN n TYPE bigint;\n"
+		      "-- migrate:down\nALTER TABLE v ALTER COLUMN n TYPE integer;\n");
+	/* up: integer → bigint rewrites; down: bigint → integer rewrites too */
+	assert_int_equal(lint_dir("down", cat, "20240102000000_b.sql", "changing-column-type", msgs,
+				  sizeof(msgs)),
+			 2);
+	assert_non_null(strstr(msgs, "changing \"n\" from integer to bigint"));
+	dg_catalog_free(cat);
+}
+
 /* Tables of earlier migrations existed before this one: no "created in this migration"
  * exemption for them. */
 static void earlier_tables_are_not_new(void **state)
@@ -212,6 +235,7 @@ int main(void)
 	    cmocka_unit_test(without_a_catalog_nothing_changes),
 	    cmocka_unit_test(what_the_catalog_knows),
 	    cmocka_unit_test(drops_are_remembered),
+	    cmocka_unit_test(down_sections_do_not_trust_earlier_types),
 	    cmocka_unit_test(earlier_tables_are_not_new),
 	    cmocka_unit_test(cli_uses_the_catalog),
 	};

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "engine.h"
 #include "locks.h"
 
@@ -34,7 +35,7 @@ static char *relation_label(const struct dg_lock_rel *r)
 {
 	char buf[512];
 
-	if (r->role == DG_ROLE_INDEX_TABLE)
+	if (r->role == DG_ROLE_INDEX_TABLE && !r->name)
 		snprintf(buf, sizeof(buf), "(table of index %s%s%s)", r->schema ? r->schema : "",
 			 r->schema ? "." : "", r->index);
 	else
@@ -45,6 +46,13 @@ static char *relation_label(const struct dg_lock_rel *r)
 
 enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, const char *buf,
 			       size_t len, struct dg_lock_report *out)
+{
+	return dg_locks_buffer_with(cfg, NULL, path, buf, len, out);
+}
+
+enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catalog *cat,
+				    const char *path, const char *buf, size_t len,
+				    struct dg_lock_report *out)
 {
 	struct dg_arena arena;
 	struct dg_read rd;
@@ -64,6 +72,10 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 	}
 	out->format = rd.mig.format;
 	dg_lock_file_init(&lf, &rd.parsed);
+	if (cat && !rd.mig.skipped) {
+		dg_catalog_enter(cat, out->path);
+		lf.catalog = cat;
+	}
 
 	out->stmts = dg_xcalloc(rd.parsed.n_stmts, sizeof(*out->stmts));
 	out->n_stmts = rd.parsed.n_stmts;
@@ -101,12 +113,20 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 			};
 		}
 	}
+	if (lf.catalog)
+		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
 	dg_arena_destroy(&arena);
 	return DG_OK;
 }
 
 enum dg_status dg_locks_file(const struct dg_config *cfg, const char *path,
 			     struct dg_lock_report *out)
+{
+	return dg_locks_file_with(cfg, NULL, path, out);
+}
+
+enum dg_status dg_locks_file_with(const struct dg_config *cfg, struct dg_catalog *cat,
+				  const char *path, struct dg_lock_report *out)
 {
 	size_t len = 0;
 	int err;
@@ -122,7 +142,7 @@ enum dg_status dg_locks_file(const struct dg_config *cfg, const char *path,
 		out->error = dg_xstrdup(strerror(err));
 		return DG_ERR_IO;
 	}
-	st = dg_locks_buffer(cfg, path, buf, len, out);
+	st = dg_locks_buffer_with(cfg, cat, path, buf, len, out);
 	free(buf);
 	return st;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "parse.h"
 
 #define AEL DG_LOCK_ACCESS_EXCLUSIVE
@@ -314,6 +315,7 @@ struct history {
 	const struct dg_parsed *p;
 	size_t upto; /* statements [0, upto) are earlier */
 	bool has_partitions;
+	const struct dg_catalog *catalog; /* schema memory, or NULL */
 };
 
 static bool rv_is(const PgQuery__RangeVar *rv, const char *schema, const char *name)
@@ -444,6 +446,21 @@ static void history_fk_drop(const struct history *h, struct dg_lock_info *out, c
 			add_rv(out, fks[i].con->pktable, DG_ROLE_REFERENCED, AEL, false, false);
 		else if (cascade && rv_is(fks[i].con->pktable, schema, table))
 			add_rv(out, fks[i].table, DG_ROLE_REFERENCED, AEL, false, false);
+	}
+	/* the foreign keys earlier migrations gave it — unless this file made the table anew */
+	if (!h->catalog)
+		return;
+	for (size_t i = 0; h->p && i < h->upto; i++) {
+		const PgQuery__Node *nd = h->p->stmts[i].node;
+		if (nd->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
+		    rv_is(nd->create_stmt->relation, schema, table))
+			return;
+	}
+	for (size_t i = 0; i < DG_LOCK_MAX_RELS; i++) {
+		const char *ref = dg_catalog_referenced_at(h->catalog, schema, table, i);
+		if (!ref)
+			break;
+		add(out, NULL, ref, DG_ROLE_REFERENCED, AEL, false, false);
 	}
 }
 
@@ -1411,6 +1428,7 @@ void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p)
 {
 	f->p = p;
 	f->has_partitions = false;
+	f->catalog = NULL;
 	for (size_t i = 0; i < p->n_stmts && !f->has_partitions; i++) {
 		const PgQuery__Node *n = p->stmts[i].node;
 		if (n->node_case == PG_QUERY__NODE__NODE_CREATE_STMT && n->create_stmt->partbound)
@@ -1429,14 +1447,20 @@ void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p)
 void dg_locks_of_stmt(const struct dg_lock_file *f, size_t index, int pg_version,
 		      struct dg_lock_info *out)
 {
-	struct history h = {f->p, index, f->has_partitions};
+	struct history h = {f->p, index, f->has_partitions, f->catalog};
 
 	stmt_locks(f->p->stmts[index].node, &h, pg_version, out);
+	/* schema memory: the table of an index an earlier migration created */
+	for (size_t i = 0; f->catalog && i < out->n_rels; i++) {
+		struct dg_lock_rel *r = &out->rels[i];
+		if (r->role == DG_ROLE_INDEX_TABLE && !r->name && r->index)
+			r->name = dg_catalog_index_table(f->catalog, r->schema, r->index);
+	}
 }
 
 void dg_locks_of_node(const PgQuery__Node *stmt, int pg_version, struct dg_lock_info *out)
 {
-	struct history h = {NULL, 0, false};
+	struct history h = {NULL, 0, false, NULL};
 
 	stmt_locks(stmt, &h, pg_version, out);
 }

@@ -10,6 +10,7 @@
 #include <pg_query/pg_query.pb-c.h>
 
 struct dg_parsed;
+struct dg_catalog;
 
 /* Table-level lock modes, ordered by strength (the order of the PostgreSQL docs). */
 enum dg_lock_mode {
@@ -38,7 +39,8 @@ enum dg_rel_role {
 
 struct dg_lock_rel {
 	const char *schema; /* NULL when unqualified */
-	const char *name;   /* for DG_ROLE_INDEX_TABLE: NULL, see `index` */
+	const char *name;   /* for DG_ROLE_INDEX_TABLE: NULL (see `index`) unless schema memory
+			     * knows the index's table */
 	const char *index;  /* for DG_ROLE_INDEX_TABLE: the index whose table it is */
 	enum dg_rel_role role;
 	enum dg_lock_mode mode;
@@ -62,6 +64,10 @@ struct dg_lock_info {
 struct dg_lock_file {
 	const struct dg_parsed *p;
 	bool has_partitions; /* some PARTITION OF or ATTACH PARTITION */
+	/* schema memory (what earlier migrations of the directory created), or NULL: names the
+	 * table of an index the statement names, and the tables DROP TABLE's foreign keys
+	 * reference. dg_lock_file_init sets NULL. */
+	const struct dg_catalog *catalog;
 };
 void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p);
 /* Computes the locks of statement `index` of the file. */

@@ -200,6 +200,46 @@ static void earlier_tables_are_not_new(void **state)
 	dg_catalog_free(cat);
 }
 
+/* The lock model: the table of an index and the tables DROP TABLE's foreign keys reference,
+ * from an earlier migration; file by file they stay unknown. */
+static void locks_know_earlier_indexes_and_foreign_keys(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	struct dg_config *cfg = dg_config_new();
+	struct dg_lock_report r;
+	char path[512];
+
+	(void)state;
+	tk_mkdir("locks");
+	tk_write_file("locks/20240101000000_a.sql",
+		      "-- migrate:up\nCREATE TABLE p (id bigint PRIMARY KEY);\n"
+		      "CREATE TABLE t (id bigint PRIMARY KEY, p_id bigint REFERENCES p (id));\n"
+		      "CREATE INDEX t_p_idx ON t (p_id);\n-- migrate:down\nDROP TABLE t, p;\n");
+	tk_write_file("locks/20240102000000_b.sql",
+		      "-- migrate:up\nDROP INDEX t_p_idx;\nDROP TABLE t;\n-- migrate:down\n");
+	snprintf(path, sizeof(path), "%s/locks/20240101000000_a.sql", tk_tmpdir);
+	assert_int_equal(dg_locks_file_with(cfg, cat, path, &r), DG_OK);
+	dg_lock_report_clear(&r);
+	snprintf(path, sizeof(path), "%s/locks/20240102000000_b.sql", tk_tmpdir);
+	assert_int_equal(dg_locks_file_with(cfg, cat, path, &r), DG_OK);
+	assert_int_equal(r.n_stmts, 2);
+	assert_int_equal(r.stmts[0].n_rows, 2);
+	assert_string_equal(r.stmts[0].rows[0].relation, "t");
+	assert_string_equal(r.stmts[0].rows[0].role, "table of index");
+	assert_int_equal(r.stmts[1].n_rows, 2);
+	assert_string_equal(r.stmts[1].rows[1].relation, "p");
+	assert_string_equal(r.stmts[1].rows[1].role, "referenced");
+	assert_string_equal(r.stmts[1].rows[1].mode, "ACCESS EXCLUSIVE");
+	dg_lock_report_clear(&r);
+
+	assert_int_equal(dg_locks_file(cfg, path, &r), DG_OK);
+	assert_string_equal(r.stmts[0].rows[0].relation, "(table of index t_p_idx)");
+	assert_int_equal(r.stmts[1].n_rows, 1);
+	dg_lock_report_clear(&r);
+	dg_config_free(cfg);
+	dg_catalog_free(cat);
+}
+
 /* The command line lints a directory with schema memory. */
 static void cli_uses_the_catalog(void **state)
 {
@@ -237,6 +277,7 @@ int main(void)
 	    cmocka_unit_test(drops_are_remembered),
 	    cmocka_unit_test(down_sections_do_not_trust_earlier_types),
 	    cmocka_unit_test(earlier_tables_are_not_new),
+	    cmocka_unit_test(locks_know_earlier_indexes_and_foreign_keys),
 	    cmocka_unit_test(cli_uses_the_catalog),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -169,7 +169,7 @@ const char *dg_direction_name(enum dg_direction d); /* NULL for DG_DIR_NONE */
  * relation it touches with the lock mode, what that blocks, rewrite and scan. */
 struct dg_lock_row {
 	char *relation;	  /* "name" or "schema.name"; "(table of index X)" when only the index is
-			     named */
+			     named and schema memory does not know its table */
 	const char *role; /* static: table, referenced, parent, partition, index, table of index,
 			     read, new */
 	const char *mode; /* static: "ACCESS EXCLUSIVE", …; NULL when none is taken */
@@ -204,6 +204,14 @@ enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, co
 			       size_t len, struct dg_lock_report *out);
 enum dg_status dg_locks_file(const struct dg_config *cfg, const char *path,
 			     struct dg_lock_report *out);
+/* The same with schema memory (see struct dg_catalog): the table of an index an earlier migration
+ * created ("table of index" rows then name it), the tables an earlier migration's foreign keys
+ * make DROP TABLE lock. NULL: exactly dg_locks_buffer / dg_locks_file. */
+enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catalog *cat,
+				    const char *path, const char *buf, size_t len,
+				    struct dg_lock_report *out);
+enum dg_status dg_locks_file_with(const struct dg_config *cfg, struct dg_catalog *cat,
+				  const char *path, struct dg_lock_report *out);
 void dg_lock_report_clear(struct dg_lock_report *r);
 
 #endif

@@ -22,12 +22,15 @@ int dg_report_locks(const struct dg_config *cfg, const struct dg_lock_reporter *
 		    const struct dg_report_options *opts, FILE *out)
 {
 	void *state = rep->begin(out, opts);
+	struct dg_catalog *catalog;
 	int rc = 0;
 
 	if (!state) {
 		fputs("ddlguard: out of memory\n", stderr);
 		return 2;
 	}
+	/* schema memory: files come directory by directory, in the tool's order */
+	catalog = dg_catalog_new();
 	for (size_t i = 0; i < files->n; i++) {
 		struct dg_lock_report r;
 
@@ -41,10 +44,10 @@ int dg_report_locks(const struct dg_config *cfg, const struct dg_lock_reporter *
 				rc = 2;
 				continue;
 			}
-			dg_locks_buffer(cfg, stdin_name, buf, len, &r);
+			dg_locks_buffer_with(cfg, catalog, stdin_name, buf, len, &r);
 			free(buf);
 		} else {
-			dg_locks_file(cfg, files->items[i], &r);
+			dg_locks_file_with(cfg, catalog, files->items[i], &r);
 		}
 		if (r.status != DG_OK) {
 			fprintf(stderr, "ddlguard: %s: %s\n", r.path,
@@ -54,6 +57,7 @@ int dg_report_locks(const struct dg_config *cfg, const struct dg_lock_reporter *
 		rep->file(state, &r);
 		dg_lock_report_clear(&r);
 	}
+	dg_catalog_free(catalog);
 	if (rep->end(state) != 0) {
 		fprintf(stderr, "ddlguard: cannot write the report: %s\n", strerror(errno));
 		rc = 2;

@@ -18,9 +18,10 @@ enum kind { K_TABLE = 1, K_COLUMN, K_INDEX, K_FK, K_PART };
 struct ent {
 	unsigned char kind;
 	bool dead;
-	const char *schema; /* NULL when unqualified */
-	const char *a;	    /* table (index for K_INDEX) */
-	const char *b;	    /* column, indexed table, referenced table, parent; or NULL */
+	const char *schema;	      /* NULL when unqualified */
+	const char *a;		      /* table (index for K_INDEX) */
+	const char *b;		      /* column, indexed table, referenced table, parent; or NULL */
+	const char *fk_col, *fk_name; /* K_FK: its first column, its name (NULL if unnamed) */
 	struct dg_type_desc type;
 };
 
@@ -350,18 +351,37 @@ static void set_column(struct dg_catalog *c, const PgQuery__RangeVar *rel, const
 	e->type.name = intern(c, t.name);
 }
 
-static void add_fk(struct dg_catalog *c, const PgQuery__RangeVar *rel, const PgQuery__Node *n)
+/* `column`: the column a column constraint belongs to, else NULL */
+static void add_fk(struct dg_catalog *c, const PgQuery__RangeVar *rel, const PgQuery__Node *n,
+		   const char *column)
 {
 	const PgQuery__Constraint *k;
+	struct ent *e;
 
 	if (!n || n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
 		return;
 	k = n->constraint;
 	if (k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || !k->pktable ||
-	    !k->pktable->relname ||
-	    find(c, K_FK, rel->schemaname, rel->relname, k->pktable->relname, 0))
+	    !k->pktable->relname || !*k->pktable->relname)
 		return;
-	add(c, K_FK, rel->schemaname, rel->relname, k->pktable->relname);
+	e = add(c, K_FK, rel->schemaname, rel->relname, k->pktable->relname);
+	e->fk_col = intern(c, k->n_fk_attrs ? dg_node_string(k->fk_attrs[0]) : column);
+	e->fk_name = intern(c, k->conname && *k->conname ? k->conname : NULL);
+}
+
+/* ALTER TABLE … DROP CONSTRAINT name (col NULL) or DROP COLUMN col: the foreign keys that may go
+ * with it are forgotten (an unnamed one may be the constraint: unknown is never wrong). */
+static void drop_fks(struct dg_catalog *c, const PgQuery__RangeVar *rel, const char *conname,
+		     const char *col)
+{
+	struct ent *e;
+
+	for (size_t k = 0; (e = find(c, K_FK, rel->schemaname, rel->relname, NULL, k));)
+		if (col ? !e->fk_col || strcmp(e->fk_col, col) == 0
+			: !e->fk_name || !conname || strcmp(e->fk_name, conname) == 0)
+			e->dead = true; /* find skips dead entries: the next one is now the k-th */
+		else
+			k++;
 }
 
 static void add_column_def(struct dg_catalog *c, const PgQuery__RangeVar *rel,
@@ -369,7 +389,7 @@ static void add_column_def(struct dg_catalog *c, const PgQuery__RangeVar *rel,
 {
 	set_column(c, rel, def->colname, def->type_name);
 	for (size_t k = 0; k < def->n_constraints; k++)
-		add_fk(c, rel, def->constraints[k]);
+		add_fk(c, rel, def->constraints[k], def->colname);
 }
 
 static void absorb_create(struct dg_catalog *c, const PgQuery__CreateStmt *cs)
@@ -387,7 +407,7 @@ static void absorb_create(struct dg_catalog *c, const PgQuery__CreateStmt *cs)
 		if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
 			add_column_def(c, rel, e->column_def);
 		else
-			add_fk(c, rel, e);
+			add_fk(c, rel, e, NULL);
 	}
 	if (cs->partbound && cs->n_inh_relations == 1 &&
 	    cs->inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
@@ -424,9 +444,13 @@ static void absorb_alter(struct dg_catalog *c, const PgQuery__AlterTableStmt *at
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
 			kill(c, K_COLUMN, rel->schemaname, rel->relname, cmd->name);
+			drop_fks(c, rel, NULL, cmd->name);
+			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+			drop_fks(c, rel, cmd->name, NULL);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-			add_fk(c, rel, def);
+			add_fk(c, rel, def, NULL);
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
 			if (def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&

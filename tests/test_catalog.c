@@ -232,6 +232,31 @@ static void locks_know_earlier_indexes_and_foreign_keys(void **state)
 	assert_string_equal(r.stmts[1].rows[1].mode, "ACCESS EXCLUSIVE");
 	dg_lock_report_clear(&r);
 
+	/* a foreign key dropped by an earlier migration no longer makes DROP TABLE lock its table
+	 */
+	tk_mkdir("locks2");
+	tk_write_file("locks2/20240101000000_a.sql",
+		      "-- migrate:up\nCREATE TABLE p (id bigint PRIMARY KEY);\n"
+		      "CREATE TABLE q (id bigint PRIMARY KEY);\n"
+		      "CREATE TABLE t (id bigint, p_id bigint REFERENCES p (id),\n"
+		      "  q_id bigint CONSTRAINT t_q REFERENCES q (id));\n"
+		      "-- migrate:down\nDROP TABLE t, p;\n");
+	tk_write_file("locks2/20240102000000_b.sql",
+		      "-- migrate:up\nALTER TABLE t DROP COLUMN p_id;\n-- migrate:down\n");
+	tk_write_file("locks2/20240103000000_c.sql",
+		      "-- migrate:up\nDROP TABLE t;\n-- migrate:down\n");
+	for (int f = 0; f < 3; f++) {
+		static const char *const names[] = {"a", "b", "c"};
+		snprintf(path, sizeof(path), "%s/locks2/2024010%d000000_%s.sql", tk_tmpdir, f + 1,
+			 names[f]);
+		assert_int_equal(dg_locks_file_with(cfg, cat, path, &r), DG_OK);
+		if (f == 2) {
+			assert_int_equal(r.stmts[0].n_rows, 2);
+			assert_string_equal(r.stmts[0].rows[1].relation, "q");
+		}
+		dg_lock_report_clear(&r);
+	}
+	snprintf(path, sizeof(path), "%s/locks/20240102000000_b.sql", tk_tmpdir);
 	assert_int_equal(dg_locks_file(cfg, path, &r), DG_OK);
 	assert_string_equal(r.stmts[0].rows[0].relation, "(table of index t_p_idx)");
 	assert_int_equal(r.stmts[1].n_rows, 1);

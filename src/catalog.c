@@ -37,6 +37,7 @@ struct dg_catalog {
 	size_t n_ents, cap_ents;
 	uint32_t *slots;
 	size_t cap_slots;
+	size_t n_parts; /* K_PART entries ever added (dead or alive) */
 };
 
 #define CHUNK 16384
@@ -137,6 +138,8 @@ static struct ent *add(struct dg_catalog *c, int kind, const char *schema, const
 	for (i = slot_of(c, kind, e->a); c->slots[i]; i = (i + 1) & (c->cap_slots - 1))
 		;
 	c->slots[i] = (uint32_t)(++c->n_ents);
+	if (kind == K_PART)
+		c->n_parts++;
 	return e;
 }
 
@@ -192,10 +195,18 @@ static void forget_table(struct dg_catalog *c, const char *schema, const char *t
 	kill(c, K_COLUMN, schema, table, NULL);
 	kill(c, K_FK, schema, table, NULL);
 	kill(c, K_PART, schema, table, NULL);
-	for (size_t i = 0; i < c->n_ents; i++)
-		if (c->ents[i].kind == K_INDEX && !c->ents[i].dead && c->ents[i].b &&
-		    strcmp(c->ents[i].b, table) == 0 && schema_match(c->ents[i].schema, schema))
-			c->ents[i].dead = true;
+	for (size_t i = 0; i < c->n_ents; i++) {
+		struct ent *e = &c->ents[i];
+		if (e->dead || !e->b || strcmp(e->b, table) != 0)
+			continue;
+		if (e->kind == K_INDEX && schema_match(e->schema, schema)) {
+			e->dead = true;
+		} else if (e->kind == K_PART) {
+			/* its partitions go with it */
+			e->dead = true;
+			forget_table(c, e->schema, e->a);
+		}
+	}
 }
 
 /* ---- public and internal API -------------------------------------------------------------- */
@@ -306,6 +317,26 @@ const char *dg_catalog_parent_of(const struct dg_catalog *cat, const char *schem
 	const struct ent *e = find(cat, K_PART, schema, table, NULL, 0);
 
 	return e ? e->b : NULL;
+}
+
+bool dg_catalog_has_partitions(const struct dg_catalog *cat)
+{
+	return cat && cat->n_parts > 0;
+}
+
+const char *dg_catalog_partition_at(const struct dg_catalog *cat, const char *schema,
+				    const char *parent, size_t i, const char **part_schema)
+{
+	/* the parent is kept by name only: its schema is not compared */
+	(void)schema;
+	for (size_t k = 0; cat && parent && k < cat->n_ents; k++) {
+		const struct ent *e = &cat->ents[k];
+		if (e->kind != K_PART || e->dead || strcmp(e->b, parent) != 0 || i-- > 0)
+			continue;
+		*part_schema = e->schema;
+		return e->a;
+	}
+	return NULL;
 }
 
 /* ---- absorbing a file --------------------------------------------------------------------- */

@@ -518,9 +518,47 @@ static size_t history_partitions(const struct history *h, const char *schema, co
 
 /* A statement on a partitioned table takes the same lock on every partition (and rewrites or
  * scans them in its place): the partitions this file knows of are added. */
+/* Whether an earlier statement of the file creates schema.name (CREATE TABLE), or, `removed`,
+ * detaches or drops it: then what earlier migrations knew of it does not hold any more. */
+static bool history_touches(const struct history *h, const char *schema, const char *name,
+			    bool removed)
+{
+	for (size_t i = 0; h->p && i < h->upto; i++) {
+		const PgQuery__Node *nd = h->p->stmts[i].node;
+		if (nd->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
+		    rv_is(nd->create_stmt->relation, schema, name))
+			return true;
+		if (!removed)
+			continue;
+		if (nd->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) {
+			const PgQuery__AlterTableStmt *at = nd->alter_table_stmt;
+			for (size_t k = 0; k < at->n_cmds; k++) {
+				const PgQuery__AlterTableCmd *c = at->cmds[k]->alter_table_cmd;
+				if (c &&
+				    c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition &&
+				    c->def &&
+				    c->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
+				    rv_is(c->def->partition_cmd->name, schema, name))
+					return true;
+			}
+		} else if (nd->node_case == PG_QUERY__NODE__NODE_DROP_STMT &&
+			   nd->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+			for (size_t k = 0; k < nd->drop_stmt->n_objects; k++) {
+				const PgQuery__Node *o = nd->drop_stmt->objects[k];
+				if (o->node_case == PG_QUERY__NODE__NODE_LIST && o->list->n_items &&
+				    same_name(str(o->list->items[o->list->n_items - 1]), name))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
 static void propagate_to_partitions(struct dg_lock_info *out, const struct history *h)
 {
-	if (!h->has_partitions)
+	bool memory = h->catalog && dg_catalog_has_partitions(h->catalog);
+
+	if (!h->has_partitions && !memory)
 		return;
 	/* the list grows while we walk it: sub-partitions are reached in turn */
 	for (size_t i = 0; i < out->n_rels; i++) {
@@ -534,6 +572,18 @@ static void propagate_to_partitions(struct dg_lock_info *out, const struct histo
 		n = history_partitions(h, r.schema, r.name, parts, 32);
 		for (size_t k = 0; k < n; k++)
 			add_rv(out, parts[k], DG_ROLE_PARTITION, r.mode, r.rewrite, r.scan);
+		/* the partitions earlier migrations attached — unless this file made the table
+		 * anew, or detached or dropped the partition since */
+		if (!memory || history_touches(h, r.schema, r.name, false))
+			continue;
+		for (size_t k = 0; out->n_rels < DG_LOCK_MAX_RELS; k++) {
+			const char *ps = NULL, *pn = dg_catalog_partition_at(h->catalog, r.schema,
+									     r.name, k, &ps);
+			if (!pn)
+				break;
+			if (!history_touches(h, ps, pn, true))
+				add(out, ps, pn, DG_ROLE_PARTITION, r.mode, r.rewrite, r.scan);
+		}
 	}
 }
 

@@ -265,6 +265,54 @@ static void locks_know_earlier_indexes_and_foreign_keys(void **state)
 	dg_catalog_free(cat);
 }
 
+/* A statement on a partitioned table locks the partitions earlier migrations made, not those
+ * this file detached since. */
+static void locks_know_earlier_partitions(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	struct dg_config *cfg = dg_config_new();
+	struct dg_lock_report r;
+	char path[512];
+
+	(void)state;
+	tk_mkdir("parts");
+	tk_write_file(
+	    "parts/20240101000000_a.sql",
+	    "-- migrate:up\nCREATE TABLE m (id bigint, at date) PARTITION BY RANGE (at);\n"
+	    "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO "
+	    "('2025-01-01');\nCREATE TABLE m_2025 (id bigint, at date);\n"
+	    "-- migrate:down\nDROP TABLE m;\n");
+	tk_write_file("parts/20240102000000_b.sql",
+		      "-- migrate:up\nALTER TABLE m ATTACH PARTITION m_2025 FOR VALUES FROM "
+		      "('2025-01-01') TO ('2026-01-01');\n-- migrate:down\n");
+	tk_write_file("parts/20240103000000_c.sql",
+		      "-- migrate:up\nALTER TABLE m ADD COLUMN note text;\n"
+		      "ALTER TABLE m DETACH PARTITION m_2024;\n"
+		      "ALTER TABLE m ADD COLUMN more text;\n-- migrate:down\n");
+	for (int f = 0; f < 3; f++) {
+		static const char *const names[] = {"a", "b", "c"};
+		snprintf(path, sizeof(path), "%s/parts/2024010%d000000_%s.sql", tk_tmpdir, f + 1,
+			 names[f]);
+		assert_int_equal(dg_locks_file_with(cfg, cat, path, &r), DG_OK);
+		if (f == 2) {
+			assert_int_equal(r.stmts[0].n_rows, 3);
+			assert_string_equal(r.stmts[0].rows[1].relation, "m_2024");
+			assert_string_equal(r.stmts[0].rows[1].role, "partition");
+			assert_string_equal(r.stmts[0].rows[1].mode, "ACCESS EXCLUSIVE");
+			assert_string_equal(r.stmts[0].rows[2].relation, "m_2025");
+			assert_int_equal(r.stmts[2].n_rows, 2);
+			assert_string_equal(r.stmts[2].rows[1].relation, "m_2025");
+		}
+		dg_lock_report_clear(&r);
+	}
+	/* file by file: only the table */
+	assert_int_equal(dg_locks_file(cfg, path, &r), DG_OK);
+	assert_int_equal(r.stmts[0].n_rows, 1);
+	dg_lock_report_clear(&r);
+	dg_config_free(cfg);
+	dg_catalog_free(cat);
+}
+
 /* The command line lints a directory with schema memory. */
 static void cli_uses_the_catalog(void **state)
 {
@@ -303,6 +351,7 @@ int main(void)
 	    cmocka_unit_test(down_sections_do_not_trust_earlier_types),
 	    cmocka_unit_test(earlier_tables_are_not_new),
 	    cmocka_unit_test(locks_know_earlier_indexes_and_foreign_keys),
+	    cmocka_unit_test(locks_know_earlier_partitions),
 	    cmocka_unit_test(cli_uses_the_catalog),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -13,6 +13,8 @@ static bool table_dropped_later(const struct dg_ctx *ctx, const char *schema, co
 	const char *table = dg_index_table_here(ctx, schema, index);
 	size_t i = dg_stmt_index(ctx), n = dg_statement_count(ctx);
 
+	if (!table) /* schema memory: an earlier migration created the index */
+		table = dg_index_table_earlier(ctx, schema, index);
 	if (!table)
 		return false;
 	for (size_t j = i + 1; j < n && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);
@@ -49,6 +51,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	const PgQuery__DropStmt *stmt = node->drop_stmt;
 	char names[512] = "";
 	size_t len = 0, count = 0;
+	const char *table = NULL; /* of the last index, as schema memory knows it */
 
 	if (stmt->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_INDEX || stmt->concurrent)
 		return;
@@ -71,11 +74,19 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 					 count ? ", " : "", name);
 			len += w > 0 ? (size_t)w : 0;
 		}
+		table = dg_index_table_earlier(ctx, schema, name);
 		count++;
 	}
 	if (!count)
 		return;
-	if (count == 1)
+	if (count == 1 && table)
+		dg_report(
+		    ctx, node,
+		    "DROP INDEX %s takes an ACCESS EXCLUSIVE lock on its table \"%s\": every "
+		    "read and write of \"%s\" waits until the drop commits, and the drop itself "
+		    "first queues behind every query running on it",
+		    names, table, table);
+	else if (count == 1)
 		dg_report(
 		    ctx, node,
 		    "DROP INDEX %s takes an ACCESS EXCLUSIVE lock on the index's table: every "

@@ -175,6 +175,34 @@ static void down_sections_do_not_trust_earlier_types(void **state)
 	dg_catalog_free(cat);
 }
 
+/* DROP INDEX of an earlier migration's index names its table; before a DROP TABLE of that table
+ * it is no finding (the table is locked and gone anyway). */
+static void drop_index_knows_its_table(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	char msgs[8192];
+
+	(void)state;
+	tk_mkdir("dropidx");
+	tk_write_file("dropidx/20240101000000_a.sql",
+		      "-- migrate:up\nCREATE TABLE t (id bigint, a int, b int);\n"
+		      "CREATE TABLE u (id bigint, a int);\nCREATE INDEX t_a ON t (a);\n"
+		      "CREATE INDEX u_a ON u (a);\n-- migrate:down\nDROP TABLE t, u;\n");
+	tk_write_file("dropidx/20240102000000_b.sql",
+		      "-- migrate:up\nDROP INDEX t_a;\nDROP INDEX u_a;\nDROP TABLE u;\n"
+		      "-- migrate:down\n");
+	assert_int_equal(lint_dir("dropidx", cat, "20240102000000_b.sql",
+				  "require-concurrent-index-deletion", msgs, sizeof(msgs)),
+			 1);
+	assert_non_null(strstr(msgs, "DROP INDEX \"t_a\" takes an ACCESS EXCLUSIVE lock on its "
+				     "table \"t\": every read and write of \"t\" waits"));
+	dg_catalog_free(cat);
+	assert_int_equal(lint_dir("dropidx", NULL, "20240102000000_b.sql",
+				  "require-concurrent-index-deletion", msgs, sizeof(msgs)),
+			 2);
+	assert_non_null(strstr(msgs, "on the index's table"));
+}
+
 /* Tables of earlier migrations existed before this one: no "created in this migration"
  * exemption for them. */
 static void earlier_tables_are_not_new(void **state)
@@ -349,6 +377,7 @@ int main(void)
 	    cmocka_unit_test(what_the_catalog_knows),
 	    cmocka_unit_test(drops_are_remembered),
 	    cmocka_unit_test(down_sections_do_not_trust_earlier_types),
+	    cmocka_unit_test(drop_index_knows_its_table),
 	    cmocka_unit_test(earlier_tables_are_not_new),
 	    cmocka_unit_test(locks_know_earlier_indexes_and_foreign_keys),
 	    cmocka_unit_test(locks_know_earlier_partitions),

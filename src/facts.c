@@ -903,8 +903,8 @@ static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct
 				break;
 			}
 		} else if (n->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
-			/* set_config() is called from a SELECT; walking every DDL tree for it cost a
-			 * sixth of a corpus run */
+			/* set_config() is called from a SELECT; walking every DDL tree for it cost
+			 * a sixth of a corpus run */
 			walk_set_config(&n->base, &ts, tx);
 		}
 	}

@@ -4,7 +4,6 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -14,14 +13,7 @@ static void push_created(struct dg_created_rel **list, size_t *n, size_t *cap, s
 {
 	if (!name)
 		return;
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct dg_created_rel *nl = dg_arena_alloc(a, ncap * sizeof(*nl));
-		if (*n)
-			memcpy(nl, *list, *n * sizeof(*nl));
-		*list = nl;
-		*cap = ncap;
-	}
+	*list = dg_arena_grow(a, *list, *n, cap, sizeof(**list));
 	(*list)[(*n)++] = (struct dg_created_rel){schema && *schema ? schema : NULL, name, stmt};
 }
 
@@ -38,14 +30,7 @@ static void add_column(struct dg_facts *f, struct dg_arena *a, const PgQuery__Ra
 {
 	if (!rv || !rv->relname || !col)
 		return;
-	if (f->n_added == f->cap_added) {
-		size_t ncap = f->cap_added ? f->cap_added * 2 : 16;
-		struct dg_added_col *n = dg_arena_alloc(a, ncap * sizeof(*n));
-		if (f->n_added)
-			memcpy(n, f->added, f->n_added * sizeof(*n));
-		f->added = n;
-		f->cap_added = ncap;
-	}
+	f->added = dg_arena_grow(a, f->added, f->n_added, &f->cap_added, sizeof(*f->added));
 	f->added[f->n_added++] = (struct dg_added_col){
 	    rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, rv->relname, col, stmt};
 }
@@ -71,14 +56,7 @@ static void add_con(struct dg_facts *f, struct dg_arena *a, const PgQuery__Range
 {
 	if (!rv || !rv->relname)
 		return;
-	if (f->n_cons == f->cap_cons) {
-		size_t ncap = f->cap_cons ? f->cap_cons * 2 : 16;
-		struct dg_con_fact *n = dg_arena_alloc(a, ncap * sizeof(*n));
-		if (f->n_cons)
-			memcpy(n, f->cons, f->n_cons * sizeof(*n));
-		f->cons = n;
-		f->cap_cons = ncap;
-	}
+	f->cons = dg_arena_grow(a, f->cons, f->n_cons, &f->cap_cons, sizeof(*f->cons));
 	f->cons[f->n_cons++] =
 	    (struct dg_con_fact){rv->schemaname && *rv->schemaname ? rv->schemaname : NULL,
 				 rv->relname,
@@ -238,18 +216,22 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 	}
 }
 
-static bool match_rel(const char *cs, const char *cn, const char *schema, const char *name)
+/* Whether two relation names are the same: equal names, and equal schemas unless either has
+ * none (NULL or "": found through search_path). */
+static bool same_rel(const char *schema_a, const char *name_a, const char *schema_b,
+		     const char *name_b)
 {
-	if (!name || !cn || strcmp(cn, name) != 0)
+	if (!name_a || !name_b || strcmp(name_a, name_b) != 0)
 		return false;
-	return !schema || !*schema || !cs || strcmp(schema, cs) == 0;
+	return !schema_a || !*schema_a || !schema_b || !*schema_b ||
+	       strcmp(schema_a, schema_b) == 0;
 }
 
 static bool created_before_list(const struct dg_created_rel *list, size_t n, const char *schema,
 				const char *name, size_t stmt)
 {
 	for (size_t i = 0; i < n; i++)
-		if (list[i].stmt < stmt && match_rel(list[i].schema, list[i].name, schema, name))
+		if (list[i].stmt < stmt && same_rel(list[i].schema, list[i].name, schema, name))
 			return true;
 	return false;
 }
@@ -375,7 +357,7 @@ static bool recreated_after(const struct dg_facts *f, const struct dg_parsed *p,
 	for (size_t i = 0; i < f->n_created; i++) {
 		const struct dg_created_rel *c = &f->created[i];
 		if (c->stmt > stmt && p->stmts[c->stmt].section->dir == dir &&
-		    match_rel(c->schema, c->name, schema, name))
+		    same_rel(c->schema, c->name, schema, name))
 			return true;
 	}
 	return false;
@@ -456,29 +438,9 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const struct dg_par
 
 /* ---- indexes, column types and NOT NULL checks made by this file ------------------------- */
 
-static void *grow(struct dg_arena *a, void *arr, size_t n, size_t *cap, size_t elem)
-{
-	void *p;
-
-	if (n < *cap)
-		return arr;
-	*cap = *cap ? *cap * 2 : 16;
-	p = dg_arena_alloc(a, *cap * elem);
-	if (n)
-		memcpy(p, arr, n * elem);
-	return p;
-}
-
 static const char *schema_of(const PgQuery__RangeVar *rv)
 {
 	return rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
-}
-
-static bool same_name(const char *schema_a, const char *a, const char *schema_b, const char *b)
-{
-	if (!a || !b || strcmp(a, b) != 0)
-		return false;
-	return !schema_a || !schema_b || strcmp(schema_a, schema_b) == 0;
 }
 
 static void add_index(struct dg_facts *f, struct dg_arena *a, const char *schema, const char *name,
@@ -486,7 +448,7 @@ static void add_index(struct dg_facts *f, struct dg_arena *a, const char *schema
 {
 	if (!name || !*name)
 		return;
-	f->indexes = grow(a, f->indexes, f->n_indexes, &f->cap_indexes, sizeof(*f->indexes));
+	f->indexes = dg_arena_grow(a, f->indexes, f->n_indexes, &f->cap_indexes, sizeof(*f->indexes));
 	f->indexes[f->n_indexes++] = (struct dg_created_index){schema, name, stmt, dir, table};
 }
 
@@ -569,7 +531,7 @@ static void add_column_type(struct dg_facts *f, struct dg_arena *a, const PgQuer
 {
 	if (!column || !type)
 		return;
-	f->coltypes = grow(a, f->coltypes, f->n_coltypes, &f->cap_coltypes, sizeof(*f->coltypes));
+	f->coltypes = dg_arena_grow(a, f->coltypes, f->n_coltypes, &f->cap_coltypes, sizeof(*f->coltypes));
 	f->coltypes[f->n_coltypes++] =
 	    (struct dg_column_type){schema_of(rv), rv->relname, column, type, stmt, dir};
 }
@@ -609,7 +571,7 @@ static void not_null_terms(struct dg_facts *f, struct dg_arena *a, const PgQuery
 		if (!col)
 			return;
 		f->nn_checks =
-		    grow(a, f->nn_checks, f->n_nn_checks, &f->cap_nn_checks, sizeof(*f->nn_checks));
+		    dg_arena_grow(a, f->nn_checks, f->n_nn_checks, &f->cap_nn_checks, sizeof(*f->nn_checks));
 		f->nn_checks[f->n_nn_checks++] = (struct dg_not_null_check){
 		    schema_of(rv), rv->relname,
 		    col,	   c->conname && *c->conname ? c->conname : NULL,
@@ -624,7 +586,7 @@ static void constraint_named(struct dg_facts *f, const PgQuery__RangeVar *rv, co
 	for (size_t i = 0; name && i < f->n_nn_checks; i++) {
 		struct dg_not_null_check *c = &f->nn_checks[i];
 		if (!c->conname || strcmp(c->conname, name) != 0 ||
-		    !same_name(c->schema, c->table, schema_of(rv), rv->relname))
+		    !same_rel(c->schema, c->table, schema_of(rv), rv->relname))
 			continue;
 		if (validate && c->valid_stmt == SIZE_MAX)
 			c->valid_stmt = stmt;
@@ -814,46 +776,31 @@ static void apply_timeout(struct timeout_state *ts, int which, bool on, bool loc
 	ts->local_tx[which] = 0;
 }
 
-/* set_config('lock_timeout', '5s', is_local) anywhere in the statement. */
-static void walk_set_config(const ProtobufCMessage *m, struct timeout_state *ts, unsigned tx)
-{
-	const ProtobufCMessageDescriptor *d = m->descriptor;
+struct set_config_walk {
+	struct timeout_state *ts;
+	unsigned tx;
+};
 
-	if (d == &pg_query__func_call__descriptor) {
-		const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)m;
-		const PgQuery__Node *last =
-		    fc->n_funcname ? fc->funcname[fc->n_funcname - 1] : NULL;
-		if (last && last->node_case == PG_QUERY__NODE__NODE_STRING &&
-		    strcmp(last->string->sval, "set_config") == 0 && fc->n_args == 3) {
-			const PgQuery__Node *loc = fc->args[2];
-			bool local = loc && loc->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-				     loc->a_const->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL &&
-				     loc->a_const->boolval->boolval;
-			apply_timeout(ts, timeout_index(const_string(fc->args[0])),
-				      !const_is_zero(fc->args[1]), local, tx);
-		}
+/* set_config('lock_timeout', '5s', is_local) anywhere in the statement. */
+static enum dg_pb_next visit_set_config(const ProtobufCMessage *m, void *arg)
+{
+	const struct set_config_walk *w = arg;
+	const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)m;
+	const PgQuery__Node *last;
+
+	if (m->descriptor != &pg_query__func_call__descriptor)
+		return DG_PB_DESCEND;
+	last = fc->n_funcname ? fc->funcname[fc->n_funcname - 1] : NULL;
+	if (last && last->node_case == PG_QUERY__NODE__NODE_STRING &&
+	    strcmp(last->string->sval, "set_config") == 0 && fc->n_args == 3) {
+		const PgQuery__Node *loc = fc->args[2];
+		bool local = loc && loc->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+			     loc->a_const->val_case == PG_QUERY__A__CONST__VAL_BOOLVAL &&
+			     loc->a_const->boolval->boolval;
+		apply_timeout(w->ts, timeout_index(const_string(fc->args[0])),
+			      !const_is_zero(fc->args[1]), local, w->tx);
 	}
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const ProtobufCFieldDescriptor *fd = &d->fields[f];
-		const char *base = (const char *)m;
-		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)(base + fd->quantifier_offset);
-			ProtobufCMessage *const *arr =
-			    *(ProtobufCMessage *const *const *)(base + fd->offset);
-			for (size_t i = 0; i < n; i++)
-				if (arr[i])
-					walk_set_config(arr[i], ts, tx);
-			continue;
-		}
-		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
-			continue;
-		const ProtobufCMessage *sub = *(ProtobufCMessage *const *)(base + fd->offset);
-		if (sub)
-			walk_set_config(sub, ts, tx);
-	}
+	return DG_PB_DESCEND;
 }
 
 static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a)
@@ -905,7 +852,8 @@ static void build_timeouts(struct dg_facts *f, const struct dg_parsed *p, struct
 		} else if (n->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
 			/* set_config() is called from a SELECT; walking every DDL tree for it cost
 			 * a sixth of a corpus run */
-			walk_set_config(&n->base, &ts, tx);
+			struct set_config_walk w = {&ts, tx};
+			dg_pb_walk(&n->base, visit_set_config, &w);
 		}
 	}
 }
@@ -996,7 +944,7 @@ bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, 
 	for (size_t i = 0; i < f->n_added; i++) {
 		const struct dg_added_col *c = &f->added[i];
 		if (c->stmt < stmt && strcmp(c->col, col) == 0 &&
-		    match_rel(c->schema, c->rel, schema, rel))
+		    same_rel(c->schema, c->rel, schema, rel))
 			return true;
 	}
 	return false;
@@ -1015,32 +963,11 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
 		return false;
 	if (schema && !*schema)
 		schema = NULL;
-	for (size_t i = 0; i < f->n_created; i++) {
-		const struct dg_created_rel *c = &f->created[i];
-		if (c->stmt >= stmt || strcmp(c->name, name) != 0)
-			continue;
-		if (schema && c->schema && strcmp(schema, c->schema) != 0)
-			continue;
-		return true;
-	}
-	for (size_t i = 0; i < f->n_created_unparsed; i++) {
-		const struct dg_created_rel *c = &f->created_unparsed[i];
-		if (c->stmt > stmt || strcmp(c->name, name) != 0)
-			continue;
-		if (schema && c->schema && strcmp(schema, c->schema) != 0)
-			continue;
-		return true;
-	}
-	return false;
-}
-
-static bool same_rel(const char *schema_a, const char *name_a, const char *schema_b,
-		     const char *name_b)
-{
-	if (!name_a || !name_b || strcmp(name_a, name_b) != 0)
-		return false;
-	return !schema_a || !*schema_a || !schema_b || !*schema_b ||
-	       strcmp(schema_a, schema_b) == 0;
+	/* a CREATE TABLE the grammar could not parse counts from its own position on (SIZE_MAX, as
+	 * for an up file, already means "all of them") */
+	return created_before_list(f->created, f->n_created, schema, name, stmt) ||
+	       created_before_list(f->created_unparsed, f->n_created_unparsed, schema, name,
+				   stmt == SIZE_MAX ? stmt : stmt + 1);
 }
 
 int dg_facts_constraint_state(const struct dg_facts *f, const char *schema, const char *table,
@@ -1108,7 +1035,7 @@ bool dg_facts_index_created_before(const struct dg_facts *f, const char *schema,
 		schema = NULL;
 	for (size_t i = 0; i < f->n_indexes; i++) {
 		const struct dg_created_index *c = &f->indexes[i];
-		if (c->stmt < stmt && c->dir == dir && same_name(c->schema, c->name, schema, name))
+		if (c->stmt < stmt && c->dir == dir && same_rel(c->schema, c->name, schema, name))
 			return true;
 	}
 	return false;
@@ -1123,7 +1050,7 @@ const char *dg_facts_index_table(const struct dg_facts *f, const char *schema, c
 		schema = NULL;
 	for (size_t i = 0; i < f->n_indexes; i++) {
 		const struct dg_created_index *c = &f->indexes[i];
-		if (!c->table || !same_name(c->schema, c->name, schema, name))
+		if (!c->table || !same_rel(c->schema, c->name, schema, name))
 			continue;
 		if (c->stmt < stmt)
 			before = c->table;
@@ -1164,7 +1091,7 @@ const PgQuery__TypeName *dg_facts_column_type_before(const struct dg_facts *f, c
 	for (size_t i = 0; column && i < f->n_coltypes; i++) {
 		const struct dg_column_type *c = &f->coltypes[i];
 		if (c->stmt < stmt && c->dir == dir && strcmp(c->column, column) == 0 &&
-		    same_name(c->schema, c->table, schema, table))
+		    same_rel(c->schema, c->table, schema, table))
 			t = c->type;
 	}
 	return t;
@@ -1178,7 +1105,7 @@ bool dg_facts_not_null_check_before(const struct dg_facts *f, const char *schema
 	for (size_t i = 0; column && i < f->n_nn_checks; i++) {
 		const struct dg_not_null_check *c = &f->nn_checks[i];
 		if (c->dir == dir && c->valid_stmt < stmt && c->dropped_stmt > stmt &&
-		    strcmp(c->column, column) == 0 && same_name(c->schema, c->table, schema, table))
+		    strcmp(c->column, column) == 0 && same_rel(c->schema, c->table, schema, table))
 			return true;
 	}
 	return false;

@@ -448,7 +448,8 @@ static void add_index(struct dg_facts *f, struct dg_arena *a, const char *schema
 {
 	if (!name || !*name)
 		return;
-	f->indexes = dg_arena_grow(a, f->indexes, f->n_indexes, &f->cap_indexes, sizeof(*f->indexes));
+	f->indexes =
+	    dg_arena_grow(a, f->indexes, f->n_indexes, &f->cap_indexes, sizeof(*f->indexes));
 	f->indexes[f->n_indexes++] = (struct dg_created_index){schema, name, stmt, dir, table};
 }
 
@@ -531,7 +532,8 @@ static void add_column_type(struct dg_facts *f, struct dg_arena *a, const PgQuer
 {
 	if (!column || !type)
 		return;
-	f->coltypes = dg_arena_grow(a, f->coltypes, f->n_coltypes, &f->cap_coltypes, sizeof(*f->coltypes));
+	f->coltypes =
+	    dg_arena_grow(a, f->coltypes, f->n_coltypes, &f->cap_coltypes, sizeof(*f->coltypes));
 	f->coltypes[f->n_coltypes++] =
 	    (struct dg_column_type){schema_of(rv), rv->relname, column, type, stmt, dir};
 }
@@ -570,8 +572,8 @@ static void not_null_terms(struct dg_facts *f, struct dg_arena *a, const PgQuery
 				      : NULL;
 		if (!col)
 			return;
-		f->nn_checks =
-		    dg_arena_grow(a, f->nn_checks, f->n_nn_checks, &f->cap_nn_checks, sizeof(*f->nn_checks));
+		f->nn_checks = dg_arena_grow(a, f->nn_checks, f->n_nn_checks, &f->cap_nn_checks,
+					     sizeof(*f->nn_checks));
 		f->nn_checks[f->n_nn_checks++] = (struct dg_not_null_check){
 		    schema_of(rv), rv->relname,
 		    col,	   c->conname && *c->conname ? c->conname : NULL,

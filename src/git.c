@@ -3,7 +3,8 @@
  *   git merge-base REF HEAD                   where this branch left REF (REF itself if none)
  *   git diff --name-status -z --no-renames B  added (A) and modified (M, T) since B, worktree
  *   git ls-files --others --exclude-standard  untracked files: new migrations not added yet
- *   git ls-tree --name-only -z B -- DIR/      the migrations a directory held at B */
+ *   git ls-tree --name-only -z B -- DIR/      the migrations a directory held at B
+ *   git cat-file blob B:PATH                  a template as it was at B, to compare with */
 #include "git.h"
 
 #include <ctype.h>
@@ -377,4 +378,31 @@ void dg_git_history(void *user, const char *path, struct dg_history *out)
 			out->newest_at_base = newest;
 		free(dir);
 	}
+}
+
+char *dg_git_base_content(void *user, const char *path, size_t *len)
+{
+	struct dg_git_diff *d = user;
+	char *rel = relative(d, path), *spec, *qtop, *qspec, *cmd, *out;
+
+	if (!rel)
+		return NULL;
+	spec = malloc(strlen(d->base) + strlen(rel) + 2);
+	if (!spec)
+		abort();
+	sprintf(spec, "%s:%s", d->base, rel);
+	qtop = shell_quote(d->top);
+	qspec = shell_quote(spec);
+	cmd = malloc(strlen(qtop) + strlen(qspec) + 32);
+	if (!cmd)
+		abort();
+	sprintf(cmd, "git -C %s cat-file blob %s", qtop, qspec);
+	/* fails (NULL) when the file did not exist at the base */
+	out = capture(cmd, len);
+	free(cmd);
+	free(qspec);
+	free(qtop);
+	free(spec);
+	free(rel);
+	return out;
 }

@@ -11,13 +11,15 @@
 #include "report/report.h"
 #include "baseline.h"
 #include "git.h"
+#include "dynamodb/dynamodb.h"
 #include "source.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
 static const char usage[] =
     "Usage: ddlguard [OPTIONS] PATH...   (PATH: file, directory of *.sql, or - for stdin)\n"
-    "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures.\n"
+    "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures,\n"
+    "and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless, Terraform JSON).\n"
     "\n"
     "Output:\n"
     "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit\n"
@@ -42,6 +44,8 @@ static const char usage[] =
     "  --baseline FILE         do not report the findings recorded in FILE\n"
     "  --write-baseline FILE   record every finding in FILE as accepted; exit 0\n"
     "  --diff-base REF         lint only migrations added or changed since git REF\n"
+    "                          (and compare DynamoDB templates with their version there)\n"
+    "  --terraform-plan FILE   audit the DynamoDB tables of a terraform show -json plan\n"
     "  --version, --help\n"
     "\n"
     "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, I/O or internal error.\n"
@@ -88,6 +92,34 @@ static int unknown_rule(const char *name)
 	else
 		fprintf(stderr, "ddlguard: unknown rule '%s' (see --list-rules)\n", name);
 	return EXIT_TROUBLE;
+}
+
+/* --terraform-plan FILE (or - for standard input): `terraform show -json` output. */
+static enum dg_status lint_plan(const struct dg_config *cfg, const char *path,
+				const char *stdin_name, struct dg_result *res)
+{
+	bool in = strcmp(path, "-") == 0;
+	size_t len = 0;
+	int err = 0;
+	char *buf = in ? dg_read_stream(stdin, &len, &err) : dg_read_path(path, &len, &err);
+	enum dg_status st;
+
+	if (!buf || !dg_ddb_is_plan(buf, len)) {
+		memset(res, 0, sizeof(*res));
+		res->path = strdup(in ? stdin_name : path);
+		res->format = "terraform-plan";
+		res->status = DG_ERR_IO;
+		res->error = strdup(!buf ? strerror(err ? err : EIO)
+					 : "not a Terraform plan in JSON (the output of "
+					   "terraform show -json PLANFILE)");
+		free(buf);
+		if (!res->path || !res->error)
+			abort();
+		return DG_ERR_IO;
+	}
+	st = dg_ddb_lint(cfg, in ? stdin_name : path, buf, len, res);
+	free(buf);
+	return st;
 }
 
 /* ---- configuration files ------------------------------------------------------------------ */
@@ -242,6 +274,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		OPT_WRITE_BASELINE,
 		OPT_DIFF_BASE
 	};
+	/* other front halves */
+	enum { OPT_TERRAFORM_PLAN = 768 };
 	static const struct option longopts[] = {
 	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"quiet", no_argument, NULL, 'q'},
@@ -260,6 +294,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	    {"baseline", required_argument, NULL, OPT_BASELINE},
 	    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	    {"diff-base", required_argument, NULL, OPT_DIFF_BASE},
+	    {"terraform-plan", required_argument, NULL, OPT_TERRAFORM_PLAN},
 	    {"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 	    {"select", required_argument, NULL, OPT_SELECT},
 	    {"locks", no_argument, NULL, OPT_LOCKS},
@@ -282,7 +317,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	struct dg_git_diff *diff = NULL;
 	struct dg_report_options ropts = {0};
 	struct dg_report_summary sum = {0};
-	struct dg_path_list files = {0}, errors = {0};
+	struct dg_path_list files = {0}, errors = {0}, plans = {0};
+	size_t first_plan;
 	int opt, rc = EXIT_CLEAN;
 	bool trouble = false;
 	void *state;
@@ -360,6 +396,11 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_DIFF_BASE:
 			diff_base = optarg;
 			break;
+		case OPT_TERRAFORM_PLAN:
+			plans.items = realloc(plans.items, (plans.n + 1) * sizeof(*plans.items));
+			if (!plans.items || !(plans.items[plans.n++] = strdup(optarg)))
+				abort();
+			break;
 		case OPT_SELECT:
 			/* the first --select turns every other rule off */
 			if (!selected)
@@ -403,7 +444,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 					   argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc && !plans.n)
 		return usage_error("%s",
 				   "no PATH given (a file, a directory or - for standard input)");
 
@@ -416,6 +457,15 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 
 	for (int i = optind; i < argc; i++)
 		dg_collect_paths(argv[i], &files, &errors);
+	/* --terraform-plan files come last, read as plans whatever their name */
+	first_plan = files.n;
+	for (size_t i = 0; i < plans.n; i++) {
+		files.items = realloc(files.items, (files.n + 1) * sizeof(*files.items));
+		if (!files.items)
+			abort();
+		files.items[files.n++] = plans.items[i];
+	}
+	free(plans.items);
 	for (size_t i = 0; i < errors.n; i++)
 		fprintf(stderr, "ddlguard: %s\n", errors.items[i]);
 	if (errors.n)
@@ -445,6 +495,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			return EXIT_TROUBLE;
 		}
 		dg_config_set_history(cfg, dg_git_history, diff);
+		dg_config_set_base_reader(cfg, dg_git_base_content, diff);
 	}
 
 	/* each file's configuration (the nearest .ddlguard.yaml under the command line), before any
@@ -457,7 +508,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		return EXIT_TROUBLE;
 	}
 	/* --diff-base: only what changed since the base is linted */
-	for (size_t i = 0; diff && i < files.n; i++)
+	for (size_t i = 0; diff && i < first_plan; i++)
 		if (strcmp(files.items[i], "-") != 0 && !dg_git_diff_changed(diff, files.items[i]))
 			configs.per_file[i].excluded = true;
 
@@ -513,6 +564,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			/* not reported, but it ran before the next migrations: remember its schema
 			 */
 			if (strcmp(files.items[i], "-") != 0 &&
+			    !dg_ddb_path_is_template(files.items[i]) &&
 			    dg_lint_file_with(fcfg, catalog, files.items[i], &res) !=
 				DG_ERR_INTERNAL)
 				dg_result_clear(&res);
@@ -521,7 +573,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		if (!fail_on_set && configs.per_file[i].fail_on >= 0)
 			ffail_on = configs.per_file[i].fail_on;
 
-		if (strcmp(files.items[i], "-") == 0) {
+		if (i >= first_plan) {
+			st = lint_plan(fcfg, files.items[i], stdin_name, &res);
+		} else if (strcmp(files.items[i], "-") == 0) {
 			size_t len = 0;
 			int err;
 			char *buf = dg_read_stream(stdin, &len, &err);

@@ -19,11 +19,12 @@ static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 		keys = !dg_ddb_same(o->hash, n->hash) || !dg_ddb_same(o->range, n->range);
 		if (!keys && dg_ddb_same(o->projection, n->projection))
 			continue;
-		dg_ddb_report(dc, now, keys ? n->keys_at : n->projection_at,
-			      "global secondary index \"%s\" of DynamoDB table \"%s\" changes its %s: "
-			      "the index is deleted and built again, and queries on it fail until the "
-			      "new one is ACTIVE",
-			      n->name, now->id, keys ? "keys" : "projection");
+		dg_ddb_report(
+		    dc, now, keys ? n->keys_at : n->projection_at,
+		    "global secondary index \"%s\" of DynamoDB table \"%s\" changes its %s: "
+		    "the index is deleted and built again, and queries on it fail until the "
+		    "new one is ACTIVE",
+		    n->name, now->id, keys ? "keys" : "projection");
 	}
 }
 

@@ -13,11 +13,12 @@ static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 		return;
 	for (size_t i = 0; i < old->n_gsis; i++)
 		if (!dg_ddb_gsi(now, old->gsis[i].name))
-			dg_ddb_report(dc, now, now->gsis_at,
-				      "global secondary index \"%s\" of DynamoDB table \"%s\" is "
-				      "removed: every running version of the code that still queries "
-				      "it fails",
-				      old->gsis[i].name, now->id);
+			dg_ddb_report(
+			    dc, now, now->gsis_at,
+			    "global secondary index \"%s\" of DynamoDB table \"%s\" is "
+			    "removed: every running version of the code that still queries "
+			    "it fails",
+			    old->gsis[i].name, now->id);
 }
 
 const struct dg_rule dg_rule_dynamodb_gsi_removed = {

@@ -14,10 +14,11 @@ static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 	if (!old || !now)
 		return;
 	if (!dg_ddb_same(old->hash, now->hash))
-		dg_ddb_report(dc, now, now->hash_at,
-			      "the partition key of DynamoDB table \"%s\" changes from %s to %s: %s",
-			      now->id, dg_ddb_q(a, sizeof(a), old->hash),
-			      dg_ddb_q(b, sizeof(b), now->hash), dg_ddb_replaces(now));
+		dg_ddb_report(
+		    dc, now, now->hash_at,
+		    "the partition key of DynamoDB table \"%s\" changes from %s to %s: %s", now->id,
+		    dg_ddb_q(a, sizeof(a), old->hash), dg_ddb_q(b, sizeof(b), now->hash),
+		    dg_ddb_replaces(now));
 	if (!dg_ddb_same(old->range, now->range))
 		dg_ddb_report(dc, now, now->range ? now->range_at : now->keys_at,
 			      "the sort key of DynamoDB table \"%s\" %s %s%s%s: %s", now->id,

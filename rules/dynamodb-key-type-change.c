@@ -16,14 +16,15 @@ static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 		const struct dg_ddb_attr *n = &now->attrs[i], *o = dg_ddb_attr(old, n->name);
 		if (!o || !o->type || !n->type || strcmp(o->type, n->type) == 0)
 			continue;
-		dg_ddb_report(dc, now, n->at,
-			      "the type of key attribute \"%s\" of DynamoDB table \"%s\" changes from "
-			      "%s to %s: %s, and every item's key was written with the old type",
-			      n->name, now->id, o->type, n->type,
-			      now->tool == DG_DDB_TERRAFORM
-				  ? "the update fails or Terraform replaces the table"
-				  : "CloudFormation replaces the table when an existing attribute "
-				    "definition is edited");
+		dg_ddb_report(
+		    dc, now, n->at,
+		    "the type of key attribute \"%s\" of DynamoDB table \"%s\" changes from "
+		    "%s to %s: %s, and every item's key was written with the old type",
+		    n->name, now->id, o->type, n->type,
+		    now->tool == DG_DDB_TERRAFORM
+			? "the update fails or Terraform replaces the table"
+			: "CloudFormation replaces the table when an existing attribute "
+			  "definition is edited");
 	}
 }
 

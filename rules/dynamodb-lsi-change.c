@@ -13,7 +13,8 @@ static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 		return;
 	for (size_t i = 0; i < now->n_lsis; i++) {
 		const struct dg_ddb_index *n = &now->lsis[i], *o = dg_ddb_lsi(old, n->name);
-		if (o && dg_ddb_same(o->range, n->range) && dg_ddb_same(o->projection, n->projection))
+		if (o && dg_ddb_same(o->range, n->range) &&
+		    dg_ddb_same(o->projection, n->projection))
 			continue;
 		dg_ddb_report(dc, now, n->at,
 			      "local secondary index \"%s\" of DynamoDB table \"%s\" is %s: local "
@@ -23,10 +24,11 @@ static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 	for (size_t i = 0; i < old->n_lsis; i++) {
 		if (dg_ddb_lsi(now, old->lsis[i].name))
 			continue;
-		dg_ddb_report(dc, now, now->lsis_at,
-			      "local secondary index \"%s\" of DynamoDB table \"%s\" is removed: local "
-			      "indexes can only be defined when a table is created, so %s",
-			      old->lsis[i].name, now->id, dg_ddb_replaces(now));
+		dg_ddb_report(
+		    dc, now, now->lsis_at,
+		    "local secondary index \"%s\" of DynamoDB table \"%s\" is removed: local "
+		    "indexes can only be defined when a table is created, so %s",
+		    old->lsis[i].name, now->id, dg_ddb_replaces(now));
 	}
 }
 

@@ -35,11 +35,12 @@ static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 		return;
 	list(c, sizeof(c), now, old);
 	list(d, sizeof(d), old, now);
-	dg_ddb_report(dc, now, now->gsis_at,
-		      "%zu global secondary indexes of DynamoDB table \"%s\" are created or deleted "
-		      "in one update (created: %s; deleted: %s): DynamoDB creates or deletes one "
-		      "per UpdateTable, and CloudFormation fails the stack update",
-		      created + deleted, now->id, created ? c : "none", deleted ? d : "none");
+	dg_ddb_report(
+	    dc, now, now->gsis_at,
+	    "%zu global secondary indexes of DynamoDB table \"%s\" are created or deleted "
+	    "in one update (created: %s; deleted: %s): DynamoDB creates or deletes one "
+	    "per UpdateTable, and CloudFormation fails the stack update",
+	    created + deleted, now->id, created ? c : "none", deleted ? d : "none");
 }
 
 const struct dg_rule dg_rule_dynamodb_multiple_gsi_changes = {

@@ -23,12 +23,27 @@ static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 	if (old->tool == DG_DDB_TERRAFORM ? old->prevent_destroy || old->deletion_protection
 					  : old->retain_delete)
 		return;
+	if (dg_ddb_template_deleted(dc)) {
+		dg_ddb_report(
+		    dc, old, dg_ddb_anchor(dc),
+		    "the template declaring DynamoDB table \"%s\" was deleted, and the table "
+		    "had %s: %s deletes the table with all its items",
+		    old->id,
+		    old->tool == DG_DDB_TERRAFORM
+			? "neither prevent_destroy nor deletion protection"
+			: "no DeletionPolicy: Retain",
+		    old->tool == DG_DDB_TERRAFORM
+			? "when the configuration is applied without it, Terraform"
+			: "when its stack is deleted or deployed without it, CloudFormation");
+		return;
+	}
 	dg_ddb_report(dc, old, dg_ddb_anchor(dc),
 		      "DynamoDB table \"%s\" is no longer in the template and had %s: %s deletes "
 		      "it with all its items (a changed %s is a removal plus a new, empty table)",
 		      old->id,
-		      old->tool == DG_DDB_TERRAFORM ? "neither prevent_destroy nor deletion protection"
-						    : "no DeletionPolicy: Retain",
+		      old->tool == DG_DDB_TERRAFORM
+			  ? "neither prevent_destroy nor deletion protection"
+			  : "no DeletionPolicy: Retain",
 		      old->tool == DG_DDB_TERRAFORM ? "Terraform" : "CloudFormation",
 		      old->tool == DG_DDB_TERRAFORM ? "resource address" : "logical ID");
 }

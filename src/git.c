@@ -12,10 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "source.h"
 
-enum change { CH_ADDED = 1, CH_MODIFIED };
+enum change { CH_ADDED = 1, CH_MODIFIED, CH_DELETED };
 
 struct change_entry {
 	char *path; /* relative to the top level */
@@ -192,6 +193,8 @@ struct dg_git_diff *dg_git_diff_open(const char *ref, char **error)
 			add_change(d, path, CH_ADDED);
 		else if (status[0] == 'M' || status[0] == 'T')
 			add_change(d, path, CH_MODIFIED);
+		else if (status[0] == 'D')
+			add_change(d, path, CH_DELETED);
 	}
 	free(out);
 	sprintf(cmd, "git -C %s ls-files --others --exclude-standard -z", qtop);
@@ -253,7 +256,7 @@ static const struct change_entry *find_change(const struct dg_git_diff *d, const
 	if (!rel)
 		return NULL;
 	for (size_t i = 0; i < d->n_changes && !hit; i++)
-		if (strcmp(d->changes[i].path, rel) == 0)
+		if (d->changes[i].change != CH_DELETED && strcmp(d->changes[i].path, rel) == 0)
 			hit = &d->changes[i];
 	free(rel);
 	return hit;
@@ -380,13 +383,26 @@ void dg_git_history(void *user, const char *path, struct dg_history *out)
 	}
 }
 
+static char *content_at_base(const struct dg_git_diff *d, const char *rel, size_t *len);
+
 char *dg_git_base_content(void *user, const char *path, size_t *len)
 {
 	struct dg_git_diff *d = user;
-	char *rel = relative(d, path), *spec, *qtop, *qspec, *cmd, *out;
+	char *rel = relative(d, path), *out;
 
 	if (!rel)
 		return NULL;
+	/* fails (NULL) when the file did not exist at the base */
+	out = content_at_base(d, rel, len);
+	free(rel);
+	return out;
+}
+
+/* The content of a path relative to the top level at the base (NULL if none there). */
+static char *content_at_base(const struct dg_git_diff *d, const char *rel, size_t *len)
+{
+	char *spec, *qtop, *qspec, *cmd, *out;
+
 	spec = malloc(strlen(d->base) + strlen(rel) + 2);
 	if (!spec)
 		abort();
@@ -397,12 +413,36 @@ char *dg_git_base_content(void *user, const char *path, size_t *len)
 	if (!cmd)
 		abort();
 	sprintf(cmd, "git -C %s cat-file blob %s", qtop, qspec);
-	/* fails (NULL) when the file did not exist at the base */
 	out = capture(cmd, len);
 	free(cmd);
 	free(qspec);
 	free(qtop);
 	free(spec);
-	free(rel);
 	return out;
+}
+
+char *dg_git_deleted_at(struct dg_git_diff *d, size_t i, char **content, size_t *len)
+{
+	char cwd[4096], *path;
+	size_t n = 0, cl;
+
+	for (size_t k = 0; k < d->n_changes; k++) {
+		const char *rel = d->changes[k].path;
+		if (d->changes[k].change != CH_DELETED || n++ != i)
+			continue;
+		/* named as the user would name it: relative to the current directory when below
+		 * it, else absolute */
+		if (!getcwd(cwd, sizeof(cwd)))
+			cwd[0] = '\0';
+		path = malloc(strlen(d->top) + strlen(rel) + 2);
+		if (!path)
+			abort();
+		sprintf(path, "%s/%s", d->top, rel);
+		cl = strlen(cwd);
+		if (cl && strncmp(path, cwd, cl) == 0 && path[cl] == '/')
+			memmove(path, path + cl + 1, strlen(path + cl + 1) + 1);
+		*content = content_at_base(d, rel, len);
+		return path;
+	}
+	return NULL;
 }

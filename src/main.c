@@ -94,6 +94,27 @@ static int unknown_rule(const char *name)
 	return EXIT_TROUBLE;
 }
 
+/* Whether `path` is one of the command line's PATHs or below one of them. */
+static bool under_paths(const char *path, char **paths, int n)
+{
+	while (strncmp(path, "./", 2) == 0)
+		path += 2;
+	for (int i = 0; i < n; i++) {
+		const char *a = paths[i];
+		size_t len;
+		while (strncmp(a, "./", 2) == 0)
+			a += 2;
+		len = strlen(a);
+		while (len > 1 && a[len - 1] == '/')
+			len--;
+		if ((len == 1 && a[0] == '.') || len == 0)
+			return path[0] != '/';
+		if (strncmp(path, a, len) == 0 && (path[len] == '\0' || path[len] == '/'))
+			return true;
+	}
+	return false;
+}
+
 /* --terraform-plan FILE (or - for standard input): `terraform show -json` output. */
 static enum dg_status lint_plan(const struct dg_config *cfg, const char *path,
 				const char *stdin_name, struct dg_result *res)
@@ -318,7 +339,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	struct dg_report_options ropts = {0};
 	struct dg_report_summary sum = {0};
 	struct dg_path_list files = {0}, errors = {0}, plans = {0};
-	size_t first_plan;
+	size_t first_plan, first_deleted, *deleted_index = NULL;
 	int opt, rc = EXIT_CLEAN;
 	bool trouble = false;
 	void *state;
@@ -473,6 +494,16 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 
 	if (locks) {
 		const struct dg_lock_reporter *lr = dg_lock_reporter_find(format);
+		size_t kept = 0;
+		/* templates take no locks: only what a directory search found as SQL */
+		for (size_t i = 0; i < files.n; i++) {
+			if (i < first_plan && (strcmp(files.items[i], "-") == 0 ||
+					       dg_ddb_sniff_file(files.items[i]) == DG_DDB_NONE))
+				files.items[kept++] = files.items[i];
+			else
+				free(files.items[i]);
+		}
+		files.n = kept;
 		if (!lr) {
 			dg_path_list_free(&files);
 			dg_path_list_free(&errors);
@@ -496,6 +527,30 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		}
 		dg_config_set_history(cfg, dg_git_history, diff);
 		dg_config_set_base_reader(cfg, dg_git_base_content, diff);
+	}
+	/* templates deleted since the base, below a PATH: every table they held is removed */
+	first_deleted = files.n;
+	for (size_t k = 0; diff; k++) {
+		char *content = NULL, *path;
+		size_t len = 0;
+
+		path = dg_git_deleted_at(diff, k, &content, &len);
+		if (!path)
+			break;
+		if (content && dg_ddb_path_is_template(path) &&
+		    under_paths(path, argv + optind, argc - optind) &&
+		    dg_ddb_sniff(path, content, len) == DG_DDB_TEMPLATE) {
+			files.items = realloc(files.items, (files.n + 1) * sizeof(*files.items));
+			deleted_index = realloc(deleted_index, (files.n - first_deleted + 1) *
+								   sizeof(*deleted_index));
+			if (!files.items || !deleted_index)
+				abort();
+			deleted_index[files.n - first_deleted] = k;
+			files.items[files.n++] = path;
+		} else {
+			free(path);
+		}
+		free(content);
 	}
 
 	/* each file's configuration (the nearest .ddlguard.yaml under the command line), before any
@@ -573,7 +628,16 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		if (!fail_on_set && configs.per_file[i].fail_on >= 0)
 			ffail_on = configs.per_file[i].fail_on;
 
-		if (i >= first_plan) {
+		if (i >= first_deleted) {
+			char *content = NULL, *path;
+			size_t len = 0;
+			path = dg_git_deleted_at(diff, deleted_index[i - first_deleted], &content,
+						 &len);
+			st = dg_ddb_lint_deleted(fcfg, files.items[i], content ? content : "", len,
+						 &res);
+			free(path);
+			free(content);
+		} else if (i >= first_plan) {
 			st = lint_plan(fcfg, files.items[i], stdin_name, &res);
 		} else if (strcmp(files.items[i], "-") == 0) {
 			size_t len = 0;
@@ -619,6 +683,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		dg_result_clear(&res);
 	}
 	dg_catalog_free(catalog);
+	free(deleted_index);
 	if (reporter->end(state, &sum) != 0) {
 		fprintf(stderr, "ddlguard: cannot write the report: %s\n", strerror(errno));
 		trouble = true;

@@ -84,8 +84,8 @@ static size_t json_findings(const char *json, struct expect *out, size_t max, in
 	return n;
 }
 
-static int compare(const char *what, const struct expect *want, size_t nw,
-		   const struct expect *got, size_t ng)
+static int compare(const char *what, const struct expect *want, size_t nw, const struct expect *got,
+		   size_t ng)
 {
 	if (nw == ng && memcmp(want, got, nw * sizeof(*want)) == 0)
 		return 0;
@@ -120,12 +120,13 @@ static int run_case(const char *name, bool rules_seen[], size_t n_rules)
 		free(a);
 	}
 	snprintf(path, sizeof(path), "%s/old", dir);
-	tk_sh(&r,
-	      "rm -rf %s && mkdir %s && cd %s && git init -q . && { [ ! -d '%s' ] || cp -R '%s/.' . "
-	      "; } && git add -A && " GIT " commit -q --allow-empty -m base && "
-	      "find . -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} + && cp -R '%s/new/.' . "
-	      "&& echo OK",
-	      name, name, name, path, path, dir);
+	tk_sh(
+	    &r,
+	    "rm -rf %s && mkdir %s && cd %s && git init -q . && { [ ! -d '%s' ] || cp -R '%s/.' . "
+	    "; } && git add -A && " GIT " commit -q --allow-empty -m base && "
+	    "find . -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} + && cp -R '%s/new/.' . "
+	    "&& echo OK",
+	    name, name, name, path, path, dir);
 	assert_non_null(strstr(r.out, "OK"));
 
 	for (int base = 1; base >= 0; base--) {
@@ -139,7 +140,8 @@ static int run_case(const char *name, bool rules_seen[], size_t n_rules)
 			continue;
 		}
 		ng = json_findings(r.out, got, 64, &checked);
-		snprintf(path, sizeof(path), "%s (%s)", name, base ? "--diff-base HEAD" : "no base");
+		snprintf(path, sizeof(path), "%s (%s)", name,
+			 base ? "--diff-base HEAD" : "no base");
 		failures += compare(path, want, nw, got, ng);
 		for (size_t i = 0; i < nw; i++)
 			for (size_t k = 0; k < n_rules; k++)
@@ -353,10 +355,14 @@ static void test_sniff(void **state)
 	    {"app/serverless.yml", "service: x\n", DG_DDB_TEMPLATE},
 	    {"main.tf.json", "{}", DG_DDB_TEMPLATE},
 	    {"plan.json", "{\"format_version\":\"1.2\",\"resource_changes\":[]}", DG_DDB_PLAN},
-	    {"plan.json", "{\"format_version\":\"1.2\",\"terraform_version\":\"1.9\"}", DG_DDB_PLAN},
+	    {"plan.json", "{\"format_version\":\"1.2\",\"terraform_version\":\"1.9\"}",
+	     DG_DDB_PLAN},
 	    /* not templates */
 	    {"docker-compose.yml", "services:\n  db:\n    image: postgres\n", DG_DDB_NONE},
 	    {"package.json", "{\"name\": \"dynamodb-toolbox\"}", DG_DDB_NONE},
+	    {"cdk.out/tree.json",
+	     "{\"tree\":{\"attributes\":{\"aws:cdk:cloudformation:type\":\"AWS::DynamoDB::Table\"}}}",
+	     DG_DDB_NONE},
 	    {".github/workflows/ci.yml", "on: push\njobs: {}\n", DG_DDB_NONE},
 	    {"db/001.sql", "-- Resources: AWS::DynamoDB::Table\nSELECT 1;\n", DG_DDB_NONE},
 	    {"notes.txt", "AWSTemplateFormatVersion", DG_DDB_NONE},
@@ -364,7 +370,8 @@ static void test_sniff(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (dg_ddb_sniff(cases[i].path, cases[i].text, strlen(cases[i].text)) != cases[i].kind)
+		if (dg_ddb_sniff(cases[i].path, cases[i].text, strlen(cases[i].text)) !=
+		    cases[i].kind)
 			fail_msg("case %zu (%s): wrong kind", i, cases[i].path);
 }
 
@@ -418,9 +425,10 @@ static void test_back_half(void **state)
 	/* a baseline accepts the finding, and it stays accepted when lines move above it */
 	tk_sh(&r, "cd back && %s --no-config --write-baseline bl.json infra/template.yaml", BIN);
 	assert_int_equal(r.status, 0);
-	tk_sh(&r, "cd back && printf '# a comment\\n\\n' | cat - infra/template.yaml > x && "
-		  "mv x infra/template.yaml && %s --no-config -q --baseline bl.json "
-		  "infra/template.yaml",
+	tk_sh(&r,
+	      "cd back && printf '# a comment\\n\\n' | cat - infra/template.yaml > x && "
+	      "mv x infra/template.yaml && %s --no-config -q --baseline bl.json "
+	      "infra/template.yaml",
 	      BIN);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "");
@@ -440,8 +448,10 @@ static void test_back_half(void **state)
 				    "dynamodb-table-without-retain");
 		cJSON_Delete(doc);
 	}
-	tk_sh(&r, "cd back && %s --no-config --format gcc --fail-on never infra/template.yaml", BIN);
-	assert_non_null(strstr(r.out, "infra/template.yaml:5:3: warning: DynamoDB table \"Users\""));
+	tk_sh(&r, "cd back && %s --no-config --format gcc --fail-on never infra/template.yaml",
+	      BIN);
+	assert_non_null(
+	    strstr(r.out, "infra/template.yaml:5:3: warning: DynamoDB table \"Users\""));
 
 	/* --select keeps SQL rules off templates and DynamoDB rules off SQL */
 	tk_sh(&r, "cd back && %s --no-config -q --select ban-drop-table .", BIN);

@@ -17,6 +17,7 @@ struct dg_ddb_ctx {
 	struct dg_ctx ctx;
 	const struct dg_ddb_template *now;
 	bool has_base;
+	bool deleted; /* the template file itself is gone */
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -60,8 +61,9 @@ enum dg_ddb_kind dg_ddb_sniff(const char *path, const char *buf, size_t len)
 	if (ends_with(name, ".tf.json") || strcmp(name, "serverless.yml") == 0 ||
 	    strcmp(name, "serverless.yaml") == 0 || strcmp(name, "serverless.json") == 0)
 		return DG_DDB_TEMPLATE;
-	if (has(buf, len, "AWSTemplateFormatVersion") || has(buf, len, "AWS::DynamoDB::") ||
-	    has(buf, len, "AWS::Serverless::") || (has(buf, len, "Resources") && has(buf, len, "AWS::")))
+	/* resource types alone are not enough: CDK's tree.json and manifest.json name them too */
+	if (has(buf, len, "AWSTemplateFormatVersion") ||
+	    (has(buf, len, "Resources") && has(buf, len, "AWS::")))
 		return DG_DDB_TEMPLATE;
 	return DG_DDB_NONE;
 }
@@ -119,6 +121,11 @@ void dg_ddb_report(struct dg_ddb_ctx *dc, const struct dg_ddb_table *t, struct d
 bool dg_ddb_has_base(const struct dg_ddb_ctx *dc)
 {
 	return dc->has_base;
+}
+
+bool dg_ddb_template_deleted(const struct dg_ddb_ctx *dc)
+{
+	return dc->deleted;
 }
 
 struct dg_ddb_span dg_ddb_anchor(const struct dg_ddb_ctx *dc)
@@ -204,7 +211,8 @@ static void collect_targets(struct targets *t, struct dg_ynode *n)
 	for (size_t i = 0; n->kind == DG_Y_MAP && i < n->n; i++) {
 		const struct dg_ypair *p = &n->pairs[i];
 		/* an alias's value lies elsewhere in the file: the key alone then */
-		add_target(t, p->key->start, p->value->end > p->key->start ? p->value->end : p->key->end);
+		add_target(t, p->key->start,
+			   p->value->end > p->key->start ? p->value->end : p->key->end);
 		collect_targets(t, p->value);
 	}
 	for (size_t i = 0; n->kind == DG_Y_SEQ && i < n->n; i++) {
@@ -266,7 +274,8 @@ static void apply_suppressions(struct dg_ddb_ctx *dc, struct dg_arena *a, const 
 
 /* ---- the driver --------------------------------------------------------------------------- */
 
-static const struct dg_ddb_table *find_table(const struct dg_ddb_table *ts, size_t n, const char *id)
+static const struct dg_ddb_table *find_table(const struct dg_ddb_table *ts, size_t n,
+					     const char *id)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(ts[i].id, id) == 0)
@@ -274,25 +283,20 @@ static const struct dg_ddb_table *find_table(const struct dg_ddb_table *ts, size
 	return NULL;
 }
 
-/* The base version's tables: from the plan itself, or the template at the base revision. */
-static bool read_base(const struct dg_config *cfg, struct dg_arena *a, const char *path,
-		      const struct dg_ddb_template *now, struct dg_ddb_template *old)
+/* The template at the base revision, from `buf` (the caller's) or the base reader. */
+static bool read_base_text(const struct dg_config *cfg, struct dg_arena *a, const char *path,
+			   const char *given, size_t given_len, struct dg_ddb_template *old)
 {
 	struct dg_source *src;
 	struct dg_ydoc doc;
 	size_t len = 0;
-	char *buf;
+	char *buf = NULL;
 
 	memset(old, 0, sizeof(*old));
-	if (strcmp(now->kind, "terraform-plan") == 0) {
-		old->tables = now->before;
-		old->n_tables = now->n_before;
-		return true;
-	}
-	if (!cfg->base_reader || !(buf = cfg->base_reader(cfg->base_user, path, &len)))
+	if (!given && (!cfg->base_reader || !(buf = cfg->base_reader(cfg->base_user, path, &len))))
 		return false;
 	src = dg_arena_alloc(a, sizeof(*src));
-	dg_source_init(src, a, path, buf, len);
+	dg_source_init(src, a, path, given ? given : buf, given ? given_len : len);
 	free(buf);
 	/* a base that cannot be read as a template leaves nothing to compare with */
 	if (dg_source_find_invalid_utf8(src) != (size_t)-1 || !dg_yaml_load(src, a, &doc) ||
@@ -301,6 +305,39 @@ static bool read_base(const struct dg_config *cfg, struct dg_arena *a, const cha
 		return false;
 	}
 	return true;
+}
+
+/* The base version's tables: from the plan itself, or the template at the base revision. */
+static bool read_base(const struct dg_config *cfg, struct dg_arena *a, const char *path,
+		      const struct dg_ddb_template *now, struct dg_ddb_template *old)
+{
+	if (strcmp(now->kind, "terraform-plan") == 0) {
+		memset(old, 0, sizeof(*old));
+		old->tables = now->before;
+		old->n_tables = now->n_before;
+		return true;
+	}
+	return read_base_text(cfg, a, path, NULL, 0, old);
+}
+
+static void run_rules(struct dg_ddb_ctx *dc, const struct dg_ddb_template *now,
+		      const struct dg_ddb_template *old)
+{
+	const struct dg_config *cfg = dc->ctx.cfg;
+
+	for (size_t r = 0; r < DG_N_RULES; r++) {
+		if (!cfg->enabled[r] || !dg_rules[r]->check_table)
+			continue;
+		dc->ctx.rule = dg_rules[r];
+		dc->ctx.rule_index = r;
+		for (size_t i = 0; i < now->n_tables; i++)
+			dg_rules[r]->check_table(
+			    dc, find_table(old->tables, old->n_tables, now->tables[i].id),
+			    &now->tables[i]);
+		for (size_t i = 0; i < old->n_tables; i++)
+			if (!find_table(now->tables, now->n_tables, old->tables[i].id))
+				dg_rules[r]->check_table(dc, &old->tables[i], NULL);
+	}
 }
 
 static void syntax_finding(struct dg_ddb_ctx *dc, size_t at, const char *msg)
@@ -344,32 +381,57 @@ enum dg_status dg_ddb_lint(const struct dg_config *cfg, const char *path, const 
 		syntax_finding(&dc, bad, "the template is not valid UTF-8: it was not checked");
 	} else if (!dg_yaml_load(&src, &arena, &doc)) {
 		char msg[512];
-		snprintf(msg, sizeof(msg), "the template is not well-formed YAML or JSON (%s): it was "
-					   "not checked",
+		snprintf(msg, sizeof(msg),
+			 "the template is not well-formed YAML or JSON (%s): it was "
+			 "not checked",
 			 doc.error);
 		syntax_finding(&dc, doc.error_at, msg);
 	} else if (dg_ddb_read(&arena, &doc, out->path, &now)) {
 		out->format = now.kind;
 		dc.now = &now;
 		dc.has_base = read_base(cfg, &arena, out->path, &now, &old);
-		for (size_t r = 0; r < DG_N_RULES; r++) {
-			if (!cfg->enabled[r] || !dg_rules[r]->check_table)
-				continue;
-			dc.ctx.rule = dg_rules[r];
-			dc.ctx.rule_index = r;
-			for (size_t i = 0; i < now.n_tables; i++)
-				dg_rules[r]->check_table(
-				    &dc, find_table(old.tables, old.n_tables, now.tables[i].id),
-				    &now.tables[i]);
-			for (size_t i = 0; i < old.n_tables; i++)
-				if (!find_table(now.tables, now.n_tables, old.tables[i].id))
-					dg_rules[r]->check_table(&dc, &old.tables[i], NULL);
-		}
+		run_rules(&dc, &now, &old);
 		apply_suppressions(&dc, &arena, &doc);
 	} else {
 		/* YAML, but no template we know (no Resources, resource or resource_changes):
 		 * suppressions still get checked, so a stale one is reported */
 		apply_suppressions(&dc, &arena, &doc);
+	}
+	dg_arena_destroy(&arena);
+	dg_result_finish(out);
+	return DG_OK;
+}
+
+enum dg_status dg_ddb_lint_deleted(const struct dg_config *cfg, const char *path, const char *base,
+				   size_t len, struct dg_result *out)
+{
+	struct dg_arena arena;
+	struct dg_source src;
+	struct dg_parsed parsed;
+	struct dg_ddb_template now, old;
+	struct dg_ddb_ctx dc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&dc, 0, sizeof(dc));
+	memset(&parsed, 0, sizeof(parsed));
+	memset(&now, 0, sizeof(now));
+	out->path = dg_xstrdup(path);
+	out->format = "template";
+	dg_arena_init(&arena);
+	dg_source_init(&src, &arena, out->path, "", 0);
+	dc.ctx.cfg = cfg;
+	dc.ctx.arena = &arena;
+	dc.ctx.src = &src;
+	dc.ctx.out = out;
+	dc.ctx.parsed = &parsed;
+	/* every table the file held is gone with it: reported at its (now empty) first line */
+	if (read_base_text(cfg, &arena, out->path, base, len, &old)) {
+		out->format = old.kind;
+		now.kind = old.kind;
+		dc.now = &now;
+		dc.has_base = true;
+		dc.deleted = true;
+		run_rules(&dc, &now, &old);
 	}
 	dg_arena_destroy(&arena);
 	dg_result_finish(out);

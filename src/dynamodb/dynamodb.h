@@ -32,6 +32,11 @@ enum dg_ddb_kind dg_ddb_sniff_file(const char *path);
 enum dg_status dg_ddb_lint(const struct dg_config *cfg, const char *path, const char *buf,
 			   size_t len, struct dg_result *out);
 
+/* A template deleted since the base revision, `base` its content there: each table it held is
+ * a removed table. */
+enum dg_status dg_ddb_lint_deleted(const struct dg_config *cfg, const char *path, const char *base,
+				   size_t len, struct dg_result *out);
+
 /* The tables of a loaded document; false when it is no template ddlguard knows. */
 bool dg_ddb_read(struct dg_arena *a, const struct dg_ydoc *doc, const char *path,
 		 struct dg_ddb_template *t);

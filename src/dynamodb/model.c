@@ -25,8 +25,8 @@ static const char *text_of(struct dg_arena *a, const struct dg_ynode *n)
 		return NULL;
 	if (n->kind == DG_Y_SCALAR && !(n->tag && n->tag[0] == '!' && n->tag[1] != '!')) {
 		/* YAML and JSON null mean "not set" */
-		if (n->plain && (n->len == 0 || strcmp(n->value, "null") == 0 ||
-				 strcmp(n->value, "~") == 0))
+		if (n->plain &&
+		    (n->len == 0 || strcmp(n->value, "null") == 0 || strcmp(n->value, "~") == 0))
 			return NULL;
 		return n->value;
 	}
@@ -45,7 +45,8 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* "TYPE [a,b]" with the attributes sorted: their order is no change. */
-static const char *projection_text(struct dg_arena *a, const char *type, const struct dg_ynode *attrs)
+static const char *projection_text(struct dg_arena *a, const char *type,
+				   const struct dg_ynode *attrs)
 {
 	size_t n = attrs && attrs->kind == DG_Y_SEQ ? attrs->n : 0, len = 0, at;
 	const char **names = dg_arena_alloc(a, (n ? n : 1) * sizeof(*names));
@@ -146,7 +147,8 @@ static const char *sam_type(const char *t)
 
 static bool retain(const char *policy)
 {
-	return policy && (strcmp(policy, "Retain") == 0 || strcmp(policy, "RetainExceptOnCreate") == 0);
+	return policy &&
+	       (strcmp(policy, "Retain") == 0 || strcmp(policy, "RetainExceptOnCreate") == 0);
 }
 
 static void cfn_resources(struct dg_arena *a, const struct dg_ynode *res, struct dg_ddb_template *t,
@@ -199,15 +201,17 @@ static void cfn_resources(struct dg_arena *a, const struct dg_ynode *res, struct
 			tb.hash_at = tb.range_at = tb.keys_at;
 			cfn_keys(a, p->value, &tb.hash, &tb.hash_at, &tb.range, &tb.range_at);
 		}
-		if ((p = dg_ymap_pair(props, "AttributeDefinitions")) && p->value->kind == DG_Y_SEQ) {
+		if ((p = dg_ymap_pair(props, "AttributeDefinitions")) &&
+		    p->value->kind == DG_Y_SEQ) {
 			for (size_t k = 0; k < p->value->n; k++) {
 				const struct dg_ynode *e = p->value->items[k];
-				struct dg_ddb_attr at = {text_of(a, dg_ymap_get(e, "AttributeName")),
-							 text_of(a, dg_ymap_get(e, "AttributeType")),
-							 span_of(e)};
+				struct dg_ddb_attr at = {
+				    text_of(a, dg_ymap_get(e, "AttributeName")),
+				    text_of(a, dg_ymap_get(e, "AttributeType")), span_of(e)};
 				if (!at.name)
 					continue;
-				tb.attrs = dg_arena_grow(a, tb.attrs, tb.n_attrs, &acap, sizeof(*tb.attrs));
+				tb.attrs = dg_arena_grow(a, tb.attrs, tb.n_attrs, &acap,
+							 sizeof(*tb.attrs));
 				tb.attrs[tb.n_attrs++] = at;
 			}
 		}
@@ -241,7 +245,8 @@ static void tf_indexes(struct dg_arena *a, const struct dg_ynode *blocks, struct
 
 	for (size_t i = 0; i < count; i++) {
 		const struct dg_ynode *e = block_at(blocks, i);
-		const struct dg_ypair *hp = dg_ymap_pair(e, "hash_key"), *rp = dg_ymap_pair(e, "range_key");
+		const struct dg_ypair *hp = dg_ymap_pair(e, "hash_key"),
+				      *rp = dg_ymap_pair(e, "range_key");
 		const struct dg_ypair *pp = dg_ymap_pair(e, "projection_type");
 		struct dg_ddb_index ix = {0};
 
@@ -274,7 +279,8 @@ static void tf_table(struct dg_arena *a, const char *id, const struct dg_ynode *
 	tb->id = id;
 	tb->id_at = span_of(id_node);
 	tb->tool = DG_DDB_TERRAFORM;
-	tb->lsis_at = tb->gsis_at = tb->keys_at = tb->name_at = tb->hash_at = tb->range_at = tb->id_at;
+	tb->lsis_at = tb->gsis_at = tb->keys_at = tb->name_at = tb->hash_at = tb->range_at =
+	    tb->id_at;
 	if ((p = dg_ymap_pair(body, "name"))) {
 		tb->name = text_of(a, p->value);
 		tb->name_at = pair_span(p);
@@ -331,8 +337,8 @@ static void tf_config(struct dg_arena *a, const struct dg_ynode *root, struct dg
 				continue;
 			snprintf(addr, len, "aws_dynamodb_table.%s", name);
 			/* one block, or (rarely written) a list of one */
-			tf_table(a, addr, tp->key, block_count(tp->value) ? block_at(tp->value, 0) : NULL,
-				 &tb);
+			tf_table(a, addr, tp->key,
+				 block_count(tp->value) ? block_at(tp->value, 0) : NULL, &tb);
 			push_table(a, &t->tables, &t->n_tables, cap, &tb);
 		}
 	}
@@ -381,19 +387,22 @@ static void tf_plan(struct dg_arena *a, const struct dg_ynode *changes, struct d
 	for (size_t i = 0; changes && changes->kind == DG_Y_SEQ && i < changes->n; i++) {
 		const struct dg_ynode *rc = changes->items[i], *ch = dg_ymap_get(rc, "change");
 		const struct dg_ynode *addr = dg_ymap_get(rc, "address");
-		const struct dg_ynode *before = dg_ymap_get(ch, "before"), *after = dg_ymap_get(ch, "after");
+		const struct dg_ynode *before = dg_ymap_get(ch, "before"),
+				      *after = dg_ymap_get(ch, "after");
 		const struct dg_ynode *actions = dg_ymap_get(ch, "actions");
 		bool del = has_action(actions, "delete"), create = has_action(actions, "create");
 		struct dg_ddb_table tb;
 
-		if (!dg_yscalar_is(dg_ymap_get(rc, "type"), "aws_dynamodb_table") || !dg_yscalar(addr))
+		if (!dg_yscalar_is(dg_ymap_get(rc, "type"), "aws_dynamodb_table") ||
+		    !dg_yscalar(addr))
 			continue;
 		if (before && before->kind == DG_Y_MAP) {
 			tf_table(a, addr->value, addr, before, &tb);
 			tb.from_plan = true;
 			tb.plan_delete = del && !create;
 			tb.actions_at = span_of(actions ? actions : addr);
-			t->before = dg_arena_grow(a, t->before, t->n_before, &bcap, sizeof(*t->before));
+			t->before =
+			    dg_arena_grow(a, t->before, t->n_before, &bcap, sizeof(*t->before));
 			t->before[t->n_before++] = tb;
 		}
 		if (after && after->kind == DG_Y_MAP) {
@@ -417,8 +426,8 @@ bool dg_ddb_read(struct dg_arena *a, const struct dg_ydoc *doc, const char *path
 	memset(t, 0, sizeof(*t));
 	if (!root || root->kind != DG_Y_MAP)
 		return false;
-	if (dg_ymap_get(root, "format_version") &&
-	    ((n = dg_ymap_get(root, "resource_changes")) || dg_ymap_get(root, "terraform_version"))) {
+	if (dg_ymap_get(root, "format_version") && ((n = dg_ymap_get(root, "resource_changes")) ||
+						    dg_ymap_get(root, "terraform_version"))) {
 		t->kind = "terraform-plan";
 		t->anchor = (struct dg_ddb_span){root->start, root->start};
 		if ((p = dg_ymap_pair(root, "resource_changes")))

@@ -26,7 +26,7 @@ struct dg_ddb_attr {
 
 struct dg_ddb_index {
 	const char *name;
-	struct dg_ddb_span at; /* the whole entry */
+	struct dg_ddb_span at;	  /* the whole entry */
 	const char *hash, *range; /* key attribute names, NULL when absent */
 	struct dg_ddb_span keys_at;
 	const char *projection; /* canonical: "ALL", "KEYS_ONLY", "INCLUDE [a,b]" */
@@ -51,7 +51,8 @@ struct dg_ddb_table {
 	/* Terraform: lifecycle prevent_destroy, deletion_protection_enabled */
 	bool prevent_destroy, deletion_protection;
 	/* Terraform plans: both versions come from the plan file itself (so the old one's spans
-	 * are in the file being reported), the planned actions and the paths that force the replacement */
+	 * are in the file being reported), the planned actions and the paths that force the
+	 * replacement */
 	bool from_plan, plan_replace, plan_delete;
 	const char *replace_paths; /* "hash_key, range_key", or NULL */
 	struct dg_ddb_span actions_at;
@@ -75,6 +76,8 @@ void dg_ddb_report(struct dg_ddb_ctx *dc, const struct dg_ddb_table *t, struct d
 		   const char *fmt, ...) DG_PRINTF(4, 5);
 /* Whether the new template came with a version to compare with (--diff-base, or a plan). */
 bool dg_ddb_has_base(const struct dg_ddb_ctx *dc);
+/* Whether the template file was deleted since the base (its tables are all removed). */
+bool dg_ddb_template_deleted(const struct dg_ddb_ctx *dc);
 /* The span of the new template's Resources (or resource) map. */
 struct dg_ddb_span dg_ddb_anchor(const struct dg_ddb_ctx *dc);
 

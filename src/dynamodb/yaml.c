@@ -75,14 +75,14 @@ static void attach(struct loader *l, struct dg_ynode *n)
 	}
 	f = &l->stack[l->depth - 1];
 	if (f->node->kind == DG_Y_SEQ) {
-		f->node->items =
-		    dg_arena_grow(l->a, f->node->items, f->node->n, &f->cap, sizeof(*f->node->items));
+		f->node->items = dg_arena_grow(l->a, f->node->items, f->node->n, &f->cap,
+					       sizeof(*f->node->items));
 		f->node->items[f->node->n++] = n;
 	} else if (!f->key) {
 		f->key = n;
 	} else {
-		f->node->pairs =
-		    dg_arena_grow(l->a, f->node->pairs, f->node->n, &f->cap, sizeof(*f->node->pairs));
+		f->node->pairs = dg_arena_grow(l->a, f->node->pairs, f->node->n, &f->cap,
+					       sizeof(*f->node->pairs));
 		f->node->pairs[f->node->n++] = (struct dg_ypair){f->key, n};
 		f->key = NULL;
 	}
@@ -94,8 +94,8 @@ static bool add_anchor(struct loader *l, const yaml_char_t *name, struct dg_ynod
 		return true;
 	if (l->n_anchors >= MAX_ANCHORS)
 		return false;
-	l->anchors = dg_arena_grow(l->a, l->anchors, l->n_anchors, &l->cap_anchors,
-				   sizeof(*l->anchors));
+	l->anchors =
+	    dg_arena_grow(l->a, l->anchors, l->n_anchors, &l->cap_anchors, sizeof(*l->anchors));
 	l->anchors[l->n_anchors++] = (struct anchor){
 	    dg_arena_strndup(l->a, (const char *)name, strlen((const char *)name)), n};
 	return true;
@@ -134,8 +134,8 @@ static void collect_comments(const struct dg_source *src, struct loader *l, stru
 			i = l->scalar_spans[2 * span + 1] - 1;
 			continue;
 		}
-		if (s[i] != '#' || (i > 0 && s[i - 1] != ' ' && s[i - 1] != '\t' && s[i - 1] != '\n' &&
-				    s[i - 1] != '\r'))
+		if (s[i] != '#' || (i > 0 && s[i - 1] != ' ' && s[i - 1] != '\t' &&
+				    s[i - 1] != '\n' && s[i - 1] != '\r'))
 			continue;
 		for (size_t k = i; k > 0 && s[k - 1] != '\n'; k--)
 			if (s[k - 1] != ' ' && s[k - 1] != '\t')
@@ -143,8 +143,8 @@ static void collect_comments(const struct dg_source *src, struct loader *l, stru
 		e = i;
 		while (e < n && s[e] != '\n')
 			e++;
-		doc->comments =
-		    dg_arena_grow(l->a, doc->comments, doc->n_comments, &cap, sizeof(*doc->comments));
+		doc->comments = dg_arena_grow(l->a, doc->comments, doc->n_comments, &cap,
+					      sizeof(*doc->comments));
 		doc->comments[doc->n_comments++] =
 		    (struct dg_ycomment){i, e > i && s[e - 1] == '\r' ? e - 1 : e, own};
 		i = e;
@@ -172,7 +172,8 @@ bool dg_yaml_load(const struct dg_source *src, struct dg_arena *a, struct dg_ydo
 
 		if (!yaml_parser_parse(&parser, &ev)) {
 			char msg[256];
-			snprintf(msg, sizeof(msg), "%s%s%s", parser.problem ? parser.problem : "bad YAML",
+			snprintf(msg, sizeof(msg), "%s%s%s",
+				 parser.problem ? parser.problem : "bad YAML",
 				 parser.context ? " " : "", parser.context ? parser.context : "");
 			doc->error = dg_arena_strndup(a, msg, strlen(msg));
 			doc->error_at = to_byte(&l.cur, parser.problem_mark.index);
@@ -201,10 +202,12 @@ bool dg_yaml_load(const struct dg_source *src, struct dg_arena *a, struct dg_ydo
 				break;
 			}
 			n = new_node(&l, seq ? DG_Y_SEQ : DG_Y_MAP,
-				     seq ? ev.data.sequence_start.tag : ev.data.mapping_start.tag, &ev);
+				     seq ? ev.data.sequence_start.tag : ev.data.mapping_start.tag,
+				     &ev);
 			attach(&l, n);
 			if (!add_anchor(&l,
-					seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor,
+					seq ? ev.data.sequence_start.anchor
+					    : ev.data.mapping_start.anchor,
 					n))
 				ok = false;
 			l.stack[l.depth++] = (struct frame){

@@ -23,12 +23,12 @@ struct dg_ypair {
 
 struct dg_ynode {
 	enum dg_ynode_kind kind;
-	const char *tag;      /* as written ("!Ref", "!GetAtt", "tag:yaml.org,2002:str"), or NULL */
-	size_t start, end;    /* byte offsets into the source text */
-	const char *value;    /* scalars: the value, NUL-terminated */
-	size_t len;	      /* scalars: its length */
-	bool plain;	      /* scalars: written without quotes */
-	struct dg_ypair *pairs; /* maps */
+	const char *tag;   /* as written ("!Ref", "!GetAtt", "tag:yaml.org,2002:str"), or NULL */
+	size_t start, end; /* byte offsets into the source text */
+	const char *value; /* scalars: the value, NUL-terminated */
+	size_t len;	   /* scalars: its length */
+	bool plain;	   /* scalars: written without quotes */
+	struct dg_ypair *pairs;	 /* maps */
 	struct dg_ynode **items; /* sequences */
 	size_t n;		 /* pairs or items */
 	bool seen;		 /* for walks: aliases make the tree a graph */

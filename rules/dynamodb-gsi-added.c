@@ -9,7 +9,7 @@
 static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 		  const struct dg_ddb_table *now)
 {
-	if (!old || !now)
+	if (!old || !now || old->gsis_unknown || now->gsis_unknown)
 		return;
 	for (size_t i = 0; i < now->n_gsis; i++)
 		if (!dg_ddb_gsi(old, now->gsis[i].name))

@@ -10,7 +10,7 @@
 static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 		  const struct dg_ddb_table *now)
 {
-	if (!old || !now)
+	if (!old || !now || old->attrs_unknown || now->attrs_unknown)
 		return;
 	for (size_t i = 0; i < now->n_attrs; i++) {
 		const struct dg_ddb_attr *n = &now->attrs[i], *o = dg_ddb_attr(old, n->name);

@@ -9,7 +9,7 @@
 static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 		  const struct dg_ddb_table *now)
 {
-	if (!old || !now)
+	if (!old || !now || old->lsis_unknown || now->lsis_unknown)
 		return;
 	for (size_t i = 0; i < now->n_lsis; i++) {
 		const struct dg_ddb_index *n = &now->lsis[i], *o = dg_ddb_lsi(old, n->name);

@@ -25,7 +25,8 @@ static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 	size_t created = 0, deleted = 0;
 	char c[512], d[512];
 
-	if (!old || !now || now->tool != DG_DDB_CLOUDFORMATION)
+	if (!old || !now || now->tool != DG_DDB_CLOUDFORMATION || old->gsis_unknown ||
+	    now->gsis_unknown)
 		return;
 	for (size_t i = 0; i < now->n_gsis; i++)
 		created += !dg_ddb_gsi(old, now->gsis[i].name);

@@ -98,6 +98,19 @@ static void cfn_keys(struct dg_arena *a, const struct dg_ynode *ks, const char *
 	}
 }
 
+/* Whether a list property is written as a plain list of plain entries, each with `key`. */
+static bool readable_list(const struct dg_ynode *seq, const char *key)
+{
+	if (!seq || seq->kind != DG_Y_SEQ || (seq->tag && seq->tag[0] == '!' && seq->tag[1] != '!'))
+		return false;
+	for (size_t i = 0; i < seq->n; i++) {
+		const struct dg_ynode *e = seq->items[i];
+		if (e->kind != DG_Y_MAP || e->tag || !dg_yscalar(dg_ymap_get(e, key)))
+			return false;
+	}
+	return true;
+}
+
 static void cfn_indexes(struct dg_arena *a, const struct dg_ynode *seq, struct dg_ddb_index **out,
 			size_t *n)
 {
@@ -197,12 +210,14 @@ static void cfn_resources(struct dg_arena *a, const struct dg_ynode *res, struct
 		    strcmp(type, "AWS::DynamoDB::GlobalTable") != 0)
 			continue;
 		if ((p = dg_ymap_pair(props, "KeySchema"))) {
+			tb.keys_unknown = !readable_list(p->value, "KeyType");
 			tb.keys_at = pair_span(p);
 			tb.hash_at = tb.range_at = tb.keys_at;
 			cfn_keys(a, p->value, &tb.hash, &tb.hash_at, &tb.range, &tb.range_at);
 		}
-		if ((p = dg_ymap_pair(props, "AttributeDefinitions")) &&
-		    p->value->kind == DG_Y_SEQ) {
+		p = dg_ymap_pair(props, "AttributeDefinitions");
+		tb.attrs_unknown = p && !readable_list(p->value, "AttributeType");
+		if (p && p->value->kind == DG_Y_SEQ) {
 			for (size_t k = 0; k < p->value->n; k++) {
 				const struct dg_ynode *e = p->value->items[k];
 				struct dg_ddb_attr at = {
@@ -217,10 +232,12 @@ static void cfn_resources(struct dg_arena *a, const struct dg_ynode *res, struct
 		}
 		if ((p = dg_ymap_pair(props, "GlobalSecondaryIndexes"))) {
 			tb.gsis_at = pair_span(p);
+			tb.gsis_unknown = !readable_list(p->value, "IndexName");
 			cfn_indexes(a, p->value, &tb.gsis, &tb.n_gsis);
 		}
 		if ((p = dg_ymap_pair(props, "LocalSecondaryIndexes"))) {
 			tb.lsis_at = pair_span(p);
+			tb.lsis_unknown = !readable_list(p->value, "IndexName");
 			cfn_indexes(a, p->value, &tb.lsis, &tb.n_lsis);
 		}
 		push_table(a, &t->tables, &t->n_tables, cap, &tb);
@@ -311,6 +328,16 @@ static void tf_table(struct dg_arena *a, const char *id, const struct dg_ynode *
 		tf_indexes(a, p->value, &tb->lsis, &tb->n_lsis);
 	}
 	tb->deletion_protection = is_true(dg_ymap_get(body, "deletion_protection_enabled"));
+	/* dynamic "global_secondary_index" { … } blocks are generated: their content is unknown */
+	{
+		const struct dg_ynode *dyn = dg_ymap_get(body, "dynamic");
+		for (size_t i = 0; i < block_count(dyn); i++) {
+			const struct dg_ynode *d = block_at(dyn, i);
+			tb->gsis_unknown |= dg_ymap_get(d, "global_secondary_index") != NULL;
+			tb->lsis_unknown |= dg_ymap_get(d, "local_secondary_index") != NULL;
+			tb->attrs_unknown |= dg_ymap_get(d, "attribute") != NULL;
+		}
+	}
 	lc = dg_ymap_get(body, "lifecycle");
 	for (size_t i = 0; i < block_count(lc); i++)
 		tb->prevent_destroy |= is_true(dg_ymap_get(block_at(lc, i), "prevent_destroy"));
@@ -406,8 +433,15 @@ static void tf_plan(struct dg_arena *a, const struct dg_ynode *changes, struct d
 			t->before[t->n_before++] = tb;
 		}
 		if (after && after->kind == DG_Y_MAP) {
+			const struct dg_ynode *unk = dg_ymap_get(ch, "after_unknown");
 			tf_table(a, addr->value, addr, after, &tb);
 			tb.from_plan = true;
+			/* values known only after apply */
+			tb.keys_unknown = is_true(dg_ymap_get(unk, "hash_key")) ||
+					  is_true(dg_ymap_get(unk, "range_key"));
+			tb.attrs_unknown = is_true(dg_ymap_get(unk, "attribute"));
+			tb.gsis_unknown = is_true(dg_ymap_get(unk, "global_secondary_index"));
+			tb.lsis_unknown = is_true(dg_ymap_get(unk, "local_secondary_index"));
 			tb.plan_replace = del && create;
 			tb.replace_paths = join_paths(a, dg_ymap_get(ch, "replace_paths"));
 			tb.actions_at = span_of(actions ? actions : addr);

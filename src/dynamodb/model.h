@@ -46,6 +46,9 @@ struct dg_ddb_table {
 	struct dg_ddb_index *lsis, *gsis;
 	size_t n_lsis, n_gsis;
 	struct dg_ddb_span lsis_at, gsis_at; /* the property; id_at when absent */
+	/* written so that ddlguard cannot know the value (an intrinsic function such as Fn::If, a
+	 * Terraform dynamic block, a value known only after apply): not compared */
+	bool keys_unknown, attrs_unknown, gsis_unknown, lsis_unknown;
 	/* CloudFormation: DeletionPolicy / UpdateReplacePolicy Retain (or RetainExceptOnCreate) */
 	bool retain_delete, retain_replace;
 	/* Terraform: lifecycle prevent_destroy, deletion_protection_enabled */

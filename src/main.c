@@ -115,34 +115,6 @@ static bool under_paths(const char *path, char **paths, int n)
 	return false;
 }
 
-/* --terraform-plan FILE (or - for standard input): `terraform show -json` output. */
-static enum dg_status lint_plan(const struct dg_config *cfg, const char *path,
-				const char *stdin_name, struct dg_result *res)
-{
-	bool in = strcmp(path, "-") == 0;
-	size_t len = 0;
-	int err = 0;
-	char *buf = in ? dg_read_stream(stdin, &len, &err) : dg_read_path(path, &len, &err);
-	enum dg_status st;
-
-	if (!buf || !dg_ddb_is_plan(buf, len)) {
-		memset(res, 0, sizeof(*res));
-		res->path = strdup(in ? stdin_name : path);
-		res->format = "terraform-plan";
-		res->status = DG_ERR_IO;
-		res->error = strdup(!buf ? strerror(err ? err : EIO)
-					 : "not a Terraform plan in JSON (the output of "
-					   "terraform show -json PLANFILE)");
-		free(buf);
-		if (!res->path || !res->error)
-			abort();
-		return DG_ERR_IO;
-	}
-	st = dg_ddb_lint(cfg, in ? stdin_name : path, buf, len, res);
-	free(buf);
-	return st;
-}
-
 /* ---- configuration files ------------------------------------------------------------------ */
 
 struct loaded_config {
@@ -339,7 +311,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	struct dg_report_options ropts = {0};
 	struct dg_report_summary sum = {0};
 	struct dg_path_list files = {0}, errors = {0}, plans = {0};
-	size_t first_plan, first_deleted, *deleted_index = NULL;
+	size_t first_plan, first_deleted;
+	struct dg_path_list deleted = {0}; /* the base content of each deleted template */
 	int opt, rc = EXIT_CLEAN;
 	bool trouble = false;
 	void *state;
@@ -541,16 +514,16 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		    under_paths(path, argv + optind, argc - optind) &&
 		    dg_ddb_sniff(path, content, len) == DG_DDB_TEMPLATE) {
 			files.items = realloc(files.items, (files.n + 1) * sizeof(*files.items));
-			deleted_index = realloc(deleted_index, (files.n - first_deleted + 1) *
-								   sizeof(*deleted_index));
-			if (!files.items || !deleted_index)
+			deleted.items =
+			    realloc(deleted.items, (deleted.n + 1) * sizeof(*deleted.items));
+			if (!files.items || !deleted.items)
 				abort();
-			deleted_index[files.n - first_deleted] = k;
 			files.items[files.n++] = path;
+			deleted.items[deleted.n++] = content; /* templates: text, no NUL inside */
 		} else {
 			free(path);
+			free(content);
 		}
-		free(content);
 	}
 
 	/* each file's configuration (the nearest .ddlguard.yaml under the command line), before any
@@ -629,16 +602,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			ffail_on = configs.per_file[i].fail_on;
 
 		if (i >= first_deleted) {
-			char *content = NULL, *path;
-			size_t len = 0;
-			path = dg_git_deleted_at(diff, deleted_index[i - first_deleted], &content,
-						 &len);
-			st = dg_ddb_lint_deleted(fcfg, files.items[i], content ? content : "", len,
-						 &res);
-			free(path);
-			free(content);
+			const char *base = deleted.items[i - first_deleted];
+			st = dg_ddb_lint_deleted(fcfg, files.items[i], base, strlen(base), &res);
 		} else if (i >= first_plan) {
-			st = lint_plan(fcfg, files.items[i], stdin_name, &res);
+			st = dg_ddb_lint_plan_file(fcfg, files.items[i], stdin_name, &res);
 		} else if (strcmp(files.items[i], "-") == 0) {
 			size_t len = 0;
 			int err;
@@ -683,7 +650,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		dg_result_clear(&res);
 	}
 	dg_catalog_free(catalog);
-	free(deleted_index);
+	dg_path_list_free(&deleted);
 	if (reporter->end(state, &sum) != 0) {
 		fprintf(stderr, "ddlguard: cannot write the report: %s\n", strerror(errno));
 		trouble = true;

@@ -3,6 +3,7 @@
  * hands the findings to the back half (suppressions, fingerprints, reporters). */
 #include "dynamodb/dynamodb.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -436,4 +437,29 @@ enum dg_status dg_ddb_lint_deleted(const struct dg_config *cfg, const char *path
 	dg_arena_destroy(&arena);
 	dg_result_finish(out);
 	return DG_OK;
+}
+
+enum dg_status dg_ddb_lint_plan_file(const struct dg_config *cfg, const char *path,
+				     const char *stdin_name, struct dg_result *out)
+{
+	bool in = strcmp(path, "-") == 0;
+	size_t len = 0;
+	int err = 0;
+	char *buf = in ? dg_read_stream(stdin, &len, &err) : dg_read_path(path, &len, &err);
+	enum dg_status st;
+
+	if (!buf || !dg_ddb_is_plan(buf, len)) {
+		memset(out, 0, sizeof(*out));
+		out->path = dg_xstrdup(in ? stdin_name : path);
+		out->format = "terraform-plan";
+		out->status = DG_ERR_IO;
+		out->error = dg_xstrdup(!buf ? strerror(err ? err : EIO)
+					     : "not a Terraform plan in JSON (the output of "
+					       "terraform show -json PLANFILE)");
+		free(buf);
+		return DG_ERR_IO;
+	}
+	st = dg_ddb_lint(cfg, in ? stdin_name : path, buf, len, out);
+	free(buf);
+	return st;
 }

@@ -32,6 +32,10 @@ enum dg_ddb_kind dg_ddb_sniff_file(const char *path);
 enum dg_status dg_ddb_lint(const struct dg_config *cfg, const char *path, const char *buf,
 			   size_t len, struct dg_result *out);
 
+/* --terraform-plan FILE: reads the file (standard input for "-", reported as stdin_name) and
+ * lints it as a plan; one that is not a plan is an error in out (DG_ERR_IO). */
+enum dg_status dg_ddb_lint_plan_file(const struct dg_config *cfg, const char *path,
+				     const char *stdin_name, struct dg_result *out);
 /* A template deleted since the base revision, `base` its content there: each table it held is
  * a removed table. */
 enum dg_status dg_ddb_lint_deleted(const struct dg_config *cfg, const char *path, const char *base,

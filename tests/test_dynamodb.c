@@ -293,6 +293,26 @@ static void test_yaml_limits(void **state)
 	dg_arena_destroy(&l.a);
 }
 
+static void test_yaml_merge_keys(void **state)
+{
+	struct loaded l;
+	const struct dg_ynode *t;
+
+	(void)state;
+	load(&l, "base: &b {KeyType: HASH, AttributeName: id}\n"
+		 "more: &m {Extra: 1}\n"
+		 "t: {<<: [*b, *m], AttributeName: own}\n"
+		 "loop: &l {<<: [*l, *l, *l]}\n");
+	assert_true(l.ok);
+	t = dg_ymap_get(l.doc.root, "t");
+	assert_string_equal(dg_yscalar(dg_ymap_get(t, "KeyType")), "HASH");
+	assert_string_equal(dg_yscalar(dg_ymap_get(t, "AttributeName")), "own");
+	assert_string_equal(dg_yscalar(dg_ymap_get(t, "Extra")), "1");
+	/* a map merging itself (three times: 3^64 paths) ends within the visit budget */
+	assert_null(dg_ymap_get(dg_ymap_get(l.doc.root, "loop"), "nothing"));
+	dg_arena_destroy(&l.a);
+}
+
 static void test_yaml_comments(void **state)
 {
 	struct loaded l;
@@ -487,9 +507,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_yaml_positions), cmocka_unit_test(test_yaml_limits),
-	    cmocka_unit_test(test_yaml_comments),  cmocka_unit_test(test_canonical_text),
-	    cmocka_unit_test(test_sniff),	   cmocka_unit_test(test_cases),
-	    cmocka_unit_test(test_back_half),
+	    cmocka_unit_test(test_yaml_comments),  cmocka_unit_test(test_yaml_merge_keys),
+	    cmocka_unit_test(test_canonical_text), cmocka_unit_test(test_sniff),
+	    cmocka_unit_test(test_cases),	   cmocka_unit_test(test_back_half),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -263,14 +263,38 @@ bool dg_yaml_load(const struct dg_source *src, struct dg_arena *a, struct dg_ydo
 	return true;
 }
 
-const struct dg_ypair *dg_ymap_pair(const struct dg_ynode *map, const char *name)
+/* `budget` bounds the maps visited: merge keys through aliases can make a graph that a plain
+ * depth limit would still walk exponentially (<<: [*self, *self]) */
+static const struct dg_ypair *map_pair(const struct dg_ynode *map, const char *name, int depth,
+				       int *budget)
 {
-	if (!map || map->kind != DG_Y_MAP)
+	if (!map || map->kind != DG_Y_MAP || depth > DG_YAML_MAX_DEPTH || --*budget < 0)
 		return NULL;
 	for (size_t i = 0; i < map->n; i++)
 		if (dg_yscalar_is(map->pairs[i].key, name))
 			return &map->pairs[i];
+	/* YAML merge keys (<<: *defaults, <<: [*a, *b]): the map's own keys win, then the merged
+	 * maps in order */
+	for (size_t i = 0; i < map->n; i++) {
+		const struct dg_ynode *k = map->pairs[i].key, *v = map->pairs[i].value;
+		const struct dg_ypair *p = NULL;
+		if (!dg_yscalar_is(k, "<<") || !k->plain)
+			continue;
+		if (v->kind == DG_Y_MAP)
+			p = map_pair(v, name, depth + 1, budget);
+		for (size_t j = 0; v->kind == DG_Y_SEQ && j < v->n && !p; j++)
+			p = map_pair(v->items[j], name, depth + 1, budget);
+		if (p)
+			return p;
+	}
 	return NULL;
+}
+
+const struct dg_ypair *dg_ymap_pair(const struct dg_ynode *map, const char *name)
+{
+	int budget = 1024;
+
+	return map_pair(map, name, 0, &budget);
 }
 
 const struct dg_ynode *dg_ymap_get(const struct dg_ynode *map, const char *name)

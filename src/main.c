@@ -17,9 +17,9 @@
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
 static const char usage[] =
-    "Usage: ddlguard [OPTIONS] PATH...   (PATH: file, directory of *.sql, or - for stdin)\n"
+    "Usage: ddlguard [OPTIONS] PATH...   (PATH: file, directory, or - for stdin)\n"
     "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures,\n"
-    "and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless, Terraform JSON).\n"
+    "and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless, Terraform).\n"
     "\n"
     "Output:\n"
     "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit\n"

@@ -4,7 +4,8 @@
  *   git diff --name-status -z --no-renames B  added (A) and modified (M, T) since B, worktree
  *   git ls-files --others --exclude-standard  untracked files: new migrations not added yet
  *   git ls-tree --name-only -z B -- DIR/      the migrations a directory held at B
- *   git cat-file blob B:PATH                  a template as it was at B, to compare with */
+ *   git cat-file blob B:PATH                  a template as it was at B, to compare with
+ *   git diff --name-status -z -M B            which deleted files were only moved (renamed) */
 #include "git.h"
 
 #include <ctype.h>
@@ -16,7 +17,7 @@
 
 #include "source.h"
 
-enum change { CH_ADDED = 1, CH_MODIFIED, CH_DELETED };
+enum change { CH_ADDED = 1, CH_MODIFIED, CH_DELETED, CH_MOVED };
 
 struct change_entry {
 	char *path; /* relative to the top level */
@@ -34,6 +35,7 @@ struct dg_git_diff {
 	size_t n_changes;
 	struct dir_entry *dirs;
 	size_t n_dirs;
+	bool renames_known; /* deleted files that git sees renamed are CH_MOVED */
 };
 
 /* 'it''s' quoting for sh */
@@ -256,7 +258,8 @@ static const struct change_entry *find_change(const struct dg_git_diff *d, const
 	if (!rel)
 		return NULL;
 	for (size_t i = 0; i < d->n_changes && !hit; i++)
-		if (d->changes[i].change != CH_DELETED && strcmp(d->changes[i].path, rel) == 0)
+		if (d->changes[i].change != CH_DELETED && d->changes[i].change != CH_MOVED &&
+		    strcmp(d->changes[i].path, rel) == 0)
 			hit = &d->changes[i];
 	free(rel);
 	return hit;
@@ -421,11 +424,49 @@ static char *content_at_base(const struct dg_git_diff *d, const char *rel, size_
 	return out;
 }
 
+/* A file moved or renamed (git's rename detection pairs it with a new one) took its content
+ * along: it is not a deletion. */
+static void load_renames(struct dg_git_diff *d)
+{
+	char *qtop, *qbase, *cmd, *out;
+	size_t len;
+
+	d->renames_known = true;
+	qtop = shell_quote(d->top);
+	qbase = shell_quote(d->base);
+	cmd = malloc(strlen(qtop) + strlen(qbase) + 64);
+	if (!cmd)
+		abort();
+	sprintf(cmd, "git -C %s diff --name-status -z -M %s --", qtop, qbase);
+	out = capture(cmd, &len);
+	for (size_t i = 0; out && i < len;) {
+		const char *status = out + i, *from;
+		i += strlen(status) + 1;
+		if (i >= len)
+			break;
+		from = out + i;
+		i += strlen(from) + 1;
+		if (status[0] != 'R' && status[0] != 'C')
+			continue;
+		i += strlen(out + i) + 1; /* the new name */
+		for (size_t k = 0; status[0] == 'R' && k < d->n_changes; k++)
+			if (d->changes[k].change == CH_DELETED &&
+			    strcmp(d->changes[k].path, from) == 0)
+				d->changes[k].change = CH_MOVED;
+	}
+	free(out);
+	free(cmd);
+	free(qbase);
+	free(qtop);
+}
+
 char *dg_git_deleted_at(struct dg_git_diff *d, size_t i, char **content, size_t *len)
 {
 	char cwd[4096], *path;
 	size_t n = 0, cl;
 
+	if (!d->renames_known)
+		load_renames(d);
 	for (size_t k = 0; k < d->n_changes; k++) {
 		const char *rel = d->changes[k].path;
 		if (d->changes[k].change != CH_DELETED || n++ != i)

@@ -110,7 +110,7 @@ static int run_case(const char *name, bool rules_seen[], size_t n_rules)
 	struct expect want[64], got[64];
 	struct tk_run r = {0};
 	size_t nw, ng;
-	int failures = 0, checked;
+	int failures = 0, checked, staged;
 	char *a;
 
 	snprintf(dir, sizeof(dir), "%s/%s", CASES, name);
@@ -119,14 +119,16 @@ static int run_case(const char *name, bool rules_seen[], size_t n_rules)
 		snprintf(args, sizeof(args), "%.*s", (int)strcspn(a, "\n"), a);
 		free(a);
 	}
+	snprintf(path, sizeof(path), "%s/staged", dir);
+	staged = exists(path);
 	snprintf(path, sizeof(path), "%s/old", dir);
 	tk_sh(
 	    &r,
 	    "rm -rf %s && mkdir %s && cd %s && git init -q . && { [ ! -d '%s' ] || cp -R '%s/.' . "
 	    "; } && git add -A && " GIT " commit -q --allow-empty -m base && "
 	    "find . -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} + && cp -R '%s/new/.' . "
-	    "&& echo OK",
-	    name, name, name, path, path, dir);
+	    "&& { [ %d = 0 ] || git add -A; } && echo OK",
+	    name, name, name, path, path, dir, staged);
 	assert_non_null(strstr(r.out, "OK"));
 
 	for (int base = 1; base >= 0; base--) {

@@ -17,7 +17,9 @@ static void check(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 		      "the name of DynamoDB table \"%s\" changes from %s to %s%s: the table is "
 		      "replaced by a new, empty one under the new name and the old one is deleted "
 		      "with its items",
-		      now->id, dg_ddb_q(a, sizeof(a), old->name), dg_ddb_q(b, sizeof(b), now->name),
+		      now->id,
+		      dg_ddb_q(a, sizeof(a), old->name_written ? old->name_written : old->name),
+		      dg_ddb_q(b, sizeof(b), now->name_written ? now->name_written : now->name),
 		      now->name ? "" : " (a generated name)");
 }
 

@@ -163,8 +163,8 @@ const struct dg_ddb_index *dg_ddb_lsi(const struct dg_ddb_table *t, const char *
 
 const char *dg_ddb_q(char *buf, size_t size, const char *name)
 {
-	if (name && (name[0] == '{' || name[0] == '['))
-		snprintf(buf, size, "%.200s", name); /* an intrinsic function, as canonical text */
+	if (name && strchr("{[!\"'", name[0]))
+		snprintf(buf, size, "%.200s", name); /* already quoted, or an intrinsic function */
 	else if (name)
 		snprintf(buf, size, "\"%.200s\"", name);
 	else

@@ -189,6 +189,7 @@ static void cfn_resources(struct dg_arena *a, const struct dg_ynode *res, struct
 		if ((p = dg_ymap_pair(props, "TableName"))) {
 			tb.name = text_of(a, p->value);
 			tb.name_at = pair_span(p);
+			tb.name_value_at = span_of(p->value);
 		}
 		if (strcmp(type, "AWS::Serverless::SimpleTable") == 0) {
 			const struct dg_ynode *pk = dg_ymap_get(props, "PrimaryKey");
@@ -301,6 +302,7 @@ static void tf_table(struct dg_arena *a, const char *id, const struct dg_ynode *
 	if ((p = dg_ymap_pair(body, "name"))) {
 		tb->name = text_of(a, p->value);
 		tb->name_at = pair_span(p);
+		tb->name_value_at = span_of(p->value);
 	}
 	if ((p = dg_ymap_pair(body, "hash_key"))) {
 		tb->hash = text_of(a, p->value);
@@ -450,8 +452,44 @@ static void tf_plan(struct dg_arena *a, const struct dg_ynode *changes, struct d
 	}
 }
 
+/* Names as written (at most 200 bytes), for messages: `!Sub "${Env}-users"`. */
+static void written_names(struct dg_arena *a, const struct dg_ydoc *doc, struct dg_ddb_table *ts,
+			  size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct dg_ddb_span v = ts[i].name_value_at;
+		size_t len = v.end - v.start;
+		if (!ts[i].name || v.end <= v.start)
+			continue;
+		char *w = dg_arena_strndup(a, doc->text + v.start, len > 200 ? 200 : len), *o = w;
+		/* a block mapping spans lines: one space for each run of blanks */
+		for (const char *c = w; *c; c++) {
+			bool blank = *c == ' ' || *c == '\t' || *c == '\n' || *c == '\r';
+			if (!blank)
+				*o++ = *c;
+			else if (o > w && o[-1] != ' ')
+				*o++ = ' ';
+		}
+		*o = '\0';
+		ts[i].name_written = w;
+	}
+}
+
+static bool read_template(struct dg_arena *a, const struct dg_ydoc *doc, const char *path,
+			  struct dg_ddb_template *t);
+
 bool dg_ddb_read(struct dg_arena *a, const struct dg_ydoc *doc, const char *path,
 		 struct dg_ddb_template *t)
+{
+	if (!read_template(a, doc, path, t))
+		return false;
+	written_names(a, doc, t->tables, t->n_tables);
+	written_names(a, doc, t->before, t->n_before);
+	return true;
+}
+
+static bool read_template(struct dg_arena *a, const struct dg_ydoc *doc, const char *path,
+			  struct dg_ddb_template *t)
 {
 	const struct dg_ynode *root = doc->root, *n;
 	const struct dg_ypair *p;

@@ -37,8 +37,9 @@ struct dg_ddb_table {
 	const char *id; /* CloudFormation logical ID, Terraform resource address */
 	struct dg_ddb_span id_at;
 	enum dg_ddb_tool tool;
-	const char *name; /* TableName / name as canonical text, or NULL: generated */
-	struct dg_ddb_span name_at;
+	const char *name;	  /* TableName / name as canonical text, or NULL: generated */
+	const char *name_written; /* the same as written in the template, for messages */
+	struct dg_ddb_span name_at, name_value_at;
 	const char *hash, *range; /* key attribute names */
 	struct dg_ddb_span hash_at, range_at, keys_at;
 	struct dg_ddb_attr *attrs;

@@ -259,6 +259,7 @@ bool dg_yaml_load(const struct dg_source *src, struct dg_arena *a, struct dg_ydo
 	if (!ok)
 		return false;
 	doc->root = l.root;
+	doc->text = src->text;
 	collect_comments(src, &l, doc);
 	return true;
 }

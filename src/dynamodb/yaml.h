@@ -41,6 +41,7 @@ struct dg_ycomment {
 
 struct dg_ydoc {
 	struct dg_ynode *root; /* NULL for an empty document */
+	const char *text;      /* the source text the spans point into */
 	struct dg_ycomment *comments;
 	size_t n_comments;
 	/* on failure: why, and where (byte offset) */

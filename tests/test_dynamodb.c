@@ -397,6 +397,75 @@ static void test_sniff(void **state)
 			fail_msg("case %zu (%s): wrong kind", i, cases[i].path);
 }
 
+/* ---- what findings say ---------------------------------------------------------------------- */
+
+static char *stub_base(void *user, const char *path, size_t *len)
+{
+	(void)path;
+	*len = strlen(user);
+	return strdup(user);
+}
+
+/* The message of the only finding of `rule` linting `now` (as path) against `old`. */
+static char *message_of(const char *path, const char *old, const char *now, const char *rule)
+{
+	struct dg_config *cfg = dg_config_new();
+	struct dg_result res;
+	char *msg = NULL;
+
+	dg_config_set_base_reader(cfg, stub_base, (void *)old);
+	assert_int_equal(dg_lint_buffer(cfg, path, now, strlen(now), &res), DG_OK);
+	for (size_t i = 0; i < res.n_findings; i++)
+		if (strcmp(res.findings[i].rule, rule) == 0) {
+			assert_null(msg);
+			msg = strdup(res.findings[i].message);
+		}
+	dg_result_clear(&res);
+	dg_config_free(cfg);
+	if (!msg)
+		fail_msg("no %s finding", rule);
+	return msg;
+}
+
+static void test_messages(void **state)
+{
+	static const char head[] = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  T:\n"
+				   "    Type: AWS::DynamoDB::Table\n    Properties:\n";
+	static const struct {
+		const char *path, *old, *now, *rule, *says[3];
+	} cases[] = {
+	    {"t.yaml",
+	     "      TableName: !Sub '${Env}-a'\n      KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
+	     "      TableName: !Sub '${Env}-b'\n      KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
+	     "dynamodb-table-renamed",
+	     {"\"T\"", "!Sub '${Env}-a'", "!Sub '${Env}-b'"}},
+	    {"t.yaml",
+	     "      KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
+	     "      KeySchema: [{AttributeName: uid, KeyType: HASH}]\n",
+	     "dynamodb-key-schema-change",
+	     {"partition key", "from \"id\" to \"uid\"", "Update requires: Replacement"}},
+	    {"t.yaml",
+	     "      TableName: fixed\n      KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
+	     "      TableName: fixed\n      KeySchema: [{AttributeName: id, KeyType: HASH}, "
+	     "{AttributeName: at, KeyType: RANGE}]\n",
+	     "dynamodb-key-schema-change",
+	     {"sort key", "is added", "stack update fails"}},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char old[1024], now[1024], *msg;
+		snprintf(old, sizeof(old), "%s%s", head, cases[i].old);
+		snprintf(now, sizeof(now), "%s%s", head, cases[i].now);
+		msg = message_of(cases[i].path, old, now, cases[i].rule);
+		for (size_t k = 0; k < 3; k++)
+			if (!strstr(msg, cases[i].says[k]))
+				fail_msg("case %zu: '%s' does not say '%s'", i, msg,
+					 cases[i].says[k]);
+		free(msg);
+	}
+}
+
 /* ---- the back half: configuration, baselines, reporters ------------------------------------ */
 
 static const char changed_gsi[] =
@@ -511,7 +580,8 @@ int main(void)
 	    cmocka_unit_test(test_yaml_positions), cmocka_unit_test(test_yaml_limits),
 	    cmocka_unit_test(test_yaml_comments),  cmocka_unit_test(test_yaml_merge_keys),
 	    cmocka_unit_test(test_canonical_text), cmocka_unit_test(test_sniff),
-	    cmocka_unit_test(test_cases),	   cmocka_unit_test(test_back_half),
+	    cmocka_unit_test(test_cases),	   cmocka_unit_test(test_messages),
+	    cmocka_unit_test(test_back_half),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -13,11 +13,13 @@
 #include "git.h"
 #include "dynamodb/dynamodb.h"
 #include "source.h"
+#include "verify/verify.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
 static const char usage[] =
     "Usage: ddlguard [OPTIONS] PATH...   (PATH: file, directory, or - for stdin)\n"
+    "       ddlguard verify [OPTIONS] PATH...   (apply them on a real PostgreSQL: see verify --help)\n"
     "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures,\n"
     "and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless, Terraform).\n"
     "\n"
@@ -679,6 +681,11 @@ int main(int argc, char **argv)
 	if (!cfg) {
 		fputs("ddlguard: out of memory\n", stderr);
 		return EXIT_TROUBLE;
+	}
+	/* ddlguard verify …: the real-server front half (src/verify/) */
+	if (argc > 1 && strcmp(argv[1], "verify") == 0) {
+		dg_config_free(cfg);
+		return dg_verify_main(argc - 1, argv + 1);
 	}
 	rc = cli(argc, argv, cfg);
 	dg_config_free(cfg);

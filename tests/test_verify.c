@@ -184,6 +184,43 @@ static void test_unreachable_url(void **state)
 	free(r.out);
 }
 
+/* SIGTERM while the cluster runs: the server is stopped, its directory removed, and the run ends
+ * by that signal. */
+static void test_sigterm_cleans_up(void **state)
+{
+	struct tk_run r = {0, NULL};
+
+	(void)state;
+	assert_int_equal(tk_tmpdir_create("verify-signal"), 0);
+	tk_mkdir("m");
+	for (int i = 1; i <= 200; i++) {
+		char name[64], sql[256];
+		snprintf(name, sizeof(name), "m/%03d_t.sql", i);
+		snprintf(
+		    sql, sizeof(sql),
+		    "-- migrate:up\nCREATE TABLE t%d (id int PRIMARY KEY);\n\n-- migrate:down\n"
+		    "DROP TABLE t%d;\n",
+		    i, i);
+		tk_write_file(name, sql);
+	}
+	tk_sh(
+	    &r,
+	    "base=/tmp; [ \"$(id -u)\" -ne 0 ] && [ -n \"${TMPDIR:-}\" ] && base=$TMPDIR; "
+	    "before=$(ls -d $base/ddlguard-verify.* 2>/dev/null); "
+	    "%s verify -q --no-config m >/dev/null 2>&1 & pid=$!; new=''; "
+	    "for i in $(seq 600); do for d in $base/ddlguard-verify.*; do "
+	    "case \" $before \" in *\" $d \"*) ;; *) [ -f $d/data/postmaster.pid ] && new=$d;; esac; "
+	    "done; [ -n \"$new\" ] && break; sleep 0.1; done; "
+	    "[ -n \"$new\" ] || { echo 'no cluster seen'; kill $pid; exit 0; }; sleep 0.5; "
+	    "kill -TERM $pid; wait $pid; echo \"status=$?\"; "
+	    "[ -e \"$new\" ] && echo \"left behind: $new\"; "
+	    "pgrep -f \"$new/data\" >/dev/null && echo 'server still running'; true",
+	    DG_BINARY);
+	expect_output("SIGTERM", r.out, "status=143\n");
+	free(r.out);
+	assert_int_equal(tk_tmpdir_remove(), 0);
+}
+
 /* ---- the --database-url mode ---------------------------------------------------------------- */
 
 static PGconn *db(void)
@@ -317,6 +354,7 @@ int main(void)
 		    cmocka_unit_test(test_no_binaries),
 		    cmocka_unit_test(test_server_fails_to_start),
 		    cmocka_unit_test(test_unreachable_url),
+		    cmocka_unit_test(test_sigterm_cleans_up),
 		};
 		return cmocka_run_group_tests_name("verify (throwaway cluster)", tests, NULL, NULL);
 	}

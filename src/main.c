@@ -13,6 +13,7 @@
 #include "git.h"
 #include "dynamodb/dynamodb.h"
 #include "source.h"
+#include "verify/rollback.h"
 #include "verify/verify.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
@@ -24,7 +25,8 @@ static const char usage[] =
     "and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless, Terraform).\n"
     "\n"
     "Output:\n"
-    "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit\n"
+    "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit;\n"
+    "                          rollback-plan: a Markdown rollback plan per migration instead\n"
     "  -q, --quiet             text: one line per finding, nothing else (hooks, editors)\n"
     "  --summary               end the text report with a summary (always for several files)\n"
     "  --color WHEN            auto (default; honours NO_COLOR), always, never\n"
@@ -301,7 +303,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	};
 	const struct dg_reporter *reporter = &dg_reporter_text;
 	const char *color = "auto", *stdin_name = "<stdin>", *format = "text";
-	bool locks = false;
+	bool locks = false, rollback_plan = false;
 	struct dg_catalog *catalog = NULL;
 	int fail_on = DG_WARNING; /* 3 = never */
 	bool fail_on_set = false;
@@ -325,6 +327,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_FORMAT:
 			reporter = dg_reporter_find(optarg);
 			format = optarg;
+			rollback_plan = strcmp(optarg, "rollback-plan") == 0;
+			if (rollback_plan)
+				reporter = &dg_reporter_text;
 			if (!reporter)
 				return usage_error("unknown format '%s' (%s)", optarg,
 						   dg_reporter_names());
@@ -488,6 +493,31 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		dg_path_list_free(&files);
 		dg_path_list_free(&errors);
 		return trouble ? EXIT_TROUBLE : rc;
+	}
+
+	/* --format rollback-plan: the plan of each PATH (a migration root) instead of findings */
+	if (rollback_plan) {
+		size_t n_errors = 0;
+		dg_path_list_free(&files);
+		dg_path_list_free(&errors);
+		for (int i = optind; i < argc; i++) {
+			struct dg_path_list root = {0}, root_errors = {0};
+			dg_collect_paths(argv[i], &root, &root_errors);
+			for (size_t k = 0; k < root_errors.n; k++)
+				fprintf(stderr, "ddlguard: %s\n", root_errors.items[k]);
+			if (root_errors.n)
+				trouble = true;
+			if (i > optind)
+				putchar('\n');
+			if (dg_rollback_plan(cfg, argv[i], root.items, root.n, NULL, stdout,
+					     &n_errors) != 0)
+				trouble = true;
+			dg_path_list_free(&root);
+			dg_path_list_free(&root_errors);
+		}
+		if (fflush(stdout) != 0)
+			trouble = true;
+		return trouble ? EXIT_TROUBLE : EXIT_CLEAN;
 	}
 
 	if (diff_base) {

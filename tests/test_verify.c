@@ -130,6 +130,23 @@ static void test_json_report(void **state)
 	free(r.out);
 }
 
+/* --format rollback-plan under verify: each section says whether its down was verified. */
+static void test_rollback_plan_verified(void **state)
+{
+	char *want = read_case_file("golang-migrate-incomplete", "rollback-plan.md");
+	struct tk_run r;
+
+	(void)state;
+	assert_non_null(want);
+	r = tk_run(
+	    "cd %s && %s verify --format rollback-plan --no-config golang-migrate-incomplete",
+	    CASES, DG_BINARY);
+	expect_output("rollback plan under verify", r.out, want);
+	assert_int_equal(r.status, 1); /* the findings still decide */
+	free(r.out);
+	free(want);
+}
+
 static void test_no_binaries(void **state)
 {
 	struct tk_run r;
@@ -351,6 +368,7 @@ int main(void)
 		const struct CMUnitTest tests[] = {
 		    cmocka_unit_test(test_all_cases_throwaway),
 		    cmocka_unit_test(test_json_report),
+		    cmocka_unit_test(test_rollback_plan_verified),
 		    cmocka_unit_test(test_no_binaries),
 		    cmocka_unit_test(test_server_fails_to_start),
 		    cmocka_unit_test(test_unreachable_url),

@@ -11,6 +11,7 @@
 #include "ddlguard/ddlguard.h"
 #include "report/report.h"
 #include "cluster.h"
+#include "rollback.h"
 #include "verify.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
@@ -28,7 +29,8 @@ static const char usage[] =
     "  --database-url URL      an existing server instead: a temporary database is created\n"
     "                          there (the role needs CREATEDB) and dropped at the end\n"
     "Output:\n"
-    "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit\n"
+    "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit, or\n"
+    "                          rollback-plan (Markdown, with whether each down was verified)\n"
     "  -q, --quiet, --summary, --color WHEN, --fail-on LEVEL   as for ddlguard\n"
     "  --migration-format NAME read every file as written for this tool (default: detect)\n"
     "  --config FILE, --no-config   severities from this file instead of the nearest\n"
@@ -99,7 +101,7 @@ static int parse(int argc, char **argv, struct opts *o, struct dg_config *cfg)
 			o->url = optarg;
 			break;
 		case OPT_FORMAT:
-			if (!dg_reporter_find(optarg))
+			if (!dg_reporter_find(optarg) && strcmp(optarg, "rollback-plan") != 0)
 				return usage_error("unknown format '%s' (%s)", optarg,
 						   dg_reporter_names());
 			o->format = optarg;
@@ -194,9 +196,10 @@ int dg_verify_main(int argc, char **argv)
 	struct dg_report_summary sum = {0};
 	const struct dg_reporter *reporter;
 	int rc = EXIT_CLEAN, prc, fail_on;
-	bool trouble = false;
+	bool trouble = false, plan;
 	char *err = NULL;
 	void *state = NULL;
+	FILE *report_out = stdout;
 
 	if (!cfg)
 		return EXIT_TROUBLE;
@@ -210,7 +213,10 @@ int dg_verify_main(int argc, char **argv)
 		dg_config_free(cfg);
 		return EXIT_TROUBLE;
 	}
-	reporter = dg_reporter_find(o.format);
+	/* rollback-plan: the plan with what verify learned, instead of the findings (which still
+	 * decide the exit status) */
+	plan = strcmp(o.format, "rollback-plan") == 0;
+	reporter = plan ? &dg_reporter_text : dg_reporter_find(o.format);
 	if (strcmp(o.color, "always") == 0)
 		o.ropts.color = true;
 	else if (strcmp(o.color, "auto") == 0) {
@@ -258,7 +264,11 @@ int dg_verify_main(int argc, char **argv)
 			"for 15\n",
 			dg_verify_server_major(s));
 
-	state = reporter->begin(stdout, &o.ropts);
+	if (plan && !(report_out = fopen("/dev/null", "w"))) {
+		trouble = true;
+		report_out = stdout;
+	}
+	state = reporter->begin(report_out, &o.ropts);
 	for (int a = optind; a < argc && state && !dg_cluster_signal_received(); a++) {
 		struct dg_path_list files = {0}, errors = {0};
 		struct dg_verify_root root;
@@ -295,14 +305,24 @@ int dg_verify_main(int argc, char **argv)
 			}
 			reporter->file(state, res);
 		}
+		if (plan) {
+			size_t n_errors = 0;
+			if (a > optind)
+				putchar('\n');
+			if (dg_rollback_plan(cfg, argv[a], files.items, files.n, &root, stdout,
+					     &n_errors) != 0)
+				trouble = true;
+		}
 		dg_verify_root_clear(&root);
 		dg_path_list_free(&files);
 		dg_path_list_free(&errors);
 	}
-	if (!state || reporter->end(state, &sum) != 0) {
+	if (!state || reporter->end(state, &sum) != 0 || fflush(stdout) != 0) {
 		fputs("ddlguard verify: cannot write the report\n", stderr);
 		trouble = true;
 	}
+	if (report_out != stdout)
+		fclose(report_out);
 	dg_verify_disconnect(s);
 	dg_cluster_stop(&cluster);
 	dg_config_free(cfg);

@@ -326,6 +326,38 @@ static void test_no_createdb(void **state)
 	PQfinish(c);
 }
 
+/* --stats-url: the sizes come from the server's catalogs, read-only. */
+static void test_stats_url(void **state)
+{
+	PGconn *c = db();
+	struct tk_run r;
+
+	(void)state;
+	PQclear(
+	    PQexec(c, "CREATE TABLE stats_big AS SELECT g AS id FROM generate_series(1, 5000) g"));
+	PQclear(PQexec(c, "ANALYZE stats_big"));
+	assert_int_equal(tk_tmpdir_create("verify-stats"), 0);
+	tk_write_file("m.sql", "CREATE INDEX stats_big_id_idx ON stats_big (id);\n");
+	r = (struct tk_run){0, NULL};
+	tk_sh(&r,
+	      "%s -q --no-config --select require-concurrent-index-creation --stats-url '%s' m.sql",
+	      DG_BINARY, conninfo);
+	expect_output(
+	    "--stats-url", r.out,
+	    "m.sql:1:1: info[require-concurrent-index-creation] CREATE INDEX on \"stats_big\" "
+	    "takes a SHARE lock: INSERT, UPDATE and DELETE on \"stats_big\" wait until the "
+	    "whole index is built (stats_big: ~5.0K rows, 184.0 kB); on a table this small it "
+	    "lasts milliseconds\n");
+	tk_sh(&r, "%s --stats-url 'host=/nonexistent-socket-dir port=5' m.sql 2>&1; echo \"rc=$?\"",
+	      DG_BINARY);
+	assert_non_null(strstr(r.out, "--stats-url: connection to server on socket"));
+	assert_non_null(strstr(r.out, "rc=2"));
+	free(r.out);
+	assert_int_equal(tk_tmpdir_remove(), 0);
+	PQclear(PQexec(c, "DROP TABLE stats_big"));
+	PQfinish(c);
+}
+
 static bool have_server_binaries(void)
 {
 	DIR *d = opendir("/usr/lib/postgresql");
@@ -348,15 +380,17 @@ int main(void)
 {
 	conninfo = getenv("DG_PG_CONNINFO");
 	if (conninfo && *conninfo) {
-		struct CMUnitTest tests[N_CASES + 2];
+		struct CMUnitTest tests[N_CASES + 3];
 		for (size_t i = 0; i < N_CASES; i++)
 			tests[i] = (struct CMUnitTest){cases[i], test_case_database_url, NULL, NULL,
 						       (void *)cases[i]};
 		tests[N_CASES] =
 		    (struct CMUnitTest){"no CREATEDB", test_no_createdb, NULL, NULL, NULL};
-		tests[N_CASES + 1] = (struct CMUnitTest){"server untouched", test_server_untouched,
+		tests[N_CASES + 1] =
+		    (struct CMUnitTest){"--stats-url", test_stats_url, NULL, NULL, NULL};
+		tests[N_CASES + 2] = (struct CMUnitTest){"server untouched", test_server_untouched,
 							 NULL, NULL, NULL};
-		return _cmocka_run_group_tests("verify --database-url", tests, N_CASES + 2,
+		return _cmocka_run_group_tests("verify --database-url", tests, N_CASES + 3,
 					       sentinel_setup, NULL);
 	}
 	if (!have_server_binaries()) {

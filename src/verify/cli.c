@@ -274,6 +274,7 @@ int dg_verify_main(int argc, char **argv)
 		struct dg_verify_root root;
 
 		dg_collect_paths(argv[a], &files, &errors);
+		dg_verify_keep_migrations(&files);
 		for (size_t i = 0; i < errors.n; i++) {
 			fprintf(stderr, "ddlguard verify: %s\n", errors.items[i]);
 			sum.unreadable++;

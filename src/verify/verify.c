@@ -12,6 +12,7 @@
 
 #include <libpq-fe.h>
 
+#include "dynamodb/dynamodb.h"
 #include "engine.h"
 #include "lex.h"
 #include "locks.h"
@@ -1014,4 +1015,17 @@ void dg_verify_root_clear(struct dg_verify_root *r)
 		dg_result_clear(&r->files[i].result);
 	free(r->files);
 	memset(r, 0, sizeof(*r));
+}
+
+void dg_verify_keep_migrations(struct dg_path_list *files)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < files->n; i++) {
+		if (dg_ddb_path_is_template(files->items[i]))
+			free(files->items[i]);
+		else
+			files->items[k++] = files->items[i];
+	}
+	files->n = k;
 }

@@ -50,6 +50,10 @@ bool dg_verify_root(struct dg_verify_session *s, const struct dg_config *cfg, ch
 		    size_t n, struct dg_verify_root *out, char **err);
 void dg_verify_root_clear(struct dg_verify_root *r);
 
+/* Leaves out of `files` what is not a SQL migration (DynamoDB templates, which dg_collect_paths
+ * lists after the migrations). */
+void dg_verify_keep_migrations(struct dg_path_list *files);
+
 /* The `ddlguard verify` command line (argv[0] is "verify"). Returns the exit status. */
 int dg_verify_main(int argc, char **argv);
 

@@ -358,6 +358,30 @@ static void test_stats_url(void **state)
 	PQfinish(c);
 }
 
+/* Verify findings have stable fingerprints: a baseline written by one run hides them in the next.
+ */
+static void test_baseline(void **state)
+{
+	struct tk_run r = {0, NULL};
+
+	(void)state;
+	assert_int_equal(tk_tmpdir_create("verify-baseline"), 0);
+	tk_sh(&r,
+	      "cd %s && %s verify -q --no-config --database-url '%s' --write-baseline %s/b.json "
+	      "goose-failing-up; echo \"rc=$?\"",
+	      CASES, DG_BINARY, conninfo, tk_tmpdir);
+	/* the findings are reported, and accepted: exit 0 */
+	assert_non_null(strstr(r.out, "error[verify-up-failed]"));
+	assert_non_null(strstr(r.out, "\nrc=0\n"));
+	tk_sh(&r,
+	      "cd %s && %s verify -q --no-config --database-url '%s' --baseline %s/b.json "
+	      "goose-failing-up; echo \"rc=$?\"",
+	      CASES, DG_BINARY, conninfo, tk_tmpdir);
+	expect_output("--baseline", r.out, "rc=0\n");
+	free(r.out);
+	assert_int_equal(tk_tmpdir_remove(), 0);
+}
+
 static bool have_server_binaries(void)
 {
 	DIR *d = opendir("/usr/lib/postgresql");
@@ -380,7 +404,7 @@ int main(void)
 {
 	conninfo = getenv("DG_PG_CONNINFO");
 	if (conninfo && *conninfo) {
-		struct CMUnitTest tests[N_CASES + 3];
+		struct CMUnitTest tests[N_CASES + 4];
 		for (size_t i = 0; i < N_CASES; i++)
 			tests[i] = (struct CMUnitTest){cases[i], test_case_database_url, NULL, NULL,
 						       (void *)cases[i]};
@@ -388,9 +412,11 @@ int main(void)
 		    (struct CMUnitTest){"no CREATEDB", test_no_createdb, NULL, NULL, NULL};
 		tests[N_CASES + 1] =
 		    (struct CMUnitTest){"--stats-url", test_stats_url, NULL, NULL, NULL};
-		tests[N_CASES + 2] = (struct CMUnitTest){"server untouched", test_server_untouched,
+		tests[N_CASES + 2] =
+		    (struct CMUnitTest){"baseline", test_baseline, NULL, NULL, NULL};
+		tests[N_CASES + 3] = (struct CMUnitTest){"server untouched", test_server_untouched,
 							 NULL, NULL, NULL};
-		return _cmocka_run_group_tests("verify --database-url", tests, N_CASES + 3,
+		return _cmocka_run_group_tests("verify --database-url", tests, N_CASES + 4,
 					       sentinel_setup, NULL);
 	}
 	if (!have_server_binaries()) {

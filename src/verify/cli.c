@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ddlguard/ddlguard.h"
+#include "baseline.h"
 #include "report/report.h"
 #include "cluster.h"
 #include "rollback.h"
@@ -35,6 +36,8 @@ static const char usage[] =
     "  --migration-format NAME read every file as written for this tool (default: detect)\n"
     "  --config FILE, --no-config   severities from this file instead of the nearest\n"
     "                          .ddlguard.yaml, or none\n"
+    "  --baseline FILE, --write-baseline FILE   as for ddlguard: hide accepted findings, or\n"
+    "                          record them all and exit 0\n"
     "\n"
     "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage error, no server,\n"
     "or a server that cannot be reached.\n";
@@ -52,7 +55,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 }
 
 struct opts {
-	const char *pg_bin, *url, *format, *color, *config;
+	const char *pg_bin, *url, *format, *color, *config, *baseline, *write_baseline;
 	bool no_config;
 	int fail_on;
 	bool fail_on_set;
@@ -71,6 +74,8 @@ static int parse(int argc, char **argv, struct opts *o, struct dg_config *cfg)
 		OPT_MIGRATION_FORMAT,
 		OPT_CONFIG,
 		OPT_NO_CONFIG,
+		OPT_BASELINE,
+		OPT_WRITE_BASELINE,
 		OPT_HELP
 	};
 	static const struct option longopts[] = {
@@ -85,6 +90,8 @@ static int parse(int argc, char **argv, struct opts *o, struct dg_config *cfg)
 	    {"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 	    {"config", required_argument, NULL, OPT_CONFIG},
 	    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	    {"baseline", required_argument, NULL, OPT_BASELINE},
+	    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -138,6 +145,12 @@ static int parse(int argc, char **argv, struct opts *o, struct dg_config *cfg)
 			break;
 		case OPT_NO_CONFIG:
 			o->no_config = true;
+			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
+			break;
+		case OPT_WRITE_BASELINE:
+			o->write_baseline = optarg;
 			break;
 		case 'q':
 			o->ropts.quiet = true;
@@ -200,6 +213,7 @@ int dg_verify_main(int argc, char **argv)
 	char *err = NULL;
 	void *state = NULL;
 	FILE *report_out = stdout;
+	struct dg_baseline *baseline = NULL, *new_baseline = NULL;
 
 	if (!cfg)
 		return EXIT_TROUBLE;
@@ -217,6 +231,14 @@ int dg_verify_main(int argc, char **argv)
 	 * decide the exit status) */
 	plan = strcmp(o.format, "rollback-plan") == 0;
 	reporter = plan ? &dg_reporter_text : dg_reporter_find(o.format);
+	if (o.baseline && !(baseline = dg_baseline_load(o.baseline, &err))) {
+		fprintf(stderr, "ddlguard verify: %s\n", err ? err : o.baseline);
+		free(err);
+		dg_config_free(cfg);
+		return EXIT_TROUBLE;
+	}
+	if (o.write_baseline && !(new_baseline = dg_baseline_new()))
+		abort(); /* out of memory, like every allocation failure here */
 	if (strcmp(o.color, "always") == 0)
 		o.ropts.color = true;
 	else if (strcmp(o.color, "auto") == 0) {
@@ -287,7 +309,11 @@ int dg_verify_main(int argc, char **argv)
 			trouble = true;
 		}
 		for (size_t i = 0; i < root.n_files; i++) {
-			const struct dg_result *res = &root.files[i].result;
+			struct dg_result *res = &root.files[i].result;
+			if (new_baseline)
+				dg_baseline_record(new_baseline, res);
+			if (baseline)
+				dg_baseline_filter(baseline, res);
 			if (res->status != DG_OK) {
 				fprintf(stderr, "ddlguard verify: %s: %s\n", res->path,
 					res->error ? res->error : "cannot read");
@@ -324,6 +350,15 @@ int dg_verify_main(int argc, char **argv)
 	}
 	if (report_out != stdout)
 		fclose(report_out);
+	if (new_baseline) {
+		if (dg_baseline_write(new_baseline, o.write_baseline) != 0) {
+			fprintf(stderr, "ddlguard verify: %s: cannot write\n", o.write_baseline);
+			trouble = true;
+		}
+		rc = EXIT_CLEAN; /* the findings are accepted now */
+	}
+	dg_baseline_free(new_baseline);
+	dg_baseline_free(baseline);
 	dg_verify_disconnect(s);
 	dg_cluster_stop(&cluster);
 	dg_config_free(cfg);

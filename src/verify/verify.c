@@ -362,8 +362,8 @@ static int hook_mode(const struct vroot *R, const struct vfile *f, unsigned line
 	return -1;
 }
 
-/* Puts the model's strongest mode per relation into `m`; false when the model cannot name one
- * of them (then nothing is compared). */
+/* Puts the model's strongest mode per relation into `m` (relations it names that do not exist
+ * are left out). */
 static void apply_model(struct vroot *R, struct vfile *f, const struct dg_stmt_locks *sl,
 			struct relmap *m)
 {
@@ -796,7 +796,6 @@ static bool verify_one(struct vroot *R, struct vfile *f, struct dg_snapshot *cur
 	struct dg_snapshot s1 = {0}, s2 = {0}, s3 = {0};
 	struct failure fl;
 	struct diff_ctx dc;
-	bool ok = false;
 
 	if (df && !*have_cur) {
 		if (!snap(R, cur, err))
@@ -807,10 +806,8 @@ static bool verify_one(struct vroot *R, struct vfile *f, struct dg_snapshot *cur
 		report_failure(R, f, PH_UP, DG_DIR_UP, &fl);
 		goto done;
 	}
-	if (!df) {
-		ok = true;
+	if (!df)
 		goto done;
-	}
 	if (!snap(R, &s1, err))
 		goto trouble;
 	if (!run_dir(R, df, DG_DIR_DOWN, true, &fl)) {
@@ -848,7 +845,6 @@ done:
 	/* the schema is no longer the one in `cur` */
 	dg_snapshot_free(cur);
 	*have_cur = false;
-	(void)ok;
 	dg_snapshot_free(&s1);
 	dg_snapshot_free(&s2);
 	dg_snapshot_free(&s3);
@@ -885,12 +881,6 @@ static void load_file(struct vroot *R, struct vfile *f, struct dg_catalog *cat)
 	dg_locks_buffer_with(R->cfg, cat, f->path, f->buf, f->len, &f->locks);
 }
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 static bool same_file(const char *a, const char *b)
 {
 	/* down_path is built from the up file's path: compare as written, then by name in the
@@ -918,7 +908,6 @@ static void pair_files(struct vroot *R)
 				    same_file(R->files[k].path, f->rd.mig.down_path))
 					f->down_file = &R->files[k];
 	}
-	(void)base_name;
 }
 
 bool dg_verify_root(struct dg_verify_session *s, const struct dg_config *cfg, char **paths,

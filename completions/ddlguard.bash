@@ -9,7 +9,7 @@ _ddlguard()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
-	      --select --locks --pg-version --assume-in-transaction --migration-format --require-reason --config
+	      --select --locks --column-unit --pg-version --assume-in-transaction --migration-format --require-reason --config
 	      --no-config --baseline --write-baseline --diff-base --terraform-plan --table-stats --stats-url
 	      --list-rules --explain --version --help -h"
 	# ddlguard verify: its own options
@@ -24,11 +24,15 @@ _ddlguard()
 
 	case $prev in
 	--format)
-		COMPREPLY=($(compgen -W "text json gcc sarif github gitlab junit rollback-plan" -- "$cur"))
+		COMPREPLY=($(compgen -W "text json gcc sarif github gitlab junit markdown rollback-plan" -- "$cur"))
 		return 0
 		;;
 	--color | --colour)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		return 0
+		;;
+	--column-unit)
+		COMPREPLY=($(compgen -W "display char byte" -- "$cur"))
 		return 0
 		;;
 	--fail-on)

@@ -26,6 +26,7 @@
 
 #include <yaml.h>
 
+#include "closest.h"
 #include "engine.h"
 
 struct rule_setting {
@@ -55,55 +56,13 @@ static const char *const rule_keys[] = {"enabled", "severity", NULL};
 
 /* ---- closest name ----------------------------------------------------------------------- */
 
-static size_t levenshtein(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), *row = malloc((lb + 1) * sizeof(size_t)), d;
-
-	if (!row)
-		return (size_t)-1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	d = row[lb];
-	free(row);
-	return d;
-}
-
-/* The candidate nearest to `name`, when near enough to be a plausible typo. */
-static const char *closest(const char *name, const char *const *cands, size_t n)
-{
-	const char *best = NULL;
-	size_t best_d = (size_t)-1, len = strlen(name);
-
-	for (size_t i = 0; i < n; i++) {
-		size_t d = levenshtein(name, cands[i]);
-		if (d < best_d) {
-			best_d = d;
-			best = cands[i];
-		}
-	}
-	return best && best_d <= (len > 6 ? len / 2 : 3) ? best : NULL;
-}
-
 static const char *closest_rule(const char *name)
 {
 	const char *names[DG_N_RULES];
 
 	for (size_t i = 0; i < DG_N_RULES; i++)
 		names[i] = dg_rules[i]->name;
-	return closest(name, names, DG_N_RULES);
+	return dg_closest_name(name, names, DG_N_RULES);
 }
 
 static const char *closest_key(const char *name, const char *const *keys)
@@ -112,7 +71,7 @@ static const char *closest_key(const char *name, const char *const *keys)
 
 	while (keys[n])
 		n++;
-	return closest(name, keys, n);
+	return dg_closest_name(name, keys, n);
 }
 
 /* ---- reading ------------------------------------------------------------------------------ */
@@ -324,7 +283,7 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 				f->migration_format = dg_migration_format_find(s);
 				if (!f->migration_format)
 					return unknown(r, v, "migration format", s,
-						       closest(s, names, 4),
+						       dg_closest_name(s, names, 4),
 						       "auto or a format named in the README");
 			}
 		} else if (strcmp(key, "fail_on") == 0) {

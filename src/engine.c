@@ -328,6 +328,8 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	f.column = a.column;
 	f.end_line = b.line;
 	f.end_column = b.column;
+	dg_source_columns(src, start, &f.byte_column, &f.display_column);
+	dg_source_columns(src, end, &f.end_byte_column, &f.end_display_column);
 	f.byte_offset = start + src->bom;
 	f.byte_length = end - start;
 	f.message = dg_xstrdup(message);

@@ -128,6 +128,11 @@ static void add_change(struct dg_git_diff *d, const char *path, enum change c)
 	d->changes[d->n_changes++].change = c;
 }
 
+char *dg_git_toplevel(void)
+{
+	return capture_line("git rev-parse --show-toplevel");
+}
+
 struct dg_git_diff *dg_git_diff_open(const char *ref, char **error)
 {
 	struct dg_git_diff *d;

@@ -8,6 +8,10 @@
 
 struct dg_git_diff;
 
+/* The top directory of the git work tree holding the current directory (malloc'd), or NULL
+ * outside one or without git. */
+char *dg_git_toplevel(void);
+
 /* Runs git in the current directory. NULL with *error set (malloc'd) outside a repository, for
  * an unknown revision, or when git is missing. */
 struct dg_git_diff *dg_git_diff_open(const char *ref, char **error);

@@ -1,5 +1,6 @@
 /* main.c — the ddlguard command line: options, files, one reporter, the exit code. */
 #include <errno.h>
+#include <time.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,9 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "ddlguard/ddlguard.h"
 #include "report/report.h"
 #include "baseline.h"
+#include "closest.h"
 #include "git.h"
 #include "dynamodb/dynamodb.h"
 #include "source.h"
@@ -19,46 +23,59 @@
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
+/* Fits 80 columns (tests/test_cli.c checks); every option is in the man page too. */
 static const char usage[] =
-    "Usage: ddlguard [OPTIONS] PATH...   (PATH: file, directory, or - for stdin)\n"
-    "       ddlguard verify [OPTIONS] PATH...   (apply them on a real PostgreSQL: see verify --help)\n"
-    "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures,\n"
-    "and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless, Terraform).\n"
+    "Usage: ddlguard [OPTIONS] PATH...   (PATH: a file, a directory, - for stdin)\n"
+    "       ddlguard verify [OPTIONS] PATH...   (on a real PostgreSQL: verify --help)\n"
+    "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and\n"
+    "failures, and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless,\n"
+    "Terraform).\n"
     "\n"
     "Output:\n"
-    "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit;\n"
-    "                          rollback-plan: a Markdown rollback plan per migration instead\n"
-    "  -q, --quiet             text: one line per finding, nothing else (hooks, editors)\n"
-    "  --summary               end the text report with a summary (always for several files)\n"
+    "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab,\n"
+    "                          junit, markdown; rollback-plan: a Markdown rollback\n"
+    "                          plan per migration instead\n"
+    "  -q, --quiet             text: one line per finding, nothing else (hooks)\n"
+    "  --summary               end the text report with a summary (always for\n"
+    "                          several files)\n"
     "  --color WHEN            auto (default; honours NO_COLOR), always, never\n"
-    "  --locks                 print each statement's locks, rewrite and scan instead\n"
-    "  --fail-on LEVEL         error, warning (default), info, never: lowest that exits 1\n"
+    "  --column-unit UNIT      display, char or byte (default: the format's own;\n"
+    "                          gcc: display, others: char)\n"
+    "  --locks                 print each statement's locks, rewrite and scan\n"
+    "  --fail-on LEVEL         error, warning (default), info, never: the lowest\n"
+    "                          severity that exits 1\n"
     "Rules:\n"
-    "  --enable RULE, --disable RULE, --select RULE   turn on, off, or run only these\n"
-    "  --list-rules, --explain RULE                   list the rules, print a rule's doc\n"
-    "  --require-reason        a ddlguard-ignore comment without 'reason:' is a finding\n"
+    "  --enable RULE           turn a rule on (repeatable)\n"
+    "  --disable RULE          turn a rule off (repeatable)\n"
+    "  --select RULE           run only the rules selected (repeatable)\n"
+    "  --list-rules            list the rules (--format json: as JSON)\n"
+    "  --explain RULE          print a rule's documentation\n"
+    "  --require-reason        a ddlguard-ignore without 'reason:' is a finding\n"
     "How migrations run:\n"
     "  --pg-version N          PostgreSQL major version, 11-18 (default 15)\n"
-    "  --migration-format NAME auto (default), plain, dbmate, goose, golang-migrate,\n"
-    "                          sql-migrate, diesel, flyway, sqitch, liquibase, prisma, pop,\n"
-    "                          postgres-migrations, atlas\n"
+    "  --migration-format NAME auto (default), plain, dbmate, goose,\n"
+    "                          golang-migrate, sql-migrate, diesel, flyway, sqitch,\n"
+    "                          liquibase, prisma, pop, postgres-migrations, atlas\n"
     "  --assume-in-transaction plain SQL files run inside one transaction block\n"
-    "  --stdin-filename NAME   the name standard input is reported (and detected) under\n"
+    "  --stdin-filename NAME   the name standard input is reported and detected as\n"
     "Configuration and CI:\n"
-    "  --config FILE, --no-config   this file instead of the nearest .ddlguard.yaml, or none\n"
+    "  --config FILE           this file instead of the nearest .ddlguard.yaml\n"
+    "  --no-config             no configuration file\n"
     "  --baseline FILE         do not report the findings recorded in FILE\n"
     "  --write-baseline FILE   record every finding in FILE as accepted; exit 0\n"
     "  --diff-base REF         lint only migrations added or changed since git REF\n"
-    "                          (and compare DynamoDB templates with their version there)\n"
-    "  --terraform-plan FILE   audit the DynamoDB tables of a terraform show -json plan\n"
+    "                          (and compare DynamoDB templates with their version)\n"
+    "  --terraform-plan FILE   audit the DynamoDB tables of a terraform show -json\n"
+    "                          plan\n"
     "Table sizes:\n"
-    "  --table-stats FILE      sizes from FILE (CSV or JSON of the README's query): findings\n"
-    "                          state them; index builds, rewrites, scans on small tables\n"
-    "                          become info, on large ones errors\n"
-    "  --stats-url URL         the same sizes read from that server (read-only, that query only)\n"
-    "  --version, --help\n"
+    "  --table-stats FILE      sizes from FILE (CSV or JSON of the README's query):\n"
+    "                          findings state them; index builds, rewrites, scans\n"
+    "                          on small tables become info, on large ones errors\n"
+    "  --stats-url URL         the same sizes read from that server (read-only)\n"
+    "  --version, -h, --help\n"
     "\n"
-    "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, I/O or internal error.\n"
+    "Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage,\n"
+    "configuration, I/O or internal error.\n"
     "Docs: man ddlguard; ddlguard --explain RULE.\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -73,30 +90,49 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 	return EXIT_TROUBLE;
 }
 
-static int list_rules(void)
+/* The rules' list document (docs/rules.schema.json). */
+#define DG_RULES_JSON_SCHEMA_VERSION 1
+
+static int list_rules(bool json)
 {
+	cJSON *doc, *rules;
+	int rc;
+
+	if (!json) {
+		for (size_t i = 0; i < dg_rule_count(); i++) {
+			const struct dg_rule_info *r = dg_rule_info_at(i);
+			printf("%-45s %-8s %s\n", r->name, dg_severity_name(r->severity),
+			       r->summary);
+		}
+		return EXIT_CLEAN;
+	}
+	doc = cJSON_CreateObject();
+	cJSON_AddNumberToObject(doc, "rules_version", DG_RULES_JSON_SCHEMA_VERSION);
+	cJSON_AddStringToObject(doc, "ddlguard_version", DG_VERSION);
+	rules = cJSON_AddArrayToObject(doc, "rules");
 	for (size_t i = 0; i < dg_rule_count(); i++) {
 		const struct dg_rule_info *r = dg_rule_info_at(i);
-		printf("%-45s %-8s %s\n", r->name, dg_severity_name(r->severity), r->summary);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", r->name);
+		cJSON_AddStringToObject(o, "severity", dg_severity_name(r->severity));
+		cJSON_AddStringToObject(o, "summary", r->summary);
+		cJSON_AddItemToArray(rules, o);
 	}
-	return EXIT_CLEAN;
-}
-
-static const char *closest_rule(const char *name)
-{
-	/* a prefix or substring match is the usual typo: suggest it */
-	for (size_t i = 0; i < dg_rule_count(); i++) {
-		const char *r = dg_rule_info_at(i)->name;
-		if (strstr(r, name) || strstr(name, r))
-			return r;
-	}
-	return NULL;
+	rc = dg_report_json_end(stdout, doc, true);
+	if (rc != 0)
+		fprintf(stderr, "ddlguard: cannot write the rules: %s\n", strerror(errno));
+	return rc ? EXIT_TROUBLE : EXIT_CLEAN;
 }
 
 static int unknown_rule(const char *name)
 {
-	const char *near = closest_rule(name);
+	const char *names[512];
+	size_t n = 0;
+	const char *near;
 
+	for (size_t i = 0; i < dg_rule_count() && n < sizeof(names) / sizeof(names[0]); i++)
+		names[n++] = dg_rule_info_at(i)->name;
+	near = dg_closest_name(name, names, n);
 	if (near)
 		fprintf(stderr, "ddlguard: unknown rule '%s' (did you mean '%s'?)\n", name, near);
 	else
@@ -123,6 +159,32 @@ static bool under_paths(const char *path, char **paths, int n)
 			return true;
 	}
 	return false;
+}
+
+/* A command-line word getopt did not accept: a known option without its value, or an unknown
+ * one, with the nearest option's name. */
+static int bad_option(const char *word, const struct option *longopts, int short_opt)
+{
+	const char *names[64];
+	size_t n = 0, len;
+	char name[128];
+	const char *near;
+
+	if (short_opt && !(word[0] == '-' && word[1] == '-'))
+		return usage_error("option '-%c' is not known", short_opt);
+	while (*word == '-')
+		word++;
+	len = strcspn(word, "=");
+	snprintf(name, sizeof(name), "%.*s", (int)len, word);
+	for (const struct option *o = longopts; o->name && n < 64; o++) {
+		if (strcmp(o->name, name) == 0)
+			return usage_error("option '--%s' needs a value", name);
+		names[n++] = o->name;
+	}
+	near = dg_closest_name(name, names, n);
+	if (near)
+		return usage_error("unknown option '--%s' (did you mean '--%s'?)", name, near);
+	return usage_error("unknown option '--%s'", name);
 }
 
 /* ---- configuration files ------------------------------------------------------------------ */
@@ -269,7 +331,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		OPT_SUMMARY,
 		OPT_MIGRATION_FORMAT,
 		OPT_SELECT,
-		OPT_LOCKS
+		OPT_LOCKS,
+		OPT_COLUMN_UNIT
 	};
 	bool selected = false;
 	/* workflow options, numbered apart so that other additions do not collide */
@@ -309,6 +372,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	    {"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 	    {"select", required_argument, NULL, OPT_SELECT},
 	    {"locks", no_argument, NULL, OPT_LOCKS},
+	    {"column-unit", required_argument, NULL, OPT_COLUMN_UNIT},
 	    {"list-rules", no_argument, NULL, OPT_LIST},
 	    {"explain", required_argument, NULL, OPT_EXPLAIN},
 	    {"version", no_argument, NULL, OPT_VERSION},
@@ -317,7 +381,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	};
 	const struct dg_reporter *reporter = &dg_reporter_text;
 	const char *color = "auto", *stdin_name = "<stdin>", *format = "text";
-	bool locks = false, rollback_plan = false;
+	bool locks = false, rollback_plan = false, list = false;
+	enum dg_column_unit column_unit = DG_COLUMN_DEFAULT;
+	char *repo_root = NULL;
 	struct dg_catalog *catalog = NULL;
 	int fail_on = DG_WARNING; /* 3 = never */
 	bool fail_on_set = false;
@@ -390,6 +456,17 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_LOCKS:
 			locks = true;
 			break;
+		case OPT_COLUMN_UNIT:
+			if (strcmp(optarg, "display") == 0)
+				column_unit = DG_COLUMN_DISPLAY;
+			else if (strcmp(optarg, "char") == 0)
+				column_unit = DG_COLUMN_CHAR;
+			else if (strcmp(optarg, "byte") == 0)
+				column_unit = DG_COLUMN_BYTE;
+			else
+				return usage_error(
+				    "--column-unit takes display, char or byte, not '%s'", optarg);
+			break;
 		case OPT_ASSUME_TX:
 			dg_config_set_assume_in_transaction(cfg, true);
 			break;
@@ -442,7 +519,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			stdin_name = optarg;
 			break;
 		case OPT_LIST:
-			return list_rules();
+			list = true; /* after the other options: --format json may follow */
+			break;
 		case OPT_EXPLAIN: {
 			const struct dg_rule_info *r = dg_rule_info_find(optarg);
 			if (!r)
@@ -461,13 +539,24 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			fputs(usage, stdout);
 			return EXIT_CLEAN;
 		default:
-			if (optopt)
-				return usage_error("option '-%c' is not known or lacks its value",
-						   optopt);
-			return usage_error("option '%s' is not known or lacks its value",
-					   argv[optind - 1]);
+			return bad_option(argv[optind - 1], longopts, optopt);
 		}
 	}
+	if (list) {
+		if (strcmp(format, "text") && strcmp(format, "json"))
+			return usage_error("--list-rules has no format '%s' (text or json)",
+					   format);
+		return list_rules(strcmp(format, "json") == 0);
+	}
+	if (column_unit != DG_COLUMN_DEFAULT && reporter->fixed_columns &&
+	    column_unit != reporter->column_unit)
+		return usage_error("--format %s counts columns in characters only", format);
+	if (locks && column_unit != DG_COLUMN_DEFAULT && column_unit != DG_COLUMN_CHAR)
+		return usage_error("%s", "--locks counts columns in characters only");
+	ropts.column_unit = column_unit		    ? column_unit
+			    : reporter->column_unit ? reporter->column_unit
+						    : DG_COLUMN_CHAR;
+	ropts.fail_on = fail_on;
 	if (optind >= argc && !plans.n)
 		return usage_error("%s",
 				   "no PATH given (a file, a directory or - for standard input)");
@@ -635,9 +724,15 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	if (write_baseline_path && !(new_baseline = dg_baseline_new()))
 		abort(); /* out of memory, like every allocation failure here */
 
+	/* SARIF, GitLab, JUnit, GitHub and Markdown name files from the repository root (the
+	 * working directory outside a git work tree) */
+	if (reporter->repo_paths && !(repo_root = dg_git_toplevel()))
+		repo_root = getcwd(NULL, 0);
+	ropts.root = repo_root;
 	state = reporter->begin(stdout, &ropts);
 	if (!state) {
 		fputs("ddlguard: out of memory\n", stderr);
+		free(repo_root);
 		return EXIT_TROUBLE;
 	}
 	/* paths that could not even be listed reach the report too (SARIF notifications, JSON
@@ -683,8 +778,11 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			}
 			continue;
 		}
+		struct timespec t0, t1;
+
 		if (!fail_on_set && configs.per_file[i].fail_on >= 0)
 			ffail_on = configs.per_file[i].fail_on;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 
 		if (i >= first_deleted) {
 			const char *base = deleted.items[i - first_deleted];
@@ -706,6 +804,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		} else {
 			st = dg_lint_file_with(fcfg, catalog, files.items[i], &res);
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		res.seconds =
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		if (st == DG_ERR_INTERNAL) {
 			fprintf(stderr, "ddlguard: %s: internal error\n", files.items[i]);
 			trouble = true;
@@ -738,6 +839,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			if ((int)res.findings[k].severity >= ffail_on)
 				rc = EXIT_FINDINGS;
 		}
+		ropts.fail_on =
+		    ffail_on; /* JUnit fails the findings this file's --fail-on counts */
 		reporter->file(state, &res);
 		dg_result_clear(&res);
 	}
@@ -762,6 +865,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	dg_baseline_free(new_baseline);
 	dg_baseline_free(baseline);
 	dg_git_diff_free(diff);
+	free(repo_root);
 	return trouble ? EXIT_TROUBLE : rc;
 }
 

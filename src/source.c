@@ -1,6 +1,9 @@
 /* source.c — the line table and position arithmetic every output format shares. */
 #include "source.h"
 
+#include <locale.h>
+#include <wchar.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +100,70 @@ struct dg_pos dg_source_pos(const struct dg_source *src, size_t offset)
 		if (!is_continuation((unsigned char)src->text[i]))
 			p.column++;
 	return p;
+}
+
+/* wcwidth() answers in the thread's locale: ask it in C.UTF-8 (always present with glibc), not
+ * in whatever locale the process runs, and without touching the process-wide setting. */
+static int char_width(unsigned cp)
+{
+	static locale_t utf8;
+	locale_t old;
+	int w;
+
+	if (cp < 0x80)
+		return 1; /* control characters too: one cell, as GCC counts them */
+	if (!utf8)
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (!utf8)
+		return 1;
+	old = uselocale(utf8);
+	w = wcwidth((wchar_t)cp);
+	uselocale(old);
+	return w < 0 ? 1 : w;
+}
+
+unsigned dg_display_width(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned col = 0;
+
+	for (size_t i = 0; i < len;) {
+		unsigned cp = s[i];
+		size_t need = 0;
+
+		if (cp == '\t') {
+			col = (col / 8 + 1) * 8;
+			i++;
+			continue;
+		}
+		if (cp >= 0xF0)
+			need = 3, cp &= 0x07;
+		else if (cp >= 0xE0)
+			need = 2, cp &= 0x0F;
+		else if (cp >= 0xC0)
+			need = 1, cp &= 0x1F;
+		i++;
+		for (; need && i < len && is_continuation(s[i]); need--, i++)
+			cp = (cp << 6) | (s[i] & 0x3F);
+		col += (unsigned)char_width(cp);
+	}
+	return col;
+}
+
+void dg_source_columns(const struct dg_source *src, size_t offset, unsigned *byte_column,
+		       unsigned *display_column)
+{
+	struct dg_pos p = dg_source_pos(src, offset);
+	size_t start = src->line_starts[p.line - 1];
+
+	if (offset > src->len)
+		offset = src->len;
+	/* an offset inside a multi-byte character belongs to that character (as in dg_source_pos)
+	 */
+	while (offset > start && is_continuation((unsigned char)src->text[offset]))
+		offset--;
+	*byte_column = (unsigned)(offset - start) + 1;
+	*display_column = dg_display_width(src->text + start, offset - start) + 1;
 }
 
 const char *dg_source_line(const struct dg_source *src, unsigned line, size_t *len)

@@ -32,6 +32,15 @@ void dg_source_init(struct dg_source *src, struct dg_arena *a, const char *path,
 /* Offsets are into src->text. Columns count code points; an offset inside a multi-byte
  * sequence belongs to that character. */
 struct dg_pos dg_source_pos(const struct dg_source *src, size_t offset);
+/* The column of `offset` in the other units editors count (1-based, like dg_source_pos):
+ * bytes from the line's start, and display columns the GNU way (GCC's
+ * -fdiagnostics-column-unit=display, Emacs' compilation mode): a tab advances to the next
+ * multiple of 8, East Asian wide characters take 2 columns, combining marks 0. */
+void dg_source_columns(const struct dg_source *src, size_t offset, unsigned *byte_column,
+		       unsigned *display_column);
+/* Display width of the UTF-8 text s[0..len) starting at display column 1 (tabs to multiples
+ * of 8); its length in display columns. */
+unsigned dg_display_width(const char *s, size_t len);
 /* The line's text without its line ending. */
 const char *dg_source_line(const struct dg_source *src, unsigned line, size_t *len);
 /* Byte offset of the first invalid UTF-8 sequence, or (size_t)-1 when the text is valid. */

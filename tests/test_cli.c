@@ -182,7 +182,8 @@ static void test_locks(void **state)
 	assert_int_equal(r.status, 0);
 	doc = cJSON_Parse(r.out);
 	assert_non_null(doc);
-	assert_int_equal(cJSON_GetObjectItem(doc, "version")->valueint, 1);
+	assert_int_equal(cJSON_GetObjectItem(doc, "locks_version")->valueint, 1);
+	assert_null(cJSON_GetObjectItem(doc, "version")); /* not the findings report's schema */
 	file = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "files"), 0);
 	assert_int_equal(cJSON_GetObjectItem(file, "pg_version")->valueint, 11);
 	stmts = cJSON_GetObjectItem(file, "statements");
@@ -310,9 +311,81 @@ static void test_list_and_explain(void **state)
 	assert_non_null(strstr(r.out, "# renaming-column\n"));
 	assert_non_null(strstr(r.out, "## How to fix"));
 	free(r.out);
-	r = run("--explain renaming 2>&1");
+	r = run("--explain renaming-colum 2>&1");
 	assert_int_equal(r.status, 2);
-	assert_non_null(strstr(r.out, "did you mean"));
+	assert_non_null(
+	    strstr(r.out, "unknown rule 'renaming-colum' (did you mean 'renaming-column'?)"));
+	free(r.out);
+	r = run("--list-rules --format json");
+	assert_int_equal(r.status, 0);
+	{
+		cJSON *doc = cJSON_Parse(r.out), *rules;
+		assert_non_null(doc);
+		assert_int_equal(cJSON_GetObjectItem(doc, "rules_version")->valueint, 1);
+		assert_string_equal(cJSON_GetObjectItem(doc, "ddlguard_version")->valuestring,
+				    DG_VERSION);
+		rules = cJSON_GetObjectItem(doc, "rules");
+		assert_int_equal(cJSON_GetArraySize(rules), (int)dg_rule_count());
+		assert_string_equal(
+		    cJSON_GetObjectItem(cJSON_GetArrayItem(rules, 0), "name")->valuestring,
+		    dg_rule_info_at(0)->name);
+		cJSON_Delete(doc);
+	}
+	free(r.out);
+	r = run("--list-rules --format sarif 2>&1");
+	assert_int_equal(r.status, 2);
+	free(r.out);
+}
+
+/* One did-you-mean for rules and options: edit distance, as the configuration file's. */
+static void test_did_you_mean(void **state)
+{
+	static const struct {
+		const char *args, *says;
+	} cases[] = {
+	    /* a substring match would have suggested syntax-error for "a" */
+	    {"--select a x.sql", "unknown rule 'a' (see --list-rules)"},
+	    {"--disable require-lock-timout x.sql",
+	     "unknown rule 'require-lock-timout' (did you mean 'require-lock-timeout'?)"},
+	    {"--enable ban-drop-colum x.sql",
+	     "unknown rule 'ban-drop-colum' (did you mean 'ban-drop-column'?)"},
+	    {"--selct renaming-column x.sql",
+	     "unknown option '--selct' (did you mean '--select'?)"},
+	    {"--fail-one error x.sql", "unknown option '--fail-one' (did you mean '--fail-on'?)"},
+	    {"--colum-unit=byte x.sql",
+	     "unknown option '--colum-unit' (did you mean '--column-unit'?)"},
+	    {"--frobnicate x.sql", "unknown option '--frobnicate'\n"},
+	    {"x.sql --format", "option '--format' needs a value"},
+	    {"-Z x.sql", "option '-Z' is not known"},
+	};
+	struct tk_run r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = run("%s 2>&1", cases[i].args);
+		assert_int_equal(r.status, 2);
+		if (!strstr(r.out, cases[i].says))
+			fail_msg("%s: said %s", cases[i].args, r.out);
+		free(r.out);
+	}
+}
+
+/* --help fits an 80-column terminal. */
+static void test_help_fits_80_columns(void **state)
+{
+	struct tk_run r = run("--help");
+	size_t line = 1;
+
+	(void)state;
+	assert_int_equal(r.status, 0);
+	for (const char *p = r.out; *p; line++) {
+		size_t n = strcspn(p, "\n"), chars = 0;
+		for (size_t k = 0; k < n; k++)
+			chars += ((unsigned char)p[k] & 0xC0) != 0x80;
+		if (chars > 80)
+			fail_msg("--help line %zu has %zu columns: %.*s", line, chars, (int)n, p);
+		p += n + (p[n] == '\n');
+	}
 	free(r.out);
 }
 
@@ -650,6 +723,8 @@ int main(void)
 	    cmocka_unit_test(test_bom_crlf_and_bad_utf8),
 	    cmocka_unit_test(test_text_report_and_color),
 	    cmocka_unit_test(test_list_and_explain),
+	    cmocka_unit_test(test_did_you_mean),
+	    cmocka_unit_test(test_help_fits_80_columns),
 	    cmocka_unit_test(test_select),
 	    cmocka_unit_test(test_directory_walk_is_sorted),
 	    cmocka_unit_test(test_migration_format_option),

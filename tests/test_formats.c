@@ -110,7 +110,7 @@ static void test_same_positions_everywhere(void **state)
 
 	r = run("--format junit %s/misc/report-positions.sql", DG_FIXTURES);
 	assert_int_equal(r.status, 1);
-	assert_non_null(strstr(r.out, "name=\"require-concurrent-index-creation at 3:9\""));
+	assert_non_null(strstr(r.out, "name=\"require-concurrent-index-creation "));
 	assert_non_null(strstr(r.out, " line=\"3\""));
 	assert_non_null(strstr(r.out, "report-positions.sql:3:9: warning: "));
 	free(r.out);
@@ -414,7 +414,11 @@ static void check_sarif(const cJSON *doc, size_t want_results, bool want_success
 	only_keys(driver, "toolComponent", driverk);
 	need_string(driver, "name", "driver");
 	need_string(driver, "version", "driver");
-	need_string(driver, "informationUri", "driver");
+	/* only when the build names a home page (DDLGUARD_HOMEPAGE): never a URL nobody serves */
+	if (DG_HOMEPAGE[0])
+		need_string(driver, "informationUri", "driver");
+	else if (cJSON_GetObjectItem(driver, "informationUri"))
+		bad("informationUri without DDLGUARD_HOMEPAGE");
 	rules = need(driver, "rules", "driver");
 	n_rules = (size_t)cJSON_GetArraySize(rules);
 	assert_true(n_rules > 0);
@@ -431,12 +435,31 @@ static void check_sarif(const cJSON *doc, size_t want_results, bool want_success
 		only_keys(cfg, "reportingConfiguration", cfgk);
 		need_string(cfg, "level", "defaultConfiguration");
 		check_level(cfg, "defaultConfiguration");
-		uri = need(r, "helpUri", "reportingDescriptor");
-		snprintf(suffix, sizeof(suffix), "/rules/%s.md",
+		{
+			/* GitHub code scanning rejects longer ones */
+			const cJSON *fd = cJSON_GetObjectItem(r, "fullDescription");
+			const char *t = cJSON_IsString(cJSON_GetObjectItem(fd, "text"))
+					    ? cJSON_GetObjectItem(fd, "text")->valuestring
+					    : "";
+			size_t chars = 0;
+			for (; *t; t++)
+				chars += ((unsigned char)*t & 0xC0) != 0x80;
+			if (chars > 1024 || chars == 0)
+				bad("fullDescription has %zu characters (1-1024)", chars);
+		}
+		uri = cJSON_GetObjectItem(r, "helpUri");
+		if (!DG_DOCS_URL[0]) {
+			/* no docs base URL in this build: no helpUri at all */
+			if (uri)
+				bad("helpUri without DDLGUARD_DOCS_URL");
+			continue;
+		}
+		snprintf(suffix, sizeof(suffix), "/%s.md",
 			 cJSON_IsString(cJSON_GetObjectItem(r, "id"))
 			     ? cJSON_GetObjectItem(r, "id")->valuestring
 			     : "");
-		if (!cJSON_IsString(uri) || strncmp(uri->valuestring, "https://", 8) != 0 ||
+		if (!cJSON_IsString(uri) ||
+		    strncmp(uri->valuestring, DG_DOCS_URL, strlen(DG_DOCS_URL)) ||
 		    strlen(uri->valuestring) < strlen(suffix) ||
 		    strcmp(uri->valuestring + strlen(uri->valuestring) - strlen(suffix), suffix) !=
 			0)
@@ -467,6 +490,17 @@ static void check_sarif(const cJSON *doc, size_t want_results, bool want_success
 		     p && (p = p->child); p = p->next)
 			if (!cJSON_IsString(p))
 				bad("partialFingerprints values must be strings");
+		{
+			const cJSON *h =
+			    cJSON_GetObjectItem(cJSON_GetObjectItem(res, "partialFingerprints"),
+						"primaryLocationLineHash");
+			size_t hex = 0;
+			if (cJSON_IsString(h))
+				hex = strspn(h->valuestring, "0123456789abcdef");
+			if (!cJSON_IsString(h) || hex != 16 ||
+			    strcmp(h->valuestring + hex, ":1") != 0)
+				bad("partialFingerprints.primaryLocationLineHash must be HASH:1");
+		}
 	}
 	invs = need(run0, "invocations", "run");
 	if (!cJSON_IsArray(invs) || cJSON_GetArraySize(invs) != 1)
@@ -629,7 +663,8 @@ static void test_junit_xml(void **state)
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
 	assert_non_null(strstr(
-	    r.out, "<testsuites name=\"ddlguard\" tests=\"2\" failures=\"1\" errors=\"0\">"));
+	    r.out,
+	    "<testsuites name=\"ddlguard\" tests=\"2\" failures=\"1\" errors=\"0\" time=\""));
 	assert_non_null(strstr(r.out, "a&amp;b&lt;c&gt;.sql\" tests=\"1\" failures=\"1\""));
 	assert_non_null(
 	    strstr(r.out, "<failure type=\"require-concurrent-index-creation\" message=\""));
@@ -646,6 +681,189 @@ static void test_junit_xml(void **state)
 	}
 }
 
+/* --column-unit: one line with a tab, a two-byte and a wide (three-byte, two-cell) character before
+ * the finding. CREATE starts at character 15, byte 18, display column 23 (the tab fills 8 cells,
+ * 漢 2); the span is 23 characters of ASCII. Each unit, in each format that shows columns. */
+static void test_column_units(void **state)
+{
+	static const struct {
+		const char *flags, *unit;
+		int column;
+	} cases[] = {
+	    {"", "char", 15},
+	    {"--column-unit char", "char", 15},
+	    {"--column-unit byte", "byte", 18},
+	    {"--column-unit display", "display", 23},
+	};
+	struct tk_run r;
+	char want[128];
+
+	(void)state;
+	tk_write_file("units.sql", "\tSELECT 'é漢'; CREATE INDEX i ON t (a);\n");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *doc, *f;
+
+		r = run("--format json %s %s/units.sql", cases[i].flags, tk_tmpdir);
+		doc = cJSON_Parse(r.out);
+		assert_non_null(doc);
+		assert_string_equal(cJSON_GetObjectItem(doc, "column_unit")->valuestring,
+				    cases[i].unit);
+		f = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "findings"), 0);
+		assert_int_equal(cJSON_GetObjectItem(f, "column")->valueint, cases[i].column);
+		assert_int_equal(cJSON_GetObjectItem(f, "end_column")->valueint,
+				 cases[i].column + 23);
+		cJSON_Delete(doc);
+		free(r.out);
+
+		r = run("--format text -q %s %s/units.sql", cases[i].flags, tk_tmpdir);
+		snprintf(want, sizeof(want), "units.sql:1:%d: warning[", cases[i].column);
+		assert_non_null(strstr(r.out, want));
+		free(r.out);
+
+		r = run("--format github %s %s/units.sql", cases[i].flags, tk_tmpdir);
+		snprintf(want, sizeof(want), ",line=1,col=%d,endLine=1,endColumn=%d,",
+			 cases[i].column, cases[i].column + 23);
+		assert_non_null(strstr(r.out, want));
+		free(r.out);
+
+		r = run("--format markdown %s %s/units.sql", cases[i].flags, tk_tmpdir);
+		snprintf(want, sizeof(want), "| 1:%d | warning |", cases[i].column);
+		assert_non_null(strstr(r.out, want));
+		free(r.out);
+	}
+	/* gcc: GNU display columns unless told otherwise (GCC's default; Emacs reads them) */
+	static const struct {
+		const char *flags;
+		int column;
+	} gcc[] = {{"", 23},
+		   {"--column-unit display", 23},
+		   {"--column-unit char", 15},
+		   {"--column-unit byte", 18}};
+	for (size_t i = 0; i < sizeof(gcc) / sizeof(gcc[0]); i++) {
+		r = run("--format gcc %s %s/units.sql", gcc[i].flags, tk_tmpdir);
+		snprintf(want, sizeof(want), "units.sql:1:%d: warning: CREATE INDEX",
+			 gcc[i].column);
+		assert_non_null(strstr(r.out, want));
+		free(r.out);
+	}
+	/* a tab after a wide character still advances to the next multiple of 8 */
+	tk_write_file("tabs.sql", "/*漢*/\t\tCREATE INDEX i ON t (a);\n");
+	r = run("--format gcc %s/tabs.sql", tk_tmpdir);
+	assert_non_null(strstr(r.out, "tabs.sql:1:17: warning:"));
+	free(r.out);
+	/* SARIF says unicodeCodePoints in run.columnKind: another unit is a usage error */
+	r = run("--format sarif --column-unit byte %s/units.sql 2>&1", tk_tmpdir);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.out, "characters only"));
+	free(r.out);
+	r = run("--format sarif --column-unit char %s/units.sql >/dev/null", tk_tmpdir);
+	assert_int_equal(r.status, 1);
+	free(r.out);
+	r = run("--column-unit bytes %s/units.sql 2>&1", tk_tmpdir);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.out, "display, char or byte"));
+	free(r.out);
+}
+
+/* SARIF, GitLab, JUnit, GitHub and Markdown name files from the repository root whatever the
+ * working directory; SARIF through uriBaseId %SRCROOT% and originalUriBaseIds. Outside a git work
+ * tree the working directory is the root. */
+static void test_repository_relative_paths(void **state)
+{
+	struct tk_run r = {0};
+	cJSON *doc, *res0, *art, *base;
+	char want[4200], real[4096];
+
+	(void)state;
+	tk_mkdir("repo");
+	tk_mkdir("repo/db");
+	tk_mkdir("repo/db/migrations");
+	tk_write_file("repo/db/migrations/1.2_x.sql", "CREATE INDEX i ON t (a);\n");
+	tk_sh(&r, "git init -q repo && echo ok");
+	assert_non_null(strstr(r.out, "ok"));
+	assert_non_null(realpath(tk_tmpdir, real));
+
+	tk_sh(&r, "cd repo/db && %s --format sarif migrations/1.2_x.sql", DG_BINARY);
+	doc = cJSON_Parse(r.out);
+	assert_non_null(doc);
+	res0 = cJSON_GetArrayItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0), "results"),
+	    0);
+	art = cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(res0, "locations"), 0),
+				"physicalLocation"),
+	    "artifactLocation");
+	assert_string_equal(cJSON_GetObjectItem(art, "uri")->valuestring,
+			    "db/migrations/1.2_x.sql");
+	assert_string_equal(cJSON_GetObjectItem(art, "uriBaseId")->valuestring, "%SRCROOT%");
+	base = cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "runs"), 0),
+				    "originalUriBaseIds"),
+		"%SRCROOT%"),
+	    "uri");
+	snprintf(want, sizeof(want), "file://%s/repo/", real);
+	assert_string_equal(base->valuestring, want);
+	cJSON_Delete(doc);
+
+	tk_sh(&r, "cd repo/db/migrations && %s --format gitlab 1.2_x.sql", DG_BINARY);
+	assert_non_null(strstr(r.out, "\"path\":\t\"db/migrations/1.2_x.sql\""));
+	tk_sh(&r, "cd repo/db && %s --format github ./migrations/../migrations/1.2_x.sql",
+	      DG_BINARY);
+	assert_non_null(strstr(r.out, "file=db/migrations/1.2_x.sql,line=1"));
+	tk_sh(&r, "cd repo/db && %s --format markdown %s/repo/db/migrations/1.2_x.sql", DG_BINARY,
+	      real);
+	assert_non_null(strstr(r.out, "### db/migrations/1.2\\_x.sql\n"));
+	tk_sh(&r, "cd repo/db && %s --format junit migrations/1.2_x.sql", DG_BINARY);
+	assert_non_null(strstr(r.out, "<testsuite name=\"db/migrations/1.2_x.sql\""));
+	/* Jenkins splits a classname at its dots: the file name's are not package separators */
+	assert_non_null(strstr(r.out, "classname=\"db/migrations/1_2_x_sql\" "
+				      "file=\"db/migrations/1.2_x.sql\" line=\"1\" time=\""));
+
+	/* no git work tree: relative to the working directory */
+	tk_sh(&r, "cd repo && rm -rf .git && cd db && %s --format gitlab migrations/1.2_x.sql",
+	      DG_BINARY);
+	assert_non_null(strstr(r.out, "\"path\":\t\"migrations/1.2_x.sql\""));
+	free(r.out);
+}
+
+/* JUnit: a case per finding named by rule and statement fingerprint (stable when lines move);
+ * only findings at or above --fail-on fail, the others pass with their text in system-out. */
+static void test_junit_cases(void **state)
+{
+	struct tk_run r = {0};
+	char *first, *name;
+
+	(void)state;
+	tk_write_file("j.sql", "CREATE INDEX i ON t (a);\nALTER TABLE t ADD COLUMN n int;\n");
+	tk_sh(&r,
+	      "%s " TK_TIMEOUT_FLAGS " --disable prefer-robust-stmts "
+	      "--disable combined-expand-contract --format junit --fail-on warning j.sql",
+	      DG_BINARY);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "tests=\"2\" failures=\"1\" errors=\"0\" time=\""));
+	assert_non_null(strstr(r.out, "<failure type=\"require-concurrent-index-creation\""));
+	assert_non_null(strstr(r.out, "<system-out>j.sql:2:"));
+	assert_null(strstr(r.out, "<failure type=\"prefer-bigint-over-int\""));
+	name = strstr(r.out, "<testcase name=\"require-concurrent-index-creation ");
+	assert_non_null(name);
+	name += strlen("<testcase name=\"");
+	first = strndup(name, strcspn(name, "\""));
+	/* the case keeps its name when lines move above it */
+	tk_write_file("j.sql", "\n\n-- a comment\nCREATE INDEX i ON t (a);\n");
+	tk_sh(&r, "%s " TK_TIMEOUT_FLAGS " --format junit --fail-on error j.sql", DG_BINARY);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "failures=\"0\""));
+	name = strstr(r.out, "<testcase name=\"require-concurrent-index-creation ");
+	assert_non_null(name);
+	name += strlen("<testcase name=\"");
+	assert_memory_equal(name, first, strlen(first));
+	assert_int_equal(name[strlen(first)], '"');
+	assert_null(strstr(r.out, "<failure"));
+	free(first);
+	free(r.out);
+}
+
 static void test_unknown_format_lists_them(void **state)
 {
 	struct tk_run r;
@@ -653,7 +871,7 @@ static void test_unknown_format_lists_them(void **state)
 	(void)state;
 	r = run("--format yaml x.sql 2>&1");
 	assert_int_equal(r.status, 2);
-	assert_non_null(strstr(r.out, "text, json, gcc, sarif, github, gitlab, junit"));
+	assert_non_null(strstr(r.out, "text, json, gcc, sarif, github, gitlab, junit, markdown"));
 	free(r.out);
 }
 
@@ -665,6 +883,9 @@ int main(void)
 	    cmocka_unit_test(test_github_escaping),
 	    cmocka_unit_test(test_gitlab_fingerprints),
 	    cmocka_unit_test(test_junit_xml),
+	    cmocka_unit_test(test_column_units),
+	    cmocka_unit_test(test_repository_relative_paths),
+	    cmocka_unit_test(test_junit_cases),
 	    cmocka_unit_test(test_unknown_format_lists_them),
 	};
 	return cmocka_run_group_tests_name("formats", tests, setup, teardown);

@@ -5,9 +5,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DG_VERSION "0.1.0"
-/* Bumped whenever a key of the JSON report changes meaning. */
+#include "ddlguard/version.h" /* DG_VERSION, from CMake's project(VERSION) */
+
+/* Bumped whenever a key of the JSON report changes meaning (docs/report.schema.json). */
 #define DG_JSON_SCHEMA_VERSION 1
+/* The same for the --locks JSON document, its key "locks_version" (docs/locks.schema.json). */
+#define DG_LOCKS_JSON_SCHEMA_VERSION 1
 
 enum dg_status {
 	DG_OK = 0,
@@ -28,6 +31,10 @@ struct dg_finding {
 	unsigned end_line,
 	    end_column; /* end of the span, exclusive: just past its last character */
 	size_t byte_offset, byte_length; /* into the file as stored (a BOM counts) */
+	/* The same columns in bytes from the line's start and in GNU display columns (tabs to
+	 * multiples of 8, wide characters 2), for --column-unit; 1-based, ends exclusive. */
+	unsigned byte_column, end_byte_column;
+	unsigned display_column, end_display_column;
 	char *message;
 	char *help;
 	enum dg_direction section;
@@ -47,6 +54,7 @@ struct dg_result {
 	size_t n_findings, cap_findings;
 	enum dg_status status; /* DG_ERR_IO when the file could not be read */
 	char *error;	       /* the reason, when status != DG_OK */
+	double seconds;	       /* how long reading and linting took (the CLI measures it) */
 };
 
 struct dg_config;

@@ -1,20 +1,30 @@
 /* gcc.c — one line per finding in the compilers' format, which editors (Vim's quickfix, Emacs'
  * compilation mode) and CI log scanners already understand:
- *   path:line:col: warning: message [rule] */
+ *   path:line:col: warning: message [rule]
+ * Columns are GNU display columns by default (tabs to multiples of 8, wide characters 2), as the
+ * GNU Coding Standards, GCC and Emacs' compilation mode count them; --column-unit byte gives
+ * what Vim's %c reads. */
 #include "report.h"
 
 static void gcc_file(void *state, const struct dg_result *res)
 {
-	FILE *out = state;
+	struct dg_stream *st = state;
+	FILE *out = st->out;
 
 	if (res->status != DG_OK)
 		return; /* the CLI has said why on stderr */
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const struct dg_finding *f = &res->findings[i];
-		fprintf(out, "%s:%u:%u: %s: %s [%s]\n", res->path, f->line, f->column,
+		fprintf(out, "%s:%u:%u: %s: %s [%s]\n", res->path, f->line,
+			dg_report_column(f, st->opts.column_unit, false),
 			dg_report_level(f->severity, "note"), f->message, f->rule);
 	}
 }
 
-const struct dg_reporter dg_reporter_gcc = {"gcc", dg_report_stream_begin, gcc_file,
-					    dg_report_stream_end};
+const struct dg_reporter dg_reporter_gcc = {
+    .name = "gcc",
+    .begin = dg_report_stream_begin,
+    .file = gcc_file,
+    .end = dg_report_stream_end,
+    .column_unit = DG_COLUMN_DISPLAY,
+};

@@ -2,6 +2,8 @@
  * request's diff.
  *   ::error file=db/1.sql,line=3,col=1,endLine=3,endColumn=25,title=ddlguard [rule]::message
  * The runner decodes %25, %0D, %0A in the message, and also %3A and %2C in property values. */
+#include <stdlib.h>
+
 #include "report.h"
 
 static void put_escaped(FILE *out, const char *s, bool property)
@@ -31,14 +33,21 @@ static void put_escaped(FILE *out, const char *s, bool property)
 
 static void github_file(void *state, const struct dg_result *res)
 {
-	FILE *out = state;
+	struct dg_stream *st = state;
+	FILE *out = st->out;
+	enum dg_column_unit unit = st->opts.column_unit;
+	/* annotations attach to files by their path from the repository root */
+	char *path = dg_report_repo_path(st->opts.root, res->path, NULL);
 
+	if (!path)
+		return;
 	if (res->status != DG_OK) {
 		fputs("::error file=", out);
-		put_escaped(out, res->path, true);
+		put_escaped(out, path, true);
 		fputs(",title=ddlguard::cannot read the file: ", out);
 		put_escaped(out, res->error ? res->error : "unknown error", false);
 		fputc('\n', out);
+		free(path);
 		return;
 	}
 	for (size_t i = 0; i < res->n_findings; i++) {
@@ -46,11 +55,12 @@ static void github_file(void *state, const struct dg_result *res)
 		char title[160];
 
 		fprintf(out, "::%s file=", dg_report_level(f->severity, "notice"));
-		put_escaped(out, res->path, true);
+		put_escaped(out, path, true);
 		/* GitHub keeps columns only for single-line annotations */
-		fprintf(out, ",line=%u,col=%u,endLine=%u", f->line, f->column, f->end_line);
+		fprintf(out, ",line=%u,col=%u,endLine=%u", f->line,
+			dg_report_column(f, unit, false), f->end_line);
 		if (f->end_line == f->line)
-			fprintf(out, ",endColumn=%u", f->end_column);
+			fprintf(out, ",endColumn=%u", dg_report_column(f, unit, true));
 		snprintf(title, sizeof(title), "ddlguard %s", f->rule);
 		fputs(",title=", out);
 		put_escaped(out, title, true);
@@ -62,7 +72,13 @@ static void github_file(void *state, const struct dg_result *res)
 		}
 		fputc('\n', out);
 	}
+	free(path);
 }
 
-const struct dg_reporter dg_reporter_github = {"github", dg_report_stream_begin, github_file,
-					       dg_report_stream_end};
+const struct dg_reporter dg_reporter_github = {
+    .name = "github",
+    .begin = dg_report_stream_begin,
+    .file = github_file,
+    .end = dg_report_stream_end,
+    .repo_paths = true,
+};

@@ -11,6 +11,7 @@
 
 struct gitlab_state {
 	FILE *out;
+	const char *repo_root;
 	cJSON *root;
 };
 
@@ -18,10 +19,10 @@ static void *gitlab_begin(FILE *out, const struct dg_report_options *opts)
 {
 	struct gitlab_state *st = calloc(1, sizeof(*st));
 
-	(void)opts;
 	if (!st)
 		return NULL;
 	st->out = out;
+	st->repo_root = opts->root;
 	st->root = cJSON_CreateArray();
 	return st;
 }
@@ -44,12 +45,14 @@ static const char *gitlab_severity(const struct dg_finding *f)
 static void gitlab_file(void *state, const struct dg_result *res)
 {
 	struct gitlab_state *st = state;
-	const char *path = res->path;
+	char *path;
 
 	if (res->status != DG_OK)
 		return; /* the CLI has said why on stderr */
-	while (strncmp(path, "./", 2) == 0)
-		path += 2; /* GitLab matches paths relative to the project root */
+	/* GitLab matches paths relative to the project root */
+	path = dg_report_repo_path(st->repo_root, res->path, NULL);
+	if (!path)
+		return;
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const struct dg_finding *f = &res->findings[i];
 		cJSON *o = cJSON_CreateObject(), *loc, *lines, *cats;
@@ -68,6 +71,7 @@ static void gitlab_file(void *state, const struct dg_result *res)
 		cJSON_AddNumberToObject(lines, "end", f->end_line);
 		cJSON_AddItemToArray(st->root, o);
 	}
+	free(path);
 }
 
 static int gitlab_end(void *state, const struct dg_report_summary *s)
@@ -80,4 +84,10 @@ static int gitlab_end(void *state, const struct dg_report_summary *s)
 	return rc;
 }
 
-const struct dg_reporter dg_reporter_gitlab = {"gitlab", gitlab_begin, gitlab_file, gitlab_end};
+const struct dg_reporter dg_reporter_gitlab = {
+    .name = "gitlab",
+    .begin = gitlab_begin,
+    .file = gitlab_file,
+    .end = gitlab_end,
+    .repo_paths = true,
+};

@@ -1,6 +1,7 @@
 /* json.c — the report for machines, written with cJSON so it is always valid JSON.
- * Schema: {"version", "files_checked", "files": [{"path", "migration_format", "skipped"?}],
- * "findings": [...], "errors": [...], "summary": {...}} (see README); "summary" is always there. */
+ * Schema (docs/report.schema.json): {"version", "ddlguard_version", "column_unit", "files_checked",
+ * "files": [{"path", "migration_format", "skipped"?}], "findings": [...], "errors": [...],
+ * "summary": {...}} (see README); "summary" is always there. */
 #include <stdlib.h>
 
 #include <cjson/cJSON.h>
@@ -11,6 +12,7 @@
 struct json_state {
 	FILE *out;
 	cJSON *root, *findings, *errors, *files;
+	enum dg_column_unit unit;
 	struct dg_summary sum;
 };
 
@@ -18,10 +20,10 @@ static void *json_begin(FILE *out, const struct dg_report_options *opts)
 {
 	struct json_state *st = calloc(1, sizeof(*st));
 
-	(void)opts;
 	if (!st)
 		return NULL;
 	st->out = out;
+	st->unit = opts->column_unit;
 	st->root = cJSON_CreateObject();
 	st->findings = cJSON_CreateArray();
 	st->errors = cJSON_CreateArray();
@@ -54,9 +56,9 @@ static void json_file(void *state, const struct dg_result *res)
 		cJSON_AddStringToObject(o, "severity", dg_severity_name(f->severity));
 		cJSON_AddStringToObject(o, "path", res->path);
 		cJSON_AddNumberToObject(o, "line", f->line);
-		cJSON_AddNumberToObject(o, "column", f->column);
+		cJSON_AddNumberToObject(o, "column", dg_report_column(f, st->unit, false));
 		cJSON_AddNumberToObject(o, "end_line", f->end_line);
-		cJSON_AddNumberToObject(o, "end_column", f->end_column);
+		cJSON_AddNumberToObject(o, "end_column", dg_report_column(f, st->unit, true));
 		cJSON_AddNumberToObject(o, "byte_offset", (double)f->byte_offset);
 		cJSON_AddNumberToObject(o, "byte_length", (double)f->byte_length);
 		cJSON_AddStringToObject(o, "message", f->message);
@@ -74,6 +76,8 @@ static int json_end(void *state, const struct dg_report_summary *s)
 	int rc;
 
 	cJSON_AddNumberToObject(st->root, "version", DG_JSON_SCHEMA_VERSION);
+	cJSON_AddStringToObject(st->root, "ddlguard_version", DG_VERSION);
+	cJSON_AddStringToObject(st->root, "column_unit", dg_column_unit_name(st->unit));
 	cJSON_AddNumberToObject(st->root, "files_checked", (double)s->files_checked);
 	cJSON_AddItemToObject(st->root, "files", st->files);
 	cJSON_AddItemToObject(st->root, "findings", st->findings);
@@ -85,4 +89,9 @@ static int json_end(void *state, const struct dg_report_summary *s)
 	return rc;
 }
 
-const struct dg_reporter dg_reporter_json = {"json", json_begin, json_file, json_end};
+const struct dg_reporter dg_reporter_json = {
+    .name = "json",
+    .begin = json_begin,
+    .file = json_file,
+    .end = json_end,
+};

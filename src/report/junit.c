@@ -1,7 +1,12 @@
 /* junit.c — JUnit XML, which every CI shows as a test report (GitLab, Jenkins, Azure, CircleCI):
- * one <testsuite> per file, one failing <testcase> per finding (a clean file gets one passing
- * testcase so that it shows up as checked). The counts go in the opening tags, so the suites
- * are written to memory and copied out at the end. */
+ * one <testsuite> per file, one <testcase> per finding named by its rule and statement
+ * fingerprint (not its line, so a case keeps its history when lines move). Only findings at or
+ * above --fail-on are <failure>s; the others pass with their text in <system-out>. A clean file
+ * gets one passing testcase so that it shows up as checked. Paths are relative to the
+ * repository root; classname is the path with its dots made underscores, because Jenkins reads
+ * a classname's dots as package separators. Times are the file's reading and linting time,
+ * shared equally by its cases. The counts go in the opening tags, so the suites are written to
+ * memory and copied out at the end. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +17,11 @@ struct junit_state {
 	char *buf;
 	size_t len;
 	FILE *mem;
+	const char *root;
+	const struct dg_report_options *opts; /* fail_on changes per file */
+	enum dg_column_unit unit;
 	size_t tests, failures, errors;
+	double seconds;
 };
 
 /* XML 1.0 text and attribute values: the five entities, and control characters (which XML 1.0
@@ -59,10 +68,12 @@ static void *junit_begin(FILE *out, const struct dg_report_options *opts)
 {
 	struct junit_state *st = calloc(1, sizeof(*st));
 
-	(void)opts;
 	if (!st)
 		return NULL;
 	st->out = out;
+	st->root = opts->root;
+	st->opts = opts;
+	st->unit = opts->column_unit;
 	st->mem = open_memstream(&st->buf, &st->len);
 	if (!st->mem) {
 		free(st);
@@ -71,60 +82,85 @@ static void *junit_begin(FILE *out, const struct dg_report_options *opts)
 	return st;
 }
 
+static void put_classname(FILE *m, const char *path)
+{
+	for (const char *p = path; *p; p++) {
+		char one[2] = {*p == '.' ? '_' : *p, '\0'};
+		put_xml(m, one);
+	}
+}
+
 static void junit_file(void *state, const struct dg_result *res)
 {
 	struct junit_state *st = state;
 	FILE *m = st->mem;
+	char *path = dg_report_repo_path(st->root, res->path, NULL);
+	size_t cases = res->status != DG_OK || !res->n_findings ? 1 : res->n_findings, failures = 0;
+	double each = res->seconds / (double)cases;
 
+	if (!path)
+		return;
+	st->seconds += res->seconds;
 	fputs("  <testsuite name=\"", m);
-	put_xml(m, res->path);
+	put_xml(m, path);
 	if (res->status != DG_OK) {
-		fputs("\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase name=\"read\" "
-		      "classname=\"",
-		      m);
-		put_xml(m, res->path);
-		fputs("\">\n      <error message=\"", m);
+		fprintf(m, "\" tests=\"1\" failures=\"0\" errors=\"1\" time=\"%.3f\">\n",
+			res->seconds);
+		fputs("    <testcase name=\"read\" classname=\"", m);
+		put_classname(m, path);
+		fprintf(m, "\" time=\"%.3f\">\n      <error message=\"", each);
 		put_xml(m, res->error ? res->error : "cannot read");
 		fputs("\"/>\n    </testcase>\n  </testsuite>\n", m);
 		st->tests++;
 		st->errors++;
+		free(path);
 		return;
 	}
-	fprintf(m, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
-		res->n_findings ? res->n_findings : 1, res->n_findings);
+	for (size_t i = 0; i < res->n_findings; i++)
+		if ((int)res->findings[i].severity >= st->opts->fail_on)
+			failures++;
+	fprintf(m, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"%.3f\">\n", cases,
+		failures, res->seconds);
 	if (!res->n_findings) {
 		fputs("    <testcase name=\"ddlguard\" classname=\"", m);
-		put_xml(m, res->path);
-		fputs("\"/>\n", m);
-		st->tests++;
+		put_classname(m, path);
+		fprintf(m, "\" time=\"%.3f\"/>\n", each);
 	}
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const struct dg_finding *f = &res->findings[i];
+		bool fails = (int)f->severity >= st->opts->fail_on;
 		char name[256];
 
-		snprintf(name, sizeof(name), "%s at %u:%u", f->rule, f->line, f->column);
+		snprintf(name, sizeof(name), "%s %s", f->rule, f->fingerprint);
 		fputs("    <testcase name=\"", m);
 		put_xml(m, name);
 		fputs("\" classname=\"", m);
-		put_xml(m, res->path);
-		fprintf(m, "\" file=\"");
-		put_xml(m, res->path);
-		fprintf(m, "\" line=\"%u\">\n      <failure type=\"%s\" message=\"", f->line,
-			f->rule);
-		put_xml(m, f->message);
-		fputs("\">", m);
-		put_xml(m, res->path);
-		fprintf(m, ":%u:%u: %s: ", f->line, f->column, dg_severity_name(f->severity));
+		put_classname(m, path);
+		fputs("\" file=\"", m);
+		put_xml(m, path);
+		fprintf(m, "\" line=\"%u\" time=\"%.3f\">\n", f->line, each);
+		if (fails) {
+			fprintf(m, "      <failure type=\"%s\" message=\"", f->rule);
+			put_xml(m, f->message);
+			fputs("\">", m);
+		} else {
+			fputs("      <system-out>", m);
+		}
+		put_xml(m, path);
+		fprintf(m, ":%u:%u: %s: ", f->line, dg_report_column(f, st->unit, false),
+			dg_severity_name(f->severity));
 		put_xml(m, f->message);
 		if (f->help) {
 			fputs("&#10;help: ", m);
 			put_xml(m, f->help);
 		}
-		fputs("</failure>\n    </testcase>\n", m);
-		st->tests++;
-		st->failures++;
+		fputs(fails ? "</failure>\n    </testcase>\n" : "</system-out>\n    </testcase>\n",
+		      m);
 	}
+	st->tests += cases;
+	st->failures += failures;
 	fputs("  </testsuite>\n", m);
+	free(path);
 }
 
 static int junit_end(void *state, const struct dg_report_summary *s)
@@ -136,8 +172,9 @@ static int junit_end(void *state, const struct dg_report_summary *s)
 	fclose(st->mem);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", st->out);
 	fprintf(st->out,
-		"<testsuites name=\"ddlguard\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\">\n",
-		st->tests, st->failures, st->errors);
+		"<testsuites name=\"ddlguard\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+		"time=\"%.3f\">\n",
+		st->tests, st->failures, st->errors, st->seconds);
 	if (st->len)
 		fwrite(st->buf, 1, st->len, st->out);
 	fputs("</testsuites>\n", st->out);
@@ -147,4 +184,10 @@ static int junit_end(void *state, const struct dg_report_summary *s)
 	return rc;
 }
 
-const struct dg_reporter dg_reporter_junit = {"junit", junit_begin, junit_file, junit_end};
+const struct dg_reporter dg_reporter_junit = {
+    .name = "junit",
+    .begin = junit_begin,
+    .file = junit_file,
+    .end = junit_end,
+    .repo_paths = true,
+};

@@ -1,5 +1,6 @@
 /* locks_json.c — `ddlguard --locks --format json`: the lock model's answer per statement.
- * Schema: {"version", "files": [{"path", "migration_format", "pg_version", "statements":
+ * Schema (docs/locks.schema.json): {"locks_version", "ddlguard_version", "files": [{"path",
+ * "migration_format", "pg_version", "statements":
  * [{"line", "column", "byte_offset", "byte_length", "statement", "known", "no_transaction",
  * "in_transaction", "unsupported", "locks": [{"relation", "role", "mode", "strength",
  * "blocks_reads", "blocks_writes", "rewrite", "scan", "note"}]}]}], "errors": [...]} */
@@ -80,7 +81,9 @@ static int end(void *state)
 	struct state *st = state;
 	int rc;
 
-	cJSON_AddNumberToObject(st->root, "version", DG_JSON_SCHEMA_VERSION);
+	/* its own schema, versioned apart from the findings report's "version" */
+	cJSON_AddNumberToObject(st->root, "locks_version", DG_LOCKS_JSON_SCHEMA_VERSION);
+	cJSON_AddStringToObject(st->root, "ddlguard_version", DG_VERSION);
 	cJSON_AddItemToObject(st->root, "files", st->files);
 	cJSON_AddItemToObject(st->root, "errors", st->errors);
 	rc = dg_report_json_end(st->out, st->root, false);

@@ -5,7 +5,7 @@
 
 static const struct dg_reporter *const reporters[] = {
     &dg_reporter_text,	 &dg_reporter_json,   &dg_reporter_gcc,	  &dg_reporter_sarif,
-    &dg_reporter_github, &dg_reporter_gitlab, &dg_reporter_junit,
+    &dg_reporter_github, &dg_reporter_gitlab, &dg_reporter_junit, &dg_reporter_markdown,
 };
 
 #define N_REPORTERS (sizeof(reporters) / sizeof(reporters[0]))

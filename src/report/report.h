@@ -7,11 +7,27 @@
 
 #include "ddlguard/ddlguard.h"
 
+/* What a column number counts (--column-unit); DG_COLUMN_DEFAULT: the format's own choice. */
+enum dg_column_unit {
+	DG_COLUMN_DEFAULT = 0,
+	DG_COLUMN_CHAR,	   /* Unicode code points: JSON, SARIF, text, GitHub, Markdown */
+	DG_COLUMN_BYTE,	   /* bytes from the line's start: Vim's %c */
+	DG_COLUMN_DISPLAY, /* GNU display columns: gcc format (GCC's default, Emacs) */
+};
+
 struct dg_report_options {
 	bool color;
 	bool quiet; /* text: only one line per finding, no source, help or summary */
 	/* --summary: text prints the run's summary even for one file (it always does for more) */
 	bool summary;
+	/* The column unit, resolved (never DG_COLUMN_DEFAULT when a reporter runs). */
+	enum dg_column_unit column_unit;
+	/* The repository root (absolute, no trailing '/'), or NULL: the formats CI systems map onto
+	 * a repository (SARIF, GitLab, JUnit, GitHub, Markdown) give paths relative to it. */
+	const char *root;
+	/* --fail-on for the file being reported (the lowest severity that fails, 3: never; the CLI
+	 * updates it before each file, reporters that need it keep a pointer to the options). */
+	int fail_on;
 };
 
 struct dg_report_summary {
@@ -28,6 +44,11 @@ struct dg_reporter {
 	void (*file)(void *state, const struct dg_result *res);
 	/* returns 0, or -1 when the output could not be written */
 	int (*end)(void *state, const struct dg_report_summary *sum);
+	enum dg_column_unit column_unit; /* its default; DG_COLUMN_DEFAULT means characters */
+	/* true: its columns cannot be expressed in another unit (SARIF's columnKind) */
+	bool fixed_columns;
+	/* true: it reports paths relative to dg_report_options.root (the CLI finds the root) */
+	bool repo_paths;
 };
 
 extern const struct dg_reporter dg_reporter_text;
@@ -37,10 +58,7 @@ extern const struct dg_reporter dg_reporter_sarif;
 extern const struct dg_reporter dg_reporter_github;
 extern const struct dg_reporter dg_reporter_gitlab;
 extern const struct dg_reporter dg_reporter_junit;
-
-/* Where the project and its rule docs live (SARIF informationUri/helpUri). */
-#define DG_PROJECT_URL "https://github.com/ddlguard/ddlguard"
-#define DG_RULE_DOC_URL DG_PROJECT_URL "/blob/main/rules/"
+extern const struct dg_reporter dg_reporter_markdown;
 
 const struct dg_reporter *dg_reporter_find(const char *name);
 
@@ -57,7 +75,19 @@ void dg_json_add_string_or_null(struct cJSON *o, const char *key, const char *v)
 struct cJSON *dg_json_error(const char *path, const char *error);
 /* "error", "warning", or the format's word for the lowest severity (`lowest`). */
 const char *dg_report_level(enum dg_severity s, const char *lowest);
-/* begin and end of reporters whose whole state is the FILE * they write to. */
+/* A finding's column or end column in `unit`. */
+unsigned dg_report_column(const struct dg_finding *f, enum dg_column_unit unit, bool end);
+/* "char", "byte", "display". */
+const char *dg_column_unit_name(enum dg_column_unit unit);
+/* `path` relative to `root` (lexically, from the working directory for relative paths) when it
+ * lies under it, else the path as given; "./" prefixes dropped. malloc'd. *inside (if not NULL)
+ * says which. */
+char *dg_report_repo_path(const char *root, const char *path, bool *inside);
+/* begin and end of reporters whose whole state is the stream they write to and the options. */
+struct dg_stream {
+	FILE *out;
+	struct dg_report_options opts;
+};
 void *dg_report_stream_begin(FILE *out, const struct dg_report_options *opts);
 int dg_report_stream_end(void *state, const struct dg_report_summary *s);
 /* "text, json, …": the names --format accepts, for messages. */

@@ -1,7 +1,11 @@
 /* sarif.c — SARIF 2.1.0 for code scanning (GitHub code scanning, Azure DevOps, IDE viewers):
  * one run whose tool.driver lists every rule with its doc, and one result per finding.
  * Columns are Unicode code points (run.columnKind says so), 1-based, end exclusive, exactly the
- * numbers every other format shows; byteOffset/byteLength count bytes of the file as stored. */
+ * numbers every other format shows; byteOffset/byteLength count bytes of the file as stored.
+ * Within GitHub code scanning's limits: a fullDescription of at most 1024 characters, artifact
+ * URIs relative to the repository root (uriBaseId %SRCROOT%, resolved by originalUriBaseIds),
+ * partialFingerprints.primaryLocationLineHash, and a helpUri only when the build says where the
+ * rule docs are served (DDLGUARD_DOCS_URL). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,9 +13,14 @@
 
 #include "report.h"
 
+/* GitHub code scanning rejects longer rule descriptions. */
+#define FULL_DESCRIPTION_MAX 1024
+#define SRCROOT "%SRCROOT%"
+
 struct sarif_state {
 	FILE *out;
-	cJSON *root, *results, *notifications;
+	const char *root;
+	cJSON *doc, *results, *notifications;
 	bool trouble;
 };
 
@@ -37,6 +46,31 @@ static char *why_section(const char *doc)
 	n = end ? (size_t)(end - p) : strlen(p);
 	while (n && (p[n - 1] == '\n' || p[n - 1] == ' '))
 		n--;
+	if (n > FULL_DESCRIPTION_MAX) {
+		/* the whole sentences that fit, else the words that fit and an ellipsis (3 bytes,
+		 * counted); never cut inside a UTF-8 sequence */
+		size_t cut = 0, room = FULL_DESCRIPTION_MAX - 3;
+
+		for (size_t i = 0; i + 1 < n && i < room; i++)
+			if (p[i] == '.' && (p[i + 1] == ' ' || p[i + 1] == '\n'))
+				cut = i + 1;
+		if (cut) {
+			n = cut;
+		} else {
+			n = room;
+			while (n && p[n] != ' ')
+				n--;
+			if (!n)
+				for (n = room; n && (p[n] & 0xC0) == 0x80; n--)
+					;
+		}
+		s = malloc(n + 4);
+		if (s) {
+			memcpy(s, p, n);
+			strcpy(s + n, cut ? "" : "\xE2\x80\xA6");
+		}
+		return s;
+	}
 	s = malloc(n + 1);
 	if (s) {
 		memcpy(s, p, n);
@@ -56,8 +90,12 @@ static cJSON *rule_descriptor(const struct dg_rule_info *r)
 	add_text(d, "shortDescription", r->summary);
 	add_text(d, "fullDescription", why ? why : r->summary);
 	free(why);
-	snprintf(uri, sizeof(uri), "%s%s.md", DG_RULE_DOC_URL, r->name);
-	cJSON_AddStringToObject(d, "helpUri", uri);
+	if (DG_DOCS_URL[0]) {
+		size_t n = strlen(DG_DOCS_URL);
+		snprintf(uri, sizeof(uri), "%s%s%s.md", DG_DOCS_URL,
+			 DG_DOCS_URL[n - 1] == '/' ? "" : "/", r->name);
+		cJSON_AddStringToObject(d, "helpUri", uri);
+	}
 	help = cJSON_AddObjectToObject(d, "help");
 	cJSON_AddStringToObject(help, "text", r->doc);
 	cJSON_AddStringToObject(help, "markdown", r->doc);
@@ -101,13 +139,20 @@ static char *path_uri(const char *path)
 	return s;
 }
 
-static cJSON *artifact_location(const char *path)
+/* Relative to the repository root (with its uriBaseId) when the file is in it; otherwise as
+ * given (a path outside the repository stays absolute, a file:// URI). */
+static cJSON *artifact_location(const char *root, const char *path)
 {
 	cJSON *a = cJSON_CreateObject();
-	char *uri = path_uri(path);
+	bool inside = false;
+	char *rel = dg_report_repo_path(root, path, &inside);
+	char *uri = path_uri(rel ? rel : path);
 
 	cJSON_AddStringToObject(a, "uri", uri ? uri : "");
+	if (inside)
+		cJSON_AddStringToObject(a, "uriBaseId", SRCROOT);
 	free(uri);
+	free(rel);
 	return a;
 }
 
@@ -116,17 +161,17 @@ static void *sarif_begin(FILE *out, const struct dg_report_options *opts)
 	struct sarif_state *st = calloc(1, sizeof(*st));
 	cJSON *runs, *run, *tool, *driver, *rules;
 
-	(void)opts;
 	if (!st)
 		return NULL;
 	st->out = out;
-	st->root = cJSON_CreateObject();
+	st->root = opts->root;
+	st->doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(
-	    st->root, "$schema",
+	    st->doc, "$schema",
 	    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
 	    "sarif-schema-2.1.0.json");
-	cJSON_AddStringToObject(st->root, "version", "2.1.0");
-	runs = cJSON_AddArrayToObject(st->root, "runs");
+	cJSON_AddStringToObject(st->doc, "version", "2.1.0");
+	runs = cJSON_AddArrayToObject(st->doc, "runs");
 	run = cJSON_CreateObject();
 	cJSON_AddItemToArray(runs, run);
 	tool = cJSON_AddObjectToObject(run, "tool");
@@ -134,10 +179,26 @@ static void *sarif_begin(FILE *out, const struct dg_report_options *opts)
 	cJSON_AddStringToObject(driver, "name", "ddlguard");
 	cJSON_AddStringToObject(driver, "version", DG_VERSION);
 	cJSON_AddStringToObject(driver, "semanticVersion", DG_VERSION);
-	cJSON_AddStringToObject(driver, "informationUri", DG_PROJECT_URL);
+	if (DG_HOMEPAGE[0])
+		cJSON_AddStringToObject(driver, "informationUri", DG_HOMEPAGE);
 	rules = cJSON_AddArrayToObject(driver, "rules");
 	for (size_t i = 0; i < dg_rule_count(); i++)
 		cJSON_AddItemToArray(rules, rule_descriptor(dg_rule_info_at(i)));
+	if (opts->root) {
+		/* the repository root as a file:// URI ending in '/' (SARIF §3.14.14) */
+		char *dir = malloc(strlen(opts->root) + 2), *u;
+		cJSON *bases = cJSON_AddObjectToObject(run, "originalUriBaseIds"), *b;
+
+		if (dir) {
+			sprintf(dir, "%s%s", opts->root,
+				opts->root[strlen(opts->root) - 1] == '/' ? "" : "/");
+			u = path_uri(dir);
+			b = cJSON_AddObjectToObject(bases, SRCROOT);
+			cJSON_AddStringToObject(b, "uri", u ? u : "");
+			free(u);
+			free(dir);
+		}
+	}
 	cJSON_AddStringToObject(run, "columnKind", "unicodeCodePoints");
 	st->results = cJSON_AddArrayToObject(run, "results");
 	st->notifications = cJSON_CreateArray();
@@ -162,7 +223,8 @@ static void sarif_file(void *state, const struct dg_result *res)
 		      *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
 		char msg[1024];
 
-		cJSON_AddItemToObject(phys, "artifactLocation", artifact_location(res->path));
+		cJSON_AddItemToObject(phys, "artifactLocation",
+				      artifact_location(st->root, res->path));
 		cJSON_AddItemToArray(locs, loc);
 		cJSON_AddItemToObject(n, "locations", locs);
 		snprintf(msg, sizeof(msg), "%s: %s", res->path,
@@ -176,6 +238,7 @@ static void sarif_file(void *state, const struct dg_result *res)
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const struct dg_finding *f = &res->findings[i];
 		cJSON *r = cJSON_CreateObject(), *locs, *loc, *phys, *region, *fp;
+		char line_hash[32];
 		int idx = rule_index(f->rule);
 
 		cJSON_AddStringToObject(r, "ruleId", f->rule);
@@ -187,7 +250,8 @@ static void sarif_file(void *state, const struct dg_result *res)
 		loc = cJSON_CreateObject();
 		cJSON_AddItemToArray(locs, loc);
 		phys = cJSON_AddObjectToObject(loc, "physicalLocation");
-		cJSON_AddItemToObject(phys, "artifactLocation", artifact_location(res->path));
+		cJSON_AddItemToObject(phys, "artifactLocation",
+				      artifact_location(st->root, res->path));
 		region = cJSON_AddObjectToObject(phys, "region");
 		cJSON_AddNumberToObject(region, "startLine", f->line);
 		cJSON_AddNumberToObject(region, "startColumn", f->column);
@@ -197,6 +261,10 @@ static void sarif_file(void *state, const struct dg_result *res)
 		cJSON_AddNumberToObject(region, "byteLength", (double)f->byte_length);
 		fp = cJSON_AddObjectToObject(r, "partialFingerprints");
 		cJSON_AddStringToObject(fp, "ddlguard/v1", f->fingerprint);
+		/* GitHub's key for matching alerts across commits; the statement fingerprint is
+		 * already unique per finding and survives lines moving */
+		snprintf(line_hash, sizeof(line_hash), "%s:1", f->fingerprint);
+		cJSON_AddStringToObject(fp, "primaryLocationLineHash", line_hash);
 		if (f->help || f->section) {
 			cJSON *props = cJSON_AddObjectToObject(r, "properties");
 			if (f->help)
@@ -212,7 +280,7 @@ static void sarif_file(void *state, const struct dg_result *res)
 static int sarif_end(void *state, const struct dg_report_summary *s)
 {
 	struct sarif_state *st = state;
-	cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(st->root, "runs"), 0);
+	cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(st->doc, "runs"), 0);
 	cJSON *invs = cJSON_AddArrayToObject(run, "invocations"), *inv = cJSON_CreateObject();
 	int rc;
 
@@ -220,9 +288,17 @@ static int sarif_end(void *state, const struct dg_report_summary *s)
 	cJSON_AddBoolToObject(inv, "executionSuccessful", !st->trouble);
 	cJSON_AddItemToObject(inv, "toolExecutionNotifications", st->notifications);
 	cJSON_AddItemToArray(invs, inv);
-	rc = dg_report_json_end(st->out, st->root, true);
+	rc = dg_report_json_end(st->out, st->doc, true);
 	free(st);
 	return rc;
 }
 
-const struct dg_reporter dg_reporter_sarif = {"sarif", sarif_begin, sarif_file, sarif_end};
+const struct dg_reporter dg_reporter_sarif = {
+    .name = "sarif",
+    .begin = sarif_begin,
+    .file = sarif_file,
+    .end = sarif_end,
+    .column_unit = DG_COLUMN_CHAR,
+    .fixed_columns = true, /* run.columnKind: unicodeCodePoints */
+    .repo_paths = true,
+};

@@ -8,6 +8,7 @@
 struct text_state {
 	FILE *out;
 	bool color, quiet, summary;
+	enum dg_column_unit unit;
 	struct dg_summary sum;
 };
 
@@ -37,6 +38,7 @@ static void *text_begin(FILE *out, const struct dg_report_options *opts)
 	st->color = opts->color;
 	st->quiet = opts->quiet;
 	st->summary = opts->summary;
+	st->unit = opts->column_unit;
 	dg_summary_init(&st->sum);
 	return st;
 }
@@ -88,9 +90,9 @@ static void text_file(void *state, const struct dg_result *res)
 		int w = snprintf(gutter, sizeof(gutter), "%u", f->line);
 
 		fprintf(st->out, "%s%s:%u:%u:%s %s%s%s[%s] %s%s%s\n", C(st, BOLD), res->path,
-			f->line, f->column, C(st, RESET), C(st, sev_color(f->severity)),
-			dg_severity_name(f->severity), C(st, RESET), f->rule, C(st, BOLD),
-			f->message, C(st, RESET));
+			f->line, dg_report_column(f, st->unit, false), C(st, RESET),
+			C(st, sev_color(f->severity)), dg_severity_name(f->severity), C(st, RESET),
+			f->rule, C(st, BOLD), f->message, C(st, RESET));
 		if (st->quiet)
 			continue;
 		fprintf(st->out, " %s |", gutter);
@@ -140,4 +142,9 @@ static int text_end(void *state, const struct dg_report_summary *s)
 	return rc;
 }
 
-const struct dg_reporter dg_reporter_text = {"text", text_begin, text_file, text_end};
+const struct dg_reporter dg_reporter_text = {
+    .name = "text",
+    .begin = text_begin,
+    .file = text_file,
+    .end = text_end,
+};

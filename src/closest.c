@@ -45,4 +45,3 @@ const char *dg_closest_name(const char *name, const char *const *cands, size_t n
 	}
 	return best && best_d <= (len > 6 ? len / 2 : 3) ? best : NULL;
 }
-

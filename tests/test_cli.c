@@ -537,6 +537,65 @@ static void test_docs_cover_options(void **state)
 	free(bash);
 }
 
+/* The man page says what the README says where they used to differ: the exit statuses, what
+ * --assume-in-transaction covers, the git hook, the pre-commit configuration. */
+static void test_readme_and_man_agree(void **state)
+{
+	static const char *const both[] = {
+	    /* exit status 2 */
+	    "a broken configuration file, a bad baseline, an unknown git revision",
+	    /* --assume-in-transaction */
+	    "plain SQL files",
+	    "a detected tool's own transaction mode still applies",
+	    /* the plain git hook, line by line */
+	    "for f in $(git diff --cached --name-only --diff-filter=ACM -- '*.sql'); do",
+	    "git show \":$f\" | ddlguard --quiet --stdin-filename \"$f\" - || status=1",
+	    "exit $status",
+	    /* pre-commit */
+	    "- id: ddlguard",
+	    "rev: v" DG_VERSION,
+	    /* formats and column units */
+	    "markdown",
+	    "--column-unit",
+	    "display",
+	    "byte",
+	};
+	char *readme = tk_slurp(DG_SOURCE_DIR "/README.md");
+	char *man = tk_slurp(DG_SOURCE_DIR "/docs/ddlguard.1.in"), *o, *p;
+
+	(void)state;
+	assert_non_null(readme);
+	assert_non_null(man);
+	/* the man page as text: roff's escapes undone, @PROJECT_VERSION@ filled in, lines joined */
+	for (o = p = man; *p;) {
+		if (strncmp(p, "\\-", 2) == 0) {
+			*o++ = '-';
+			p += 2;
+		} else if (strncmp(p, "\\(aq", 4) == 0) {
+			*o++ = '\'';
+			p += 4;
+		} else if (strncmp(p, "@PROJECT_VERSION@", 17) == 0) {
+			memcpy(o, DG_VERSION, strlen(DG_VERSION));
+			o += strlen(DG_VERSION);
+			p += 17;
+		} else if (*p == '\n' && p[1] != '.') {
+			*o++ = ' ';
+			p++;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	for (size_t i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
+		if (!strstr(readme, both[i]))
+			fail_msg("README.md lacks: %s", both[i]);
+		if (!strstr(man, both[i]))
+			fail_msg("docs/ddlguard.1.in lacks: %s", both[i]);
+	}
+	free(readme);
+	free(man);
+}
+
 static void test_summary(void **state)
 {
 	struct tk_run r;
@@ -725,6 +784,7 @@ int main(void)
 	    cmocka_unit_test(test_list_and_explain),
 	    cmocka_unit_test(test_did_you_mean),
 	    cmocka_unit_test(test_help_fits_80_columns),
+	    cmocka_unit_test(test_readme_and_man_agree),
 	    cmocka_unit_test(test_select),
 	    cmocka_unit_test(test_directory_walk_is_sorted),
 	    cmocka_unit_test(test_migration_format_option),

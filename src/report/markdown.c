@@ -97,7 +97,8 @@ static void md_file(void *state, const struct dg_result *res)
 	} else if (res->n_findings) {
 		fputs("### ", m);
 		put_cell(m, path);
-		fputs("\n\n| position | severity | rule | message |\n| --- | --- | --- | --- |\n", m);
+		fputs("\n\n| position | severity | rule | message |\n| --- | --- | --- | --- |\n",
+		      m);
 		for (size_t i = 0; i < res->n_findings; i++) {
 			const struct dg_finding *f = &res->findings[i];
 			const char *dir = dg_direction_name(f->section);

@@ -413,9 +413,15 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			rollback_plan = strcmp(optarg, "rollback-plan") == 0;
 			if (rollback_plan)
 				reporter = &dg_reporter_text;
-			if (!reporter)
+			if (!reporter) {
+				const char *near = dg_reporter_closest(optarg);
+				if (near)
+					return usage_error(
+					    "unknown format '%s' (did you mean '%s'? %s)", optarg,
+					    near, dg_reporter_names());
 				return usage_error("unknown format '%s' (%s)", optarg,
 						   dg_reporter_names());
+			}
 			break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
@@ -511,9 +517,19 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 				return unknown_rule(optarg);
 			break;
 		case OPT_MIGRATION_FORMAT:
-			if (dg_config_set_migration_format(cfg, optarg) != DG_OK)
+			if (dg_config_set_migration_format(cfg, optarg) != DG_OK) {
+				const char *names[64], *near;
+				size_t n = 0;
+				while (n < 64 && (names[n] = dg_migration_format_at(n)))
+					n++;
+				near = dg_closest_name(optarg, names, n);
+				if (near)
+					return usage_error("unknown migration format '%s' (did you "
+							   "mean '%s'?)",
+							   optarg, near);
 				return usage_error("unknown migration format '%s' (see --help)",
 						   optarg);
+			}
 			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;

@@ -357,6 +357,9 @@ static void test_did_you_mean(void **state)
 	    {"--frobnicate x.sql", "unknown option '--frobnicate'\n"},
 	    {"x.sql --format", "option '--format' needs a value"},
 	    {"-Z x.sql", "option '-Z' is not known"},
+	    {"--format sarfi x.sql", "unknown format 'sarfi' (did you mean 'sarif'? text, json,"},
+	    {"--migration-format golang_migrate x.sql",
+	     "unknown migration format 'golang_migrate' (did you mean 'golang-migrate'?)"},
 	};
 	struct tk_run r;
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "closest.h"
 
 static const struct dg_reporter *const reporters[] = {
     &dg_reporter_text,	 &dg_reporter_json,   &dg_reporter_gcc,	  &dg_reporter_sarif,
@@ -30,4 +31,13 @@ const char *dg_reporter_names(void)
 		}
 	}
 	return names;
+}
+
+const char *dg_reporter_closest(const char *name)
+{
+	const char *names[N_REPORTERS];
+
+	for (size_t i = 0; i < N_REPORTERS; i++)
+		names[i] = reporters[i]->name;
+	return dg_closest_name(name, names, N_REPORTERS);
 }

@@ -92,6 +92,8 @@ void *dg_report_stream_begin(FILE *out, const struct dg_report_options *opts);
 int dg_report_stream_end(void *state, const struct dg_report_summary *s);
 /* "text, json, …": the names --format accepts, for messages. */
 const char *dg_reporter_names(void);
+/* The format name nearest to a mistyped one, or NULL. */
+const char *dg_reporter_closest(const char *name);
 
 /* ddlguard --locks: the lock model's table per statement instead of findings. */
 struct dg_lock_reporter {

@@ -290,6 +290,9 @@ int dg_verify_main(int argc, char **argv)
 		trouble = true;
 		report_out = stdout;
 	}
+	/* the format's own column unit, and the --fail-on JUnit fails at (paths stay as given) */
+	o.ropts.column_unit = reporter->column_unit ? reporter->column_unit : DG_COLUMN_CHAR;
+	o.ropts.fail_on = fail_on;
 	state = reporter->begin(report_out, &o.ropts);
 	for (int a = optind; a < argc && state && !dg_cluster_signal_received(); a++) {
 		struct dg_path_list files = {0}, errors = {0};

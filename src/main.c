@@ -12,6 +12,7 @@
 #include "baseline.h"
 #include "git.h"
 #include "dynamodb/dynamodb.h"
+#include "arena.h"
 #include "source.h"
 #include "verify/rollback.h"
 #include "verify/tablestats.h"
@@ -44,6 +45,7 @@ static const char usage[] =
     "                          postgres-migrations, atlas\n"
     "  --assume-in-transaction plain SQL files run inside one transaction block\n"
     "  --stdin-filename NAME   the name standard input is reported (and detected) under\n"
+    "  --max-file-size SIZE    refuse larger files, e.g. 512K, 32M (default 8M)\n"
     "Configuration and CI:\n"
     "  --config FILE, --no-config   this file instead of the nearest .ddlguard.yaml, or none\n"
     "  --baseline FILE         do not report the findings recorded in FILE\n"
@@ -71,6 +73,33 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 	va_end(ap);
 	fputs("\nTry 'ddlguard --help' for more information.\n", stderr);
 	return EXIT_TROUBLE;
+}
+
+/* "ddlguard: PATH: WHY" on stderr, with the file name's control characters made visible. */
+static void say_error(const char *path, const char *why)
+{
+	fputs("ddlguard: ", stderr);
+	dg_put_text(stderr, path);
+	if (why) {
+		fputs(": ", stderr);
+		dg_put_text(stderr, why);
+	}
+	fputc('\n', stderr);
+}
+
+/* The result of an input that could not be read (err as dg_read_stream_max sets it). */
+static enum dg_status unreadable(struct dg_result *res, const char *path, int err, size_t limit)
+{
+	char why[160];
+
+	memset(res, 0, sizeof(*res));
+	res->path = strdup(path);
+	res->error = strdup(dg_read_strerror(err, limit, why, sizeof(why)));
+	if (!res->path || !res->error)
+		dg_out_of_memory();
+	res->format = "plain";
+	res->status = err ? DG_ERR_IO : DG_ERR_INTERNAL;
+	return res->status;
 }
 
 static int list_rules(void)
@@ -213,7 +242,17 @@ static int resolve_configs(struct configs *c, const struct dg_path_list *files,
 			   strncmp(prev_dir, p, dlen) == 0) {
 			path = prev_path ? strdup(prev_path) : NULL;
 		} else {
-			path = dg_config_file_find(p);
+			char *ignored;
+			path = dg_config_file_find(p, &ignored);
+			if (ignored) {
+				fputs("ddlguard: warning: ", stderr);
+				dg_put_text(stderr, ignored);
+				fputs(
+				    " is not used: another user owns it (name it with --config to "
+				    "use it)\n",
+				    stderr);
+				free(ignored);
+			}
 			free(prev_dir);
 			free(prev_path);
 			prev_dir = slash ? strndup(p, dlen) : NULL;
@@ -283,8 +322,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		OPT_TABLE_STATS,
 		OPT_STATS_URL
 	};
-	/* other front halves */
-	enum { OPT_TERRAFORM_PLAN = 768 };
+	/* other front halves, limits */
+	enum { OPT_TERRAFORM_PLAN = 768, OPT_MAX_FILE_SIZE };
 	static const struct option longopts[] = {
 	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"quiet", no_argument, NULL, 'q'},
@@ -307,6 +346,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	    {"table-stats", required_argument, NULL, OPT_TABLE_STATS},
 	    {"stats-url", required_argument, NULL, OPT_STATS_URL},
 	    {"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
+	    {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
 	    {"select", required_argument, NULL, OPT_SELECT},
 	    {"locks", no_argument, NULL, OPT_LOCKS},
 	    {"list-rules", no_argument, NULL, OPT_LIST},
@@ -438,6 +478,13 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 				return usage_error("unknown migration format '%s' (see --help)",
 						   optarg);
 			break;
+		case OPT_MAX_FILE_SIZE:
+			if (dg_config_set_max_file_size(cfg, dg_parse_size(optarg)) != DG_OK)
+				return usage_error(
+				    "--max-file-size takes a size from 1 byte to 1G, "
+				    "such as 512K or 32M, not '%s'",
+				    optarg);
+			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;
 			break;
@@ -491,7 +538,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	}
 	free(plans.items);
 	for (size_t i = 0; i < errors.n; i++)
-		fprintf(stderr, "ddlguard: %s\n", errors.items[i]);
+		say_error(errors.items[i], NULL);
 	if (errors.n)
 		trouble = true;
 
@@ -633,7 +680,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		stats_catalog = dg_catalog_new();
 	}
 	if (write_baseline_path && !(new_baseline = dg_baseline_new()))
-		abort(); /* out of memory, like every allocation failure here */
+		dg_out_of_memory();
 
 	state = reporter->begin(stdout, &ropts);
 	if (!state) {
@@ -671,10 +718,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			/* not reported, but it ran before the next migrations: remember its schema
 			 */
 			if (strcmp(files.items[i], "-") != 0 &&
-			    !dg_ddb_path_is_template(files.items[i]) &&
-			    dg_lint_file_with(fcfg, catalog, files.items[i], &res) !=
-				DG_ERR_INTERNAL)
+			    !dg_ddb_path_is_template(files.items[i])) {
+				dg_lint_file_with(fcfg, catalog, files.items[i], &res);
 				dg_result_clear(&res);
+			}
 			if (have_stats && strcmp(files.items[i], "-") != 0 &&
 			    !dg_ddb_path_is_template(files.items[i])) {
 				struct dg_lock_report lr;
@@ -694,26 +741,24 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		} else if (strcmp(files.items[i], "-") == 0) {
 			size_t len = 0;
 			int err;
-			char *buf = dg_read_stream(stdin, &len, &err);
-			if (!buf) {
-				fprintf(stderr, "ddlguard: %s: cannot read standard input\n",
-					stdin_name);
-				trouble = true;
-				continue;
+			/* bounded like a file: `ddlguard - </dev/zero` must end */
+			char *buf =
+			    dg_read_stream_max(stdin, dg_config_max_file_size(fcfg), &len, &err);
+			if (buf) {
+				st = dg_lint_buffer_with(fcfg, catalog, stdin_name, buf, len, &res);
+				free(buf);
+			} else {
+				st = unreadable(&res, stdin_name, err,
+						dg_config_max_file_size(fcfg));
 			}
-			st = dg_lint_buffer_with(fcfg, catalog, stdin_name, buf, len, &res);
-			free(buf);
 		} else {
 			st = dg_lint_file_with(fcfg, catalog, files.items[i], &res);
 		}
-		if (st == DG_ERR_INTERNAL) {
-			fprintf(stderr, "ddlguard: %s: internal error\n", files.items[i]);
-			trouble = true;
-			continue;
-		}
+		(void)st; /* res says what happened, with its reason when it is not DG_OK */
 		if (res.status != DG_OK) {
-			fprintf(stderr, "ddlguard: %s: %s\n", res.path,
-				res.error ? res.error : "cannot read");
+			/* in the report too (errors[], SARIF notifications, JUnit errors): files
+			 * checked + errors = files given */
+			say_error(res.path, res.error ? res.error : "cannot read");
 			sum.unreadable++;
 			trouble = true;
 		} else {
@@ -765,11 +810,27 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	return trouble ? EXIT_TROUBLE : rc;
 }
 
+/* libpg_query ends the process with exit(1) when its memory runs out ("Terminating process due
+ * to FATAL error" on stdout): 1 would read as "findings". Exiting while a file is being parsed
+ * is always that; make it a tool error that names the file, and drop the half-written stdout. */
+static void parser_exit_guard(void)
+{
+	const char *p = dg_current_input();
+
+	if (!p)
+		return;
+	say_error(p, "the PostgreSQL parser ran out of memory (lower --max-file-size, or give the "
+		     "process more memory)");
+	_exit(EXIT_TROUBLE);
+}
+
 int main(int argc, char **argv)
 {
-	struct dg_config *cfg = dg_config_new();
+	struct dg_config *cfg;
 	int rc;
 
+	atexit(parser_exit_guard);
+	cfg = dg_config_new();
 	if (!cfg) {
 		fputs("ddlguard: out of memory\n", stderr);
 		return EXIT_TROUBLE;

@@ -308,7 +308,7 @@ static bool blank_failed_statement(char *buf, size_t len, size_t from, size_t to
 
 static void add_statements(const struct dg_source *src, const struct dg_section *sec,
 			   struct dg_arena *a, struct dg_parsed *out, const char *buf, size_t len,
-			   PgQueryProtobuf pb)
+			   size_t base, PgQueryProtobuf pb)
 {
 	PgQuery__ParseResult *pr =
 	    pg_query__parse_result__unpack(&a->pb, pb.len, (const uint8_t *)pb.data);
@@ -328,29 +328,24 @@ static void add_statements(const struct dg_source *src, const struct dg_section 
 		end = dg_last_token_end(buf, start, end);
 		out->stmts = dg_arena_grow(a, out->stmts, out->n_stmts, &out->cap_stmts,
 					   sizeof(*out->stmts));
-		out->stmts[out->n_stmts++] =
-		    (struct dg_stmt){raw->stmt, sec->start + start, sec->start + end, sec};
+		out->stmts[out->n_stmts++] = (struct dg_stmt){raw->stmt, sec->start + base + start,
+							      sec->start + base + end, sec};
 	}
 }
 
-void dg_parse_section(const struct dg_source *src, const struct dg_section *sec, struct dg_arena *a,
-		      struct dg_parsed *out)
+/* Parses buf[0, len) (a NUL-terminated copy it may blank), which starts `base` bytes into the
+ * section: on a syntax error, records it, blanks the statement and parses again. */
+static void parse_range(const struct dg_source *src, const struct dg_section *sec,
+			struct dg_arena *a, struct dg_parsed *out, char *buf, size_t len,
+			size_t base)
 {
-	size_t len = sec->end - sec->start;
-	char *buf = malloc(len + 1);
-	size_t first_stmt = out->n_stmts;
 	int errors = 0;
 
-	if (!buf)
-		abort();
-	memcpy(buf, src->text + sec->start, len);
-	buf[len] = '\0';
-	dg_blank_psql(buf, len);
 	for (;;) {
 		PgQueryProtobufParseResult r = pg_query_parse_protobuf(buf);
 
 		if (!r.error) {
-			add_statements(src, sec, a, out, buf, len, r.parse_tree);
+			add_statements(src, sec, a, out, buf, len, base, r.parse_tree);
 			pg_query_free_protobuf_parse_result(r);
 			break;
 		}
@@ -362,7 +357,7 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 
 		failed_statement(buf, len, e, &from, &to);
 		kind = template_marker(buf, from, to, &at, &mlen);
-		add_error(a, out, sec->start + (kind ? at : e), r.error->message, sec);
+		add_error(a, out, sec->start + base + (kind ? at : e), r.error->message, sec);
 		if (kind) {
 			out->errors[out->n_errors - 1].template_kind = kind;
 			out->errors[out->n_errors - 1].template_len = mlen;
@@ -374,7 +369,50 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 		    !blank_failed_statement(buf, len, from, to))
 			break;
 	}
-	(void)first_stmt;
+}
+
+/* libpg_query's memory grows with everything it parses at once (10 statements of 1 MB cost
+ * ten times one of them), and running out of it ends the process: a large section is parsed
+ * in runs of whole statements of about this size, cut where PostgreSQL's scanner says one
+ * statement ends. */
+#define DG_PARSE_CHUNK ((size_t)1 << 20)
+
+void dg_parse_section(const struct dg_source *src, const struct dg_section *sec, struct dg_arena *a,
+		      struct dg_parsed *out)
+{
+	size_t len = sec->end - sec->start;
+	char *buf = dg_xmalloc(len + 1);
+	PgQuerySplitResult split = {0};
+
+	memcpy(buf, src->text + sec->start, len);
+	buf[len] = '\0';
+	dg_blank_psql(buf, len);
+	if (len > DG_PARSE_CHUNK)
+		split = pg_query_split_with_scanner(buf);
+	if (len <= DG_PARSE_CHUNK || split.error || split.n_stmts < 2) {
+		parse_range(src, sec, a, out, buf, len, 0);
+	} else {
+		size_t from = 0;
+		for (int i = 0; i < split.n_stmts; i++) {
+			const PgQuerySplitStmt *s = split.stmts[i];
+			size_t end = (size_t)s->stmt_location + (size_t)s->stmt_len;
+			/* a run ends after this statement when it is big enough or the last */
+			if (i + 1 < split.n_stmts && end - from < DG_PARSE_CHUNK)
+				continue;
+			if (i + 1 == split.n_stmts)
+				end = len; /* the trailing comments and blanks belong to the last
+					      run */
+			if (end > len || end <= from)
+				continue;
+			char saved = buf[end];
+			buf[end] = '\0';
+			parse_range(src, sec, a, out, buf + from, end - from, from);
+			buf[end] = saved;
+			from = end;
+		}
+	}
+	if (len > DG_PARSE_CHUNK)
+		pg_query_free_split_result(split);
 	free(buf);
 }
 

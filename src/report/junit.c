@@ -15,46 +15,6 @@ struct junit_state {
 	size_t tests, failures, errors;
 };
 
-/* XML 1.0 text and attribute values: the five entities, and control characters (which XML 1.0
- * cannot carry at all) replaced by U+FFFD. */
-static void put_xml(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&apos;", out);
-			break;
-		case '\n':
-			fputs("&#10;", out);
-			break;
-		case '\t':
-			fputs("&#9;", out);
-			break;
-		case '\r':
-			fputs("&#13;", out);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7F)
-				fputs("\xEF\xBF\xBD", out);
-			else
-				fputc(c, out);
-		}
-	}
-}
-
 static void *junit_begin(FILE *out, const struct dg_report_options *opts)
 {
 	struct junit_state *st = calloc(1, sizeof(*st));
@@ -77,14 +37,14 @@ static void junit_file(void *state, const struct dg_result *res)
 	FILE *m = st->mem;
 
 	fputs("  <testsuite name=\"", m);
-	put_xml(m, res->path);
+	dg_put_xml(m, res->path);
 	if (res->status != DG_OK) {
 		fputs("\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase name=\"read\" "
 		      "classname=\"",
 		      m);
-		put_xml(m, res->path);
+		dg_put_xml(m, res->path);
 		fputs("\">\n      <error message=\"", m);
-		put_xml(m, res->error ? res->error : "cannot read");
+		dg_put_xml(m, res->error ? res->error : "cannot read");
 		fputs("\"/>\n    </testcase>\n  </testsuite>\n", m);
 		st->tests++;
 		st->errors++;
@@ -94,7 +54,7 @@ static void junit_file(void *state, const struct dg_result *res)
 		res->n_findings ? res->n_findings : 1, res->n_findings);
 	if (!res->n_findings) {
 		fputs("    <testcase name=\"ddlguard\" classname=\"", m);
-		put_xml(m, res->path);
+		dg_put_xml(m, res->path);
 		fputs("\"/>\n", m);
 		st->tests++;
 	}
@@ -104,21 +64,21 @@ static void junit_file(void *state, const struct dg_result *res)
 
 		snprintf(name, sizeof(name), "%s at %u:%u", f->rule, f->line, f->column);
 		fputs("    <testcase name=\"", m);
-		put_xml(m, name);
+		dg_put_xml(m, name);
 		fputs("\" classname=\"", m);
-		put_xml(m, res->path);
+		dg_put_xml(m, res->path);
 		fprintf(m, "\" file=\"");
-		put_xml(m, res->path);
+		dg_put_xml(m, res->path);
 		fprintf(m, "\" line=\"%u\">\n      <failure type=\"%s\" message=\"", f->line,
 			f->rule);
-		put_xml(m, f->message);
+		dg_put_xml(m, f->message);
 		fputs("\">", m);
-		put_xml(m, res->path);
+		dg_put_xml(m, res->path);
 		fprintf(m, ":%u:%u: %s: ", f->line, f->column, dg_severity_name(f->severity));
-		put_xml(m, f->message);
+		dg_put_xml(m, f->message);
 		if (f->help) {
 			fputs("&#10;help: ", m);
-			put_xml(m, f->help);
+			dg_put_xml(m, f->help);
 		}
 		fputs("</failure>\n    </testcase>\n", m);
 		st->tests++;

@@ -51,14 +51,16 @@ char *dg_read_stream(FILE *fp, size_t *len, int *err)
 	return dg_read_stream_max(fp, SIZE_MAX - 1, len, err);
 }
 
-char *dg_read_path(const char *path, size_t limit, size_t *len, int *err)
+FILE *dg_open_regular(const char *path, size_t limit, int *err)
 {
 	/* O_NONBLOCK: opening a FIFO for reading must not wait for a writer; it is refused below */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
 	FILE *fp;
-	char *buf;
+	int dummy;
 
+	if (!err)
+		err = &dummy;
 	if (fd < 0) {
 		*err = errno;
 		return NULL;
@@ -83,6 +85,16 @@ char *dg_read_path(const char *path, size_t limit, size_t *len, int *err)
 		close(fd);
 		return NULL;
 	}
+	return fp;
+}
+
+char *dg_read_path(const char *path, size_t limit, size_t *len, int *err)
+{
+	FILE *fp = dg_open_regular(path, limit, err);
+	char *buf;
+
+	if (!fp)
+		return NULL;
 	buf = dg_read_stream_max(fp, limit, len, err);
 	fclose(fp);
 	return buf;

@@ -32,6 +32,9 @@ char *dg_read_stream(FILE *fp, size_t *len, int *err);
  * (*err = errno), a directory is EISDIR, anything else that is not a regular file
  * DG_READ_NOT_REGULAR. */
 char *dg_read_path(const char *path, size_t limit, size_t *len, int *err);
+/* The open regular file at `path` ("rb"), when it is one and holds at most `limit` bytes; else
+ * NULL with *err (when err is not NULL) as dg_read_path sets it. Never blocks on a FIFO. */
+FILE *dg_open_regular(const char *path, size_t limit, int *err);
 /* The reason for a dg_read_* *err, for messages ("larger than the size limit of 16 MiB …"). */
 const char *dg_read_strerror(int err, size_t limit, char *buf, size_t size);
 

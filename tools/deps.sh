@@ -2,7 +2,7 @@
 # deps.sh — installs the Debian packages ddlguard needs to build and test, if any is missing.
 set -eu
 PACKAGES="cmake make gcc libc6-dev pkg-config libpg-query-dev libprotobuf-c-dev libcjson-dev
-libcmocka-dev libyaml-dev git libpq-dev postgresql-15 libxml2-utils"
+libcmocka-dev libyaml-dev git libpq-dev postgresql-15 libxml2-utils libxml2-dev"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -1,6 +1,7 @@
 /* main.c — the ddlguard command line: options, files, one reporter, the exit code. */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -824,6 +825,44 @@ static void parser_exit_guard(void)
 	_exit(EXIT_TROUBLE);
 }
 
+struct cli_call {
+	int argc;
+	char **argv;
+	struct dg_config *cfg;
+	int rc;
+};
+
+static void *cli_thread(void *arg)
+{
+	struct cli_call *c = arg;
+
+	c->rc = cli(c->argc, c->argv, c->cfg);
+	return NULL;
+}
+
+/* libpg_query turns a parse tree into protobuf recursively, one C frame per level: a chain of
+ * 150000 operators (300 kB of "1+1+…") overflows the usual 8 MB stack. The run gets a stack of
+ * 1 GiB (address space; pages are used only as deep as a tree goes), enough for a file at the
+ * default --max-file-size; where that cannot be had (ulimit -v), the main thread's. */
+static int run_with_big_stack(int argc, char **argv, struct dg_config *cfg)
+{
+	struct cli_call c = {argc, argv, cfg, EXIT_TROUBLE};
+	pthread_attr_t attr;
+	pthread_t t;
+	bool started = false;
+
+	if (pthread_attr_init(&attr) == 0) {
+		started = pthread_attr_setstacksize(&attr, (size_t)1 << 30) == 0 &&
+			  pthread_create(&t, &attr, cli_thread, &c) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	if (!started)
+		return cli(argc, argv, cfg);
+	if (pthread_join(t, NULL) != 0)
+		return EXIT_TROUBLE;
+	return c.rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct dg_config *cfg;
@@ -840,7 +879,7 @@ int main(int argc, char **argv)
 		dg_config_free(cfg);
 		return dg_verify_main(argc - 1, argv + 1);
 	}
-	rc = cli(argc, argv, cfg);
+	rc = run_with_big_stack(argc, argv, cfg);
 	dg_config_free(cfg);
 	return rc;
 }

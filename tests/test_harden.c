@@ -154,10 +154,12 @@ static void test_large_file_positions(void **state)
 	fresh(&r, "large");
 	/* 40000 lines of ~60 bytes (2.4 MB: three runs), a syntax error on line 20001 and a
 	 * finding on the last line */
-	tk_sh(&r, "awk 'BEGIN { for (i = 1; i <= 40000; i++) { if (i == 20001) print \"SELEC 1;\"; "
-		  "else printf \"INSERT INTO t (a, b) VALUES (%%d, '\"'\"'padding padding'\"'\"');\\n\", "
-		  "i } }' > large/seed.sql && echo 'ALTER TABLE t RENAME COLUMN a TO b;' >> "
-		  "large/seed.sql");
+	tk_sh(
+	    &r,
+	    "awk 'BEGIN { for (i = 1; i <= 40000; i++) { if (i == 20001) print \"SELEC 1;\"; "
+	    "else printf \"INSERT INTO t (a, b) VALUES (%%d, '\"'\"'padding padding'\"'\"');\\n\", "
+	    "i } }' > large/seed.sql && echo 'ALTER TABLE t RENAME COLUMN a TO b;' >> "
+	    "large/seed.sql");
 	tk_sh(&r, BIN "--format gcc --select syntax-error --select renaming-column large/seed.sql");
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.out, "large/seed.sql:20001:1: error: syntax error at or near"));
@@ -189,6 +191,25 @@ static void test_parser_out_of_memory(void **state)
 	free(r.out);
 }
 
+/* A chain of thousands of operators (10 kB) once overflowed the stack while its parse tree was
+ * unpacked: now it is a syntax-error finding at the statement, and the next one is linted. */
+static void test_deep_expression(void **state)
+{
+	struct tk_run r = {0};
+
+	(void)state;
+	fresh(&r, "deep");
+	tk_sh(&r,
+	      "awk 'BEGIN { print \"SELECT 1;\"; printf \"SELECT 1\"; for (i = 0; i < 5000; "
+	      "i++) printf \"+1\"; print \";\"; print \"ALTER TABLE t RENAME COLUMN a TO b;\" }' "
+	      "> deep/x.sql");
+	tk_sh(&r, BIN "--format gcc --select syntax-error --select renaming-column deep/x.sql");
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.out, "deep/x.sql:2:1: error: this statement nests too deeply"));
+	assert_non_null(strstr(r.out, "deep/x.sql:3:1: warning: renaming column"));
+	free(r.out);
+}
+
 /* 2. Symbolic links back to a parent do not loop; each file is linted once. */
 static void test_symlink_cycles(void **state)
 {
@@ -214,8 +235,8 @@ static void test_control_characters(void **state)
 {
 	struct tk_run r = {0};
 	char name[128];
-	static const char *const formats[] = {"text --color never", "text --color never -q",
-					      "gcc", "github", "text --color always"};
+	static const char *const formats[] = {"text --color never", "text --color never -q", "gcc",
+					      "github", "text --color always"};
 
 	(void)state;
 	fresh(&r, "inject");
@@ -262,7 +283,7 @@ static void test_empty_inputs(void **state)
 	tk_sh(&r, "mkdir empty/d && " BIN "empty/d");
 	assert_int_equal(r.status, 0);
 	tk_sh(&r, BIN "--write-baseline empty/b.json empty/d && " BIN "--baseline empty/b.json "
-		  "empty/d && grep -c fingerprint empty/b.json");
+		      "empty/d && grep -c fingerprint empty/b.json");
 	assert_int_equal(r.status, 1); /* both runs succeeded; grep found no finding: 1 */
 	assert_non_null(strstr(r.out, "0 files checked"));
 	free(r.out);
@@ -371,7 +392,8 @@ static void test_outputs_well_formed(void **state)
 	tk_write_file("wf/bad\377name.sql", "ALTER TABLE \"a\357\277\276b\357\277\277\" RENAME "
 					    "COLUMN \"x\001y\" TO c;\n");
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		tk_sh(&r, BIN "--select renaming-column --format %s wf > wf/out 2>/dev/null; "
+		tk_sh(&r,
+		      BIN "--select renaming-column --format %s wf > wf/out 2>/dev/null; "
 			  "cat wf/out",
 		      formats[i]);
 		if (!utf8_valid(r.out))
@@ -382,7 +404,8 @@ static void test_outputs_well_formed(void **state)
 				fail_msg("--format %s is not JSON", formats[i]);
 			cJSON_Delete(doc);
 			if (i != 1) /* SARIF percent-encodes its URIs */
-				assert_non_null(strstr(r.out, "bad\357\277\275name.sql")); /* U+FFFD */
+				assert_non_null(
+				    strstr(r.out, "bad\357\277\275name.sql")); /* U+FFFD */
 		} else if (i == 3) {
 			assert_null(strstr(r.out, "\357\277\276"));
 			assert_null(strstr(r.out, "\357\277\277"));
@@ -439,7 +462,8 @@ static void test_config_lookup(void **state)
 	tk_sh(&r, DG_BINARY " --select renaming-column look/repo/db/1.sql");
 	assert_int_equal(r.status, 1);
 	/* without .git the walk reaches it; .git as a file (a worktree) is a root too */
-	tk_sh(&r, "rmdir look/repo/.git && " DG_BINARY " --select renaming-column look/repo/db/1.sql");
+	tk_sh(&r,
+	      "rmdir look/repo/.git && " DG_BINARY " --select renaming-column look/repo/db/1.sql");
 	assert_int_equal(r.status, 0);
 	tk_sh(&r, "echo 'gitdir: x' > look/repo/.git && " DG_BINARY
 		  " --select renaming-column look/repo/db/1.sql");
@@ -466,6 +490,7 @@ int main(void)
 	    cmocka_unit_test(test_size_limit),
 	    cmocka_unit_test(test_large_file_positions),
 	    cmocka_unit_test(test_parser_out_of_memory),
+	    cmocka_unit_test(test_deep_expression),
 	    cmocka_unit_test(test_symlink_cycles),
 	    cmocka_unit_test(test_control_characters),
 	    cmocka_unit_test(test_empty_inputs),

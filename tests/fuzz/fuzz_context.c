@@ -11,16 +11,18 @@
 #include "fuzzkit.h"
 
 struct layout {
-	const char *context;	 /* the context file */
-	const char *files[2];	 /* the migrations */
+	const char *context;  /* the context file */
+	const char *files[2]; /* the migrations */
 };
 
 static const struct layout layouts[] = {
     {"sqitch.plan", {"deploy/add_users.sql", "revert/add_users.sql"}},
-    {"2024-01-01-000000_x/metadata.toml", {"2024-01-01-000000_x/up.sql", "2024-01-01-000000_x/down.sql"}},
+    {"2024-01-01-000000_x/metadata.toml",
+     {"2024-01-01-000000_x/up.sql", "2024-01-01-000000_x/down.sql"}},
     {"V1__init.sql.conf", {"V1__init.sql", "V2__more.sql"}},
     {"atlas.sum", {"20240101000000_init.sql", "20240102000000_more.sql"}},
-    {"20240101000000_x.mysql.up.sql", {"20240101000000_x.up.sql", "20240101000000_x.postgres.up.sql"}},
+    {"20240101000000_x.mysql.up.sql",
+     {"20240101000000_x.up.sql", "20240101000000_x.postgres.up.sql"}},
     {"meta/_journal.json", {"0000_init.sql", "0001_more.sql"}},
 };
 

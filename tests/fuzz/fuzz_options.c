@@ -26,8 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	dg_config_set_assume_in_transaction(cfg, b & 8);
 	pick = (size_t)(b >> 4) % (n_formats + 1);
-	if (pick < n_formats && dg_config_set_migration_format(cfg, dg_migration_format_at(pick)) !=
-				    DG_OK)
+	if (pick < n_formats &&
+	    dg_config_set_migration_format(cfg, dg_migration_format_at(pick)) != DG_OK)
 		abort();
 	dg_lint_buffer(cfg, "db/migrations/20240101000000_x.up.sql", (const char *)data + 1,
 		       size - 1, &res);

@@ -77,7 +77,7 @@ static void run(const struct dg_reporter *r, const struct dg_report_options *opt
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct dg_config *cfg;
-	static const char *const formats[] = {"text", "json",	"gcc",	 "sarif",
+	static const char *const formats[] = {"text",	"json",	  "gcc",  "sarif",
 					      "github", "gitlab", "junit"};
 	char *parts[2];
 	size_t lens[2], n;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct dg_arena_block {
 	struct dg_arena_block *next;
@@ -46,12 +47,37 @@ void dg_arena_destroy(struct dg_arena *a)
 	a->head = NULL;
 }
 
+static const char *current_input;
+
+void dg_set_current_input(const char *path)
+{
+	current_input = path;
+}
+
+const char *dg_current_input(void)
+{
+	return current_input;
+}
+
+void dg_out_of_memory(void)
+{
+	/* no recovery and no stdio buffers flushed (half a JSON document is worse than none):
+	 * the reason on stderr, exit status 2 like every other tool error */
+	static const char msg[] = "ddlguard: out of memory";
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	if (current_input && write(STDERR_FILENO, " while reading ", 15) >= 0 &&
+	    write(STDERR_FILENO, current_input, strlen(current_input)) < 0)
+		_exit(2);
+	if (write(STDERR_FILENO, " (see --max-file-size)\n", 23) < 0)
+		_exit(2);
+	_exit(2);
+}
+
 static void *must(void *p)
 {
-	if (!p) {
-		fputs("ddlguard: out of memory\n", stderr);
-		abort();
-	}
+	if (!p)
+		dg_out_of_memory();
 	return p;
 }
 

@@ -23,6 +23,13 @@ void *dg_arena_grow(struct dg_arena *a, void *arr, size_t n, size_t *cap, size_t
 
 /* The heap the same way: never NULL; out of memory ends the process ("ddlguard: out of memory").
  * Zero sizes allocate one byte. */
+/* The file being read or parsed now (NULL: none), for the out-of-memory message. */
+void dg_set_current_input(const char *path);
+const char *dg_current_input(void);
+/* "ddlguard: out of memory …" on stderr, then the process ends with status 2 (never 134 from
+ * abort(): a tool error, like every other). */
+_Noreturn void dg_out_of_memory(void);
+
 void *dg_xmalloc(size_t n);
 void *dg_xcalloc(size_t n, size_t size);
 void *dg_xrealloc(void *p, size_t n);

@@ -14,6 +14,8 @@
 #include "source.h"
 
 #define BASELINE_VERSION 1
+/* a baseline of a million findings is ~200 MB; anything larger is not one */
+#define BASELINE_MAX_SIZE ((size_t)256 << 20)
 
 struct entry {
 	char fingerprint[17];
@@ -105,23 +107,21 @@ static char *fmt_error(const char *path, const char *why)
 
 struct dg_baseline *dg_baseline_load(const char *path, char **error)
 {
-	FILE *f = fopen(path, "rb");
 	struct dg_baseline *b;
-	char *text;
+	char *text, why[160];
 	size_t len = 0;
 	int err;
 	cJSON *doc, *findings, *it;
 
 	*error = NULL;
-	if (!f) {
-		*error = fmt_error(path, strerror(errno));
+	text = dg_read_path(path, BASELINE_MAX_SIZE, &len, &err);
+	if (!text) {
+		/* a directory, a FIFO, /dev/zero: say so, not "not a baseline" */
+		*error =
+		    fmt_error(path, dg_read_strerror(err, BASELINE_MAX_SIZE, why, sizeof(why)));
 		return NULL;
 	}
-	text = dg_read_stream(f, &len, &err);
-	fclose(f);
-	if (!text && !err)
-		abort();		       /* out of memory */
-	doc = text ? cJSON_Parse(text) : NULL; /* unreadable: not a baseline either */
+	doc = cJSON_ParseWithLength(text, len);
 	free(text);
 	findings = cJSON_GetObjectItemCaseSensitive(doc, "findings");
 	it = cJSON_GetObjectItemCaseSensitive(doc, "version");
@@ -154,7 +154,8 @@ struct dg_baseline *dg_baseline_load(const char *path, char **error)
 		    cJSON_IsString(r) ? r->valuestring : "", 0, "");
 	}
 	cJSON_Delete(doc);
-	qsort(b->items, b->n, sizeof(*b->items), cmp_fp);
+	if (b->n > 1) /* qsort(NULL, 0, …) is undefined: an empty baseline has no items */
+		qsort(b->items, b->n, sizeof(*b->items), cmp_fp);
 	b->sorted = true;
 	return b;
 }
@@ -176,7 +177,7 @@ size_t dg_baseline_filter(const struct dg_baseline *b, struct dg_result *res)
 		struct entry key;
 
 		snprintf(key.fingerprint, sizeof(key.fingerprint), "%s", f->fingerprint);
-		if (b->sorted && bsearch(&key, b->items, b->n, sizeof(*b->items), cmp_fp)) {
+		if (b->sorted && b->n && bsearch(&key, b->items, b->n, sizeof(*b->items), cmp_fp)) {
 			free(f->message);
 			free(f->help);
 			free(f->source_line);
@@ -200,7 +201,8 @@ int dg_baseline_write(const struct dg_baseline *b, const char *path)
 		abort();
 	if (b->n)
 		memcpy(sorted, b->items, b->n * sizeof(*sorted));
-	qsort(sorted, b->n, sizeof(*sorted), cmp_entry);
+	if (b->n > 1)
+		qsort(sorted, b->n, sizeof(*sorted), cmp_entry);
 	cJSON_AddNumberToObject(doc, "version", BASELINE_VERSION);
 	cJSON_AddStringToObject(doc, "tool", "ddlguard");
 	arr = cJSON_AddArrayToObject(doc, "findings");

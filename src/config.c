@@ -3,6 +3,7 @@
  * name), then applied under whatever the command line set explicitly.
  *
  *   pg_version: 14
+ *   max_file_size: 32M              # larger files are refused (default 8M)
  *   assume_in_transaction: false
  *   migration_format: dbmate        # or auto
  *   fail_on: error                  # error, warning, info, never
@@ -41,7 +42,8 @@ struct dg_config_file {
 	int assume_in_transaction; /* -1 unset */
 	const char *migration_format;
 	bool migration_format_set;
-	int fail_on; /* -1 unset */
+	int fail_on;	      /* -1 unset */
+	size_t max_file_size; /* 0 unset */
 	struct rule_setting rules[DG_N_RULES];
 	size_t n_rules;
 	char **exclude;
@@ -49,9 +51,16 @@ struct dg_config_file {
 	long long small_rows, large_rows; /* table_stats thresholds; -1 unset */
 };
 
-static const char *const top_keys[] = {"pg_version", "assume_in_transaction", "migration_format",
-				       "fail_on",    "require_reason",	      "exclude",
-				       "rules",	     "table_stats",	      NULL};
+static const char *const top_keys[] = {"pg_version",
+				       "max_file_size",
+				       "assume_in_transaction",
+				       "migration_format",
+				       "fail_on",
+				       "require_reason",
+				       "exclude",
+				       "rules",
+				       "table_stats",
+				       NULL};
 static const char *const rule_keys[] = {"enabled", "severity", NULL};
 
 /* ---- closest name ----------------------------------------------------------------------- */
@@ -76,13 +85,30 @@ static const char *closest_key(const char *name, const char *const *keys)
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
+/* The document as a small tree, built from libyaml's events (its own loader is super-quadratic
+ * on deeply nested input): a mapping's items are its keys and values in turn. */
+struct ynode {
+	enum { Y_SCALAR, Y_SEQUENCE, Y_MAPPING } type;
+	char *value; /* a scalar's text */
+	bool plain;  /* a plain (unquoted) scalar: only those are booleans or null */
+	size_t line, column;
+	struct ynode **items;
+	size_t n;
+};
+
+/* A configuration is a few keys: anything near these limits is not one. */
+#define CONFIG_MAX_SIZE ((size_t)1 << 20)
+#define CONFIG_MAX_DEPTH 32
+#define CONFIG_MAX_NODES 10000
+
 struct reader {
 	const char *path;
-	yaml_document_t doc;
+	yaml_parser_t parser;
+	size_t nodes;
 	char *error;
 };
 
-__attribute__((format(printf, 3, 4))) static bool fail(struct reader *r, const yaml_node_t *at,
+__attribute__((format(printf, 3, 4))) static bool fail(struct reader *r, const struct ynode *at,
 						       const char *fmt, ...)
 {
 	char msg[512];
@@ -96,34 +122,32 @@ __attribute__((format(printf, 3, 4))) static bool fail(struct reader *r, const y
 	r->error = malloc(n);
 	if (r->error) {
 		if (at)
-			snprintf(r->error, n, "%s:%zu:%zu: %s", r->path, at->start_mark.line + 1,
-				 at->start_mark.column + 1, msg);
+			snprintf(r->error, n, "%s:%zu:%zu: %s", r->path, at->line, at->column, msg);
 		else
 			snprintf(r->error, n, "%s: %s", r->path, msg);
 	}
 	return false;
 }
 
-static const char *scalar(const yaml_node_t *n)
+static const char *scalar(const struct ynode *n)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	return n && n->type == Y_SCALAR ? n->value : NULL;
 }
 
-static bool is_null_scalar(const yaml_node_t *n)
+static bool is_null_scalar(const struct ynode *n)
 {
 	const char *s = scalar(n);
-	return s && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-	       (!*s || strcmp(s, "~") == 0 || strcasecmp(s, "null") == 0);
+	return s && n->plain && (!*s || strcmp(s, "~") == 0 || strcasecmp(s, "null") == 0);
 }
 
 /* YAML 1.1 booleans: 1 true, 0 false, -1 not a boolean */
-static int boolean(const yaml_node_t *n)
+static int boolean(const struct ynode *n)
 {
 	static const char *const yes[] = {"true", "yes", "on", NULL};
 	static const char *const no[] = {"false", "no", "off", NULL};
 	const char *s = scalar(n);
 
-	if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+	if (!s || !n->plain)
 		return -1;
 	for (size_t i = 0; yes[i]; i++)
 		if (strcasecmp(s, yes[i]) == 0)
@@ -164,7 +188,7 @@ static long find_rule(const char *name)
 	return -1;
 }
 
-static bool unknown(struct reader *r, const yaml_node_t *at, const char *what, const char *name,
+static bool unknown(struct reader *r, const struct ynode *at, const char *what, const char *name,
 		    const char *near, const char *hint)
 {
 	if (near)
@@ -172,8 +196,8 @@ static bool unknown(struct reader *r, const yaml_node_t *at, const char *what, c
 	return fail(r, at, "unknown %s '%s' (%s)", what, name, hint);
 }
 
-static bool read_rule(struct reader *r, struct dg_config_file *f, const yaml_node_t *key,
-		      const yaml_node_t *val)
+static bool read_rule(struct reader *r, struct dg_config_file *f, const struct ynode *key,
+		      const struct ynode *val)
 {
 	const char *name = scalar(key);
 	long rule = name ? find_rule(name) : -1;
@@ -185,7 +209,7 @@ static bool read_rule(struct reader *r, struct dg_config_file *f, const yaml_nod
 		return unknown(r, key, "rule", name, closest_rule(name),
 			       "see ddlguard --list-rules");
 	s = setting_for(f, (size_t)rule);
-	if (val->type == YAML_SCALAR_NODE) {
+	if (val->type == Y_SCALAR) {
 		int b = boolean(val), sev = severity_of(scalar(val));
 		if (b >= 0)
 			s->enabled = b;
@@ -201,12 +225,10 @@ static bool read_rule(struct reader *r, struct dg_config_file *f, const yaml_nod
 		}
 		return true;
 	}
-	if (val->type != YAML_MAPPING_NODE)
+	if (val->type != Y_MAPPING)
 		return fail(r, val, "rule '%s' takes a mapping {enabled: …, severity: …}", name);
-	for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top;
-	     p++) {
-		const yaml_node_t *k = yaml_document_get_node(&r->doc, p->key);
-		const yaml_node_t *v = yaml_document_get_node(&r->doc, p->value);
+	for (size_t i = 0; i < val->n; i += 2) {
+		const struct ynode *k = val->items[i], *v = val->items[i + 1];
 		const char *ks = scalar(k);
 		if (ks && strcmp(ks, "enabled") == 0) {
 			if ((s->enabled = boolean(v)) < 0)
@@ -225,7 +247,7 @@ static bool read_rule(struct reader *r, struct dg_config_file *f, const yaml_nod
 	return true;
 }
 
-static bool add_exclude(struct reader *r, struct dg_config_file *f, const yaml_node_t *v)
+static bool add_exclude(struct reader *r, struct dg_config_file *f, const struct ynode *v)
 {
 	const char *s = scalar(v);
 	char **n;
@@ -243,16 +265,14 @@ static bool add_exclude(struct reader *r, struct dg_config_file *f, const yaml_n
 	return true;
 }
 
-static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node_t *root)
+static bool read_top(struct reader *r, struct dg_config_file *f, const struct ynode *root)
 {
 	if (!root || is_null_scalar(root))
 		return true; /* an empty file is a valid, empty configuration */
-	if (root->type != YAML_MAPPING_NODE)
+	if (root->type != Y_MAPPING)
 		return fail(r, root, "the configuration must be a mapping of keys to values");
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
-	     p++) {
-		const yaml_node_t *k = yaml_document_get_node(&r->doc, p->key);
-		const yaml_node_t *v = yaml_document_get_node(&r->doc, p->value);
+	for (size_t p = 0; p < root->n; p += 2) {
+		const struct ynode *k = root->items[p], *v = root->items[p + 1];
 		const char *key = scalar(k), *s = scalar(v);
 
 		if (!key)
@@ -264,6 +284,13 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 				return fail(r, v,
 					    "'pg_version' takes a major version from 11 to 18");
 			f->pg_version = (int)n;
+		} else if (strcmp(key, "max_file_size") == 0) {
+			if (!s || !(f->max_file_size = dg_parse_size(s)) ||
+			    f->max_file_size > DG_MAX_MAX_FILE_SIZE)
+				return fail(
+				    r, v,
+				    "'max_file_size' takes a size from 1 byte to 1G, such as "
+				    "512K or 32M");
 		} else if (strcmp(key, "assume_in_transaction") == 0) {
 			if ((f->assume_in_transaction = boolean(v)) < 0)
 				return fail(r, v, "'assume_in_transaction' takes true or false");
@@ -295,23 +322,19 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 			if (f->fail_on < 0)
 				return fail(r, v, "'fail_on' takes error, warning, info or never");
 		} else if (strcmp(key, "exclude") == 0) {
-			if (v->type == YAML_SEQUENCE_NODE) {
-				for (yaml_node_item_t *it = v->data.sequence.items.start;
-				     it < v->data.sequence.items.top; it++)
-					if (!add_exclude(r, f,
-							 yaml_document_get_node(&r->doc, *it)))
+			if (v->type == Y_SEQUENCE) {
+				for (size_t k2 = 0; k2 < v->n; k2++)
+					if (!add_exclude(r, f, v->items[k2]))
 						return false;
 			} else if (!is_null_scalar(v) && !add_exclude(r, f, v)) {
 				return false;
 			}
 		} else if (strcmp(key, "table_stats") == 0) {
-			if (v->type != YAML_MAPPING_NODE)
+			if (v->type != Y_MAPPING)
 				return fail(r, v,
 					    "'table_stats' takes {small_rows: N, large_rows: N}");
-			for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
-			     q < v->data.mapping.pairs.top; q++) {
-				yaml_node_t *tk = yaml_document_get_node(&r->doc, q->key);
-				yaml_node_t *tv = yaml_document_get_node(&r->doc, q->value);
+			for (size_t q = 0; q < v->n; q += 2) {
+				const struct ynode *tk = v->items[q], *tv = v->items[q + 1];
 				const char *tname = scalar(tk), *tval = scalar(tv);
 				char *end;
 				long long n = tval ? strtoll(tval, &end, 10) : -1;
@@ -332,12 +355,10 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 		} else if (strcmp(key, "rules") == 0) {
 			if (is_null_scalar(v))
 				continue;
-			if (v->type != YAML_MAPPING_NODE)
+			if (v->type != Y_MAPPING)
 				return fail(r, v, "'rules' takes a mapping of rule names");
-			for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
-			     q < v->data.mapping.pairs.top; q++)
-				if (!read_rule(r, f, yaml_document_get_node(&r->doc, q->key),
-					       yaml_document_get_node(&r->doc, q->value)))
+			for (size_t q = 0; q < v->n; q += 2)
+				if (!read_rule(r, f, v->items[q], v->items[q + 1]))
 					return false;
 		} else {
 			/* a rule name at the top level is a common slip: say where it goes */
@@ -345,8 +366,8 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 				return fail(r, k, "unknown key '%s': rules go under 'rules:'", key);
 			return unknown(
 			    r, k, "key", key, closest_key(key, top_keys),
-			    "valid keys: pg_version, assume_in_transaction, migration_format, "
-			    "fail_on, require_reason, exclude, rules, table_stats");
+			    "valid keys: pg_version, max_file_size, assume_in_transaction, "
+			    "migration_format, fail_on, require_reason, exclude, rules, table_stats");
 		}
 	}
 	return true;
@@ -366,49 +387,178 @@ static char *absolute_dir_of(const char *path)
 	return abs;
 }
 
+static void ynode_free(struct ynode *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->n; i++)
+		ynode_free(n->items[i]);
+	free(n->items);
+	free(n->value);
+	free(n);
+}
+
+/* "file:line:col: why" at the event's position. */
+static struct ynode *fail_at(struct reader *r, const yaml_mark_t *m, const char *why)
+{
+	struct ynode at = {.line = m->line + 1, .column = m->column + 1};
+
+	fail(r, &at, "%s", why);
+	return NULL;
+}
+
+static bool next_event(struct reader *r, yaml_event_t *ev)
+{
+	if (yaml_parser_parse(&r->parser, ev))
+		return true;
+	char why[256];
+
+	snprintf(why, sizeof(why), "not valid YAML: %s",
+		 r->parser.problem ? r->parser.problem : "syntax error");
+	fail_at(r, &r->parser.problem_mark, why);
+	return false;
+}
+
+/* The node that starts with `ev` (consumed), its children read from the parser. */
+static struct ynode *build(struct reader *r, yaml_event_t *ev, int depth)
+{
+	struct ynode *n;
+
+	if (ev->type == YAML_ALIAS_EVENT)
+		return fail_at(r, &ev->start_mark,
+			       "aliases (*name) are not allowed in a ddlguard configuration");
+	if (ev->type != YAML_SCALAR_EVENT && ev->type != YAML_SEQUENCE_START_EVENT &&
+	    ev->type != YAML_MAPPING_START_EVENT)
+		return fail_at(r, &ev->start_mark, "not valid YAML here");
+	if (++r->nodes > CONFIG_MAX_NODES)
+		return fail_at(r, &ev->start_mark,
+			       "more than 10000 values: this is not a ddlguard configuration");
+	if (depth > CONFIG_MAX_DEPTH)
+		return fail_at(r, &ev->start_mark,
+			       "nested more than 32 levels deep: this is not a ddlguard "
+			       "configuration");
+	n = dg_xcalloc(1, sizeof(*n));
+	n->line = ev->start_mark.line + 1;
+	n->column = ev->start_mark.column + 1;
+	if (ev->type == YAML_SCALAR_EVENT) {
+		n->type = Y_SCALAR;
+		n->value = dg_xcalloc(1, ev->data.scalar.length + 1);
+		memcpy(n->value, ev->data.scalar.value, ev->data.scalar.length);
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		return n;
+	}
+	n->type = ev->type == YAML_MAPPING_START_EVENT ? Y_MAPPING : Y_SEQUENCE;
+	for (size_t cap = 0;;) {
+		yaml_event_t child;
+		struct ynode *c;
+
+		if (!next_event(r, &child))
+			break;
+		if (child.type == YAML_SEQUENCE_END_EVENT || child.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&child);
+			return n;
+		}
+		c = build(r, &child, depth + 1);
+		yaml_event_delete(&child);
+		if (!c)
+			break;
+		/* a key said twice: YAML forbids it, and "the last one wins" hides a mistake */
+		if (n->type == Y_MAPPING && n->n % 2 == 0 && c->type == Y_SCALAR) {
+			for (size_t k = 0; k < n->n; k += 2) {
+				const struct ynode *prev = n->items[k];
+				if (prev->type == Y_SCALAR && strcmp(prev->value, c->value) == 0) {
+					char why[64];
+					snprintf(why, sizeof(why), "first at line %zu", prev->line);
+					fail(r, c, "duplicate key '%s' (%s)", c->value, why);
+					ynode_free(c);
+					ynode_free(n);
+					return NULL;
+				}
+			}
+		}
+		if (n->n == cap)
+			n->items =
+			    dg_xrealloc(n->items, (cap = cap ? 2 * cap : 8) * sizeof(*n->items));
+		n->items[n->n++] = c;
+	}
+	ynode_free(n);
+	return NULL;
+}
+
+/* The one document of the stream: *root is NULL for an empty file. */
+static bool read_document(struct reader *r, struct ynode **root)
+{
+	yaml_event_t ev;
+	bool ok = false;
+
+	*root = NULL;
+	if (!next_event(r, &ev))
+		return false;
+	yaml_event_delete(&ev); /* STREAM-START */
+	if (!next_event(r, &ev))
+		return false;
+	if (ev.type == YAML_STREAM_END_EVENT) {
+		yaml_event_delete(&ev);
+		return true;
+	}
+	yaml_event_delete(&ev); /* DOCUMENT-START */
+	if (!next_event(r, &ev))
+		return false;
+	*root = build(r, &ev, 0);
+	yaml_event_delete(&ev);
+	if (!*root || !next_event(r, &ev))
+		goto out;
+	yaml_event_delete(&ev); /* DOCUMENT-END */
+	if (!next_event(r, &ev))
+		goto out;
+	if (ev.type == YAML_DOCUMENT_START_EVENT)
+		fail_at(r, &ev.start_mark,
+			"a second YAML document (---): a configuration file holds one");
+	else
+		ok = true;
+	yaml_event_delete(&ev);
+out:
+	if (!ok) {
+		ynode_free(*root);
+		*root = NULL;
+	}
+	return ok;
+}
+
 enum dg_status dg_config_file_load(const char *path, struct dg_config_file **out, char **error)
 {
 	struct reader r;
 	struct dg_config_file *f;
-	yaml_parser_t parser;
-	FILE *fp;
+	struct ynode *root = NULL;
+	char *text, why[160];
+	size_t len = 0;
+	int err;
 	bool ok;
 
 	memset(&r, 0, sizeof(r));
 	r.path = path;
 	*out = NULL;
 	*error = NULL;
-	fp = fopen(path, "rb");
-	if (!fp) {
-		fail(&r, NULL, "%s", strerror(errno));
+	/* bounded, and never a FIFO that would block */
+	text = dg_read_path(path, CONFIG_MAX_SIZE, &len, &err);
+	if (!text) {
+		fail(&r, NULL, "%s", dg_read_strerror(err, CONFIG_MAX_SIZE, why, sizeof(why)));
 		*error = r.error;
-		return DG_ERR_IO;
+		return err ? DG_ERR_IO : DG_ERR_INTERNAL;
 	}
-	f = calloc(1, sizeof(*f));
-	if (!f || !yaml_parser_initialize(&parser)) {
-		fclose(fp);
-		free(f);
+	if (!yaml_parser_initialize(&r.parser)) {
+		free(text);
 		return DG_ERR_INTERNAL;
 	}
+	f = dg_xcalloc(1, sizeof(*f));
 	f->assume_in_transaction = -1;
 	f->fail_on = -1;
 	f->small_rows = f->large_rows = -1;
-	yaml_parser_set_input_file(&parser, fp);
-	if (!yaml_parser_load(&parser, &r.doc)) {
-		char msg[512];
-		snprintf(msg, sizeof(msg), "%s:%zu:%zu: not valid YAML: %s", path,
-			 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-			 parser.problem ? parser.problem : "syntax error");
-		*error = strdup(msg);
-		yaml_parser_delete(&parser);
-		fclose(fp);
-		dg_config_file_free(f);
-		return DG_ERR_USAGE;
-	}
-	ok = read_top(&r, f, yaml_document_get_root_node(&r.doc));
-	yaml_document_delete(&r.doc);
-	yaml_parser_delete(&parser);
-	fclose(fp);
+	yaml_parser_set_input_string(&r.parser, (const unsigned char *)text, len);
+	ok = read_document(&r, &root) && read_top(&r, f, root);
+	ynode_free(root);
+	yaml_parser_delete(&r.parser);
+	free(text);
 	if (ok) {
 		f->dir = absolute_dir_of(path);
 		if (!f->dir) {
@@ -442,6 +592,8 @@ void dg_config_file_apply(const struct dg_config_file *f, struct dg_config *cfg)
 
 	if (f->pg_version && !x->pg_version)
 		cfg->pg_version = f->pg_version;
+	if (f->max_file_size && !x->max_file_size)
+		cfg->max_file_size = f->max_file_size;
 	if (f->assume_in_transaction >= 0 && !x->assume_in_transaction)
 		cfg->assume_in_transaction = f->assume_in_transaction;
 	if (f->migration_format_set && !x->migration_format)
@@ -518,13 +670,15 @@ bool dg_config_file_excludes(const struct dg_config_file *f, const char *path)
 	return hit;
 }
 
-/* Directories already known to hold no configuration file, so that a run over thousands of
- * migration directories walks up to the root in memory rather than with two stat() calls per
- * level and file. A process-wide set: configuration files do not appear during a run. */
-static struct {
+/* Directories already looked at, so that a run over thousands of migration directories walks up
+ * in memory rather than with three stat() calls per level and file: those that hold no
+ * configuration file, and those that are a repository's root (hold .git). Process-wide sets:
+ * neither appears during a run. */
+struct dir_set {
 	char **slots;
 	size_t cap, n;
-} no_config;
+};
+static struct dir_set no_config, repo_roots;
 
 static size_t hash_str(const char *s)
 {
@@ -534,27 +688,27 @@ static size_t hash_str(const char *s)
 	return h;
 }
 
-static bool known_empty(const char *dir)
+static bool set_has(const struct dir_set *set, const char *dir)
 {
-	if (!no_config.cap)
+	if (!set->cap)
 		return false;
-	for (size_t i = hash_str(dir) & (no_config.cap - 1);; i = (i + 1) & (no_config.cap - 1)) {
-		if (!no_config.slots[i])
+	for (size_t i = hash_str(dir) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
+		if (!set->slots[i])
 			return false;
-		if (strcmp(no_config.slots[i], dir) == 0)
+		if (strcmp(set->slots[i], dir) == 0)
 			return true;
 	}
 }
 
-static void remember_empty(const char *dir)
+static void set_add(struct dir_set *set, const char *dir)
 {
-	if (2 * (no_config.n + 1) > no_config.cap) {
-		size_t ncap = no_config.cap ? no_config.cap * 2 : 256;
+	if (2 * (set->n + 1) > set->cap) {
+		size_t ncap = set->cap ? set->cap * 2 : 256;
 		char **ns = calloc(ncap, sizeof(*ns));
 		if (!ns)
 			return;
-		for (size_t i = 0; i < no_config.cap; i++) {
-			char *k = no_config.slots[i];
+		for (size_t i = 0; i < set->cap; i++) {
+			char *k = set->slots[i];
 			if (!k)
 				continue;
 			size_t j = hash_str(k) & (ncap - 1);
@@ -562,53 +716,74 @@ static void remember_empty(const char *dir)
 				j = (j + 1) & (ncap - 1);
 			ns[j] = k;
 		}
-		free(no_config.slots);
-		no_config.slots = ns;
-		no_config.cap = ncap;
+		free(set->slots);
+		set->slots = ns;
+		set->cap = ncap;
 	}
-	size_t i = hash_str(dir) & (no_config.cap - 1);
-	while (no_config.slots[i]) {
-		if (strcmp(no_config.slots[i], dir) == 0)
+	size_t i = hash_str(dir) & (set->cap - 1);
+	while (set->slots[i]) {
+		if (strcmp(set->slots[i], dir) == 0)
 			return;
-		i = (i + 1) & (no_config.cap - 1);
+		i = (i + 1) & (set->cap - 1);
 	}
-	no_config.slots[i] = strdup(dir);
-	if (no_config.slots[i])
-		no_config.n++;
+	set->slots[i] = strdup(dir);
+	if (set->slots[i])
+		set->n++;
 }
 
-char *dg_config_file_find(const char *path)
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+	char *p = dg_xmalloc(n + strlen(name) + 2);
+
+	sprintf(p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+	return p;
+}
+
+char *dg_config_file_find(const char *path, char **ignored)
 {
 	static const char *const names[] = {".ddlguard.yaml", ".ddlguard.yml"};
 	char *dir = absolute_dir_of(path);
+	struct stat st;
 
+	*ignored = NULL;
 	/* a directory named on the command line is searched from itself */
-	{
-		struct stat st;
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			free(dir);
-			dir = realpath(path, NULL);
-		}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		free(dir);
+		dir = realpath(path, NULL);
 	}
 	while (dir) {
-		size_t n = strlen(dir);
-		if (!known_empty(dir)) {
+		bool root;
+		if (!set_has(&no_config, dir)) {
 			for (size_t i = 0; i < 2; i++) {
-				char *cand = malloc(n + strlen(names[i]) + 2);
-				struct stat st;
-				if (!cand)
-					break;
-				sprintf(cand, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/",
-					names[i]);
+				char *cand = join(dir, names[i]);
 				if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-					free(dir);
-					return cand;
+					/* like git's safe.directory: another user's file in a
+					 * shared parent (/tmp) must not configure this run */
+					if (st.st_uid == geteuid() || st.st_uid == 0) {
+						free(dir);
+						return cand;
+					}
+					if (!*ignored)
+						*ignored = cand;
+					else
+						free(cand);
+					continue;
 				}
 				free(cand);
 			}
-			remember_empty(dir);
+			set_add(&no_config, dir);
 		}
-		if (strcmp(dir, "/") == 0)
+		/* the repository's root is as far as a lookup goes */
+		root = set_has(&repo_roots, dir);
+		if (!root) {
+			char *git = join(dir, ".git");
+			root = lstat(git, &st) == 0;
+			free(git);
+			if (root)
+				set_add(&repo_roots, dir);
+		}
+		if (root || strcmp(dir, "/") == 0)
 			break;
 		char *slash = strrchr(dir, '/');
 		if (slash == dir)

@@ -1035,7 +1035,7 @@ static const struct dg_facts *load_up_file(struct dg_arena *a, const struct dg_m
 	for (size_t i = 0; i < mig->n_sections; i++)
 		if (mig->sections[i].dir != DG_DIR_DOWN)
 			return NULL; /* the file carries its own up section */
-	buf = dg_read_path(mig->up_path, &len, &err);
+	buf = dg_read_path(mig->up_path, DG_DEFAULT_MAX_FILE_SIZE, &len, &err);
 	if (!buf)
 		return NULL;
 	src = dg_arena_alloc(a, sizeof(*src));
@@ -1100,6 +1100,8 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 	struct dg_ctx ctx = {0};
 	size_t bad;
 
+	if (len > cfg->max_file_size)
+		return dg_result_unreadable(out, path, DG_READ_TOO_BIG, cfg->max_file_size);
 	/* infrastructure templates go to the DynamoDB front half (src/dynamodb/) */
 	if (dg_ddb_path_is_template(path) && dg_ddb_sniff(path, buf, len))
 		return dg_ddb_lint(cfg, path, buf, len, out);
@@ -1107,7 +1109,9 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 	out->path = dg_xstrdup(path);
 	build_dispatch();
 	dg_arena_init(&arena);
+	dg_set_current_input(out->path);
 	bad = dg_read_migration(cfg, &arena, out->path, buf, len, &rd);
+	dg_set_current_input(NULL);
 	ctx.cfg = cfg;
 	ctx.arena = &arena;
 	ctx.src = &rd.src;
@@ -1209,21 +1213,26 @@ enum dg_status dg_lint_file_with(const struct dg_config *cfg, struct dg_catalog 
 {
 	size_t len = 0;
 	int err;
-	char *buf = dg_read_path(path, &len, &err);
+	char *buf = dg_read_path(path, cfg->max_file_size, &len, &err);
 	enum dg_status st;
 
-	if (!buf) {
-		if (!err)
-			return DG_ERR_INTERNAL;
-		memset(out, 0, sizeof(*out));
-		out->path = dg_xstrdup(path);
-		out->status = DG_ERR_IO;
-		out->error = dg_xstrdup(strerror(err));
-		return DG_ERR_IO;
-	}
+	if (!buf)
+		return dg_result_unreadable(out, path, err, cfg->max_file_size);
 	st = dg_lint_buffer_with(cfg, cat, path, buf, len, out);
 	free(buf);
 	return st;
+}
+
+enum dg_status dg_result_unreadable(struct dg_result *out, const char *path, int err, size_t limit)
+{
+	char why[160];
+
+	memset(out, 0, sizeof(*out));
+	out->path = dg_xstrdup(path);
+	out->format = "plain";
+	out->status = err ? DG_ERR_IO : DG_ERR_INTERNAL;
+	out->error = dg_xstrdup(dg_read_strerror(err, limit, why, sizeof(why)));
+	return out->status;
 }
 
 void dg_result_clear(struct dg_result *res)

@@ -25,6 +25,7 @@ struct dg_config {
 	enum dg_severity severity[DG_N_RULES];
 	int pg_version;
 	bool assume_in_transaction;
+	size_t max_file_size;	      /* bytes: a larger file is refused, not read */
 	const char *migration_format; /* static name, or NULL to detect */
 	dg_history_fn history;	      /* NULL: no version control facts */
 	void *history_user;
@@ -34,7 +35,7 @@ struct dg_config {
 	 * these (see dg_config_file_apply). */
 	struct dg_config_explicit {
 		bool enabled[DG_N_RULES], severity[DG_N_RULES];
-		bool pg_version, assume_in_transaction, migration_format;
+		bool pg_version, assume_in_transaction, migration_format, max_file_size;
 	} explicit_set;
 };
 
@@ -79,6 +80,10 @@ size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const 
 /* Sorts a file's findings by position and makes repeated fingerprints unique: the last step of
  * every front half. */
 void dg_result_finish(struct dg_result *out);
+
+/* Fills `out` for a file that could not be read (err as dg_read_path sets it) and returns its
+ * status: DG_ERR_IO, or DG_ERR_INTERNAL when memory ran out. */
+enum dg_status dg_result_unreadable(struct dg_result *out, const char *path, int err, size_t limit);
 
 /* Appends a finding for rule `rule_index` at [start, end) of the source text. */
 void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start, size_t end,

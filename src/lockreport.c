@@ -44,6 +44,19 @@ static char *relation_label(const struct dg_lock_rel *r)
 	return dg_xstrdup(buf);
 }
 
+static enum dg_status lock_report_unreadable(struct dg_lock_report *out, const char *path, int err,
+					     size_t limit)
+{
+	char why[160];
+
+	memset(out, 0, sizeof(*out));
+	out->path = dg_xstrdup(path);
+	out->format = "plain";
+	out->status = err ? DG_ERR_IO : DG_ERR_INTERNAL;
+	out->error = dg_xstrdup(dg_read_strerror(err, limit, why, sizeof(why)));
+	return out->status;
+}
+
 enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, const char *buf,
 			       size_t len, struct dg_lock_report *out)
 {
@@ -57,16 +70,29 @@ enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catal
 	struct dg_arena arena;
 	struct dg_read rd;
 	struct dg_lock_file lf;
+	size_t bad;
 
+	if (len > cfg->max_file_size)
+		return lock_report_unreadable(out, path, DG_READ_TOO_BIG, cfg->max_file_size);
 	memset(out, 0, sizeof(*out));
 	out->path = dg_xstrdup(path);
 	out->pg_version = cfg->pg_version;
 	dg_arena_init(&arena);
 	/* the same reading of the file as dg_lint_buffer: format, sections, transactions */
-	if (dg_read_migration(cfg, &arena, out->path, buf, len, &rd) != (size_t)-1) {
+	dg_set_current_input(out->path);
+	bad = dg_read_migration(cfg, &arena, out->path, buf, len, &rd);
+	dg_set_current_input(NULL);
+	if (bad != (size_t)-1) {
+		/* as linting says (a syntax-error finding, not an unreadable file): the file was
+		 * read, it holds no statement PostgreSQL would accept */
+		struct dg_pos p = dg_source_pos(&rd.src, bad);
+		char msg[200];
+		snprintf(msg, sizeof(msg),
+			 "%u:%u: the file is not valid UTF-8 (byte 0x%02X): it was not parsed; "
+			 "PostgreSQL would reject it in a UTF8 database",
+			 p.line, p.column, (unsigned char)rd.src.text[bad]);
 		out->format = "plain";
-		out->status = DG_ERR_IO;
-		out->error = dg_xstrdup("the file is not valid UTF-8");
+		out->note = dg_xstrdup(msg);
 		dg_arena_destroy(&arena);
 		return DG_OK;
 	}
@@ -130,18 +156,11 @@ enum dg_status dg_locks_file_with(const struct dg_config *cfg, struct dg_catalog
 {
 	size_t len = 0;
 	int err;
-	char *buf = dg_read_path(path, &len, &err);
+	char *buf = dg_read_path(path, cfg->max_file_size, &len, &err);
 	enum dg_status st;
 
-	if (!buf) {
-		if (!err)
-			return DG_ERR_INTERNAL;
-		memset(out, 0, sizeof(*out));
-		out->path = dg_xstrdup(path);
-		out->status = DG_ERR_IO;
-		out->error = dg_xstrdup(strerror(err));
-		return DG_ERR_IO;
-	}
+	if (!buf)
+		return lock_report_unreadable(out, path, err, cfg->max_file_size);
 	st = dg_locks_buffer_with(cfg, cat, path, buf, len, out);
 	free(buf);
 	return st;
@@ -158,5 +177,6 @@ void dg_lock_report_clear(struct dg_lock_report *r)
 	free(r->stmts);
 	free(r->path);
 	free(r->error);
+	free(r->note);
 	memset(r, 0, sizeof(*r));
 }

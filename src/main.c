@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <time.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "closest.h"
 #include "git.h"
 #include "dynamodb/dynamodb.h"
+#include "arena.h"
 #include "source.h"
 #include "verify/rollback.h"
 #include "verify/tablestats.h"
@@ -58,6 +60,7 @@ static const char usage[] =
     "                          liquibase, prisma, pop, postgres-migrations, atlas\n"
     "  --assume-in-transaction plain SQL files run inside one transaction block\n"
     "  --stdin-filename NAME   the name standard input is reported and detected as\n"
+    "  --max-file-size SIZE    refuse larger files, e.g. 512K, 32M (default 8M)\n"
     "Configuration and CI:\n"
     "  --config FILE           this file instead of the nearest .ddlguard.yaml\n"
     "  --no-config             no configuration file\n"
@@ -88,6 +91,33 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 	va_end(ap);
 	fputs("\nTry 'ddlguard --help' for more information.\n", stderr);
 	return EXIT_TROUBLE;
+}
+
+/* "ddlguard: PATH: WHY" on stderr, with the file name's control characters made visible. */
+static void say_error(const char *path, const char *why)
+{
+	fputs("ddlguard: ", stderr);
+	dg_put_text(stderr, path);
+	if (why) {
+		fputs(": ", stderr);
+		dg_put_text(stderr, why);
+	}
+	fputc('\n', stderr);
+}
+
+/* The result of an input that could not be read (err as dg_read_stream_max sets it). */
+static enum dg_status unreadable(struct dg_result *res, const char *path, int err, size_t limit)
+{
+	char why[160];
+
+	memset(res, 0, sizeof(*res));
+	res->path = strdup(path);
+	res->error = strdup(dg_read_strerror(err, limit, why, sizeof(why)));
+	if (!res->path || !res->error)
+		dg_out_of_memory();
+	res->format = "plain";
+	res->status = err ? DG_ERR_IO : DG_ERR_INTERNAL;
+	return res->status;
 }
 
 /* The rules' list document (docs/rules.schema.json). */
@@ -275,7 +305,17 @@ static int resolve_configs(struct configs *c, const struct dg_path_list *files,
 			   strncmp(prev_dir, p, dlen) == 0) {
 			path = prev_path ? strdup(prev_path) : NULL;
 		} else {
-			path = dg_config_file_find(p);
+			char *ignored;
+			path = dg_config_file_find(p, &ignored);
+			if (ignored) {
+				fputs("ddlguard: warning: ", stderr);
+				dg_put_text(stderr, ignored);
+				fputs(
+				    " is not used: another user owns it (name it with --config to "
+				    "use it)\n",
+				    stderr);
+				free(ignored);
+			}
 			free(prev_dir);
 			free(prev_path);
 			prev_dir = slash ? strndup(p, dlen) : NULL;
@@ -346,8 +386,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		OPT_TABLE_STATS,
 		OPT_STATS_URL
 	};
-	/* other front halves */
-	enum { OPT_TERRAFORM_PLAN = 768 };
+	/* other front halves, limits */
+	enum { OPT_TERRAFORM_PLAN = 768, OPT_MAX_FILE_SIZE };
 	static const struct option longopts[] = {
 	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"quiet", no_argument, NULL, 'q'},
@@ -370,6 +410,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	    {"table-stats", required_argument, NULL, OPT_TABLE_STATS},
 	    {"stats-url", required_argument, NULL, OPT_STATS_URL},
 	    {"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
+	    {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
 	    {"select", required_argument, NULL, OPT_SELECT},
 	    {"locks", no_argument, NULL, OPT_LOCKS},
 	    {"column-unit", required_argument, NULL, OPT_COLUMN_UNIT},
@@ -531,6 +572,13 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 						   optarg);
 			}
 			break;
+		case OPT_MAX_FILE_SIZE:
+			if (dg_config_set_max_file_size(cfg, dg_parse_size(optarg)) != DG_OK)
+				return usage_error(
+				    "--max-file-size takes a size from 1 byte to 1G, "
+				    "such as 512K or 32M, not '%s'",
+				    optarg);
+			break;
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;
 			break;
@@ -596,7 +644,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	}
 	free(plans.items);
 	for (size_t i = 0; i < errors.n; i++)
-		fprintf(stderr, "ddlguard: %s\n", errors.items[i]);
+		say_error(errors.items[i], NULL);
 	if (errors.n)
 		trouble = true;
 
@@ -738,7 +786,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		stats_catalog = dg_catalog_new();
 	}
 	if (write_baseline_path && !(new_baseline = dg_baseline_new()))
-		abort(); /* out of memory, like every allocation failure here */
+		dg_out_of_memory();
 
 	/* SARIF, GitLab, JUnit, GitHub and Markdown name files from the repository root (the
 	 * working directory outside a git work tree) */
@@ -782,10 +830,10 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			/* not reported, but it ran before the next migrations: remember its schema
 			 */
 			if (strcmp(files.items[i], "-") != 0 &&
-			    !dg_ddb_path_is_template(files.items[i]) &&
-			    dg_lint_file_with(fcfg, catalog, files.items[i], &res) !=
-				DG_ERR_INTERNAL)
+			    !dg_ddb_path_is_template(files.items[i])) {
+				dg_lint_file_with(fcfg, catalog, files.items[i], &res);
 				dg_result_clear(&res);
+			}
 			if (have_stats && strcmp(files.items[i], "-") != 0 &&
 			    !dg_ddb_path_is_template(files.items[i])) {
 				struct dg_lock_report lr;
@@ -808,29 +856,27 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		} else if (strcmp(files.items[i], "-") == 0) {
 			size_t len = 0;
 			int err;
-			char *buf = dg_read_stream(stdin, &len, &err);
-			if (!buf) {
-				fprintf(stderr, "ddlguard: %s: cannot read standard input\n",
-					stdin_name);
-				trouble = true;
-				continue;
+			/* bounded like a file: `ddlguard - </dev/zero` must end */
+			char *buf =
+			    dg_read_stream_max(stdin, dg_config_max_file_size(fcfg), &len, &err);
+			if (buf) {
+				st = dg_lint_buffer_with(fcfg, catalog, stdin_name, buf, len, &res);
+				free(buf);
+			} else {
+				st = unreadable(&res, stdin_name, err,
+						dg_config_max_file_size(fcfg));
 			}
-			st = dg_lint_buffer_with(fcfg, catalog, stdin_name, buf, len, &res);
-			free(buf);
 		} else {
 			st = dg_lint_file_with(fcfg, catalog, files.items[i], &res);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		res.seconds =
 		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		if (st == DG_ERR_INTERNAL) {
-			fprintf(stderr, "ddlguard: %s: internal error\n", files.items[i]);
-			trouble = true;
-			continue;
-		}
+		(void)st; /* res says what happened, with its reason when it is not DG_OK */
 		if (res.status != DG_OK) {
-			fprintf(stderr, "ddlguard: %s: %s\n", res.path,
-				res.error ? res.error : "cannot read");
+			/* in the report too (errors[], SARIF notifications, JUnit errors): files
+			 * checked + errors = files given */
+			say_error(res.path, res.error ? res.error : "cannot read");
 			sum.unreadable++;
 			trouble = true;
 		} else {
@@ -885,11 +931,65 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	return trouble ? EXIT_TROUBLE : rc;
 }
 
+/* libpg_query ends the process with exit(1) when its memory runs out ("Terminating process due
+ * to FATAL error" on stdout): 1 would read as "findings". Exiting while a file is being parsed
+ * is always that; make it a tool error that names the file, and drop the half-written stdout. */
+static void parser_exit_guard(void)
+{
+	const char *p = dg_current_input();
+
+	if (!p)
+		return;
+	say_error(p, "the PostgreSQL parser ran out of memory (lower --max-file-size, or give the "
+		     "process more memory)");
+	_exit(EXIT_TROUBLE);
+}
+
+struct cli_call {
+	int argc;
+	char **argv;
+	struct dg_config *cfg;
+	int rc;
+};
+
+static void *cli_thread(void *arg)
+{
+	struct cli_call *c = arg;
+
+	c->rc = cli(c->argc, c->argv, c->cfg);
+	return NULL;
+}
+
+/* libpg_query turns a parse tree into protobuf recursively, one C frame per level: a chain of
+ * 150000 operators (300 kB of "1+1+…") overflows the usual 8 MB stack. The run gets a stack of
+ * 1 GiB (address space; pages are used only as deep as a tree goes), enough for a file at the
+ * default --max-file-size; where that cannot be had (ulimit -v), the main thread's. */
+static int run_with_big_stack(int argc, char **argv, struct dg_config *cfg)
+{
+	struct cli_call c = {argc, argv, cfg, EXIT_TROUBLE};
+	pthread_attr_t attr;
+	pthread_t t;
+	bool started = false;
+
+	if (pthread_attr_init(&attr) == 0) {
+		started = pthread_attr_setstacksize(&attr, (size_t)1 << 30) == 0 &&
+			  pthread_create(&t, &attr, cli_thread, &c) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	if (!started)
+		return cli(argc, argv, cfg);
+	if (pthread_join(t, NULL) != 0)
+		return EXIT_TROUBLE;
+	return c.rc;
+}
+
 int main(int argc, char **argv)
 {
-	struct dg_config *cfg = dg_config_new();
+	struct dg_config *cfg;
 	int rc;
 
+	atexit(parser_exit_guard);
+	cfg = dg_config_new();
 	if (!cfg) {
 		fputs("ddlguard: out of memory\n", stderr);
 		return EXIT_TROUBLE;
@@ -899,7 +999,7 @@ int main(int argc, char **argv)
 		dg_config_free(cfg);
 		return dg_verify_main(argc - 1, argv + 1);
 	}
-	rc = cli(argc, argv, cfg);
+	rc = run_with_big_stack(argc, argv, cfg);
 	dg_config_free(cfg);
 	return rc;
 }

@@ -216,7 +216,7 @@ static bool file_exists(const char *path)
 /* The first `cap - 1` bytes of a small file, NUL-terminated; false when it cannot be read. */
 static bool read_small(const char *path, char *buf, size_t cap)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = dg_open_regular(path, SIZE_MAX, NULL); /* a FIFO must not block the run */
 	size_t n;
 
 	if (!f)
@@ -1295,7 +1295,7 @@ static char *sqitch_plan(const char *dir, size_t *n_changes)
 		return NULL;
 	memcpy(plan_path, dir, (size_t)(comp - dir));
 	strcpy(plan_path + (comp - dir), "sqitch.plan");
-	f = fopen(plan_path, "rb");
+	f = dg_open_regular(plan_path, DG_DEFAULT_MAX_FILE_SIZE, NULL);
 	free(plan_path);
 	if (!f)
 		return NULL;

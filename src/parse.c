@@ -308,7 +308,7 @@ static bool blank_failed_statement(char *buf, size_t len, size_t from, size_t to
 
 static void add_statements(const struct dg_source *src, const struct dg_section *sec,
 			   struct dg_arena *a, struct dg_parsed *out, const char *buf, size_t len,
-			   PgQueryProtobuf pb)
+			   size_t base, PgQueryProtobuf pb)
 {
 	PgQuery__ParseResult *pr =
 	    pg_query__parse_result__unpack(&a->pb, pb.len, (const uint8_t *)pb.data);
@@ -328,29 +328,136 @@ static void add_statements(const struct dg_source *src, const struct dg_section 
 		end = dg_last_token_end(buf, start, end);
 		out->stmts = dg_arena_grow(a, out->stmts, out->n_stmts, &out->cap_stmts,
 					   sizeof(*out->stmts));
-		out->stmts[out->n_stmts++] =
-		    (struct dg_stmt){raw->stmt, sec->start + start, sec->start + end, sec};
+		out->stmts[out->n_stmts++] = (struct dg_stmt){raw->stmt, sec->start + base + start,
+							      sec->start + base + end, sec};
 	}
 }
 
-void dg_parse_section(const struct dg_source *src, const struct dg_section *sec, struct dg_arena *a,
-		      struct dg_parsed *out)
+/* Deeper parse trees (in protobuf messages; an operator takes two) are not unpacked:
+ * protobuf-c's unpacking and every walk over the tree recurse once per level, and
+ * "SELECT 1+1+…+1" with 5000 terms (10 kB) overflowed an 8 MB stack. */
+#define DG_MAX_TREE_DEPTH 4000
+
+static bool varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
-	size_t len = sec->end - sec->start;
-	char *buf = malloc(len + 1);
-	size_t first_stmt = out->n_stmts;
+	*v = 0;
+	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
+		uint8_t b = *(*p)++;
+		*v |= (uint64_t)(b & 0x7F) << shift;
+		if (!(b & 0x80))
+			return true;
+	}
+	return false;
+}
+
+/* Reads the packed parse result without recursing (the wire format, the message descriptors
+ * telling which length-delimited fields are messages): false when a statement nests deeper than
+ * DG_MAX_TREE_DEPTH, with its byte location and length (0: to the end) in *loc and *len. */
+static bool tree_depth_ok(PgQueryProtobuf pb, size_t *loc, size_t *len)
+{
+	struct frame {
+		const uint8_t *end;
+		const ProtobufCMessageDescriptor *d;
+	} *stack = dg_xmalloc((DG_MAX_TREE_DEPTH + 2) * sizeof(*stack));
+	const uint8_t *p = (const uint8_t *)pb.data, *end = p + pb.len;
+	size_t sp = 1;
+	bool deep = false;
+	uint64_t stmt_loc = 0, stmt_len = 0;
+
+	stack[0] = (struct frame){end, &pg_query__parse_result__descriptor};
+	while (sp) {
+		uint64_t tag, v;
+		if (p >= stack[sp - 1].end) {
+			if (--sp == 1 && deep) { /* the RawStmt that holds the deep node ends */
+				*loc = (size_t)stmt_loc;
+				*len = (size_t)stmt_len;
+				free(stack);
+				return false;
+			}
+			continue;
+		}
+		if (!varint(&p, stack[sp - 1].end, &tag))
+			goto done; /* not ours to judge: unpacking will refuse it */
+		switch (tag & 7) {
+		case 0:
+			if (!varint(&p, stack[sp - 1].end, &v))
+				goto done;
+			if (sp == 2 && (tag >> 3) == 2)
+				stmt_loc = v; /* RawStmt.stmt_location */
+			else if (sp == 2 && (tag >> 3) == 3)
+				stmt_len = v;
+			break;
+		case 1:
+		case 5:
+			if ((size_t)(stack[sp - 1].end - p) < ((tag & 7) == 1 ? 8u : 4u))
+				goto done;
+			p += (tag & 7) == 1 ? 8 : 4;
+			break;
+		case 2: {
+			const ProtobufCFieldDescriptor *fd;
+			if (!varint(&p, stack[sp - 1].end, &v) ||
+			    v > (uint64_t)(stack[sp - 1].end - p))
+				goto done;
+			fd = protobuf_c_message_descriptor_get_field(stack[sp - 1].d,
+								     (unsigned)(tag >> 3));
+			if (!fd || fd->type != PROTOBUF_C_TYPE_MESSAGE) {
+				p += v;
+				break;
+			}
+			if (sp == 1)
+				stmt_loc = stmt_len = 0, deep = false; /* a new RawStmt */
+			if (sp > DG_MAX_TREE_DEPTH) {
+				/* skip the rest of the statement's tree: only its location is left
+				 * to read, in the RawStmt */
+				deep = true;
+				p = stack[2].end;
+				sp = 2;
+				break;
+			}
+			stack[sp++] = (struct frame){p + v, fd->descriptor};
+			break;
+		}
+		default:
+			goto done;
+		}
+	}
+done:
+	free(stack);
+	return true;
+}
+
+/* Parses buf[0, len) (a NUL-terminated copy it may blank), which starts `base` bytes into the
+ * section: on a syntax error, records it, blanks the statement and parses again. */
+static void parse_range(const struct dg_source *src, const struct dg_section *sec,
+			struct dg_arena *a, struct dg_parsed *out, char *buf, size_t len,
+			size_t base)
+{
 	int errors = 0;
 
-	if (!buf)
-		abort();
-	memcpy(buf, src->text + sec->start, len);
-	buf[len] = '\0';
-	dg_blank_psql(buf, len);
 	for (;;) {
 		PgQueryProtobufParseResult r = pg_query_parse_protobuf(buf);
+		size_t deep_loc, deep_len;
 
+		if (!r.error && !tree_depth_ok(r.parse_tree, &deep_loc, &deep_len)) {
+			/* reported like a syntax error at the statement, which is blanked; the
+			 * others are parsed again */
+			size_t to = deep_len ? deep_loc + deep_len : len;
+			if (to > len || deep_loc >= len)
+				deep_loc = 0, to = len;
+			add_error(
+			    a, out, sec->start + base + dg_skip_trivia(buf, deep_loc, to),
+			    "this statement nests too deeply for ddlguard to lint it (its "
+			    "parse tree is more than 4000 levels deep: a chain of thousands of "
+			    "operators?)",
+			    sec);
+			pg_query_free_protobuf_parse_result(r);
+			if (++errors >= DG_MAX_ERRORS_PER_SECTION ||
+			    !blank_failed_statement(buf, len, deep_loc, to))
+				break;
+			continue;
+		}
 		if (!r.error) {
-			add_statements(src, sec, a, out, buf, len, r.parse_tree);
+			add_statements(src, sec, a, out, buf, len, base, r.parse_tree);
 			pg_query_free_protobuf_parse_result(r);
 			break;
 		}
@@ -362,7 +469,7 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 
 		failed_statement(buf, len, e, &from, &to);
 		kind = template_marker(buf, from, to, &at, &mlen);
-		add_error(a, out, sec->start + (kind ? at : e), r.error->message, sec);
+		add_error(a, out, sec->start + base + (kind ? at : e), r.error->message, sec);
 		if (kind) {
 			out->errors[out->n_errors - 1].template_kind = kind;
 			out->errors[out->n_errors - 1].template_len = mlen;
@@ -374,7 +481,50 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 		    !blank_failed_statement(buf, len, from, to))
 			break;
 	}
-	(void)first_stmt;
+}
+
+/* libpg_query's memory grows with everything it parses at once (10 statements of 1 MB cost
+ * ten times one of them), and running out of it ends the process: a large section is parsed
+ * in runs of whole statements of about this size, cut where PostgreSQL's scanner says one
+ * statement ends. */
+#define DG_PARSE_CHUNK ((size_t)1 << 20)
+
+void dg_parse_section(const struct dg_source *src, const struct dg_section *sec, struct dg_arena *a,
+		      struct dg_parsed *out)
+{
+	size_t len = sec->end - sec->start;
+	char *buf = dg_xmalloc(len + 1);
+	PgQuerySplitResult split = {0};
+
+	memcpy(buf, src->text + sec->start, len);
+	buf[len] = '\0';
+	dg_blank_psql(buf, len);
+	if (len > DG_PARSE_CHUNK)
+		split = pg_query_split_with_scanner(buf);
+	if (len <= DG_PARSE_CHUNK || split.error || split.n_stmts < 2) {
+		parse_range(src, sec, a, out, buf, len, 0);
+	} else {
+		size_t from = 0;
+		for (int i = 0; i < split.n_stmts; i++) {
+			const PgQuerySplitStmt *s = split.stmts[i];
+			size_t end = (size_t)s->stmt_location + (size_t)s->stmt_len;
+			/* a run ends after this statement when it is big enough or the last */
+			if (i + 1 < split.n_stmts && end - from < DG_PARSE_CHUNK)
+				continue;
+			if (i + 1 == split.n_stmts)
+				end = len; /* the trailing comments and blanks belong to the last
+					      run */
+			if (end > len || end <= from)
+				continue;
+			char saved = buf[end];
+			buf[end] = '\0';
+			parse_range(src, sec, a, out, buf + from, end - from, from);
+			buf[end] = saved;
+			from = end;
+		}
+	}
+	if (len > DG_PARSE_CHUNK)
+		pg_query_free_split_result(split);
 	free(buf);
 }
 

@@ -41,7 +41,52 @@ static bool has_sql_suffix(const char *name)
 	return n > 4 && strcasecmp(name + n - 4, ".sql") == 0;
 }
 
-static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path_list *errors)
+/* The (device, inode) pairs a walk has seen: a symbolic link back to a directory above (ln -s .
+ * d/x) must not make the walk endless, and a file reached twice is linted once. */
+struct seen {
+	struct id {
+		dev_t dev;
+		ino_t ino;
+	} * slots;
+	size_t n, cap;
+};
+
+static size_t id_hash(const struct id *k)
+{
+	return ((size_t)k->ino * 0x9E3779B97F4A7C15u) ^ (size_t)k->dev;
+}
+
+/* true when `st` was new (and is remembered now) */
+static bool see(struct seen *s, const struct stat *st)
+{
+	struct id k = {st->st_dev, st->st_ino};
+	size_t i;
+
+	if (2 * (s->n + 1) > s->cap) {
+		struct seen ns = {NULL, s->n, s->cap ? 2 * s->cap : 64};
+		ns.slots = dg_xcalloc(ns.cap, sizeof(*ns.slots));
+		for (size_t j = 0; j < s->cap; j++) {
+			if (!s->slots[j].ino && !s->slots[j].dev)
+				continue;
+			for (i = id_hash(&s->slots[j]) & (ns.cap - 1);
+			     ns.slots[i].ino || ns.slots[i].dev; i = (i + 1) & (ns.cap - 1))
+				;
+			ns.slots[i] = s->slots[j];
+		}
+		free(s->slots);
+		*s = ns;
+	}
+	for (i = id_hash(&k) & (s->cap - 1); s->slots[i].ino || s->slots[i].dev;
+	     i = (i + 1) & (s->cap - 1))
+		if (s->slots[i].ino == k.ino && s->slots[i].dev == k.dev)
+			return false;
+	s->slots[i] = k;
+	s->n++;
+	return true;
+}
+
+static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path_list *errors,
+		     struct seen *seen)
 {
 	DIR *d = opendir(dir);
 	struct dg_path_list here = {0}, sql = {0}, templates = {0}, subdirs = {0};
@@ -55,14 +100,13 @@ static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path
 		if (e->d_name[0] == '.')
 			continue; /* ., .., .git and other hidden entries */
 		size_t n = strlen(dir) + strlen(e->d_name) + 2;
-		char *p = malloc(n);
-		if (!p)
-			abort();
+		char *p = dg_xmalloc(n);
 		snprintf(p, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
 		list_push(&here, p);
 	}
 	closedir(d);
-	qsort(here.items, here.n, sizeof(char *), cmp_str);
+	if (here.n > 1) /* qsort(NULL, 0, …) is undefined */
+		qsort(here.items, here.n, sizeof(char *), cmp_str);
 	/* this directory's files in the order their migration tool applies them, then the
 	 * subdirectories by name */
 	for (size_t i = 0; i < here.n; i++) {
@@ -72,9 +116,9 @@ static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path
 			list_push(errors, fmt_error(p, strerror(errno)));
 			free(p);
 		} else if (S_ISDIR(st.st_mode) &&
-			   strcmp(strrchr(p, '/') + 1, "node_modules") != 0) {
+			   strcmp(strrchr(p, '/') + 1, "node_modules") != 0 && see(seen, &st)) {
 			list_push(&subdirs, p);
-		} else if (S_ISREG(st.st_mode) && has_sql_suffix(p)) {
+		} else if (S_ISREG(st.st_mode) && has_sql_suffix(p) && see(seen, &st)) {
 			list_push(&sql, p);
 		} else if (S_ISREG(st.st_mode) && dg_ddb_sniff_file(p) != DG_DDB_NONE) {
 			/* an infrastructure template (only *.yaml, *.yml, *.json and *.template
@@ -94,7 +138,7 @@ static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path
 		list_push(files, templates.items[i]);
 	free(templates.items);
 	for (size_t i = 0; i < subdirs.n; i++) {
-		walk_dir(subdirs.items[i], files, errors);
+		walk_dir(subdirs.items[i], files, errors, seen);
 		free(subdirs.items[i]);
 	}
 	free(subdirs.items);
@@ -112,9 +156,12 @@ void dg_collect_paths(const char *path, struct dg_path_list *files, struct dg_pa
 		list_push(errors, fmt_error(path, strerror(errno)));
 		return;
 	}
-	if (S_ISDIR(st.st_mode))
-		walk_dir(path, files, errors);
-	else
+	if (S_ISDIR(st.st_mode)) {
+		struct seen seen = {0};
+		see(&seen, &st);
+		walk_dir(path, files, errors, &seen);
+		free(seen.slots);
+	} else
 		list_push(files, strdup(path)); /* named explicitly: linted whatever its suffix */
 }
 

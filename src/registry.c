@@ -1,4 +1,7 @@
 /* registry.c — rules.def expanded into the list of rules, their docs and the default config. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +63,7 @@ struct dg_config *dg_config_new(void)
 		cfg->severity[i] = dg_rules[i]->severity;
 	}
 	cfg->pg_version = 15;
+	cfg->max_file_size = DG_DEFAULT_MAX_FILE_SIZE;
 	return cfg;
 }
 
@@ -95,6 +99,20 @@ enum dg_status dg_config_set_pg_version(struct dg_config *cfg, int major)
 	cfg->pg_version = major;
 	cfg->explicit_set.pg_version = true;
 	return DG_OK;
+}
+
+enum dg_status dg_config_set_max_file_size(struct dg_config *cfg, size_t bytes)
+{
+	if (bytes == 0 || bytes > DG_MAX_MAX_FILE_SIZE)
+		return DG_ERR_USAGE;
+	cfg->max_file_size = bytes;
+	cfg->explicit_set.max_file_size = true;
+	return DG_OK;
+}
+
+size_t dg_config_max_file_size(const struct dg_config *cfg)
+{
+	return cfg->max_file_size;
 }
 
 void dg_config_set_assume_in_transaction(struct dg_config *cfg, bool on)
@@ -180,4 +198,29 @@ const char *dg_direction_name(enum dg_direction d)
 	default:
 		return NULL;
 	}
+}
+
+size_t dg_parse_size(const char *s)
+{
+	static const char units[] = "KMG";
+	char *end;
+	unsigned long long n;
+	const char *u;
+
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || n > SIZE_MAX)
+		return 0;
+	if (*end && (u = strchr(units, toupper((unsigned char)*end)))) {
+		unsigned shift = 10 * (unsigned)(u - units + 1);
+		if (n > (SIZE_MAX >> shift))
+			return 0;
+		n <<= shift;
+		end++;
+		if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0)
+			end += strlen(end); /* 8MiB, 8MB: the same binary unit */
+	}
+	return *end ? 0 : (size_t)n;
 }

@@ -5,10 +5,15 @@
 #include <wchar.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-char *dg_read_stream(FILE *fp, size_t *len, int *err)
+char *dg_read_stream_max(FILE *fp, size_t limit, size_t *len, int *err)
 {
 	size_t cap = 0, n = 0;
 	char *buf = NULL;
@@ -25,6 +30,12 @@ char *dg_read_stream(FILE *fp, size_t *len, int *err)
 		}
 		size_t got = fread(buf + n, 1, cap - n - 1, fp);
 		n += got;
+		if (n > limit) {
+			/* stop here: /dev/zero or a runaway pipe must not fill the memory */
+			free(buf);
+			*err = DG_READ_TOO_BIG;
+			return NULL;
+		}
 		if (got == 0)
 			break;
 	}
@@ -38,18 +49,85 @@ char *dg_read_stream(FILE *fp, size_t *len, int *err)
 	return buf;
 }
 
-char *dg_read_path(const char *path, size_t *len, int *err)
+char *dg_read_stream(FILE *fp, size_t *len, int *err)
 {
-	FILE *fp = fopen(path, "rb");
-	char *buf;
+	return dg_read_stream_max(fp, SIZE_MAX - 1, len, err);
+}
 
-	if (!fp) {
+FILE *dg_open_regular(const char *path, size_t limit, int *err)
+{
+	/* O_NONBLOCK: opening a FIFO for reading must not wait for a writer; it is refused below */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	FILE *fp;
+	int dummy;
+
+	if (!err)
+		err = &dummy;
+	if (fd < 0) {
 		*err = errno;
 		return NULL;
 	}
-	buf = dg_read_stream(fp, len, err);
+	if (fstat(fd, &st) != 0) {
+		*err = errno;
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*err = S_ISDIR(st.st_mode) ? EISDIR : DG_READ_NOT_REGULAR;
+		close(fd);
+		return NULL;
+	}
+	if ((uintmax_t)st.st_size > limit) {
+		close(fd);
+		*err = DG_READ_TOO_BIG;
+		return NULL;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 || !(fp = fdopen(fd, "rb"))) {
+		*err = errno;
+		close(fd);
+		return NULL;
+	}
+	return fp;
+}
+
+char *dg_read_path(const char *path, size_t limit, size_t *len, int *err)
+{
+	FILE *fp = dg_open_regular(path, limit, err);
+	char *buf;
+
+	if (!fp)
+		return NULL;
+	buf = dg_read_stream_max(fp, limit, len, err);
 	fclose(fp);
 	return buf;
+}
+
+const char *dg_read_strerror(int err, size_t limit, char *buf, size_t size)
+{
+	switch (err) {
+	case 0:
+		return "out of memory";
+	case DG_READ_TOO_BIG:
+		if (limit % (1024 * 1024) == 0)
+			snprintf(buf, size,
+				 "larger than the size limit of %zu MiB (see --max-file-size)",
+				 limit / (1024 * 1024));
+		else if (limit % 1024 == 0)
+			snprintf(buf, size,
+				 "larger than the size limit of %zu KiB (see --max-file-size)",
+				 limit / 1024);
+		else
+			snprintf(buf, size,
+				 "larger than the size limit of %zu bytes (see --max-file-size)",
+				 limit);
+		return buf;
+	case DG_READ_NOT_REGULAR:
+		return "not a regular file (a FIFO, device or socket): pass its contents on standard "
+		       "input with -";
+	default:
+		return strerror(err);
+	}
 }
 
 void dg_source_init(struct dg_source *src, struct dg_arena *a, const char *path, const char *buf,

@@ -22,10 +22,21 @@ struct dg_pos {
 };
 
 /* All of `fp` in a malloc'd buffer: *len bytes, then a NUL. NULL when reading fails (*err =
- * errno, EIO if none) or memory runs out (*err = 0). */
+ * errno, EIO if none), memory runs out (*err = 0) or the stream holds more than `limit` bytes
+ * (*err = DG_READ_TOO_BIG; reading stops there). dg_read_stream has no limit (trusted pipes). */
+#define DG_READ_TOO_BIG (-1)
+#define DG_READ_NOT_REGULAR (-2) /* a FIFO, device or socket: dg_read_path refuses it */
+char *dg_read_stream_max(FILE *fp, size_t limit, size_t *len, int *err);
 char *dg_read_stream(FILE *fp, size_t *len, int *err);
-/* The same for the file at `path`; opening it may fail too (*err = errno). */
-char *dg_read_path(const char *path, size_t *len, int *err);
+/* The same for the regular file at `path`, without blocking on a FIFO: opening may fail too
+ * (*err = errno), a directory is EISDIR, anything else that is not a regular file
+ * DG_READ_NOT_REGULAR. */
+char *dg_read_path(const char *path, size_t limit, size_t *len, int *err);
+/* The open regular file at `path` ("rb"), when it is one and holds at most `limit` bytes; else
+ * NULL with *err (when err is not NULL) as dg_read_path sets it. Never blocks on a FIFO. */
+FILE *dg_open_regular(const char *path, size_t limit, int *err);
+/* The reason for a dg_read_* *err, for messages ("larger than the size limit of 16 MiB …"). */
+const char *dg_read_strerror(int err, size_t limit, char *buf, size_t size);
 
 void dg_source_init(struct dg_source *src, struct dg_arena *a, const char *path, const char *buf,
 		    size_t len);

@@ -4,7 +4,7 @@
 # python3-jsonschema validates the JSON documents against docs/*.schema.json).
 set -eu
 PACKAGES="cmake make gcc libc6-dev pkg-config libpg-query-dev libprotobuf-c-dev libcjson-dev
-libcmocka-dev libyaml-dev git libpq-dev postgresql-15 libxml2-utils
+libcmocka-dev libyaml-dev git libpq-dev postgresql-15 libxml2-utils libxml2-dev
 debhelper dpkg-dev lintian pre-commit python3-jsonschema"
 missing=""
 for p in $PACKAGES; do

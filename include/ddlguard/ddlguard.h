@@ -69,6 +69,15 @@ void dg_config_set_all_rules_enabled(struct dg_config *cfg, bool enabled);
 /* DG_ERR_USAGE outside 11–18. */
 enum dg_status dg_config_set_pg_version(struct dg_config *cfg, int major);
 void dg_config_set_assume_in_transaction(struct dg_config *cfg, bool on);
+/* Files (and standard input) larger than this are refused with an error instead of being read:
+ * parsing costs about a hundred times the file's size in memory. DG_ERR_USAGE for 0 or more
+ * than DG_MAX_MAX_FILE_SIZE. */
+#define DG_DEFAULT_MAX_FILE_SIZE ((size_t)8 << 20)
+#define DG_MAX_MAX_FILE_SIZE ((size_t)1 << 30)
+enum dg_status dg_config_set_max_file_size(struct dg_config *cfg, size_t bytes);
+size_t dg_config_max_file_size(const struct dg_config *cfg);
+/* Parses "8M", "512K", "1G" or a number of bytes; 0 when it is none of these. */
+size_t dg_parse_size(const char *s);
 /* DG_ERR_USAGE when no rule has that name. */
 enum dg_status dg_config_set_rule_severity(struct dg_config *cfg, const char *rule,
 					   enum dg_severity severity);
@@ -103,9 +112,11 @@ void dg_config_set_base_reader(struct dg_config *cfg, dg_base_fn fn, void *user)
 /* A configuration file (.ddlguard.yaml). Settings made through the dg_config_set_* functions
  * (the command line) win over the file's. */
 struct dg_config_file;
-/* The nearest .ddlguard.yaml (or .ddlguard.yml) in the directory of `path` or above it;
- * malloc'd, or NULL. */
-char *dg_config_file_find(const char *path);
+/* The nearest .ddlguard.yaml (or .ddlguard.yml) in the directory of `path` or above it, up to
+ * the repository's root (the first directory holding .git) and never past it; malloc'd, or
+ * NULL. A file owned by another user than the effective one (or root) is not used: *ignored
+ * then names the first such file (malloc'd; NULL when none was skipped). */
+char *dg_config_file_find(const char *path, char **ignored);
 /* Reads and checks a file. On DG_ERR_USAGE or DG_ERR_IO, *error says "file:line:col: why"
  * (malloc'd). */
 enum dg_status dg_config_file_load(const char *path, struct dg_config_file **out, char **error);
@@ -213,6 +224,7 @@ struct dg_lock_report {
 	size_t n_stmts;
 	enum dg_status status; /* DG_ERR_IO when the file could not be read */
 	char *error;
+	char *note; /* why a file that was read has no statements (not valid UTF-8), or NULL */
 };
 
 enum dg_status dg_locks_buffer(const struct dg_config *cfg, const char *path, const char *buf,

@@ -445,7 +445,8 @@ enum dg_status dg_ddb_lint_plan_file(const struct dg_config *cfg, const char *pa
 	bool in = strcmp(path, "-") == 0;
 	size_t len = 0;
 	int err = 0;
-	char *buf = in ? dg_read_stream(stdin, &len, &err) : dg_read_path(path, &len, &err);
+	char *buf = in ? dg_read_stream_max(stdin, cfg->max_file_size, &len, &err)
+		       : dg_read_path(path, cfg->max_file_size, &len, &err);
 	enum dg_status st;
 
 	if (!buf || !dg_ddb_is_plan(buf, len)) {

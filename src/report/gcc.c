@@ -15,9 +15,13 @@ static void gcc_file(void *state, const struct dg_result *res)
 		return; /* the CLI has said why on stderr */
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const struct dg_finding *f = &res->findings[i];
-		fprintf(out, "%s:%u:%u: %s: %s [%s]\n", res->path, f->line,
+		/* a newline in an identifier must not forge a second "file:line:col: error:" */
+		dg_put_text(out, res->path);
+		fprintf(out, ":%u:%u: %s: ", f->line,
 			dg_report_column(f, st->opts.column_unit, false),
-			dg_report_level(f->severity, "note"), f->message, f->rule);
+			dg_report_level(f->severity, "note"));
+		dg_put_text(out, f->message);
+		fprintf(out, " [%s]\n", f->rule);
 	}
 }
 

@@ -6,10 +6,19 @@
 
 #include "report.h"
 
+/* Untrusted text: its control characters made visible first (dg_text_char: a newline is "\n",
+ * never a line the runner would read as a command), then the runner's own encoding. */
 static void put_escaped(FILE *out, const char *s, bool property)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	char c[DG_TEXT_CHAR_MAX];
+	size_t n;
+
+	for (; (n = dg_text_char(s, c)); s += n) {
+		if (c[1]) {
+			fputs(c, out); /* a multi-byte character or an escape: nothing to encode */
+			continue;
+		}
+		switch (*c) {
 		case '%':
 			fputs("%25", out);
 			break;
@@ -26,7 +35,7 @@ static void put_escaped(FILE *out, const char *s, bool property)
 			fputs(property ? "%2C" : ",", out);
 			break;
 		default:
-			fputc(*s, out);
+			fputc(*c, out);
 		}
 	}
 }
@@ -67,7 +76,7 @@ static void github_file(void *state, const struct dg_result *res)
 		fputs("::", out);
 		put_escaped(out, f->message, false);
 		if (f->help) {
-			put_escaped(out, "\n\nhelp: ", false);
+			fputs("%0A%0Ahelp: ", out);
 			put_escaped(out, f->help, false);
 		}
 		fputc('\n', out);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "report.h"
 
 struct junit_state {
@@ -23,46 +24,6 @@ struct junit_state {
 	size_t tests, failures, errors;
 	double seconds;
 };
-
-/* XML 1.0 text and attribute values: the five entities, and control characters (which XML 1.0
- * cannot carry at all) replaced by U+FFFD. */
-static void put_xml(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&apos;", out);
-			break;
-		case '\n':
-			fputs("&#10;", out);
-			break;
-		case '\t':
-			fputs("&#9;", out);
-			break;
-		case '\r':
-			fputs("&#13;", out);
-			break;
-		default:
-			if (c < 0x20 || c == 0x7F)
-				fputs("\xEF\xBF\xBD", out);
-			else
-				fputc(c, out);
-		}
-	}
-}
 
 static void *junit_begin(FILE *out, const struct dg_report_options *opts)
 {
@@ -82,12 +43,17 @@ static void *junit_begin(FILE *out, const struct dg_report_options *opts)
 	return st;
 }
 
+/* The path with its dots made underscores (Jenkins splits a classname at dots), escaped as a
+ * whole so that multi-byte characters stay whole. */
 static void put_classname(FILE *m, const char *path)
 {
-	for (const char *p = path; *p; p++) {
-		char one[2] = {*p == '.' ? '_' : *p, '\0'};
-		put_xml(m, one);
-	}
+	char *copy = dg_xstrdup(path);
+
+	for (char *p = copy; *p; p++)
+		if (*p == '.')
+			*p = '_';
+	dg_put_xml(m, copy);
+	free(copy);
 }
 
 static void junit_file(void *state, const struct dg_result *res)
@@ -102,14 +68,14 @@ static void junit_file(void *state, const struct dg_result *res)
 		return;
 	st->seconds += res->seconds;
 	fputs("  <testsuite name=\"", m);
-	put_xml(m, path);
+	dg_put_xml(m, path);
 	if (res->status != DG_OK) {
 		fprintf(m, "\" tests=\"1\" failures=\"0\" errors=\"1\" time=\"%.3f\">\n",
 			res->seconds);
 		fputs("    <testcase name=\"read\" classname=\"", m);
 		put_classname(m, path);
 		fprintf(m, "\" time=\"%.3f\">\n      <error message=\"", each);
-		put_xml(m, res->error ? res->error : "cannot read");
+		dg_put_xml(m, res->error ? res->error : "cannot read");
 		fputs("\"/>\n    </testcase>\n  </testsuite>\n", m);
 		st->tests++;
 		st->errors++;
@@ -133,26 +99,26 @@ static void junit_file(void *state, const struct dg_result *res)
 
 		snprintf(name, sizeof(name), "%s %s", f->rule, f->fingerprint);
 		fputs("    <testcase name=\"", m);
-		put_xml(m, name);
+		dg_put_xml(m, name);
 		fputs("\" classname=\"", m);
 		put_classname(m, path);
 		fputs("\" file=\"", m);
-		put_xml(m, path);
+		dg_put_xml(m, path);
 		fprintf(m, "\" line=\"%u\" time=\"%.3f\">\n", f->line, each);
 		if (fails) {
 			fprintf(m, "      <failure type=\"%s\" message=\"", f->rule);
-			put_xml(m, f->message);
+			dg_put_xml(m, f->message);
 			fputs("\">", m);
 		} else {
 			fputs("      <system-out>", m);
 		}
-		put_xml(m, path);
+		dg_put_xml(m, path);
 		fprintf(m, ":%u:%u: %s: ", f->line, dg_report_column(f, st->unit, false),
 			dg_severity_name(f->severity));
-		put_xml(m, f->message);
+		dg_put_xml(m, f->message);
 		if (f->help) {
 			fputs("&#10;help: ", m);
-			put_xml(m, f->help);
+			dg_put_xml(m, f->help);
 		}
 		fputs(fails ? "</failure>\n    </testcase>\n" : "</system-out>\n    </testcase>\n",
 		      m);

@@ -1,6 +1,6 @@
 /* locks_json.c — `ddlguard --locks --format json`: the lock model's answer per statement.
  * Schema (docs/locks.schema.json): {"locks_version", "ddlguard_version", "files": [{"path",
- * "migration_format", "pg_version", "statements":
+ * "migration_format", "pg_version", "note"?, "statements":
  * [{"line", "column", "byte_offset", "byte_length", "statement", "known", "no_transaction",
  * "in_transaction", "unsupported", "locks": [{"relation", "role", "mode", "strength",
  * "blocks_reads", "blocks_writes", "rewrite", "scan", "note"}]}]}], "errors": [...]} */
@@ -42,6 +42,8 @@ static void file(void *state, const struct dg_lock_report *rep)
 	cJSON_AddStringToObject(f, "path", rep->path);
 	cJSON_AddStringToObject(f, "migration_format", rep->format ? rep->format : "plain");
 	cJSON_AddNumberToObject(f, "pg_version", rep->pg_version);
+	if (rep->note)
+		cJSON_AddStringToObject(f, "note", rep->note);
 	stmts = cJSON_AddArrayToObject(f, "statements");
 	for (size_t i = 0; i < rep->n_stmts; i++) {
 		const struct dg_stmt_locks *s = &rep->stmts[i];

@@ -28,19 +28,17 @@ static void *begin(FILE *out, const struct dg_report_options *opts)
 	return st;
 }
 
-/* Display width in characters (UTF-8 continuation bytes do not count). */
+/* Display width in characters, as dg_put_text writes `s`. */
 static int width(const char *s)
 {
-	int w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80;
-	return w;
+	return (int)dg_text_width(s);
 }
 
 static void cell(struct state *st, const char *s, int w, const char *color)
 {
-	fprintf(st->out, "%s%s%s%*s", color, s, *color ? C(st, RESET) : "", w - width(s) + 2, "");
+	fputs(color, st->out);
+	dg_put_text(st->out, s);
+	fprintf(st->out, "%s%*s", *color ? C(st, RESET) : "", w - width(s) + 2, "");
 }
 
 static void file(void *state, const struct dg_lock_report *rep)
@@ -51,14 +49,18 @@ static void file(void *state, const struct dg_lock_report *rep)
 		return;
 	if (st->files++)
 		fputc('\n', st->out);
-	fprintf(st->out, "%s%s%s (PostgreSQL %d)\n", C(st, BOLD), rep->path, C(st, RESET),
-		rep->pg_version);
+	fputs(C(st, BOLD), st->out);
+	dg_put_text(st->out, rep->path);
+	fprintf(st->out, "%s (PostgreSQL %d)\n", C(st, RESET), rep->pg_version);
+	if (rep->note)
+		fprintf(st->out, "\n%s\n", rep->note);
 	for (size_t i = 0; i < rep->n_stmts; i++) {
 		const struct dg_stmt_locks *s = &rep->stmts[i];
 		int wrel = width("relation"), wrole = width("role"), wmode = width("lock");
 
-		fprintf(st->out, "\n%u:%u  %s%s%s\n", s->line, s->column, C(st, BOLD), s->text,
-			C(st, RESET));
+		fprintf(st->out, "\n%u:%u  %s", s->line, s->column, C(st, BOLD));
+		dg_put_text(st->out, s->text);
+		fprintf(st->out, "%s\n", C(st, RESET));
 		if (s->unsupported)
 			fprintf(st->out, "      %snot on PostgreSQL %d: %s%s\n", C(st, RED),
 				rep->pg_version, s->unsupported, C(st, RESET));

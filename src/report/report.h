@@ -90,6 +90,29 @@ struct dg_stream {
 };
 void *dg_report_stream_begin(FILE *out, const struct dg_report_options *opts);
 int dg_report_stream_end(void *state, const struct dg_report_summary *s);
+/* Untrusted text for a terminal or a line-based log (text, gcc, github, stderr): every control
+ * character but the tab, DEL, the C1 controls, U+2028/9 and the bidirectional overrides are
+ * written visibly (\n, \r, \x1b, \u009b, \u202e), a byte that is not UTF-8 as \xff; the rest is
+ * copied. So one finding is one line, a terminal runs no escape sequence, and the output is
+ * valid UTF-8. */
+void dg_put_text(FILE *out, const char *s);
+/* The same for one character: its written form into buf, the bytes of `s` it takes (0 at the
+ * end of `s`). */
+#define DG_TEXT_CHAR_MAX 16
+size_t dg_text_char(const char *s, char buf[DG_TEXT_CHAR_MAX]);
+/* Columns dg_put_text(s) takes (characters, not bytes). */
+size_t dg_text_width(const char *s);
+/* `s` as dg_put_text writes it, for printf's %s: s itself when nothing needs escaping, else a
+ * malloc'd copy also left in *tmp (free it; NULL when none was made). */
+const char *dg_text(const char *s, char **tmp);
+/* XML 1.0 text and attribute values: the five entities, tab, newline and carriage return as
+ * character references, other controls made visible as dg_put_text does, U+FFFE, U+FFFF and
+ * bytes that are not UTF-8 as U+FFFD. */
+void dg_put_xml(FILE *out, const char *s);
+/* Whether `s` is well-formed UTF-8; a malloc'd copy with each offending byte replaced by
+ * U+FFFD (NULL when out of memory). dg_report_json_end applies it to every string. */
+bool dg_utf8_valid(const char *s);
+char *dg_utf8_repair(const char *s);
 /* "text, json, …": the names --format accepts, for messages. */
 const char *dg_reporter_names(void);
 /* The format name nearest to a mistyped one, or NULL. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "report.h"
 #include "summary.h"
 
 void dg_summary_init(struct dg_summary *s)
@@ -153,7 +154,9 @@ void dg_summary_print(const struct dg_summary *s, FILE *out, bool color)
 	if (s->n_top) {
 		fprintf(out, "  most serious files:\n");
 		for (size_t i = 0; i < s->n_top; i++) {
-			fprintf(out, "    %s: ", s->top[i].path);
+			fputs("    ", out);
+			dg_put_text(out, s->top[i].path);
+			fputs(": ", out);
 			print_counts(out, s->top[i].by_severity);
 			fputc('\n', out);
 		}

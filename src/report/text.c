@@ -43,35 +43,36 @@ static void *text_begin(FILE *out, const struct dg_report_options *opts)
 	return st;
 }
 
-static bool is_cont(unsigned char c)
+/* The columns one character of the excerpt takes once escaped (dg_text_char). */
+static size_t char_width(const char *c, size_t bytes)
 {
-	return (c & 0xC0) == 0x80;
+	return bytes == 1 || c[0] == '\\' ? strlen(c) : 1;
 }
 
 static void underline(struct text_state *st, const struct dg_finding *f)
 {
 	const char *line = f->source_line;
+	char c[DG_TEXT_CHAR_MAX];
 	unsigned col = 1, last;
-	size_t i = 0;
+	size_t n, carets = 0;
 
-	/* the carets follow the characters above them; tabs stay tabs so they line up */
-	for (; line[i] && col < f->column; i++) {
-		if (is_cont((unsigned char)line[i]))
-			continue;
-		fputc(line[i] == '\t' ? '\t' : ' ', st->out);
-		col++;
+	/* the carets follow the characters above them as printed (an escaped control character
+	 * is several columns wide); tabs stay tabs so they line up */
+	for (; col < f->column && (n = dg_text_char(line, c)); line += n, col++) {
+		if (*c == '\t')
+			fputc('\t', st->out);
+		else
+			fprintf(st->out, "%*s", (int)char_width(c, n), "");
 	}
 	last = f->end_line == f->line ? f->end_column : 0;
-	if (!last) {
-		last = col;
-		for (size_t k = i; line[k]; k++)
-			if (!is_cont((unsigned char)line[k]))
-				last++;
-	}
-	if (last <= col)
-		last = col + 1;
+	for (; (!last || col < last) && (n = dg_text_char(line, c)); line += n, col++)
+		carets += char_width(c, n);
+	if (last > col)
+		carets += last - col; /* a span past the end of the excerpt */
+	if (!carets)
+		carets = 1;
 	fputs(C(st, sev_color(f->severity)), st->out);
-	for (; col < last; col++)
+	while (carets--)
 		fputc('^', st->out);
 	fputs(C(st, RESET), st->out);
 }
@@ -89,23 +90,33 @@ static void text_file(void *state, const struct dg_result *res)
 		char gutter[16];
 		int w = snprintf(gutter, sizeof(gutter), "%u", f->line);
 
-		fprintf(st->out, "%s%s:%u:%u:%s %s%s%s[%s] %s%s%s\n", C(st, BOLD), res->path,
-			f->line, dg_report_column(f, st->unit, false), C(st, RESET),
+		/* untrusted text (path, identifiers in the message, the excerpt) goes through
+		 * dg_put_text: --color never must mean no escape sequence reaches the terminal */
+		fputs(C(st, BOLD), st->out);
+		dg_put_text(st->out, res->path);
+		fprintf(st->out, ":%u:%u:%s %s%s%s[%s] %s", f->line,
+			dg_report_column(f, st->unit, false), C(st, RESET),
 			C(st, sev_color(f->severity)), dg_severity_name(f->severity), C(st, RESET),
-			f->rule, C(st, BOLD), f->message, C(st, RESET));
+			f->rule, C(st, BOLD));
+		dg_put_text(st->out, f->message);
+		fprintf(st->out, "%s\n", C(st, RESET));
 		if (st->quiet)
 			continue;
 		fprintf(st->out, " %s |", gutter);
-		if (f->source_line[0])
-			fprintf(st->out, " %s", f->source_line);
+		if (f->source_line[0]) {
+			fputc(' ', st->out);
+			dg_put_text(st->out, f->source_line);
+		}
 		fprintf(st->out, "\n %*s | ", w, "");
 		underline(st, f);
 		fputc('\n', st->out);
 		if (dir)
 			fprintf(st->out, " %*s = in the %s section\n", w, "", dir);
-		if (f->help)
-			fprintf(st->out, " %*s = %shelp%s: %s\n", w, "", C(st, BOLD), C(st, RESET),
-				f->help);
+		if (f->help) {
+			fprintf(st->out, " %*s = %shelp%s: ", w, "", C(st, BOLD), C(st, RESET));
+			dg_put_text(st->out, f->help);
+			fputc('\n', st->out);
+		}
 		fputc('\n', st->out);
 	}
 }

@@ -183,7 +183,16 @@ static int load_config(const struct opts *o, const char *first, struct dg_config
 
 	if (o->no_config)
 		return 0;
-	path = o->config ? strdup(o->config) : dg_config_file_find(first);
+	char *ignored = NULL;
+
+	path = o->config ? strdup(o->config) : dg_config_file_find(first, &ignored);
+	if (ignored) {
+		fputs("ddlguard verify: warning: ", stderr);
+		dg_put_text(stderr, ignored);
+		fputs(" is not used: another user owns it (name it with --config to use it)\n",
+		      stderr);
+		free(ignored);
+	}
 	if (!path)
 		return 0;
 	if (dg_config_file_load(path, &f, &error) != DG_OK) {

@@ -162,7 +162,7 @@ static char *tail_of(const char *path, size_t max)
 {
 	size_t len = 0;
 	int e;
-	char *buf = dg_read_path(path, &len, &e), *start, *out;
+	char *buf = dg_read_path(path, SIZE_MAX - 1, &len, &e), *start, *out;
 
 	if (!buf)
 		return dg_xstrdup("(no log)");

@@ -475,7 +475,7 @@ static bool read_file(const struct dg_config *cfg, struct dg_arena *a, const cha
 	size_t len = 0;
 	int e;
 
-	*buf = dg_read_path(path, &len, &e);
+	*buf = dg_read_path(path, DG_DEFAULT_MAX_FILE_SIZE, &len, &e);
 	*plen = len;
 	if (!*buf) {
 		fprintf(stderr, "ddlguard: %s: %s\n", path, e ? strerror(e) : "out of memory");

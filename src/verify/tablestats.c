@@ -202,7 +202,7 @@ bool dg_table_stats_load_file(const char *path, struct dg_table_stats *out, char
 {
 	size_t len = 0;
 	int e;
-	char *text = dg_read_path(path, &len, &e);
+	char *text = dg_read_path(path, DG_DEFAULT_MAX_FILE_SIZE, &len, &e);
 	const char *p;
 	bool ok;
 

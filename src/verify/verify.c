@@ -860,7 +860,7 @@ static void load_file(struct vroot *R, struct vfile *f, struct dg_catalog *cat)
 {
 	int e;
 
-	f->buf = dg_read_path(f->path, &f->len, &e);
+	f->buf = dg_read_path(f->path, R->cfg->max_file_size, &f->len, &e);
 	f->out->result.path = dg_xstrdup(f->path);
 	f->out->result.format = "plain";
 	dg_arena_init(&f->arena);

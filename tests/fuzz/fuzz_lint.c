@@ -1,11 +1,10 @@
 /* fuzz_lint.c — libFuzzer target: any bytes, under any file name shape, must lint without a
- * crash, a leak or a sanitizer report. Build: cmake -DDDLGUARD_FUZZ=ON with CC=clang. */
+ * crash, a leak or a sanitizer report. Build: see README (Fuzzing). */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "ddlguard/ddlguard.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzzkit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

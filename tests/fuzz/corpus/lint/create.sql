@@ -1,0 +1,2 @@
+CREATE TABLE t (id int PRIMARY KEY, a text);
+CREATE INDEX i ON t (a);

@@ -89,8 +89,8 @@ static void add_edit(const struct dg_source *src, struct dg_fix *x, size_t start
 		end = src->len;
 	a = dg_source_pos(src, start);
 	b = dg_source_pos(src, end);
-	e = (struct dg_edit){start + src->bom, end - start, a.line, a.column, b.line, b.column,
-			     dg_xstrdup(text)};
+	e = (struct dg_edit){start + src->bom, end - start, a.line,	     a.column,
+			     b.line,	       b.column,    dg_xstrdup(text)};
 	while (at > 0 && x->edits[at - 1].byte_offset > e.byte_offset)
 		at--;
 	if (x->n_edits)
@@ -216,7 +216,8 @@ size_t dg_fix_insert_point(const struct dg_ctx *ctx, size_t stmt_start, bool abo
 			ps--;
 		if (!comment_line(s, ps, pe, &c))
 			break;
-		if (strncmp(c, "ddlguard-ignore", 15) == 0 || strncmp(c, "squawk-ignore", 13) == 0) {
+		if (strncmp(c, "ddlguard-ignore", 15) == 0 ||
+		    strncmp(c, "squawk-ignore", 13) == 0) {
 			if (strncmp(c, "ddlguard-ignore-file", 20) != 0 &&
 			    strncmp(c, "squawk-ignore-file", 18) != 0)
 				at = ps;
@@ -236,7 +237,8 @@ void dg_fix_add_ignores(struct dg_ctx *ctx, size_t i, size_t start, size_t end)
 	struct dg_fix *x;
 
 	(void)end;
-	if (is_suppression_rule(f->rule))
+	/* SQL comments only fit SQL: another front half (DynamoDB templates) has no migration */
+	if (is_suppression_rule(f->rule) || !ctx->mig || !ctx->parsed)
 		return;
 	/* findings about the whole file (check_file) are not the statement's */
 	st = strcmp(f->rule, "syntax-error") == 0 || !ctx->stmt ? NULL : stmt_at(ctx, start);
@@ -256,8 +258,8 @@ void dg_fix_add_ignores(struct dg_ctx *ctx, size_t i, size_t start, size_t end)
 				snprintf(text, sizeof(text), "%.*s-- ddlguard-ignore %s %s\n",
 					 (int)(k - ins), s + ins, f->rule, ignore_reason);
 			} else {
-				snprintf(text, sizeof(text), "\n-- ddlguard-ignore %s %s\n", f->rule,
-					 ignore_reason);
+				snprintf(text, sizeof(text), "\n-- ddlguard-ignore %s %s\n",
+					 f->rule, ignore_reason);
 			}
 			add_edit(ctx->src, x, ins, ins, text);
 		}

@@ -208,13 +208,15 @@ static bool leave_transaction(struct dg_ctx *ctx, char *how, size_t size)
 	if (!t->in_tx)
 		return true;
 	if (t->origin != DG_TXO_TOOL || stmts_in_tx(ctx, t->tx_id) != 1) {
-		snprintf(how, size,
-			 "; it shares a transaction with other statements here, so it must be split "
-			 "into a migration of its own that runs outside a transaction");
+		snprintf(
+		    how, size,
+		    "; it shares a transaction with other statements here, so it must be split "
+		    "into a migration of its own that runs outside a transaction");
 		return false;
 	}
 	if (strcmp(fmt, "dbmate") == 0) {
-		at = marker_line_end(ctx, ctx->stmt->start, "migrate:", dir == DG_DIR_DOWN ? "" : "");
+		at = marker_line_end(ctx, ctx->stmt->start,
+				     "migrate:", dir == DG_DIR_DOWN ? "" : "");
 		if (at == NONE)
 			return false;
 		dg_fix_edit(ctx, at, at, " transaction:false");
@@ -222,7 +224,8 @@ static bool leave_transaction(struct dg_ctx *ctx, char *how, size_t size)
 		return true;
 	}
 	if (strcmp(fmt, "goose") == 0) {
-		/* NO TRANSACTION is file-wide: only when the other direction is a lone statement too */
+		/* NO TRANSACTION is file-wide: only when the other direction is a lone statement
+		 * too */
 		if (stmts_in_dir(ctx, dir == DG_DIR_UP ? DG_DIR_DOWN : DG_DIR_UP) > 1)
 			return false;
 		dg_fix_edit(ctx, 0, 0, "-- +goose NO TRANSACTION\n");
@@ -250,7 +253,8 @@ static bool leave_transaction(struct dg_ctx *ctx, char *how, size_t size)
 	}
 	if (strcmp(fmt, "postgres-migrations") == 0) {
 		dg_fix_edit(ctx, 0, 0, "-- postgres-migrations disable-transaction\n");
-		snprintf(how, size, ", and `-- postgres-migrations disable-transaction` at the top");
+		snprintf(how, size,
+			 ", and `-- postgres-migrations disable-transaction` at the top");
 		return true;
 	}
 	if (strcmp(fmt, "liquibase") == 0) {
@@ -358,8 +362,7 @@ static bool first_column(const PgQuery__Node *n, void *arg)
 
 /* The name PostgreSQL would give an unnamed constraint (ChooseConstraintName): table, then the
  * columns of a foreign key or the first column a CHECK names, then fkey / check. */
-static bool constraint_name(const PgQuery__Constraint *c, const char *table, char *buf,
-			    size_t size)
+static bool constraint_name(const PgQuery__Constraint *c, const char *table, char *buf, size_t size)
 {
 	int n;
 
@@ -436,8 +439,9 @@ void dg_fix_not_valid(struct dg_ctx *ctx, const struct dg_fix_site *site)
 	}
 	if (where != NONE) {
 		dg_fix_edit(ctx, where, where, text);
-		snprintf(desc, sizeof(desc),
-			 "Add the constraint NOT VALID, then VALIDATE it in a transaction of its own");
+		snprintf(
+		    desc, sizeof(desc),
+		    "Add the constraint NOT VALID, then VALIDATE it in a transaction of its own");
 	} else {
 		snprintf(desc, sizeof(desc),
 			 "Add the constraint NOT VALID; the runner wraps this migration in one "
@@ -553,7 +557,8 @@ static void robust_cmd(struct dg_ctx *ctx, const struct dg_fix_site *site)
 				   sizeof(rel)))
 			return;
 		quote_ident(con->conname, q, sizeof(q));
-		snprintf(text, sizeof(text), "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", rel, q);
+		snprintf(text, sizeof(text), "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", rel,
+			 q);
 		if (dg_fix_begin(ctx, "Drop the constraint IF EXISTS before adding it"))
 			insert_before_stmt(ctx, ctx->stmt, text);
 		return;

@@ -73,7 +73,8 @@ static void test_every_fix_over_the_fixtures(void **state)
 		directives(buf, cfg);
 		vcfg = dg_config_clone(cfg);
 		dg_config_set_verify_fixes(vcfg, true);
-		assert_int_equal(dg_lint_buffer_ex_for_tests(cfg, cat, path, buf, len, &res), DG_OK);
+		assert_int_equal(dg_lint_buffer_ex_for_tests(cfg, cat, path, buf, len, &res),
+				 DG_OK);
 		assert_int_equal(dg_lint_buffer_ex_for_tests(vcfg, cat, path, buf, len, &checked),
 				 DG_OK);
 		assert_int_equal(res.n_findings, checked.n_findings);
@@ -90,8 +91,8 @@ static void test_every_fix_over_the_fixtures(void **state)
 				if (fix->kind != DG_FIX_REWRITE) {
 					ignores++;
 					if (!ok) {
-						print_error("%s:%u:%u: %s: \"%s\" fails: %s\n", path,
-							    f->line, f->column, f->rule,
+						print_error("%s:%u:%u: %s: \"%s\" fails: %s\n",
+							    path, f->line, f->column, f->rule,
 							    fix->description, why);
 						failed++;
 					}
@@ -192,18 +193,17 @@ static const struct fix_case cases[] = {
     {"db/migrations/1_a.sql", NULL, "require-lock-timeout",
      "-- migrate:up\n  ALTER TABLE t ADD COLUMN b int;\n",
      "-- migrate:up\n  SET LOCAL lock_timeout = '2s';\n  ALTER TABLE t ADD COLUMN b int;\n"},
-    {"a.sql", NULL, "require-statement-timeout", "BEGIN; ALTER TABLE t ADD COLUMN b int;\nCOMMIT;\n",
+    {"a.sql", NULL, "require-statement-timeout",
+     "BEGIN; ALTER TABLE t ADD COLUMN b int;\nCOMMIT;\n",
      "BEGIN; SET LOCAL statement_timeout = '5min'; ALTER TABLE t ADD COLUMN b int;\nCOMMIT;\n"},
     {"a.sql", NULL, "prefer-robust-stmts", "CREATE TABLE t (a int);\nCREATE TABLE u (a int);\n",
      "CREATE TABLE IF NOT EXISTS t (a int);\nCREATE TABLE u (a int);\n"},
-    {"a.sql", NULL, "prefer-robust-stmts",
-     "DROP MATERIALIZED VIEW v;\nDROP TABLE u;\n",
+    {"a.sql", NULL, "prefer-robust-stmts", "DROP MATERIALIZED VIEW v;\nDROP TABLE u;\n",
      "DROP MATERIALIZED VIEW IF EXISTS v;\nDROP TABLE u;\n"},
     {"a.sql", NULL, "prefer-robust-stmts",
      "ALTER TABLE t ADD COLUMN b int;\nALTER TABLE t DROP COLUMN c;\n",
      "ALTER TABLE t ADD COLUMN IF NOT EXISTS b int;\nALTER TABLE t DROP COLUMN c;\n"},
-    {"a.sql", NULL, "prefer-robust-stmts",
-     "CREATE INDEX CONCURRENTLY i ON t (a);\n",
+    {"a.sql", NULL, "prefer-robust-stmts", "CREATE INDEX CONCURRENTLY i ON t (a);\n",
      "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"},
     {"a.sql", NULL, "prefer-bigint-over-int", "CREATE TABLE t (a int NOT NULL);\n",
      "CREATE TABLE t (a bigint NOT NULL);\n"},
@@ -246,14 +246,14 @@ static void test_recipes(void **state)
 				fix = dg_finding_rewrite(&res.findings[k]);
 		if (fix)
 			got = dg_fix_apply(c->input, len, &fix, 1, NULL, &glen);
-		if ((c->want == NULL) != (got == NULL) ||
-		    (got && strcmp(got, c->want) != 0)) {
+		if ((c->want == NULL) != (got == NULL) || (got && strcmp(got, c->want) != 0)) {
 			print_error("case %zu (%s, %s):\nwant: %s\ngot:  %s\n", i, c->rule, c->path,
 				    c->want ? c->want : "(no fix)", got ? got : "(no fix)");
 			failures++;
 		} else if (fix && !dg_fix_verify(cfg, NULL, c->path, c->input, len, &fix, 1, why,
 						 sizeof(why))) {
-			print_error("case %zu (%s): the fix does not verify: %s\n", i, c->rule, why);
+			print_error("case %zu (%s): the fix does not verify: %s\n", i, c->rule,
+				    why);
 			failures++;
 		}
 		free(got);
@@ -283,16 +283,16 @@ static void test_verify_rejects(void **state)
 	f3.edits = &more;
 	dg_config_set_all_rules_enabled(cfg, true);
 	p = &f1;
-	assert_false(dg_fix_verify(cfg, NULL, "a.sql", input, strlen(input), &p, 1, why,
-				   sizeof(why)));
+	assert_false(
+	    dg_fix_verify(cfg, NULL, "a.sql", input, strlen(input), &p, 1, why, sizeof(why)));
 	assert_string_equal(why, "the fixed file does not parse");
 	p = &f2;
-	assert_false(dg_fix_verify(cfg, NULL, "a.sql", input, strlen(input), &p, 1, why,
-				   sizeof(why)));
+	assert_false(
+	    dg_fix_verify(cfg, NULL, "a.sql", input, strlen(input), &p, 1, why, sizeof(why)));
 	assert_non_null(strstr(why, "still has"));
 	p = &f3;
-	assert_false(dg_fix_verify(cfg, NULL, "a.sql", input, strlen(input), &p, 1, why,
-				   sizeof(why)));
+	assert_false(
+	    dg_fix_verify(cfg, NULL, "a.sql", input, strlen(input), &p, 1, why, sizeof(why)));
 	dg_config_free(cfg);
 }
 
@@ -331,10 +331,11 @@ static void test_unified_diff(void **state)
 	assert_true(dg_diff_write(fp, "x.sql", a, strlen(a), b, strlen(b)));
 	assert_false(dg_diff_write(fp, "x.sql", a, strlen(a), a, strlen(a)));
 	fclose(fp);
-	assert_string_equal(buf, "--- a/x.sql\n+++ b/x.sql\n"
-				 "@@ -1,3 +1,4 @@\n+0\n 1\n 2\n 3\n"
-				 "@@ -12,5 +13,4 @@\n 12\n 13\n 14\n-15\n-16\n\\ No newline at end of file\n"
-				 "+15!\n\\ No newline at end of file\n");
+	assert_string_equal(
+	    buf, "--- a/x.sql\n+++ b/x.sql\n"
+		 "@@ -1,3 +1,4 @@\n+0\n 1\n 2\n 3\n"
+		 "@@ -12,5 +13,4 @@\n 12\n 13\n 14\n-15\n-16\n\\ No newline at end of file\n"
+		 "+15!\n\\ No newline at end of file\n");
 	free(buf);
 }
 
@@ -351,9 +352,10 @@ static void test_reports(void **state)
 	assert_non_null(strstr(r.out, "\"text\":\" CONCURRENTLY IF NOT EXISTS\""));
 	assert_non_null(strstr(r.out, "\"kind\":\"ignore-file\""));
 	free(r.out);
-	r = tk_run("printf 'CREATE INDEX i ON t (a);\\n' | %s --format sarif --stdin-filename a.sql "
-		   "-",
-		   DG_BINARY);
+	r = tk_run(
+	    "printf 'CREATE INDEX i ON t (a);\\n' | %s --format sarif --stdin-filename a.sql "
+	    "-",
+	    DG_BINARY);
 	assert_non_null(strstr(r.out, "\"artifactChanges\""));
 	assert_non_null(strstr(r.out, "\"insertedContent\""));
 	free(r.out);

@@ -53,9 +53,10 @@ static struct dg_fix *add_fix(struct dg_finding *f, size_t at, enum dg_fix_kind 
 
 	if (at > f->n_fixes)
 		at = f->n_fixes;
-	if (f->n_fixes)
+	if (at)
 		memcpy(n, f->fixes, at * sizeof(*n));
-	memcpy(n + at + 1, f->fixes + at, (f->n_fixes - at) * sizeof(*n));
+	if (f->n_fixes > at)
+		memcpy(n + at + 1, f->fixes + at, (f->n_fixes - at) * sizeof(*n));
 	free(f->fixes);
 	f->fixes = n;
 	f->n_fixes++;
@@ -69,7 +70,9 @@ static struct dg_fix *add_fix(struct dg_finding *f, size_t at, enum dg_fix_kind 
 static void remove_fix(struct dg_finding *f, size_t at)
 {
 	fix_free(&f->fixes[at]);
-	memmove(f->fixes + at, f->fixes + at + 1, (f->n_fixes - at - 1) * sizeof(*f->fixes));
+	if (f->n_fixes > at + 1)
+		memmove(f->fixes + at, f->fixes + at + 1,
+			(f->n_fixes - at - 1) * sizeof(*f->fixes));
 	f->n_fixes--;
 }
 
@@ -93,9 +96,10 @@ static void add_edit(const struct dg_source *src, struct dg_fix *x, size_t start
 			     b.line,	       b.column,    dg_xstrdup(text)};
 	while (at > 0 && x->edits[at - 1].byte_offset > e.byte_offset)
 		at--;
-	if (x->n_edits)
+	if (at)
 		memcpy(n, x->edits, at * sizeof(*n));
-	memcpy(n + at + 1, x->edits + at, (x->n_edits - at) * sizeof(*n));
+	if (x->n_edits > at)
+		memcpy(n + at + 1, x->edits + at, (x->n_edits - at) * sizeof(*n));
 	n[at] = e;
 	free(x->edits);
 	x->edits = n;

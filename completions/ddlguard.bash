@@ -10,7 +10,7 @@ _ddlguard()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
 	      --select --locks --column-unit --pg-version --assume-in-transaction --migration-format --require-reason --config
-	      --no-config --baseline --write-baseline --diff-base --max-file-size --terraform-plan --table-stats --stats-url
+	      --no-config --baseline --write-baseline --diff-base --max-file-size --fix --diff --terraform-plan --table-stats --stats-url
 	      --list-rules --explain --version --help -h"
 	# ddlguard verify: its own options
 	if [[ ${COMP_WORDS[1]} == verify ]]; then

@@ -204,4 +204,5 @@ const struct dg_rule dg_rule_ban_concurrent_index_creation_in_transaction = {
 	PG_QUERY__NODE__NODE_TRANSACTION_STMT, PG_QUERY__NODE__NODE_ALTER_ENUM_STMT,
 	PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
     .check = check,
+    .fix = dg_fix_leave_transaction,
 };

@@ -137,4 +137,5 @@ const struct dg_rule dg_rule_constraint_missing_not_valid = {
     .severity = DG_WARNING,
     .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT),
     .check = check,
+    .fix = dg_fix_not_valid,
 };

@@ -329,7 +329,14 @@ static bool once_is_enough(const struct dg_ctx *ctx, const PgQuery__Node *node)
 	 * index build, which leaves an INVALID index when it fails */
 	if (node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT && node->index_stmt->concurrent)
 		return false;
-	return dg_section_statement_count(ctx) <= 1;
+	size_t n = dg_section_statement_count(ctx), i = dg_stmt_index(ctx);
+
+	/* SET and RESET leave nothing behind to trip over on a re-run */
+	for (size_t j = 0; j < dg_statement_count(ctx) && n > 1; j++)
+		if (j != i && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i) &&
+		    dg_stmt_at(ctx, j)->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT)
+			n--;
+	return n <= 1;
 }
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
@@ -460,4 +467,5 @@ const struct dg_rule dg_rule_prefer_robust_stmts = {
 		 PG_QUERY__NODE__NODE_INDEX_STMT, PG_QUERY__NODE__NODE_DROP_STMT,
 		 PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, PG_QUERY__NODE__NODE_ALTER_ENUM_STMT),
     .check = check,
+    .fix = dg_fix_robust,
 };

@@ -30,4 +30,5 @@ const struct dg_rule dg_rule_prefer_timestamptz = {
     .severity = DG_INFO,
     .kinds = DG_KINDS(PG_QUERY__NODE__NODE_COLUMN_DEF),
     .check = check,
+    .fix = dg_fix_timestamptz,
 };

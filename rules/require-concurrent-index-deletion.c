@@ -112,4 +112,5 @@ const struct dg_rule dg_rule_require_concurrent_index_deletion = {
     .severity = DG_WARNING,
     .kinds = DG_KINDS(PG_QUERY__NODE__NODE_DROP_STMT),
     .check = check,
+    .fix = dg_fix_concurrently,
 };

@@ -48,4 +48,5 @@ const struct dg_rule dg_rule_require_lock_timeout = {
     .severity = DG_WARNING,
     .kinds = DG_KINDS(DG_LOCK_STMT_KINDS),
     .check = check,
+    .fix = dg_fix_lock_timeout,
 };

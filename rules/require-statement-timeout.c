@@ -36,4 +36,5 @@ const struct dg_rule dg_rule_require_statement_timeout = {
     .severity = DG_WARNING,
     .kinds = DG_KINDS(DG_LOCK_STMT_KINDS),
     .check = check,
+    .fix = dg_fix_statement_timeout,
 };

@@ -15,6 +15,15 @@ struct dg_ctx;
 struct dg_ddb_ctx;
 struct dg_ddb_table;
 
+/* Where a finding was just reported, for the rule's fix (see dg_rule.fix): the node given to
+ * dg_report / dg_report_help (NULL from dg_report_range and dg_report_type), the type given to
+ * dg_report_type (else NULL), and the span as offsets into the source text. */
+struct dg_fix_site {
+	const PgQuery__Node *node;
+	const PgQuery__TypeName *type;
+	size_t start, end;
+};
+
 struct dg_rule {
 	const char *name;
 	const char *summary;
@@ -30,6 +39,10 @@ struct dg_rule {
 	 * at the base (NULL: new, or no base) and now (NULL: removed) */
 	void (*check_table)(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
 			    const struct dg_ddb_table *now);
+	/* Called right after each of the rule's findings, to attach the mechanical safe form with
+	 * dg_fix_begin / dg_fix_edit (most rules name a recipe of src/fixkit.c). NULL: the
+	 * finding only gets the ignore comments every finding gets. */
+	void (*fix)(struct dg_ctx *ctx, const struct dg_fix_site *site);
 };
 
 #define DG_KINDS(...) ((const int[]){__VA_ARGS__, 0})
@@ -52,6 +65,35 @@ void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *h
  * "int[]"), not the constraints after it. */
 void dg_report_type(struct dg_ctx *ctx, const PgQuery__TypeName *type, const char *help,
 		    const char *fmt, ...) DG_PRINTF(4, 5);
+
+/* Fixes for the finding just reported (call them from the rule's fix hook). dg_fix_begin starts
+ * its rewrite fix (false when there is no finding to attach it to); dg_fix_edit then replaces
+ * [start, end) of the source text (offsets as dg_report_range takes them) with `text`. Edits of
+ * one fix must not overlap. */
+bool dg_fix_begin(struct dg_ctx *ctx, const char *description);
+void dg_fix_edit(struct dg_ctx *ctx, size_t start, size_t end, const char *text);
+/* Drops the rewrite fix being built (a recipe that finds it cannot finish). */
+void dg_fix_abandon(struct dg_ctx *ctx);
+
+/* Recipes (src/fixkit.c), to name as a rule's .fix. */
+/* CREATE [UNIQUE] INDEX / DROP INDEX → … CONCURRENTLY, and the runner's way out of its
+ * transaction when the statement is alone in it; not offered when the statement would still run
+ * inside a transaction block. */
+void dg_fix_concurrently(struct dg_ctx *ctx, const struct dg_fix_site *site);
+/* A statement PostgreSQL refuses in a transaction block: the runner's way out of it. */
+void dg_fix_leave_transaction(struct dg_ctx *ctx, const struct dg_fix_site *site);
+/* ADD CONSTRAINT … CHECK / FOREIGN KEY → … NOT VALID, then VALIDATE CONSTRAINT in a transaction
+ * of its own where the runner allows one in this file. */
+void dg_fix_not_valid(struct dg_ctx *ctx, const struct dg_fix_site *site);
+/* SET [LOCAL] lock_timeout / statement_timeout before the statement. */
+void dg_fix_lock_timeout(struct dg_ctx *ctx, const struct dg_fix_site *site);
+void dg_fix_statement_timeout(struct dg_ctx *ctx, const struct dg_fix_site *site);
+/* IF [NOT] EXISTS, OR REPLACE for prefer-robust-stmts. */
+void dg_fix_robust(struct dg_ctx *ctx, const struct dg_fix_site *site);
+/* The type of a new column (CREATE TABLE, ADD COLUMN) → bigint (bigserial), timestamptz, text. */
+void dg_fix_bigint(struct dg_ctx *ctx, const struct dg_fix_site *site);
+void dg_fix_timestamptz(struct dg_ctx *ctx, const struct dg_fix_site *site);
+void dg_fix_use_text(struct dg_ctx *ctx, const struct dg_fix_site *site);
 
 /* The top-level statement being walked (NULL in check_file). */
 const PgQuery__Node *dg_stmt(const struct dg_ctx *ctx);

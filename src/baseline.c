@@ -178,9 +178,7 @@ size_t dg_baseline_filter(const struct dg_baseline *b, struct dg_result *res)
 
 		snprintf(key.fingerprint, sizeof(key.fingerprint), "%s", f->fingerprint);
 		if (b->sorted && b->n && bsearch(&key, b->items, b->n, sizeof(*b->items), cmp_fp)) {
-			free(f->message);
-			free(f->help);
-			free(f->source_line);
+			dg_finding_clear(f);
 			continue;
 		}
 		res->findings[kept++] = *f;

@@ -74,6 +74,7 @@ static void visit_node(struct dg_ctx *ctx, const PgQuery__Node *n)
 			continue;
 		ctx->rule = dg_rules[r];
 		ctx->rule_index = r;
+		ctx->node = n;
 		ctx->rule->check(ctx, n);
 	}
 }
@@ -340,17 +341,26 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	f.source_line[line_len] = '\0';
 	set_fingerprint(ctx, &f, start, end);
 	result_push(ctx->out, &f);
+	ctx->last_finding = ctx->out->n_findings - 1;
+	ctx->fix_open = false;
+	dg_fix_add_ignores(ctx, ctx->last_finding, start, end);
 }
 
-DG_PRINTF(5, 0)
-static void vreport(struct dg_ctx *ctx, size_t start, size_t end, const char *help, const char *fmt,
-		    va_list ap)
+/* Reports, then lets the rule attach its fix to the finding. */
+DG_PRINTF(7, 0)
+static void vreport(struct dg_ctx *ctx, const PgQuery__Node *node, const PgQuery__TypeName *type,
+		    size_t start, size_t end, const char *help, const char *fmt, va_list ap)
 {
 	char buf[2048];
+	struct dg_fix_site site = {node, type, start, end};
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	dg_emit(ctx, ctx->rule_index, dg_section_dir(ctx), start, end,
 		help ? help : ctx->rule->help, buf);
+	if (ctx->rule->fix) {
+		ctx->rule->fix(ctx, &site);
+		dg_fix_close(ctx);
+	}
 }
 
 void dg_report(struct dg_ctx *ctx, const PgQuery__Node *node, const char *fmt, ...)
@@ -360,7 +370,7 @@ void dg_report(struct dg_ctx *ctx, const PgQuery__Node *node, const char *fmt, .
 
 	node_span(ctx, node, &s, &e);
 	va_start(ap, fmt);
-	vreport(ctx, s, e, NULL, fmt, ap);
+	vreport(ctx, node, NULL, s, e, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -372,7 +382,7 @@ void dg_report_help(struct dg_ctx *ctx, const PgQuery__Node *node, const char *h
 
 	node_span(ctx, node, &s, &e);
 	va_start(ap, fmt);
-	vreport(ctx, s, e, help, fmt, ap);
+	vreport(ctx, node, NULL, s, e, help, fmt, ap);
 	va_end(ap);
 }
 
@@ -382,7 +392,7 @@ void dg_report_range(struct dg_ctx *ctx, size_t start, size_t end, const char *h
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(ctx, start, end, help, fmt, ap);
+	vreport(ctx, NULL, NULL, start, end, help, fmt, ap);
 	va_end(ap);
 }
 
@@ -915,7 +925,7 @@ void dg_report_type(struct dg_ctx *ctx, const PgQuery__TypeName *type, const cha
 			e = dg_token_end(ctx->src->text, s, st->end);
 	}
 	va_start(ap, fmt);
-	vreport(ctx, s, e, help, fmt, ap);
+	vreport(ctx, NULL, type, s, e, help, fmt, ap);
 	va_end(ap);
 }
 
@@ -1095,6 +1105,13 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 				   const char *path, const char *buf, size_t len,
 				   struct dg_result *out)
 {
+	return dg_lint_buffer_ex(cfg, cat, true, path, buf, len, out);
+}
+
+enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog *cat, bool absorb,
+				 const char *path, const char *buf, size_t len,
+				 struct dg_result *out)
+{
 	struct dg_arena arena;
 	struct dg_read rd;
 	struct dg_ctx ctx = {0};
@@ -1117,6 +1134,7 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 	ctx.src = &rd.src;
 	ctx.out = out;
 	ctx.parsed = &rd.parsed;
+	ctx.last_finding = (size_t)-1;
 
 	if (bad != (size_t)-1) {
 		char msg[160];
@@ -1178,6 +1196,7 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 		walk_message(&ctx, &rd.parsed.stmts[i].node->base);
 	}
 	ctx.stmt = NULL;
+	ctx.node = NULL;
 	ctx.stmt_index = rd.parsed.n_stmts;
 	for (size_t r = 0; r < DG_N_RULES; r++) {
 		if (!cfg->enabled[r] || !dg_rules[r]->check_file)
@@ -1188,8 +1207,10 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 	}
 	dg_suppress_apply(&ctx);
 	free(ctx.stack);
+	if (cfg->verify_fixes)
+		dg_fix_verify_all(&ctx, cat, buf, len);
 	/* what this file's up sections did becomes what the next migration finds */
-	if (cat)
+	if (cat && absorb)
 		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
 	dg_arena_destroy(&arena);
 	dg_result_finish(out);
@@ -1237,11 +1258,8 @@ enum dg_status dg_result_unreadable(struct dg_result *out, const char *path, int
 
 void dg_result_clear(struct dg_result *res)
 {
-	for (size_t i = 0; i < res->n_findings; i++) {
-		free(res->findings[i].message);
-		free(res->findings[i].help);
-		free(res->findings[i].source_line);
-	}
+	for (size_t i = 0; i < res->n_findings; i++)
+		dg_finding_clear(&res->findings[i]);
 	free(res->findings);
 	free(res->path);
 	free(res->error);

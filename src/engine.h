@@ -31,6 +31,8 @@ struct dg_config {
 	void *history_user;
 	dg_base_fn base_reader; /* NULL: no base version to compare templates with */
 	void *base_user;
+	/* every fix is verified (linted again) before it is offered; dropped when it fails */
+	bool verify_fixes;
 	/* What the public setters set (the command line): a configuration file does not override
 	 * these (see dg_config_file_apply). */
 	struct dg_config_explicit {
@@ -57,6 +59,11 @@ struct dg_ctx {
 	struct dg_lock_info **locks; /* per statement, computed on first use */
 	const PgQuery__Node **stack; /* enclosing nodes of the one being dispatched */
 	size_t depth, cap_depth;
+	const PgQuery__Node *node; /* the node being dispatched (NULL in check_file) */
+	/* the finding the rule reported last (index into out->findings), or (size_t)-1; whether
+	 * its fixes[0] is the rewrite fix being built */
+	size_t last_finding;
+	bool fix_open;
 };
 
 /* A migration file as every pipeline reads it (dg_read_migration). */
@@ -80,6 +87,24 @@ size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const 
 /* Sorts a file's findings by position and makes repeated fingerprints unique: the last step of
  * every front half. */
 void dg_result_finish(struct dg_result *out);
+/* As dg_lint_buffer_with; with absorb false, `cat` is only read (the file's schema changes are
+ * not added), so that the same file can be linted again against the same schema memory. */
+enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog *cat, bool absorb,
+				 const char *path, const char *buf, size_t len,
+				 struct dg_result *out);
+
+/* fix.c: the ignore fixes every finding gets (out->findings[i], reported at [start, end)), and
+ * the end of a rule's fix hook (drops an empty or overlapping rewrite fix). */
+void dg_fix_add_ignores(struct dg_ctx *ctx, size_t i, size_t start, size_t end);
+void dg_fix_close(struct dg_ctx *ctx);
+/* Where to put a line before the statement starting at `stmt_start`: the start of its line (with
+ * `above_ignores`, above the suppression comments right over it), *own_line true; or the
+ * statement's start when another statement precedes it on its line (*own_line false); (size_t)-1
+ * when the statement sits in a comment. */
+/* Drops the fixes of ctx->out's findings that do not verify against `buf` (see dg_fix_verify). */
+void dg_fix_verify_all(struct dg_ctx *ctx, struct dg_catalog *cat, const char *buf, size_t len);
+size_t dg_fix_insert_point(const struct dg_ctx *ctx, size_t stmt_start, bool above_ignores,
+			   bool *own_line);
 
 /* Fills `out` for a file that could not be read (err as dg_read_path sets it) and returns its
  * status: DG_ERR_IO, or DG_ERR_INTERNAL when memory ran out. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -75,6 +76,9 @@ static const char usage[] =
     "                          findings state them; index builds, rewrites, scans\n"
     "                          on small tables become info, on large ones errors\n"
     "  --stats-url URL         the same sizes read from that server (read-only)\n"
+    "Fixes:\n"
+    "  --fix                   apply the verified fixes in place, report what is left\n"
+    "  --fix --diff            print the fixes as a unified diff; change nothing\n"
     "  --version, -h, --help\n"
     "\n"
     "Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage,\n"
@@ -353,6 +357,80 @@ static void configs_free(struct configs *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* ---- --fix ------------------------------------------------------------------------------ */
+
+/* Replaces the file at `path` with `text`: a temporary file next to it, with its mode, renamed
+ * over it, so that an interrupted write never leaves half a migration. */
+static int write_back(const char *path, const char *text, size_t len)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	struct stat sb;
+	int fd, rc = -1;
+	FILE *fp;
+
+	if (!tmp)
+		return -1;
+	snprintf(tmp, n + 16, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	if (stat(path, &sb) == 0)
+		fchmod(fd, sb.st_mode & 07777);
+	fp = fdopen(fd, "wb");
+	if (fp && fwrite(text, 1, len, fp) == len && fflush(fp) == 0 && fsync(fileno(fp)) == 0) {
+		if (fclose(fp) == 0 && rename(tmp, path) == 0)
+			rc = 0;
+		fp = NULL;
+	}
+	if (fp)
+		fclose(fp);
+	else if (fd >= 0 && !fp && rc != 0)
+		close(fd);
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* --fix: the file's verified fixes, written back (or shown as a diff), then the report of the
+ * text as it now stands, which also extends the schema memory. */
+static enum dg_status fix_and_lint(const struct dg_config *cfg, struct dg_catalog *cat,
+				   const char *path, const char *buf, size_t len, bool diff_only,
+				   bool *changed, bool *trouble, struct dg_result *res)
+{
+	char *fixed = NULL;
+	size_t flen = 0, applied = 0;
+	const char *why = NULL, *label = path;
+	enum dg_status st;
+
+	if (dg_fix_text(cfg, cat, path, buf, len, &fixed, &flen, &applied, &why) != DG_OK)
+		return DG_ERR_INTERNAL;
+	if (why)
+		fprintf(stderr, "ddlguard: %s: not fixed: %s\n", path, why);
+	while (strncmp(label, "./", 2) == 0)
+		label += 2;
+	if (diff_only) {
+		*changed |= dg_diff_write(stdout, label, buf, len, fixed, flen);
+	} else if (applied) {
+		if (write_back(path, fixed, flen) != 0) {
+			fprintf(stderr, "ddlguard: %s: cannot write the fixes: %s\n", path,
+				strerror(errno));
+			*trouble = true;
+			free(fixed);
+			return dg_lint_buffer_with(cfg, cat, path, buf, len, res);
+		} else {
+			fprintf(stderr, "ddlguard: %s: %zu fix%s applied\n", path, applied,
+				applied == 1 ? "" : "es");
+		}
+	}
+	st = dg_lint_buffer_with(cfg, cat, path, fixed, flen, res);
+	free(fixed);
+	return st;
+}
+
 static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum {
@@ -384,7 +462,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		OPT_WRITE_BASELINE,
 		OPT_DIFF_BASE,
 		OPT_TABLE_STATS,
-		OPT_STATS_URL
+		OPT_STATS_URL,
+		OPT_FIX = 1024,
+		OPT_DIFF
 	};
 	/* other front halves, limits */
 	enum { OPT_TERRAFORM_PLAN = 768, OPT_MAX_FILE_SIZE };
@@ -409,6 +489,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	    {"terraform-plan", required_argument, NULL, OPT_TERRAFORM_PLAN},
 	    {"table-stats", required_argument, NULL, OPT_TABLE_STATS},
 	    {"stats-url", required_argument, NULL, OPT_STATS_URL},
+	    {"fix", no_argument, NULL, OPT_FIX},
+	    {"diff", no_argument, NULL, OPT_DIFF},
 	    {"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 	    {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
 	    {"select", required_argument, NULL, OPT_SELECT},
@@ -425,6 +507,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	bool locks = false, rollback_plan = false, list = false;
 	enum dg_column_unit column_unit = DG_COLUMN_DEFAULT;
 	char *repo_root = NULL;
+	bool fix = false, diff_only = false, changed = false;
 	struct dg_catalog *catalog = NULL;
 	int fail_on = DG_WARNING; /* 3 = never */
 	bool fail_on_set = false;
@@ -549,6 +632,12 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_STATS_URL:
 			stats_url = optarg;
 			break;
+		case OPT_FIX:
+			fix = true;
+			break;
+		case OPT_DIFF:
+			diff_only = true;
+			break;
 		case OPT_SELECT:
 			/* the first --select turns every other rule off */
 			if (!selected)
@@ -624,6 +713,16 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	if (optind >= argc && !plans.n)
 		return usage_error("%s",
 				   "no PATH given (a file, a directory or - for standard input)");
+
+	if (diff_only && !fix)
+		return usage_error("%s", "--diff goes with --fix");
+	if (fix && locks)
+		return usage_error("%s", "--fix and --locks do not go together");
+	for (int i = optind; fix && !diff_only && i < argc; i++)
+		if (strcmp(argv[i], "-") == 0)
+			return usage_error("%s",
+					   "--fix cannot write standard input back: use --fix "
+					   "--diff");
 
 	if (strcmp(color, "always") == 0)
 		ropts.color = true;
@@ -793,7 +892,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	if (reporter->repo_paths && !(repo_root = dg_git_toplevel()))
 		repo_root = getcwd(NULL, 0);
 	ropts.root = repo_root;
-	state = reporter->begin(stdout, &ropts);
+	state = diff_only ? &sum : reporter->begin(stdout, &ropts);
 	if (!state) {
 		fputs("ddlguard: out of memory\n", stderr);
 		free(repo_root);
@@ -814,7 +913,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		res.status = DG_ERR_IO;
 		res.error = sep + 2;
 		res.format = "plain";
-		reporter->file(state, &res);
+		if (!diff_only)
+			reporter->file(state, &res);
 		*sep = ':';
 		sum.unreadable++;
 	}
@@ -859,13 +959,28 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			/* bounded like a file: `ddlguard - </dev/zero` must end */
 			char *buf =
 			    dg_read_stream_max(stdin, dg_config_max_file_size(fcfg), &len, &err);
-			if (buf) {
+			if (buf && fix) {
+				st = fix_and_lint(fcfg, catalog, stdin_name, buf, len, diff_only,
+						  &changed, &trouble, &res);
+				free(buf);
+			} else if (buf) {
 				st = dg_lint_buffer_with(fcfg, catalog, stdin_name, buf, len, &res);
 				free(buf);
 			} else {
 				st = unreadable(&res, stdin_name, err,
 						dg_config_max_file_size(fcfg));
 			}
+		} else if (fix) {
+			size_t len = 0;
+			int err;
+			char *buf = dg_read_path(files.items[i], dg_config_max_file_size(fcfg), &len,
+						 &err);
+			if (buf)
+				st = fix_and_lint(fcfg, catalog, files.items[i], buf, len,
+						  diff_only, &changed, &trouble, &res);
+			else
+				st = dg_lint_file_with(fcfg, catalog, files.items[i], &res);
+			free(buf);
 		} else {
 			st = dg_lint_file_with(fcfg, catalog, files.items[i], &res);
 		}
@@ -903,14 +1018,21 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		}
 		ropts.fail_on =
 		    ffail_on; /* JUnit fails the findings this file's --fail-on counts */
-		reporter->file(state, &res);
+		if (!diff_only)
+			reporter->file(state, &res);
 		dg_result_clear(&res);
 	}
 	dg_catalog_free(catalog);
 	dg_path_list_free(&deleted);
 	dg_catalog_free(stats_catalog);
 	dg_table_stats_free(&stats);
-	if (reporter->end(state, &sum) != 0) {
+	if (diff_only) {
+		rc = changed ? EXIT_FINDINGS : EXIT_CLEAN;
+		if (fflush(stdout) != 0) {
+			fprintf(stderr, "ddlguard: cannot write the diff: %s\n", strerror(errno));
+			trouble = true;
+		}
+	} else if (reporter->end(state, &sum) != 0) {
 		fprintf(stderr, "ddlguard: cannot write the report: %s\n", strerror(errno));
 		trouble = true;
 	}

@@ -162,6 +162,11 @@ void dg_config_set_base_reader(struct dg_config *cfg, dg_base_fn fn, void *user)
 	cfg->base_user = user;
 }
 
+void dg_config_set_verify_fixes(struct dg_config *cfg, bool on)
+{
+	cfg->verify_fixes = on;
+}
+
 struct dg_config *dg_config_clone(const struct dg_config *cfg)
 {
 	struct dg_config *c = malloc(sizeof(*c));

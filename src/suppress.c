@@ -268,7 +268,16 @@ static size_t collect(const struct dg_source *src, struct directive **out)
 			}
 			i = e;
 		} else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-			i = dg_skip_trivia(s, i, n);
+			/* only the comment (nested ones count): a directive may follow it */
+			int depth = 0;
+			do {
+				if (s[i] == '/' && i + 1 < n && s[i + 1] == '*')
+					depth++, i += 2;
+				else if (s[i] == '*' && i + 1 < n && s[i + 1] == '/')
+					depth--, i += 2;
+				else
+					i++;
+			} while (depth > 0 && i < n);
 		} else if (c == '\'' || c == '"' || c == '$' || isalnum(c) || c == '_' ||
 			   c >= 0x80) {
 			size_t e = dg_token_end(s, i, n);
@@ -350,9 +359,7 @@ static void apply(struct dg_ctx *ctx, struct directive *ds, size_t nd, const cha
 			drop = true;
 		}
 		if (drop) {
-			free(f->message);
-			free(f->help);
-			free(f->source_line);
+			dg_finding_clear(f);
 		} else {
 			out->findings[kept++] = *f;
 		}

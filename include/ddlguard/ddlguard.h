@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ddlguard/version.h" /* DG_VERSION, from CMake's project(VERSION) */
 
@@ -24,6 +25,30 @@ enum dg_severity { DG_INFO = 0, DG_WARNING = 1, DG_ERROR = 2 };
 /* Which way a section of a migration runs. */
 enum dg_direction { DG_DIR_NONE = 0, DG_DIR_UP, DG_DIR_DOWN };
 
+/* One text edit of a fix: replace [byte_offset, byte_offset + byte_length) of the file as stored
+ * (a BOM counts) with `text`; the same span as 1-based line:column, columns in code points, end
+ * exclusive. An insertion has byte_length 0. */
+struct dg_edit {
+	size_t byte_offset, byte_length;
+	unsigned line, column, end_line, end_column;
+	char *text;
+};
+
+enum dg_fix_kind {
+	DG_FIX_REWRITE = 0, /* the safe form of the statement (and what it needs around it) */
+	DG_FIX_IGNORE,	    /* a ddlguard-ignore comment for this statement */
+	DG_FIX_IGNORE_FILE, /* a ddlguard-ignore-file comment */
+};
+
+/* A mechanical fix: edits of the file the finding is in, sorted, never overlapping. */
+struct dg_fix {
+	enum dg_fix_kind kind;
+	const char *rule;  /* static: the rule of the finding it fixes */
+	char *description; /* what it does, and what it leaves to the user */
+	struct dg_edit *edits;
+	size_t n_edits;
+};
+
 struct dg_finding {
 	const char *rule; /* static: the rule's name */
 	enum dg_severity severity;
@@ -42,7 +67,15 @@ struct dg_finding {
 	/* Stable identity: hex hash of path, rule and the statement's normalized text (not its
 	 * line), for baselines and CI systems that track findings across commits. */
 	char fingerprint[17];
+	/* Fixes, the preferred first: the rewrite when the rule knows one, then the ignore
+	 * comments (every finding has those). */
+	struct dg_fix *fixes;
+	size_t n_fixes;
 };
+/* Frees what a finding owns (message, help, source line, fixes). */
+void dg_finding_clear(struct dg_finding *f);
+/* The finding's rewrite fix (DG_FIX_REWRITE), or NULL. */
+const struct dg_fix *dg_finding_rewrite(const struct dg_finding *f);
 
 struct dg_result {
 	char *path;
@@ -85,6 +118,9 @@ enum dg_status dg_config_set_rule_severity(struct dg_config *cfg, const char *ru
  * detect (the default); otherwise a name dg_migration_format_at() lists, such as "dbmate".
  * DG_ERR_USAGE for an unknown one. */
 enum dg_status dg_config_set_migration_format(struct dg_config *cfg, const char *name);
+/* Whether each fix is verified (the file linted again with it applied) before a finding offers
+ * it; off by default, as it costs a lint per fix. */
+void dg_config_set_verify_fixes(struct dg_config *cfg, bool on);
 /* A copy to specialise per file (NULL when out of memory); free with dg_config_free(). */
 struct dg_config *dg_config_clone(const struct dg_config *cfg);
 
@@ -167,6 +203,30 @@ bool dg_catalog_column_type(const struct dg_catalog *cat, const char *schema, co
 			    const char *column, char *buf, size_t size);
 const char *dg_catalog_index_table(const struct dg_catalog *cat, const char *schema,
 				   const char *name);
+
+/* Fixes. dg_fix_apply: `buf` (the file as stored) with the edits of fixes[0..n) applied, in
+ * that order of preference: a fix whose edits overlap one taken earlier is left out (used[i]
+ * false; `used` may be NULL). Malloc'd, NUL-terminated, *out_len bytes; NULL when out of memory. */
+char *dg_fix_apply(const char *buf, size_t len, const struct dg_fix *const *fixes, size_t n,
+		   bool *used, size_t *out_len);
+/* Whether those fixes are safe to apply to `buf` (linted as `path` with cfg, against `cat`, which
+ * is only read; NULL for no schema memory): the fixed text parses wherever the original did, each
+ * fixed rule finds fewer things than before, and no rule finds more. Otherwise false, and `why`
+ * says what went wrong. */
+bool dg_fix_verify(const struct dg_config *cfg, struct dg_catalog *cat, const char *path,
+		   const char *buf, size_t len, const struct dg_fix *const *fixes, size_t n,
+		   char *why, size_t why_size);
+/* ddlguard --fix: applies to `buf` every rewrite fix that verifies (dg_fix_verify), one at a
+ * time, linting again after each, until none is left. *out (malloc'd) is the result, equal to
+ * buf when nothing applied; *applied counts the fixes. A file that does not parse is left as it
+ * is (*why says so). DG_ERR_INTERNAL when out of memory. */
+enum dg_status dg_fix_text(const struct dg_config *cfg, struct dg_catalog *cat, const char *path,
+			   const char *buf, size_t len, char **out, size_t *out_len,
+			   size_t *applied, const char **why);
+/* Writes a unified diff (3 lines of context, labels a/PATH and b/PATH) from `a` to `b`; nothing
+ * when they are equal. Returns whether they differ. */
+bool dg_diff_write(FILE *out, const char *path, const char *a, size_t alen, const char *b,
+		   size_t blen);
 
 /* Expand files and directories (recursively, *.sql, sorted) into a list of files.
  * Unreadable paths are returned in `errors` (one message each). */

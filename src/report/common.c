@@ -386,3 +386,31 @@ int dg_report_stream_end(void *state, const struct dg_report_summary *s)
 	free(st);
 	return rc;
 }
+
+static const char *fix_kind_name(enum dg_fix_kind k)
+{
+	return k == DG_FIX_IGNORE ? "ignore" : k == DG_FIX_IGNORE_FILE ? "ignore-file" : "rewrite";
+}
+
+cJSON *dg_json_fix(const struct dg_fix *fix)
+{
+	cJSON *o = cJSON_CreateObject(), *edits = cJSON_CreateArray();
+
+	cJSON_AddStringToObject(o, "kind", fix_kind_name(fix->kind));
+	cJSON_AddStringToObject(o, "description", fix->description);
+	for (size_t i = 0; i < fix->n_edits; i++) {
+		const struct dg_edit *e = &fix->edits[i];
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(x, "byte_offset", (double)e->byte_offset);
+		cJSON_AddNumberToObject(x, "byte_length", (double)e->byte_length);
+		cJSON_AddNumberToObject(x, "line", e->line);
+		cJSON_AddNumberToObject(x, "column", e->column);
+		cJSON_AddNumberToObject(x, "end_line", e->end_line);
+		cJSON_AddNumberToObject(x, "end_column", e->end_column);
+		cJSON_AddStringToObject(x, "text", e->text);
+		cJSON_AddItemToArray(edits, x);
+	}
+	cJSON_AddItemToObject(o, "edits", edits);
+	return o;
+}

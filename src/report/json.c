@@ -66,6 +66,14 @@ static void json_file(void *state, const struct dg_result *res)
 		dg_json_add_string_or_null(o, "section", dir);
 		cJSON_AddStringToObject(o, "migration_format", res->format ? res->format : "plain");
 		cJSON_AddStringToObject(o, "fingerprint", f->fingerprint);
+		{
+			const struct dg_fix *rw = dg_finding_rewrite(f);
+			cJSON *all = cJSON_CreateArray();
+			cJSON_AddItemToObject(o, "fix", rw ? dg_json_fix(rw) : cJSON_CreateNull());
+			for (size_t k = 0; k < f->n_fixes; k++)
+				cJSON_AddItemToArray(all, dg_json_fix(&f->fixes[k]));
+			cJSON_AddItemToObject(o, "fixes", all);
+		}
 		cJSON_AddItemToArray(st->findings, o);
 	}
 }

@@ -156,6 +156,36 @@ static cJSON *artifact_location(const char *root, const char *path)
 	return a;
 }
 
+/* A fix as SARIF: one artifactChange of this file, one replacement per edit (deletedRegion
+ * by lines and columns as every region here, plus the byte offsets). */
+static cJSON *sarif_fix(const char *root, const char *path, const struct dg_fix *x)
+{
+	cJSON *fix = cJSON_CreateObject(), *changes, *change, *reps;
+
+	add_text(fix, "description", x->description);
+	changes = cJSON_AddArrayToObject(fix, "artifactChanges");
+	change = cJSON_CreateObject();
+	cJSON_AddItemToArray(changes, change);
+	cJSON_AddItemToObject(change, "artifactLocation", artifact_location(root, path));
+	reps = cJSON_AddArrayToObject(change, "replacements");
+	for (size_t i = 0; i < x->n_edits; i++) {
+		const struct dg_edit *e = &x->edits[i];
+		cJSON *rep = cJSON_CreateObject(),
+		      *del = cJSON_AddObjectToObject(rep, "deletedRegion");
+
+		cJSON_AddNumberToObject(del, "startLine", e->line);
+		cJSON_AddNumberToObject(del, "startColumn", e->column);
+		cJSON_AddNumberToObject(del, "endLine", e->end_line);
+		cJSON_AddNumberToObject(del, "endColumn", e->end_column);
+		cJSON_AddNumberToObject(del, "byteOffset", (double)e->byte_offset);
+		cJSON_AddNumberToObject(del, "byteLength", (double)e->byte_length);
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(rep, "insertedContent"), "text",
+					e->text);
+		cJSON_AddItemToArray(reps, rep);
+	}
+	return fix;
+}
+
 static void *sarif_begin(FILE *out, const struct dg_report_options *opts)
 {
 	struct sarif_state *st = calloc(1, sizeof(*st));
@@ -259,6 +289,11 @@ static void sarif_file(void *state, const struct dg_result *res)
 		cJSON_AddNumberToObject(region, "endColumn", f->end_column);
 		cJSON_AddNumberToObject(region, "byteOffset", (double)f->byte_offset);
 		cJSON_AddNumberToObject(region, "byteLength", (double)f->byte_length);
+		if (f->n_fixes) {
+			cJSON *fixes = cJSON_AddArrayToObject(r, "fixes");
+			for (size_t k = 0; k < f->n_fixes; k++)
+				cJSON_AddItemToArray(fixes, sarif_fix(st->root, res->path, &f->fixes[k]));
+		}
 		fp = cJSON_AddObjectToObject(r, "partialFingerprints");
 		cJSON_AddStringToObject(fp, "ddlguard/v1", f->fingerprint);
 		/* GitHub's key for matching alerts across commits; the statement fingerprint is

@@ -619,16 +619,16 @@ unsigned dg_transaction_id(const struct dg_ctx *ctx)
 bool dg_constraint_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
 			      const char *name, struct dg_constraint_info *info)
 {
-	const struct dg_con_fact *add = NULL;
+	struct dg_con_added add = {0, SIZE_MAX};
 	int state = 0;
 	struct dg_constraint_info i = {DG_CONSTRAINT_UNKNOWN, 0, 0};
 
 	if (rel)
 		state = dg_facts_constraint_state(ctx->facts, rel->schemaname, rel->relname, name,
 						  ctx->stmt_index, &add);
-	if (add) {
-		i.contype = add->contype;
-		i.add_tx_id = add->tx_id;
+	if (add.stmt != SIZE_MAX) {
+		i.contype = add.contype;
+		i.add_tx_id = ctx->facts->tx[add.stmt].tx_id;
 	}
 	switch (state) {
 	case DG_CON_ADDED:

@@ -68,17 +68,6 @@ bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const c
  * index-backed constraint; the nearest creation before this statement, else the first after it),
  * or, in a down section, as the up file it undoes does; NULL when none does. */
 const char *dg_index_table_here(const struct dg_ctx *ctx, const char *schema, const char *name);
-/* A column type in a form that outlives the parse tree (schema memory keeps it across files). */
-struct dg_type_desc {
-	const char *name; /* the last name component: "int4", "varchar", "timestamptz", … */
-	int mods[2];
-	size_t n_mods;
-	bool mods_unknown; /* a modifier that is not an integer constant */
-	bool array;
-};
-/* Describes t (the grammar has made int, decimal, character varying… into int4, numeric,
- * varchar… already); a name it cannot read is "?". */
-void dg_type_describe(const PgQuery__TypeName *t, struct dg_type_desc *out);
 /* Schema memory: the type the column had when this migration started, as the earlier migrations
  * of the same directory (linted before this file, with a catalog) left it; false when unknown
  * (no catalog, not created there, ambiguous across schemas, or a down section: it undoes an up

@@ -232,6 +232,7 @@ static void create_stmt(struct dg_effects *out, struct dg_arena *a, const PgQuer
 	x = push(out, a, DG_EFF_CREATE, rv);
 	x->if_not_exists = cs->if_not_exists;
 	x->partition = cs->partbound != NULL;
+	x->partitioned = cs->partspec != NULL;
 	if (parent) {
 		x->schema2 = sv(parent->schemaname);
 		x->name2 = sv(parent->relname);

@@ -60,6 +60,7 @@ struct dg_effect {
 	bool if_not_exists;	    /* CREATE … IF NOT EXISTS, ADD COLUMN IF NOT EXISTS */
 	bool temp;		    /* a temporary relation */
 	bool partition;		    /* CREATE: PARTITION OF parent (else INHERITS parent) */
+	bool partitioned;	    /* CREATE: PARTITION BY (a partitioned table) */
 	bool is_default;	    /* a DEFAULT partition */
 	bool cascade;		    /* DROP … CASCADE */
 	bool local;		    /* SET LOCAL, set_config(…, true) */
@@ -73,6 +74,18 @@ struct dg_effects {
 	struct dg_effect *v;
 	size_t n, cap;
 };
+
+/* A column type in a form that outlives the parse tree (schema memory keeps it across files). */
+struct dg_type_desc {
+	const char *name; /* the last name component: "int4", "varchar", "timestamptz", … */
+	int mods[2];
+	size_t n_mods;
+	bool mods_unknown; /* a modifier that is not an integer constant */
+	bool array;
+};
+/* Describes t (the grammar has made int, decimal, character varying… into int4, numeric,
+ * varchar… already); a name it cannot read is "?". */
+void dg_type_describe(const PgQuery__TypeName *t, struct dg_type_desc *out);
 
 /* Appends the effects of statement node `n` to `out`, in the order PostgreSQL applies them.
  * Strings point into the tree or the arena. */

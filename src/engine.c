@@ -766,7 +766,7 @@ const struct dg_lock_info *dg_stmt_locks_at(struct dg_ctx *ctx, size_t i)
 	if (!ctx->locks) {
 		ctx->locks = dg_arena_alloc(ctx->arena, ctx->parsed->n_stmts * sizeof(*ctx->locks));
 		memset(ctx->locks, 0, ctx->parsed->n_stmts * sizeof(*ctx->locks));
-		dg_lock_file_init(&ctx->lock_file, ctx->parsed);
+		dg_lock_file_init(&ctx->lock_file, ctx->parsed, ctx->facts);
 		ctx->lock_file.catalog = ctx->catalog;
 	}
 	if (!ctx->locks[i]) {

@@ -71,7 +71,7 @@ enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catal
 		return DG_OK;
 	}
 	out->format = rd.mig.format;
-	dg_lock_file_init(&lf, &rd.parsed);
+	dg_lock_file_init(&lf, &rd.parsed, &rd.facts);
 	if (cat && !rd.mig.skipped) {
 		dg_catalog_enter(cat, out->path);
 		lf.catalog = cat;
@@ -104,9 +104,8 @@ enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catal
 			    dg_rel_role_name(r->role),
 			    dg_lock_mode_name(r->mode),
 			    (int)r->mode,
-			    /* nobody else can see a relation being created */
-			    r->role != DG_ROLE_NEW && dg_lock_blocks_reads(r->mode),
-			    r->role != DG_ROLE_NEW && dg_lock_blocks_writes(r->mode),
+			    r->blocks_reads,
+			    r->blocks_writes,
 			    r->rewrite,
 			    r->scan,
 			    r->note,

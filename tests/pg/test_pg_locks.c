@@ -780,8 +780,11 @@ static void check_volatility(void)
 	    "now",	    "statement_timestamp", "transaction_timestamp",
 	    "txid_current", "current_setting",	   "pg_current_xact_id",
 	    "md5"};
-	PGresult *r = query("SELECT proname, bool_and(provolatile = 'v') FROM pg_proc WHERE "
-			    "pronamespace = 'pg_catalog'::regnamespace GROUP BY proname");
+	/* a name can have several overloads (ts_rewrite): volatile means all of them are, and the
+	 * model may call a name volatile only if one of them is */
+	PGresult *r = query("SELECT proname, bool_and(provolatile = 'v'), bool_or(provolatile = "
+			    "'v') FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace GROUP "
+			    "BY proname");
 
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *name = PQgetvalue(r, i, 0);
@@ -797,7 +800,7 @@ static void check_volatility(void)
 				failf("volatility", "%s: server %s, model %s", name,
 				      vol ? "volatile" : "not volatile",
 				      model ? "volatile" : "not");
-		if (model && !vol)
+		if (model && PQgetvalue(r, i, 2)[0] != 't')
 			failf("volatility", "%s: model says volatile, server says not", name);
 	}
 	PQclear(r);

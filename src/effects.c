@@ -147,6 +147,10 @@ static void constraint(struct dg_effects *out, struct dg_arena *a, const PgQuery
 		x->ref_schema = sv(c->pktable->schemaname);
 		x->ref_name = sv(c->pktable->relname);
 		x->ref_col = c->n_fk_attrs ? str_of(c->fk_attrs[0]) : column;
+		/* an unnamed one gets table_columns_fkey (ChooseConstraintName) */
+		if (!x->name2)
+			x->name2 = implicit_index_name(a, rv->relname, c->fk_attrs, c->n_fk_attrs,
+						       c->n_fk_attrs ? NULL : column, "fkey");
 	}
 	if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
 		not_null_terms(out, a, rv, c, c->raw_expr, with_create);

@@ -95,6 +95,7 @@ enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catal
 		sl->no_transaction = info.no_transaction;
 		sl->in_transaction = rd.facts.tx[i].in_tx;
 		sl->unsupported = info.unsupported;
+		sl->fails = info.fails[0] ? dg_xstrdup(info.fails) : NULL;
 		sl->rows = dg_xcalloc(info.n_rels, sizeof(*sl->rows));
 		sl->n_rows = info.n_rels;
 		for (size_t k = 0; k < info.n_rels; k++) {
@@ -153,6 +154,7 @@ void dg_lock_report_clear(struct dg_lock_report *r)
 			free(r->stmts[i].rows[k].relation);
 		free(r->stmts[i].rows);
 		free(r->stmts[i].text);
+		free((char *)r->stmts[i].fails);
 	}
 	free(r->stmts);
 	free(r->path);

@@ -105,6 +105,16 @@ enum dg_lock_mode dg_lock_info_max(const struct dg_lock_info *info)
 	return m;
 }
 
+bool dg_lock_cmd_rewrites(const struct dg_lock_info *info, size_t cmd)
+{
+	return info && cmd < 64 && (info->rewrite_cmds >> cmd & 1);
+}
+
+bool dg_lock_cmd_scans(const struct dg_lock_info *info, size_t cmd)
+{
+	return info && cmd < 64 && (info->scan_cmds >> cmd & 1);
+}
+
 /* ---- volatile functions ---------------------------------------------------------------------- */
 
 /* One source of volatility: src/volatility.c (pg_catalog's provolatile, checked by the server
@@ -499,6 +509,29 @@ static size_t push_rel(struct rel_name *out, size_t n, size_t max, const char *s
 
 /* The tables schema.table references (`referencing` false) or that reference it (true) with a
  * foreign key, as the file and schema memory know them. */
+/* Whether foreign key `fk` (an ADD CONSTRAINT effect) is still there: no later statement that
+ * ran dropped it, its column or its table. */
+static bool fk_alive(const struct view *v, const struct dg_effect *fk)
+{
+	struct collect c;
+
+	ran_effects(v, fk->name, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct dg_effect *e = c.list[i];
+		if (e->stmt < fk->stmt || e == fk ||
+		    !dg_same_rel(fk->schema, fk->name, e->schema, e->name))
+			continue;
+		if ((e->kind == DG_EFF_DROP_CONSTRAINT && same_name(fk->name2, e->name2)) ||
+		    (e->kind == DG_EFF_DROP_COLUMN && same_name(fk->ref_col, e->col)) ||
+		    ((e->kind == DG_EFF_DROP || e->kind == DG_EFF_RENAME || e->kind == DG_EFF_CREATE) &&
+		     e->stmt > fk->stmt))
+			return false;
+	}
+	return true;
+}
+
+/* The tables schema.table references (`referencing` false) or that reference it (true) with a
+ * foreign key, as the file and schema memory know them. */
 static size_t fk_neighbours(const struct view *v, const char *schema, const char *table,
 			    bool referencing, struct rel_name *out, size_t max)
 {
@@ -509,7 +542,8 @@ static size_t fk_neighbours(const struct view *v, const char *schema, const char
 	for (size_t i = 0; i < c.n; i++) {
 		const struct dg_effect *e = c.list[i];
 		if (e->kind != DG_EFF_ADD_CONSTRAINT ||
-		    e->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || !e->ref_name)
+		    e->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || !e->ref_name ||
+		    !fk_alive(v, e))
 			continue;
 		if (!referencing && dg_same_rel(e->schema, e->name, schema, table))
 			n = push_rel(out, n, max, e->ref_schema, e->ref_name);
@@ -1397,6 +1431,12 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 			memset(&one, 0, sizeof(one));
 			one.known = true;
 			alter_cmd(&one, w, at, i, at->cmds[i]->alter_table_cmd, v);
+			for (size_t k = 0; k < one.n_rels && i < 64; k++) {
+				if (one.rels[k].rewrite)
+					out->rewrite_cmds |= 1ULL << i;
+				if (one.rels[k].scan || one.rels[k].rewrite)
+					out->scan_cmds |= 1ULL << i;
+			}
 			merge(out, &one);
 		}
 		break;

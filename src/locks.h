@@ -100,6 +100,8 @@ struct dg_lock_info {
 	char fails[256];	 /* why PostgreSQL refuses the statement, else "" */
 	struct dg_column_change changes[DG_LOCK_MAX_CHANGES];
 	size_t n_changes;
+	/* ALTER TABLE: bit i set when subcommand i (the first 64) rewrites or scans a relation */
+	unsigned long long rewrite_cmds, scan_cmds;
 	struct dg_lock_rel rels[DG_LOCK_MAX_RELS];
 	size_t n_rels;
 };
@@ -119,6 +121,10 @@ void dg_locks_of_stmt(const struct dg_lock_file *f, size_t index, int pg_version
 		      struct dg_lock_info *out);
 /* The same for a lone statement node (no history). */
 void dg_locks_of_node(const PgQuery__Node *stmt, int pg_version, struct dg_lock_info *out);
+
+/* Whether ALTER TABLE subcommand `cmd` of the statement rewrites / scans a relation. */
+bool dg_lock_cmd_rewrites(const struct dg_lock_info *info, size_t cmd);
+bool dg_lock_cmd_scans(const struct dg_lock_info *info, size_t cmd);
 
 /* The strongest lock of `info`, over every relation (DG_LOCK_NONE if none). */
 enum dg_lock_mode dg_lock_info_max(const struct dg_lock_info *info);

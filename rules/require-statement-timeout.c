@@ -22,17 +22,17 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			if (!hedge)
 				hedge = li->rels[k].note;
 		}
-	dg_report(ctx, node,
-		  "%s lock on %s\"%s\" with no statement_timeout set: nothing bounds how long it "
-		  "waits for the lock or holds it%s%s%s",
-		  dg_lock_mode_name(r->mode), r->name ? "" : "the table of index ",
-		  dg_lock_rel_name(r),
-		  !slow	   ? ""
-		  : hedge ? " (this statement may scan or rewrite the table, so that it runs as long "
-			    "as the table is big: "
-			  : " (this statement scans or rewrites the table, so it runs as long as the "
-			    "table is big)",
-		  slow && hedge ? hedge : "", slow && hedge ? ")" : "");
+	dg_report(
+	    ctx, node,
+	    "%s lock on %s\"%s\" with no statement_timeout set: nothing bounds how long it "
+	    "waits for the lock or holds it%s%s%s",
+	    dg_lock_mode_name(r->mode), r->name ? "" : "the table of index ", dg_lock_rel_name(r),
+	    !slow   ? ""
+	    : hedge ? " (this statement may scan or rewrite the table, so that it runs as long "
+		      "as the table is big: "
+		    : " (this statement scans or rewrites the table, so it runs as long as the "
+		      "table is big)",
+	    slow && hedge ? hedge : "", slow && hedge ? ")" : "");
 }
 
 const struct dg_rule dg_rule_require_statement_timeout = {

@@ -9,6 +9,7 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include "ddlguard/ddlguard.h"
+#include "ast.h"
 #include "locks.h"
 
 struct dg_ctx;
@@ -229,28 +230,6 @@ enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__Colu
  * --diff-base). */
 struct dg_history dg_migration_history(const struct dg_ctx *ctx);
 
-/* Small AST helpers shared by rules. */
-const char *dg_node_string(const PgQuery__Node *node); /* String node's value, or NULL */
-/* Last name of a qualified name list ("pg_catalog"."int4" → "int4"). */
-const char *dg_name_last(PgQuery__Node *const *names, size_t n);
-/* Whether a list of DefElem options (VACUUM (…), REINDEX (…), …) turns `name` on: present with
- * no value or a true one, as PostgreSQL's defGetBoolean() reads it. */
-bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name);
-/* A built-in type's internal name ("int4", "varchar", "bpchar", "serial", …) when the type is
- * written unqualified or in pg_catalog; NULL for other schemas. `"char"` stays "char". */
-const char *dg_type_builtin(const PgQuery__TypeName *t);
-
-/* Calls visit on every node under root, root included, depth first, until visit returns false;
- * returns false if it was stopped. */
-bool dg_walk(const PgQuery__Node *root, bool (*visit)(const PgQuery__Node *node, void *arg),
-	     void *arg);
-
-/* The volatility of a function by its (possibly qualified) name: built-in functions and those of
- * common extensions (uuid-ossp, pgcrypto) are known; other functions are unknown, and a
- * CREATE FUNCTION that does not say otherwise makes a VOLATILE one. */
-enum dg_volatility { DG_VOLATILITY_UNKNOWN = 0, DG_NOT_VOLATILE, DG_VOLATILE };
-enum dg_volatility dg_function_volatility(PgQuery__Node *const *funcname, size_t n);
-
 /* Helpers shared by rules (src/rulekit.c), built on the functions above. */
 /* The ALTER TABLE statement `node` when it alters an ordinary table that existed before this
  * migration file; NULL for ALTER FOREIGN TABLE (no rows to rewrite), ALTER TYPE (a composite
@@ -294,11 +273,6 @@ struct dg_typed_column {
  * built-in (dg_type_builtin NULL). */
 bool dg_typed_column(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
 		     struct dg_typed_column *out);
-/* The type's first modifier when it is an integer constant (varchar(20) → 20). */
-bool dg_type_int_mod(const PgQuery__TypeName *t, int *out);
-/* Whether the type is written as a serial type (serial, bigserial, smallserial, serial2/4/8),
- * whatever its schema. */
-bool dg_type_is_serial(const PgQuery__TypeName *t);
 /* The strongest lock above ROW EXCLUSIVE that statement i takes on a relation that existed
  * before the migration (not DROP INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
 const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i);

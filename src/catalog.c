@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "ast.h"
 
 /* K_REFBY: the reverse of a K_FK (a: the referenced table, b: the referencing one); K_CHECK: a
  * CHECK constraint (b NULL); K_NNCHECK: a CHECK implying b IS NOT NULL; K_MVREAD: a relation
@@ -354,23 +355,6 @@ const char *dg_catalog_partition_at(const struct dg_catalog *cat, const char *sc
 
 /* ---- absorbing a file --------------------------------------------------------------------- */
 
-void dg_type_describe(const PgQuery__TypeName *t, struct dg_type_desc *out)
-{
-	const char *name = dg_name_last(t->names, t->n_names);
-
-	memset(out, 0, sizeof(*out));
-	out->name = name ? name : "?";
-	for (size_t i = 0; i < t->n_typmods; i++) {
-		const PgQuery__Node *m = t->typmods[i];
-		if (m->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-		    m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL && out->n_mods < 2)
-			out->mods[out->n_mods++] = m->a_const->ival->ival;
-		else
-			out->mods_unknown = true;
-	}
-	out->array = t->n_array_bounds > 0;
-}
-
 static void set_column(struct dg_catalog *c, const struct dg_effect *x)
 {
 	static const char *const serials[][2] = {
@@ -622,8 +606,8 @@ const char *dg_catalog_referencing_at(const struct dg_catalog *cat, const char *
 	return e ? e->b : NULL;
 }
 
-const char *dg_catalog_index_at(const struct dg_catalog *cat, const char *schema,
-				const char *table, size_t i)
+const char *dg_catalog_index_at(const struct dg_catalog *cat, const char *schema, const char *table,
+				size_t i)
 {
 	for (size_t k = 0; cat && table && k < cat->n_ents; k++) {
 		const struct ent *e = &cat->ents[k];

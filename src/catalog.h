@@ -45,8 +45,8 @@ const char *dg_catalog_fk_target(const struct dg_catalog *cat, const char *schem
 const char *dg_catalog_referencing_at(const struct dg_catalog *cat, const char *schema,
 				      const char *table, size_t i);
 /* The i-th index of schema.table (NULL past the last). */
-const char *dg_catalog_index_at(const struct dg_catalog *cat, const char *schema,
-				const char *table, size_t i);
+const char *dg_catalog_index_at(const struct dg_catalog *cat, const char *schema, const char *table,
+				size_t i);
 /* The DEFAULT partition of `parent` (its schema in *part_schema), or NULL. */
 const char *dg_catalog_default_partition(const struct dg_catalog *cat, const char *schema,
 					 const char *parent, const char **part_schema);

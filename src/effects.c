@@ -20,8 +20,7 @@ static const char *str_of(const PgQuery__Node *n)
 									     : NULL;
 }
 
-bool dg_same_rel(const char *schema_a, const char *name_a, const char *schema_b,
-		 const char *name_b)
+bool dg_same_rel(const char *schema_a, const char *name_a, const char *schema_b, const char *name_b)
 {
 	if (!name_a || !name_b || strcmp(name_a, name_b) != 0)
 		return false;
@@ -442,8 +441,7 @@ static enum dg_pb_next visit_set_config(const ProtobufCMessage *m, void *arg)
 
 	if (m->descriptor != &pg_query__func_call__descriptor)
 		return DG_PB_DESCEND;
-	if (!fc->n_funcname || fc->n_args != 3 ||
-	    !str_of(fc->funcname[fc->n_funcname - 1]) ||
+	if (!fc->n_funcname || fc->n_args != 3 || !str_of(fc->funcname[fc->n_funcname - 1]) ||
 	    strcmp(str_of(fc->funcname[fc->n_funcname - 1]), "set_config") != 0 ||
 	    !(name = const_string(fc->args[0])))
 		return DG_PB_DESCEND;
@@ -483,7 +481,7 @@ void dg_effects_of(const PgQuery__Node *n, struct dg_arena *a, struct dg_effects
 			break;
 		x = push(out, a, DG_EFF_CREATE, c->into->rel);
 		x->obj = c->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ? DG_OBJ_MATVIEW
-									      : DG_OBJ_TABLE;
+									     : DG_OBJ_TABLE;
 		x->value = c->query;
 		x->if_not_exists = c->if_not_exists;
 		break;
@@ -514,13 +512,14 @@ void dg_effects_of(const PgQuery__Node *n, struct dg_arena *a, struct dg_effects
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: {
 		const PgQuery__CreateDomainStmt *d = n->create_domain_stmt;
-		const char *name = d->n_domainname ? str_of(d->domainname[d->n_domainname - 1]) : NULL;
+		const char *name =
+		    d->n_domainname ? str_of(d->domainname[d->n_domainname - 1]) : NULL;
 		if (!name)
 			break;
 		x = push(out, a, DG_EFF_CREATE_DOMAIN, NULL);
 		x->name = name;
-		x->schema = d->n_domainname > 1 ? sv(str_of(d->domainname[d->n_domainname - 2]))
-						: NULL;
+		x->schema =
+		    d->n_domainname > 1 ? sv(str_of(d->domainname[d->n_domainname - 2])) : NULL;
 		break;
 	}
 	case PG_QUERY__NODE__NODE_INDEX_STMT: {
@@ -528,10 +527,10 @@ void dg_effects_of(const PgQuery__Node *n, struct dg_arena *a, struct dg_effects
 		const char *name;
 		if (!is->relation || !sv(is->relation->relname))
 			break;
-		name = sv(is->idxname) ? is->idxname
-				       : implicit_index_name(a, is->relation->relname,
-							     is->index_params, is->n_index_params,
-							     NULL, "idx");
+		name = sv(is->idxname)
+			   ? is->idxname
+			   : implicit_index_name(a, is->relation->relname, is->index_params,
+						 is->n_index_params, NULL, "idx");
 		if (!name)
 			break;
 		x = push(out, a, DG_EFF_CREATE_INDEX, is->relation);

@@ -12,6 +12,7 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include "arena.h"
+#include "ast.h"
 
 enum dg_eff_kind {
 	DG_EFF_CREATE = 1,	 /* relation schema.name (obj); parent: PARTITION OF / INHERITS */
@@ -50,7 +51,7 @@ struct dg_effect {
 	enum dg_obj obj;
 	const char *schema, *name; /* the relation (NULL schema when unqualified) */
 	const char *col;
-	const char *schema2, *name2; /* second object: see the kinds */
+	const char *schema2, *name2;	   /* second object: see the kinds */
 	const char *ref_schema, *ref_name; /* a foreign key's referenced table */
 	const char *ref_col;		   /* a foreign key's first column */
 	const PgQuery__TypeName *type;
@@ -74,18 +75,6 @@ struct dg_effects {
 	struct dg_effect *v;
 	size_t n, cap;
 };
-
-/* A column type in a form that outlives the parse tree (schema memory keeps it across files). */
-struct dg_type_desc {
-	const char *name; /* the last name component: "int4", "varchar", "timestamptz", … */
-	int mods[2];
-	size_t n_mods;
-	bool mods_unknown; /* a modifier that is not an integer constant */
-	bool array;
-};
-/* Describes t (the grammar has made int, decimal, character varying… into int4, numeric,
- * varchar… already); a name it cannot read is "?". */
-void dg_type_describe(const PgQuery__TypeName *t, struct dg_type_desc *out);
 
 /* Appends the effects of statement node `n` to `out`, in the order PostgreSQL applies them.
  * Strings point into the tree or the arena. */

@@ -812,44 +812,6 @@ bool dg_statement_timeout_set_at(const struct dg_ctx *ctx, size_t i)
 	return i < ctx->parsed->n_stmts && (ctx->facts->timeouts[i] & DG_TIMEOUT_STATEMENT);
 }
 
-const char *dg_node_string(const PgQuery__Node *node)
-{
-	if (node && node->node_case == PG_QUERY__NODE__NODE_STRING && node->string)
-		return node->string->sval;
-	return NULL;
-}
-
-const char *dg_name_last(PgQuery__Node *const *names, size_t n)
-{
-	return n ? dg_node_string(names[n - 1]) : NULL;
-}
-
-bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++) {
-		const PgQuery__DefElem *d;
-		const char *v;
-
-		if (!opts[i] || opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
-			continue;
-		d = opts[i]->def_elem;
-		if (!d->defname || strcmp(d->defname, name) != 0)
-			continue;
-		if (!d->arg)
-			return true;
-		switch (d->arg->node_case) {
-		case PG_QUERY__NODE__NODE_INTEGER:
-			return d->arg->integer->ival != 0;
-		case PG_QUERY__NODE__NODE_BOOLEAN:
-			return d->arg->boolean->boolval;
-		default:
-			v = dg_node_string(d->arg);
-			return !v || (strcasecmp(v, "false") != 0 && strcasecmp(v, "off") != 0);
-		}
-	}
-	return false;
-}
-
 /* End of the type name written at `i`: words (varying, precision, with time zone, array), dots,
  * parenthesised modifiers and array brackets, up to the keyword of the next clause. */
 static size_t type_end(const char *s, size_t i, size_t n)
@@ -972,44 +934,6 @@ enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__Colu
 		*table = NULL;
 		return DG_COLUMN_OTHER;
 	}
-}
-
-const char *dg_type_builtin(const PgQuery__TypeName *t)
-{
-	const char *first;
-
-	if (!t || t->n_names == 0 || t->n_names > 2)
-		return NULL;
-	first = dg_node_string(t->names[0]);
-	if (t->n_names == 2 && (!first || strcmp(first, "pg_catalog") != 0))
-		return NULL;
-	return dg_name_last(t->names, t->n_names);
-}
-
-/* A walk of its own for rules that look into a subtree (the engine's walk dispatches). */
-struct node_walk {
-	bool (*visit)(const PgQuery__Node *, void *);
-	void *arg;
-};
-
-static enum dg_pb_next visit_pb_node(const ProtobufCMessage *m, void *arg)
-{
-	const struct node_walk *w = arg;
-	const PgQuery__Node *n = (const PgQuery__Node *)m;
-
-	if (m->descriptor != &pg_query__node__descriptor)
-		return DG_PB_DESCEND;
-	if (n->node_case == PG_QUERY__NODE__NODE__NOT_SET)
-		return DG_PB_SKIP;
-	return w->visit(n, w->arg) ? DG_PB_DESCEND : DG_PB_STOP;
-}
-
-bool dg_walk(const PgQuery__Node *root, bool (*visit)(const PgQuery__Node *node, void *arg),
-	     void *arg)
-{
-	struct node_walk w = {visit, arg};
-
-	return root ? dg_pb_walk(&root->base, visit_pb_node, &w) : true;
 }
 
 /* ---- the pipeline ------------------------------------------------------------------------ */

@@ -110,7 +110,7 @@ void dg_facts_each(const struct dg_facts *f, const char *key,
 
 /* A fixed-size iterator over one name's chain, for the queries below. */
 #define EACH(f, key, e)                                                                            \
-	for (uint32_t l_ = (f)->cap_slots && (key) ? (f)->heads[slot_for((f), (key))] : 0;          \
+	for (uint32_t l_ = (f)->cap_slots && (key) ? (f)->heads[slot_for((f), (key))] : 0;         \
 	     l_ && ((e) = &(f)->effs.v[(f)->links[l_ - 1].eff], 1); l_ = (f)->links[l_ - 1].next)
 
 bool dg_facts_ran_before(const struct dg_facts *f, const struct dg_effect *e, size_t stmt,
@@ -424,7 +424,6 @@ static void classify(struct dg_facts *f, struct dg_arena *a, const struct dg_par
 	}
 }
 
-
 /* ---- settings: TimeZone and the timeouts ---------------------------------------------------- */
 
 struct timeout_state {
@@ -599,9 +598,8 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
 /* Constraints of ALTER TABLE (not those CREATE TABLE declares), in statement order. */
 static bool alter_con(const struct dg_effect *e)
 {
-	return !e->with_create &&
-	       (e->kind == DG_EFF_ADD_CONSTRAINT || e->kind == DG_EFF_VALIDATE ||
-		e->kind == DG_EFF_DROP_CONSTRAINT);
+	return !e->with_create && (e->kind == DG_EFF_ADD_CONSTRAINT || e->kind == DG_EFF_VALIDATE ||
+				   e->kind == DG_EFF_DROP_CONSTRAINT);
 }
 
 int dg_facts_constraint_state(const struct dg_facts *f, const char *schema, const char *table,
@@ -767,7 +765,8 @@ static bool nn_check_holds(const struct dg_facts *f, const struct dg_effect *c, 
 		if (e->stmt > stmt)
 			break;
 		if (e->stmt < c->stmt || !ok(f, e, stmt + 1, dir) || !e->name2 ||
-		    strcmp(e->name2, c->name2) != 0 || !same_rel(e->schema, e->name, c->schema, c->name))
+		    strcmp(e->name2, c->name2) != 0 ||
+		    !same_rel(e->schema, e->name, c->schema, c->name))
 			continue;
 		if (e->kind == DG_EFF_VALIDATE && e->stmt < stmt)
 			valid = true;

@@ -94,8 +94,8 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
  * earlier statement of this file added it (or it was dropped since), else DG_CON_ADDED (valid),
  * DG_CON_ADDED_NOT_VALID or DG_CON_VALIDATED; `add` (may be NULL) gets the fact that added it. */
 struct dg_con_added {
-	int contype;  /* PgQuery__ConstrType */
-	size_t stmt;  /* the statement that added it */
+	int contype; /* PgQuery__ConstrType */
+	size_t stmt; /* the statement that added it */
 };
 int dg_facts_constraint_state(const struct dg_facts *f, const char *schema, const char *table,
 			      const char *name, size_t stmt, struct dg_con_added *add);

@@ -444,7 +444,8 @@ static bool column_type(const struct view *v, const char *schema, const char *ta
 		const struct dg_effect *e = c.list[i];
 		if (!dg_same_rel(e->schema, e->name, schema, table))
 			continue;
-		if (e->kind == DG_EFF_CREATE || e->kind == DG_EFF_DROP || e->kind == DG_EFF_RENAME) {
+		if (e->kind == DG_EFF_CREATE || e->kind == DG_EFF_DROP ||
+		    e->kind == DG_EFF_RENAME) {
 			found = -1;
 		} else if ((e->kind == DG_EFF_ADD_COLUMN || e->kind == DG_EFF_SET_TYPE) &&
 			   same_name(e->col, col) && e->type) {
@@ -476,11 +477,13 @@ static const char *fk_target(const struct view *v, const char *schema, const cha
 	ran_effects(v, table, &c);
 	for (size_t i = 0; i < c.n; i++) {
 		const struct dg_effect *e = c.list[i];
-		if (!dg_same_rel(e->schema, e->name, schema, table) || !same_name(e->name2, conname))
+		if (!dg_same_rel(e->schema, e->name, schema, table) ||
+		    !same_name(e->name2, conname))
 			continue;
 		if (e->kind == DG_EFF_ADD_CONSTRAINT) {
 			known = true;
-			ref = e->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN ? e->ref_name : NULL;
+			ref = e->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN ? e->ref_name
+										  : NULL;
 			*ref_schema = e->ref_schema;
 		} else if (e->kind == DG_EFF_DROP_CONSTRAINT) {
 			known = true;
@@ -523,7 +526,8 @@ static bool fk_alive(const struct view *v, const struct dg_effect *fk)
 			continue;
 		if ((e->kind == DG_EFF_DROP_CONSTRAINT && same_name(fk->name2, e->name2)) ||
 		    (e->kind == DG_EFF_DROP_COLUMN && same_name(fk->ref_col, e->col)) ||
-		    ((e->kind == DG_EFF_DROP || e->kind == DG_EFF_RENAME || e->kind == DG_EFF_CREATE) &&
+		    ((e->kind == DG_EFF_DROP || e->kind == DG_EFF_RENAME ||
+		      e->kind == DG_EFF_CREATE) &&
 		     e->stmt > fk->stmt))
 			return false;
 	}
@@ -553,8 +557,9 @@ static size_t fk_neighbours(const struct view *v, const char *schema, const char
 	if (!memory_of(v, schema, table))
 		return n;
 	for (size_t i = 0; n < max; i++) {
-		const char *t = referencing ? dg_catalog_referencing_at(v->catalog, schema, table, i)
-					    : dg_catalog_referenced_at(v->catalog, schema, table, i);
+		const char *t = referencing
+				    ? dg_catalog_referencing_at(v->catalog, schema, table, i)
+				    : dg_catalog_referenced_at(v->catalog, schema, table, i);
 		if (!t)
 			break;
 		if (!touched(v, NULL, t, true))
@@ -598,7 +603,8 @@ static size_t partitions(const struct view *v, const char *schema, const char *t
 		return n;
 	}
 	for (size_t k = 0; n < max; k++) {
-		const char *ps = NULL, *pn = dg_catalog_partition_at(v->catalog, schema, table, k, &ps);
+		const char *ps = NULL,
+			   *pn = dg_catalog_partition_at(v->catalog, schema, table, k, &ps);
 		if (!pn)
 			break;
 		if (!touched(v, ps, pn, true))
@@ -617,7 +623,8 @@ static const char *index_table(const struct view *v, const char *schema, const c
 	ran_effects(v, name, &c);
 	for (size_t i = 0; i < c.n; i++) {
 		const struct dg_effect *e = c.list[i];
-		if (e->kind == DG_EFF_CREATE_INDEX && dg_same_rel(e->schema, e->name2, schema, name)) {
+		if (e->kind == DG_EFF_CREATE_INDEX &&
+		    dg_same_rel(e->schema, e->name2, schema, name)) {
 			known = true;
 			table = e->name;
 		} else if (e->kind == DG_EFF_DROP_INDEX &&
@@ -627,10 +634,11 @@ static const char *index_table(const struct view *v, const char *schema, const c
 		} else if (e->kind == DG_EFF_RENAME_INDEX) {
 			if (dg_same_rel(e->schema, e->col, schema, name)) {
 				known = true;
-				table = e->name ? e->name
-						: index_table(&(struct view){v->facts, v->catalog,
-									     e->stmt, v->dir, false},
-							      e->schema, e->name2);
+				table = e->name
+					    ? e->name
+					    : index_table(&(struct view){v->facts, v->catalog,
+									 e->stmt, v->dir, false},
+							  e->schema, e->name2);
 			} else if (dg_same_rel(e->schema, e->name2, schema, name)) {
 				known = true;
 				table = NULL;
@@ -654,7 +662,8 @@ static size_t indexes_of(const struct view *v, const char *schema, const char *t
 	ran_effects(v, table, &c);
 	for (size_t i = 0; i < c.n; i++) {
 		const struct dg_effect *e = c.list[i];
-		if (e->kind == DG_EFF_CREATE_INDEX && dg_same_rel(e->schema, e->name, schema, table))
+		if (e->kind == DG_EFF_CREATE_INDEX &&
+		    dg_same_rel(e->schema, e->name, schema, table))
 			n = push_rel(out, n, max, e->schema, e->name2);
 	}
 	if (!*complete && memory_of(v, schema, table)) {
@@ -679,11 +688,10 @@ static size_t indexes_of(const struct view *v, const char *schema, const char *t
 static bool not_null_check(const struct view *v, const char *schema, const char *table,
 			   const char *column)
 {
-	if (v->facts && (dg_facts_not_null_check_before(v->facts, schema, table, column, v->stmt,
-							v->dir) ||
-			 (v->dir == DG_DIR_DOWN &&
-			  dg_facts_not_null_check_before(v->facts, schema, table, column, v->stmt,
-							 DG_DIR_UP))))
+	if (v->facts &&
+	    (dg_facts_not_null_check_before(v->facts, schema, table, column, v->stmt, v->dir) ||
+	     (v->dir == DG_DIR_DOWN &&
+	      dg_facts_not_null_check_before(v->facts, schema, table, column, v->stmt, DG_DIR_UP))))
 		return true;
 	return memory_of(v, schema, table) &&
 	       dg_catalog_not_null_check(v->catalog, schema, table, column);
@@ -754,8 +762,9 @@ static bool same_mods(const struct dg_type_desc *a, const struct dg_type_desc *b
 enum dg_retype dg_retype_verdict(const struct dg_type_desc *o, const struct dg_type_desc *n)
 {
 	if (o->array || n->array)
-		return o->array && n->array && is(o, n->name) && same_mods(o, n) ? DG_RETYPE_NONE
-										 : DG_RETYPE_REWRITE;
+		return o->array && n->array && is(o, n->name) && same_mods(o, n)
+			   ? DG_RETYPE_NONE
+			   : DG_RETYPE_REWRITE;
 	if (o->mods_unknown || n->mods_unknown)
 		return DG_RETYPE_REWRITE;
 	if (is(o, n->name)) {
@@ -822,7 +831,8 @@ static void column_change(struct dg_lock_info *out, const struct view *w, size_t
 		return;
 	dg_type_describe(col->type_name, &ch.new_type);
 	ch.session_utc = session_utc(w) && pg_version >= 12;
-	ch.using_expr = col->raw_default && !trivial_using(col->raw_default, cmd->name, &ch.new_type);
+	ch.using_expr =
+	    col->raw_default && !trivial_using(col->raw_default, cmd->name, &ch.new_type);
 	ch.old_known = !ch.using_expr &&
 		       column_type(w, rel->schemaname, rel->relname, cmd->name, &ch.old_type);
 	if (ch.using_expr)
@@ -850,18 +860,20 @@ static void column_change(struct dg_lock_info *out, const struct view *w, size_t
 		break;
 	default:
 		/* the old type is unknown: the claim depends on it */
-		if (ch.session_utc && (is(&ch.new_type, "timestamptz") || is(&ch.new_type, "timestamp"))) {
+		if (ch.session_utc &&
+		    (is(&ch.new_type, "timestamptz") || is(&ch.new_type, "timestamp"))) {
 			t->rewrite = t->scan = false;
 			t->note = "no rewrite assumes the column is timestamp or timestamptz now "
 				  "(TimeZone is UTC); from other types it rewrites";
-		} else if (!ch.new_type.array && (text_like(&ch.new_type) || is(&ch.new_type, "numeric") ||
-						  is(&ch.new_type, "varbit") || is(&ch.new_type, "inet") ||
-						  is(&ch.new_type, "timestamptz") ||
-						  is(&ch.new_type, "timestamp") || is(&ch.new_type, "time") ||
-						  is(&ch.new_type, "timetz") || is(&ch.new_type, "interval") ||
-						  is(&ch.new_type, "citext"))) {
-			t->note = "the column's current type is unknown: no rewrite if the change is "
-				  "binary-coercible (a longer varchar, varchar to text, a wider numeric)";
+		} else if (!ch.new_type.array &&
+			   (text_like(&ch.new_type) || is(&ch.new_type, "numeric") ||
+			    is(&ch.new_type, "varbit") || is(&ch.new_type, "inet") ||
+			    is(&ch.new_type, "timestamptz") || is(&ch.new_type, "timestamp") ||
+			    is(&ch.new_type, "time") || is(&ch.new_type, "timetz") ||
+			    is(&ch.new_type, "interval") || is(&ch.new_type, "citext"))) {
+			t->note =
+			    "the column's current type is unknown: no rewrite if the change is "
+			    "binary-coercible (a longer varchar, varchar to text, a wider numeric)";
 		}
 		break;
 	}
@@ -1110,9 +1122,9 @@ static void alter_cmd(struct dg_lock_info *out, const struct view *w,
 				if (!c->indexname || !*c->indexname)
 					t->scan = true;
 				else {
-					/* the server: ACCESS SHARE on the index it takes over, SHARE
-					 * UPDATE EXCLUSIVE when it renames it to the constraint's
-					 * name */
+					/* the server: ACCESS SHARE on the index it takes over,
+					 * SHARE UPDATE EXCLUSIVE when it renames it to the
+					 * constraint's name */
 					bool renames = c->conname && *c->conname &&
 						       strcmp(c->conname, c->indexname) != 0;
 					add(out, rel->schemaname, c->indexname, DG_ROLE_INDEX,
@@ -1166,8 +1178,9 @@ static void alter_cmd(struct dg_lock_info *out, const struct view *w,
 		if (part && !is_default && pc->name &&
 		    valid_check(w, pc->name->schemaname, pc->name->relname)) {
 			part->scan = false;
-			part->note = "no scan assumes its validated CHECK constraint implies the "
-				     "partition bound (PostgreSQL checks that, and scans otherwise)";
+			part->note =
+			    "no scan assumes its validated CHECK constraint implies the "
+			    "partition bound (PostgreSQL checks that, and scans otherwise)";
 		}
 		/* the DEFAULT partition is checked for rows that belong to the new one */
 		if (is_default)
@@ -1285,9 +1298,8 @@ static void mark_scanned(struct scan_walk *w, const PgQuery__Node *item)
 		for (size_t i = 0; i < w->out->n_rels; i++) {
 			struct dg_lock_rel *r = &w->out->rels[i];
 			if (r->role != DG_ROLE_INDEX_TABLE && same_name(r->name, rv->relname) &&
-			    same_schema(r->schema, rv->schemaname && *rv->schemaname
-						       ? rv->schemaname
-						       : NULL))
+			    same_schema(r->schema,
+					rv->schemaname && *rv->schemaname ? rv->schemaname : NULL))
 				r->scan = true;
 		}
 	} else if (item->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) {
@@ -1309,8 +1321,8 @@ static enum dg_pb_next visit_full_select(const ProtobufCMessage *m, void *arg)
 	return DG_PB_DESCEND;
 }
 
-static void add_query_reads(struct dg_lock_info *out, const PgQuery__Node *q, enum dg_lock_mode mode,
-			    bool executes)
+static void add_query_reads(struct dg_lock_info *out, const PgQuery__Node *q,
+			    enum dg_lock_mode mode, bool executes)
 {
 	struct names ctes = {{0}, 0};
 	struct scan_walk w = {out, &ctes};
@@ -1363,16 +1375,17 @@ static void truncate_stmt(struct dg_lock_info *out, const struct view *w,
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct rel_name refs[DG_LOCK_MAX_RELS];
-		size_t k = fk_neighbours(w, list[i].schema, list[i].name, true, refs,
-					 DG_LOCK_MAX_RELS);
+		size_t k =
+		    fk_neighbours(w, list[i].schema, list[i].name, true, refs, DG_LOCK_MAX_RELS);
 		for (size_t q = 0; q < k; q++) {
 			if (in_list(list, n, refs[q].schema, refs[q].name))
 				continue;
 			if (!cascade) {
-				set_fails(out,
-					  "PostgreSQL refuses to truncate \"%s\": \"%s\" references "
-					  "it by a foreign key (truncate both, or use CASCADE)",
-					  list[i].name, refs[q].name);
+				set_fails(
+				    out,
+				    "PostgreSQL refuses to truncate \"%s\": \"%s\" references "
+				    "it by a foreign key (truncate both, or use CASCADE)",
+				    list[i].name, refs[q].name);
 				continue;
 			}
 			struct dg_lock_rel *r = add(out, refs[q].schema, refs[q].name,
@@ -1486,8 +1499,8 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 			struct dg_lock_rel *t = add_rv(out, rs->relation, DG_ROLE_TABLE,
 						       conc ? SUE : DG_LOCK_SHARE, false, true);
 			for (size_t i = 0; i < k; i++) {
-				struct dg_lock_rel *r =
-				    add(out, ix[i].schema, ix[i].name, DG_ROLE_INDEX, AEL, true, false);
+				struct dg_lock_rel *r = add(out, ix[i].schema, ix[i].name,
+							    DG_ROLE_INDEX, AEL, true, false);
 				if (r) {
 					r->note = brief;
 					r->owner = t ? t->name : NULL;
@@ -1496,10 +1509,11 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 			}
 			if (t && !complete) {
 				t->index_mode = AEL;
-				t->note = conc ? "its indexes take ACCESS EXCLUSIVE briefly at the end, "
-						 "which blocks reads of the table"
-					       : "its indexes are rebuilt under ACCESS EXCLUSIVE, which "
-						 "blocks reads of the table too";
+				t->note =
+				    conc ? "its indexes take ACCESS EXCLUSIVE briefly at the end, "
+					   "which blocks reads of the table"
+					 : "its indexes are rebuilt under ACCESS EXCLUSIVE, which "
+					   "blocks reads of the table too";
 			}
 		} else {
 			out->no_transaction = true; /* SCHEMA, DATABASE, SYSTEM */
@@ -1608,14 +1622,15 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 		       !r->concurrent, true);
 		if (q && !r->skip_data)
 			add_query_reads(out, q, DG_LOCK_ACCESS_SHARE, true);
-		else if (r->relation && !r->skip_data && memory_of(w, r->relation->schemaname,
-								   r->relation->relname))
+		else if (r->relation && !r->skip_data &&
+			 memory_of(w, r->relation->schemaname, r->relation->relname))
 			for (size_t i = 0; out->n_rels < DG_LOCK_MAX_RELS; i++) {
 				const char *src = dg_catalog_matview_read_at(
 				    w->catalog, r->relation->schemaname, r->relation->relname, i);
 				if (!src)
 					break;
-				add(out, NULL, src, DG_ROLE_READ, DG_LOCK_ACCESS_SHARE, false, true);
+				add(out, NULL, src, DG_ROLE_READ, DG_LOCK_ACCESS_SHARE, false,
+				    true);
 			}
 		break;
 	}
@@ -1754,7 +1769,8 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 		break;
 	case PG_QUERY__NODE__NODE_SELECT_STMT: {
 		const PgQuery__SelectStmt *s = n->select_stmt;
-		add_query_reads(out, n, s->n_locking_clause ? DG_LOCK_ROW_SHARE : DG_LOCK_ACCESS_SHARE,
+		add_query_reads(out, n,
+				s->n_locking_clause ? DG_LOCK_ROW_SHARE : DG_LOCK_ACCESS_SHARE,
 				s->into_clause != NULL);
 		if (s->into_clause)
 			add_rv(out, s->into_clause->rel, DG_ROLE_NEW, AEL, false, false);
@@ -1831,8 +1847,8 @@ static struct dg_lock_rel *find_rel(struct dg_lock_info *out, const char *schema
 {
 	for (size_t i = 0; name && i < out->n_rels; i++) {
 		struct dg_lock_rel *r = &out->rels[i];
-		if (r->role != DG_ROLE_INDEX && r->role != DG_ROLE_NEW && same_name(r->name, name) &&
-		    same_schema(r->schema, schema))
+		if (r->role != DG_ROLE_INDEX && r->role != DG_ROLE_NEW &&
+		    same_name(r->name, name) && same_schema(r->schema, schema))
 			return r;
 	}
 	return NULL;

@@ -782,9 +782,10 @@ static void check_volatility(void)
 	    "md5"};
 	/* a name can have several overloads (ts_rewrite): volatile means all of them are, and the
 	 * model may call a name volatile only if one of them is */
-	PGresult *r = query("SELECT proname, bool_and(provolatile = 'v'), bool_or(provolatile = "
-			    "'v') FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace GROUP "
-			    "BY proname");
+	PGresult *r =
+	    query("SELECT proname, bool_and(provolatile = 'v'), bool_or(provolatile = "
+		  "'v') FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace GROUP "
+		  "BY proname");
 
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *name = PQgetvalue(r, i, 0);

@@ -10,7 +10,7 @@ _ddlguard()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
 	      --select --locks --pg-version --assume-in-transaction --migration-format --require-reason --config
-	      --no-config --baseline --write-baseline --diff-base --list-rules --explain --version
+	      --no-config --baseline --write-baseline --diff-base --terraform-plan --list-rules --explain --version
 	      --help -h"
 
 	case $prev in
@@ -41,7 +41,7 @@ _ddlguard()
 		COMPREPLY=($(compgen -W "$rules" -- "$cur"))
 		return 0
 		;;
-	--config | --baseline | --write-baseline)
+	--config | --baseline | --write-baseline | --terraform-plan)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
@@ -59,8 +59,9 @@ _ddlguard()
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return 0
 	fi
-	# migration files and directories
-	COMPREPLY=($(compgen -f -X '!*.[sS][qQ][lL]' -- "$cur") $(compgen -d -- "$cur"))
+	# migration files, templates and directories
+	COMPREPLY=($(compgen -f -X '!*.[sS][qQ][lL]' -- "$cur") $(compgen -f -X '!*.@(yaml|yml|json|template)' -- "$cur")
+		$(compgen -d -- "$cur"))
 	return 0
 }
 complete -o filenames -F _ddlguard ddlguard

@@ -13,6 +13,8 @@
 #include "locks.h"
 
 struct dg_ctx;
+struct dg_ddb_ctx;
+struct dg_ddb_table;
 
 struct dg_rule {
 	const char *name;
@@ -25,6 +27,10 @@ struct dg_rule {
 	void (*check_file)(struct dg_ctx *ctx);
 	/* opt-in: only reported when enabled (--enable, the config file, or a flag) */
 	bool off_by_default;
+	/* DynamoDB rules (src/dynamodb/model.h): once per table of a template, with its declaration
+	 * at the base (NULL: new, or no base) and now (NULL: removed) */
+	void (*check_table)(struct dg_ddb_ctx *dc, const struct dg_ddb_table *old,
+			    const struct dg_ddb_table *now);
 };
 
 #define DG_KINDS(...) ((const int[]){__VA_ARGS__, 0})

@@ -10,6 +10,7 @@
 
 #include "catalog.h"
 #include "engine.h"
+#include "dynamodb/dynamodb.h"
 #include "fingerprint.h"
 #include "lex.h"
 #include "suppress.h"
@@ -1021,6 +1022,9 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 	struct dg_ctx ctx = {0};
 	size_t bad;
 
+	/* infrastructure templates go to the DynamoDB front half (src/dynamodb/) */
+	if (dg_ddb_path_is_template(path) && dg_ddb_sniff(path, buf, len))
+		return dg_ddb_lint(cfg, path, buf, len, out);
 	memset(out, 0, sizeof(*out));
 	out->path = dg_xstrdup(path);
 	build_dispatch();
@@ -1106,10 +1110,15 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 	if (cat)
 		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
 	dg_arena_destroy(&arena);
+	dg_result_finish(out);
+	return DG_OK;
+}
+
+void dg_result_finish(struct dg_result *out)
+{
 	if (out->n_findings > 1)
 		qsort(out->findings, out->n_findings, sizeof(*out->findings), cmp_findings);
 	number_duplicates(out);
-	return DG_OK;
 }
 
 enum dg_status dg_lint_file(const struct dg_config *cfg, const char *path, struct dg_result *out)

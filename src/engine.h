@@ -28,6 +28,8 @@ struct dg_config {
 	const char *migration_format; /* static name, or NULL to detect */
 	dg_history_fn history;	      /* NULL: no version control facts */
 	void *history_user;
+	dg_base_fn base_reader; /* NULL: no base version to compare templates with */
+	void *base_user;
 	/* What the public setters set (the command line): a configuration file does not override
 	 * these (see dg_config_file_apply). */
 	struct dg_config_explicit {
@@ -73,6 +75,10 @@ struct dg_read {
  * never runs (r->mig.skipped) is read all the same; the caller decides. */
 size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const char *path,
 			 const char *buf, size_t len, struct dg_read *r);
+
+/* Sorts a file's findings by position and makes repeated fingerprints unique: the last step of
+ * every front half. */
+void dg_result_finish(struct dg_result *out);
 
 /* Appends a finding for rule `rule_index` at [start, end) of the source text. */
 void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start, size_t end,

@@ -3,7 +3,9 @@
  *   git merge-base REF HEAD                   where this branch left REF (REF itself if none)
  *   git diff --name-status -z --no-renames B  added (A) and modified (M, T) since B, worktree
  *   git ls-files --others --exclude-standard  untracked files: new migrations not added yet
- *   git ls-tree --name-only -z B -- DIR/      the migrations a directory held at B */
+ *   git ls-tree --name-only -z B -- DIR/      the migrations a directory held at B
+ *   git cat-file blob B:PATH                  a template as it was at B, to compare with
+ *   git diff --name-status -z -M B            which deleted files were only moved (renamed) */
 #include "git.h"
 
 #include <ctype.h>
@@ -11,10 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "source.h"
 
-enum change { CH_ADDED = 1, CH_MODIFIED };
+enum change { CH_ADDED = 1, CH_MODIFIED, CH_DELETED, CH_MOVED };
 
 struct change_entry {
 	char *path; /* relative to the top level */
@@ -32,6 +35,7 @@ struct dg_git_diff {
 	size_t n_changes;
 	struct dir_entry *dirs;
 	size_t n_dirs;
+	bool renames_known; /* deleted files that git sees renamed are CH_MOVED */
 };
 
 /* 'it''s' quoting for sh */
@@ -191,6 +195,8 @@ struct dg_git_diff *dg_git_diff_open(const char *ref, char **error)
 			add_change(d, path, CH_ADDED);
 		else if (status[0] == 'M' || status[0] == 'T')
 			add_change(d, path, CH_MODIFIED);
+		else if (status[0] == 'D')
+			add_change(d, path, CH_DELETED);
 	}
 	free(out);
 	sprintf(cmd, "git -C %s ls-files --others --exclude-standard -z", qtop);
@@ -252,7 +258,8 @@ static const struct change_entry *find_change(const struct dg_git_diff *d, const
 	if (!rel)
 		return NULL;
 	for (size_t i = 0; i < d->n_changes && !hit; i++)
-		if (strcmp(d->changes[i].path, rel) == 0)
+		if (d->changes[i].change != CH_DELETED && d->changes[i].change != CH_MOVED &&
+		    strcmp(d->changes[i].path, rel) == 0)
 			hit = &d->changes[i];
 	free(rel);
 	return hit;
@@ -377,4 +384,106 @@ void dg_git_history(void *user, const char *path, struct dg_history *out)
 			out->newest_at_base = newest;
 		free(dir);
 	}
+}
+
+static char *content_at_base(const struct dg_git_diff *d, const char *rel, size_t *len);
+
+char *dg_git_base_content(void *user, const char *path, size_t *len)
+{
+	struct dg_git_diff *d = user;
+	char *rel = relative(d, path), *out;
+
+	if (!rel)
+		return NULL;
+	/* fails (NULL) when the file did not exist at the base */
+	out = content_at_base(d, rel, len);
+	free(rel);
+	return out;
+}
+
+/* The content of a path relative to the top level at the base (NULL if none there). */
+static char *content_at_base(const struct dg_git_diff *d, const char *rel, size_t *len)
+{
+	char *spec, *qtop, *qspec, *cmd, *out;
+
+	spec = malloc(strlen(d->base) + strlen(rel) + 2);
+	if (!spec)
+		abort();
+	sprintf(spec, "%s:%s", d->base, rel);
+	qtop = shell_quote(d->top);
+	qspec = shell_quote(spec);
+	cmd = malloc(strlen(qtop) + strlen(qspec) + 32);
+	if (!cmd)
+		abort();
+	sprintf(cmd, "git -C %s cat-file blob %s", qtop, qspec);
+	out = capture(cmd, len);
+	free(cmd);
+	free(qspec);
+	free(qtop);
+	free(spec);
+	return out;
+}
+
+/* A file moved or renamed (git's rename detection pairs it with a new one) took its content
+ * along: it is not a deletion. */
+static void load_renames(struct dg_git_diff *d)
+{
+	char *qtop, *qbase, *cmd, *out;
+	size_t len;
+
+	d->renames_known = true;
+	qtop = shell_quote(d->top);
+	qbase = shell_quote(d->base);
+	cmd = malloc(strlen(qtop) + strlen(qbase) + 64);
+	if (!cmd)
+		abort();
+	sprintf(cmd, "git -C %s diff --name-status -z -M %s --", qtop, qbase);
+	out = capture(cmd, &len);
+	for (size_t i = 0; out && i < len;) {
+		const char *status = out + i, *from;
+		i += strlen(status) + 1;
+		if (i >= len)
+			break;
+		from = out + i;
+		i += strlen(from) + 1;
+		if (status[0] != 'R' && status[0] != 'C')
+			continue;
+		i += strlen(out + i) + 1; /* the new name */
+		for (size_t k = 0; status[0] == 'R' && k < d->n_changes; k++)
+			if (d->changes[k].change == CH_DELETED &&
+			    strcmp(d->changes[k].path, from) == 0)
+				d->changes[k].change = CH_MOVED;
+	}
+	free(out);
+	free(cmd);
+	free(qbase);
+	free(qtop);
+}
+
+char *dg_git_deleted_at(struct dg_git_diff *d, size_t i, char **content, size_t *len)
+{
+	char cwd[4096], *path;
+	size_t n = 0, cl;
+
+	if (!d->renames_known)
+		load_renames(d);
+	for (size_t k = 0; k < d->n_changes; k++) {
+		const char *rel = d->changes[k].path;
+		if (d->changes[k].change != CH_DELETED || n++ != i)
+			continue;
+		/* named as the user would name it: relative to the current directory when below
+		 * it, else absolute */
+		if (!getcwd(cwd, sizeof(cwd)))
+			cwd[0] = '\0';
+		path = malloc(strlen(d->top) + strlen(rel) + 2);
+		if (!path)
+			abort();
+		sprintf(path, "%s/%s", d->top, rel);
+		cl = strlen(cwd);
+		if (cl && strncmp(path, cwd, cl) == 0 && path[cl] == '/')
+			memmove(path, path + cl + 1, strlen(path + cl + 1) + 1);
+		*content = content_at_base(d, rel, len);
+		return path;
+	}
+	return NULL;
 }

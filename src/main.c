@@ -11,13 +11,15 @@
 #include "report/report.h"
 #include "baseline.h"
 #include "git.h"
+#include "dynamodb/dynamodb.h"
 #include "source.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
 static const char usage[] =
-    "Usage: ddlguard [OPTIONS] PATH...   (PATH: file, directory of *.sql, or - for stdin)\n"
-    "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures.\n"
+    "Usage: ddlguard [OPTIONS] PATH...   (PATH: file, directory, or - for stdin)\n"
+    "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures,\n"
+    "and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless, Terraform).\n"
     "\n"
     "Output:\n"
     "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit\n"
@@ -42,6 +44,8 @@ static const char usage[] =
     "  --baseline FILE         do not report the findings recorded in FILE\n"
     "  --write-baseline FILE   record every finding in FILE as accepted; exit 0\n"
     "  --diff-base REF         lint only migrations added or changed since git REF\n"
+    "                          (and compare DynamoDB templates with their version there)\n"
+    "  --terraform-plan FILE   audit the DynamoDB tables of a terraform show -json plan\n"
     "  --version, --help\n"
     "\n"
     "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, I/O or internal error.\n"
@@ -88,6 +92,27 @@ static int unknown_rule(const char *name)
 	else
 		fprintf(stderr, "ddlguard: unknown rule '%s' (see --list-rules)\n", name);
 	return EXIT_TROUBLE;
+}
+
+/* Whether `path` is one of the command line's PATHs or below one of them. */
+static bool under_paths(const char *path, char **paths, int n)
+{
+	while (strncmp(path, "./", 2) == 0)
+		path += 2;
+	for (int i = 0; i < n; i++) {
+		const char *a = paths[i];
+		size_t len;
+		while (strncmp(a, "./", 2) == 0)
+			a += 2;
+		len = strlen(a);
+		while (len > 1 && a[len - 1] == '/')
+			len--;
+		if ((len == 1 && a[0] == '.') || len == 0)
+			return path[0] != '/';
+		if (strncmp(path, a, len) == 0 && (path[len] == '\0' || path[len] == '/'))
+			return true;
+	}
+	return false;
 }
 
 /* ---- configuration files ------------------------------------------------------------------ */
@@ -242,6 +267,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		OPT_WRITE_BASELINE,
 		OPT_DIFF_BASE
 	};
+	/* other front halves */
+	enum { OPT_TERRAFORM_PLAN = 768 };
 	static const struct option longopts[] = {
 	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"quiet", no_argument, NULL, 'q'},
@@ -260,6 +287,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	    {"baseline", required_argument, NULL, OPT_BASELINE},
 	    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	    {"diff-base", required_argument, NULL, OPT_DIFF_BASE},
+	    {"terraform-plan", required_argument, NULL, OPT_TERRAFORM_PLAN},
 	    {"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 	    {"select", required_argument, NULL, OPT_SELECT},
 	    {"locks", no_argument, NULL, OPT_LOCKS},
@@ -282,7 +310,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	struct dg_git_diff *diff = NULL;
 	struct dg_report_options ropts = {0};
 	struct dg_report_summary sum = {0};
-	struct dg_path_list files = {0}, errors = {0};
+	struct dg_path_list files = {0}, errors = {0}, plans = {0};
+	size_t first_plan, first_deleted;
+	struct dg_path_list deleted = {0}; /* the base content of each deleted template */
 	int opt, rc = EXIT_CLEAN;
 	bool trouble = false;
 	void *state;
@@ -360,6 +390,11 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_DIFF_BASE:
 			diff_base = optarg;
 			break;
+		case OPT_TERRAFORM_PLAN:
+			plans.items = realloc(plans.items, (plans.n + 1) * sizeof(*plans.items));
+			if (!plans.items || !(plans.items[plans.n++] = strdup(optarg)))
+				abort();
+			break;
 		case OPT_SELECT:
 			/* the first --select turns every other rule off */
 			if (!selected)
@@ -403,7 +438,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 					   argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc && !plans.n)
 		return usage_error("%s",
 				   "no PATH given (a file, a directory or - for standard input)");
 
@@ -416,6 +451,15 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 
 	for (int i = optind; i < argc; i++)
 		dg_collect_paths(argv[i], &files, &errors);
+	/* --terraform-plan files come last, read as plans whatever their name */
+	first_plan = files.n;
+	for (size_t i = 0; i < plans.n; i++) {
+		files.items = realloc(files.items, (files.n + 1) * sizeof(*files.items));
+		if (!files.items)
+			abort();
+		files.items[files.n++] = plans.items[i];
+	}
+	free(plans.items);
 	for (size_t i = 0; i < errors.n; i++)
 		fprintf(stderr, "ddlguard: %s\n", errors.items[i]);
 	if (errors.n)
@@ -423,6 +467,16 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 
 	if (locks) {
 		const struct dg_lock_reporter *lr = dg_lock_reporter_find(format);
+		size_t kept = 0;
+		/* templates take no locks: only what a directory search found as SQL */
+		for (size_t i = 0; i < files.n; i++) {
+			if (i < first_plan && (strcmp(files.items[i], "-") == 0 ||
+					       dg_ddb_sniff_file(files.items[i]) == DG_DDB_NONE))
+				files.items[kept++] = files.items[i];
+			else
+				free(files.items[i]);
+		}
+		files.n = kept;
 		if (!lr) {
 			dg_path_list_free(&files);
 			dg_path_list_free(&errors);
@@ -445,6 +499,31 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			return EXIT_TROUBLE;
 		}
 		dg_config_set_history(cfg, dg_git_history, diff);
+		dg_config_set_base_reader(cfg, dg_git_base_content, diff);
+	}
+	/* templates deleted since the base, below a PATH: every table they held is removed */
+	first_deleted = files.n;
+	for (size_t k = 0; diff; k++) {
+		char *content = NULL, *path;
+		size_t len = 0;
+
+		path = dg_git_deleted_at(diff, k, &content, &len);
+		if (!path)
+			break;
+		if (content && dg_ddb_path_is_template(path) &&
+		    under_paths(path, argv + optind, argc - optind) &&
+		    dg_ddb_sniff(path, content, len) == DG_DDB_TEMPLATE) {
+			files.items = realloc(files.items, (files.n + 1) * sizeof(*files.items));
+			deleted.items =
+			    realloc(deleted.items, (deleted.n + 1) * sizeof(*deleted.items));
+			if (!files.items || !deleted.items)
+				abort();
+			files.items[files.n++] = path;
+			deleted.items[deleted.n++] = content; /* templates: text, no NUL inside */
+		} else {
+			free(path);
+			free(content);
+		}
 	}
 
 	/* each file's configuration (the nearest .ddlguard.yaml under the command line), before any
@@ -457,7 +536,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		return EXIT_TROUBLE;
 	}
 	/* --diff-base: only what changed since the base is linted */
-	for (size_t i = 0; diff && i < files.n; i++)
+	for (size_t i = 0; diff && i < first_plan; i++)
 		if (strcmp(files.items[i], "-") != 0 && !dg_git_diff_changed(diff, files.items[i]))
 			configs.per_file[i].excluded = true;
 
@@ -513,6 +592,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			/* not reported, but it ran before the next migrations: remember its schema
 			 */
 			if (strcmp(files.items[i], "-") != 0 &&
+			    !dg_ddb_path_is_template(files.items[i]) &&
 			    dg_lint_file_with(fcfg, catalog, files.items[i], &res) !=
 				DG_ERR_INTERNAL)
 				dg_result_clear(&res);
@@ -521,7 +601,12 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		if (!fail_on_set && configs.per_file[i].fail_on >= 0)
 			ffail_on = configs.per_file[i].fail_on;
 
-		if (strcmp(files.items[i], "-") == 0) {
+		if (i >= first_deleted) {
+			const char *base = deleted.items[i - first_deleted];
+			st = dg_ddb_lint_deleted(fcfg, files.items[i], base, strlen(base), &res);
+		} else if (i >= first_plan) {
+			st = dg_ddb_lint_plan_file(fcfg, files.items[i], stdin_name, &res);
+		} else if (strcmp(files.items[i], "-") == 0) {
 			size_t len = 0;
 			int err;
 			char *buf = dg_read_stream(stdin, &len, &err);
@@ -565,6 +650,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		dg_result_clear(&res);
 	}
 	dg_catalog_free(catalog);
+	dg_path_list_free(&deleted);
 	if (reporter->end(state, &sum) != 0) {
 		fprintf(stderr, "ddlguard: cannot write the report: %s\n", strerror(errno));
 		trouble = true;

@@ -9,6 +9,7 @@
 #include "ddlguard/ddlguard.h"
 #include "arena.h"
 #include "migration.h"
+#include "dynamodb/dynamodb.h"
 
 static void list_push(struct dg_path_list *l, char *s)
 {
@@ -43,7 +44,7 @@ static bool has_sql_suffix(const char *name)
 static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path_list *errors)
 {
 	DIR *d = opendir(dir);
-	struct dg_path_list here = {0}, sql = {0}, subdirs = {0};
+	struct dg_path_list here = {0}, sql = {0}, templates = {0}, subdirs = {0};
 	struct dirent *e;
 
 	if (!d) {
@@ -75,6 +76,10 @@ static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path
 			list_push(&subdirs, p);
 		} else if (S_ISREG(st.st_mode) && has_sql_suffix(p)) {
 			list_push(&sql, p);
+		} else if (S_ISREG(st.st_mode) && dg_ddb_sniff_file(p) != DG_DDB_NONE) {
+			/* an infrastructure template (only *.yaml, *.yml, *.json and *.template
+			 * files are opened to find out) */
+			list_push(&templates, p);
 		} else {
 			free(p);
 		}
@@ -84,6 +89,10 @@ static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path
 	for (size_t i = 0; i < sql.n; i++)
 		list_push(files, sql.items[i]);
 	free(sql.items);
+	/* templates after the migrations: they take no part in the migration order */
+	for (size_t i = 0; i < templates.n; i++)
+		list_push(files, templates.items[i]);
+	free(templates.items);
 	for (size_t i = 0; i < subdirs.n; i++) {
 		walk_dir(subdirs.items[i], files, errors);
 		free(subdirs.items[i]);

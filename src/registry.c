@@ -138,6 +138,12 @@ void dg_config_set_history(struct dg_config *cfg, dg_history_fn fn, void *user)
 	cfg->history_user = user;
 }
 
+void dg_config_set_base_reader(struct dg_config *cfg, dg_base_fn fn, void *user)
+{
+	cfg->base_reader = fn;
+	cfg->base_user = user;
+}
+
 struct dg_config *dg_config_clone(const struct dg_config *cfg)
 {
 	struct dg_config *c = malloc(sizeof(*c));

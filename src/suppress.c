@@ -288,12 +288,13 @@ static void emit(struct dg_ctx *ctx, size_t rule, const struct directive *d, con
 	dg_emit(ctx, rule, DG_DIR_NONE, d->start, d->end, dg_rules[rule]->help, msg);
 }
 
+static void apply(struct dg_ctx *ctx, struct directive *ds, size_t nd, const char *unit);
+
 void dg_suppress_apply(struct dg_ctx *ctx)
 {
 	const struct dg_source *src = ctx->src;
-	struct dg_result *out = ctx->out;
 	struct directive *ds;
-	size_t nd = collect(src, &ds), n_stmts = ctx->parsed->n_stmts, kept = 0, n_findings;
+	size_t nd = collect(src, &ds), n_stmts = ctx->parsed->n_stmts;
 	struct range *stmts;
 	char now[11];
 
@@ -314,6 +315,16 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 			find_target(src, stmts, n_stmts, d);
 	}
 	free(stmts);
+	apply(ctx, ds, nd, "statement");
+	free(ds);
+}
+
+/* Drops what the directives cover and reports on the directives themselves. */
+static void apply(struct dg_ctx *ctx, struct directive *ds, size_t nd, const char *unit)
+{
+	const struct dg_source *src = ctx->src;
+	struct dg_result *out = ctx->out;
+	size_t kept = 0, n_findings;
 
 	/* drop what is covered; meta findings cannot be silenced by the comment they are about */
 	n_findings = out->n_findings;
@@ -352,8 +363,12 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 		struct directive *d = &ds[k];
 		const char *kw = d->squawk ? (d->file ? "squawk-ignore-file" : "squawk-ignore")
 					   : (d->file ? "ddlguard-ignore-file" : "ddlguard-ignore");
-		char msg[512];
+		char msg[512], covers_none[128], none_in[128];
 		bool any_enabled = d->all;
+
+		snprintf(covers_none, sizeof(covers_none),
+			 "the %s it covers has no finding of the rules it names", unit);
+		snprintf(none_in, sizeof(none_in), "has no finding in the %s it covers", unit);
 
 		for (size_t i = 0; i < d->n_rules; i++)
 			any_enabled |= ctx->cfg->enabled[d->rules[i]] && !meta_rule(d->rules[i]);
@@ -381,8 +396,7 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 		} else if (!d->used && !d->squawk && any_enabled) {
 			snprintf(msg, sizeof(msg), "%s silences nothing: %s", kw,
 				 d->file ? "no finding of the rules it names is in this file"
-					 : "the statement it covers has no finding of the rules it "
-					   "names");
+					 : covers_none);
 			emit(ctx, DG_RULE_ID_unused_ignore, d, msg);
 		} else if (d->used && !d->squawk) {
 			/* used, but not for every rule it names: the others are stale */
@@ -393,8 +407,7 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 				snprintf(msg, sizeof(msg),
 					 "%s names '%s', which %s: drop it from the list", kw,
 					 dg_rules[r]->name,
-					 d->file ? "has no finding in this file"
-						 : "has no finding in the statement it covers");
+					 d->file ? "has no finding in this file" : none_in);
 				emit(ctx, DG_RULE_ID_unused_ignore, d, msg);
 			}
 		}
@@ -404,5 +417,34 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 			emit(ctx, DG_RULE_ID_missing_ignore_reason, d, msg);
 		}
 	}
+}
+
+void dg_suppress_apply_comments(struct dg_ctx *ctx, const struct dg_comment *cs, size_t n,
+				const char *unit)
+{
+	const char *s = ctx->src->text;
+	struct directive *ds = NULL;
+	size_t nd = 0;
+	char now[11];
+
+	today(now);
+	for (size_t i = 0; i < n; i++) {
+		struct directive d = {0};
+		if (!parse_directive(s + cs[i].body, s + cs[i].end, &d))
+			continue;
+		d.start = cs[i].start;
+		d.end = cs[i].end;
+		d.target_start = cs[i].target_start;
+		d.target_end = cs[i].target_end;
+		d.has_target = cs[i].has_target;
+		if (d.has_until && !d.until_bad && strcmp(d.until, now) < 0)
+			d.expired = true;
+		ds = realloc(ds, (nd + 1) * sizeof(*ds));
+		if (!ds)
+			abort();
+		ds[nd++] = d;
+	}
+	if (nd)
+		apply(ctx, ds, nd, unit);
 	free(ds);
 }

@@ -185,6 +185,15 @@ static void test_fixtures(void **state)
 	int n, failures = 0, files = 0;
 	bool bad = false, ok = false, elsewhere;
 
+	/* rules of the DynamoDB front half read templates, not SQL: their cases (old and new
+	 * versions) are in fixtures/dynamodb/, and tests/test_dynamodb.c fails unless every such
+	 * rule is expected by one of them */
+	if (strncmp(r->name, "dynamodb-", 9) == 0) {
+		struct stat st;
+		snprintf(dir, sizeof(dir), "%s/dynamodb", DG_FIXTURES);
+		assert_true(stat(dir, &st) == 0 && S_ISDIR(st.st_mode));
+		return;
+	}
 	snprintf(dir, sizeof(dir), "%s/%s", DG_FIXTURES, r->name);
 	elsewhere = tested_elsewhere(dir);
 	n = scandir(dir, &names, NULL, alphasort);
@@ -255,7 +264,7 @@ static void test_no_orphans(void **state)
 	for (int i = 0; i < n; i++) {
 		const char *d = names[i]->d_name;
 		if (d[0] != '.' && strcmp(d, "demo") != 0 && strcmp(d, "formats") != 0 &&
-		    strcmp(d, "misc") != 0 && !dg_rule_info_find(d))
+		    strcmp(d, "dynamodb") != 0 && strcmp(d, "misc") != 0 && !dg_rule_info_find(d))
 			fail_msg("fixtures/%s belongs to no rule in rules.def", d);
 		free(names[i]);
 	}

@@ -87,6 +87,10 @@ struct dg_history {
 /* Fills `out` for `path`; the strings must live as long as the configuration is used. */
 typedef void (*dg_history_fn)(void *user, const char *path, struct dg_history *out);
 void dg_config_set_history(struct dg_config *cfg, dg_history_fn fn, void *user);
+/* The content `path` had at the base revision (malloc'd, *len bytes, NUL-terminated), or NULL
+ * when it did not exist there. Infrastructure templates (DynamoDB tables) are compared with it. */
+typedef char *(*dg_base_fn)(void *user, const char *path, size_t *len);
+void dg_config_set_base_reader(struct dg_config *cfg, dg_base_fn fn, void *user);
 
 /* A configuration file (.ddlguard.yaml). Settings made through the dg_config_set_* functions
  * (the command line) win over the file's. */

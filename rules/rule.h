@@ -10,6 +10,7 @@
 
 #include "ddlguard/ddlguard.h"
 #include "ast.h"
+#include "facts.h"
 #include "locks.h"
 
 struct dg_ctx;
@@ -135,38 +136,11 @@ bool dg_made_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const 
 /* Whether the domain named by the qualified name list was created earlier in this file. */
 bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n);
 
-/* How a statement changes the schema, for rules about the migration as a whole: whether it is
- * DDL at all, whether it expands (adds a structure: table, column, index, view) and whether it
- * contracts (drops or renames a table, view or column that existed before this migration). */
-struct dg_stmt_change {
-	bool ddl;
-	const char *expand;		    /* e.g. ADD COLUMN "email" to "users", or NULL */
-	const char *contract;		    /* e.g. DROP TABLE "users", or NULL */
-	const PgQuery__Node *contract_node; /* the statement or ALTER TABLE subcommand doing it */
-};
 /* Index of the statement being walked (dg_statement_count() in check_file). */
 size_t dg_stmt_index(const struct dg_ctx *ctx);
 /* Statement i of the file (0 ≤ i < dg_statement_count()): its change and its direction. */
 const struct dg_stmt_change *dg_stmt_change_at(const struct dg_ctx *ctx, size_t i);
 enum dg_direction dg_stmt_dir_at(const struct dg_ctx *ctx, size_t i);
-/* Who opened the transaction block the statement runs in. */
-enum dg_tx_origin {
-	DG_TXO_NONE = 0, /* none: the statement commits on its own */
-	DG_TXO_TOOL,	 /* the migration tool wraps the section in a transaction */
-	DG_TXO_IMPLICIT, /* the section goes to the server as one multi-statement query */
-	DG_TXO_ASSUMED,	 /* --assume-in-transaction */
-	DG_TXO_EXPLICIT, /* a BEGIN earlier in the section */
-};
-/* What a transaction-control statement (BEGIN, COMMIT, ROLLBACK, …) does where it stands. */
-enum dg_tx_event {
-	DG_TXE_NONE = 0,
-	DG_TXE_BEGIN,	       /* opens a block that a later COMMIT or ROLLBACK closes */
-	DG_TXE_BEGIN_UNCLOSED, /* opens a block that nothing closes before the section ends */
-	DG_TXE_BEGIN_NESTED,   /* a block is already open: PostgreSQL only warns */
-	DG_TXE_END,	       /* closes the block a BEGIN opened */
-	DG_TXE_END_TOOL, /* ends the block the tool opened (or --assume-in-transaction), early */
-	DG_TXE_END_NONE, /* no block is open: PostgreSQL only warns */
-};
 enum dg_tx_origin dg_transaction_origin(const struct dg_ctx *ctx);
 enum dg_tx_event dg_transaction_event(const struct dg_ctx *ctx);
 /* The line of the BEGIN that opened the statement's block (for a nested BEGIN: the outer one),

@@ -122,4 +122,3 @@ void dg_type_describe(const PgQuery__TypeName *t, struct dg_type_desc *out)
 	}
 	out->array = t->n_array_bounds > 0;
 }
-

@@ -12,7 +12,6 @@
 #include "ddlguard/ddlguard.h"
 #include "facts.h"
 #include "parse.h"
-#include "rule.h"
 
 /* Adds the effects of the up sections (and sections without a direction) of a parsed file. */
 void dg_catalog_absorb(struct dg_catalog *cat, const struct dg_parsed *p, const struct dg_facts *f);

@@ -340,6 +340,31 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	result_push(ctx->out, &f);
 }
 
+static void emit_for_suppress(void *arg, size_t rule, size_t start, size_t end, const char *message)
+{
+	struct dg_ctx *ctx = arg;
+
+	dg_emit(ctx, rule, DG_DIR_NONE, start, end, dg_rules[rule]->help, message);
+}
+
+struct dg_suppressor dg_suppressor_of(struct dg_ctx *ctx)
+{
+	return (struct dg_suppressor){ctx->src, ctx->out, ctx->cfg->enabled, emit_for_suppress,
+				      ctx};
+}
+
+/* Suppression comments, once every rule ran on the file. */
+static void dg_suppress_file(struct dg_ctx *ctx)
+{
+	struct dg_suppressor s = dg_suppressor_of(ctx);
+	size_t n = ctx->parsed->n_stmts;
+	struct dg_span *spans = dg_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*spans));
+
+	for (size_t i = 0; i < n; i++)
+		spans[i] = (struct dg_span){ctx->parsed->stmts[i].start, ctx->parsed->stmts[i].end};
+	dg_suppress_apply(&s, spans, n);
+}
+
 DG_PRINTF(5, 0)
 static void vreport(struct dg_ctx *ctx, size_t start, size_t end, const char *help, const char *fmt,
 		    va_list ap)
@@ -1104,7 +1129,7 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 		ctx.rule_index = r;
 		dg_rules[r]->check_file(&ctx);
 	}
-	dg_suppress_apply(&ctx);
+	dg_suppress_file(&ctx);
 	free(ctx.stack);
 	/* what this file's up sections did becomes what the next migration finds */
 	if (cat)

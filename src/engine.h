@@ -9,16 +9,9 @@
 #include "facts.h"
 #include "migration.h"
 #include "parse.h"
+#include "registry.h"
 #include "source.h"
-
-enum dg_rule_id {
-#define DG_RULE(id) DG_RULE_ID_##id,
-#include "rules.def"
-#undef DG_RULE
-	DG_N_RULES
-};
-
-extern const struct dg_rule *const dg_rules[DG_N_RULES];
+#include "suppress.h"
 
 struct dg_config {
 	bool enabled[DG_N_RULES];
@@ -83,5 +76,8 @@ void dg_result_finish(struct dg_result *out);
 /* Appends a finding for rule `rule_index` at [start, end) of the source text. */
 void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start, size_t end,
 	     const char *help, const char *message);
+
+/* Suppression over the context's findings, emitting through dg_emit. */
+struct dg_suppressor dg_suppressor_of(struct dg_ctx *ctx);
 
 #endif

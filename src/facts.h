@@ -11,7 +11,36 @@
 #include "arena.h"
 #include "effects.h"
 #include "parse.h"
-#include "rule.h"
+
+/* How a statement changes the schema, for rules about the migration as a whole: whether it is
+ * DDL at all, whether it expands (adds a structure: table, column, index, view) and whether it
+ * contracts (drops or renames a table, view or column that existed before this migration). */
+struct dg_stmt_change {
+	bool ddl;
+	const char *expand;		    /* e.g. ADD COLUMN "email" to "users", or NULL */
+	const char *contract;		    /* e.g. DROP TABLE "users", or NULL */
+	const PgQuery__Node *contract_node; /* the statement or ALTER TABLE subcommand doing it */
+};
+
+/* Who opened the transaction block the statement runs in. */
+enum dg_tx_origin {
+	DG_TXO_NONE = 0, /* none: the statement commits on its own */
+	DG_TXO_TOOL,	 /* the migration tool wraps the section in a transaction */
+	DG_TXO_IMPLICIT, /* the section goes to the server as one multi-statement query */
+	DG_TXO_ASSUMED,	 /* --assume-in-transaction */
+	DG_TXO_EXPLICIT, /* a BEGIN earlier in the section */
+};
+
+/* What a transaction-control statement (BEGIN, COMMIT, ROLLBACK, …) does where it stands. */
+enum dg_tx_event {
+	DG_TXE_NONE = 0,
+	DG_TXE_BEGIN,	       /* opens a block that a later COMMIT or ROLLBACK closes */
+	DG_TXE_BEGIN_UNCLOSED, /* opens a block that nothing closes before the section ends */
+	DG_TXE_BEGIN_NESTED,   /* a block is already open: PostgreSQL only warns */
+	DG_TXE_END,	       /* closes the block a BEGIN opened */
+	DG_TXE_END_TOOL, /* ends the block the tool opened (or --assume-in-transaction), early */
+	DG_TXE_END_NONE, /* no block is open: PostgreSQL only warns */
+};
 
 struct dg_created_rel {
 	const char *schema; /* NULL when unqualified */

@@ -72,22 +72,15 @@ enum dg_emptied dg_table_emptied_here(const struct dg_ctx *ctx, const PgQuery__R
  * or a PRIMARY KEY / UNIQUE / EXCLUDE constraint under the name PostgreSQL gives it), in a section
  * of the same direction. `schema` may be NULL. */
 bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const char *name);
-/* The table of the index of that name as a statement of this file creates it (CREATE INDEX or an
- * index-backed constraint; the nearest creation before this statement, else the first after it),
- * or, in a down section, as the up file it undoes does; NULL when none does. */
-const char *dg_index_table_here(const struct dg_ctx *ctx, const char *schema, const char *name);
-/* Schema memory: the type the column had when this migration started, as the earlier migrations
- * of the same directory (linted before this file, with a catalog) left it; false when unknown
- * (no catalog, not created there, ambiguous across schemas, or a down section: it undoes an up
- * section that may have changed the column). Never about this file. */
-bool dg_column_type_earlier(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
-			    const char *column, struct dg_type_desc *out);
-/* Schema memory: the table of an index an earlier migration of the directory created, or NULL. */
-const char *dg_index_table_earlier(const struct dg_ctx *ctx, const char *schema, const char *name);
-/* The type an earlier statement of this file, in a section of the same direction, gave the
- * column (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), or NULL when none did. */
-const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
-					     const char *column);
+/* Where a question about what exists looks: this file (its earlier statements, in sections of
+ * the same direction; in a down section, also the up file it undoes), the earlier migrations of
+ * the directory (schema memory), or both. */
+enum dg_scope { DG_HERE = 1, DG_EARLIER = 2, DG_ANYWHERE = 3 };
+/* The table of index schema.name: as a statement of this file creates it (the nearest creation
+ * before this statement, else the first after it), or as an earlier migration did; NULL when
+ * none in the scope does. */
+const char *dg_index_table(const struct dg_ctx *ctx, const char *schema, const char *name,
+			   unsigned scope);
 /* Whether an earlier statement of this file, in a section of the same direction, left a
  * validated CHECK constraint on the table implying `column IS NOT NULL`. */
 bool dg_not_null_check_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,

@@ -552,35 +552,19 @@ bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const c
 							  dg_section_dir(ctx));
 }
 
-const char *dg_index_table_here(const struct dg_ctx *ctx, const char *schema, const char *name)
+const char *dg_index_table(const struct dg_ctx *ctx, const char *schema, const char *name,
+			   unsigned scope)
 {
-	if (!ctx->stmt || !name)
+	const char *t = NULL;
+
+	if (!name)
 		return NULL;
-	return dg_facts_index_table(ctx->facts, schema, name, ctx->stmt_index, dg_section_dir(ctx));
-}
-
-const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
-					     const char *column)
-{
-	if (!ctx->stmt || !rel)
-		return NULL;
-	return dg_facts_column_type_before(ctx->facts, rel->schemaname, rel->relname, column,
-					   ctx->stmt_index, dg_section_dir(ctx));
-}
-
-bool dg_column_type_earlier(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
-			    const char *column, struct dg_type_desc *out)
-{
-	/* a down section undoes this migration's up section, which may have changed the column
-	 * since the earlier migrations: their type is not necessarily the current one */
-	if (!ctx->catalog || !rel || !column || dg_section_dir(ctx) == DG_DIR_DOWN)
-		return false;
-	return dg_catalog_coltype(ctx->catalog, rel->schemaname, rel->relname, column, out);
-}
-
-const char *dg_index_table_earlier(const struct dg_ctx *ctx, const char *schema, const char *name)
-{
-	return ctx->catalog && name ? dg_catalog_index_table(ctx->catalog, schema, name) : NULL;
+	if ((scope & DG_HERE) && ctx->stmt)
+		t = dg_facts_index_table(ctx->facts, schema, name, ctx->stmt_index,
+					 dg_section_dir(ctx));
+	if (!t && (scope & DG_EARLIER) && ctx->catalog)
+		t = dg_catalog_index_table(ctx->catalog, schema, name);
+	return t;
 }
 
 bool dg_not_null_check_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,

@@ -10,12 +10,21 @@ _ddlguard()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
 	      --select --locks --pg-version --assume-in-transaction --migration-format --require-reason --config
-	      --no-config --baseline --write-baseline --diff-base --terraform-plan --list-rules --explain --version
-	      --help -h"
+	      --no-config --baseline --write-baseline --diff-base --terraform-plan --table-stats --stats-url
+	      --list-rules --explain --version --help -h"
+	# ddlguard verify: its own options
+	if [[ ${COMP_WORDS[1]} == verify ]]; then
+		opts="--pg-bin --database-url --format --quiet -q --summary --color --fail-on
+		      --migration-format --config --no-config --help"
+	elif [[ $COMP_CWORD -eq 1 && $cur != -* ]]; then
+		COMPREPLY=($(compgen -W "verify" -- "$cur") $(compgen -f -X '!*.[sS][qQ][lL]' -- "$cur")
+			$(compgen -d -- "$cur"))
+		return 0
+	fi
 
 	case $prev in
 	--format)
-		COMPREPLY=($(compgen -W "text json gcc sarif github gitlab junit" -- "$cur"))
+		COMPREPLY=($(compgen -W "text json gcc sarif github gitlab junit rollback-plan" -- "$cur"))
 		return 0
 		;;
 	--color | --colour)
@@ -41,12 +50,16 @@ _ddlguard()
 		COMPREPLY=($(compgen -W "$rules" -- "$cur"))
 		return 0
 		;;
-	--config | --baseline | --write-baseline | --terraform-plan)
+	--config | --baseline | --write-baseline | --terraform-plan | --table-stats)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0
 		;;
 	--diff-base)
 		COMPREPLY=($(compgen -W "$(git for-each-ref --format='%(refname:short)' 2>/dev/null)" -- "$cur"))
+		return 0
+		;;
+	--pg-bin)
+		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0
 		;;
 	--stdin-filename)

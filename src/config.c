@@ -8,6 +8,7 @@
  *   fail_on: error                  # error, warning, info, never
  *   require_reason: true            # same as enabling missing-ignore-reason
  *   exclude: [db/legacy, "*_seed.sql"]
+ *   table_stats: {small_rows: 10000, large_rows: 10000000}   # with --table-stats/--stats-url
  *   rules:
  *     renaming-column: {enabled: false}
  *     require-concurrent-index-creation: {severity: error}
@@ -44,16 +45,12 @@ struct dg_config_file {
 	size_t n_rules;
 	char **exclude;
 	size_t n_exclude;
+	long long small_rows, large_rows; /* table_stats thresholds; -1 unset */
 };
 
-static const char *const top_keys[] = {"pg_version",
-				       "assume_in_transaction",
-				       "migration_format",
-				       "fail_on",
-				       "require_reason",
-				       "exclude",
-				       "rules",
-				       NULL};
+static const char *const top_keys[] = {"pg_version", "assume_in_transaction", "migration_format",
+				       "fail_on",    "require_reason",	      "exclude",
+				       "rules",	     "table_stats",	      NULL};
 static const char *const rule_keys[] = {"enabled", "severity", NULL};
 
 /* ---- closest name ----------------------------------------------------------------------- */
@@ -348,6 +345,31 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 			} else if (!is_null_scalar(v) && !add_exclude(r, f, v)) {
 				return false;
 			}
+		} else if (strcmp(key, "table_stats") == 0) {
+			if (v->type != YAML_MAPPING_NODE)
+				return fail(r, v,
+					    "'table_stats' takes {small_rows: N, large_rows: N}");
+			for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
+			     q < v->data.mapping.pairs.top; q++) {
+				yaml_node_t *tk = yaml_document_get_node(&r->doc, q->key);
+				yaml_node_t *tv = yaml_document_get_node(&r->doc, q->value);
+				const char *tname = scalar(tk), *tval = scalar(tv);
+				char *end;
+				long long n = tval ? strtoll(tval, &end, 10) : -1;
+				if (!tval || *end || n < 0)
+					return fail(r, tv, "'%s' takes a number of rows",
+						    tname ? tname : "table_stats");
+				if (tname && strcmp(tname, "small_rows") == 0)
+					f->small_rows = n;
+				else if (tname && strcmp(tname, "large_rows") == 0)
+					f->large_rows = n;
+				else
+					return fail(
+					    r, tk,
+					    "unknown key '%s': table_stats takes small_rows "
+					    "and large_rows",
+					    tname ? tname : "?");
+			}
 		} else if (strcmp(key, "rules") == 0) {
 			if (is_null_scalar(v))
 				continue;
@@ -365,7 +387,7 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const yaml_node
 			return unknown(
 			    r, k, "key", key, closest_key(key, top_keys),
 			    "valid keys: pg_version, assume_in_transaction, migration_format, "
-			    "fail_on, require_reason, exclude, rules");
+			    "fail_on, require_reason, exclude, rules, table_stats");
 		}
 	}
 	return true;
@@ -411,6 +433,7 @@ enum dg_status dg_config_file_load(const char *path, struct dg_config_file **out
 	}
 	f->assume_in_transaction = -1;
 	f->fail_on = -1;
+	f->small_rows = f->large_rows = -1;
 	yaml_parser_set_input_file(&parser, fp);
 	if (!yaml_parser_load(&parser, &r.doc)) {
 		char msg[512];
@@ -636,4 +659,13 @@ char *dg_config_file_find(const char *path)
 	}
 	free(dir);
 	return NULL;
+}
+
+void dg_config_file_table_thresholds(const struct dg_config_file *f, long long *small_rows,
+				     long long *large_rows)
+{
+	if (f->small_rows >= 0)
+		*small_rows = f->small_rows;
+	if (f->large_rows >= 0)
+		*large_rows = f->large_rows;
 }

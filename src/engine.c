@@ -1169,3 +1169,10 @@ void dg_result_clear(struct dg_result *res)
 	free(res->error);
 	memset(res, 0, sizeof(*res));
 }
+
+void dg_result_sort(struct dg_result *out)
+{
+	if (out->n_findings > 1)
+		qsort(out->findings, out->n_findings, sizeof(*out->findings), cmp_findings);
+	number_duplicates(out);
+}

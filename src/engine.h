@@ -76,6 +76,9 @@ void dg_result_finish(struct dg_result *out);
 /* Appends a finding for rule `rule_index` at [start, end) of the source text. */
 void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_t start, size_t end,
 	     const char *help, const char *message);
+/* Findings in file order with their duplicate fingerprints numbered, as dg_lint_buffer leaves
+ * them (for front halves that emit findings themselves: verify). */
+void dg_result_sort(struct dg_result *out);
 
 /* Suppression over the context's findings, emitting through dg_emit. */
 struct dg_suppressor dg_suppressor_of(struct dg_ctx *ctx);

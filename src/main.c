@@ -13,16 +13,21 @@
 #include "git.h"
 #include "dynamodb/dynamodb.h"
 #include "source.h"
+#include "verify/rollback.h"
+#include "verify/tablestats.h"
+#include "verify/verify.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
 static const char usage[] =
     "Usage: ddlguard [OPTIONS] PATH...   (PATH: file, directory, or - for stdin)\n"
+    "       ddlguard verify [OPTIONS] PATH...   (apply them on a real PostgreSQL: see verify --help)\n"
     "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and failures,\n"
     "and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless, Terraform).\n"
     "\n"
     "Output:\n"
-    "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit\n"
+    "  --format FORMAT         text (default), json, gcc, sarif, github, gitlab, junit;\n"
+    "                          rollback-plan: a Markdown rollback plan per migration instead\n"
     "  -q, --quiet             text: one line per finding, nothing else (hooks, editors)\n"
     "  --summary               end the text report with a summary (always for several files)\n"
     "  --color WHEN            auto (default; honours NO_COLOR), always, never\n"
@@ -46,6 +51,11 @@ static const char usage[] =
     "  --diff-base REF         lint only migrations added or changed since git REF\n"
     "                          (and compare DynamoDB templates with their version there)\n"
     "  --terraform-plan FILE   audit the DynamoDB tables of a terraform show -json plan\n"
+    "Table sizes:\n"
+    "  --table-stats FILE      sizes from FILE (CSV or JSON of the README's query): findings\n"
+    "                          state them; index builds, rewrites, scans on small tables\n"
+    "                          become info, on large ones errors\n"
+    "  --stats-url URL         the same sizes read from that server (read-only, that query only)\n"
     "  --version, --help\n"
     "\n"
     "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage, I/O or internal error.\n"
@@ -127,6 +137,7 @@ struct file_config {
 	const struct dg_config *cfg;
 	int fail_on; /* -1: the command line's */
 	bool excluded;
+	long long small_rows, large_rows; /* table_stats thresholds */
 };
 
 struct configs {
@@ -192,7 +203,8 @@ static int resolve_configs(struct configs *c, const struct dg_path_list *files,
 		size_t dlen = slash ? (size_t)(slash - p) : 0;
 		char *path;
 
-		c->per_file[i] = (struct file_config){cli_cfg, -1, false};
+		c->per_file[i] = (struct file_config){cli_cfg, -1, false, DG_SMALL_TABLE_ROWS,
+						      DG_LARGE_TABLE_ROWS};
 		if (c->none)
 			continue;
 		if (c->forced) {
@@ -217,6 +229,8 @@ static int resolve_configs(struct configs *c, const struct dg_path_list *files,
 		}
 		c->per_file[i].cfg = l->cfg;
 		c->per_file[i].fail_on = dg_config_file_fail_on(l->file);
+		dg_config_file_table_thresholds(l->file, &c->per_file[i].small_rows,
+						&c->per_file[i].large_rows);
 		c->per_file[i].excluded = strcmp(files->items[i], "-") != 0 &&
 					  dg_config_file_excludes(l->file, files->items[i]);
 	}
@@ -265,7 +279,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		OPT_NO_CONFIG,
 		OPT_BASELINE,
 		OPT_WRITE_BASELINE,
-		OPT_DIFF_BASE
+		OPT_DIFF_BASE,
+		OPT_TABLE_STATS,
+		OPT_STATS_URL
 	};
 	/* other front halves */
 	enum { OPT_TERRAFORM_PLAN = 768 };
@@ -288,6 +304,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	    {"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	    {"diff-base", required_argument, NULL, OPT_DIFF_BASE},
 	    {"terraform-plan", required_argument, NULL, OPT_TERRAFORM_PLAN},
+	    {"table-stats", required_argument, NULL, OPT_TABLE_STATS},
+	    {"stats-url", required_argument, NULL, OPT_STATS_URL},
 	    {"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 	    {"select", required_argument, NULL, OPT_SELECT},
 	    {"locks", no_argument, NULL, OPT_LOCKS},
@@ -299,14 +317,17 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	};
 	const struct dg_reporter *reporter = &dg_reporter_text;
 	const char *color = "auto", *stdin_name = "<stdin>", *format = "text";
-	bool locks = false;
+	bool locks = false, rollback_plan = false;
 	struct dg_catalog *catalog = NULL;
 	int fail_on = DG_WARNING; /* 3 = never */
 	bool fail_on_set = false;
 	struct configs configs = {0};
 	const char *baseline_path = NULL, *write_baseline_path = NULL;
 	struct dg_baseline *baseline = NULL, *new_baseline = NULL;
-	const char *diff_base = NULL;
+	const char *diff_base = NULL, *table_stats = NULL, *stats_url = NULL;
+	struct dg_table_stats stats = {0};
+	struct dg_catalog *stats_catalog = NULL;
+	bool have_stats = false;
 	struct dg_git_diff *diff = NULL;
 	struct dg_report_options ropts = {0};
 	struct dg_report_summary sum = {0};
@@ -323,6 +344,9 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		case OPT_FORMAT:
 			reporter = dg_reporter_find(optarg);
 			format = optarg;
+			rollback_plan = strcmp(optarg, "rollback-plan") == 0;
+			if (rollback_plan)
+				reporter = &dg_reporter_text;
 			if (!reporter)
 				return usage_error("unknown format '%s' (%s)", optarg,
 						   dg_reporter_names());
@@ -394,6 +418,12 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			plans.items = realloc(plans.items, (plans.n + 1) * sizeof(*plans.items));
 			if (!plans.items || !(plans.items[plans.n++] = strdup(optarg)))
 				abort();
+			break;
+		case OPT_TABLE_STATS:
+			table_stats = optarg;
+			break;
+		case OPT_STATS_URL:
+			stats_url = optarg;
 			break;
 		case OPT_SELECT:
 			/* the first --select turns every other rule off */
@@ -488,6 +518,32 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		return trouble ? EXIT_TROUBLE : rc;
 	}
 
+	/* --format rollback-plan: the plan of each PATH (a migration root) instead of findings */
+	if (rollback_plan) {
+		size_t n_errors = 0;
+		dg_path_list_free(&files);
+		dg_path_list_free(&errors);
+		for (int i = optind; i < argc; i++) {
+			struct dg_path_list root = {0}, root_errors = {0};
+			dg_collect_paths(argv[i], &root, &root_errors);
+			dg_verify_keep_migrations(&root);
+			for (size_t k = 0; k < root_errors.n; k++)
+				fprintf(stderr, "ddlguard: %s\n", root_errors.items[k]);
+			if (root_errors.n)
+				trouble = true;
+			if (i > optind)
+				putchar('\n');
+			if (dg_rollback_plan(cfg, argv[i], root.items, root.n, NULL, stdout,
+					     &n_errors) != 0)
+				trouble = true;
+			dg_path_list_free(&root);
+			dg_path_list_free(&root_errors);
+		}
+		if (fflush(stdout) != 0)
+			trouble = true;
+		return trouble ? EXIT_TROUBLE : EXIT_CLEAN;
+	}
+
 	if (diff_base) {
 		char *error = NULL;
 		diff = dg_git_diff_open(diff_base, &error);
@@ -553,6 +609,29 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			return EXIT_TROUBLE;
 		}
 	}
+	/* table sizes: read before any output, a bad file is a usage error */
+	if (table_stats || stats_url) {
+		char *error = NULL;
+		if ((table_stats && !dg_table_stats_load_file(table_stats, &stats, &error)) ||
+		    (stats_url && !dg_table_stats_load_url(stats_url, &stats, &error))) {
+			if (stats_url && !table_stats)
+				fprintf(stderr, "ddlguard: --stats-url: %s\n",
+					error ? error : "failed");
+			else
+				fprintf(stderr, "ddlguard: %s\n",
+					error ? error : "--table-stats failed");
+			free(error);
+			dg_table_stats_free(&stats);
+			dg_baseline_free(baseline);
+			configs_free(&configs);
+			dg_path_list_free(&files);
+			dg_path_list_free(&errors);
+			dg_git_diff_free(diff);
+			return EXIT_TROUBLE;
+		}
+		have_stats = true;
+		stats_catalog = dg_catalog_new();
+	}
 	if (write_baseline_path && !(new_baseline = dg_baseline_new()))
 		abort(); /* out of memory, like every allocation failure here */
 
@@ -596,6 +675,12 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			    dg_lint_file_with(fcfg, catalog, files.items[i], &res) !=
 				DG_ERR_INTERNAL)
 				dg_result_clear(&res);
+			if (have_stats && strcmp(files.items[i], "-") != 0 &&
+			    !dg_ddb_path_is_template(files.items[i])) {
+				struct dg_lock_report lr;
+				dg_locks_file_with(fcfg, stats_catalog, files.items[i], &lr);
+				dg_lock_report_clear(&lr);
+			}
 			continue;
 		}
 		if (!fail_on_set && configs.per_file[i].fail_on >= 0)
@@ -634,6 +719,13 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		} else {
 			sum.files_checked++;
 		}
+		/* table sizes: SQL migrations only (not templates or plans) */
+		if (have_stats && res.status == DG_OK && i < first_plan &&
+		    strcmp(files.items[i], "-") != 0 && !dg_ddb_path_is_template(files.items[i])) {
+			stats.small_rows = configs.per_file[i].small_rows;
+			stats.large_rows = configs.per_file[i].large_rows;
+			dg_table_stats_apply(&stats, fcfg, stats_catalog, &res);
+		}
 		if (new_baseline)
 			dg_baseline_record(new_baseline, &res);
 		if (baseline)
@@ -651,6 +743,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	}
 	dg_catalog_free(catalog);
 	dg_path_list_free(&deleted);
+	dg_catalog_free(stats_catalog);
+	dg_table_stats_free(&stats);
 	if (reporter->end(state, &sum) != 0) {
 		fprintf(stderr, "ddlguard: cannot write the report: %s\n", strerror(errno));
 		trouble = true;
@@ -679,6 +773,11 @@ int main(int argc, char **argv)
 	if (!cfg) {
 		fputs("ddlguard: out of memory\n", stderr);
 		return EXIT_TROUBLE;
+	}
+	/* ddlguard verify …: the real-server front half (src/verify/) */
+	if (argc > 1 && strcmp(argv[1], "verify") == 0) {
+		dg_config_free(cfg);
+		return dg_verify_main(argc - 1, argv + 1);
 	}
 	rc = cli(argc, argv, cfg);
 	dg_config_free(cfg);

@@ -106,6 +106,9 @@ void dg_config_file_free(struct dg_config_file *f);
 void dg_config_file_apply(const struct dg_config_file *f, struct dg_config *cfg);
 /* fail_on from the file: a severity, 3 for never, -1 when the file does not say. */
 int dg_config_file_fail_on(const struct dg_config_file *f);
+/* table_stats from the file: each threshold the file sets replaces *small_rows / *large_rows. */
+void dg_config_file_table_thresholds(const struct dg_config_file *f, long long *small_rows,
+				     long long *large_rows);
 /* Whether `path` matches one of the file's exclude globs (relative to the file's directory). */
 bool dg_config_file_excludes(const struct dg_config_file *f, const char *path);
 /* The migration formats ddlguard knows, for --migration-format: NULL past the last. */

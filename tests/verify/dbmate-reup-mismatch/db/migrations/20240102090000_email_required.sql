@@ -1,0 +1,6 @@
+-- migrate:up
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+
+-- migrate:down
+ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
+ALTER TABLE users ALTER COLUMN email SET DEFAULT '';

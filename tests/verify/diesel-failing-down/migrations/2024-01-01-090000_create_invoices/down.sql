@@ -1,0 +1,3 @@
+-- the view still depends on the table
+DROP TABLE invoices;
+DROP VIEW open_invoices;

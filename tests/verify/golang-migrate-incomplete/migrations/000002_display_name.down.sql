@@ -1,0 +1,2 @@
+-- forgets the column
+DROP INDEX users_display_name_idx;

@@ -1,0 +1,1 @@
+CREATE INDEX t_id_idx ON t (id);

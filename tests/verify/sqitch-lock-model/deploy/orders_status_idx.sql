@@ -1,0 +1,3 @@
+BEGIN;
+CREATE INDEX orders_status_idx ON orders (status);
+COMMIT;

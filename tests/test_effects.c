@@ -177,7 +177,8 @@ static void test_values(void **state)
 		assert_int_equal(e.n, 1);
 		if (dg_effect_zone_is_utc(e.v[0].value) != v[i].utc ||
 		    dg_effect_value_is_zero(e.v[0].value) != v[i].zero)
-			fail_msg("%s: utc %d zero %d", v[i].sql, dg_effect_zone_is_utc(e.v[0].value),
+			fail_msg("%s: utc %d zero %d", v[i].sql,
+				 dg_effect_zone_is_utc(e.v[0].value),
 				 dg_effect_value_is_zero(e.v[0].value));
 		dg_arena_destroy(&a);
 	}

@@ -83,10 +83,10 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 				const char *fn = dg_name_last(f->funcname, f->n_funcname);
 				dg_report_help(
 				    ctx, stmt->cmds[i], help_default,
-				    "adding column \"%s\" with a DEFAULT calling %s() rewrites \"%s\" "
-				    "under an ACCESS EXCLUSIVE lock, blocking all its reads and writes, "
-				    "if %s() is VOLATILE (what a function is unless declared STABLE or "
-				    "IMMUTABLE)",
+				    "adding column \"%s\" with a DEFAULT calling %s() under an ACCESS "
+				    "EXCLUSIVE lock may rewrite \"%s\", blocking all its reads and "
+				    "writes: it does if %s() is VOLATILE (what a function is unless "
+				    "declared STABLE or IMMUTABLE)",
 				    col->colname, fn, table, fn);
 			}
 		} else if (identity) {

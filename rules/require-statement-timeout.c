@@ -19,7 +19,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		if (li->rels[k].rewrite || li->rels[k].scan) {
 			slow = true;
 			/* the model's caveat: what the claim depends on */
-			if (!hedge)
+			if (!hedge && li->rels[k].uncertain)
 				hedge = li->rels[k].note;
 		}
 	dg_report(

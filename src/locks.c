@@ -91,8 +91,9 @@ const char *dg_rel_role_name(enum dg_rel_role r)
 	    [DG_ROLE_PARENT] = "parent", [DG_ROLE_PARTITION] = "partition",
 	    [DG_ROLE_INDEX] = "index",	 [DG_ROLE_INDEX_TABLE] = "table of index",
 	    [DG_ROLE_READ] = "read",	 [DG_ROLE_NEW] = "new",
+	    [DG_ROLE_EVERY] = "every",
 	};
-	return r <= DG_ROLE_NEW ? names[r] : "?";
+	return r <= DG_ROLE_EVERY ? names[r] : "?";
 }
 
 enum dg_lock_mode dg_lock_info_max(const struct dg_lock_info *info)
@@ -183,7 +184,7 @@ static struct dg_lock_rel *add(struct dg_lock_info *out, const char *schema, con
 				  NULL,
 				  NULL,
 				  NULL,
-				  DG_LOCK_NONE,
+				  false,
 				  false,
 				  false};
 	return r;
@@ -207,8 +208,7 @@ static void merge(struct dg_lock_info *out, const struct dg_lock_info *one)
 			m->owner = r->owner;
 			m->owner_schema = r->owner_schema;
 		}
-		if (r->index_mode > m->index_mode)
-			m->index_mode = r->index_mode;
+		m->uncertain |= r->uncertain;
 	}
 	if (!out->fails[0] && one->fails[0])
 		memcpy(out->fails, one->fails, sizeof(out->fails));
@@ -353,9 +353,11 @@ static void default_rewrite(struct dg_lock_rel *t, const PgQuery__Node *e)
 		t->rewrite = t->scan = true;
 		break;
 	case DG_VOLATILITY_UNKNOWN:
-		if (!t->rewrite)
+		if (!t->rewrite) {
 			t->note = "rewrites the table if the default calls a VOLATILE function "
 				  "(what a function is unless declared STABLE or IMMUTABLE)";
+			t->uncertain = true;
+		}
 		break;
 	default:
 		break;
@@ -429,6 +431,42 @@ static bool touched(const struct view *v, const char *schema, const char *name, 
 static bool memory_of(const struct view *v, const char *schema, const char *name)
 {
 	return v->catalog && !touched(v, schema, name, true);
+}
+
+/* Whether the model knows the table at all: the file created it, or schema memory has it. What
+ * it does not know (its partitions, indexes, foreign keys) is then known to be complete. */
+static bool known_table(const struct view *v, const char *schema, const char *name)
+{
+	return touched(v, schema, name, false) ||
+	       (memory_of(v, schema, name) && dg_catalog_has_table(v->catalog, schema, name));
+}
+
+/* The parent of partition schema.name (its schema in *parent_schema), or NULL. */
+static const char *parent_of(const struct view *v, const char *schema, const char *name,
+			     const char **parent_schema)
+{
+	struct collect c;
+	const char *parent = NULL;
+	bool known = false;
+
+	*parent_schema = NULL;
+	ran_effects(v, name, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct dg_effect *e = c.list[i];
+		if ((e->kind == DG_EFF_ATTACH_PARTITION || e->kind == DG_EFF_DETACH_PARTITION) &&
+		    dg_same_rel(e->schema2, e->name2, schema, name)) {
+			known = true;
+			parent = e->kind == DG_EFF_ATTACH_PARTITION ? e->name : NULL;
+			*parent_schema = e->schema;
+		} else if ((e->kind == DG_EFF_CREATE || e->kind == DG_EFF_DROP) &&
+			   dg_same_rel(e->schema, e->name, schema, name)) {
+			known = true;
+			parent = NULL;
+		}
+	}
+	if (known || !memory_of(v, schema, name))
+		return parent;
+	return dg_catalog_parent_of(v->catalog, schema, name);
 }
 
 /* The type column `col` of schema.table had when the statement starts: from the file, else from
@@ -666,7 +704,7 @@ static size_t indexes_of(const struct view *v, const char *schema, const char *t
 		    dg_same_rel(e->schema, e->name, schema, table))
 			n = push_rel(out, n, max, e->schema, e->name2);
 	}
-	if (!*complete && memory_of(v, schema, table)) {
+	if (!*complete && known_table(v, schema, table)) {
 		*complete = true;
 		for (size_t k = 0; n < max; k++) {
 			const char *ix = dg_catalog_index_at(v->catalog, schema, table, k);
@@ -856,13 +894,14 @@ static void column_change(struct dg_lock_info *out, const struct view *w, size_t
 		    ((is(&ch.old_type, "timestamp") && is(&ch.new_type, "timestamptz")) ||
 		     (is(&ch.old_type, "timestamptz") && is(&ch.new_type, "timestamp"))) &&
 		    pg_version >= 12)
-			t->note = "no rewrite when the session TimeZone is UTC";
+			t->note = "the session's TimeZone set to UTC would spare the rewrite";
 		break;
 	default:
 		/* the old type is unknown: the claim depends on it */
 		if (ch.session_utc &&
 		    (is(&ch.new_type, "timestamptz") || is(&ch.new_type, "timestamp"))) {
 			t->rewrite = t->scan = false;
+			t->uncertain = true;
 			t->note = "no rewrite assumes the column is timestamp or timestamptz now "
 				  "(TimeZone is UTC); from other types it rewrites";
 		} else if (!ch.new_type.array &&
@@ -871,6 +910,7 @@ static void column_change(struct dg_lock_info *out, const struct view *w, size_t
 			    is(&ch.new_type, "timestamptz") || is(&ch.new_type, "timestamp") ||
 			    is(&ch.new_type, "time") || is(&ch.new_type, "timetz") ||
 			    is(&ch.new_type, "interval") || is(&ch.new_type, "citext"))) {
+			t->uncertain = true;
 			t->note =
 			    "the column's current type is unknown: no rewrite if the change is "
 			    "binary-coercible (a longer varchar, varchar to text, a wider numeric)";
@@ -1006,6 +1046,19 @@ static bool is_serial(const PgQuery__TypeName *t)
 	return dg_type_is_serial(t);
 }
 
+/* Whether the column's default is the NULL constant (or it has none). */
+static bool null_default(const PgQuery__ColumnDef *col)
+{
+	const PgQuery__Node *d = col->raw_default;
+
+	for (size_t k = 0; !d && k < col->n_constraints; k++) {
+		const PgQuery__Constraint *c = col->constraints[k]->constraint;
+		if (c && c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
+			d = c->raw_expr;
+	}
+	return !d || (d->node_case == PG_QUERY__NODE__NODE_A_CONST && d->a_const->isnull);
+}
+
 /* Effects of constraints written on a column (ADD COLUMN, CREATE TABLE). */
 static void column_constraints(struct dg_lock_info *out, const PgQuery__ColumnDef *col,
 			       struct dg_lock_rel *table, bool existing)
@@ -1027,7 +1080,9 @@ static void column_constraints(struct dg_lock_info *out, const PgQuery__ColumnDe
 			 * its foreign key, but any DEFAULT (even NULL) makes it check every row,
 			 * joining the referenced table */
 			bool check = existing && table && has_default && !c->skip_validation;
-			add_rv(out, c->pktable, DG_ROLE_REFERENCED, SRE, false, check);
+			/* an all-NULL column joins no referenced row */
+			add_rv(out, c->pktable, DG_ROLE_REFERENCED, SRE, false,
+			       check && !null_default(col));
 			if (check)
 				table->scan = true;
 			break;
@@ -1143,11 +1198,18 @@ static void alter_cmd(struct dg_lock_info *out, const struct view *w,
 		const char *ps, *pk = fk_target(w, rel->schemaname, rel->relname, cmd->name, &ps);
 		/* validating a foreign key joins the referenced table */
 		add(out, ps, pk, DG_ROLE_REFERENCED, DG_LOCK_ROW_SHARE, false, true);
+		if (!pk && !known_table(w, rel->schemaname, rel->relname))
+			t->note =
+			    "if it is a foreign key, its referenced table is locked ROW SHARE "
+			    "and read too";
 		break;
 	}
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
 		const char *ps, *pk = fk_target(w, rel->schemaname, rel->relname, cmd->name, &ps);
 		add(out, ps, pk, DG_ROLE_REFERENCED, AEL, false, false);
+		if (!pk && !known_table(w, rel->schemaname, rel->relname))
+			t->note = "if it is a foreign key, its referenced table takes ACCESS "
+				  "EXCLUSIVE too";
 		break;
 	}
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
@@ -1155,6 +1217,11 @@ static void alter_cmd(struct dg_lock_info *out, const struct view *w,
 		/* a validated CHECK (col IS NOT NULL) proves it without a scan (PostgreSQL 12) */
 		if (pg_version >= 12 && not_null_check(w, rel->schemaname, rel->relname, cmd->name))
 			t->scan = false;
+		else if (pg_version >= 12 && !known_table(w, rel->schemaname, rel->relname)) {
+			t->note =
+			    "a validated CHECK (col IS NOT NULL), if one exists, spares the scan";
+			t->uncertain = true;
+		}
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
 		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
@@ -1234,12 +1301,20 @@ static void alter_cmd(struct dg_lock_info *out, const struct view *w,
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit:
-		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
-			add_rv(out, cmd->def->range_var, DG_ROLE_PARENT,
+		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+			const PgQuery__RangeVar *pr = cmd->def->range_var;
+			add_rv(out, pr, DG_ROLE_PARENT,
 			       cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit
 				   ? SUE
 				   : DG_LOCK_ACCESS_SHARE,
 			       false, false);
+			/* still a child until it commits: queries on the parent read it */
+			if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit) {
+				t->owner = pr->relname;
+				t->owner_schema =
+				    pr->schemaname && *pr->schemaname ? pr->schemaname : NULL;
+			}
+		}
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
 		if (cmd->name)
@@ -1333,6 +1408,24 @@ static void add_query_reads(struct dg_lock_info *out, const PgQuery__Node *q,
 }
 
 static void set_fails(struct dg_lock_info *out, const char *fmt, ...) DG_LOCKS_PRINTF(2, 3);
+
+/* A row for relations the statement locks without naming them (every table of a schema, the
+ * indexes of a table schema memory does not know): its label is `fmt` followed by `arg`. */
+static struct dg_lock_rel *every(struct dg_lock_info *out, const char *fmt, const char *arg,
+				 enum dg_lock_mode mode, bool rewrite, bool scan)
+{
+	char label[sizeof(out->labels[0])];
+	struct dg_lock_rel *r;
+
+	if (out->n_labels == DG_LOCK_MAX_LABELS)
+		return NULL;
+	snprintf(label, sizeof(label), "%s%s", fmt, arg ? arg : "");
+	memcpy(out->labels[out->n_labels], label, sizeof(label));
+	r = add(out, NULL, out->labels[out->n_labels], DG_ROLE_EVERY, mode, rewrite, scan);
+	if (r)
+		out->n_labels++;
+	return r;
+}
 
 static void set_fails(struct dg_lock_info *out, const char *fmt, ...)
 {
@@ -1463,6 +1556,10 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 			    DG_ROLE_NEW, AEL, false, false);
 		out->no_transaction = is->concurrent;
 		if (is->concurrent && is->relation && is->relation->inh &&
+		    !known_table(w, is->relation->schemaname, is->relation->relname) && out->n_rels)
+			out->rels[0].note = "fails if it is a partitioned table: PostgreSQL cannot "
+					    "build its index concurrently";
+		if (is->concurrent && is->relation && is->relation->inh &&
 		    is_partitioned(w, is->relation->schemaname, is->relation->relname))
 			set_fails(out, "PostgreSQL cannot create an index on a partitioned table "
 				       "concurrently");
@@ -1508,15 +1605,27 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 				}
 			}
 			if (t && !complete) {
-				t->index_mode = AEL;
-				t->note =
-				    conc ? "its indexes take ACCESS EXCLUSIVE briefly at the end, "
-					   "which blocks reads of the table"
-					 : "its indexes are rebuilt under ACCESS EXCLUSIVE, which "
-					   "blocks reads of the table too";
+				/* the indexes this file and schema memory do not know */
+				struct dg_lock_rel *r =
+				    every(out, "the indexes of ", t->name, AEL, true, false);
+				if (r) {
+					r->owner = t->name;
+					r->owner_schema = t->schema;
+					r->note =
+					    conc ? "ACCESS EXCLUSIVE only briefly, when each old "
+						   "index is dropped at the end; reads of the "
+						   "table wait"
+						 : "reads of the table wait too: planning a "
+						   "query locks every index of its table";
+				}
 			}
 		} else {
-			out->no_transaction = true; /* SCHEMA, DATABASE, SYSTEM */
+			/* SCHEMA, DATABASE, SYSTEM: one table at a time */
+			out->no_transaction = true;
+			every(out, rs->name && *rs->name ? "every table of " : "every table",
+			      rs->name && *rs->name ? rs->name : "", conc ? SUE : DG_LOCK_SHARE,
+			      false, true);
+			every(out, "their indexes", "", AEL, true, false);
 		}
 		break;
 	}
@@ -1547,6 +1656,14 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 				for (size_t q = 0; q < k; q++)
 					add(out, nb[q].schema, nb[q].name, DG_ROLE_REFERENCED, AEL,
 					    false, false);
+				if (!known_table(w, r->schema, r->name))
+					r->note =
+					    ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE
+						? "the tables its foreign keys reference, and "
+						  "those that reference it, take ACCESS "
+						  "EXCLUSIVE too"
+						: "the tables its foreign keys reference take "
+						  "ACCESS EXCLUSIVE too";
 				break;
 			}
 			case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
@@ -1620,6 +1737,10 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 		/* CONCURRENTLY compares the new result with the view's rows: it reads them all */
 		add_rv(out, r->relation, DG_ROLE_TABLE, r->concurrent ? DG_LOCK_EXCLUSIVE : AEL,
 		       !r->concurrent, true);
+		if (!q && r->relation && out->n_rels &&
+		    !known_table(w, r->relation->schemaname, r->relation->relname))
+			out->rels[0].note = "the tables its query reads are locked and read "
+					    "too";
 		if (q && !r->skip_data)
 			add_query_reads(out, q, DG_LOCK_ACCESS_SHARE, true);
 		else if (r->relation && !r->skip_data &&
@@ -1666,6 +1787,9 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 		const PgQuery__VacuumStmt *vs = n->vacuum_stmt;
 		bool full = vs->is_vacuumcmd && dg_option_on(vs->options, vs->n_options, "full");
 		out->no_transaction = vs->is_vacuumcmd;
+		if (!vs->n_rels)
+			every(out, "every table of the database", "", full ? AEL : SUE, full,
+			      vs->is_vacuumcmd);
 		for (size_t i = 0; i < vs->n_rels; i++)
 			if (vs->rels[i]->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION)
 				add_rv(out, vs->rels[i]->vacuum_relation->relation, DG_ROLE_TABLE,
@@ -1674,8 +1798,10 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 	}
 	case PG_QUERY__NODE__NODE_CLUSTER_STMT: {
 		const PgQuery__ClusterStmt *cs = n->cluster_stmt;
-		if (!cs->relation)
+		if (!cs->relation) {
 			out->no_transaction = true;
+			every(out, "every table clustered before", "", AEL, true, true);
+		}
 		add_rv(out, cs->relation, DG_ROLE_TABLE, AEL, true, true);
 		if (cs->relation && cs->indexname && *cs->indexname)
 			add(out, cs->relation->schemaname, cs->indexname, DG_ROLE_INDEX, AEL, true,
@@ -1690,6 +1816,26 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 			if (n->lock_stmt->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
 				add_rv(out, n->lock_stmt->relations[i]->range_var, DG_ROLE_TABLE,
 				       m >= 1 && m <= 8 ? (enum dg_lock_mode)m : AEL, false, false);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_MOVE_ALL_STMT: {
+		const PgQuery__AlterTableMoveAllStmt *m = n->alter_table_move_all_stmt;
+		every(out, "every table in tablespace ",
+		      m->orig_tablespacename ? m->orig_tablespacename : "?", AEL, true, false);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT: {
+		const PgQuery__AlterDomainStmt *d = n->alter_domain_stmt;
+		const char *name = dg_name_last(d->type_name, d->n_type_name);
+		bool checks =
+		    d->subtype && (d->subtype[0] == 'O' ||
+				   (d->subtype[0] == 'C' && d->def &&
+				    d->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+				    !d->def->constraint->skip_validation) ||
+				   d->subtype[0] == 'V');
+		/* every column of the domain's type is checked, table by table */
+		if (checks && name)
+			every(out, "every table using domain ", name, DG_LOCK_SHARE, false, true);
 		break;
 	}
 	case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
@@ -1819,6 +1965,17 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 		propagate_to_partitions(out, w);
 }
 
+/* After propagate_to_partitions: a table the model knows nothing of may be partitioned. */
+static void hedge_partitions(struct dg_lock_info *out, const struct view *w)
+{
+	for (size_t i = 0; i < out->n_rels; i++) {
+		struct dg_lock_rel *r = &out->rels[i];
+		if (r->role == DG_ROLE_TABLE && r->name && !r->note && r->mode > DG_LOCK_NONE &&
+		    !known_table(w, r->schema, r->name))
+			r->note = "if it is partitioned, its partitions take the same lock";
+	}
+}
+
 /* A statement on a partitioned table takes the same lock on every partition (and rewrites or
  * scans them in its place), sub-partitions included: the list grows while we walk it. */
 static void propagate_to_partitions(struct dg_lock_info *out, const struct view *w)
@@ -1862,7 +2019,7 @@ static void finalize(struct dg_lock_info *out, const struct view *w)
 {
 	for (size_t i = 0; i < out->n_rels; i++) {
 		struct dg_lock_rel *r = &out->rels[i];
-		enum dg_lock_mode m = r->mode > r->index_mode ? r->mode : r->index_mode;
+		enum dg_lock_mode m = r->mode;
 
 		if (r->role == DG_ROLE_INDEX_TABLE && !r->name && r->index)
 			r->name = index_table(w, r->schema, r->index);
@@ -1870,6 +2027,45 @@ static void finalize(struct dg_lock_info *out, const struct view *w)
 			r->owner = index_table(w, r->schema, r->name);
 		r->blocks_reads = r->role != DG_ROLE_NEW && dg_lock_blocks_reads(m);
 		r->blocks_writes = r->role != DG_ROLE_NEW && dg_lock_blocks_writes(m);
+	}
+	/* the table of an index, and the parent of a partition, that the statement does not lock
+	 * itself: its queries wait all the same */
+	for (size_t i = 0, n = out->n_rels; i < n; i++) {
+		struct dg_lock_rel *r = &out->rels[i], *o;
+		const char *ps = NULL, *parent = NULL;
+		if (!r->blocks_reads && !r->blocks_writes)
+			continue;
+		if (r->role == DG_ROLE_INDEX) {
+			bool named = false;
+			for (size_t k = 0; k < out->n_rels; k++)
+				named |= out->rels[k].role == DG_ROLE_INDEX_TABLE &&
+					 same_name(out->rels[k].index, r->name);
+			if (named || (r->owner && find_rel(out, r->owner_schema, r->owner)))
+				continue;
+			o = add(out, r->schema, r->name, DG_ROLE_INDEX_TABLE, DG_LOCK_NONE, false,
+				false);
+			if (o) {
+				o->name = r->owner;
+				o->note =
+				    "not locked itself: queries on it wait for the lock on its "
+				    "index (planning locks every index of the table)";
+			}
+			continue;
+		}
+		/* DETACH … CONCURRENTLY: queries on the parent no longer see the partition */
+		if (r->role == DG_ROLE_PARTITION && out->no_transaction)
+			continue;
+		if ((r->role != DG_ROLE_TABLE && r->role != DG_ROLE_PARTITION) || r->owner ||
+		    !r->name || !(parent = parent_of(w, r->schema, r->name, &ps)))
+			continue;
+		r->owner = parent;
+		r->owner_schema = ps;
+		if (find_rel(out, ps, parent))
+			continue;
+		o = add(out, ps, parent, DG_ROLE_PARENT, DG_LOCK_NONE, false, false);
+		if (o)
+			o->note =
+			    "not locked itself: queries on it wait for the lock on its partition";
 	}
 	/* twice: a sub-partition's lock reaches its parent's parent */
 	for (int pass = 0; pass < 2; pass++)
@@ -1905,6 +2101,8 @@ void dg_locks_of_stmt(const struct dg_lock_file *f, size_t index, int pg_version
 			 f->facts && f->facts->tx[index].in_tx};
 
 	stmt_locks(f->p->stmts[index].node, &w, pg_version, out);
+	if (recurses(f->p->stmts[index].node))
+		hedge_partitions(out, &w);
 	finalize(out, &w);
 }
 
@@ -1913,5 +2111,7 @@ void dg_locks_of_node(const PgQuery__Node *stmt, int pg_version, struct dg_lock_
 	struct view w = {NULL, NULL, 0, DG_DIR_NONE, false};
 
 	stmt_locks(stmt, &w, pg_version, out);
+	if (recurses(stmt))
+		hedge_partitions(out, &w);
 	finalize(out, &w);
 }

@@ -44,6 +44,7 @@ enum dg_rel_role {
 	DG_ROLE_INDEX_TABLE, /* the table of an index named by the statement (name unknown) */
 	DG_ROLE_READ,	     /* a relation the statement's query reads */
 	DG_ROLE_NEW,	     /* a relation the statement creates */
+	DG_ROLE_EVERY,	     /* relations it locks without naming them: `name` is a label */
 };
 
 struct dg_lock_rel {
@@ -59,12 +60,12 @@ struct dg_lock_rel {
 	/* the table whose queries lock this relation too (an index's table, a partition's
 	 * parent), or NULL */
 	const char *owner_schema, *owner;
-	/* a lock taken on its indexes that the model cannot name (no schema memory) */
-	enum dg_lock_mode index_mode;
 	/* what ordinary traffic on the relation waits for: a plain SELECT, an INSERT / UPDATE /
 	 * DELETE; counting the locks on its indexes and partitions (planning a query locks
 	 * every index of its table, a query on a partitioned table its partitions) */
 	bool blocks_reads, blocks_writes;
+	/* the rewrite or scan claim depends on what the note says (a guess is never a fact) */
+	bool uncertain;
 };
 
 /* What ALTER COLUMN … TYPE does to the stored rows, per PostgreSQL's
@@ -90,6 +91,7 @@ struct dg_column_change {
 	bool session_utc; /* TimeZone is UTC (and PostgreSQL 12+): timestamp ↔ timestamptz free */
 };
 #define DG_LOCK_MAX_CHANGES 8
+#define DG_LOCK_MAX_LABELS 4
 
 #define DG_LOCK_MAX_RELS 24
 
@@ -102,6 +104,9 @@ struct dg_lock_info {
 	size_t n_changes;
 	/* ALTER TABLE: bit i set when subcommand i (the first 64) rewrites or scans a relation */
 	unsigned long long rewrite_cmds, scan_cmds;
+	/* the labels of DG_ROLE_EVERY rows */
+	char labels[DG_LOCK_MAX_LABELS][96];
+	size_t n_labels;
 	struct dg_lock_rel rels[DG_LOCK_MAX_RELS];
 	size_t n_rels;
 };

@@ -310,7 +310,7 @@ static void test_alone_hedges(void **state)
 		const char *sql, *rel, *note_has;
 	} cases[] = {
 	    {"ALTER TABLE t ALTER COLUMN name TYPE varchar(100);", "t", "unknown"},
-	    {"REINDEX TABLE t;", "t", "ACCESS EXCLUSIVE"},
+	    {"REINDEX TABLE t;", "the indexes of t", "planning"},
 	    {"ALTER TABLE p ATTACH PARTITION p_2025 FOR VALUES FROM (1) TO (2);", "p", "DEFAULT"},
 	    {"ALTER TABLE t ADD COLUMN x int DEFAULT my_func();", "t", "VOLATILE"},
 	};

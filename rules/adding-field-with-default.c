@@ -56,11 +56,13 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		const PgQuery__ColumnDef *col = dg_cmd_column_def(
 		    stmt->cmds[i]->alter_table_cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn);
 		const PgQuery__Node *def = NULL;
-		bool identity, generated = false;
+		bool identity, generated = false, rewrites;
 		struct calls calls = {0};
 
 		if (!col)
 			continue;
+		/* whether it rewrites is the lock model's word; the rule says why */
+		rewrites = dg_lock_cmd_rewrites(dg_stmt_locks(ctx), i);
 		identity = col->identity && col->identity[0];
 		for (size_t k = 0; k < col->n_constraints; k++) {
 			const PgQuery__Constraint *c = col->constraints[k]->constraint;
@@ -73,7 +75,21 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			else if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
 				def = c->raw_expr;
 		}
-		if (identity) {
+		if (!rewrites && def)
+			dg_walk(def, find_calls, &calls);
+		if (!rewrites) {
+			if (calls.unknown_call) {
+				const PgQuery__FuncCall *f = calls.unknown_call;
+				const char *fn = dg_name_last(f->funcname, f->n_funcname);
+				dg_report_help(
+				    ctx, stmt->cmds[i], help_default,
+				    "adding column \"%s\" with a DEFAULT calling %s() under an ACCESS "
+				    "EXCLUSIVE lock may rewrite \"%s\", blocking all its reads and "
+				    "writes: it does if %s() is VOLATILE (what a function is unless "
+				    "declared STABLE or IMMUTABLE)",
+				    col->colname, fn, table, fn);
+			}
+		} else if (identity) {
 			dg_report_help(
 			    ctx, stmt->cmds[i], help_sequence,
 			    "adding identity column \"%s\" rewrites \"%s\" to number every "
@@ -108,16 +124,6 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			    "under an ACCESS EXCLUSIVE lock that blocks all reads and writes of "
 			    "\"%s\" until the table and its indexes are rewritten",
 			    col->colname, fn, table, fn, table);
-		} else if (calls.unknown_call) {
-			const PgQuery__FuncCall *f = calls.unknown_call;
-			const char *fn = dg_name_last(f->funcname, f->n_funcname);
-			dg_report_help(
-			    ctx, stmt->cmds[i], help_default,
-			    "adding column \"%s\" with a DEFAULT calling %s() rewrites \"%s\" "
-			    "under an ACCESS EXCLUSIVE lock, blocking all its reads and writes, "
-			    "if %s() is VOLATILE (what a function is unless declared STABLE or "
-			    "IMMUTABLE)",
-			    col->colname, fn, table, fn);
 		}
 	}
 }

@@ -27,7 +27,9 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 
 		if (!cmd || cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull || !cmd->name)
 			continue;
-		if (!old && dg_not_null_check_here(ctx, stmt->relation, cmd->name))
+		/* the lock model: a validated CHECK (col IS NOT NULL) of this file or an earlier
+		 * migration spares the scan on PostgreSQL 12+ */
+		if (!dg_lock_cmd_scans(dg_stmt_locks(ctx), i))
 			continue;
 		/* truncated earlier in the same transaction: the scan reads an empty heap, under
 		 * the ACCESS EXCLUSIVE lock the TRUNCATE already holds */

@@ -44,7 +44,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		if (v->n_rels == 0) {
 			dg_report(
 			    ctx, node,
-			    "VACUUM FULL without a table rewrites every table of the database, each "
+			    "VACUUM FULL of the whole database rewrites every table in it, each "
 			    "under an ACCESS EXCLUSIVE lock: all reads and writes on a table wait "
 			    "while it is copied");
 			return;
@@ -64,7 +64,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		if (!c->relation) {
 			dg_report(
 			    ctx, node,
-			    "CLUSTER without a table rewrites every table clustered before, each "
+			    "CLUSTER of the whole database rewrites every table clustered before, each "
 			    "under an ACCESS EXCLUSIVE lock: all reads and writes on a table wait "
 			    "while it is sorted and copied");
 			return;

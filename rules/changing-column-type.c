@@ -19,11 +19,6 @@ static const char *const display[][2] = {
     {"varbit", "bit varying"},
 };
 
-static void type_of(const PgQuery__TypeName *t, struct dg_type_desc *out)
-{
-	dg_type_describe(t, out);
-}
-
 static const char *type_str(const struct dg_type_desc *t, char *buf, size_t n)
 {
 	const char *name = t->name;
@@ -43,83 +38,6 @@ static const char *type_str(const struct dg_type_desc *t, char *buf, size_t n)
 static bool is(const struct dg_type_desc *t, const char *name)
 {
 	return strcmp(t->name, name) == 0;
-}
-
-static bool
-text_like(const struct dg_type_desc *t) /* varchar, text, xml: binary-coercible to text */
-{
-	return is(t, "text") || is(t, "varchar") || is(t, "xml");
-}
-
-static bool same_mods(const struct dg_type_desc *a, const struct dg_type_desc *b)
-{
-	return a->n_mods == b->n_mods && !a->mods_unknown && !b->mods_unknown &&
-	       (a->n_mods < 1 || a->mods[0] == b->mods[0]) &&
-	       (a->n_mods < 2 || a->mods[1] == b->mods[1]);
-}
-
-enum verdict {
-	V_NONE,	    /* only the catalog changes */
-	V_REWRITE,  /* table and indexes rewritten */
-	V_INDEXES,  /* no table rewrite, but the column's indexes are rebuilt */
-	V_TIMEZONE, /* timestamp ↔ timestamptz: no rewrite only when TimeZone is UTC */
-};
-
-/* What PostgreSQL does when the column's type goes from `o` to `n` (tablecmds.c
- * ATColumnChangeRequiresRewrite after the planner has simplified length coercions). */
-static enum verdict compare(const struct dg_type_desc *o, const struct dg_type_desc *n)
-{
-	if (o->array || n->array)
-		return o->array && n->array && is(o, n->name) && same_mods(o, n) ? V_NONE
-										 : V_REWRITE;
-	if (o->mods_unknown || n->mods_unknown)
-		return V_REWRITE;
-	if (is(o, n->name)) {
-		if (same_mods(o, n) || n->n_mods == 0)
-			return is(o, "bpchar") && n->n_mods == 0 ? V_REWRITE : V_NONE;
-		if (o->n_mods == 0)
-			return V_REWRITE;
-		if (is(n, "varchar") || is(n, "varbit"))
-			return n->mods[0] >= o->mods[0] ? V_NONE : V_REWRITE;
-		if (is(n, "numeric")) {
-			int os = o->n_mods > 1 ? o->mods[1] : 0,
-			    ns = n->n_mods > 1 ? n->mods[1] : 0;
-			return os == ns && n->mods[0] >= o->mods[0] ? V_NONE : V_REWRITE;
-		}
-		if (is(n, "timestamp") || is(n, "timestamptz") || is(n, "time") || is(n, "timetz"))
-			return n->mods[0] >= o->mods[0] ? V_NONE : V_REWRITE;
-		return V_REWRITE;
-	}
-	if (text_like(o) && (is(n, "text") || (is(n, "varchar") && n->n_mods == 0)))
-		return V_NONE;
-	if ((is(o, "text") || is(o, "varchar")) && is(n, "citext"))
-		return V_INDEXES;
-	if (is(o, "citext") && (is(n, "text") || (is(n, "varchar") && n->n_mods == 0)))
-		return V_INDEXES;
-	if (is(o, "cidr") && is(n, "inet"))
-		return V_NONE;
-	if (is(o, "bit") && is(n, "varbit") && n->n_mods == 0)
-		return V_NONE;
-	if ((is(o, "timestamp") && is(n, "timestamptz")) ||
-	    (is(o, "timestamptz") && is(n, "timestamp")))
-		return V_TIMEZONE;
-	return V_REWRITE;
-}
-
-/* USING col, or USING col::newtype, converts exactly as no USING would. */
-static bool trivial_using(const PgQuery__Node *e, const char *column, const struct dg_type_desc *n)
-{
-	if (e && e->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && e->type_cast->type_name) {
-		struct dg_type_desc cast;
-		type_of(e->type_cast->type_name, &cast);
-		if (!is(&cast, n->name) || !same_mods(&cast, n) || cast.array != n->array)
-			return false;
-		e = e->type_cast->arg;
-	}
-	if (!e || e->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || !e->column_ref->n_fields)
-		return false;
-	const char *name = dg_node_string(e->column_ref->fields[e->column_ref->n_fields - 1]);
-	return name && strcmp(name, column) == 0;
 }
 
 /* What the finding says is the condition for no rewrite when the old type is unknown; NULL when
@@ -174,41 +92,42 @@ static void report(struct dg_ctx *ctx, const PgQuery__Node *at, const char *tabl
 		    change, table, table);
 }
 
-static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
-		      const PgQuery__Node *at, const PgQuery__AlterTableCmd *cmd)
+/* What the lock model judged of subcommand `cmd` of the statement, or NULL. */
+static const struct dg_column_change *change_of(struct dg_ctx *ctx, size_t cmd)
 {
-	const PgQuery__ColumnDef *def = cmd->def->column_def;
-	const PgQuery__TypeName *old_tn;
-	bool known = false;
+	const struct dg_lock_info *li = dg_stmt_locks(ctx);
+
+	for (size_t k = 0; li && k < li->n_changes; k++)
+		if (li->changes[k].cmd == cmd)
+			return &li->changes[k];
+	return NULL;
+}
+
+static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt, size_t index,
+		      const PgQuery__AlterTableCmd *cmd)
+{
+	const PgQuery__Node *at = stmt->cmds[index];
+	const struct dg_column_change *ch = change_of(ctx, index);
 	const char *table = stmt->relation->relname, *col = cmd->name;
-	struct dg_type_desc o, n;
 	char os[128], ns[128], change[512], unless[512];
 
-	if (!def->type_name || !col)
+	if (!ch || !col)
 		return;
-	type_of(def->type_name, &n);
-	type_str(&n, ns, sizeof(ns));
-	if (def->raw_default && !trivial_using(def->raw_default, col, &n)) {
+	type_str(&ch->new_type, ns, sizeof(ns));
+	if (ch->using_expr) {
 		snprintf(change, sizeof(change),
 			 "changing \"%s\" to %s USING an expression computed for every row", col,
 			 ns);
 		report(ctx, at, table, change, NULL);
 		return;
 	}
-	old_tn = dg_column_type_here(ctx, stmt->relation, col);
-	/* not from this file: from an earlier migration of the directory (schema memory) */
-	if (old_tn)
-		type_of(old_tn, &o);
-	else
-		known = dg_column_type_earlier(ctx, stmt->relation, col, &o);
-	/* Setting TimeZone to UTC first is how one converts timestamp ↔ timestamptz in place: take
-	 * it that the column is the other of the two */
-	if (!old_tn && !known && (is(&n, "timestamptz") || is(&n, "timestamp")) &&
-	    dg_session_timezone_utc(ctx))
-		return;
-	if (!old_tn && !known) {
+	if (!ch->old_known) {
+		/* Setting TimeZone to UTC first is how one converts timestamp ↔ timestamptz in
+		 * place: the model takes it that the column is the other of the two */
+		if (!dg_lock_cmd_rewrites(dg_stmt_locks(ctx), index))
+			return;
 		snprintf(change, sizeof(change), "changing the type of \"%s\" to %s", col, ns);
-		if (is(&n, "citext"))
+		if (is(&ch->new_type, "citext"))
 			dg_report(
 			    ctx, at,
 			    "%s rebuilds the indexes on \"%s\", and rewrites \"%s\" and all its "
@@ -216,30 +135,32 @@ static void check_cmd(struct dg_ctx *ctx, const PgQuery__AlterTableStmt *stmt,
 			    "EXCLUSIVE lock: all reads and writes of \"%s\" wait until it is done",
 			    change, col, table, col, table);
 		else
-			report(ctx, at, table, change, unless_for(&n, col, unless, sizeof(unless)));
+			report(ctx, at, table, change,
+			       unless_for(&ch->new_type, col, unless, sizeof(unless)));
 		return;
 	}
-	type_str(&o, os, sizeof(os));
+	type_str(&ch->old_type, os, sizeof(os));
 	snprintf(change, sizeof(change), "changing \"%s\" from %s to %s", col, os, ns);
-	switch (compare(&o, &n)) {
-	case V_NONE:
+	switch (ch->verdict) {
+	case DG_RETYPE_REWRITE:
+		if ((is(&ch->old_type, "timestamp") && is(&ch->new_type, "timestamptz")) ||
+		    (is(&ch->old_type, "timestamptz") && is(&ch->new_type, "timestamp")))
+			report(ctx, at, table, change,
+			       dg_pg_version(ctx) >= 12
+				   ? "the session's TimeZone is UTC (then only the catalog changes)"
+				   : NULL);
+		else
+			report(ctx, at, table, change, NULL);
 		break;
-	case V_REWRITE:
-		report(ctx, at, table, change, NULL);
-		break;
-	case V_TIMEZONE:
-		if (dg_session_timezone_utc(ctx))
-			break;
-		report(ctx, at, table, change,
-		       "the session's TimeZone is UTC (then only the catalog changes)");
-		break;
-	case V_INDEXES:
+	case DG_RETYPE_INDEXES:
 		dg_report(
 		    ctx, at,
 		    "%s does not rewrite \"%s\" but rebuilds the indexes on \"%s\" under an "
 		    "ACCESS EXCLUSIVE lock: all reads and writes of \"%s\" wait until they are "
 		    "rebuilt",
 		    change, table, col, table);
+		break;
+	default:
 		break;
 	}
 }
@@ -254,7 +175,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		const PgQuery__AlterTableCmd *cmd = stmt->cmds[i]->alter_table_cmd;
 
 		if (dg_cmd_column_def(cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType))
-			check_cmd(ctx, stmt, stmt->cmds[i], cmd);
+			check_cmd(ctx, stmt, i, cmd);
 	}
 }
 

@@ -10,11 +10,9 @@
  * first, concurrently or not, spares no one. */
 static bool table_dropped_later(const struct dg_ctx *ctx, const char *schema, const char *index)
 {
-	const char *table = dg_index_table_here(ctx, schema, index);
+	const char *table = dg_index_table(ctx, schema, index, DG_ANYWHERE);
 	size_t i = dg_stmt_index(ctx), n = dg_statement_count(ctx);
 
-	if (!table) /* schema memory: an earlier migration created the index */
-		table = dg_index_table_earlier(ctx, schema, index);
 	if (!table)
 		return false;
 	for (size_t j = i + 1; j < n && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);
@@ -46,6 +44,18 @@ static bool table_dropped_later(const struct dg_ctx *ctx, const char *schema, co
 	return false;
 }
 
+/* The table of index `name` as the lock model names it (from this file or schema memory). */
+static const char *table_of(struct dg_ctx *ctx, const char *name)
+{
+	const struct dg_lock_info *li = dg_stmt_locks(ctx);
+
+	for (size_t k = 0; li && k < li->n_rels; k++)
+		if (li->rels[k].role == DG_ROLE_INDEX_TABLE && li->rels[k].index &&
+		    strcmp(li->rels[k].index, name) == 0)
+			return li->rels[k].name;
+	return NULL;
+}
+
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__DropStmt *stmt = node->drop_stmt;
@@ -74,7 +84,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 					 count ? ", " : "", name);
 			len += w > 0 ? (size_t)w : 0;
 		}
-		table = dg_index_table_earlier(ctx, schema, name);
+		table = table_of(ctx, name);
 		count++;
 	}
 	if (!count)

@@ -9,6 +9,8 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include "ddlguard/ddlguard.h"
+#include "ast.h"
+#include "facts.h"
 #include "locks.h"
 
 struct dg_ctx;
@@ -112,33 +114,15 @@ enum dg_emptied dg_table_emptied_here(const struct dg_ctx *ctx, const PgQuery__R
  * or a PRIMARY KEY / UNIQUE / EXCLUDE constraint under the name PostgreSQL gives it), in a section
  * of the same direction. `schema` may be NULL. */
 bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const char *name);
-/* The table of the index of that name as a statement of this file creates it (CREATE INDEX or an
- * index-backed constraint; the nearest creation before this statement, else the first after it),
- * or, in a down section, as the up file it undoes does; NULL when none does. */
-const char *dg_index_table_here(const struct dg_ctx *ctx, const char *schema, const char *name);
-/* A column type in a form that outlives the parse tree (schema memory keeps it across files). */
-struct dg_type_desc {
-	const char *name; /* the last name component: "int4", "varchar", "timestamptz", … */
-	int mods[2];
-	size_t n_mods;
-	bool mods_unknown; /* a modifier that is not an integer constant */
-	bool array;
-};
-/* Describes t (the grammar has made int, decimal, character varying… into int4, numeric,
- * varchar… already); a name it cannot read is "?". */
-void dg_type_describe(const PgQuery__TypeName *t, struct dg_type_desc *out);
-/* Schema memory: the type the column had when this migration started, as the earlier migrations
- * of the same directory (linted before this file, with a catalog) left it; false when unknown
- * (no catalog, not created there, ambiguous across schemas, or a down section: it undoes an up
- * section that may have changed the column). Never about this file. */
-bool dg_column_type_earlier(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
-			    const char *column, struct dg_type_desc *out);
-/* Schema memory: the table of an index an earlier migration of the directory created, or NULL. */
-const char *dg_index_table_earlier(const struct dg_ctx *ctx, const char *schema, const char *name);
-/* The type an earlier statement of this file, in a section of the same direction, gave the
- * column (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE), or NULL when none did. */
-const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
-					     const char *column);
+/* Where a question about what exists looks: this file (its earlier statements, in sections of
+ * the same direction; in a down section, also the up file it undoes), the earlier migrations of
+ * the directory (schema memory), or both. */
+enum dg_scope { DG_HERE = 1, DG_EARLIER = 2, DG_ANYWHERE = 3 };
+/* The table of index schema.name: as a statement of this file creates it (the nearest creation
+ * before this statement, else the first after it), or as an earlier migration did; NULL when
+ * none in the scope does. */
+const char *dg_index_table(const struct dg_ctx *ctx, const char *schema, const char *name,
+			   unsigned scope);
 /* Whether an earlier statement of this file, in a section of the same direction, left a
  * validated CHECK constraint on the table implying `column IS NOT NULL`. */
 bool dg_not_null_check_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
@@ -187,38 +171,11 @@ bool dg_made_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const 
 /* Whether the domain named by the qualified name list was created earlier in this file. */
 bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n);
 
-/* How a statement changes the schema, for rules about the migration as a whole: whether it is
- * DDL at all, whether it expands (adds a structure: table, column, index, view) and whether it
- * contracts (drops or renames a table, view or column that existed before this migration). */
-struct dg_stmt_change {
-	bool ddl;
-	const char *expand;		    /* e.g. ADD COLUMN "email" to "users", or NULL */
-	const char *contract;		    /* e.g. DROP TABLE "users", or NULL */
-	const PgQuery__Node *contract_node; /* the statement or ALTER TABLE subcommand doing it */
-};
 /* Index of the statement being walked (dg_statement_count() in check_file). */
 size_t dg_stmt_index(const struct dg_ctx *ctx);
 /* Statement i of the file (0 ≤ i < dg_statement_count()): its change and its direction. */
 const struct dg_stmt_change *dg_stmt_change_at(const struct dg_ctx *ctx, size_t i);
 enum dg_direction dg_stmt_dir_at(const struct dg_ctx *ctx, size_t i);
-/* Who opened the transaction block the statement runs in. */
-enum dg_tx_origin {
-	DG_TXO_NONE = 0, /* none: the statement commits on its own */
-	DG_TXO_TOOL,	 /* the migration tool wraps the section in a transaction */
-	DG_TXO_IMPLICIT, /* the section goes to the server as one multi-statement query */
-	DG_TXO_ASSUMED,	 /* --assume-in-transaction */
-	DG_TXO_EXPLICIT, /* a BEGIN earlier in the section */
-};
-/* What a transaction-control statement (BEGIN, COMMIT, ROLLBACK, …) does where it stands. */
-enum dg_tx_event {
-	DG_TXE_NONE = 0,
-	DG_TXE_BEGIN,	       /* opens a block that a later COMMIT or ROLLBACK closes */
-	DG_TXE_BEGIN_UNCLOSED, /* opens a block that nothing closes before the section ends */
-	DG_TXE_BEGIN_NESTED,   /* a block is already open: PostgreSQL only warns */
-	DG_TXE_END,	       /* closes the block a BEGIN opened */
-	DG_TXE_END_TOOL, /* ends the block the tool opened (or --assume-in-transaction), early */
-	DG_TXE_END_NONE, /* no block is open: PostgreSQL only warns */
-};
 enum dg_tx_origin dg_transaction_origin(const struct dg_ctx *ctx);
 enum dg_tx_event dg_transaction_event(const struct dg_ctx *ctx);
 /* The line of the BEGIN that opened the statement's block (for a nested BEGIN: the outer one),
@@ -288,28 +245,6 @@ enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__Colu
  * --diff-base). */
 struct dg_history dg_migration_history(const struct dg_ctx *ctx);
 
-/* Small AST helpers shared by rules. */
-const char *dg_node_string(const PgQuery__Node *node); /* String node's value, or NULL */
-/* Last name of a qualified name list ("pg_catalog"."int4" → "int4"). */
-const char *dg_name_last(PgQuery__Node *const *names, size_t n);
-/* Whether a list of DefElem options (VACUUM (…), REINDEX (…), …) turns `name` on: present with
- * no value or a true one, as PostgreSQL's defGetBoolean() reads it. */
-bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name);
-/* A built-in type's internal name ("int4", "varchar", "bpchar", "serial", …) when the type is
- * written unqualified or in pg_catalog; NULL for other schemas. `"char"` stays "char". */
-const char *dg_type_builtin(const PgQuery__TypeName *t);
-
-/* Calls visit on every node under root, root included, depth first, until visit returns false;
- * returns false if it was stopped. */
-bool dg_walk(const PgQuery__Node *root, bool (*visit)(const PgQuery__Node *node, void *arg),
-	     void *arg);
-
-/* The volatility of a function by its (possibly qualified) name: built-in functions and those of
- * common extensions (uuid-ossp, pgcrypto) are known; other functions are unknown, and a
- * CREATE FUNCTION that does not say otherwise makes a VOLATILE one. */
-enum dg_volatility { DG_VOLATILITY_UNKNOWN = 0, DG_NOT_VOLATILE, DG_VOLATILE };
-enum dg_volatility dg_function_volatility(PgQuery__Node *const *funcname, size_t n);
-
 /* Helpers shared by rules (src/rulekit.c), built on the functions above. */
 /* The ALTER TABLE statement `node` when it alters an ordinary table that existed before this
  * migration file; NULL for ALTER FOREIGN TABLE (no rows to rewrite), ALTER TYPE (a composite
@@ -353,11 +288,6 @@ struct dg_typed_column {
  * built-in (dg_type_builtin NULL). */
 bool dg_typed_column(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
 		     struct dg_typed_column *out);
-/* The type's first modifier when it is an integer constant (varchar(20) → 20). */
-bool dg_type_int_mod(const PgQuery__TypeName *t, int *out);
-/* Whether the type is written as a serial type (serial, bigserial, smallserial, serial2/4/8),
- * whatever its schema. */
-bool dg_type_is_serial(const PgQuery__TypeName *t);
 /* The strongest lock above ROW EXCLUSIVE that statement i takes on a relation that existed
  * before the migration (not DROP INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
 const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i);

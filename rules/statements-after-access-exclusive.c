@@ -5,12 +5,18 @@
 static const struct dg_lock_rel *ael(struct dg_ctx *ctx, size_t i)
 {
 	const struct dg_lock_info *li = dg_stmt_locks_at(ctx, i);
+	const struct dg_lock_rel *index = NULL;
 
+	/* a table's own lock first; an index's (REINDEX) blocks the traffic of its table too */
 	for (size_t k = 0; li && k < li->n_rels; k++)
 		if (li->rels[k].mode == DG_LOCK_ACCESS_EXCLUSIVE &&
-		    dg_lock_rel_existing(ctx, i, &li->rels[k]))
-			return &li->rels[k];
-	return NULL;
+		    dg_lock_rel_existing(ctx, i, &li->rels[k])) {
+			if (li->rels[k].role != DG_ROLE_INDEX)
+				return &li->rels[k];
+			if (!index)
+				index = &li->rels[k];
+		}
+	return index;
 }
 
 /* SET, COMMIT and friends take no time: they do not count. */
@@ -36,6 +42,17 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			after++;
 	if (!after)
 		return;
+	if (r->role == DG_ROLE_INDEX) {
+		dg_report(ctx, node,
+			  "ACCESS EXCLUSIVE on index \"%s\" is held until the transaction commits, "
+			  "and %zu more statement%s run%s after this one in the same transaction: "
+			  "every read and write on %s%s%s waits for all of them (planning a query "
+			  "locks every index of its table)",
+			  r->name, after, after == 1 ? "" : "s", after == 1 ? "s" : "",
+			  r->owner ? "\"" : "", r->owner ? r->owner : "its table",
+			  r->owner ? "\"" : "");
+		return;
+	}
 	dg_report(
 	    ctx, node,
 	    "ACCESS EXCLUSIVE on %s\"%s\" is held until the transaction commits, and %zu more "

@@ -68,7 +68,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    "(dead rows, WAL volume, replication lag)",
 	    verb, rel->relname, where ? " (the WHERE only tests for NULL/booleans)" : "",
 	    ddl_same_tx		     ? "the transaction ends, as do the locks its DDL took "
-				       "(often ACCESS EXCLUSIVE)"
+				       "(often the strongest there is)"
 	    : dg_in_transaction(ctx) ? "the transaction ends"
 				     : "the statement ends");
 }

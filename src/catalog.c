@@ -12,8 +12,12 @@
 #include <string.h>
 
 #include "arena.h"
+#include "ast.h"
 
-enum kind { K_TABLE = 1, K_COLUMN, K_INDEX, K_FK, K_PART };
+/* K_REFBY: the reverse of a K_FK (a: the referenced table, b: the referencing one); K_CHECK: a
+ * CHECK constraint (b NULL); K_NNCHECK: a CHECK implying b IS NOT NULL; K_MVREAD: a relation
+ * the query of materialized view a reads. */
+enum kind { K_TABLE = 1, K_COLUMN, K_INDEX, K_FK, K_PART, K_REFBY, K_CHECK, K_NNCHECK, K_MVREAD };
 
 struct ent {
 	unsigned char kind;
@@ -21,7 +25,10 @@ struct ent {
 	const char *schema;	      /* NULL when unqualified */
 	const char *a;		      /* table (index for K_INDEX) */
 	const char *b;		      /* column, indexed table, referenced table, parent; or NULL */
-	const char *fk_col, *fk_name; /* K_FK: its first column, its name (NULL if unnamed) */
+	const char *fk_col, *fk_name; /* K_FK, K_REFBY: its first column, its name (NULL if
+				       * unnamed); K_CHECK, K_NNCHECK: the constraint's name */
+	bool valid;		      /* K_CHECK, K_NNCHECK: validated */
+	bool is_default;	      /* K_PART: the DEFAULT partition */
 	struct dg_type_desc type;
 };
 
@@ -195,11 +202,18 @@ static void forget_table(struct dg_catalog *c, const char *schema, const char *t
 	kill(c, K_COLUMN, schema, table, NULL);
 	kill(c, K_FK, schema, table, NULL);
 	kill(c, K_PART, schema, table, NULL);
+	kill(c, K_CHECK, schema, table, NULL);
+	kill(c, K_NNCHECK, schema, table, NULL);
+	kill(c, K_MVREAD, schema, table, NULL);
+	kill(c, K_REFBY, schema, table, NULL);
 	for (size_t i = 0; i < c->n_ents; i++) {
 		struct ent *e = &c->ents[i];
 		if (e->dead || !e->b || strcmp(e->b, table) != 0)
 			continue;
-		if (e->kind == K_INDEX && schema_match(e->schema, schema)) {
+		if (e->kind == K_REFBY || e->kind == K_FK) {
+			/* its own foreign keys, and (CASCADE) those that referenced it */
+			e->dead = true;
+		} else if (e->kind == K_INDEX && schema_match(e->schema, schema)) {
 			e->dead = true;
 		} else if (e->kind == K_PART) {
 			/* its partitions go with it */
@@ -341,25 +355,7 @@ const char *dg_catalog_partition_at(const struct dg_catalog *cat, const char *sc
 
 /* ---- absorbing a file --------------------------------------------------------------------- */
 
-void dg_type_describe(const PgQuery__TypeName *t, struct dg_type_desc *out)
-{
-	const char *name = dg_name_last(t->names, t->n_names);
-
-	memset(out, 0, sizeof(*out));
-	out->name = name ? name : "?";
-	for (size_t i = 0; i < t->n_typmods; i++) {
-		const PgQuery__Node *m = t->typmods[i];
-		if (m->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-		    m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL && out->n_mods < 2)
-			out->mods[out->n_mods++] = m->a_const->ival->ival;
-		else
-			out->mods_unknown = true;
-	}
-	out->array = t->n_array_bounds > 0;
-}
-
-static void set_column(struct dg_catalog *c, const PgQuery__RangeVar *rel, const char *col,
-		       const PgQuery__TypeName *tn)
+static void set_column(struct dg_catalog *c, const struct dg_effect *x)
 {
 	static const char *const serials[][2] = {
 	    {"serial", "int4"},	 {"serial4", "int4"},	  {"bigserial", "int8"},
@@ -368,191 +364,200 @@ static void set_column(struct dg_catalog *c, const PgQuery__RangeVar *rel, const
 	struct dg_type_desc t;
 	struct ent *e;
 
-	if (!rel || !rel->relname || !col)
+	if (!x->name || !x->col)
 		return;
-	kill(c, K_COLUMN, rel->schemaname, rel->relname, col);
-	if (!tn)
+	kill(c, K_COLUMN, x->schema, x->name, x->col);
+	if (!x->type)
 		return;
-	dg_type_describe(tn, &t);
+	dg_type_describe(x->type, &t);
 	for (size_t i = 0; i < sizeof(serials) / sizeof(serials[0]); i++)
 		if (strcmp(t.name, serials[i][0]) == 0)
 			t.name = serials[i][1];
-	e = add(c, K_COLUMN, rel->schemaname, rel->relname, col);
+	e = add(c, K_COLUMN, x->schema, x->name, x->col);
 	e->type = t;
 	e->type.name = intern(c, t.name);
 }
 
-/* `column`: the column a column constraint belongs to, else NULL */
-static void add_fk(struct dg_catalog *c, const PgQuery__RangeVar *rel, const PgQuery__Node *n,
-		   const char *column)
+/* DROP CONSTRAINT name (col NULL) or DROP COLUMN col: the foreign keys that may go with it are
+ * forgotten, on both sides (an unnamed one may be the constraint: unknown is never wrong). */
+static bool fk_goes(const struct ent *e, const char *conname, const char *col)
 {
-	const PgQuery__Constraint *k;
-	struct ent *e;
-
-	if (!n || n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
-		return;
-	k = n->constraint;
-	if (k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || !k->pktable ||
-	    !k->pktable->relname || !*k->pktable->relname)
-		return;
-	e = add(c, K_FK, rel->schemaname, rel->relname, k->pktable->relname);
-	e->fk_col = intern(c, k->n_fk_attrs ? dg_node_string(k->fk_attrs[0]) : column);
-	e->fk_name = intern(c, k->conname && *k->conname ? k->conname : NULL);
+	return col ? !e->fk_col || strcmp(e->fk_col, col) == 0
+		   : !e->fk_name || !conname || strcmp(e->fk_name, conname) == 0;
 }
 
-/* ALTER TABLE … DROP CONSTRAINT name (col NULL) or DROP COLUMN col: the foreign keys that may go
- * with it are forgotten (an unnamed one may be the constraint: unknown is never wrong). */
-static void drop_fks(struct dg_catalog *c, const PgQuery__RangeVar *rel, const char *conname,
-		     const char *col)
+static void drop_fks(struct dg_catalog *c, const char *schema, const char *table,
+		     const char *conname, const char *col)
 {
 	struct ent *e;
 
-	for (size_t k = 0; (e = find(c, K_FK, rel->schemaname, rel->relname, NULL, k));)
-		if (col ? !e->fk_col || strcmp(e->fk_col, col) == 0
-			: !e->fk_name || !conname || strcmp(e->fk_name, conname) == 0)
-			e->dead = true; /* find skips dead entries: the next one is now the k-th */
-		else
+	for (size_t k = 0; (e = find(c, K_FK, schema, table, NULL, k));) {
+		if (!fk_goes(e, conname, col)) {
 			k++;
-}
-
-static void add_column_def(struct dg_catalog *c, const PgQuery__RangeVar *rel,
-			   const PgQuery__ColumnDef *def)
-{
-	set_column(c, rel, def->colname, def->type_name);
-	for (size_t k = 0; k < def->n_constraints; k++)
-		add_fk(c, rel, def->constraints[k], def->colname);
-}
-
-static void absorb_create(struct dg_catalog *c, const PgQuery__CreateStmt *cs)
-{
-	const PgQuery__RangeVar *rel = cs->relation;
-
-	if (!rel || !rel->relname || rel->relpersistence[0] == 't')
-		return;
-	if (cs->if_not_exists && find(c, K_TABLE, rel->schemaname, rel->relname, NULL, 0))
-		return; /* it existed: the statement did nothing */
-	forget_table(c, rel->schemaname, rel->relname);
-	add(c, K_TABLE, rel->schemaname, rel->relname, NULL);
-	for (size_t i = 0; i < cs->n_table_elts; i++) {
-		const PgQuery__Node *e = cs->table_elts[i];
-		if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-			add_column_def(c, rel, e->column_def);
-		else
-			add_fk(c, rel, e, NULL);
-	}
-	if (cs->partbound && cs->n_inh_relations == 1 &&
-	    cs->inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
-		add(c, K_PART, rel->schemaname, rel->relname,
-		    cs->inh_relations[0]->range_var->relname);
-}
-
-static void absorb_alter(struct dg_catalog *c, const PgQuery__AlterTableStmt *at)
-{
-	const PgQuery__RangeVar *rel = at->relation;
-
-	if (!rel || !rel->relname || at->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
-		return;
-	for (size_t i = 0; i < at->n_cmds; i++) {
-		const PgQuery__AlterTableCmd *cmd;
-		const PgQuery__Node *def;
-
-		if (at->cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
 			continue;
-		cmd = at->cmds[i]->alter_table_cmd;
-		def = cmd->def;
-		switch (cmd->subtype) {
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
-			if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF &&
-			    !(cmd->missing_ok && find(c, K_COLUMN, rel->schemaname, rel->relname,
-						      def->column_def->colname, 0)))
-				add_column_def(c, rel, def->column_def);
-			break;
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
-			set_column(c, rel, cmd->name,
-				   def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF
-				       ? def->column_def->type_name
-				       : NULL);
-			break;
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
-			kill(c, K_COLUMN, rel->schemaname, rel->relname, cmd->name);
-			drop_fks(c, rel, NULL, cmd->name);
-			break;
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
-			drop_fks(c, rel, cmd->name, NULL);
-			break;
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
-			add_fk(c, rel, def, NULL);
-			break;
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
-			if (def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
-			    def->partition_cmd->name && def->partition_cmd->name->relname) {
-				const PgQuery__RangeVar *part = def->partition_cmd->name;
-				kill(c, K_PART, part->schemaname, part->relname, NULL);
-				add(c, K_PART, part->schemaname, part->relname, rel->relname);
-			}
-			break;
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
-			if (def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
-			    def->partition_cmd->name && def->partition_cmd->name->relname)
-				kill(c, K_PART, def->partition_cmd->name->schemaname,
-				     def->partition_cmd->name->relname, NULL);
-			break;
-		default:
-			break;
 		}
+		const char *ref = e->b;
+		struct ent *back;
+		e->dead = true; /* find skips dead entries: the next one is now the k-th */
+		for (size_t r = 0; (back = find(c, K_REFBY, NULL, ref, table, r)); r++)
+			if (fk_goes(back, conname, col)) {
+				back->dead = true;
+				break;
+			}
 	}
 }
 
-/* schema and name of a qualified name list (String nodes) */
-static bool split_name(const PgQuery__Node *obj, const char **schema, const char **name)
+/* CHECK constraints of the table named `conname` (NULL: every one, for DROP COLUMN of col) */
+static void drop_checks(struct dg_catalog *c, const char *schema, const char *table,
+			const char *conname, const char *col)
 {
-	const PgQuery__List *l;
-
-	if (!obj || obj->node_case != PG_QUERY__NODE__NODE_LIST)
-		return false;
-	l = obj->list;
-	if (!l->n_items || l->n_items > 3)
-		return false;
-	*name = dg_node_string(l->items[l->n_items - 1]);
-	*schema = l->n_items > 1 ? dg_node_string(l->items[l->n_items - 2]) : NULL;
-	return *name != NULL;
-}
-
-static void absorb_drop(struct dg_catalog *c, const PgQuery__DropStmt *d)
-{
-	for (size_t i = 0; i < d->n_objects; i++) {
-		const char *schema, *name;
-
-		if (!split_name(d->objects[i], &schema, &name))
+	for (size_t i = 0; i < c->n_ents; i++) {
+		struct ent *e = &c->ents[i];
+		if (e->dead || (e->kind != K_CHECK && e->kind != K_NNCHECK) ||
+		    strcmp(e->a, table) != 0 || !schema_match(e->schema, schema))
 			continue;
-		if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
-			forget_table(c, schema, name);
-		else if (d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX)
-			kill(c, K_INDEX, schema, name, NULL);
+		if (conname ? !e->fk_name || strcmp(e->fk_name, conname) == 0
+			    : e->kind == K_NNCHECK && col && e->b && strcmp(e->b, col) == 0)
+			e->dead = true;
 	}
 }
 
-static void absorb_rename(struct dg_catalog *c, const PgQuery__RenameStmt *r)
+static void validate(struct dg_catalog *c, const char *schema, const char *table,
+		     const char *conname)
 {
-	/* what was known under the old name is forgotten rather than carried over: unknown is
-	 * never wrong */
-	const PgQuery__RangeVar *rel = r->relation;
+	for (size_t i = 0; conname && i < c->n_ents; i++) {
+		struct ent *e = &c->ents[i];
+		if (!e->dead && (e->kind == K_CHECK || e->kind == K_NNCHECK) && e->fk_name &&
+		    strcmp(e->fk_name, conname) == 0 && strcmp(e->a, table) == 0 &&
+		    schema_match(e->schema, schema))
+			e->valid = true;
+	}
+}
 
-	if (!rel || !rel->relname)
-		return;
-	switch (r->rename_type) {
-	case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
-		forget_table(c, rel->schemaname, rel->relname);
-		if (r->newname)
-			forget_table(c, rel->schemaname, r->newname);
+static void add_constraint(struct dg_catalog *c, const struct dg_effect *x)
+{
+	struct ent *e;
+
+	if (x->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && x->ref_name) {
+		e = add(c, K_FK, x->schema, x->name, x->ref_name);
+		e->fk_col = intern(c, x->ref_col);
+		e->fk_name = intern(c, x->name2);
+		e = add(c, K_REFBY, x->ref_schema, x->ref_name, x->name);
+		e->fk_col = intern(c, x->ref_col);
+		e->fk_name = intern(c, x->name2);
+	} else if (x->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
+		e = add(c, K_CHECK, x->schema, x->name, NULL);
+		e->fk_name = intern(c, x->name2);
+		e->valid = x->valid;
+	}
+}
+
+struct mv_reads {
+	struct dg_catalog *c;
+	const struct dg_effect *x;
+};
+
+static enum dg_pb_next visit_mv_read(const ProtobufCMessage *m, void *arg)
+{
+	const struct mv_reads *w = arg;
+	const PgQuery__RangeVar *rv = (const PgQuery__RangeVar *)m;
+
+	if (m->descriptor != &pg_query__range_var__descriptor)
+		return DG_PB_DESCEND;
+	if (rv->relname && *rv->relname)
+		add(w->c, K_MVREAD, w->x->schema, w->x->name, rv->relname);
+	return DG_PB_SKIP;
+}
+
+static void absorb(struct dg_catalog *c, const struct dg_effect *x)
+{
+	const char *old;
+
+	switch (x->kind) {
+	case DG_EFF_CREATE:
+		if (x->obj != DG_OBJ_TABLE && x->obj != DG_OBJ_MATVIEW)
+			break;
+		forget_table(c, x->schema, x->name);
+		add(c, K_TABLE, x->schema, x->name, NULL);
+		if (x->obj == DG_OBJ_MATVIEW && x->value) {
+			struct mv_reads w = {c, x};
+			dg_pb_walk(&x->value->base, visit_mv_read, &w);
+		}
 		break;
-	case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
-		kill(c, K_COLUMN, rel->schemaname, rel->relname, r->subname);
-		if (r->newname)
-			kill(c, K_COLUMN, rel->schemaname, rel->relname, r->newname);
+	case DG_EFF_DROP:
+		if (x->obj == DG_OBJ_TABLE || x->obj == DG_OBJ_MATVIEW)
+			forget_table(c, x->schema, x->name);
 		break;
-	case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
-		kill(c, K_INDEX, rel->schemaname, rel->relname, NULL);
+	case DG_EFF_RENAME:
+		/* what was known under the old name is forgotten rather than carried over:
+		 * unknown is never wrong */
+		forget_table(c, x->schema, x->name);
+		forget_table(c, x->schema, x->name2);
+		break;
+	case DG_EFF_ADD_COLUMN:
+	case DG_EFF_SET_TYPE:
+		if (x->obj != DG_OBJ_TABLE)
+			break;
+		if (x->kind == DG_EFF_ADD_COLUMN && x->if_not_exists &&
+		    find(c, K_COLUMN, x->schema, x->name, x->col, 0))
+			break;
+		set_column(c, x);
+		break;
+	case DG_EFF_DROP_COLUMN:
+		kill(c, K_COLUMN, x->schema, x->name, x->col);
+		drop_fks(c, x->schema, x->name, NULL, x->col);
+		drop_checks(c, x->schema, x->name, NULL, x->col);
+		break;
+	case DG_EFF_RENAME_COLUMN:
+		kill(c, K_COLUMN, x->schema, x->name, x->col);
+		kill(c, K_COLUMN, x->schema, x->name, x->name2);
+		break;
+	case DG_EFF_ADD_CONSTRAINT:
+		if (x->obj == DG_OBJ_TABLE)
+			add_constraint(c, x);
+		break;
+	case DG_EFF_CHECK_NOT_NULL:
+		if (x->obj == DG_OBJ_TABLE) {
+			struct ent *e = add(c, K_NNCHECK, x->schema, x->name, x->col);
+			e->fk_name = intern(c, x->name2);
+			e->valid = x->valid;
+		}
+		break;
+	case DG_EFF_VALIDATE:
+		validate(c, x->schema, x->name, x->name2);
+		break;
+	case DG_EFF_DROP_CONSTRAINT:
+		drop_fks(c, x->schema, x->name, x->name2, NULL);
+		drop_checks(c, x->schema, x->name, x->name2, NULL);
+		break;
+	case DG_EFF_CREATE_INDEX:
+		if (x->obj != DG_OBJ_TABLE || !x->name2 || !x->name)
+			break;
+		if (x->if_not_exists && find(c, K_INDEX, x->schema, x->name2, NULL, 0))
+			break;
+		kill(c, K_INDEX, x->schema, x->name2, NULL);
+		add(c, K_INDEX, x->schema, x->name2, x->name);
+		break;
+	case DG_EFF_DROP_INDEX:
+		kill(c, K_INDEX, x->schema, x->name2, NULL);
+		break;
+	case DG_EFF_RENAME_INDEX:
+		old = dg_catalog_index_table(c, x->schema, x->name2);
+		if (!old && x->name)
+			old = x->name;
+		kill(c, K_INDEX, x->schema, x->name2, NULL);
+		if (old && x->col) {
+			const char *table = intern(c, old);
+			kill(c, K_INDEX, x->schema, x->col, NULL);
+			add(c, K_INDEX, x->schema, x->col, table);
+		}
+		break;
+	case DG_EFF_ATTACH_PARTITION:
+		kill(c, K_PART, x->schema2, x->name2, NULL);
+		add(c, K_PART, x->schema2, x->name2, x->name)->is_default = x->is_default;
+		break;
+	case DG_EFF_DETACH_PARTITION:
+		kill(c, K_PART, x->schema2, x->name2, NULL);
 		break;
 	default:
 		break;
@@ -561,36 +566,103 @@ static void absorb_rename(struct dg_catalog *c, const PgQuery__RenameStmt *r)
 
 void dg_catalog_absorb(struct dg_catalog *c, const struct dg_parsed *p, const struct dg_facts *f)
 {
-	size_t k = 0;
+	size_t skip = SIZE_MAX; /* a CREATE … IF NOT EXISTS that did nothing */
 
-	for (size_t i = 0; i < p->n_stmts; i++) {
-		const PgQuery__Node *n = p->stmts[i].node;
+	(void)p;
+	for (size_t i = 0; i < f->effs.n; i++) {
+		const struct dg_effect *x = &f->effs.v[i];
 
-		if (p->stmts[i].section && p->stmts[i].section->dir == DG_DIR_DOWN)
+		if (x->dir == DG_DIR_DOWN || x->temp)
 			continue;
-		switch (n->node_case) {
-		case PG_QUERY__NODE__NODE_CREATE_STMT:
-			absorb_create(c, n->create_stmt);
-			break;
-		case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-			absorb_alter(c, n->alter_table_stmt);
-			break;
-		case PG_QUERY__NODE__NODE_DROP_STMT:
-			absorb_drop(c, n->drop_stmt);
-			break;
-		case PG_QUERY__NODE__NODE_RENAME_STMT:
-			absorb_rename(c, n->rename_stmt);
-			break;
-		default:
-			break;
+		if (x->stmt == skip && x->with_create)
+			continue;
+		if (x->kind == DG_EFF_CREATE && x->if_not_exists && x->obj == DG_OBJ_TABLE &&
+		    find(c, K_TABLE, x->schema, x->name, NULL, 0)) {
+			skip = x->stmt;
+			continue;
 		}
-		/* indexes this statement created, under the names PostgreSQL gives them */
-		for (; k < f->n_indexes && f->indexes[k].stmt <= i; k++) {
-			const struct dg_created_index *x = &f->indexes[k];
-			if (x->dir == DG_DIR_DOWN || !x->name || !x->table)
-				continue;
-			kill(c, K_INDEX, x->schema, x->name, NULL);
-			add(c, K_INDEX, x->schema, x->name, x->table);
+		absorb(c, x);
+	}
+}
+
+/* ---- questions for the lock model ---------------------------------------------------------- */
+
+const char *dg_catalog_fk_target(const struct dg_catalog *cat, const char *schema,
+				 const char *table, const char *conname)
+{
+	const struct ent *e;
+
+	for (size_t k = 0; conname && (e = find(cat, K_FK, schema, table, NULL, k)); k++)
+		if (e->fk_name && strcmp(e->fk_name, conname) == 0)
+			return e->b;
+	return NULL;
+}
+
+const char *dg_catalog_referencing_at(const struct dg_catalog *cat, const char *schema,
+				      const char *table, size_t i)
+{
+	const struct ent *e = find(cat, K_REFBY, schema, table, NULL, i);
+
+	return e ? e->b : NULL;
+}
+
+const char *dg_catalog_index_at(const struct dg_catalog *cat, const char *schema, const char *table,
+				size_t i)
+{
+	for (size_t k = 0; cat && table && k < cat->n_ents; k++) {
+		const struct ent *e = &cat->ents[k];
+		if (e->kind != K_INDEX || e->dead || !e->b || strcmp(e->b, table) != 0 ||
+		    !schema_match(e->schema, schema) || i-- > 0)
+			continue;
+		return e->a;
+	}
+	return NULL;
+}
+
+const char *dg_catalog_default_partition(const struct dg_catalog *cat, const char *schema,
+					 const char *parent, const char **part_schema)
+{
+	(void)schema;
+	for (size_t k = 0; cat && parent && k < cat->n_ents; k++) {
+		const struct ent *e = &cat->ents[k];
+		if (e->kind == K_PART && !e->dead && e->is_default && strcmp(e->b, parent) == 0) {
+			*part_schema = e->schema;
+			return e->a;
 		}
 	}
+	return NULL;
+}
+
+bool dg_catalog_has_table(const struct dg_catalog *cat, const char *schema, const char *table)
+{
+	return find(cat, K_TABLE, schema, table, NULL, 0) != NULL;
+}
+
+bool dg_catalog_not_null_check(const struct dg_catalog *cat, const char *schema, const char *table,
+			       const char *column)
+{
+	const struct ent *e;
+
+	for (size_t k = 0; column && (e = find(cat, K_NNCHECK, schema, table, column, k)); k++)
+		if (e->valid)
+			return true;
+	return false;
+}
+
+bool dg_catalog_valid_check(const struct dg_catalog *cat, const char *schema, const char *table)
+{
+	const struct ent *e;
+
+	for (size_t k = 0; (e = find(cat, K_CHECK, schema, table, NULL, k)); k++)
+		if (e->valid)
+			return true;
+	return false;
+}
+
+const char *dg_catalog_matview_read_at(const struct dg_catalog *cat, const char *schema,
+				       const char *matview, size_t i)
+{
+	const struct ent *e = find(cat, K_MVREAD, schema, matview, NULL, i);
+
+	return e ? e->b : NULL;
 }

@@ -12,9 +12,8 @@
 #include "ddlguard/ddlguard.h"
 #include "facts.h"
 #include "parse.h"
-#include "rule.h"
 
-/* Adds what the up sections (and sections without a direction) of a parsed file did. */
+/* Adds the effects of the up sections (and sections without a direction) of a parsed file. */
 void dg_catalog_absorb(struct dg_catalog *cat, const struct dg_parsed *p, const struct dg_facts *f);
 /* Drops everything when `path` lies in another directory than the files absorbed so far. */
 void dg_catalog_enter(struct dg_catalog *cat, const char *path);
@@ -37,5 +36,27 @@ bool dg_catalog_has_partitions(const struct dg_catalog *cat);
 /* The i-th partition of `parent` (its schema in *part_schema), or NULL past the last. */
 const char *dg_catalog_partition_at(const struct dg_catalog *cat, const char *schema,
 				    const char *parent, size_t i, const char **part_schema);
+
+/* The table that foreign key `conname` of schema.table references, or NULL. */
+const char *dg_catalog_fk_target(const struct dg_catalog *cat, const char *schema,
+				 const char *table, const char *conname);
+/* The i-th table that references schema.table with a foreign key (NULL past the last). */
+const char *dg_catalog_referencing_at(const struct dg_catalog *cat, const char *schema,
+				      const char *table, size_t i);
+/* The i-th index of schema.table (NULL past the last). */
+const char *dg_catalog_index_at(const struct dg_catalog *cat, const char *schema, const char *table,
+				size_t i);
+/* The DEFAULT partition of `parent` (its schema in *part_schema), or NULL. */
+const char *dg_catalog_default_partition(const struct dg_catalog *cat, const char *schema,
+					 const char *parent, const char **part_schema);
+bool dg_catalog_has_table(const struct dg_catalog *cat, const char *schema, const char *table);
+/* Whether a validated CHECK constraint of schema.table implies column IS NOT NULL. */
+bool dg_catalog_not_null_check(const struct dg_catalog *cat, const char *schema, const char *table,
+			       const char *column);
+/* Whether schema.table has a validated CHECK constraint. */
+bool dg_catalog_valid_check(const struct dg_catalog *cat, const char *schema, const char *table);
+/* The i-th relation the query of materialized view schema.matview reads (NULL past the last). */
+const char *dg_catalog_matview_read_at(const struct dg_catalog *cat, const char *schema,
+				       const char *matview, size_t i);
 
 #endif

@@ -346,6 +346,31 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	dg_fix_add_ignores(ctx, ctx->last_finding, start, end);
 }
 
+static void emit_for_suppress(void *arg, size_t rule, size_t start, size_t end, const char *message)
+{
+	struct dg_ctx *ctx = arg;
+
+	dg_emit(ctx, rule, DG_DIR_NONE, start, end, dg_rules[rule]->help, message);
+}
+
+struct dg_suppressor dg_suppressor_of(struct dg_ctx *ctx)
+{
+	return (struct dg_suppressor){ctx->src, ctx->out, ctx->cfg->enabled, emit_for_suppress,
+				      ctx};
+}
+
+/* Suppression comments, once every rule ran on the file. */
+static void dg_suppress_file(struct dg_ctx *ctx)
+{
+	struct dg_suppressor s = dg_suppressor_of(ctx);
+	size_t n = ctx->parsed->n_stmts;
+	struct dg_span *spans = dg_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*spans));
+
+	for (size_t i = 0; i < n; i++)
+		spans[i] = (struct dg_span){ctx->parsed->stmts[i].start, ctx->parsed->stmts[i].end};
+	dg_suppress_apply(&s, spans, n);
+}
+
 /* Reports, then lets the rule attach its fix to the finding. */
 DG_PRINTF(7, 0)
 static void vreport(struct dg_ctx *ctx, const PgQuery__Node *node, const PgQuery__TypeName *type,
@@ -539,35 +564,19 @@ bool dg_index_created_here(const struct dg_ctx *ctx, const char *schema, const c
 							  dg_section_dir(ctx));
 }
 
-const char *dg_index_table_here(const struct dg_ctx *ctx, const char *schema, const char *name)
+const char *dg_index_table(const struct dg_ctx *ctx, const char *schema, const char *name,
+			   unsigned scope)
 {
-	if (!ctx->stmt || !name)
+	const char *t = NULL;
+
+	if (!name)
 		return NULL;
-	return dg_facts_index_table(ctx->facts, schema, name, ctx->stmt_index, dg_section_dir(ctx));
-}
-
-const PgQuery__TypeName *dg_column_type_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
-					     const char *column)
-{
-	if (!ctx->stmt || !rel)
-		return NULL;
-	return dg_facts_column_type_before(ctx->facts, rel->schemaname, rel->relname, column,
-					   ctx->stmt_index, dg_section_dir(ctx));
-}
-
-bool dg_column_type_earlier(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
-			    const char *column, struct dg_type_desc *out)
-{
-	/* a down section undoes this migration's up section, which may have changed the column
-	 * since the earlier migrations: their type is not necessarily the current one */
-	if (!ctx->catalog || !rel || !column || dg_section_dir(ctx) == DG_DIR_DOWN)
-		return false;
-	return dg_catalog_coltype(ctx->catalog, rel->schemaname, rel->relname, column, out);
-}
-
-const char *dg_index_table_earlier(const struct dg_ctx *ctx, const char *schema, const char *name)
-{
-	return ctx->catalog && name ? dg_catalog_index_table(ctx->catalog, schema, name) : NULL;
+	if ((scope & DG_HERE) && ctx->stmt)
+		t = dg_facts_index_table(ctx->facts, schema, name, ctx->stmt_index,
+					 dg_section_dir(ctx));
+	if (!t && (scope & DG_EARLIER) && ctx->catalog)
+		t = dg_catalog_index_table(ctx->catalog, schema, name);
+	return t;
 }
 
 bool dg_not_null_check_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
@@ -632,16 +641,16 @@ unsigned dg_transaction_id(const struct dg_ctx *ctx)
 bool dg_constraint_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel,
 			      const char *name, struct dg_constraint_info *info)
 {
-	const struct dg_con_fact *add = NULL;
+	struct dg_con_added add = {0, SIZE_MAX};
 	int state = 0;
 	struct dg_constraint_info i = {DG_CONSTRAINT_UNKNOWN, 0, 0};
 
 	if (rel)
 		state = dg_facts_constraint_state(ctx->facts, rel->schemaname, rel->relname, name,
 						  ctx->stmt_index, &add);
-	if (add) {
-		i.contype = add->contype;
-		i.add_tx_id = add->tx_id;
+	if (add.stmt != SIZE_MAX) {
+		i.contype = add.contype;
+		i.add_tx_id = ctx->facts->tx[add.stmt].tx_id;
 	}
 	switch (state) {
 	case DG_CON_ADDED:
@@ -779,7 +788,7 @@ const struct dg_lock_info *dg_stmt_locks_at(struct dg_ctx *ctx, size_t i)
 	if (!ctx->locks) {
 		ctx->locks = dg_arena_alloc(ctx->arena, ctx->parsed->n_stmts * sizeof(*ctx->locks));
 		memset(ctx->locks, 0, ctx->parsed->n_stmts * sizeof(*ctx->locks));
-		dg_lock_file_init(&ctx->lock_file, ctx->parsed);
+		dg_lock_file_init(&ctx->lock_file, ctx->parsed, ctx->facts);
 		ctx->lock_file.catalog = ctx->catalog;
 	}
 	if (!ctx->locks[i]) {
@@ -823,44 +832,6 @@ bool dg_lock_timeout_set_at(const struct dg_ctx *ctx, size_t i)
 bool dg_statement_timeout_set_at(const struct dg_ctx *ctx, size_t i)
 {
 	return i < ctx->parsed->n_stmts && (ctx->facts->timeouts[i] & DG_TIMEOUT_STATEMENT);
-}
-
-const char *dg_node_string(const PgQuery__Node *node)
-{
-	if (node && node->node_case == PG_QUERY__NODE__NODE_STRING && node->string)
-		return node->string->sval;
-	return NULL;
-}
-
-const char *dg_name_last(PgQuery__Node *const *names, size_t n)
-{
-	return n ? dg_node_string(names[n - 1]) : NULL;
-}
-
-bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++) {
-		const PgQuery__DefElem *d;
-		const char *v;
-
-		if (!opts[i] || opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
-			continue;
-		d = opts[i]->def_elem;
-		if (!d->defname || strcmp(d->defname, name) != 0)
-			continue;
-		if (!d->arg)
-			return true;
-		switch (d->arg->node_case) {
-		case PG_QUERY__NODE__NODE_INTEGER:
-			return d->arg->integer->ival != 0;
-		case PG_QUERY__NODE__NODE_BOOLEAN:
-			return d->arg->boolean->boolval;
-		default:
-			v = dg_node_string(d->arg);
-			return !v || (strcasecmp(v, "false") != 0 && strcasecmp(v, "off") != 0);
-		}
-	}
-	return false;
 }
 
 /* End of the type name written at `i`: words (varying, precision, with time zone, array), dots,
@@ -985,44 +956,6 @@ enum dg_column_role dg_column_role(const struct dg_ctx *ctx, const PgQuery__Colu
 		*table = NULL;
 		return DG_COLUMN_OTHER;
 	}
-}
-
-const char *dg_type_builtin(const PgQuery__TypeName *t)
-{
-	const char *first;
-
-	if (!t || t->n_names == 0 || t->n_names > 2)
-		return NULL;
-	first = dg_node_string(t->names[0]);
-	if (t->n_names == 2 && (!first || strcmp(first, "pg_catalog") != 0))
-		return NULL;
-	return dg_name_last(t->names, t->n_names);
-}
-
-/* A walk of its own for rules that look into a subtree (the engine's walk dispatches). */
-struct node_walk {
-	bool (*visit)(const PgQuery__Node *, void *);
-	void *arg;
-};
-
-static enum dg_pb_next visit_pb_node(const ProtobufCMessage *m, void *arg)
-{
-	const struct node_walk *w = arg;
-	const PgQuery__Node *n = (const PgQuery__Node *)m;
-
-	if (m->descriptor != &pg_query__node__descriptor)
-		return DG_PB_DESCEND;
-	if (n->node_case == PG_QUERY__NODE__NODE__NOT_SET)
-		return DG_PB_SKIP;
-	return w->visit(n, w->arg) ? DG_PB_DESCEND : DG_PB_STOP;
-}
-
-bool dg_walk(const PgQuery__Node *root, bool (*visit)(const PgQuery__Node *node, void *arg),
-	     void *arg)
-{
-	struct node_walk w = {visit, arg};
-
-	return root ? dg_pb_walk(&root->base, visit_pb_node, &w) : true;
 }
 
 /* ---- the pipeline ------------------------------------------------------------------------ */
@@ -1205,7 +1138,7 @@ enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog 
 		ctx.rule_index = r;
 		dg_rules[r]->check_file(&ctx);
 	}
-	dg_suppress_apply(&ctx);
+	dg_suppress_file(&ctx);
 	free(ctx.stack);
 	if (cfg->verify_fixes)
 		dg_fix_verify_all(&ctx, cat, buf, len);

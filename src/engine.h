@@ -9,16 +9,9 @@
 #include "facts.h"
 #include "migration.h"
 #include "parse.h"
+#include "registry.h"
 #include "source.h"
-
-enum dg_rule_id {
-#define DG_RULE(id) DG_RULE_ID_##id,
-#include "rules.def"
-#undef DG_RULE
-	DG_N_RULES
-};
-
-extern const struct dg_rule *const dg_rules[DG_N_RULES];
+#include "suppress.h"
 
 struct dg_config {
 	bool enabled[DG_N_RULES];
@@ -116,5 +109,8 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 /* Findings in file order with their duplicate fingerprints numbered, as dg_lint_buffer leaves
  * them (for front halves that emit findings themselves: verify). */
 void dg_result_sort(struct dg_result *out);
+
+/* Suppression over the context's findings, emitting through dg_emit. */
+struct dg_suppressor dg_suppressor_of(struct dg_ctx *ctx);
 
 #endif

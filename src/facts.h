@@ -6,9 +6,41 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "arena.h"
+#include "effects.h"
 #include "parse.h"
-#include "rule.h"
+
+/* How a statement changes the schema, for rules about the migration as a whole: whether it is
+ * DDL at all, whether it expands (adds a structure: table, column, index, view) and whether it
+ * contracts (drops or renames a table, view or column that existed before this migration). */
+struct dg_stmt_change {
+	bool ddl;
+	const char *expand;		    /* e.g. ADD COLUMN "email" to "users", or NULL */
+	const char *contract;		    /* e.g. DROP TABLE "users", or NULL */
+	const PgQuery__Node *contract_node; /* the statement or ALTER TABLE subcommand doing it */
+};
+
+/* Who opened the transaction block the statement runs in. */
+enum dg_tx_origin {
+	DG_TXO_NONE = 0, /* none: the statement commits on its own */
+	DG_TXO_TOOL,	 /* the migration tool wraps the section in a transaction */
+	DG_TXO_IMPLICIT, /* the section goes to the server as one multi-statement query */
+	DG_TXO_ASSUMED,	 /* --assume-in-transaction */
+	DG_TXO_EXPLICIT, /* a BEGIN earlier in the section */
+};
+
+/* What a transaction-control statement (BEGIN, COMMIT, ROLLBACK, …) does where it stands. */
+enum dg_tx_event {
+	DG_TXE_NONE = 0,
+	DG_TXE_BEGIN,	       /* opens a block that a later COMMIT or ROLLBACK closes */
+	DG_TXE_BEGIN_UNCLOSED, /* opens a block that nothing closes before the section ends */
+	DG_TXE_BEGIN_NESTED,   /* a block is already open: PostgreSQL only warns */
+	DG_TXE_END,	       /* closes the block a BEGIN opened */
+	DG_TXE_END_TOOL, /* ends the block the tool opened (or --assume-in-transaction), early */
+	DG_TXE_END_NONE, /* no block is open: PostgreSQL only warns */
+};
 
 struct dg_created_rel {
 	const char *schema; /* NULL when unqualified */
@@ -25,7 +57,7 @@ struct dg_stmt_tx {
 	size_t begin_stmt;	/* the BEGIN that opened the block, or SIZE_MAX */
 };
 
-/* What an ALTER TABLE of this file did to a table constraint, in statement order. */
+/* The state of a constraint that ALTER TABLE statements of this file added. */
 enum dg_con_event {
 	DG_CON_ADDED = 1,	/* added and validated at once */
 	DG_CON_ADDED_NOT_VALID, /* added NOT VALID */
@@ -33,80 +65,43 @@ enum dg_con_event {
 	DG_CON_DROPPED,		/* DROP CONSTRAINT */
 };
 
-struct dg_con_fact {
-	const char *schema; /* NULL when unqualified */
-	const char *table;
-	const char *name; /* NULL for an unnamed constraint */
-	int contype;	  /* PgQuery__ConstrType of an added constraint, 0 otherwise */
-	enum dg_con_event event;
-	size_t stmt;	/* index of the statement */
-	unsigned tx_id; /* its transaction block, as in dg_stmt_tx */
-};
-
-/* A column added by ALTER TABLE … ADD COLUMN. */
-struct dg_added_col {
-	const char *schema; /* NULL when unqualified */
-	const char *rel;
-	const char *col;
-	size_t stmt;
-};
-
-/* An index this file creates (CREATE INDEX, or a PRIMARY KEY / UNIQUE / EXCLUDE constraint),
- * under its explicit name or the name PostgreSQL would choose for it. */
-struct dg_created_index {
-	const char *schema; /* the table's schema: an index lives there; NULL when unqualified */
-	const char *name;
-	size_t stmt;
-	enum dg_direction dir;
-	const char *table; /* the indexed table */
-};
-
-/* The type a statement of this file gives a column (CREATE TABLE, ADD COLUMN, ALTER TYPE). */
-struct dg_column_type {
-	const char *schema, *table, *column;
-	const PgQuery__TypeName *type;
-	size_t stmt;
-	enum dg_direction dir;
-};
-
-/* A CHECK constraint implying `column IS NOT NULL`, and from which statement on it is valid. */
-struct dg_not_null_check {
-	const char *schema, *table, *column, *conname;
-	size_t stmt, valid_stmt, dropped_stmt; /* SIZE_MAX: never */
-	enum dg_direction dir;
+/* The effects of the file's statements (effects.h), found by name: every relation, index,
+ * partition or referenced table an effect names leads to it. */
+struct dg_fact_link {
+	const char *key;
+	uint32_t eff, next;
 };
 
 /* Session timeouts in force when a statement starts (SET, SET LOCAL, set_config()). */
 enum { DG_TIMEOUT_LOCK = 1, DG_TIMEOUT_STATEMENT = 2 };
 
 struct dg_facts {
-	struct dg_created_rel *created;
-	size_t n_created, cap_created;
 	/* tables made by CREATE TABLE statements that failed to parse: `stmt` is the first
 	 * statement after the failure, so they were created before statements >= stmt */
 	struct dg_created_rel *created_unparsed;
 	size_t n_created_unparsed, cap_created_unparsed;
-	struct dg_con_fact *cons;
-	size_t n_cons, cap_cons;
-	struct dg_created_rel *domains; /* CREATE DOMAIN, same shape as relations */
-	size_t n_domains, cap_domains;
-	struct dg_added_col *added;
-	size_t n_added, cap_added;
 	struct dg_stmt_tx *tx;	       /* one per statement */
 	struct dg_stmt_change *change; /* one per statement */
 	/* For a file of down sections only: the facts of the up file it undoes, or NULL. */
 	const struct dg_facts *up_file;
-	struct dg_created_index *indexes;
-	size_t n_indexes, cap_indexes;
-	struct dg_column_type *coltypes;
-	size_t n_coltypes, cap_coltypes;
-	struct dg_not_null_check *nn_checks;
-	size_t n_nn_checks, cap_nn_checks;
+	/* every effect of every statement, in order (each with its stmt and dir) */
+	struct dg_effects effs;
+	/* the name index: slots hold link index + 1 of a chain's head (0: empty); chains keep
+	 * the order of the statements */
+	struct dg_fact_link *links;
+	size_t n_links, cap_links;
+	uint32_t *heads, *tails;
+	size_t cap_slots;
 	/* one per statement: an earlier SET TimeZone of this file, in a section of the same
 	 * direction, left the session on a zone with no offset from UTC */
 	bool *tz_utc;
 	unsigned char *timeouts; /* one per statement: DG_TIMEOUT_* bits set before it */
 };
+
+/* Calls fn for each effect of the file that names `key` (as its relation, index, partition,
+ * parent, referenced table or new name), in statement order, until fn returns false. */
+void dg_facts_each(const struct dg_facts *f, const char *key,
+		   bool (*fn)(const struct dg_effect *e, void *arg), void *arg);
 
 /* `assume_in_tx`: sections of formats without a known transaction mode run inside one.
  * `up_file`: the facts of the up file a down-only file undoes, or NULL. */
@@ -127,8 +122,12 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
 /* The state of constraint `name` of schema.table just before statement `stmt`: 0 when no
  * earlier statement of this file added it (or it was dropped since), else DG_CON_ADDED (valid),
  * DG_CON_ADDED_NOT_VALID or DG_CON_VALIDATED; `add` (may be NULL) gets the fact that added it. */
+struct dg_con_added {
+	int contype; /* PgQuery__ConstrType */
+	size_t stmt; /* the statement that added it */
+};
 int dg_facts_constraint_state(const struct dg_facts *f, const char *schema, const char *table,
-			      const char *name, size_t stmt, const struct dg_con_fact **add);
+			      const char *name, size_t stmt, struct dg_con_added *add);
 /* Whether schema.table has, just before statement `stmt`, a validated CHECK constraint that an
  * earlier statement of this file added. */
 bool dg_facts_valid_check(const struct dg_facts *f, const char *schema, const char *table,
@@ -156,5 +155,10 @@ const PgQuery__TypeName *dg_facts_column_type_before(const struct dg_facts *f, c
 /* Whether a validated CHECK constraint implying column IS NOT NULL exists before `stmt`. */
 bool dg_facts_not_null_check_before(const struct dg_facts *f, const char *schema, const char *table,
 				    const char *column, size_t stmt, enum dg_direction dir);
+
+/* For the lock model, which sees what ran before a statement: the earlier statements of the
+ * same direction, and in a down section the up sections of the file too. */
+bool dg_facts_ran_before(const struct dg_facts *f, const struct dg_effect *e, size_t stmt,
+			 enum dg_direction dir);
 
 #endif

@@ -97,7 +97,7 @@ enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catal
 		return DG_OK;
 	}
 	out->format = rd.mig.format;
-	dg_lock_file_init(&lf, &rd.parsed);
+	dg_lock_file_init(&lf, &rd.parsed, &rd.facts);
 	if (cat && !rd.mig.skipped) {
 		dg_catalog_enter(cat, out->path);
 		lf.catalog = cat;
@@ -121,6 +121,7 @@ enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catal
 		sl->no_transaction = info.no_transaction;
 		sl->in_transaction = rd.facts.tx[i].in_tx;
 		sl->unsupported = info.unsupported;
+		sl->fails = info.fails[0] ? dg_xstrdup(info.fails) : NULL;
 		sl->rows = dg_xcalloc(info.n_rels, sizeof(*sl->rows));
 		sl->n_rows = info.n_rels;
 		for (size_t k = 0; k < info.n_rels; k++) {
@@ -130,9 +131,8 @@ enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catal
 			    dg_rel_role_name(r->role),
 			    dg_lock_mode_name(r->mode),
 			    (int)r->mode,
-			    /* nobody else can see a relation being created */
-			    r->role != DG_ROLE_NEW && dg_lock_blocks_reads(r->mode),
-			    r->role != DG_ROLE_NEW && dg_lock_blocks_writes(r->mode),
+			    r->blocks_reads,
+			    r->blocks_writes,
 			    r->rewrite,
 			    r->scan,
 			    r->note,
@@ -173,6 +173,7 @@ void dg_lock_report_clear(struct dg_lock_report *r)
 			free(r->stmts[i].rows[k].relation);
 		free(r->stmts[i].rows);
 		free(r->stmts[i].text);
+		free((char *)r->stmts[i].fails);
 	}
 	free(r->stmts);
 	free(r->path);

@@ -4,11 +4,14 @@
  * Locking" chapter, the ALTER TABLE page and AlterTableGetLockLevel() in tablecmds.c. */
 #include "locks.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "catalog.h"
+#include "ddlguard/ddlguard.h"
+#include "facts.h"
 #include "parse.h"
 
 #define AEL DG_LOCK_ACCESS_EXCLUSIVE
@@ -88,8 +91,9 @@ const char *dg_rel_role_name(enum dg_rel_role r)
 	    [DG_ROLE_PARENT] = "parent", [DG_ROLE_PARTITION] = "partition",
 	    [DG_ROLE_INDEX] = "index",	 [DG_ROLE_INDEX_TABLE] = "table of index",
 	    [DG_ROLE_READ] = "read",	 [DG_ROLE_NEW] = "new",
+	    [DG_ROLE_EVERY] = "every",
 	};
-	return r <= DG_ROLE_NEW ? names[r] : "?";
+	return r <= DG_ROLE_EVERY ? names[r] : "?";
 }
 
 enum dg_lock_mode dg_lock_info_max(const struct dg_lock_info *info)
@@ -102,38 +106,31 @@ enum dg_lock_mode dg_lock_info_max(const struct dg_lock_info *info)
 	return m;
 }
 
+bool dg_lock_cmd_rewrites(const struct dg_lock_info *info, size_t cmd)
+{
+	return info && cmd < 64 && (info->rewrite_cmds >> cmd & 1);
+}
+
+bool dg_lock_cmd_scans(const struct dg_lock_info *info, size_t cmd)
+{
+	return info && cmd < 64 && (info->scan_cmds >> cmd & 1);
+}
+
 /* ---- volatile functions ---------------------------------------------------------------------- */
 
-/* Functions whose call in ADD COLUMN … DEFAULT forces a rewrite: provolatile = 'v' in pg_catalog
- * (checked by the server test), plus the common extension ones. now(), CURRENT_TIMESTAMP,
- * statement_timestamp() and txid_current() are STABLE: evaluated once, no rewrite. */
-static const char *const volatile_functions[] = {
-    "random",
-    "random_normal",
-    "clock_timestamp",
-    "timeofday",
-    "gen_random_uuid",
-    "nextval",
-    "setval",
-    "currval",
-    "lastval",
-    "uuidv4",
-    "uuidv7",
-    "uuid_generate_v1",
-    "uuid_generate_v1mc",
-    "uuid_generate_v4",
-    "gen_random_bytes",
-    "random_string",
-};
-
+/* One source of volatility: src/volatility.c (pg_catalog's provolatile, checked by the server
+ * test, and the common extensions). */
 bool dg_lock_function_is_volatile(const char *name)
 {
+	PgQuery__String s = PG_QUERY__STRING__INIT;
+	PgQuery__Node n = PG_QUERY__NODE__INIT, *list[1] = {&n};
+
 	if (!name)
 		return false;
-	for (size_t i = 0; i < sizeof(volatile_functions) / sizeof(volatile_functions[0]); i++)
-		if (strcmp(volatile_functions[i], name) == 0)
-			return true;
-	return false;
+	s.sval = (char *)name;
+	n.node_case = PG_QUERY__NODE__NODE_STRING;
+	n.string = &s;
+	return dg_function_volatility(list, 1) == DG_VOLATILE;
 }
 
 /* ---- building the answer --------------------------------------------------------------------- */
@@ -184,7 +181,12 @@ static struct dg_lock_rel *add(struct dg_lock_info *out, const char *schema, con
 				  mode,
 				  rewrite,
 				  scan,
-				  NULL};
+				  NULL,
+				  NULL,
+				  NULL,
+				  false,
+				  false,
+				  false};
 	return r;
 }
 
@@ -198,9 +200,20 @@ static void merge(struct dg_lock_info *out, const struct dg_lock_info *one)
 		const struct dg_lock_rel *r = &one->rels[k];
 		struct dg_lock_rel *m = add(out, r->schema, r->name ? r->name : r->index, r->role,
 					    r->mode, r->rewrite, r->scan);
-		if (m && !m->note)
+		if (!m)
+			continue;
+		if (!m->note)
 			m->note = r->note;
+		if (!m->owner) {
+			m->owner = r->owner;
+			m->owner_schema = r->owner_schema;
+		}
+		m->uncertain |= r->uncertain;
 	}
+	if (!out->fails[0] && one->fails[0])
+		memcpy(out->fails, one->fails, sizeof(out->fails));
+	for (size_t k = 0; k < one->n_changes && out->n_changes < DG_LOCK_MAX_CHANGES; k++)
+		out->changes[out->n_changes++] = one->changes[k];
 }
 
 static struct dg_lock_rel *add_rv(struct dg_lock_info *out, const PgQuery__RangeVar *rv,
@@ -293,417 +306,619 @@ static void add_reads(struct dg_lock_info *out, const ProtobufCMessage *m, enum 
 	add_all(out, m, DG_ROLE_READ, mode);
 }
 
+struct volatility_walk {
+	enum dg_volatility worst; /* DG_VOLATILE, else DG_VOLATILITY_UNKNOWN if any is unknown */
+	const char *unknown;	  /* the first function of unknown volatility */
+};
+
 static enum dg_pb_next visit_volatile_call(const ProtobufCMessage *m, void *arg)
 {
+	struct volatility_walk *w = arg;
 	const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)m;
 
-	(void)arg;
-	if (m->descriptor == &pg_query__func_call__descriptor && fc->n_funcname &&
-	    dg_lock_function_is_volatile(str(fc->funcname[fc->n_funcname - 1])))
+	if (m->descriptor != &pg_query__func_call__descriptor || !fc->n_funcname)
+		return DG_PB_DESCEND;
+	switch (dg_function_volatility(fc->funcname, fc->n_funcname)) {
+	case DG_VOLATILE:
+		w->worst = DG_VOLATILE;
 		return DG_PB_STOP;
+	case DG_VOLATILITY_UNKNOWN:
+		if (!w->unknown)
+			w->unknown = str(fc->funcname[fc->n_funcname - 1]);
+		w->worst = DG_VOLATILITY_UNKNOWN;
+		break;
+	default:
+		break;
+	}
 	return DG_PB_DESCEND;
 }
 
-static bool has_volatile_call(const ProtobufCMessage *m)
+/* A default expression: DG_VOLATILE when it calls a volatile function (every row gets its own
+ * value: a rewrite), DG_VOLATILITY_UNKNOWN when it calls one whose volatility is unknown,
+ * DG_NOT_VOLATILE otherwise. */
+static enum dg_volatility default_volatility(const PgQuery__Node *e)
 {
-	return !dg_pb_walk(m, visit_volatile_call, NULL);
+	struct volatility_walk w = {DG_NOT_VOLATILE, NULL};
+
+	if (e)
+		dg_pb_walk(&e->base, visit_volatile_call, &w);
+	return w.worst;
 }
 
-/* ---- history: what earlier statements of the file say ---------------------------------------- */
+/* Marks the rewrite a default of that volatility causes on an existing table. */
+static void default_rewrite(struct dg_lock_rel *t, const PgQuery__Node *e)
+{
+	switch (default_volatility(e)) {
+	case DG_VOLATILE:
+		t->rewrite = t->scan = true;
+		break;
+	case DG_VOLATILITY_UNKNOWN:
+		if (!t->rewrite) {
+			t->note = "rewrites the table if the default calls a VOLATILE function "
+				  "(what a function is unless declared STABLE or IMMUTABLE)";
+			t->uncertain = true;
+		}
+		break;
+	default:
+		break;
+	}
+}
 
-struct history {
-	const struct dg_parsed *p;
-	size_t upto; /* statements [0, upto) are earlier */
-	bool has_partitions;
-	const struct dg_catalog *catalog; /* schema memory, or NULL */
+/* ---- what ran before: the file's timeline (facts) over schema memory (catalog) ------------- */
+
+struct view {
+	const struct dg_facts *facts;	  /* NULL for a lone statement */
+	const struct dg_catalog *catalog; /* NULL without schema memory */
+	size_t stmt;
+	enum dg_direction dir;
+	bool in_tx; /* the statement runs inside a transaction block */
 };
 
-static bool rv_is(const PgQuery__RangeVar *rv, const char *schema, const char *name)
+static bool ran(const struct view *v, const struct dg_effect *e)
 {
-	return rv && same_name(rv->relname, name) &&
-	       same_schema(rv->schemaname && *rv->schemaname ? rv->schemaname : NULL, schema);
+	return dg_facts_ran_before(v->facts, e, v->stmt, v->dir);
 }
 
-/* The type of column `col` of `table` as last declared earlier in the file, or NULL. */
-static const PgQuery__TypeName *history_column_type(const struct history *h, const char *schema,
-						    const char *table, const char *col)
-{
-	const PgQuery__TypeName *found = NULL;
-
-	for (size_t i = 0; h->p && i < h->upto; i++) {
-		const PgQuery__Node *n = h->p->stmts[i].node;
-		if (n->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
-		    rv_is(n->create_stmt->relation, schema, table)) {
-			found = NULL;
-			for (size_t k = 0; k < n->create_stmt->n_table_elts; k++) {
-				const PgQuery__Node *e = n->create_stmt->table_elts[k];
-				if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF &&
-				    same_name(e->column_def->colname, col))
-					found = e->column_def->type_name;
-			}
-		} else if (n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT &&
-			   rv_is(n->alter_table_stmt->relation, schema, table)) {
-			const PgQuery__AlterTableStmt *at = n->alter_table_stmt;
-			for (size_t k = 0; k < at->n_cmds; k++) {
-				const PgQuery__AlterTableCmd *c = at->cmds[k]->alter_table_cmd;
-				if (!c)
-					continue;
-				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
-				    c->def &&
-				    c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF &&
-				    same_name(c->def->column_def->colname, col))
-					found = c->def->column_def->type_name;
-				else if (c->subtype ==
-					     PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType &&
-					 same_name(c->name, col) && c->def &&
-					 c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-					found = c->def->column_def->type_name;
-				else if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn &&
-					 same_name(c->name, col))
-					found = NULL;
-			}
-		}
-	}
-	return found;
-}
-
-/* Every foreign key declared earlier in the file: (its table, the constraint). */
-struct fk_ref {
-	const PgQuery__RangeVar *table;
-	const PgQuery__Constraint *con;
+struct collect {
+	const struct view *v;
+	const struct dg_effect *list[64];
+	size_t n;
 };
 
-static size_t history_fks(const struct history *h, struct fk_ref *out, size_t max)
+static bool collect_one(const struct dg_effect *e, void *arg)
 {
-	size_t n = 0;
+	struct collect *c = arg;
 
-#define PUSH(t, c)                                                                                 \
-	do {                                                                                       \
-		if ((c) && (c)->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && n < max)       \
-			out[n++] = (struct fk_ref){(t), (c)};                                      \
-	} while (0)
-	for (size_t i = 0; h->p && i < h->upto; i++) {
-		const PgQuery__Node *nd = h->p->stmts[i].node;
-		if (nd->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
-			const PgQuery__CreateStmt *cs = nd->create_stmt;
-			for (size_t k = 0; k < cs->n_table_elts; k++) {
-				const PgQuery__Node *e = cs->table_elts[k];
-				if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-					PUSH(cs->relation, e->constraint);
-				else if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-					for (size_t c = 0; c < e->column_def->n_constraints; c++)
-						PUSH(cs->relation,
-						     e->column_def->constraints[c]->constraint);
-			}
-		} else if (nd->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) {
-			const PgQuery__AlterTableStmt *at = nd->alter_table_stmt;
-			for (size_t k = 0; k < at->n_cmds; k++) {
-				const PgQuery__AlterTableCmd *c = at->cmds[k]->alter_table_cmd;
-				if (!c || !c->def)
-					continue;
-				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint &&
-				    c->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-					PUSH(at->relation, c->def->constraint);
-				else if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
-					 c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
-					for (size_t q = 0; q < c->def->column_def->n_constraints;
-					     q++)
-						PUSH(
-						    at->relation,
-						    c->def->column_def->constraints[q]->constraint);
-			}
-		}
-	}
-#undef PUSH
-	return n;
+	if (ran(c->v, e) && c->n < 64)
+		c->list[c->n++] = e;
+	return true;
 }
 
-#define MAX_FKS 256
-
-/* The referenced table of foreign key `conname` on `table`, declared earlier in the file. */
-static const PgQuery__RangeVar *history_fk_target(const struct history *h, const char *schema,
-						  const char *table, const char *conname)
+/* The effects that ran before the statement and name `key`, in order (at most 64: the latest
+ * are dropped past that, which only ever makes an answer "unknown"). */
+static void ran_effects(const struct view *v, const char *key, struct collect *c)
 {
-	struct fk_ref fks[MAX_FKS];
-	size_t n = history_fks(h, fks, MAX_FKS);
-
-	for (size_t i = 0; i < n; i++)
-		if (rv_is(fks[i].table, schema, table) && same_name(fks[i].con->conname, conname))
-			return fks[i].con->pktable;
-	return NULL;
+	c->v = v;
+	c->n = 0;
+	if (v->facts && key)
+		dg_facts_each(v->facts, key, collect_one, c);
 }
 
-/* DROP TABLE removes the triggers of foreign keys on both sides: ACCESS EXCLUSIVE on the tables
- * it references, and (with CASCADE) on the tables referencing it. */
-static void history_fk_drop(const struct history *h, struct dg_lock_info *out, const char *schema,
-			    const char *table, bool cascade)
+/* Whether an earlier statement created schema.name, or (`removed`) dropped, renamed or
+ * detached it: what schema memory knew of it does not hold any more. */
+static bool touched(const struct view *v, const char *schema, const char *name, bool removed)
 {
-	struct fk_ref fks[MAX_FKS];
-	size_t n = history_fks(h, fks, MAX_FKS);
+	struct collect c;
 
-	for (size_t i = 0; i < n; i++) {
-		if (rv_is(fks[i].table, schema, table))
-			add_rv(out, fks[i].con->pktable, DG_ROLE_REFERENCED, AEL, false, false);
-		else if (cascade && rv_is(fks[i].con->pktable, schema, table))
-			add_rv(out, fks[i].table, DG_ROLE_REFERENCED, AEL, false, false);
-	}
-	/* the foreign keys earlier migrations gave it — unless this file made the table anew */
-	if (!h->catalog)
-		return;
-	for (size_t i = 0; h->p && i < h->upto; i++) {
-		const PgQuery__Node *nd = h->p->stmts[i].node;
-		if (nd->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
-		    rv_is(nd->create_stmt->relation, schema, table))
-			return;
-	}
-	for (size_t i = 0; i < DG_LOCK_MAX_RELS; i++) {
-		const char *ref = dg_catalog_referenced_at(h->catalog, schema, table, i);
-		if (!ref)
-			break;
-		add(out, NULL, ref, DG_ROLE_REFERENCED, AEL, false, false);
-	}
-}
-
-/* The partitions of `table` per the earlier statements of the file (CREATE TABLE … PARTITION OF,
- * ATTACH, minus DETACH and DROP). Returns how many were written to `out`. */
-static size_t history_partitions(const struct history *h, const char *schema, const char *table,
-				 const PgQuery__RangeVar **out, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; h->p && i < h->upto; i++) {
-		const PgQuery__Node *nd = h->p->stmts[i].node;
-		if (nd->node_case == PG_QUERY__NODE__NODE_CREATE_STMT) {
-			const PgQuery__CreateStmt *cs = nd->create_stmt;
-			if (cs->partbound && cs->n_inh_relations == 1 &&
-			    cs->inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR &&
-			    rv_is(cs->inh_relations[0]->range_var, schema, table) && n < max)
-				out[n++] = cs->relation;
-		} else if (nd->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT &&
-			   rv_is(nd->alter_table_stmt->relation, schema, table)) {
-			const PgQuery__AlterTableStmt *at = nd->alter_table_stmt;
-			for (size_t k = 0; k < at->n_cmds; k++) {
-				const PgQuery__AlterTableCmd *c = at->cmds[k]->alter_table_cmd;
-				const PgQuery__RangeVar *part;
-				if (!c || !c->def ||
-				    c->def->node_case != PG_QUERY__NODE__NODE_PARTITION_CMD)
-					continue;
-				part = c->def->partition_cmd->name;
-				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition &&
-				    n < max)
-					out[n++] = part;
-				else if (c->subtype ==
-					 PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition)
-					for (size_t q = 0; q < n; q++)
-						if (part &&
-						    rv_is(out[q], part->schemaname, part->relname))
-							out[q--] = out[--n];
-			}
-		} else if (nd->node_case == PG_QUERY__NODE__NODE_DROP_STMT &&
-			   nd->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
-			for (size_t k = 0; k < nd->drop_stmt->n_objects; k++) {
-				const PgQuery__Node *o = nd->drop_stmt->objects[k];
-				const char *name;
-				if (o->node_case != PG_QUERY__NODE__NODE_LIST || !o->list->n_items)
-					continue;
-				name = str(o->list->items[o->list->n_items - 1]);
-				for (size_t q = 0; q < n; q++)
-					if (same_name(out[q]->relname, name))
-						out[q--] = out[--n];
-			}
-		}
-	}
-	return n;
-}
-
-/* A statement on a partitioned table takes the same lock on every partition (and rewrites or
- * scans them in its place): the partitions this file knows of are added. */
-/* Whether an earlier statement of the file creates schema.name (CREATE TABLE), or, `removed`,
- * detaches or drops it: then what earlier migrations knew of it does not hold any more. */
-static bool history_touches(const struct history *h, const char *schema, const char *name,
-			    bool removed)
-{
-	for (size_t i = 0; h->p && i < h->upto; i++) {
-		const PgQuery__Node *nd = h->p->stmts[i].node;
-		if (nd->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
-		    rv_is(nd->create_stmt->relation, schema, name))
+	ran_effects(v, name, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct dg_effect *e = c.list[i];
+		if ((e->kind == DG_EFF_CREATE || (e->kind == DG_EFF_RENAME && removed)) &&
+		    (same_name(e->name, name) || same_name(e->name2, name)) &&
+		    same_schema(e->schema, schema))
 			return true;
 		if (!removed)
 			continue;
-		if (nd->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT) {
-			const PgQuery__AlterTableStmt *at = nd->alter_table_stmt;
-			for (size_t k = 0; k < at->n_cmds; k++) {
-				const PgQuery__AlterTableCmd *c = at->cmds[k]->alter_table_cmd;
-				if (c &&
-				    c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition &&
-				    c->def &&
-				    c->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD &&
-				    rv_is(c->def->partition_cmd->name, schema, name))
-					return true;
-			}
-		} else if (nd->node_case == PG_QUERY__NODE__NODE_DROP_STMT &&
-			   nd->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
-			for (size_t k = 0; k < nd->drop_stmt->n_objects; k++) {
-				const PgQuery__Node *o = nd->drop_stmt->objects[k];
-				if (o->node_case == PG_QUERY__NODE__NODE_LIST && o->list->n_items &&
-				    same_name(str(o->list->items[o->list->n_items - 1]), name))
-					return true;
-			}
-		}
+		if (e->kind == DG_EFF_DROP && dg_same_rel(e->schema, e->name, schema, name))
+			return true;
+		if (e->kind == DG_EFF_DETACH_PARTITION &&
+		    dg_same_rel(e->schema2, e->name2, schema, name))
+			return true;
 	}
 	return false;
 }
 
-static void propagate_to_partitions(struct dg_lock_info *out, const struct history *h)
+static bool memory_of(const struct view *v, const char *schema, const char *name)
 {
-	bool memory = h->catalog && dg_catalog_has_partitions(h->catalog);
+	return v->catalog && !touched(v, schema, name, true);
+}
 
-	if (!h->has_partitions && !memory)
-		return;
-	/* the list grows while we walk it: sub-partitions are reached in turn */
-	for (size_t i = 0; i < out->n_rels; i++) {
-		const PgQuery__RangeVar *parts[32];
-		struct dg_lock_rel r = out->rels[i];
-		size_t n;
+/* Whether the model knows the table at all: the file created it, or schema memory has it. What
+ * it does not know (its partitions, indexes, foreign keys) is then known to be complete. */
+static bool known_table(const struct view *v, const char *schema, const char *name)
+{
+	return touched(v, schema, name, false) ||
+	       (memory_of(v, schema, name) && dg_catalog_has_table(v->catalog, schema, name));
+}
 
-		if ((r.role != DG_ROLE_TABLE && r.role != DG_ROLE_PARTITION) || !r.name ||
-		    r.mode == DG_LOCK_NONE)
-			continue;
-		n = history_partitions(h, r.schema, r.name, parts, 32);
-		for (size_t k = 0; k < n; k++)
-			add_rv(out, parts[k], DG_ROLE_PARTITION, r.mode, r.rewrite, r.scan);
-		/* the partitions earlier migrations attached — unless this file made the table
-		 * anew, or detached or dropped the partition since */
-		if (!memory || history_touches(h, r.schema, r.name, false))
-			continue;
-		for (size_t k = 0; out->n_rels < DG_LOCK_MAX_RELS; k++) {
-			const char *ps = NULL, *pn = dg_catalog_partition_at(h->catalog, r.schema,
-									     r.name, k, &ps);
-			if (!pn)
-				break;
-			if (!history_touches(h, ps, pn, true))
-				add(out, ps, pn, DG_ROLE_PARTITION, r.mode, r.rewrite, r.scan);
+/* The parent of partition schema.name (its schema in *parent_schema), or NULL. */
+static const char *parent_of(const struct view *v, const char *schema, const char *name,
+			     const char **parent_schema)
+{
+	struct collect c;
+	const char *parent = NULL;
+	bool known = false;
+
+	*parent_schema = NULL;
+	ran_effects(v, name, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct dg_effect *e = c.list[i];
+		if ((e->kind == DG_EFF_ATTACH_PARTITION || e->kind == DG_EFF_DETACH_PARTITION) &&
+		    dg_same_rel(e->schema2, e->name2, schema, name)) {
+			known = true;
+			parent = e->kind == DG_EFF_ATTACH_PARTITION ? e->name : NULL;
+			*parent_schema = e->schema;
+		} else if ((e->kind == DG_EFF_CREATE || e->kind == DG_EFF_DROP) &&
+			   dg_same_rel(e->schema, e->name, schema, name)) {
+			known = true;
+			parent = NULL;
 		}
 	}
+	if (known || !memory_of(v, schema, name))
+		return parent;
+	return dg_catalog_parent_of(v->catalog, schema, name);
 }
 
-/* Whether an earlier SET TimeZone in the file makes the session UTC. */
-static bool history_timezone_utc(const struct history *h)
+/* The type column `col` of schema.table had when the statement starts: from the file, else from
+ * schema memory (not in a down section: it undoes an up section that may have changed it). */
+static bool column_type(const struct view *v, const char *schema, const char *table,
+			const char *col, struct dg_type_desc *out)
 {
-	static const char *const utc[] = {"utc",  "etc/utc",   "gmt",		"etc/gmt", "uct",
-					  "zulu", "universal", "etc/universal", "z"};
-	bool is_utc = false;
+	struct collect c;
+	int found = 0; /* 1: a type, -1: the column is gone or the table is new */
 
-	for (size_t i = 0; h->p && i < h->upto; i++) {
-		const PgQuery__Node *n = h->p->stmts[i].node;
-		const PgQuery__VariableSetStmt *vs;
-		if (n->node_case != PG_QUERY__NODE__NODE_VARIABLE_SET_STMT)
+	ran_effects(v, table, &c);
+	for (size_t i = 0; i < c.n && col; i++) {
+		const struct dg_effect *e = c.list[i];
+		if (!dg_same_rel(e->schema, e->name, schema, table))
 			continue;
-		vs = n->variable_set_stmt;
-		if (vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL) {
-			is_utc = false;
-			continue;
+		if (e->kind == DG_EFF_CREATE || e->kind == DG_EFF_DROP ||
+		    e->kind == DG_EFF_RENAME) {
+			found = -1;
+		} else if ((e->kind == DG_EFF_ADD_COLUMN || e->kind == DG_EFF_SET_TYPE) &&
+			   same_name(e->col, col) && e->type) {
+			dg_type_describe(e->type, out);
+			found = 1;
+		} else if ((e->kind == DG_EFF_DROP_COLUMN || e->kind == DG_EFF_RENAME_COLUMN) &&
+			   (same_name(e->col, col) || same_name(e->name2, col))) {
+			found = -1;
 		}
-		if (!vs->name || strcmp(vs->name, "timezone") != 0)
+	}
+	if (found)
+		return found > 0;
+	if (v->dir == DG_DIR_DOWN || !memory_of(v, schema, table))
+		return false;
+	return dg_catalog_coltype(v->catalog, schema, table, col, out);
+}
+
+/* The table that foreign key `conname` of schema.table references (its schema in *ref_schema). */
+static const char *fk_target(const struct view *v, const char *schema, const char *table,
+			     const char *conname, const char **ref_schema)
+{
+	struct collect c;
+	const char *ref = NULL;
+	bool known = false;
+
+	*ref_schema = NULL;
+	if (!conname)
+		return NULL;
+	ran_effects(v, table, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct dg_effect *e = c.list[i];
+		if (!dg_same_rel(e->schema, e->name, schema, table) ||
+		    !same_name(e->name2, conname))
 			continue;
-		is_utc = false;
-		if (vs->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE && vs->n_args == 1 &&
-		    vs->args[0]->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-		    vs->args[0]->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
-			for (size_t k = 0; k < sizeof(utc) / sizeof(utc[0]); k++)
-				if (strcasecmp(vs->args[0]->a_const->sval->sval, utc[k]) == 0)
-					is_utc = true;
+		if (e->kind == DG_EFF_ADD_CONSTRAINT) {
+			known = true;
+			ref = e->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN ? e->ref_name
+										  : NULL;
+			*ref_schema = e->ref_schema;
+		} else if (e->kind == DG_EFF_DROP_CONSTRAINT) {
+			known = true;
+			ref = NULL;
+		}
 	}
-	return is_utc;
+	if (known || !memory_of(v, schema, table))
+		return ref;
+	return dg_catalog_fk_target(v->catalog, schema, table, conname);
 }
 
-/* The query of materialized view `name` created earlier in the file. */
-static const PgQuery__Node *history_matview_query(const struct history *h, const char *schema,
-						  const char *name)
+struct rel_name {
+	const char *schema, *name;
+};
+
+static size_t push_rel(struct rel_name *out, size_t n, size_t max, const char *schema,
+		       const char *name)
 {
-	const PgQuery__Node *q = NULL;
-
-	for (size_t i = 0; h->p && i < h->upto; i++) {
-		const PgQuery__Node *n = h->p->stmts[i].node;
-		if (n->node_case == PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT &&
-		    n->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW &&
-		    n->create_table_as_stmt->into &&
-		    rv_is(n->create_table_as_stmt->into->rel, schema, name))
-			q = n->create_table_as_stmt->query;
-	}
-	return q;
-}
-
-/* ---- column types: which changes are binary-coercible ---------------------------------------- */
-
-static const char *type_base(const PgQuery__TypeName *t)
-{
-	const char *n = t && t->n_names ? str(t->names[t->n_names - 1]) : NULL;
-
-	if (!n)
-		return "";
-	/* the grammar's spellings of one type */
-	if (strcmp(n, "varchar") == 0 || strcmp(n, "character varying") == 0)
-		return "varchar";
+	for (size_t i = 0; i < n; i++)
+		if (dg_same_rel(out[i].schema, out[i].name, schema, name))
+			return n;
+	if (n < max && name)
+		out[n++] = (struct rel_name){schema, name};
 	return n;
 }
 
-static bool typmod_int(const PgQuery__TypeName *t, size_t i, long *v)
+/* The tables schema.table references (`referencing` false) or that reference it (true) with a
+ * foreign key, as the file and schema memory know them. */
+/* Whether foreign key `fk` (an ADD CONSTRAINT effect) is still there: no later statement that
+ * ran dropped it, its column or its table. */
+static bool fk_alive(const struct view *v, const struct dg_effect *fk)
 {
-	const PgQuery__Node *m;
+	struct collect c;
 
-	if (!t || i >= t->n_typmods)
-		return false;
-	m = t->typmods[i];
-	if (m->node_case == PG_QUERY__NODE__NODE_A_CONST &&
-	    m->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
-		*v = m->a_const->ival->ival;
-		return true;
+	ran_effects(v, fk->name, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct dg_effect *e = c.list[i];
+		if (e->stmt < fk->stmt || e == fk ||
+		    !dg_same_rel(fk->schema, fk->name, e->schema, e->name))
+			continue;
+		if ((e->kind == DG_EFF_DROP_CONSTRAINT && same_name(fk->name2, e->name2)) ||
+		    (e->kind == DG_EFF_DROP_COLUMN && same_name(fk->ref_col, e->col)) ||
+		    ((e->kind == DG_EFF_DROP || e->kind == DG_EFF_RENAME ||
+		      e->kind == DG_EFF_CREATE) &&
+		     e->stmt > fk->stmt))
+			return false;
 	}
-	return false;
+	return true;
 }
 
-enum coercion { COERCE_UNKNOWN, COERCE_FREE, COERCE_REWRITE };
-
-/* Whether changing a column from `from` to `to` keeps the stored bytes (no rewrite). */
-static enum coercion type_change(const PgQuery__TypeName *from, const PgQuery__TypeName *to)
+/* The tables schema.table references (`referencing` false) or that reference it (true) with a
+ * foreign key, as the file and schema memory know them. */
+static size_t fk_neighbours(const struct view *v, const char *schema, const char *table,
+			    bool referencing, struct rel_name *out, size_t max)
 {
-	const char *a = type_base(from), *b = type_base(to);
-	long fa, fb, sa = 0, sb = 0;
+	struct collect c;
+	size_t n = 0;
 
-	if (!from)
-		return COERCE_UNKNOWN;
-	if (from->n_array_bounds != to->n_array_bounds)
-		return COERCE_REWRITE;
-	if (strcmp(a, "varchar") == 0 || strcmp(a, "text") == 0) {
-		if (strcmp(b, "text") == 0)
-			return COERCE_FREE;
-		if (strcmp(b, "varchar") == 0) {
-			if (to->n_typmods == 0)
-				return COERCE_FREE;
-			if (strcmp(a, "varchar") == 0 && typmod_int(from, 0, &fa) &&
-			    typmod_int(to, 0, &fb) && fb >= fa)
-				return COERCE_FREE;
+	ran_effects(v, table, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct dg_effect *e = c.list[i];
+		if (e->kind != DG_EFF_ADD_CONSTRAINT ||
+		    e->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || !e->ref_name ||
+		    !fk_alive(v, e))
+			continue;
+		if (!referencing && dg_same_rel(e->schema, e->name, schema, table))
+			n = push_rel(out, n, max, e->ref_schema, e->ref_name);
+		else if (referencing && dg_same_rel(e->ref_schema, e->ref_name, schema, table))
+			n = push_rel(out, n, max, e->schema, e->name);
+	}
+	if (!memory_of(v, schema, table))
+		return n;
+	for (size_t i = 0; n < max; i++) {
+		const char *t = referencing
+				    ? dg_catalog_referencing_at(v->catalog, schema, table, i)
+				    : dg_catalog_referenced_at(v->catalog, schema, table, i);
+		if (!t)
+			break;
+		if (!touched(v, NULL, t, true))
+			n = push_rel(out, n, max, NULL, t);
+	}
+	return n;
+}
+
+/* The partitions of schema.table (only its DEFAULT one when `default_only`). */
+static size_t partitions(const struct view *v, const char *schema, const char *table,
+			 bool default_only, struct rel_name *out, size_t max)
+{
+	struct collect c;
+	size_t n = 0;
+
+	ran_effects(v, table, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct dg_effect *e = c.list[i];
+		if (!dg_same_rel(e->schema, e->name, schema, table))
+			continue;
+		if (e->kind == DG_EFF_ATTACH_PARTITION && (e->is_default || !default_only)) {
+			n = push_rel(out, n, max, e->schema2, e->name2);
+		} else if (e->kind == DG_EFF_DETACH_PARTITION) {
+			for (size_t k = 0; k < n; k++)
+				if (dg_same_rel(out[k].schema, out[k].name, e->schema2, e->name2))
+					out[k--] = out[--n];
 		}
-		return COERCE_REWRITE;
 	}
-	if (strcmp(a, "numeric") == 0 && strcmp(b, "numeric") == 0) {
-		if (to->n_typmods == 0)
-			return COERCE_FREE;
-		if (from->n_typmods == 0)
-			return COERCE_REWRITE;
-		typmod_int(from, 1, &sa);
-		typmod_int(to, 1, &sb);
-		if (typmod_int(from, 0, &fa) && typmod_int(to, 0, &fb) && fb >= fa && sa == sb)
-			return COERCE_FREE;
-		return COERCE_REWRITE;
+	/* partitions dropped since */
+	for (size_t k = 0; k < n; k++)
+		if (touched(v, out[k].schema, out[k].name, true) &&
+		    !touched(v, out[k].schema, out[k].name, false))
+			out[k--] = out[--n];
+	if (!v->catalog || touched(v, schema, table, false))
+		return n;
+	if (default_only) {
+		const char *ps = NULL,
+			   *pn = dg_catalog_default_partition(v->catalog, schema, table, &ps);
+		if (pn && !touched(v, ps, pn, true))
+			n = push_rel(out, n, max, ps, pn);
+		return n;
 	}
-	if ((strcmp(a, "cidr") == 0 && strcmp(b, "inet") == 0) ||
-	    (strcmp(a, "varbit") == 0 && strcmp(b, "varbit") == 0 && to->n_typmods == 0))
-		return COERCE_FREE;
-	if (strcmp(a, b) == 0 && from->n_typmods == 0 && to->n_typmods == 0)
-		return COERCE_FREE;
-	return COERCE_REWRITE;
+	for (size_t k = 0; n < max; k++) {
+		const char *ps = NULL,
+			   *pn = dg_catalog_partition_at(v->catalog, schema, table, k, &ps);
+		if (!pn)
+			break;
+		if (!touched(v, ps, pn, true))
+			n = push_rel(out, n, max, ps, pn);
+	}
+	return n;
+}
+
+/* The table of index schema.name, or NULL. */
+static const char *index_table(const struct view *v, const char *schema, const char *name)
+{
+	struct collect c;
+	const char *table = NULL;
+	bool known = false;
+
+	ran_effects(v, name, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct dg_effect *e = c.list[i];
+		if (e->kind == DG_EFF_CREATE_INDEX &&
+		    dg_same_rel(e->schema, e->name2, schema, name)) {
+			known = true;
+			table = e->name;
+		} else if (e->kind == DG_EFF_DROP_INDEX &&
+			   dg_same_rel(e->schema, e->name2, schema, name)) {
+			known = true;
+			table = NULL;
+		} else if (e->kind == DG_EFF_RENAME_INDEX) {
+			if (dg_same_rel(e->schema, e->col, schema, name)) {
+				known = true;
+				table = e->name
+					    ? e->name
+					    : index_table(&(struct view){v->facts, v->catalog,
+									 e->stmt, v->dir, false},
+							  e->schema, e->name2);
+			} else if (dg_same_rel(e->schema, e->name2, schema, name)) {
+				known = true;
+				table = NULL;
+			}
+		}
+	}
+	if (known || !v->catalog)
+		return table;
+	table = dg_catalog_index_table(v->catalog, schema, name);
+	return table && !touched(v, NULL, table, true) ? table : NULL;
+}
+
+/* The indexes of schema.table; *complete: the list is known to be all of them. */
+static size_t indexes_of(const struct view *v, const char *schema, const char *table,
+			 struct rel_name *out, size_t max, bool *complete)
+{
+	struct collect c;
+	size_t n = 0;
+
+	*complete = touched(v, schema, table, false);
+	ran_effects(v, table, &c);
+	for (size_t i = 0; i < c.n; i++) {
+		const struct dg_effect *e = c.list[i];
+		if (e->kind == DG_EFF_CREATE_INDEX &&
+		    dg_same_rel(e->schema, e->name, schema, table))
+			n = push_rel(out, n, max, e->schema, e->name2);
+	}
+	if (!*complete && known_table(v, schema, table)) {
+		*complete = true;
+		for (size_t k = 0; n < max; k++) {
+			const char *ix = dg_catalog_index_at(v->catalog, schema, table, k);
+			if (!ix)
+				break;
+			n = push_rel(out, n, max, schema, ix);
+		}
+	}
+	/* dropped or renamed since */
+	for (size_t k = 0; k < n; k++) {
+		const char *t = index_table(v, out[k].schema, out[k].name);
+		if (!t || !same_name(t, table))
+			out[k--] = out[--n];
+	}
+	return n;
+}
+
+/* Whether a validated CHECK constraint implies column IS NOT NULL when the statement starts. */
+static bool not_null_check(const struct view *v, const char *schema, const char *table,
+			   const char *column)
+{
+	if (v->facts &&
+	    (dg_facts_not_null_check_before(v->facts, schema, table, column, v->stmt, v->dir) ||
+	     (v->dir == DG_DIR_DOWN &&
+	      dg_facts_not_null_check_before(v->facts, schema, table, column, v->stmt, DG_DIR_UP))))
+		return true;
+	return memory_of(v, schema, table) &&
+	       dg_catalog_not_null_check(v->catalog, schema, table, column);
+}
+
+/* Whether schema.table has a validated CHECK constraint when the statement starts. */
+static bool valid_check(const struct view *v, const char *schema, const char *table)
+{
+	if (v->facts && dg_facts_valid_check(v->facts, schema, table, v->stmt))
+		return true;
+	return memory_of(v, schema, table) && dg_catalog_valid_check(v->catalog, schema, table);
+}
+
+/* Whether schema.table is partitioned (CREATE TABLE … PARTITION BY, or it has partitions). */
+static bool is_partitioned(const struct view *v, const char *schema, const char *table)
+{
+	struct collect c;
+	struct rel_name parts[1];
+
+	ran_effects(v, table, &c);
+	for (size_t i = c.n; i-- > 0;)
+		if (c.list[i]->kind == DG_EFF_CREATE &&
+		    dg_same_rel(c.list[i]->schema, c.list[i]->name, schema, table))
+			return c.list[i]->partitioned;
+	return partitions(v, schema, table, false, parts, 1) > 0;
+}
+
+/* The query of materialized view schema.name created earlier in the file, or NULL. */
+static const PgQuery__Node *matview_query(const struct view *v, const char *schema,
+					  const char *name)
+{
+	struct collect c;
+	const PgQuery__Node *q = NULL;
+
+	ran_effects(v, name, &c);
+	for (size_t i = 0; i < c.n; i++)
+		if (c.list[i]->kind == DG_EFF_CREATE && c.list[i]->obj == DG_OBJ_MATVIEW &&
+		    dg_same_rel(c.list[i]->schema, c.list[i]->name, schema, name))
+			q = c.list[i]->value;
+	return q;
+}
+
+static bool session_utc(const struct view *v)
+{
+	return v->facts && v->facts->tz_utc[v->stmt];
+}
+
+/* ---- column types: which changes keep the stored bytes -------------------------------------- */
+
+static bool is(const struct dg_type_desc *t, const char *name)
+{
+	return strcmp(t->name, name) == 0;
+}
+
+/* varchar, text, xml: binary-coercible to text */
+static bool text_like(const struct dg_type_desc *t)
+{
+	return is(t, "text") || is(t, "varchar") || is(t, "xml");
+}
+
+static bool same_mods(const struct dg_type_desc *a, const struct dg_type_desc *b)
+{
+	return a->n_mods == b->n_mods && !a->mods_unknown && !b->mods_unknown &&
+	       (a->n_mods < 1 || a->mods[0] == b->mods[0]) &&
+	       (a->n_mods < 2 || a->mods[1] == b->mods[1]);
+}
+
+enum dg_retype dg_retype_verdict(const struct dg_type_desc *o, const struct dg_type_desc *n)
+{
+	if (o->array || n->array)
+		return o->array && n->array && is(o, n->name) && same_mods(o, n)
+			   ? DG_RETYPE_NONE
+			   : DG_RETYPE_REWRITE;
+	if (o->mods_unknown || n->mods_unknown)
+		return DG_RETYPE_REWRITE;
+	if (is(o, n->name)) {
+		if (same_mods(o, n) || n->n_mods == 0)
+			return is(o, "bpchar") && n->n_mods == 0 ? DG_RETYPE_REWRITE
+								 : DG_RETYPE_NONE;
+		if (o->n_mods == 0)
+			return DG_RETYPE_REWRITE;
+		if (is(n, "varchar") || is(n, "varbit"))
+			return n->mods[0] >= o->mods[0] ? DG_RETYPE_NONE : DG_RETYPE_REWRITE;
+		if (is(n, "numeric")) {
+			int os = o->n_mods > 1 ? o->mods[1] : 0,
+			    ns = n->n_mods > 1 ? n->mods[1] : 0;
+			return os == ns && n->mods[0] >= o->mods[0] ? DG_RETYPE_NONE
+								    : DG_RETYPE_REWRITE;
+		}
+		if (is(n, "timestamp") || is(n, "timestamptz") || is(n, "time") || is(n, "timetz"))
+			return n->mods[0] >= o->mods[0] ? DG_RETYPE_NONE : DG_RETYPE_REWRITE;
+		return DG_RETYPE_REWRITE;
+	}
+	if (text_like(o) && (is(n, "text") || (is(n, "varchar") && n->n_mods == 0)))
+		return DG_RETYPE_NONE;
+	if ((is(o, "text") || is(o, "varchar")) && is(n, "citext"))
+		return DG_RETYPE_INDEXES;
+	if (is(o, "citext") && (is(n, "text") || (is(n, "varchar") && n->n_mods == 0)))
+		return DG_RETYPE_INDEXES;
+	if (is(o, "cidr") && is(n, "inet"))
+		return DG_RETYPE_NONE;
+	if (is(o, "bit") && is(n, "varbit") && n->n_mods == 0)
+		return DG_RETYPE_NONE;
+	if ((is(o, "timestamp") && is(n, "timestamptz")) ||
+	    (is(o, "timestamptz") && is(n, "timestamp")))
+		return DG_RETYPE_TIMEZONE;
+	return DG_RETYPE_REWRITE;
+}
+
+/* USING col, or USING col::newtype, converts exactly as no USING would. */
+static bool trivial_using(const PgQuery__Node *e, const char *column, const struct dg_type_desc *n)
+{
+	if (e && e->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && e->type_cast->type_name) {
+		struct dg_type_desc cast;
+		dg_type_describe(e->type_cast->type_name, &cast);
+		if (!is(&cast, n->name) || !same_mods(&cast, n) || cast.array != n->array)
+			return false;
+		e = e->type_cast->arg;
+	}
+	if (!e || e->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || !e->column_ref->n_fields)
+		return false;
+	const PgQuery__Node *last = e->column_ref->fields[e->column_ref->n_fields - 1];
+	return column && same_name(str(last), column);
+}
+
+/* ALTER COLUMN … TYPE: what it does to the table's storage (see struct dg_column_change). */
+static void column_change(struct dg_lock_info *out, const struct view *w, size_t cmd_index,
+			  const PgQuery__RangeVar *rel, const PgQuery__AlterTableCmd *cmd,
+			  struct dg_lock_rel *t, int pg_version)
+{
+	const PgQuery__ColumnDef *col = cmd->def->column_def;
+	struct dg_column_change ch;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.cmd = cmd_index;
+	if (!col->type_name)
+		return;
+	dg_type_describe(col->type_name, &ch.new_type);
+	ch.session_utc = session_utc(w) && pg_version >= 12;
+	ch.using_expr =
+	    col->raw_default && !trivial_using(col->raw_default, cmd->name, &ch.new_type);
+	ch.old_known = !ch.using_expr &&
+		       column_type(w, rel->schemaname, rel->relname, cmd->name, &ch.old_type);
+	if (ch.using_expr)
+		ch.verdict = DG_RETYPE_REWRITE;
+	else if (ch.old_known)
+		ch.verdict = dg_retype_verdict(&ch.old_type, &ch.new_type);
+	else
+		ch.verdict = DG_RETYPE_UNKNOWN;
+	if (ch.verdict == DG_RETYPE_TIMEZONE)
+		ch.verdict = ch.session_utc ? DG_RETYPE_NONE : DG_RETYPE_REWRITE;
+	switch (ch.verdict) {
+	case DG_RETYPE_NONE:
+		t->rewrite = t->scan = false;
+		break;
+	case DG_RETYPE_INDEXES:
+		t->rewrite = t->scan = false;
+		t->note = "no rewrite of the table, but the column's indexes are rebuilt";
+		break;
+	case DG_RETYPE_REWRITE:
+		if (ch.old_known && !ch.using_expr &&
+		    ((is(&ch.old_type, "timestamp") && is(&ch.new_type, "timestamptz")) ||
+		     (is(&ch.old_type, "timestamptz") && is(&ch.new_type, "timestamp"))) &&
+		    pg_version >= 12)
+			t->note = "the session's TimeZone set to UTC would spare the rewrite";
+		break;
+	default:
+		/* the old type is unknown: the claim depends on it */
+		if (ch.session_utc &&
+		    (is(&ch.new_type, "timestamptz") || is(&ch.new_type, "timestamp"))) {
+			t->rewrite = t->scan = false;
+			t->uncertain = true;
+			t->note = "no rewrite assumes the column is timestamp or timestamptz now "
+				  "(TimeZone is UTC); from other types it rewrites";
+		} else if (!ch.new_type.array &&
+			   (text_like(&ch.new_type) || is(&ch.new_type, "numeric") ||
+			    is(&ch.new_type, "varbit") || is(&ch.new_type, "inet") ||
+			    is(&ch.new_type, "timestamptz") || is(&ch.new_type, "timestamp") ||
+			    is(&ch.new_type, "time") || is(&ch.new_type, "timetz") ||
+			    is(&ch.new_type, "interval") || is(&ch.new_type, "citext"))) {
+			t->uncertain = true;
+			t->note =
+			    "the column's current type is unknown: no rewrite if the change is "
+			    "binary-coercible (a longer varchar, varchar to text, a wider numeric)";
+		}
+		break;
+	}
+	if (out->n_changes < DG_LOCK_MAX_CHANGES)
+		out->changes[out->n_changes++] = ch;
 }
 
 /* ---- ALTER TABLE ----------------------------------------------------------------------------- */
@@ -828,11 +1043,20 @@ static enum dg_lock_mode reloptions_mode(const PgQuery__Node *def)
 
 static bool is_serial(const PgQuery__TypeName *t)
 {
-	const char *n = type_base(t);
+	return dg_type_is_serial(t);
+}
 
-	return strcmp(n, "serial") == 0 || strcmp(n, "bigserial") == 0 ||
-	       strcmp(n, "smallserial") == 0 || strcmp(n, "serial2") == 0 ||
-	       strcmp(n, "serial4") == 0 || strcmp(n, "serial8") == 0;
+/* Whether the column's default is the NULL constant (or it has none). */
+static bool null_default(const PgQuery__ColumnDef *col)
+{
+	const PgQuery__Node *d = col->raw_default;
+
+	for (size_t k = 0; !d && k < col->n_constraints; k++) {
+		const PgQuery__Constraint *c = col->constraints[k]->constraint;
+		if (c && c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT)
+			d = c->raw_expr;
+	}
+	return !d || (d->node_case == PG_QUERY__NODE__NODE_A_CONST && d->a_const->isnull);
 }
 
 /* Effects of constraints written on a column (ADD COLUMN, CREATE TABLE). */
@@ -851,17 +1075,21 @@ static void column_constraints(struct dg_lock_info *out, const PgQuery__ColumnDe
 		if (!c)
 			continue;
 		switch (c->contype) {
-		case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
-			add_rv(out, c->pktable, DG_ROLE_REFERENCED, SRE, false, false);
+		case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
 			/* a new column without a default is all NULL: the server skips validating
-			 * its foreign key, but any DEFAULT (even NULL) makes it check every row */
-			if (existing && table && has_default && !c->skip_validation)
+			 * its foreign key, but any DEFAULT (even NULL) makes it check every row,
+			 * joining the referenced table */
+			bool check = existing && table && has_default && !c->skip_validation;
+			/* an all-NULL column joins no referenced row */
+			add_rv(out, c->pktable, DG_ROLE_REFERENCED, SRE, false,
+			       check && !null_default(col));
+			if (check)
 				table->scan = true;
 			break;
+		}
 		case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
-			if (existing && c->raw_expr && has_volatile_call(&c->raw_expr->base) &&
-			    table)
-				table->rewrite = table->scan = true;
+			if (existing && c->raw_expr && table)
+				default_rewrite(table, c->raw_expr);
 			break;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
 		case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
@@ -883,9 +1111,9 @@ static void column_constraints(struct dg_lock_info *out, const PgQuery__ColumnDe
 	}
 }
 
-static void alter_cmd(struct dg_lock_info *out, const struct history *h,
-		      const PgQuery__AlterTableStmt *at, const PgQuery__AlterTableCmd *cmd,
-		      int pg_version)
+static void alter_cmd(struct dg_lock_info *out, const struct view *w,
+		      const PgQuery__AlterTableStmt *at, size_t cmd_index,
+		      const PgQuery__AlterTableCmd *cmd, int pg_version)
 {
 	const PgQuery__RangeVar *rel = at->relation;
 	const struct at_entry *e = NULL;
@@ -923,8 +1151,8 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 			if (is_serial(col->type_name) || (col->identity && *col->identity) ||
 			    (col->generated && *col->generated))
 				t->rewrite = t->scan = true;
-			if (col->raw_default && has_volatile_call(&col->raw_default->base))
-				t->rewrite = t->scan = true;
+			if (col->raw_default)
+				default_rewrite(t, col->raw_default);
 			column_constraints(out, col, t, true);
 		}
 		break;
@@ -933,7 +1161,9 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 			const PgQuery__Constraint *c = cmd->def->constraint;
 			switch (c->contype) {
 			case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
-				add_rv(out, c->pktable, DG_ROLE_REFERENCED, SRE, false, false);
+				/* validating it joins the referenced table: its rows are read */
+				add_rv(out, c->pktable, DG_ROLE_REFERENCED, SRE, false,
+				       !c->skip_validation);
 				if (!c->skip_validation)
 					t->scan = true;
 				break;
@@ -947,13 +1177,13 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 				if (!c->indexname || !*c->indexname)
 					t->scan = true;
 				else {
-					/* the server: SHARE UPDATE EXCLUSIVE on the index for
-					 * UNIQUE, ACCESS SHARE for PRIMARY KEY */
+					/* the server: ACCESS SHARE on the index it takes over,
+					 * SHARE UPDATE EXCLUSIVE when it renames it to the
+					 * constraint's name */
+					bool renames = c->conname && *c->conname &&
+						       strcmp(c->conname, c->indexname) != 0;
 					add(out, rel->schemaname, c->indexname, DG_ROLE_INDEX,
-					    c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY
-						? DG_LOCK_ACCESS_SHARE
-						: SUE,
-					    false, false);
+					    renames ? SUE : DG_LOCK_ACCESS_SHARE, false, false);
 					if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
 						t->note = "scans the table when a key column is "
 							  "nullable (implicit SET NOT NULL)";
@@ -965,63 +1195,78 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 		}
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint: {
-		const PgQuery__RangeVar *pk =
-		    history_fk_target(h, rel->schemaname, rel->relname, cmd->name);
-		add_rv(out, pk, DG_ROLE_REFERENCED, DG_LOCK_ROW_SHARE, false, false);
+		const char *ps, *pk = fk_target(w, rel->schemaname, rel->relname, cmd->name, &ps);
+		/* validating a foreign key joins the referenced table */
+		add(out, ps, pk, DG_ROLE_REFERENCED, DG_LOCK_ROW_SHARE, false, true);
+		if (!pk && !known_table(w, rel->schemaname, rel->relname))
+			t->note =
+			    "if it is a foreign key, its referenced table is locked ROW SHARE "
+			    "and read too";
 		break;
 	}
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
-		const PgQuery__RangeVar *pk =
-		    history_fk_target(h, rel->schemaname, rel->relname, cmd->name);
-		add_rv(out, pk, DG_ROLE_REFERENCED, AEL, false, false);
+		const char *ps, *pk = fk_target(w, rel->schemaname, rel->relname, cmd->name, &ps);
+		add(out, ps, pk, DG_ROLE_REFERENCED, AEL, false, false);
+		if (!pk && !known_table(w, rel->schemaname, rel->relname))
+			t->note = "if it is a foreign key, its referenced table takes ACCESS "
+				  "EXCLUSIVE too";
 		break;
 	}
-	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
-		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-			const PgQuery__ColumnDef *col = cmd->def->column_def;
-			const PgQuery__TypeName *old =
-			    history_column_type(h, rel->schemaname, rel->relname, cmd->name);
-			enum coercion co =
-			    col->raw_default ? COERCE_REWRITE : type_change(old, col->type_name);
-			const char *to = type_base(col->type_name);
-			if (co == COERCE_UNKNOWN) {
-				/* the old type is not in this file: assume the usual widening */
-				if (strcmp(to, "text") == 0 || (strcmp(to, "varchar") == 0 &&
-								col->type_name->n_typmods == 0)) {
-					co = COERCE_FREE;
-					t->note =
-					    "no rewrite assumes the column was varchar or text; "
-					    "from other types it rewrites";
-				} else {
-					co = COERCE_REWRITE;
-					if (strcmp(to, "varchar") == 0 ||
-					    strcmp(to, "numeric") == 0)
-						t->note = "no rewrite if it only widens a varchar "
-							  "length or a numeric precision";
-				}
-			}
-			if (old && strcmp(type_base(old), "timestamp") == 0 &&
-			    strcmp(to, "timestamptz") == 0 && co == COERCE_REWRITE &&
-			    !col->raw_default) {
-				/* the same bytes when the session's TimeZone is UTC (PostgreSQL 12)
-				 */
-				if (pg_version >= 12 && history_timezone_utc(h))
-					co = COERCE_FREE;
-				else if (pg_version >= 12)
-					t->note = "no rewrite when the session TimeZone is UTC";
-			}
-			if (co == COERCE_FREE)
-				t->rewrite = t->scan = false;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_CheckNotNull:
+		/* a validated CHECK (col IS NOT NULL) proves it without a scan (PostgreSQL 12) */
+		if (pg_version >= 12 && not_null_check(w, rel->schemaname, rel->relname, cmd->name))
+			t->scan = false;
+		else if (pg_version >= 12 && !known_table(w, rel->schemaname, rel->relname)) {
+			t->note =
+			    "a validated CHECK (col IS NOT NULL), if one exists, spares the scan";
+			t->uncertain = true;
 		}
 		break;
-	case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType:
+		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
+			column_change(out, w, cmd_index, rel, cmd, t, pg_version);
+		break;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition: {
+		const PgQuery__PartitionCmd *pc =
+		    cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD
+			? cmd->def->partition_cmd
+			: NULL;
+		struct dg_lock_rel *part;
+		struct rel_name def[1];
+		bool is_default = pc && pc->bound && pc->bound->is_default;
 		if (pg_version < 12)
 			t->mode = AEL;
 		t->role = DG_ROLE_PARENT;
-		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD)
-			add_rv(out, cmd->def->partition_cmd->name, DG_ROLE_PARTITION, AEL, false,
-			       true);
+		if (!pc)
+			break;
+		part = add_rv(out, pc->name, DG_ROLE_PARTITION, AEL, false, true);
+		/* a validated CHECK constraint that implies the bound spares the scan */
+		if (part && !is_default && pc->name &&
+		    valid_check(w, pc->name->schemaname, pc->name->relname)) {
+			part->scan = false;
+			part->note =
+			    "no scan assumes its validated CHECK constraint implies the "
+			    "partition bound (PostgreSQL checks that, and scans otherwise)";
+		}
+		/* the DEFAULT partition is checked for rows that belong to the new one */
+		if (is_default)
+			break;
+		if (partitions(w, rel->schemaname, rel->relname, true, def, 1)) {
+			struct dg_lock_rel *d = add(out, def[0].schema, def[0].name,
+						    DG_ROLE_PARTITION, AEL, false, true);
+			if (d) {
+				d->owner = t->name;
+				d->owner_schema = t->schema;
+				d->note = "the DEFAULT partition: scanned for rows of the new "
+					  "partition's range";
+			}
+		} else if (!w->catalog && !touched(w, rel->schemaname, rel->relname, false)) {
+			t->note = "if it has a DEFAULT partition, that one is scanned under ACCESS "
+				  "EXCLUSIVE, which blocks reads of this table";
+		}
 		break;
+	}
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
 		t->role = DG_ROLE_PARENT;
 		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD) {
@@ -1032,9 +1277,19 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 					out->unsupported =
 					    "DETACH PARTITION … CONCURRENTLY needs PostgreSQL 14";
 				t->mode = SUE;
-				add_rv(out, pc->name, DG_ROLE_PARTITION, SUE, false, false);
+				struct dg_lock_rel *part =
+				    add_rv(out, pc->name, DG_ROLE_PARTITION, AEL, false, false);
+				if (part)
+					part->note = "ACCESS EXCLUSIVE in its second transaction, "
+						     "once the queries using the partitioned table "
+						     "are done";
 			} else {
-				add_rv(out, pc->name, DG_ROLE_PARTITION, AEL, false, false);
+				struct dg_lock_rel *part =
+				    add_rv(out, pc->name, DG_ROLE_PARTITION, AEL, false, false);
+				if (part) {
+					part->owner = t->name;
+					part->owner_schema = t->schema;
+				}
 			}
 		}
 		break;
@@ -1046,12 +1301,20 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit:
-		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
-			add_rv(out, cmd->def->range_var, DG_ROLE_PARENT,
+		if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+			const PgQuery__RangeVar *pr = cmd->def->range_var;
+			add_rv(out, pr, DG_ROLE_PARENT,
 			       cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit
 				   ? SUE
 				   : DG_LOCK_ACCESS_SHARE,
 			       false, false);
+			/* still a child until it commits: queries on the parent read it */
+			if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit) {
+				t->owner = pr->relname;
+				t->owner_schema =
+				    pr->schemaname && *pr->schemaname ? pr->schemaname : NULL;
+			}
+		}
 		break;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
 		if (cmd->name)
@@ -1063,22 +1326,6 @@ static void alter_cmd(struct dg_lock_info *out, const struct history *h,
 }
 
 /* ---- one statement --------------------------------------------------------------------------- */
-
-static bool has_option(PgQuery__Node *const *params, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (params[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
-		    same_name(params[i]->def_elem->defname, name)) {
-			const PgQuery__Node *arg = params[i]->def_elem->arg;
-			/* "(full false)" turns it off */
-			if (arg && arg->node_case == PG_QUERY__NODE__NODE_STRING &&
-			    (strcmp(arg->string->sval, "false") == 0 ||
-			     strcmp(arg->string->sval, "off") == 0))
-				return false;
-			return true;
-		}
-	return false;
-}
 
 static bool is_relation_type(PgQuery__ObjectType t)
 {
@@ -1110,6 +1357,139 @@ static void create_stmt(struct dg_lock_info *out, const PgQuery__CreateStmt *cs)
 	}
 }
 
+/* Relations a query reads; with `executes`, those a SELECT reads in full (no WHERE, no LIMIT:
+ * its scan reads every row) are marked scanned. */
+struct scan_walk {
+	struct dg_lock_info *out;
+	const struct names *ctes;
+};
+
+static void mark_scanned(struct scan_walk *w, const PgQuery__Node *item)
+{
+	if (!item)
+		return;
+	if (item->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+		const PgQuery__RangeVar *rv = item->range_var;
+		for (size_t i = 0; i < w->out->n_rels; i++) {
+			struct dg_lock_rel *r = &w->out->rels[i];
+			if (r->role != DG_ROLE_INDEX_TABLE && same_name(r->name, rv->relname) &&
+			    same_schema(r->schema,
+					rv->schemaname && *rv->schemaname ? rv->schemaname : NULL))
+				r->scan = true;
+		}
+	} else if (item->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) {
+		mark_scanned(w, item->join_expr->larg);
+		mark_scanned(w, item->join_expr->rarg);
+	}
+}
+
+static enum dg_pb_next visit_full_select(const ProtobufCMessage *m, void *arg)
+{
+	struct scan_walk *w = arg;
+	const PgQuery__SelectStmt *sel = (const PgQuery__SelectStmt *)m;
+
+	if (m->descriptor != &pg_query__select_stmt__descriptor)
+		return DG_PB_DESCEND;
+	if (!sel->where_clause && !sel->limit_count)
+		for (size_t i = 0; i < sel->n_from_clause; i++)
+			mark_scanned(w, sel->from_clause[i]);
+	return DG_PB_DESCEND;
+}
+
+static void add_query_reads(struct dg_lock_info *out, const PgQuery__Node *q,
+			    enum dg_lock_mode mode, bool executes)
+{
+	struct names ctes = {{0}, 0};
+	struct scan_walk w = {out, &ctes};
+
+	add_reads(out, &q->base, mode);
+	if (executes)
+		dg_pb_walk(&q->base, visit_full_select, &w);
+}
+
+static void set_fails(struct dg_lock_info *out, const char *fmt, ...) DG_LOCKS_PRINTF(2, 3);
+
+/* A row for relations the statement locks without naming them (every table of a schema, the
+ * indexes of a table schema memory does not know): its label is `fmt` followed by `arg`. */
+static struct dg_lock_rel *every(struct dg_lock_info *out, const char *fmt, const char *arg,
+				 enum dg_lock_mode mode, bool rewrite, bool scan)
+{
+	char label[sizeof(out->labels[0])];
+	struct dg_lock_rel *r;
+
+	if (out->n_labels == DG_LOCK_MAX_LABELS)
+		return NULL;
+	snprintf(label, sizeof(label), "%s%s", fmt, arg ? arg : "");
+	memcpy(out->labels[out->n_labels], label, sizeof(label));
+	r = add(out, NULL, out->labels[out->n_labels], DG_ROLE_EVERY, mode, rewrite, scan);
+	if (r)
+		out->n_labels++;
+	return r;
+}
+
+static void set_fails(struct dg_lock_info *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (out->fails[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out->fails, sizeof(out->fails), fmt, ap);
+	va_end(ap);
+}
+
+static bool in_list(const struct rel_name *l, size_t n, const char *schema, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (dg_same_rel(l[i].schema, l[i].name, schema, name))
+			return true;
+	return false;
+}
+
+/* TRUNCATE: new empty storage for each table; CASCADE empties (and locks) every table that
+ * references one of them, in turn; without it, PostgreSQL refuses when another table references
+ * one of them. */
+static void truncate_stmt(struct dg_lock_info *out, const struct view *w,
+			  const PgQuery__TruncateStmt *ts)
+{
+	struct rel_name list[DG_LOCK_MAX_RELS];
+	size_t n = 0;
+	bool cascade = ts->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+
+	for (size_t i = 0; i < ts->n_relations; i++) {
+		struct dg_lock_rel *r;
+		if (ts->relations[i]->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
+			continue;
+		r = add_rv(out, ts->relations[i]->range_var, DG_ROLE_TABLE, AEL, false, false);
+		if (!r)
+			continue;
+		r->note = "new empty storage: instant, no rewrite of rows";
+		n = push_rel(list, n, DG_LOCK_MAX_RELS, r->schema, r->name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct rel_name refs[DG_LOCK_MAX_RELS];
+		size_t k =
+		    fk_neighbours(w, list[i].schema, list[i].name, true, refs, DG_LOCK_MAX_RELS);
+		for (size_t q = 0; q < k; q++) {
+			if (in_list(list, n, refs[q].schema, refs[q].name))
+				continue;
+			if (!cascade) {
+				set_fails(
+				    out,
+				    "PostgreSQL refuses to truncate \"%s\": \"%s\" references "
+				    "it by a foreign key (truncate both, or use CASCADE)",
+				    list[i].name, refs[q].name);
+				continue;
+			}
+			struct dg_lock_rel *r = add(out, refs[q].schema, refs[q].name,
+						    DG_ROLE_REFERENCED, AEL, false, false);
+			if (r)
+				r->note = "emptied too (CASCADE): it references a truncated table";
+			n = push_rel(list, n, DG_LOCK_MAX_RELS, refs[q].schema, refs[q].name);
+		}
+	}
+}
+
 /* Statements that act on a partitioned table's partitions too (unless ONLY). */
 static bool recurses(const PgQuery__Node *n)
 {
@@ -1138,7 +1518,9 @@ static bool recurses(const PgQuery__Node *n)
 	}
 }
 
-static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
+static void propagate_to_partitions(struct dg_lock_info *out, const struct view *w);
+
+static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 		       struct dg_lock_info *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -1154,7 +1536,13 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 				continue;
 			memset(&one, 0, sizeof(one));
 			one.known = true;
-			alter_cmd(&one, h, at, at->cmds[i]->alter_table_cmd, v);
+			alter_cmd(&one, w, at, i, at->cmds[i]->alter_table_cmd, v);
+			for (size_t k = 0; k < one.n_rels && i < 64; k++) {
+				if (one.rels[k].rewrite)
+					out->rewrite_cmds |= 1ULL << i;
+				if (one.rels[k].scan || one.rels[k].rewrite)
+					out->scan_cmds |= 1ULL << i;
+			}
 			merge(out, &one);
 		}
 		break;
@@ -1167,25 +1555,77 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 			add(out, is->relation ? is->relation->schemaname : NULL, is->idxname,
 			    DG_ROLE_NEW, AEL, false, false);
 		out->no_transaction = is->concurrent;
+		if (is->concurrent && is->relation && is->relation->inh &&
+		    !known_table(w, is->relation->schemaname, is->relation->relname) && out->n_rels)
+			out->rels[0].note = "fails if it is a partitioned table: PostgreSQL cannot "
+					    "build its index concurrently";
+		if (is->concurrent && is->relation && is->relation->inh &&
+		    is_partitioned(w, is->relation->schemaname, is->relation->relname))
+			set_fails(out, "PostgreSQL cannot create an index on a partitioned table "
+				       "concurrently");
 		break;
 	}
 	case PG_QUERY__NODE__NODE_REINDEX_STMT: {
 		const PgQuery__ReindexStmt *rs = n->reindex_stmt;
-		bool conc = has_option(rs->params, rs->n_params, "concurrently");
+		bool conc = dg_option_on(rs->params, rs->n_params, "concurrently");
+		/* the rebuilt indexes: ACCESS EXCLUSIVE for the whole build, or (CONCURRENTLY)
+		 * only when the old index is dropped at the end; planning a query locks every
+		 * index of its table, so reads of the table wait either way */
+		const char *brief = conc ? "ACCESS EXCLUSIVE only briefly, when the old index is "
+					   "dropped at the end"
+					 : NULL;
 		if (conc) {
 			out->no_transaction = true;
 			if (v < 12)
 				out->unsupported = "REINDEX CONCURRENTLY needs PostgreSQL 12";
 		}
 		if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX) {
+			struct dg_lock_rel *r;
 			add_rv(out, rs->relation, DG_ROLE_INDEX_TABLE, conc ? SUE : DG_LOCK_SHARE,
 			       false, true);
-			add_rv(out, rs->relation, DG_ROLE_INDEX, conc ? SUE : AEL, true, false);
+			r = add_rv(out, rs->relation, DG_ROLE_INDEX, AEL, true, false);
+			if (r)
+				r->note = brief;
 		} else if (rs->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE) {
-			add_rv(out, rs->relation, DG_ROLE_TABLE, conc ? SUE : DG_LOCK_SHARE, false,
-			       true);
+			struct rel_name ix[DG_LOCK_MAX_RELS];
+			bool complete = false;
+			size_t k = rs->relation ? indexes_of(w, rs->relation->schemaname,
+							     rs->relation->relname, ix,
+							     DG_LOCK_MAX_RELS - 2, &complete)
+						: 0;
+			struct dg_lock_rel *t = add_rv(out, rs->relation, DG_ROLE_TABLE,
+						       conc ? SUE : DG_LOCK_SHARE, false, true);
+			for (size_t i = 0; i < k; i++) {
+				struct dg_lock_rel *r = add(out, ix[i].schema, ix[i].name,
+							    DG_ROLE_INDEX, AEL, true, false);
+				if (r) {
+					r->note = brief;
+					r->owner = t ? t->name : NULL;
+					r->owner_schema = t ? t->schema : NULL;
+				}
+			}
+			if (t && !complete) {
+				/* the indexes this file and schema memory do not know */
+				struct dg_lock_rel *r =
+				    every(out, "the indexes of ", t->name, AEL, true, false);
+				if (r) {
+					r->owner = t->name;
+					r->owner_schema = t->schema;
+					r->note =
+					    conc ? "ACCESS EXCLUSIVE only briefly, when each old "
+						   "index is dropped at the end; reads of the "
+						   "table wait"
+						 : "reads of the table wait too: planning a "
+						   "query locks every index of its table";
+				}
+			}
 		} else {
-			out->no_transaction = true; /* SCHEMA, DATABASE, SYSTEM */
+			/* SCHEMA, DATABASE, SYSTEM: one table at a time */
+			out->no_transaction = true;
+			every(out, rs->name && *rs->name ? "every table of " : "every table",
+			      rs->name && *rs->name ? rs->name : "", conc ? SUE : DG_LOCK_SHARE,
+			      false, true);
+			every(out, "their indexes", "", AEL, true, false);
 		}
 		break;
 	}
@@ -1204,10 +1644,26 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 				/* its foreign keys' triggers go: ACCESS EXCLUSIVE on the referenced
 				 * tables too (known when the keys were declared in this file) */
 				struct dg_lock_rel *r = add_names(out, o, 0, DG_ROLE_TABLE, AEL);
-				if (r)
-					history_fk_drop(h, out, r->schema, r->name,
-							ds->behavior ==
-							    PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE);
+				struct rel_name nb[DG_LOCK_MAX_RELS];
+				size_t k;
+				if (!r)
+					break;
+				k = fk_neighbours(w, r->schema, r->name, false, nb,
+						  DG_LOCK_MAX_RELS);
+				if (ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+					k += fk_neighbours(w, r->schema, r->name, true, nb + k,
+							   DG_LOCK_MAX_RELS - k);
+				for (size_t q = 0; q < k; q++)
+					add(out, nb[q].schema, nb[q].name, DG_ROLE_REFERENCED, AEL,
+					    false, false);
+				if (!known_table(w, r->schema, r->name))
+					r->note =
+					    ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE
+						? "the tables its foreign keys reference, and "
+						  "those that reference it, take ACCESS "
+						  "EXCLUSIVE too"
+						: "the tables its foreign keys reference take "
+						  "ACCESS EXCLUSIVE too";
 				break;
 			}
 			case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
@@ -1259,15 +1715,7 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 		break;
 	}
 	case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
-		for (size_t i = 0; i < n->truncate_stmt->n_relations; i++)
-			if (n->truncate_stmt->relations[i]->node_case ==
-			    PG_QUERY__NODE__NODE_RANGE_VAR) {
-				struct dg_lock_rel *r =
-				    add_rv(out, n->truncate_stmt->relations[i]->range_var,
-					   DG_ROLE_TABLE, AEL, false, false);
-				if (r)
-					r->note = "new empty storage: instant, no rewrite of rows";
-			}
+		truncate_stmt(out, w, n->truncate_stmt);
 		break;
 	case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
 		add_rv(out, n->create_trig_stmt->relation, DG_ROLE_TABLE, SRE, false, false);
@@ -1284,13 +1732,27 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT: {
 		const PgQuery__RefreshMatViewStmt *r = n->refresh_mat_view_stmt;
 		const PgQuery__Node *q =
-		    r->relation
-			? history_matview_query(h, r->relation->schemaname, r->relation->relname)
-			: NULL;
+		    r->relation ? matview_query(w, r->relation->schemaname, r->relation->relname)
+				: NULL;
+		/* CONCURRENTLY compares the new result with the view's rows: it reads them all */
 		add_rv(out, r->relation, DG_ROLE_TABLE, r->concurrent ? DG_LOCK_EXCLUSIVE : AEL,
-		       !r->concurrent, !r->concurrent);
-		if (q)
-			add_reads(out, &q->base, DG_LOCK_ACCESS_SHARE);
+		       !r->concurrent, true);
+		if (!q && r->relation && out->n_rels &&
+		    !known_table(w, r->relation->schemaname, r->relation->relname))
+			out->rels[0].note = "the tables its query reads are locked and read "
+					    "too";
+		if (q && !r->skip_data)
+			add_query_reads(out, q, DG_LOCK_ACCESS_SHARE, true);
+		else if (r->relation && !r->skip_data &&
+			 memory_of(w, r->relation->schemaname, r->relation->relname))
+			for (size_t i = 0; out->n_rels < DG_LOCK_MAX_RELS; i++) {
+				const char *src = dg_catalog_matview_read_at(
+				    w->catalog, r->relation->schemaname, r->relation->relname, i);
+				if (!src)
+					break;
+				add(out, NULL, src, DG_ROLE_READ, DG_LOCK_ACCESS_SHARE, false,
+				    true);
+			}
 		break;
 	}
 	case PG_QUERY__NODE__NODE_COMMENT_STMT: {
@@ -1323,8 +1785,11 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	}
 	case PG_QUERY__NODE__NODE_VACUUM_STMT: {
 		const PgQuery__VacuumStmt *vs = n->vacuum_stmt;
-		bool full = vs->is_vacuumcmd && has_option(vs->options, vs->n_options, "full");
+		bool full = vs->is_vacuumcmd && dg_option_on(vs->options, vs->n_options, "full");
 		out->no_transaction = vs->is_vacuumcmd;
+		if (!vs->n_rels)
+			every(out, "every table of the database", "", full ? AEL : SUE, full,
+			      vs->is_vacuumcmd);
 		for (size_t i = 0; i < vs->n_rels; i++)
 			if (vs->rels[i]->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION)
 				add_rv(out, vs->rels[i]->vacuum_relation->relation, DG_ROLE_TABLE,
@@ -1333,8 +1798,10 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	}
 	case PG_QUERY__NODE__NODE_CLUSTER_STMT: {
 		const PgQuery__ClusterStmt *cs = n->cluster_stmt;
-		if (!cs->relation)
+		if (!cs->relation) {
 			out->no_transaction = true;
+			every(out, "every table clustered before", "", AEL, true, true);
+		}
 		add_rv(out, cs->relation, DG_ROLE_TABLE, AEL, true, true);
 		if (cs->relation && cs->indexname && *cs->indexname)
 			add(out, cs->relation->schemaname, cs->indexname, DG_ROLE_INDEX, AEL, true,
@@ -1343,10 +1810,32 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	}
 	case PG_QUERY__NODE__NODE_LOCK_STMT: {
 		int m = n->lock_stmt->mode;
+		if (w->facts && !w->in_tx)
+			set_fails(out, "LOCK TABLE can only be used in transaction blocks");
 		for (size_t i = 0; i < n->lock_stmt->n_relations; i++)
 			if (n->lock_stmt->relations[i]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
 				add_rv(out, n->lock_stmt->relations[i]->range_var, DG_ROLE_TABLE,
 				       m >= 1 && m <= 8 ? (enum dg_lock_mode)m : AEL, false, false);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_MOVE_ALL_STMT: {
+		const PgQuery__AlterTableMoveAllStmt *m = n->alter_table_move_all_stmt;
+		every(out, "every table in tablespace ",
+		      m->orig_tablespacename ? m->orig_tablespacename : "?", AEL, true, false);
+		break;
+	}
+	case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT: {
+		const PgQuery__AlterDomainStmt *d = n->alter_domain_stmt;
+		const char *name = dg_name_last(d->type_name, d->n_type_name);
+		bool checks =
+		    d->subtype && (d->subtype[0] == 'O' ||
+				   (d->subtype[0] == 'C' && d->def &&
+				    d->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+				    !d->def->constraint->skip_validation) ||
+				   d->subtype[0] == 'V');
+		/* every column of the domain's type is checked, table by table */
+		if (checks && name)
+			every(out, "every table using domain ", name, DG_LOCK_SHARE, false, true);
 		break;
 	}
 	case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
@@ -1362,7 +1851,8 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
 		const PgQuery__CreateTableAsStmt *c = n->create_table_as_stmt;
 		if (c->query)
-			add_reads(out, &c->query->base, DG_LOCK_ACCESS_SHARE);
+			add_query_reads(out, c->query, DG_LOCK_ACCESS_SHARE,
+					!(c->into && c->into->skip_data));
 		if (c->into)
 			add_rv(out, c->into->rel, DG_ROLE_NEW, AEL, false, false);
 		break;
@@ -1409,7 +1899,7 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 			       false);
 		break;
 	case PG_QUERY__NODE__NODE_INSERT_STMT:
-		add_reads(out, &n->base, DG_LOCK_ACCESS_SHARE);
+		add_query_reads(out, n, DG_LOCK_ACCESS_SHARE, true);
 		add_rv(out, n->insert_stmt->relation, DG_ROLE_TABLE, DG_LOCK_ROW_EXCLUSIVE, false,
 		       false);
 		break;
@@ -1425,8 +1915,9 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 		break;
 	case PG_QUERY__NODE__NODE_SELECT_STMT: {
 		const PgQuery__SelectStmt *s = n->select_stmt;
-		add_reads(out, &n->base,
-			  s->n_locking_clause ? DG_LOCK_ROW_SHARE : DG_LOCK_ACCESS_SHARE);
+		add_query_reads(out, n,
+				s->n_locking_clause ? DG_LOCK_ROW_SHARE : DG_LOCK_ACCESS_SHARE,
+				s->into_clause != NULL);
 		if (s->into_clause)
 			add_rv(out, s->into_clause->rel, DG_ROLE_NEW, AEL, false, false);
 		break;
@@ -1471,46 +1962,156 @@ static void stmt_locks(const PgQuery__Node *n, const struct history *h, int v,
 		break;
 	}
 	if (recurses(n))
-		propagate_to_partitions(out, h);
+		propagate_to_partitions(out, w);
 }
 
-void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p)
+/* After propagate_to_partitions: a table the model knows nothing of may be partitioned. */
+static void hedge_partitions(struct dg_lock_info *out, const struct view *w)
+{
+	for (size_t i = 0; i < out->n_rels; i++) {
+		struct dg_lock_rel *r = &out->rels[i];
+		if (r->role == DG_ROLE_TABLE && r->name && !r->note && r->mode > DG_LOCK_NONE &&
+		    !known_table(w, r->schema, r->name))
+			r->note = "if it is partitioned, its partitions take the same lock";
+	}
+}
+
+/* A statement on a partitioned table takes the same lock on every partition (and rewrites or
+ * scans them in its place), sub-partitions included: the list grows while we walk it. */
+static void propagate_to_partitions(struct dg_lock_info *out, const struct view *w)
+{
+	for (size_t i = 0; i < out->n_rels; i++) {
+		struct rel_name parts[DG_LOCK_MAX_RELS];
+		struct dg_lock_rel r = out->rels[i];
+		size_t n;
+
+		if ((r.role != DG_ROLE_TABLE && r.role != DG_ROLE_PARTITION) || !r.name ||
+		    r.mode == DG_LOCK_NONE)
+			continue;
+		n = partitions(w, r.schema, r.name, false, parts, DG_LOCK_MAX_RELS);
+		for (size_t k = 0; k < n; k++) {
+			struct dg_lock_rel *p = add(out, parts[k].schema, parts[k].name,
+						    DG_ROLE_PARTITION, r.mode, r.rewrite, r.scan);
+			if (p && !p->owner) {
+				p->owner = out->rels[i].name;
+				p->owner_schema = out->rels[i].schema;
+			}
+		}
+	}
+}
+
+static struct dg_lock_rel *find_rel(struct dg_lock_info *out, const char *schema, const char *name)
+{
+	for (size_t i = 0; name && i < out->n_rels; i++) {
+		struct dg_lock_rel *r = &out->rels[i];
+		if (r->role != DG_ROLE_INDEX && r->role != DG_ROLE_NEW &&
+		    same_name(r->name, name) && same_schema(r->schema, schema))
+			return r;
+	}
+	return NULL;
+}
+
+/* Names the tables of indexes, then says what each relation's lock blocks. A query locks more
+ * than the relation it names: planning a SELECT takes ACCESS SHARE on every index of the table
+ * (INSERT and UPDATE take ROW EXCLUSIVE on them), and a query on a partitioned table locks its
+ * partitions. So a lock on an index or a partition blocks the traffic of its table too. */
+static void finalize(struct dg_lock_info *out, const struct view *w)
+{
+	for (size_t i = 0; i < out->n_rels; i++) {
+		struct dg_lock_rel *r = &out->rels[i];
+		enum dg_lock_mode m = r->mode;
+
+		if (r->role == DG_ROLE_INDEX_TABLE && !r->name && r->index)
+			r->name = index_table(w, r->schema, r->index);
+		if (r->role == DG_ROLE_INDEX && !r->owner)
+			r->owner = index_table(w, r->schema, r->name);
+		r->blocks_reads = r->role != DG_ROLE_NEW && dg_lock_blocks_reads(m);
+		r->blocks_writes = r->role != DG_ROLE_NEW && dg_lock_blocks_writes(m);
+	}
+	/* the table of an index, and the parent of a partition, that the statement does not lock
+	 * itself: its queries wait all the same */
+	for (size_t i = 0, n = out->n_rels; i < n; i++) {
+		struct dg_lock_rel *r = &out->rels[i], *o;
+		const char *ps = NULL, *parent = NULL;
+		if (!r->blocks_reads && !r->blocks_writes)
+			continue;
+		if (r->role == DG_ROLE_INDEX) {
+			bool named = false;
+			for (size_t k = 0; k < out->n_rels; k++)
+				named |= out->rels[k].role == DG_ROLE_INDEX_TABLE &&
+					 same_name(out->rels[k].index, r->name);
+			if (named || (r->owner && find_rel(out, r->owner_schema, r->owner)))
+				continue;
+			o = add(out, r->schema, r->name, DG_ROLE_INDEX_TABLE, DG_LOCK_NONE, false,
+				false);
+			if (o) {
+				o->name = r->owner;
+				o->note =
+				    "not locked itself: queries on it wait for the lock on its "
+				    "index (planning locks every index of the table)";
+			}
+			continue;
+		}
+		/* DETACH … CONCURRENTLY: queries on the parent no longer see the partition */
+		if (r->role == DG_ROLE_PARTITION && out->no_transaction)
+			continue;
+		if ((r->role != DG_ROLE_TABLE && r->role != DG_ROLE_PARTITION) || r->owner ||
+		    !r->name || !(parent = parent_of(w, r->schema, r->name, &ps)))
+			continue;
+		r->owner = parent;
+		r->owner_schema = ps;
+		if (find_rel(out, ps, parent))
+			continue;
+		o = add(out, ps, parent, DG_ROLE_PARENT, DG_LOCK_NONE, false, false);
+		if (o)
+			o->note =
+			    "not locked itself: queries on it wait for the lock on its partition";
+	}
+	/* twice: a sub-partition's lock reaches its parent's parent */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < out->n_rels; i++) {
+			struct dg_lock_rel *r = &out->rels[i], *o = NULL;
+			if (r->role == DG_ROLE_INDEX) {
+				for (size_t k = 0; k < out->n_rels && !o; k++)
+					if (out->rels[k].role == DG_ROLE_INDEX_TABLE &&
+					    same_name(out->rels[k].index, r->name))
+						o = &out->rels[k];
+			}
+			if (!o && r->owner)
+				o = find_rel(out, r->owner_schema, r->owner);
+			if (!o || o == r)
+				continue;
+			o->blocks_reads |= r->blocks_reads;
+			o->blocks_writes |= r->blocks_writes;
+		}
+}
+
+void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p,
+		       const struct dg_facts *facts)
 {
 	f->p = p;
-	f->has_partitions = false;
+	f->facts = facts;
 	f->catalog = NULL;
-	for (size_t i = 0; i < p->n_stmts && !f->has_partitions; i++) {
-		const PgQuery__Node *n = p->stmts[i].node;
-		if (n->node_case == PG_QUERY__NODE__NODE_CREATE_STMT && n->create_stmt->partbound)
-			f->has_partitions = true;
-		else if (n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT)
-			for (size_t k = 0; k < n->alter_table_stmt->n_cmds; k++) {
-				const PgQuery__AlterTableCmd *c =
-				    n->alter_table_stmt->cmds[k]->alter_table_cmd;
-				if (c &&
-				    c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition)
-					f->has_partitions = true;
-			}
-	}
 }
 
 void dg_locks_of_stmt(const struct dg_lock_file *f, size_t index, int pg_version,
 		      struct dg_lock_info *out)
 {
-	struct history h = {f->p, index, f->has_partitions, f->catalog};
+	struct view w = {f->facts, f->catalog, index, f->p->stmts[index].section->dir,
+			 f->facts && f->facts->tx[index].in_tx};
 
-	stmt_locks(f->p->stmts[index].node, &h, pg_version, out);
-	/* schema memory: the table of an index an earlier migration created */
-	for (size_t i = 0; f->catalog && i < out->n_rels; i++) {
-		struct dg_lock_rel *r = &out->rels[i];
-		if (r->role == DG_ROLE_INDEX_TABLE && !r->name && r->index)
-			r->name = dg_catalog_index_table(f->catalog, r->schema, r->index);
-	}
+	stmt_locks(f->p->stmts[index].node, &w, pg_version, out);
+	if (recurses(f->p->stmts[index].node))
+		hedge_partitions(out, &w);
+	finalize(out, &w);
 }
 
 void dg_locks_of_node(const PgQuery__Node *stmt, int pg_version, struct dg_lock_info *out)
 {
-	struct history h = {NULL, 0, false, NULL};
+	struct view w = {NULL, NULL, 0, DG_DIR_NONE, false};
 
-	stmt_locks(stmt, &h, pg_version, out);
+	stmt_locks(stmt, &w, pg_version, out);
+	if (recurses(stmt))
+		hedge_partitions(out, &w);
+	finalize(out, &w);
 }

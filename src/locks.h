@@ -9,8 +9,17 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include "effects.h"
+
 struct dg_parsed;
 struct dg_catalog;
+struct dg_facts;
+
+#if defined(__GNUC__)
+#define DG_LOCKS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define DG_LOCKS_PRINTF(a, b)
+#endif
 
 /* Table-level lock modes, ordered by strength (the order of the PostgreSQL docs). */
 enum dg_lock_mode {
@@ -35,6 +44,7 @@ enum dg_rel_role {
 	DG_ROLE_INDEX_TABLE, /* the table of an index named by the statement (name unknown) */
 	DG_ROLE_READ,	     /* a relation the statement's query reads */
 	DG_ROLE_NEW,	     /* a relation the statement creates */
+	DG_ROLE_EVERY,	     /* relations it locks without naming them: `name` is a label */
 };
 
 struct dg_lock_rel {
@@ -47,7 +57,41 @@ struct dg_lock_rel {
 	bool rewrite;	  /* the relation's storage is rewritten (new relfilenode, time ~ size) */
 	bool scan;	  /* every row is read (validation, index build, rewrite) */
 	const char *note; /* a caveat on the claim, or NULL */
+	/* the table whose queries lock this relation too (an index's table, a partition's
+	 * parent), or NULL */
+	const char *owner_schema, *owner;
+	/* what ordinary traffic on the relation waits for: a plain SELECT, an INSERT / UPDATE /
+	 * DELETE; counting the locks on its indexes and partitions (planning a query locks
+	 * every index of its table, a query on a partitioned table its partitions) */
+	bool blocks_reads, blocks_writes;
+	/* the rewrite or scan claim depends on what the note says (a guess is never a fact) */
+	bool uncertain;
 };
+
+/* What ALTER COLUMN … TYPE does to the stored rows, per PostgreSQL's
+ * ATColumnChangeRequiresRewrite (after the planner has simplified length coercions). */
+enum dg_retype {
+	DG_RETYPE_NONE = 1, /* only the catalog changes */
+	DG_RETYPE_REWRITE,  /* the table and its indexes are rewritten */
+	DG_RETYPE_INDEXES,  /* no table rewrite, but the column's indexes are rebuilt */
+	DG_RETYPE_TIMEZONE, /* timestamp ↔ timestamptz: no rewrite only when TimeZone is UTC */
+	DG_RETYPE_UNKNOWN,  /* the old type is unknown */
+};
+enum dg_retype dg_retype_verdict(const struct dg_type_desc *old_type,
+				 const struct dg_type_desc *new_type);
+
+/* One ALTER COLUMN … TYPE subcommand, as the model judged it. */
+struct dg_column_change {
+	size_t cmd; /* index of the ALTER TABLE subcommand */
+	/* after the session's TimeZone: DG_RETYPE_TIMEZONE never remains */
+	enum dg_retype verdict;
+	bool old_known; /* from an earlier statement of the file or schema memory */
+	struct dg_type_desc old_type, new_type;
+	bool using_expr;  /* a USING expression computed for every row */
+	bool session_utc; /* TimeZone is UTC (and PostgreSQL 12+): timestamp ↔ timestamptz free */
+};
+#define DG_LOCK_MAX_CHANGES 8
+#define DG_LOCK_MAX_LABELS 4
 
 #define DG_LOCK_MAX_RELS 24
 
@@ -55,26 +99,37 @@ struct dg_lock_info {
 	bool known;		 /* the statement kind is in the model */
 	bool no_transaction;	 /* PostgreSQL refuses to run it inside a transaction block */
 	const char *unsupported; /* not available on the chosen version: why, else NULL */
+	char fails[256];	 /* why PostgreSQL refuses the statement, else "" */
+	struct dg_column_change changes[DG_LOCK_MAX_CHANGES];
+	size_t n_changes;
+	/* ALTER TABLE: bit i set when subcommand i (the first 64) rewrites or scans a relation */
+	unsigned long long rewrite_cmds, scan_cmds;
+	/* the labels of DG_ROLE_EVERY rows */
+	char labels[DG_LOCK_MAX_LABELS][96];
+	size_t n_labels;
 	struct dg_lock_rel rels[DG_LOCK_MAX_RELS];
 	size_t n_rels;
 };
 
-/* What the earlier statements of a file can tell the model (column types, foreign keys,
- * partitions, materialized views' queries, SET TimeZone); prepared once per file. */
+/* What the model reads besides the statement: the file's timeline (facts: what earlier
+ * statements did, which transaction block the statement runs in, the session's settings) and
+ * schema memory (what earlier migrations of the directory created). */
 struct dg_lock_file {
 	const struct dg_parsed *p;
-	bool has_partitions; /* some PARTITION OF or ATTACH PARTITION */
-	/* schema memory (what earlier migrations of the directory created), or NULL: names the
-	 * table of an index the statement names, and the tables DROP TABLE's foreign keys
-	 * reference. dg_lock_file_init sets NULL. */
-	const struct dg_catalog *catalog;
+	const struct dg_facts *facts;
+	const struct dg_catalog *catalog; /* NULL unless set after dg_lock_file_init */
 };
-void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p);
+void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p,
+		       const struct dg_facts *facts);
 /* Computes the locks of statement `index` of the file. */
 void dg_locks_of_stmt(const struct dg_lock_file *f, size_t index, int pg_version,
 		      struct dg_lock_info *out);
 /* The same for a lone statement node (no history). */
 void dg_locks_of_node(const PgQuery__Node *stmt, int pg_version, struct dg_lock_info *out);
+
+/* Whether ALTER TABLE subcommand `cmd` of the statement rewrites / scans a relation. */
+bool dg_lock_cmd_rewrites(const struct dg_lock_info *info, size_t cmd);
+bool dg_lock_cmd_scans(const struct dg_lock_info *info, size_t cmd);
 
 /* The strongest lock of `info`, over every relation (DG_LOCK_NONE if none). */
 enum dg_lock_mode dg_lock_info_max(const struct dg_lock_info *info);

@@ -108,29 +108,6 @@ bool dg_typed_column(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
 	       out->table->relpersistence[0] != 't';
 }
 
-bool dg_type_int_mod(const PgQuery__TypeName *t, int *out)
-{
-	const PgQuery__Node *mod = t->n_typmods ? t->typmods[0] : NULL;
-
-	if (!mod || mod->node_case != PG_QUERY__NODE__NODE_A_CONST ||
-	    mod->a_const->val_case != PG_QUERY__A__CONST__VAL_IVAL || !mod->a_const->ival)
-		return false;
-	*out = (int)mod->a_const->ival->ival;
-	return true;
-}
-
-bool dg_type_is_serial(const PgQuery__TypeName *t)
-{
-	static const char *const names[] = {"serial",  "bigserial", "smallserial",
-					    "serial2", "serial4",   "serial8"};
-	const char *name = t ? dg_name_last(t->names, t->n_names) : NULL;
-
-	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	return false;
-}
-
 const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i)
 {
 	const struct dg_lock_info *li = dg_stmt_locks_at(ctx, i);

@@ -17,7 +17,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
+#include "ddlguard/ddlguard.h"
+#include "registry.h"
 #include "lex.h"
 
 #define MAX_RULES 32
@@ -290,20 +291,22 @@ static size_t collect(const struct dg_source *src, struct directive **out)
 	return count;
 }
 
-static void emit(struct dg_ctx *ctx, size_t rule, const struct directive *d, const char *msg)
+static void emit(const struct dg_suppressor *ctx, size_t rule, const struct directive *d,
+		 const char *msg)
 {
-	if (!ctx->cfg->enabled[rule])
+	if (!ctx->enabled[rule])
 		return;
-	dg_emit(ctx, rule, DG_DIR_NONE, d->start, d->end, dg_rules[rule]->help, msg);
+	ctx->emit(ctx->arg, rule, d->start, d->end, msg);
 }
 
-static void apply(struct dg_ctx *ctx, struct directive *ds, size_t nd, const char *unit);
+static void apply(const struct dg_suppressor *ctx, struct directive *ds, size_t nd,
+		  const char *unit);
 
-void dg_suppress_apply(struct dg_ctx *ctx)
+void dg_suppress_apply(const struct dg_suppressor *ctx, const struct dg_span *spans, size_t n_stmts)
 {
 	const struct dg_source *src = ctx->src;
 	struct directive *ds;
-	size_t nd = collect(src, &ds), n_stmts = ctx->parsed->n_stmts;
+	size_t nd = collect(src, &ds);
 	struct range *stmts;
 	char now[11];
 
@@ -314,7 +317,7 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 	if (!stmts)
 		abort();
 	for (size_t i = 0; i < n_stmts; i++)
-		stmts[i] = (struct range){ctx->parsed->stmts[i].start, ctx->parsed->stmts[i].end};
+		stmts[i] = (struct range){spans[i].start, spans[i].end};
 	qsort(stmts, n_stmts, sizeof(*stmts), cmp_range);
 	for (size_t k = 0; k < nd; k++) {
 		struct directive *d = &ds[k];
@@ -329,7 +332,8 @@ void dg_suppress_apply(struct dg_ctx *ctx)
 }
 
 /* Drops what the directives cover and reports on the directives themselves. */
-static void apply(struct dg_ctx *ctx, struct directive *ds, size_t nd, const char *unit)
+static void apply(const struct dg_suppressor *ctx, struct directive *ds, size_t nd,
+		  const char *unit)
 {
 	const struct dg_source *src = ctx->src;
 	struct dg_result *out = ctx->out;
@@ -378,7 +382,7 @@ static void apply(struct dg_ctx *ctx, struct directive *ds, size_t nd, const cha
 		snprintf(none_in, sizeof(none_in), "has no finding in the %s it covers", unit);
 
 		for (size_t i = 0; i < d->n_rules; i++)
-			any_enabled |= ctx->cfg->enabled[d->rules[i]] && !meta_rule(d->rules[i]);
+			any_enabled |= ctx->enabled[d->rules[i]] && !meta_rule(d->rules[i]);
 		if (!d->squawk) {
 			for (size_t i = 0; i < d->n_unknown; i++) {
 				snprintf(
@@ -409,7 +413,7 @@ static void apply(struct dg_ctx *ctx, struct directive *ds, size_t nd, const cha
 			/* used, but not for every rule it names: the others are stale */
 			for (size_t i = 0; i < d->n_rules; i++) {
 				size_t r = d->rules[i];
-				if (d->rule_used[i] || !ctx->cfg->enabled[r] || meta_rule(r))
+				if (d->rule_used[i] || !ctx->enabled[r] || meta_rule(r))
 					continue;
 				snprintf(msg, sizeof(msg),
 					 "%s names '%s', which %s: drop it from the list", kw,
@@ -426,8 +430,8 @@ static void apply(struct dg_ctx *ctx, struct directive *ds, size_t nd, const cha
 	}
 }
 
-void dg_suppress_apply_comments(struct dg_ctx *ctx, const struct dg_comment *cs, size_t n,
-				const char *unit)
+void dg_suppress_apply_comments(const struct dg_suppressor *ctx, const struct dg_comment *cs,
+				size_t n, const char *unit)
 {
 	const char *s = ctx->src->text;
 	struct directive *ds = NULL;

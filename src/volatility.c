@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rule.h"
+#include "ast.h"
 
 /* clang-format off */
 static const char *const builtin_volatile[] = {

@@ -32,18 +32,33 @@ static int cmp_pos(const void *a, const void *b)
 	return x->col < y->col ? -1 : x->col > y->col;
 }
 
-/* Reads the expectations for `rule` out of the file's text. */
-static size_t expectations(const char *text, const char *rule, struct pos *out, size_t max)
+/* Reads the expectations for `rule` out of the file's text: `-- expect: RULE LINE:COL`, or
+ * `-- expect: RULE @+N:COL` for N lines below the comment. A malformed expectation is counted
+ * in *bad (and printed), never ignored. */
+static size_t expectations(const char *path, const char *text, const char *rule, struct pos *out,
+			   size_t max, int *bad)
 {
 	size_t n = 0;
 	const char *p = text;
 
 	while ((p = strstr(p, "-- expect: "))) {
 		char name[128];
-		unsigned l, c;
+		unsigned l, c, line = 1;
+		int rel = 0, used = 0;
+		for (const char *q = text; q < p; q++)
+			line += *q == '\n';
 		p += strlen("-- expect: ");
-		if (sscanf(p, "%127s %u:%u", name, &l, &c) == 3 && strcmp(name, rule) == 0 &&
-		    n < max)
+		if (sscanf(p, "%127s @+%d:%u%n", name, &rel, &c, &used) == 3 && used && rel > 0)
+			l = line + (unsigned)rel;
+		else if (sscanf(p, "%127s %u:%u%n", name, &l, &c, &used) == 3 && used)
+			;
+		else {
+			print_error("%s:%u: malformed expectation '-- expect: %.*s'\n", path, line,
+				    (int)strcspn(p, "\n"), p);
+			(*bad)++;
+			continue;
+		}
+		if (strcmp(name, rule) == 0 && n < max)
 			out[n++] = (struct pos){l, c};
 	}
 	qsort(out, n, sizeof(*out), cmp_pos);
@@ -127,7 +142,7 @@ static int check_file(const char *rule, const char *path, const char *base, bool
 	failures += directives(path, text, cfg);
 	/* the rule under test runs even when it is opt-in (off by default) */
 	assert_int_equal(dg_config_set_rule_enabled(cfg, rule, true), DG_OK);
-	nw = expectations(text, rule, want, 64);
+	nw = expectations(path, text, rule, want, 64, &failures);
 	assert_int_equal(dg_lint_file(cfg, path, &res), DG_OK);
 	for (size_t i = 0; i < res.n_findings; i++) {
 		const struct dg_finding *f = &res.findings[i];

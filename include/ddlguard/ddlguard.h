@@ -272,6 +272,7 @@ struct dg_stmt_locks {
 	bool no_transaction;	 /* PostgreSQL refuses it inside a transaction block */
 	bool in_transaction;	 /* it runs inside one here (BEGIN or the tool's wrapping) */
 	const char *unsupported; /* static: not available on the chosen version, why; else NULL */
+	const char *fails;	 /* why PostgreSQL refuses the statement here, else NULL */
 	struct dg_lock_row *rows;
 	size_t n_rows;
 };

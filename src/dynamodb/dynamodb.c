@@ -270,7 +270,8 @@ static void apply_suppressions(struct dg_ddb_ctx *dc, struct dg_arena *a, const 
 			o->target_end = t.at[best].end;
 		}
 	}
-	dg_suppress_apply_comments(&dc->ctx, cs, doc->n_comments, "key");
+	struct dg_suppressor sup = dg_suppressor_of(&dc->ctx);
+	dg_suppress_apply_comments(&sup, cs, doc->n_comments, "key");
 }
 
 /* ---- the driver --------------------------------------------------------------------------- */

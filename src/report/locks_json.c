@@ -2,7 +2,7 @@
  * Schema (docs/locks.schema.json): {"locks_version", "ddlguard_version", "files": [{"path",
  * "migration_format", "pg_version", "note"?, "statements":
  * [{"line", "column", "byte_offset", "byte_length", "statement", "known", "no_transaction",
- * "in_transaction", "unsupported", "locks": [{"relation", "role", "mode", "strength",
+ * "in_transaction", "unsupported", "fails", "locks": [{"relation", "role", "mode", "strength",
  * "blocks_reads", "blocks_writes", "rewrite", "scan", "note"}]}]}], "errors": [...]} */
 #include <stdlib.h>
 
@@ -58,6 +58,7 @@ static void file(void *state, const struct dg_lock_report *rep)
 		cJSON_AddBoolToObject(o, "no_transaction", s->no_transaction);
 		cJSON_AddBoolToObject(o, "in_transaction", s->in_transaction);
 		dg_json_add_string_or_null(o, "unsupported", s->unsupported);
+		dg_json_add_string_or_null(o, "fails", s->fails);
 		locks = cJSON_AddArrayToObject(o, "locks");
 		for (size_t k = 0; k < s->n_rows; k++) {
 			const struct dg_lock_row *r = &s->rows[k];

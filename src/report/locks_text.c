@@ -64,6 +64,9 @@ static void file(void *state, const struct dg_lock_report *rep)
 		if (s->unsupported)
 			fprintf(st->out, "      %snot on PostgreSQL %d: %s%s\n", C(st, RED),
 				rep->pg_version, s->unsupported, C(st, RESET));
+		if (s->fails)
+			fprintf(st->out, "      %sfails: %s%s\n", C(st, RED), s->fails,
+				C(st, RESET));
 		if (s->no_transaction)
 			fprintf(st->out, "      %scannot run inside a transaction block%s%s\n",
 				s->in_transaction ? C(st, RED) : "",

@@ -123,21 +123,6 @@ static const char *rv_name(const PgQuery__RangeVar *rv, char *buf, size_t n)
 	return buf;
 }
 
-static const char *list_name(const PgQuery__Node *o, char *buf, size_t n)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	if (o->node_case != PG_QUERY__NODE__NODE_LIST)
-		return dg_node_string(o) ? dg_node_string(o) : "?";
-	for (size_t i = 0; i < o->list->n_items && len + 2 < n; i++) {
-		const char *part = dg_node_string(o->list->items[i]);
-		len +=
-		    (size_t)snprintf(buf + len, n - len, "%s%s", i ? "." : "", part ? part : "?");
-	}
-	return buf;
-}
-
 /* What the up section of this migration created: tables and columns, so that a down dropping
  * them loses only what was written since. */
 struct made {
@@ -237,123 +222,125 @@ static void sep(struct buf *b)
 }
 
 /* The up section: forward text, what it makes, what it destroys for good. */
+static const char *eff_name(const char *schema, const char *name, char *buf, size_t n)
+{
+	if (!name)
+		return "?";
+	if (schema)
+		snprintf(buf, n, "%s.%s", schema, name);
+	else
+		snprintf(buf, n, "%s", name);
+	return buf;
+}
+
+static bool table_like(const struct dg_effect *e)
+{
+	return e->obj == DG_OBJ_TABLE || e->obj == DG_OBJ_MATVIEW;
+}
+
+/* The rows a data statement (TRUNCATE, UPDATE, DELETE) changes: its table, or NULL. */
+static const PgQuery__RangeVar *data_target(const PgQuery__Node *n)
+{
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_UPDATE_STMT:
+		return n->update_stmt->relation;
+	case PG_QUERY__NODE__NODE_DELETE_STMT:
+		return n->delete_stmt->relation;
+	default:
+		return NULL;
+	}
+}
+
+/* An up section: forward text, what it made (a down dropping it loses only what was written
+ * since), and what it destroys. Schema changes come from the statement's effects (effects.c). */
 static void read_up(struct plan *pl, const struct dg_read *rd, const struct dg_catalog *cat,
 		    struct made *m)
 {
+	size_t k = 0;
+
 	for (size_t i = 0; i < rd->parsed.n_stmts; i++) {
 		const struct dg_stmt *st = &rd->parsed.stmts[i];
 		const PgQuery__Node *n = st->node;
-		char a[160], b[160];
+		const PgQuery__RangeVar *rv;
+		char a[160], col[256], old[96], nt[96];
 
+		for (; k < rd->facts.effs.n && rd->facts.effs.v[k].stmt < i; k++)
+			;
 		if (st->section->dir == DG_DIR_DOWN)
 			continue;
 		sep(&pl->forward);
 		statement_text(&pl->forward, rd, st);
-		switch (n->node_case) {
-		case PG_QUERY__NODE__NODE_CREATE_STMT:
-			made_add(m, rv_name(n->create_stmt->relation, a, sizeof(a)));
-			break;
-		case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
-			if (n->create_table_as_stmt->into)
-				made_add(m,
-					 rv_name(n->create_table_as_stmt->into->rel, a, sizeof(a)));
-			break;
-		case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
-			const PgQuery__AlterTableStmt *at = n->alter_table_stmt;
-			const char *t = rv_name(at->relation, a, sizeof(a));
-			for (size_t k = 0; k < at->n_cmds; k++) {
-				const PgQuery__AlterTableCmd *c =
-				    at->cmds[k]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD
-					? at->cmds[k]->alter_table_cmd
-					: NULL;
-				char col[200], old[96];
-				if (!c)
-					continue;
-				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn &&
-				    c->def &&
-				    c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-					snprintf(col, sizeof(col), "%s.%s", t,
-						 c->def->column_def->colname);
-					made_add(m, col);
-				} else if (c->subtype ==
-					       PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn &&
-					   c->name && !made_column(m, t, c->name)) {
+		for (size_t q = k; q < rd->facts.effs.n && rd->facts.effs.v[q].stmt == i; q++) {
+			const struct dg_effect *e = &rd->facts.effs.v[q];
+			const char *t = eff_name(e->schema, e->name, a, sizeof(a));
+			switch (e->kind) {
+			case DG_EFF_CREATE:
+				if (table_like(e))
+					made_add(m, t);
+				break;
+			case DG_EFF_ADD_COLUMN:
+				if (e->with_create || !e->col)
+					break;
+				snprintf(col, sizeof(col), "%s.%s", t, e->col);
+				made_add(m, col);
+				break;
+			case DG_EFF_DROP_COLUMN:
+				if (e->col && !made_column(m, t, e->col)) {
 					sep(&pl->destroys);
-					add(&pl->destroys, "drops %s.%s", t, c->name);
-				} else if (c->subtype ==
-					       PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType &&
-					   c->name && c->def &&
-					   c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF &&
-					   c->def->column_def->type_name &&
-					   !made_column(m, t, c->name) &&
-					   dg_catalog_column_type(
-					       cat, at->relation ? at->relation->schemaname : NULL,
-					       at->relation ? at->relation->relname : "", c->name,
-					       old, sizeof(old)) &&
-					   narrowing(old, c->def->column_def->type_name)) {
-					char nt[96];
-					type_text(c->def->column_def->type_name, nt, sizeof(nt));
-					sep(&pl->destroys);
-					add(&pl->destroys, "narrows %s.%s from %s to %s", t,
-					    c->name, old, nt);
+					add(&pl->destroys, "drops %s.%s", t, e->col);
 				}
-				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType &&
-				    c->name && c->def &&
-				    c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF &&
-				    c->def->column_def->type_name && m->n_typed < 16) {
+				break;
+			case DG_EFF_SET_TYPE:
+				if (!e->col || !e->type)
+					break;
+				type_text(e->type, nt, sizeof(nt));
+				if (!made_column(m, t, e->col) &&
+				    dg_catalog_column_type(cat, e->schema, e->name, e->col, old,
+							   sizeof(old)) &&
+				    narrowing(old, e->type)) {
+					sep(&pl->destroys);
+					add(&pl->destroys, "narrows %s.%s from %s to %s", t, e->col,
+					    old, nt);
+				}
+				if (m->n_typed < 16) {
 					snprintf(m->typed[m->n_typed], sizeof(m->typed[0]), "%s.%s",
-						 t, c->name);
-					type_text(c->def->column_def->type_name,
-						  m->types[m->n_typed], sizeof(m->types[0]));
+						 t, e->col);
+					snprintf(m->types[m->n_typed], sizeof(m->types[0]), "%s",
+						 nt);
 					m->n_typed++;
 				}
+				break;
+			case DG_EFF_DROP:
+				if (table_like(e) && !made_has(m, t)) {
+					sep(&pl->destroys);
+					add(&pl->destroys, "drops table %s", t);
+				}
+				break;
+			default:
+				break;
 			}
-			break;
 		}
-		case PG_QUERY__NODE__NODE_DROP_STMT: {
-			const PgQuery__DropStmt *d = n->drop_stmt;
-			bool table = d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
-				     d->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW;
-			for (size_t k = 0; table && k < d->n_objects; k++) {
-				const char *name = list_name(d->objects[k], b, sizeof(b));
-				if (made_has(m, name))
-					continue;
-				sep(&pl->destroys);
-				add(&pl->destroys, "drops table %s", name);
-			}
-			break;
-		}
-		case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
-			for (size_t k = 0; k < n->truncate_stmt->n_relations; k++)
-				if (n->truncate_stmt->relations[k]->node_case ==
+		if (n->node_case == PG_QUERY__NODE__NODE_TRUNCATE_STMT) {
+			for (size_t q = 0; q < n->truncate_stmt->n_relations; q++)
+				if (n->truncate_stmt->relations[q]->node_case ==
 				    PG_QUERY__NODE__NODE_RANGE_VAR) {
 					const char *t =
-					    rv_name(n->truncate_stmt->relations[k]->range_var, a,
+					    rv_name(n->truncate_stmt->relations[q]->range_var, a,
 						    sizeof(a));
 					if (made_has(m, t))
 						continue;
 					sep(&pl->destroys);
 					add(&pl->destroys, "empties %s", t);
 				}
-			break;
-		case PG_QUERY__NODE__NODE_UPDATE_STMT: {
-			const char *t = rv_name(n->update_stmt->relation, a, sizeof(a));
+		} else if ((rv = data_target(n))) {
+			const char *t = rv_name(rv, a, sizeof(a));
 			if (!made_has(m, t)) {
 				sep(&pl->destroys);
-				add(&pl->destroys, "rewrites rows of %s (UPDATE)", t);
+				if (n->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT)
+					add(&pl->destroys, "rewrites rows of %s (UPDATE)", t);
+				else
+					add(&pl->destroys, "deletes rows of %s", t);
 			}
-			break;
-		}
-		case PG_QUERY__NODE__NODE_DELETE_STMT: {
-			const char *t = rv_name(n->delete_stmt->relation, a, sizeof(a));
-			if (!made_has(m, t)) {
-				sep(&pl->destroys);
-				add(&pl->destroys, "deletes rows of %s", t);
-			}
-			break;
-		}
-		default:
-			break;
 		}
 	}
 }
@@ -361,107 +348,78 @@ static void read_up(struct plan *pl, const struct dg_read *rd, const struct dg_c
 /* A down section: rollback text and what running it loses. */
 static void read_down(struct plan *pl, const struct dg_read *rd, const struct made *m)
 {
+	size_t k = 0;
+
 	for (size_t i = 0; i < rd->parsed.n_stmts; i++) {
 		const struct dg_stmt *st = &rd->parsed.stmts[i];
 		const PgQuery__Node *n = st->node;
-		char a[160], b[160];
+		const PgQuery__RangeVar *rv = NULL;
+		char a[160];
 
+		for (; k < rd->facts.effs.n && rd->facts.effs.v[k].stmt < i; k++)
+			;
 		if (st->section->dir != DG_DIR_DOWN)
 			continue;
 		pl->has_down = true;
 		sep(&pl->rollback);
 		statement_text(&pl->rollback, rd, st);
-		switch (n->node_case) {
-		case PG_QUERY__NODE__NODE_DROP_STMT: {
-			const PgQuery__DropStmt *d = n->drop_stmt;
-			if (d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
-			    d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW)
-				break;
-			for (size_t k = 0; k < d->n_objects; k++) {
-				const char *name = list_name(d->objects[k], b, sizeof(b));
+		for (size_t q = k; q < rd->facts.effs.n && rd->facts.effs.v[q].stmt == i; q++) {
+			const struct dg_effect *e = &rd->facts.effs.v[q];
+			const char *t = eff_name(e->schema, e->name, a, sizeof(a));
+			if (e->kind == DG_EFF_DROP && table_like(e)) {
 				sep(&pl->loss);
-				if (made_has(m, name))
+				if (made_has(m, t))
 					add(&pl->loss,
-					    "the rows written to %s since the migration ran", name);
+					    "the rows written to %s since the migration ran", t);
 				else
 					add(&pl->loss,
 					    "every row of %s, which existed before the migration",
-					    name);
-			}
-			break;
-		}
-		case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: {
-			const PgQuery__AlterTableStmt *at = n->alter_table_stmt;
-			const char *t = rv_name(at->relation, a, sizeof(a));
-			for (size_t k = 0; k < at->n_cmds; k++) {
-				const PgQuery__AlterTableCmd *c =
-				    at->cmds[k]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD
-					? at->cmds[k]->alter_table_cmd
-					: NULL;
-				if (!c || !c->name)
+					    t);
+			} else if (e->kind == DG_EFF_DROP_COLUMN && e->col) {
+				sep(&pl->loss);
+				if (made_column(m, t, e->col))
+					add(&pl->loss,
+					    "the values written to %s.%s since the migration ran",
+					    t, e->col);
+				else
+					add(&pl->loss,
+					    "every value of %s.%s, which existed before the migration",
+					    t, e->col);
+			} else if (e->kind == DG_EFF_SET_TYPE && e->col && e->type) {
+				/* back from the type the up gave it: a loss only if narrower */
+				const char *from = NULL;
+				char key[256], to[96];
+				snprintf(key, sizeof(key), "%s.%s", t, e->col);
+				for (size_t r = 0; r < m->n_typed; r++)
+					if (strcmp(m->typed[r], key) == 0)
+						from = m->types[r];
+				type_text(e->type, to, sizeof(to));
+				if (from && !narrowing(from, e->type))
 					continue;
-				if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn) {
-					sep(&pl->loss);
-					if (made_column(m, t, c->name))
-						add(&pl->loss,
-						    "the values written to %s.%s since the migration ran",
-						    t, c->name);
-					else
-						add(&pl->loss,
-						    "every value of %s.%s, which existed before the "
-						    "migration",
-						    t, c->name);
-				} else if (c->subtype ==
-					       PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType &&
-					   c->def &&
-					   c->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF &&
-					   c->def->column_def->type_name) {
-					/* back from the type the up gave it: a loss only if
-					 * narrower */
-					const char *from = NULL;
-					char key[256], to[96];
-					snprintf(key, sizeof(key), "%s.%s", t, c->name);
-					for (size_t q = 0; q < m->n_typed; q++)
-						if (strcmp(m->typed[q], key) == 0)
-							from = m->types[q];
-					type_text(c->def->column_def->type_name, to, sizeof(to));
-					if (from && !narrowing(from, c->def->column_def->type_name))
-						continue;
-					sep(&pl->loss);
-					if (from)
-						add(&pl->loss,
-						    "values of %s that do not fit %s (from %s)",
-						    key, to, from);
-					else
-						add(&pl->loss,
-						    "values of %s that may not survive the change to %s",
-						    key, to);
-				}
+				sep(&pl->loss);
+				if (from)
+					add(&pl->loss, "values of %s that do not fit %s (from %s)",
+					    key, to, from);
+				else
+					add(&pl->loss,
+					    "values of %s that may not survive the change to %s",
+					    key, to);
 			}
-			break;
 		}
-		case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
-		case PG_QUERY__NODE__NODE_DELETE_STMT:
-		case PG_QUERY__NODE__NODE_UPDATE_STMT: {
-			const PgQuery__RangeVar *rv =
-			    n->node_case == PG_QUERY__NODE__NODE_DELETE_STMT
-				? n->delete_stmt->relation
-			    : n->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT
-				? n->update_stmt->relation
-			    : n->truncate_stmt->n_relations &&
-				    n->truncate_stmt->relations[0]->node_case ==
-					PG_QUERY__NODE__NODE_RANGE_VAR
-				? n->truncate_stmt->relations[0]->range_var
-				: NULL;
+		if (n->node_case == PG_QUERY__NODE__NODE_TRUNCATE_STMT)
+			rv = n->truncate_stmt->n_relations &&
+				     n->truncate_stmt->relations[0]->node_case ==
+					 PG_QUERY__NODE__NODE_RANGE_VAR
+				 ? n->truncate_stmt->relations[0]->range_var
+				 : NULL;
+		else
+			rv = data_target(n);
+		if (n->node_case == PG_QUERY__NODE__NODE_TRUNCATE_STMT || rv) {
 			sep(&pl->loss);
 			add(&pl->loss, "the rows it %s in %s",
 			    n->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ? "rewrites"
 									     : "deletes",
 			    rv_name(rv, a, sizeof(a)));
-			break;
-		}
-		default:
-			break;
 		}
 	}
 	for (size_t i = 0; i < rd->mig.n_sections; i++)

@@ -316,13 +316,26 @@ bool dg_type_int_mod(const PgQuery__TypeName *t, int *out);
 /* Whether the type is written as a serial type (serial, bigserial, smallserial, serial2/4/8),
  * whatever its schema. */
 bool dg_type_is_serial(const PgQuery__TypeName *t);
-/* The strongest lock above ROW EXCLUSIVE that statement i takes on a relation that existed
- * before the migration (not DROP INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
-const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i);
+/* The strongest lock that blocks ordinary writes, even while it only waits in the queue (SHARE
+ * or stronger), that statement i takes on a relation that existed before the migration (not DROP
+ * INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
+const struct dg_lock_rel *dg_blocking_lock_at(struct dg_ctx *ctx, size_t i);
 /* That lock of the statement being walked, when it is the first of its direction (one run of
- * the tool, one connection) to take one;
- * NULL otherwise. */
-const struct dg_lock_rel *dg_first_strong_lock(struct dg_ctx *ctx);
+ * the tool, one connection) to take one; NULL otherwise. */
+const struct dg_lock_rel *dg_first_blocking_lock(struct dg_ctx *ctx);
+/* require-lock-timeout's condition: statement i is the first of its run to take such a lock and
+ * no lock_timeout is in force there. */
+bool dg_lock_timeout_missing_at(struct dg_ctx *ctx, size_t i);
+/* The strongest such lock statement i holds on an existing relation while it scans, rewrites
+ * or builds an index of it (the lock model's rewrite and scan), or NULL; always NULL for a
+ * statement that says CONCURRENTLY (statement_timeout would cancel its build half-done). */
+const struct dg_lock_rel *dg_slow_blocking_lock_at(struct dg_ctx *ctx, size_t i);
+/* require-statement-timeout's condition: statement i is the first of its run to hold such a
+ * lock for a scan or rewrite, and no statement_timeout is in force there. */
+bool dg_statement_timeout_missing_at(struct dg_ctx *ctx, size_t i);
+/* Whether the rule of that name is enabled in this run (rules that defer to another rule's
+ * finding at the same statement ask; they never call each other). */
+bool dg_rule_enabled(const struct dg_ctx *ctx, const char *name);
 /* The relation's name, or its index's for a lock known by the index (DROP INDEX, REINDEX). */
 const char *dg_lock_rel_name(const struct dg_lock_rel *r);
 

@@ -815,6 +815,14 @@ bool dg_statement_timeout_set_at(const struct dg_ctx *ctx, size_t i)
 	return i < ctx->parsed->n_stmts && (ctx->facts->timeouts[i] & DG_TIMEOUT_STATEMENT);
 }
 
+bool dg_rule_enabled(const struct dg_ctx *ctx, const char *name)
+{
+	for (size_t r = 0; r < DG_N_RULES; r++)
+		if (strcmp(dg_rules[r]->name, name) == 0)
+			return ctx->cfg->enabled[r];
+	return false;
+}
+
 const char *dg_node_string(const PgQuery__Node *node)
 {
 	if (node && node->node_case == PG_QUERY__NODE__NODE_STRING && node->string)

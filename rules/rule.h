@@ -211,6 +211,11 @@ bool dg_migration_has_down(const struct dg_ctx *ctx);
 const char *dg_migration_down_path(const struct dg_ctx *ctx);
 void dg_migration_anchor(const struct dg_ctx *ctx, size_t *start, size_t *end);
 size_t dg_statement_count(const struct dg_ctx *ctx);
+/* Whether no migration of this file's migration root (its directory; for diesel and hasura the
+ * folder above) has a way back — a forward-only project — with how many migrations it has, the
+ * root as the path names it, and whether this file is the first of them in the tool's order.
+ * False when some has one, or the directory cannot be read (standard input). */
+bool dg_migration_forward_only(const struct dg_ctx *ctx, bool *first, size_t *n, const char **root);
 /* The sections of the migration (up, down, or the whole file for plain SQL), for file-level
  * rules: direction, byte range, how many statements parsed in it and whether any failed to. */
 struct dg_section_info {

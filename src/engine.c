@@ -815,6 +815,26 @@ bool dg_statement_timeout_set_at(const struct dg_ctx *ctx, size_t i)
 	return i < ctx->parsed->n_stmts && (ctx->facts->timeouts[i] & DG_TIMEOUT_STATEMENT);
 }
 
+bool dg_migration_forward_only(const struct dg_ctx *ctx, bool *first, size_t *n, const char **root)
+{
+	struct dg_down_census c;
+	const char *path = ctx->src->path;
+	size_t pl = strlen(path), fl;
+
+	if (!ctx->mig->format ||
+	    !dg_migration_down_census(path, ctx->mig->format, ctx->cfg->pg_version, &c) ||
+	    c.any_down || !c.first)
+		return false;
+	fl = strlen(c.first);
+	/* the census names files relative to the root: this one is the first when its path ends
+	 * with that name */
+	*first = pl >= fl && strcmp(path + pl - fl, c.first) == 0 &&
+		 (pl == fl || path[pl - fl - 1] == '/');
+	*n = c.n_migrations;
+	*root = c.root;
+	return true;
+}
+
 bool dg_rule_enabled(const struct dg_ctx *ctx, const char *name)
 {
 	for (size_t r = 0; r < DG_N_RULES; r++)

@@ -1377,6 +1377,138 @@ void dg_migration_order_files(const char *dir, char **paths, size_t n)
 	free(plan);
 }
 
+/* ---- whether a migration root has any way back (require-down-section's census) ---------- */
+
+static struct {
+	char *root, *format, *first;
+	struct timespec mtime;
+	struct dg_down_census c;
+	bool valid;
+} census_cache;
+
+static bool one_folder_per_migration(const char *format)
+{
+	return format && (!strcmp(format, "diesel") || !strcmp(format, "hasura"));
+}
+
+static bool has_sql_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcasecmp(name + n - 4, ".sql") == 0;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads one candidate file and says whether it is a forward migration with a way back. */
+static void census_file(const char *path, const char *format, int pg_version,
+			struct dg_down_census *c, char **first, const char *rel)
+{
+	size_t len = 0;
+	int err;
+	char *buf = dg_read_path(path, &len, &err);
+	struct dg_arena a;
+	struct dg_source src;
+	struct dg_migration m;
+	bool forward = false;
+
+	if (!buf)
+		return;
+	dg_arena_init(&a);
+	dg_source_init(&src, &a, path, buf, len);
+	dg_migration_detect_as(&src, &a, &m, format, pg_version);
+	for (size_t i = 0; i < m.n_sections; i++)
+		forward |= m.sections[i].dir == DG_DIR_UP;
+	if (!m.skipped && m.format_has_down && forward) {
+		c->n_migrations++;
+		c->any_down |= m.has_down;
+		if (!*first)
+			*first = strdup(rel);
+	}
+	dg_arena_destroy(&a);
+	free(buf);
+}
+
+bool dg_migration_down_census(const char *path, const char *format, int pg_version,
+			      struct dg_down_census *out)
+{
+	struct dg_arena a;
+	char *root, *first = NULL;
+	const char *d;
+	struct stat st;
+	DIR *dh;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dg_down_census c = {0};
+
+	dg_arena_init(&a);
+	root = dir_part(&a, path);
+	if (one_folder_per_migration(format))
+		root = *root ? dir_part(&a, dg_arena_strndup(&a, root, strlen(root) - 1)) : root;
+	d = *root ? root : ".";
+	if (stat(d, &st) != 0 || !(dh = opendir(d))) {
+		dg_arena_destroy(&a);
+		return false;
+	}
+	if (census_cache.valid && !strcmp(census_cache.root, root) &&
+	    !strcmp(census_cache.format, format ? format : "") &&
+	    census_cache.mtime.tv_sec == st.st_mtim.tv_sec &&
+	    census_cache.mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		closedir(dh);
+		dg_arena_destroy(&a);
+		*out = census_cache.c;
+		return true;
+	}
+	while ((e = readdir(dh))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (one_folder_per_migration(format) ? !isdigit((unsigned char)e->d_name[0])
+						     : !has_sql_suffix(e->d_name))
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*nn));
+			if (!nn)
+				break;
+			names = nn;
+		}
+		names[n] = malloc(strlen(root) + strlen(e->d_name) + sizeof("/up.sql"));
+		if (!names[n])
+			break;
+		sprintf(names[n], "%s%s%s", root, e->d_name,
+			one_folder_per_migration(format) ? "/up.sql" : "");
+		n++;
+	}
+	closedir(dh);
+	if (one_folder_per_migration(format))
+		qsort(names, n, sizeof(*names), cmp_path); /* the folders' timestamps */
+	else
+		dg_migration_order_files(root, names, n);
+	for (size_t i = 0; i < n; i++) {
+		if (file_exists(names[i]))
+			census_file(names[i], format, pg_version, &c, &first,
+				    names[i] + strlen(root));
+		free(names[i]);
+	}
+	free(names);
+	free(census_cache.root);
+	free(census_cache.format);
+	free(census_cache.first);
+	census_cache.root = strdup(root);
+	census_cache.format = strdup(format ? format : "");
+	census_cache.first = first;
+	census_cache.mtime = st.st_mtim;
+	census_cache.valid = census_cache.root && census_cache.format;
+	c.first = census_cache.first;
+	c.root = census_cache.root;
+	census_cache.c = c;
+	*out = c;
+	dg_arena_destroy(&a);
+	return census_cache.valid;
+}
+
 const char *dg_migration_format_find(const char *name)
 {
 	const char *n;

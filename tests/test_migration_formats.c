@@ -746,6 +746,16 @@ static void test_require_down_section(void **state)
 	    {"pop/migrations/20240102090000000000_index_users_email.mysql.up.sql", 0},
 	    {"prisma/migrations/20240101090000_create_users/migration.sql", 0},
 	    {"plain/schema.sql", 0},
+	    /* forward-only directories: no migration has a way back, one finding for the
+	     * directory at its first migration in the tool's order (2 before 10) */
+	    {"../require-down-section/forward-only/golang-migrate/000001_create_accounts.up.sql",
+	     1},
+	    {"../require-down-section/forward-only/golang-migrate/000002_add_accounts_plan.up.sql",
+	     0},
+	    {"../require-down-section/forward-only/golang-migrate/000010_add_accounts_region.up.sql",
+	     0},
+	    {"../require-down-section/forward-only/dbmate/20240301100000_create_invoices.sql", 1},
+	    {"../require-down-section/forward-only/dbmate/20240302100000_add_invoice_due.sql", 0},
 	};
 	struct dg_config *cfg = dg_config_new();
 	int failures = 0;

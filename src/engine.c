@@ -1158,8 +1158,13 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 
 	out->format = rd.mig.format;
 	out->skipped = rd.mig.skipped;
+	if (rd.mig.snapshot && cat) {
+		/* pg_dump output: not a migration, but the schema the next ones find */
+		dg_catalog_enter(cat, out->path);
+		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
+	}
 	if (rd.mig.skipped) {
-		/* the tool never runs it on PostgreSQL: nothing in it can hurt */
+		/* the tool never runs it on PostgreSQL (or it is a snapshot): nothing to report */
 		dg_arena_destroy(&arena);
 		return DG_OK;
 	}

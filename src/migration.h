@@ -44,6 +44,12 @@ struct dg_migration {
 	const char *skipped;
 	/* For the down file of a file-pair format: the up file it undoes (it may not exist). */
 	const char *up_path;
+	/* pg_dump output (or another schema snapshot): not a migration, so nothing in it is
+	 * reported, but what it creates is read into schema memory. Its one section is UP. */
+	bool snapshot;
+	/* The tool's transaction mode is not known (plain SQL nobody claimed): the run's summary
+	 * says so per directory, with the configuration line that fixes it. */
+	bool tx_unknown;
 };
 
 void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m);

@@ -587,9 +587,10 @@ static void test_postgres_migrations_disable_transaction(void **state)
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
 	assert_int_equal(tx_of(&f, 0), 0);
 	done(&f);
-	/* without the comment nothing tells it from plain SQL, unless the format is named */
+	/* without the comment, its sibling's comment and its naming make it the library's too */
 	load(&f, FMT "postgres-migrations/migrations/1_create-users.sql");
-	assert_string_equal(f.r.mig.format, "plain");
+	assert_string_equal(f.r.mig.format, "postgres-migrations");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
 	done(&f);
 	load_text(&f, "migrations/3_x.sql", ignore_first, strlen(ignore_first), NULL, 15);
 	assert_string_equal(f.r.mig.format, "postgres-migrations");
@@ -748,14 +749,11 @@ static void test_require_down_section(void **state)
 	    {"plain/schema.sql", 0},
 	    /* forward-only directories: no migration has a way back, one finding for the
 	     * directory at its first migration in the tool's order (2 before 10) */
-	    {"../require-down-section/forward-only/golang-migrate/000001_create_accounts.up.sql",
-	     1},
-	    {"../require-down-section/forward-only/golang-migrate/000002_add_accounts_plan.up.sql",
-	     0},
-	    {"../require-down-section/forward-only/golang-migrate/000010_add_accounts_region.up.sql",
-	     0},
-	    {"../require-down-section/forward-only/dbmate/20240301100000_create_invoices.sql", 1},
-	    {"../require-down-section/forward-only/dbmate/20240302100000_add_invoice_due.sql", 0},
+	    {"forward-only/golang-migrate/000001_create_accounts.up.sql", 1},
+	    {"forward-only/golang-migrate/000002_add_accounts_plan.up.sql", 0},
+	    {"forward-only/golang-migrate/000010_add_accounts_region.up.sql", 0},
+	    {"forward-only/dbmate/20240301100000_create_invoices.sql", 1},
+	    {"forward-only/dbmate/20240302100000_add_invoice_due.sql", 0},
 	};
 	struct dg_config *cfg = dg_config_new();
 	int failures = 0;

@@ -1103,6 +1103,12 @@ size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const 
 	if (bad != (size_t)-1)
 		return bad;
 	dg_migration_detect_as(&r->src, a, &r->mig, cfg->migration_format, cfg->pg_version);
+	if (cfg->tx_override >= 0) {
+		/* the configuration says how the tool runs this directory's files */
+		for (size_t i = 0; i < r->mig.n_sections; i++)
+			r->mig.sections[i].tx = (enum dg_tx_mode)cfg->tx_override;
+		r->mig.tx_unknown = false;
+	}
 	for (size_t i = 0; i < r->mig.n_sections; i++)
 		dg_parse_section(&r->src, &r->mig.sections[i], a, &r->parsed);
 	/* --assume-in-transaction speaks for files whose tool ddlguard does not know; a known
@@ -1158,6 +1164,7 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 
 	out->format = rd.mig.format;
 	out->skipped = rd.mig.skipped;
+	out->tx_unknown = rd.mig.tx_unknown && !cfg->assume_in_transaction;
 	if (rd.mig.snapshot && cat) {
 		/* pg_dump output: not a migration, but the schema the next ones find */
 		dg_catalog_enter(cat, out->path);

@@ -289,7 +289,7 @@ static int resolve_configs(struct configs *c, const struct dg_path_list *files,
 			free(prev_path);
 			return -1;
 		}
-		c->per_file[i].cfg = l->cfg;
+		c->per_file[i].cfg = dg_config_file_for_path(l->file, l->cfg, p);
 		c->per_file[i].fail_on = dg_config_file_fail_on(l->file);
 		dg_config_file_table_thresholds(l->file, &c->per_file[i].small_rows,
 						&c->per_file[i].large_rows);

@@ -1350,8 +1350,8 @@ static bool claim_tern(struct det *d)
 	for (size_t l = 0; l < src->n_lines; l++) {
 		size_t ls, le;
 		line_at(src, l, &ls, &le);
-		if (le - ls == 36 &&
-		    strncmp(src->text + ls, "---- create above / drop below ----", 36) == 0 &&
+		if (le - ls == 35 &&
+		    strncmp(src->text + ls, "---- create above / drop below ----", 35) == 0 &&
 		    split == (size_t)-1) {
 			split = ls;
 			split_end = after_line(src, l);

@@ -62,7 +62,8 @@ static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path
 		list_push(&here, p);
 	}
 	closedir(d);
-	qsort(here.items, here.n, sizeof(char *), cmp_str);
+	if (here.n) /* an empty directory has no array: qsort(NULL, 0) is undefined */
+		qsort(here.items, here.n, sizeof(char *), cmp_str);
 	/* this directory's files in the order their migration tool applies them, then the
 	 * subdirectories by name */
 	for (size_t i = 0; i < here.n; i++) {

@@ -23,7 +23,7 @@ const struct dg_rule dg_rule_ban_drop_not_null = {
     .summary = "Dropping NOT NULL breaks clients that rely on the column having a value",
     .help = "First deploy code everywhere that copes with NULL in this column (every reader, "
 	    "not only the writer that needs it), then drop NOT NULL in a later migration.",
-    .severity = DG_WARNING,
+    .severity = DG_INFO,
     .kinds = DG_KINDS(PG_QUERY__NODE__NODE_ALTER_TABLE_CMD),
     .check = check,
 };

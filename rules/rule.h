@@ -210,6 +210,11 @@ bool dg_migration_has_down(const struct dg_ctx *ctx);
 const char *dg_migration_down_path(const struct dg_ctx *ctx);
 void dg_migration_anchor(const struct dg_ctx *ctx, size_t *start, size_t *end);
 size_t dg_statement_count(const struct dg_ctx *ctx);
+/* Whether no migration of this file's migration root (its directory; for diesel and hasura the
+ * folder above) has a way back — a forward-only project — with how many migrations it has, the
+ * root as the path names it, and whether this file is the first of them in the tool's order.
+ * False when some has one, or the directory cannot be read (standard input). */
+bool dg_migration_forward_only(const struct dg_ctx *ctx, bool *first, size_t *n, const char **root);
 /* The sections of the migration (up, down, or the whole file for plain SQL), for file-level
  * rules: direction, byte range, how many statements parsed in it and whether any failed to. */
 struct dg_section_info {
@@ -288,13 +293,26 @@ struct dg_typed_column {
  * built-in (dg_type_builtin NULL). */
 bool dg_typed_column(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
 		     struct dg_typed_column *out);
-/* The strongest lock above ROW EXCLUSIVE that statement i takes on a relation that existed
- * before the migration (not DROP INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
-const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i);
+/* The strongest lock that blocks ordinary writes, even while it only waits in the queue (SHARE
+ * or stronger), that statement i takes on a relation that existed before the migration (not DROP
+ * INDEX CONCURRENTLY's last brief lock on the index), or NULL. */
+const struct dg_lock_rel *dg_blocking_lock_at(struct dg_ctx *ctx, size_t i);
 /* That lock of the statement being walked, when it is the first of its direction (one run of
- * the tool, one connection) to take one;
- * NULL otherwise. */
-const struct dg_lock_rel *dg_first_strong_lock(struct dg_ctx *ctx);
+ * the tool, one connection) to take one; NULL otherwise. */
+const struct dg_lock_rel *dg_first_blocking_lock(struct dg_ctx *ctx);
+/* require-lock-timeout's condition: statement i is the first of its run to take such a lock and
+ * no lock_timeout is in force there. */
+bool dg_lock_timeout_missing_at(struct dg_ctx *ctx, size_t i);
+/* The strongest such lock statement i holds on an existing relation while it scans, rewrites
+ * or builds an index of it (the lock model's rewrite and scan), or NULL; always NULL for a
+ * statement that says CONCURRENTLY (statement_timeout would cancel its build half-done). */
+const struct dg_lock_rel *dg_slow_blocking_lock_at(struct dg_ctx *ctx, size_t i);
+/* require-statement-timeout's condition: statement i is the first of its run to hold such a
+ * lock for a scan or rewrite, and no statement_timeout is in force there. */
+bool dg_statement_timeout_missing_at(struct dg_ctx *ctx, size_t i);
+/* Whether the rule of that name is enabled in this run (rules that defer to another rule's
+ * finding at the same statement ask; they never call each other). */
+bool dg_rule_enabled(const struct dg_ctx *ctx, const char *name);
 /* The relation's name, or its index's for a lock known by the index (DROP INDEX, REINDEX). */
 const char *dg_lock_rel_name(const struct dg_lock_rel *r);
 

@@ -1,27 +1,145 @@
 /* unbatched-backfill.c — an UPDATE or DELETE of a whole table in a migration that also changes
- * the schema: every row is locked, and the DDL's locks are held, until the end. */
+ * the schema: every row is locked, and the DDL's locks are held, until the end. Whole-table
+ * joins (UPDATE … FROM, DELETE … USING) and CTE-driven updates count: what bounds them is the
+ * source they join to. */
+#include <string.h>
+
 #include "rule.h"
 
+/* What a WHERE is checked against: the statement's FROM (UPDATE … FROM, DELETE … USING) and
+ * its WITH. */
+struct scope {
+	PgQuery__Node *const *from;
+	size_t n_from;
+	const PgQuery__WithClause *with;
+	bool on; /* a JOIN's ON: its join conditions pair rows up, they bound nothing */
+};
+
+static bool where_bounded(const struct scope *sc, const PgQuery__Node *w);
+
+/* A query returns a bounded set of rows: LIMIT, a VALUES list, a WHERE that bounds it, or a
+ * bounded source it joins to. */
+static bool select_bounded(const struct scope *outer, const PgQuery__Node *n);
+
+static const PgQuery__Node *cte_query(const struct scope *sc, const char *name)
+{
+	for (size_t i = 0; sc->with && name && i < sc->with->n_ctes; i++) {
+		const PgQuery__Node *c = sc->with->ctes[i];
+		if (c->node_case == PG_QUERY__NODE__NODE_COMMON_TABLE_EXPR &&
+		    c->common_table_expr->ctename &&
+		    strcmp(c->common_table_expr->ctename, name) == 0)
+			return c->common_table_expr->ctequery;
+	}
+	return NULL;
+}
+
+/* A FROM item: a CTE as bounded as its query, a subquery or VALUES as bounded as it is, a join
+ * when either side is (an inner join yields no more than the pairs of a bounded side), a table
+ * never. */
+static bool source_bounded(const struct scope *sc, const PgQuery__Node *n)
+{
+	if (!n)
+		return false;
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_RANGE_VAR: {
+		const PgQuery__Node *q = n->range_var->schemaname && *n->range_var->schemaname
+					     ? NULL
+					     : cte_query(sc, n->range_var->relname);
+		return q && select_bounded(sc, q);
+	}
+	case PG_QUERY__NODE__NODE_RANGE_SUBSELECT:
+		return select_bounded(sc, n->range_subselect->subquery);
+	case PG_QUERY__NODE__NODE_JOIN_EXPR: {
+		struct scope on = {NULL, 0, sc->with, true};
+		return source_bounded(sc, n->join_expr->larg) ||
+		       source_bounded(sc, n->join_expr->rarg) ||
+		       (n->join_expr->quals && where_bounded(&on, n->join_expr->quals));
+	}
+	default:
+		return true; /* a function call, a lateral item: taken as a bound */
+	}
+}
+
+static bool select_stmt_bounded(const struct scope *outer, const PgQuery__SelectStmt *s)
+{
+	struct scope sc;
+
+	if (!s)
+		return true;
+	if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE)
+		return select_stmt_bounded(outer, s->larg) && select_stmt_bounded(outer, s->rarg);
+	if (s->limit_count || s->n_values_lists)
+		return true;
+	sc = (struct scope){s->from_clause, s->n_from_clause,
+			    s->with_clause ? s->with_clause : outer->with, false};
+	if (!s->n_from_clause)
+		return true; /* SELECT 1, SELECT $1: one row */
+	if (s->where_clause && where_bounded(&sc, s->where_clause))
+		return true;
+	for (size_t i = 0; i < s->n_from_clause; i++)
+		if (source_bounded(&sc, s->from_clause[i]))
+			return true;
+	return false;
+}
+
+static bool select_bounded(const struct scope *outer, const PgQuery__Node *n)
+{
+	if (!n || n->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+		return true; /* a data-modifying CTE (… RETURNING) and the like: taken as a bound */
+	return select_stmt_bounded(outer, n->select_stmt);
+}
+
+/* Both operands column references: a join condition, which bounds the rows no more than the
+ * source joined to does. */
+static bool join_condition(const PgQuery__Node *w)
+{
+	return w->node_case == PG_QUERY__NODE__NODE_A_EXPR && w->a_expr->lexpr &&
+	       w->a_expr->rexpr && w->a_expr->lexpr->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
+	       w->a_expr->rexpr->node_case == PG_QUERY__NODE__NODE_COLUMN_REF;
+}
+
 /* A WHERE bounds the statement unless it is built only from IS [NOT] NULL, IS [NOT]
- * TRUE/FALSE/UNKNOWN tests and constants joined by AND/OR/NOT: those select "every row still
- * to do", which on the first run is the whole table. Anything else (a key range, a comparison,
- * a subquery with LIMIT) is taken as a bound. */
-static bool unbounded(const PgQuery__Node *w)
+ * TRUE/FALSE/UNKNOWN tests and constants (those select "every row still to do", which on the
+ * first run is the whole table), join conditions to unbounded sources, and IN/EXISTS over
+ * unbounded queries, joined by AND/OR/NOT. Anything else (a key range, a comparison, a
+ * subquery with LIMIT) is taken as a bound. */
+static bool where_bounded(const struct scope *sc, const PgQuery__Node *w)
 {
 	if (!w)
-		return true;
+		return false;
 	switch (w->node_case) {
 	case PG_QUERY__NODE__NODE_NULL_TEST:
 	case PG_QUERY__NODE__NODE_BOOLEAN_TEST:
 	case PG_QUERY__NODE__NODE_A_CONST:
-		return true;
-	case PG_QUERY__NODE__NODE_BOOL_EXPR:
-		for (size_t i = 0; i < w->bool_expr->n_args; i++)
-			if (!unbounded(w->bool_expr->args[i]))
-				return false;
-		return true;
-	default:
 		return false;
+	case PG_QUERY__NODE__NODE_BOOL_EXPR: {
+		const PgQuery__BoolExpr *b = w->bool_expr;
+		bool any = false, all = b->n_args > 0;
+		for (size_t i = 0; i < b->n_args; i++) {
+			bool k = where_bounded(sc, b->args[i]);
+			any |= k;
+			all &= k;
+		}
+		/* OR is as wide as its widest branch */
+		return b->boolop == PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR ? all : any;
+	}
+	case PG_QUERY__NODE__NODE_SUB_LINK: {
+		const PgQuery__SubLink *l = w->sub_link;
+		if (l->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK ||
+		    l->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXISTS_SUBLINK)
+			return select_bounded(sc, l->subselect);
+		return true;
+	}
+	default:
+		if (sc->on && join_condition(w))
+			return false;
+		if (sc->n_from && join_condition(w)) {
+			for (size_t i = 0; i < sc->n_from; i++)
+				if (source_bounded(sc, sc->from[i]))
+					return true;
+			return false;
+		}
+		return true;
 	}
 }
 
@@ -34,6 +152,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__RangeVar *rel;
 	const PgQuery__Node *where;
+	struct scope sc;
 	const char *verb;
 	size_t n = dg_statement_count(ctx);
 	enum dg_direction dir = dg_section_dir(ctx);
@@ -44,15 +163,19 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		return; /* a data-modifying CTE or a statement inside a rule: not a migration step
 			 */
 	if (node->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT) {
-		rel = node->update_stmt->relation;
-		where = node->update_stmt->where_clause;
+		const PgQuery__UpdateStmt *u = node->update_stmt;
+		rel = u->relation;
+		where = u->where_clause;
+		sc = (struct scope){u->from_clause, u->n_from_clause, u->with_clause, false};
 		verb = "UPDATE";
 	} else {
-		rel = node->delete_stmt->relation;
-		where = node->delete_stmt->where_clause;
+		const PgQuery__DeleteStmt *d = node->delete_stmt;
+		rel = d->relation;
+		where = d->where_clause;
+		sc = (struct scope){d->using_clause, d->n_using_clause, d->with_clause, false};
 		verb = "DELETE";
 	}
-	if (!rel || !rel->relname || !unbounded(where) || dg_table_created_here(ctx, rel))
+	if (!rel || !rel->relname || where_bounded(&sc, where) || dg_table_created_here(ctx, rel))
 		return;
 	for (size_t i = 0; i < n && !ddl; i++)
 		ddl = dg_stmt_change_at(ctx, i)->ddl && same_way(dg_stmt_dir_at(ctx, i), dir);
@@ -66,7 +189,10 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    "%s of every row of \"%s\"%s in a migration that also changes the schema: every "
 	    "touched row stays locked until %s, and the whole table changes in one transaction "
 	    "(dead rows, WAL volume, replication lag)",
-	    verb, rel->relname, where ? " (the WHERE only tests for NULL/booleans)" : "",
+	    verb, rel->relname,
+	    !where	? ""
+	    : sc.n_from ? " (the WHERE only joins to a whole table or tests for NULL/booleans)"
+			: " (the WHERE only tests for NULL/booleans or reads whole tables)",
 	    ddl_same_tx		     ? "the transaction ends, as do the locks its DDL took "
 				       "(often the strongest there is)"
 	    : dg_in_transaction(ctx) ? "the transaction ends"

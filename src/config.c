@@ -10,6 +10,8 @@
  *   require_reason: true            # same as enabling missing-ignore-reason
  *   exclude: [db/legacy, "*_seed.sql"]
  *   table_stats: {small_rows: 10000, large_rows: 10000000}   # with --table-stats/--stats-url
+ *   directories:                    # glob (as in exclude) → how its runner runs it
+ *     db/scripts: {migration_format: plain, transaction: none}
  *   rules:
  *     renaming-column: {enabled: false}
  *     require-concurrent-index-creation: {severity: error}
@@ -49,6 +51,15 @@ struct dg_config_file {
 	char **exclude;
 	size_t n_exclude;
 	long long small_rows, large_rows; /* table_stats thresholds; -1 unset */
+	/* directories: glob → how the tool runs the files there */
+	struct dir_setting {
+		char *pattern;
+		const char *migration_format; /* static, or NULL for auto */
+		bool migration_format_set;
+		int tx;		       /* enum dg_tx_mode, or -1 */
+		struct dg_config *cfg; /* the file's settings with these applied, made on use */
+	} * dirs;
+	size_t n_dirs;
 };
 
 static const char *const top_keys[] = {"pg_version",
@@ -60,6 +71,7 @@ static const char *const top_keys[] = {"pg_version",
 				       "exclude",
 				       "rules",
 				       "table_stats",
+				       "directories",
 				       NULL};
 static const char *const rule_keys[] = {"enabled", "severity", NULL};
 
@@ -265,6 +277,81 @@ static bool add_exclude(struct reader *r, struct dg_config_file *f, const struct
 	return true;
 }
 
+static bool read_format(struct reader *r, const struct ynode *v, const char **out)
+{
+	static const char *const names[] = {"auto", "plain",   "dbmate", "golang-migrate",
+					    "sqlx", "drizzle", "flyway", "goose"};
+	const char *s = scalar(v);
+
+	if (!s)
+		return fail(r, v, "'migration_format' takes a format name or auto");
+	*out = NULL;
+	if (strcmp(s, "auto") != 0) {
+		*out = dg_migration_format_find(s);
+		if (!*out)
+			return unknown(r, v, "migration format", s,
+				       dg_closest_name(s, names, sizeof(names) / sizeof(names[0])),
+				       "auto or a format named in the README");
+	}
+	return true;
+}
+
+/* directories: {GLOB: {migration_format: NAME, transaction: wrapped|none|implicit}, …} */
+static bool read_directories(struct reader *r, struct dg_config_file *f,
+			     const struct ynode *v)
+{
+	static const char *const keys[] = {"migration_format", "transaction", NULL};
+	static const char *const modes[] = {"none", "wrapped", "implicit"};
+
+	if (is_null_scalar(v))
+		return true;
+	if (v->type != Y_MAPPING)
+		return fail(r, v, "'directories' takes a mapping of globs to settings");
+	for (size_t p = 0; p + 1 < v->n; p += 2) {
+		const struct ynode *k = v->items[p], *m = v->items[p + 1];
+		struct dir_setting ds = {NULL, NULL, false, -1, NULL}, *n;
+
+		if (!scalar(k) || !*scalar(k))
+			return fail(r, k, "a directory glob must be a non-empty string");
+		if (!m || m->type != Y_MAPPING)
+			return fail(r, m ? m : k,
+				    "'%s' takes a mapping: {migration_format: …, transaction: …}",
+				    scalar(k));
+		for (size_t q = 0; q + 1 < m->n; q += 2) {
+			const struct ynode *kk = m->items[q], *vv = m->items[q + 1];
+			const char *ks = scalar(kk), *vs = scalar(vv);
+			if (ks && strcmp(ks, "migration_format") == 0) {
+				if (!read_format(r, vv, &ds.migration_format))
+					return false;
+				ds.migration_format_set = true;
+			} else if (ks && strcmp(ks, "transaction") == 0) {
+				for (int i = 0; i < 3; i++)
+					if (vs && strcmp(vs, modes[i]) == 0)
+						ds.tx = i; /* the order of enum dg_tx_mode */
+				if (ds.tx < 0)
+					return fail(
+					    r, vv,
+					    "'transaction' takes wrapped (each file in one "
+					    "transaction), none (each statement on its own) "
+					    "or implicit (each file as one query string)");
+			} else {
+				return unknown(r, kk, "key", ks ? ks : "?",
+					       ks ? closest_key(ks, keys) : NULL,
+					       "valid keys: migration_format, transaction");
+			}
+		}
+		n = realloc(f->dirs, (f->n_dirs + 1) * sizeof(*n));
+		if (!n)
+			return fail(r, k, "out of memory");
+		f->dirs = n;
+		ds.pattern = strdup(scalar(k));
+		if (!ds.pattern)
+			return fail(r, k, "out of memory");
+		f->dirs[f->n_dirs++] = ds;
+	}
+	return true;
+}
+
 static bool read_top(struct reader *r, struct dg_config_file *f, const struct ynode *root)
 {
 	if (!root || is_null_scalar(root))
@@ -300,19 +387,12 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const struct yn
 				return fail(r, v, "'require_reason' takes true or false");
 			setting_for(f, DG_RULE_ID_missing_ignore_reason)->enabled = b;
 		} else if (strcmp(key, "migration_format") == 0) {
-			if (!s)
-				return fail(r, v, "'migration_format' takes a format name or auto");
+			if (!read_format(r, v, &f->migration_format))
+				return false;
 			f->migration_format_set = true;
-			f->migration_format = NULL;
-			if (strcmp(s, "auto") != 0) {
-				static const char *const names[] = {"auto", "plain", "dbmate",
-								    "golang-migrate"};
-				f->migration_format = dg_migration_format_find(s);
-				if (!f->migration_format)
-					return unknown(r, v, "migration format", s,
-						       dg_closest_name(s, names, 4),
-						       "auto or a format named in the README");
-			}
+		} else if (strcmp(key, "directories") == 0) {
+			if (!read_directories(r, f, v))
+				return false;
 		} else if (strcmp(key, "fail_on") == 0) {
 			static const char *const names[] = {"info", "warning", "error", "never"};
 			f->fail_on = -1;
@@ -367,7 +447,8 @@ static bool read_top(struct reader *r, struct dg_config_file *f, const struct yn
 			return unknown(
 			    r, k, "key", key, closest_key(key, top_keys),
 			    "valid keys: pg_version, max_file_size, assume_in_transaction, "
-			    "migration_format, fail_on, require_reason, exclude, rules, table_stats");
+			    "migration_format, fail_on, require_reason, exclude, directories, rules, "
+			    "table_stats");
 		}
 	}
 	return true;
@@ -582,6 +663,11 @@ void dg_config_file_free(struct dg_config_file *f)
 	for (size_t i = 0; i < f->n_exclude; i++)
 		free(f->exclude[i]);
 	free(f->exclude);
+	for (size_t i = 0; i < f->n_dirs; i++) {
+		free(f->dirs[i].pattern);
+		dg_config_free(f->dirs[i].cfg);
+	}
+	free(f->dirs);
 	free(f->dir);
 	free(f);
 }
@@ -612,10 +698,55 @@ int dg_config_file_fail_on(const struct dg_config_file *f)
 	return f->fail_on;
 }
 
+/* Whether `pat` (relative to the configuration file's directory, as exclude takes it) matches
+ * the file whose absolute path is `abs`, or a directory above it. */
+static bool glob_matches(const struct dg_config_file *f, const char *pat, const char *abs)
+{
+	size_t dl = strlen(f->dir);
+	const char *rel;
+	char prefix[PATH_MAX];
+	bool hit = false;
+
+	if (strncmp(abs, f->dir, dl) == 0 && (abs[dl] == '/' || dl == 1))
+		rel = abs + (dl == 1 ? 1 : dl + 1);
+	else
+		rel = abs; /* outside the file's tree: only patterns without '/' can match */
+	if (strchr(pat, '/') == NULL) {
+		/* like .gitignore: a bare pattern matches a file or directory name anywhere */
+		for (const char *seg = rel; seg && *seg && !hit;) {
+			const char *end = strchr(seg, '/');
+			size_t n = end ? (size_t)(end - seg) : strlen(seg);
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)n, seg);
+			hit = fnmatch(pat, prefix, 0) == 0;
+			seg = end ? end + 1 : NULL;
+		}
+		return hit;
+	}
+	if (rel == abs)
+		return false;
+	while (*pat == '/' || (pat[0] == '.' && pat[1] == '/'))
+		pat += *pat == '/' ? 1 : 2;
+	/* the path itself, or any directory above it (db/legacy excludes db/legacy/x.sql); a star
+	 * may cross '/', so "db/ *" (without the space) covers the whole tree */
+	hit = fnmatch(pat, rel, 0) == 0;
+	for (const char *s = strchr(rel, '/'); s && !hit; s = strchr(s + 1, '/')) {
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(s - rel), rel);
+		hit = fnmatch(pat, prefix, 0) == 0;
+		if (!hit && pat[strlen(pat) - 1] == '/') {
+			size_t pl = strlen(prefix);
+			if (pl + 1 < sizeof(prefix)) {
+				prefix[pl] = '/';
+				prefix[pl + 1] = '\0';
+				hit = fnmatch(pat, prefix, 0) == 0;
+			}
+		}
+	}
+	return hit;
+}
+
 bool dg_config_file_excludes(const struct dg_config_file *f, const char *path)
 {
-	char *abs, *rel;
-	size_t dl;
+	char *abs;
 	bool hit = false;
 
 	if (!f->n_exclude)
@@ -623,51 +754,38 @@ bool dg_config_file_excludes(const struct dg_config_file *f, const char *path)
 	abs = realpath(path, NULL);
 	if (!abs)
 		return false;
-	dl = strlen(f->dir);
-	if (strncmp(abs, f->dir, dl) == 0 && (abs[dl] == '/' || dl == 1))
-		rel = abs + (dl == 1 ? 1 : dl + 1);
-	else
-		rel = abs; /* outside the file's tree: only patterns without '/' can match */
-	for (size_t i = 0; i < f->n_exclude && !hit; i++) {
-		const char *pat = f->exclude[i];
-		const char *base = strrchr(rel, '/');
-		char prefix[PATH_MAX];
-
-		base = base ? base + 1 : rel;
-		if (strchr(pat, '/') == NULL) {
-			/* like .gitignore: a bare pattern matches a file or directory name anywhere
-			 */
-			for (const char *seg = rel; seg && *seg && !hit;) {
-				const char *end = strchr(seg, '/');
-				size_t n = end ? (size_t)(end - seg) : strlen(seg);
-				snprintf(prefix, sizeof(prefix), "%.*s", (int)n, seg);
-				hit = fnmatch(pat, prefix, 0) == 0;
-				seg = end ? end + 1 : NULL;
-			}
-			continue;
-		}
-		if (rel == abs)
-			continue;
-		while (*pat == '/' || (pat[0] == '.' && pat[1] == '/'))
-			pat += *pat == '/' ? 1 : 2;
-		/* the path itself, or any directory above it (db/legacy excludes db/legacy/x.sql);
-		 * a star may cross '/', so "db/ *" (without the space) covers the whole tree */
-		hit = fnmatch(pat, rel, 0) == 0;
-		for (const char *s = strchr(rel, '/'); s && !hit; s = strchr(s + 1, '/')) {
-			snprintf(prefix, sizeof(prefix), "%.*s", (int)(s - rel), rel);
-			hit = fnmatch(pat, prefix, 0) == 0;
-			if (!hit && pat[strlen(pat) - 1] == '/') {
-				size_t pl = strlen(prefix);
-				if (pl + 1 < sizeof(prefix)) {
-					prefix[pl] = '/';
-					prefix[pl + 1] = '\0';
-					hit = fnmatch(pat, prefix, 0) == 0;
-				}
-			}
-		}
-	}
+	for (size_t i = 0; i < f->n_exclude && !hit; i++)
+		hit = glob_matches(f, f->exclude[i], abs);
 	free(abs);
 	return hit;
+}
+
+const struct dg_config *dg_config_file_for_path(struct dg_config_file *f,
+						const struct dg_config *cfg, const char *path)
+{
+	char *abs;
+	size_t k = f->n_dirs;
+
+	if (!f->n_dirs)
+		return cfg;
+	abs = realpath(path, NULL);
+	for (size_t i = 0; abs && i < f->n_dirs && k == f->n_dirs; i++)
+		if (glob_matches(f, f->dirs[i].pattern, abs))
+			k = i;
+	free(abs);
+	if (k == f->n_dirs)
+		return cfg;
+	if (!f->dirs[k].cfg) {
+		struct dg_config *c = dg_config_clone(cfg);
+		if (!c)
+			return cfg;
+		if (f->dirs[k].migration_format_set && !c->explicit_set.migration_format)
+			c->migration_format = f->dirs[k].migration_format;
+		if (f->dirs[k].tx >= 0)
+			c->tx_override = f->dirs[k].tx;
+		f->dirs[k].cfg = c;
+	}
+	return f->dirs[k].cfg;
 }
 
 /* Directories already looked at, so that a run over thousands of migration directories walks up

@@ -834,6 +834,34 @@ bool dg_statement_timeout_set_at(const struct dg_ctx *ctx, size_t i)
 	return i < ctx->parsed->n_stmts && (ctx->facts->timeouts[i] & DG_TIMEOUT_STATEMENT);
 }
 
+bool dg_migration_forward_only(const struct dg_ctx *ctx, bool *first, size_t *n, const char **root)
+{
+	struct dg_down_census c;
+	const char *path = ctx->src->path;
+	size_t pl = strlen(path), fl;
+
+	if (!ctx->mig->format ||
+	    !dg_migration_down_census(path, ctx->mig->format, ctx->cfg->pg_version, &c) ||
+	    c.any_down || !c.first)
+		return false;
+	fl = strlen(c.first);
+	/* the census names files relative to the root: this one is the first when its path ends
+	 * with that name */
+	*first = pl >= fl && strcmp(path + pl - fl, c.first) == 0 &&
+		 (pl == fl || path[pl - fl - 1] == '/');
+	*n = c.n_migrations;
+	*root = c.root;
+	return true;
+}
+
+bool dg_rule_enabled(const struct dg_ctx *ctx, const char *name)
+{
+	for (size_t r = 0; r < DG_N_RULES; r++)
+		if (strcmp(dg_rules[r]->name, name) == 0)
+			return ctx->cfg->enabled[r];
+	return false;
+}
+
 /* End of the type name written at `i`: words (varying, precision, with time zone, array), dots,
  * parenthesised modifiers and array brackets, up to the keyword of the next clause. */
 static size_t type_end(const char *s, size_t i, size_t n)
@@ -1018,6 +1046,12 @@ size_t dg_read_migration(const struct dg_config *cfg, struct dg_arena *a, const 
 	if (bad != (size_t)-1)
 		return bad;
 	dg_migration_detect_as(&r->src, a, &r->mig, cfg->migration_format, cfg->pg_version);
+	if (cfg->tx_override >= 0) {
+		/* the configuration says how the tool runs this directory's files */
+		for (size_t i = 0; i < r->mig.n_sections; i++)
+			r->mig.sections[i].tx = (enum dg_tx_mode)cfg->tx_override;
+		r->mig.tx_unknown = false;
+	}
 	for (size_t i = 0; i < r->mig.n_sections; i++)
 		dg_parse_section(&r->src, &r->mig.sections[i], a, &r->parsed);
 	/* --assume-in-transaction speaks for files whose tool ddlguard does not know; a known
@@ -1085,8 +1119,14 @@ enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog 
 
 	out->format = rd.mig.format;
 	out->skipped = rd.mig.skipped;
+	out->tx_unknown = rd.mig.tx_unknown && !cfg->assume_in_transaction;
+	if (rd.mig.snapshot && cat) {
+		/* pg_dump output: not a migration, but the schema the next ones find */
+		dg_catalog_enter(cat, out->path);
+		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
+	}
 	if (rd.mig.skipped) {
-		/* the tool never runs it on PostgreSQL: nothing in it can hurt */
+		/* the tool never runs it on PostgreSQL (or it is a snapshot): nothing to report */
 		dg_arena_destroy(&arena);
 		return DG_OK;
 	}

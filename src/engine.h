@@ -20,7 +20,10 @@ struct dg_config {
 	bool assume_in_transaction;
 	size_t max_file_size;	      /* bytes: a larger file is refused, not read */
 	const char *migration_format; /* static name, or NULL to detect */
-	dg_history_fn history;	      /* NULL: no version control facts */
+	/* How the tool runs every section (`transaction:` of a `directories:` entry of the
+	 * configuration), overriding the format's own mode: an enum dg_tx_mode, or -1. */
+	int tx_override;
+	dg_history_fn history; /* NULL: no version control facts */
 	void *history_user;
 	dg_base_fn base_reader; /* NULL: no base version to compare templates with */
 	void *base_user;

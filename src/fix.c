@@ -268,8 +268,22 @@ void dg_fix_add_ignores(struct dg_ctx *ctx, size_t i, size_t start, size_t end)
 			add_edit(ctx->src, x, ins, ins, text);
 		}
 	}
-	/* a Liquibase file must start with its "--liquibase formatted sql" header */
-	if (ctx->mig && ctx->mig->format && strcmp(ctx->mig->format, "liquibase") == 0) {
+	/* headers a runner reads only at the very top stay there: Liquibase's "--liquibase
+	 * formatted sql", sqlx's "-- no-transaction" first line, Graphile Migrate's "--!" lines */
+	for (;;) {
+		bool header = (ctx->mig && ctx->mig->format &&
+			       strcmp(ctx->mig->format, "liquibase") == 0 && at == 0) ||
+			      strncmp(s + at, "-- no-transaction", 17) == 0 ||
+			      strncmp(s + at, "--!", 3) == 0;
+		/* a blank line inside Graphile's header block */
+		if (!header && at > 0 && s[at] == '\n') {
+			size_t n = at;
+			while (n < ctx->src->len && s[n] == '\n')
+				n++;
+			header = strncmp(s + n, "--!", 3) == 0;
+		}
+		if (!header || at >= ctx->src->len)
+			break;
 		while (at < ctx->src->len && s[at] != '\n')
 			at++;
 		at = at < ctx->src->len ? at + 1 : at;

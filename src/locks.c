@@ -912,8 +912,9 @@ static void column_change(struct dg_lock_info *out, const struct view *w, size_t
 			    is(&ch.new_type, "interval") || is(&ch.new_type, "citext"))) {
 			t->uncertain = true;
 			t->note =
-			    "the column's current type is unknown: no rewrite if the change is "
-			    "binary-coercible (a longer varchar, varchar to text, a wider numeric)";
+			    "the column's current type is unknown: a binary-coercible change (a "
+			    "longer varchar, varchar to text, a wider numeric) would spare the "
+			    "rewrite";
 		}
 		break;
 	}

@@ -58,7 +58,9 @@ static const char usage[] =
     "  --pg-version N          PostgreSQL major version, 11-18 (default 15)\n"
     "  --migration-format NAME auto (default), plain, dbmate, goose,\n"
     "                          golang-migrate, sql-migrate, diesel, flyway, sqitch,\n"
-    "                          liquibase, prisma, pop, postgres-migrations, atlas\n"
+    "                          liquibase, prisma, pop, postgres-migrations, atlas,\n"
+    "                          sqlx, drizzle, supabase, refinery, graphile-migrate,\n"
+    "                          tern, node-pg-migrate, yoyo, hasura, up-down, pg-dump\n"
     "  --assume-in-transaction plain SQL files run inside one transaction block\n"
     "  --stdin-filename NAME   the name standard input is reported and detected as\n"
     "  --max-file-size SIZE    refuse larger files, e.g. 512K, 32M (default 8M)\n"
@@ -333,7 +335,7 @@ static int resolve_configs(struct configs *c, const struct dg_path_list *files,
 			free(prev_path);
 			return -1;
 		}
-		c->per_file[i].cfg = l->cfg;
+		c->per_file[i].cfg = dg_config_file_for_path(l->file, l->cfg, p);
 		c->per_file[i].fail_on = dg_config_file_fail_on(l->file);
 		dg_config_file_table_thresholds(l->file, &c->per_file[i].small_rows,
 						&c->per_file[i].large_rows);

@@ -1147,29 +1147,761 @@ static bool claim_atlas(struct det *d)
 	return true;
 }
 
+/* ---- what the files next to this one say ------------------------------------------------- */
+
+/* Whether some file of `dir` whose name satisfies `name_ok` (NULL: any .sql) carries `marker`
+ * in its first 8 KiB. A directory's migrations share their tool: when some carry its marker
+ * comment, the others that follow its naming belong to it too. The answer is kept per directory
+ * and marker while the directory is unchanged. */
+static struct {
+	char *dir;
+	struct timespec mtime;
+	struct {
+		const char *marker;
+		bool hit;
+	} seen[16];
+	size_t n;
+} marker_cache;
+
+static bool sql_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcasecmp(name + n - 4, ".sql") == 0;
+}
+
+static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_ok)(const char *))
+{
+	const char *d = *dir ? dir : ".";
+	struct stat st;
+	size_t n = 0;
+	char **names;
+	bool hit = false;
+	static char buf[8192];
+
+	if (stat(d, &st) != 0)
+		return false;
+	if (!marker_cache.dir || strcmp(marker_cache.dir, d) != 0 ||
+	    marker_cache.mtime.tv_sec != st.st_mtim.tv_sec ||
+	    marker_cache.mtime.tv_nsec != st.st_mtim.tv_nsec) {
+		free(marker_cache.dir);
+		memset(&marker_cache, 0, sizeof(marker_cache));
+		marker_cache.dir = strdup(d);
+		marker_cache.mtime = st.st_mtim;
+	}
+	for (size_t i = 0; i < marker_cache.n; i++)
+		if (marker_cache.seen[i].marker == marker)
+			return marker_cache.seen[i].hit;
+	names = dir_entries(dir, &n);
+	for (size_t i = 0; names && i < n && !hit; i++) {
+		if (!(name_ok ? name_ok(names[i]) : sql_name(names[i])))
+			continue;
+		char *path = malloc(strlen(dir) + strlen(names[i]) + 1);
+		if (!path)
+			break;
+		sprintf(path, "%s%s", dir, names[i]);
+		hit = read_small(path, buf, sizeof(buf)) && strstr(buf, marker);
+		free(path);
+	}
+	if (marker_cache.n < sizeof(marker_cache.seen) / sizeof(marker_cache.seen[0]))
+		marker_cache.seen[marker_cache.n++].marker = marker,
+		marker_cache.seen[marker_cache.n - 1].hit = hit;
+	return hit;
+}
+
+/* Whether a Cargo.toml in the directory of the file or up to five levels above names `crate`
+ * (sqlx, refinery): a Rust project's migrations are that crate's. */
+static bool cargo_uses(struct det *d, const char *crate)
+{
+	static char buf[16384];
+	char *dir = dir_part(d->a, d->src->path);
+	char *probe = join(d->a, *dir ? dir : "./", "");
+
+	for (int up = 0; up < 6; up++) {
+		if (read_small(join(d->a, probe, "Cargo.toml"), buf, sizeof(buf))) {
+			for (const char *p = buf; (p = strstr(p, crate)); p++) {
+				char after = p[strlen(crate)];
+				bool start = p == buf || !(isalnum((unsigned char)p[-1]) ||
+							   p[-1] == '_' || p[-1] == '-');
+				if (start && !(isalnum((unsigned char)after) || after == '_'))
+					return true;
+			}
+		}
+		probe = join(d->a, probe, "../");
+	}
+	return false;
+}
+
+/* The byte offset just past line l (where the next one starts). */
+static size_t after_line(const struct dg_source *src, size_t l)
+{
+	return l + 1 < src->n_lines ? src->line_starts[l + 1] : src->len;
+}
+
+/* ---- pg_dump output: a schema snapshot, not a migration ---------------------------------- */
+
+/* pg_dump's header ("-- PostgreSQL database dump") or its preamble (SET statement_timeout …;
+ * SELECT pg_catalog.set_config('search_path', '', false);) in the first lines, or Rails'
+ * db/structure.sql. Read into schema memory, never reported. */
+static bool claim_pg_dump(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	size_t scan = src->n_lines <= 40 ? src->len : src->line_starts[40];
+	const char *t = src->text;
+	bool dump = false;
+
+	for (size_t i = 0; i + 27 <= scan && !dump; i++)
+		dump = strncmp(t + i, "-- PostgreSQL database dump", 27) == 0;
+	for (size_t i = 0; i + 49 <= scan && !dump; i++)
+		dump = strncmp(t + i, "SELECT pg_catalog.set_config('search_path', '', false)",
+			       49) == 0;
+	if (!dump && strcmp(base_name(src->path), "structure.sql") != 0)
+		return false;
+	add_section(d, 0, src->len, DG_DIR_UP, DG_TX_AUTOCOMMIT, 0);
+	d->m->snapshot = true;
+	d->m->skipped = "pg_dump output (a schema snapshot), not a migration: read into schema "
+			"memory, not linted";
+	return true;
+}
+
+/* ---- Graphile Migrate ---------------------------------------------------------------------- */
+
+/* migrations/committed/NNNNNN[-message].sql: a "--! Previous: " line, a "--! Hash: " line (and
+ * "--! Message: " lines), a blank line, then the body. Each runs in a transaction unless the
+ * body's first line is "--! no-transaction". current.sql, current/ and hooks are the work in
+ * progress, never committed migrations. Its placeholders (:DATABASE_OWNER …) are substituted
+ * before the server sees the text. */
+static bool dir_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool claim_graphile(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	const char *base = base_name(src->path);
+	char *dir = dir_part(d->a, src->path), *parent = parent_name(d->a, src->path);
+	size_t digits = 0, body = src->len, l = 0;
+	enum dg_tx_mode tx = DG_TX_WRAPPED;
+
+	if (strncmp(src->text, "--! Previous: ", 14) != 0) {
+		/* the uncommitted work of a Graphile Migrate project */
+		bool current =
+		    (!strcmp(base, "current.sql") && dir_exists(join(d->a, dir, "committed"))) ||
+		    (!strcmp(parent, "current") && dir_exists(join(d->a, dir, "../committed")));
+		if (!current)
+			return false;
+		d->m->skipped = "Graphile Migrate's current migration (work in progress): only "
+				"committed migrations run on deploy";
+		return true;
+	}
+	while (isdigit((unsigned char)base[digits]))
+		digits++;
+	if (!d->force && (strcmp(parent, "committed") != 0 || digits < 6))
+		return false;
+	/* header lines ("--! " and a capital: Previous, Hash, Message…), blank lines, the body */
+	for (; l < src->n_lines; l++) {
+		size_t ls, le;
+		line_at(src, l, &ls, &le);
+		if (le - ls > 4 && strncmp(src->text + ls, "--! ", 4) == 0 &&
+		    isupper((unsigned char)src->text[ls + 4]))
+			continue;
+		break;
+	}
+	for (; l < src->n_lines; l++) {
+		size_t ls, le;
+		line_at(src, l, &ls, &le);
+		if (ls == le)
+			continue;
+		body = ls;
+		if (le - ls >= 3 && strncmp(src->text + ls, "--!", 3) == 0) {
+			const char *q = skip_blanks(src->text + ls + 3, src->text + le);
+			if (take_word(&q, src->text + le, "no-transaction"))
+				tx = DG_TX_IMPLICIT;
+		}
+		break;
+	}
+	add_section(d, body, src->len, DG_DIR_UP, tx, 0);
+	anchor_first_line(d);
+	return true;
+}
+
+/* ---- tern ---------------------------------------------------------------------------------- */
+
+static bool tern_name(const char *name)
+{
+	size_t digits = 0;
+	while (isdigit((unsigned char)name[digits]))
+		digits++;
+	return digits && name[digits] == '_' && sql_name(name);
+}
+
+/* NNN_name.sql; "---- create above / drop below ----" ends the up part, the rest is the down;
+ * "---- tern: disable-tx ----" runs it outside the transaction tern otherwise wraps it in (as
+ * one query string). A file without either marker is tern's when a sibling has one. */
+static bool claim_tern(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	struct dg_migration *m = d->m;
+	size_t split = (size_t)-1, split_end = 0;
+	bool disable_tx = false;
+	enum dg_tx_mode tx;
+
+	for (size_t l = 0; l < src->n_lines; l++) {
+		size_t ls, le;
+		line_at(src, l, &ls, &le);
+		if (le - ls == 35 &&
+		    strncmp(src->text + ls, "---- create above / drop below ----", 35) == 0 &&
+		    split == (size_t)-1) {
+			split = ls;
+			split_end = after_line(src, l);
+		} else if (le - ls == 26 &&
+			   strncmp(src->text + ls, "---- tern: disable-tx ----", 26) == 0) {
+			disable_tx = true;
+		}
+	}
+	if (split == (size_t)-1 && !disable_tx) {
+		const char *dir = dir_part(d->a, src->path);
+		if (!d->force &&
+		    (!tern_name(base_name(src->path)) ||
+		     (!sibling_has_marker(dir, "---- create above / drop below ----", tern_name) &&
+		      !sibling_has_marker(dir, "---- tern: disable-tx ----", tern_name))))
+			return false;
+	}
+	tx = disable_tx ? DG_TX_IMPLICIT : DG_TX_WRAPPED;
+	anchor_first_line(d);
+	m->format_has_down = true;
+	if (split == (size_t)-1) {
+		add_section(d, 0, src->len, DG_DIR_UP, tx, 0);
+		return true;
+	}
+	add_section(d, 0, split, DG_DIR_UP, tx, 0);
+	add_nonempty(d, split_end, src->len, DG_DIR_DOWN, tx, 0);
+	m->has_down = dg_skip_trivia(src->text, split_end, src->len) < src->len;
+	m->anchor_start = split;
+	m->anchor_end = split + 35;
+	if (m->has_down)
+		anchor_first_line(d);
+	return true;
+}
+
+/* ---- node-pg-migrate SQL files ----------------------------------------------------------- */
+
+/* "-- Up Migration" and "-- Down Migration" comment lines (node-pg-migrate's SQL migrations:
+ * any number of dashes, any case, nothing else on the line); each migration runs in a transaction
+ * (by default all pending ones in one). */
+static int npm_marker(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (end - q < 2 || q[0] != '-' || q[1] != '-')
+		return 0;
+	while (q < end && (*q == '-' || *q == ' ' || *q == '\t'))
+		q++;
+	/* the whole line: "-- Down migration is a no-op" is prose, not the marker */
+	if (take_word(&q, end, "up") && take_word(&q, end, "migration") && q == end)
+		return 1;
+	q = skip_blanks(p, end);
+	while (q < end && (*q == '-' || *q == ' ' || *q == '\t'))
+		q++;
+	if (take_word(&q, end, "down") && take_word(&q, end, "migration") && q == end)
+		return 2;
+	return 0;
+}
+
+static bool claim_node_pg_migrate(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	struct dg_migration *m = d->m;
+	size_t cur = 0;
+	enum dg_direction dir = DG_DIR_NONE;
+	bool seen = false;
+
+	for (size_t l = 0; l < src->n_lines; l++) {
+		size_t ls, le;
+		line_at(src, l, &ls, &le);
+		int k = npm_marker(src->text + ls, src->text + le);
+		if (!k)
+			continue;
+		if (seen)
+			add_nonempty(d, cur, ls, dir, DG_TX_WRAPPED, 0);
+		else if (k == 1) {
+			m->anchor_start = ls;
+			m->anchor_end = le;
+		}
+		seen = true;
+		dir = k == 1 ? DG_DIR_UP : DG_DIR_DOWN;
+		if (k == 2)
+			m->has_down =
+			    dg_skip_trivia(src->text, after_line(src, l), src->len) < src->len;
+		cur = after_line(src, l);
+	}
+	if (!seen)
+		return false;
+	add_nonempty(d, cur, src->len, dir, DG_TX_WRAPPED, 0);
+	m->format_has_down = true;
+	return true;
+}
+
+/* ---- yoyo -------------------------------------------------------------------------------- */
+
+static bool yoyo_rollback_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 13 && strcmp(name + n - 13, ".rollback.sql") == 0;
+}
+
+/* X.sql and its way back X.rollback.sql; "-- depends: a b" and "-- transactional: false" in the
+ * leading comments. yoyo runs each statement of a migration inside one transaction, or each on
+ * its own with transactional: false. */
+static bool claim_yoyo(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	struct dg_migration *m = d->m;
+	const char *path = src->path, *base = base_name(path), *end, *p;
+	size_t plen = strlen(path);
+	bool rollback = yoyo_rollback_name(base), marker = false, tx = true;
+	char *other;
+
+	if (!sql_name(base))
+		return false;
+	for (size_t l = 0; l < src->n_lines; l++) {
+		size_t ls, le;
+		line_at(src, l, &ls, &le);
+		end = src->text + le;
+		p = comment_text(src->text + ls, end);
+		if (!p) {
+			if (dg_skip_trivia(src->text, ls, le) < le)
+				break; /* the directives are the leading comments */
+			continue;
+		}
+		if (end - p >= 8 && strncmp(p, "depends:", 8) == 0) {
+			marker = true;
+		} else if (end - p >= 14 && strncmp(p, "transactional:", 14) == 0) {
+			marker = true;
+			p = skip_blanks(p + 14, end);
+			tx = !take_word(&p, end, "false");
+		}
+	}
+	if (rollback) {
+		other = dg_arena_alloc(d->a, plen + 1);
+		memcpy(other, path, plen - 13);
+		strcpy(other + plen - 13, ".sql");
+	} else {
+		other = dg_arena_alloc(d->a, plen + 10);
+		memcpy(other, path, plen - 4);
+		strcpy(other + plen - 4, ".rollback.sql");
+	}
+	if (!d->force && !marker && !file_exists(other) &&
+	    (rollback || !sibling_has_marker(dir_part(d->a, path), "-- depends:", NULL)))
+		return false;
+	add_section(d, 0, src->len, rollback ? DG_DIR_DOWN : DG_DIR_UP,
+		    tx ? DG_TX_WRAPPED : DG_TX_AUTOCOMMIT, 0);
+	anchor_first_line(d);
+	m->format_has_down = true;
+	if (rollback) {
+		m->up_path = other;
+		m->has_down = true;
+	} else {
+		m->down_path = other;
+		m->has_down = file_exists(other);
+	}
+	return true;
+}
+
+/* ---- Drizzle Kit --------------------------------------------------------------------------- */
+
+/* drizzle/NNNN_name.sql with meta/_journal.json beside them: the journal's entries ("tag":
+ * "NNNN_name") are the migrations, in order; a .sql file it does not list is not one. Each
+ * file splits at "--> statement-breakpoint" lines, every piece sent on its own, and all pending
+ * migrations run in one transaction. */
+static bool claim_drizzle(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	const char *base = base_name(src->path);
+	char *journal_path = join(d->a, dir_part(d->a, src->path), "meta/_journal.json");
+	size_t bl = strlen(base), cur = 0, jlen = 0;
+	int err;
+	char *journal, *tag;
+	bool listed = false;
+
+	if (bl < 5 || strcmp(base + bl - 4, ".sql") != 0 || !file_exists(journal_path))
+		return false;
+	journal = dg_read_path(journal_path, DG_DEFAULT_MAX_FILE_SIZE, &jlen, &err);
+	if (!journal)
+		return false;
+	tag = dg_arena_alloc(d->a, bl + 8);
+	snprintf(tag, bl + 8, "\"%.*s\"", (int)(bl - 4), base);
+	for (const char *p = journal; (p = strstr(p, "\"tag\"")); p += 5) {
+		const char *q = p + 5;
+		while (*q == ' ' || *q == '\t' || *q == ':' || *q == '\n' || *q == '\r')
+			q++;
+		if (strncmp(q, tag, strlen(tag)) == 0) {
+			listed = true;
+			break;
+		}
+	}
+	free(journal);
+	anchor_first_line(d);
+	if (!listed) {
+		d->m->skipped = "not listed in meta/_journal.json: drizzle does not run it";
+		return true;
+	}
+	for (size_t l = 0; l < src->n_lines; l++) {
+		size_t ls, le;
+		line_at(src, l, &ls, &le);
+		const char *p = skip_blanks(src->text + ls, src->text + le);
+		const char *bp = NULL;
+		/* drizzle-kit writes the breakpoint at the end of a statement's line, too */
+		for (const char *q = p; q + 24 <= src->text + le; q++)
+			if (strncmp(q, "--> statement-breakpoint", 24) == 0) {
+				bp = q;
+				break;
+			}
+		if (!bp)
+			continue;
+		add_nonempty(d, cur, (size_t)(bp - src->text), DG_DIR_UP, DG_TX_WRAPPED, 1);
+		cur = (size_t)(bp - src->text) + 24;
+	}
+	add_nonempty(d, cur, src->len, DG_DIR_UP, DG_TX_WRAPPED, 1);
+	if (!d->m->n_sections)
+		add_section(d, 0, src->len, DG_DIR_UP, DG_TX_WRAPPED, 1);
+	return true;
+}
+
+/* ---- Hasura -------------------------------------------------------------------------------- */
+
+/* migrations/<database>/<timestamp>_name/up.sql and down.sql (or migrations/<timestamp>_name/
+ * in the config v2 layout), in a Hasura project: config.yaml or metadata/ next to migrations/.
+ * Hasura runs each file through run_sql, in a transaction. */
+static bool claim_hasura(struct det *d)
+{
+	const char *path = d->src->path, *base = base_name(path);
+	struct dg_migration *m = d->m;
+	bool up = strcmp(base, "up.sql") == 0;
+	char *dir, *name;
+	size_t digits = 0;
+
+	if (!up && strcmp(base, "down.sql") != 0)
+		return false;
+	name = parent_name(d->a, path);
+	while (isdigit((unsigned char)name[digits]))
+		digits++;
+	/* Hasura's versions are millisecond timestamps: 13 digits, then '_' */
+	if (digits < 13 || name[digits] != '_')
+		return false;
+	dir = dir_part(d->a, path);
+	if (!file_exists(join(d->a, dir, "../../config.yaml")) &&
+	    !file_exists(join(d->a, dir, "../../../config.yaml")) &&
+	    !file_exists(join(d->a, dir, "../../metadata/version.yaml")) &&
+	    !file_exists(join(d->a, dir, "../../../metadata/version.yaml")))
+		return false;
+	add_section(d, 0, d->src->len, up ? DG_DIR_UP : DG_DIR_DOWN, DG_TX_WRAPPED, 0);
+	anchor_first_line(d);
+	m->format_has_down = true;
+	if (up) {
+		m->down_path = join(d->a, dir, "down.sql");
+		m->has_down = file_exists(m->down_path);
+	} else {
+		m->up_path = join(d->a, dir, "up.sql");
+		m->has_down = true;
+	}
+	return true;
+}
+
+/* ---- Supabase CLI ------------------------------------------------------------------------ */
+
+/* supabase/migrations/<timestamp>_name.sql, forward only. The CLI splits the file into
+ * statements and sends them as one pipelined batch: one implicit transaction. */
+static bool claim_supabase(struct det *d)
+{
+	const char *path = d->src->path, *base = base_name(path);
+	size_t digits = 0;
+	char *dir = dir_part(d->a, path);
+	size_t dl = strlen(dir);
+
+	while (isdigit((unsigned char)base[digits]))
+		digits++;
+	if (!digits || base[digits] != '_' || !sql_name(base))
+		return false;
+	if (!(dl >= 20 && strcmp(dir + dl - 20, "supabase/migrations/") == 0) &&
+	    !file_exists(join(d->a, dir, "../config.toml")))
+		return false;
+	if (!(dl >= 20 && strcmp(dir + dl - 20, "supabase/migrations/") == 0)) {
+		/* a supabase directory under another name: its config.toml says so */
+		char toml[4096];
+		if (!read_small(join(d->a, dir, "../config.toml"), toml, sizeof(toml)) ||
+		    !strstr(toml, "project_id"))
+			return false;
+	}
+	add_section(d, 0, d->src->len, DG_DIR_UP, DG_TX_IMPLICIT, 0);
+	anchor_first_line(d);
+	return true;
+}
+
+/* ---- sqlx (Rust) --------------------------------------------------------------------------- */
+
+/* <version>_<description>.sql (simple) or .up.sql / .down.sql (reversible), in a crate that
+ * uses sqlx. Each runs in a transaction unless the file starts with "-- no-transaction"; then
+ * it goes to the server as one query string. */
+static bool claim_sqlx(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	struct dg_migration *m = d->m;
+	const char *base = base_name(src->path);
+	size_t n = strlen(base), digits = 0;
+	enum dg_tx_mode tx = DG_TX_WRAPPED;
+	bool up = false, down = false;
+
+	while (isdigit((unsigned char)base[digits]))
+		digits++;
+	if (!digits || digits > 18 || base[digits] != '_' || !sql_name(base))
+		return false;
+	if (!d->force && !cargo_uses(d, "sqlx"))
+		return false;
+	if (n > 7 && strcmp(base + n - 7, ".up.sql") == 0)
+		up = true;
+	else if (n > 9 && strcmp(base + n - 9, ".down.sql") == 0)
+		down = true;
+	if (strncmp(src->text, "-- no-transaction", 17) == 0)
+		tx = DG_TX_IMPLICIT;
+	add_section(d, 0, src->len, down ? DG_DIR_DOWN : DG_DIR_UP, tx, 0);
+	anchor_first_line(d);
+	if (up || down) {
+		size_t plen = strlen(src->path);
+		m->format_has_down = true;
+		if (up) {
+			char *p = dg_arena_alloc(d->a, plen + 3);
+			memcpy(p, src->path, plen - 7);
+			strcpy(p + plen - 7, ".down.sql");
+			m->down_path = p;
+			m->has_down = file_exists(p);
+		} else {
+			char *p = dg_arena_alloc(d->a, plen + 1);
+			memcpy(p, src->path, plen - 9);
+			strcpy(p + plen - 9, ".up.sql");
+			m->up_path = p;
+			m->has_down = true;
+		}
+	}
+	return true;
+}
+
+/* ---- any X.up.sql / X.down.sql pair ------------------------------------------------------ */
+
+/* X.up.sql with X.down.sql, or X_up.sql with X_down.sql (V0001.Name.up.sql and the like),
+ * whatever the tool: the down undoes its up. How the tool runs them is not known: each
+ * statement on its own, as plain SQL. */
+static bool claim_up_down(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	struct dg_migration *m = d->m;
+	const char *path = src->path;
+	size_t plen = strlen(path);
+	static const char *const ups[] = {".up.sql", "_up.sql"};
+	static const char *const downs[] = {".down.sql", "_down.sql"};
+
+	for (size_t k = 0; k < 2; k++) {
+		size_t ul = strlen(ups[k]), dl = strlen(downs[k]);
+		bool up = plen > ul && strcmp(path + plen - ul, ups[k]) == 0;
+		bool down = plen > dl && strcmp(path + plen - dl, downs[k]) == 0;
+		char *other;
+		if (!up && !down)
+			continue;
+		if (up) {
+			other = dg_arena_alloc(d->a, plen + 3);
+			memcpy(other, path, plen - ul);
+			strcpy(other + plen - ul, downs[k]);
+		} else {
+			other = dg_arena_alloc(d->a, plen + 1);
+			memcpy(other, path, plen - dl);
+			strcpy(other + plen - dl, ups[k]);
+		}
+		if (!file_exists(other) && !d->force)
+			continue;
+		add_section(d, 0, src->len, up ? DG_DIR_UP : DG_DIR_DOWN, DG_TX_AUTOCOMMIT, 0);
+		anchor_first_line(d);
+		m->format_has_down = true;
+		m->tx_unknown = true;
+		if (up) {
+			m->down_path = other;
+			m->has_down = true;
+		} else {
+			m->up_path = other;
+			m->has_down = true;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* ---- refinery (Rust) ------------------------------------------------------------------------ */
+
+/* [U|V]<n>[.<n>]__<name>.sql: V versioned, U unversioned — never an undo: refinery has no way
+ * back. Each runs in a transaction unless a comment line says "refinery:noTransaction"; then
+ * it is sent as one query string. Told from Flyway by the crate (Cargo.toml), the annotation in
+ * it or a sibling, or a U file with its own version (a Flyway undo shares its V's). */
+static bool refinery_parse(const char *base, char *prefix, const char **ver, size_t *vlen)
+{
+	const char *p = base + 1;
+	size_t n = strlen(base);
+
+	if ((base[0] != 'U' && base[0] != 'V') || !isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.' && isdigit((unsigned char)p[1]))
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	if (p[0] != '_' || p[1] != '_' || n < 4 || strcmp(base + n - 4, ".sql") != 0)
+		return false;
+	for (const char *q = p + 2; q < base + n - 4; q++)
+		if (!isalnum((unsigned char)*q) && *q != '_')
+			return false;
+	if (p + 2 >= base + n - 4)
+		return false;
+	*prefix = base[0];
+	*ver = base + 1;
+	*vlen = (size_t)(p - base - 1);
+	return true;
+}
+
+struct refinery_q {
+	char prefix;
+	const char *ver;
+	size_t vlen;
+};
+
+static bool refinery_same_version(const char *name, const void *arg)
+{
+	const struct refinery_q *q = arg;
+	char prefix;
+	const char *ver;
+	size_t vlen;
+
+	return refinery_parse(name, &prefix, &ver, &vlen) && prefix == q->prefix &&
+	       vlen == q->vlen && strncmp(ver, q->ver, vlen) == 0;
+}
+
+/* a U file whose version no V file has */
+static bool refinery_own_u(const char *name, const void *arg)
+{
+	char prefix;
+	const char *ver;
+	size_t vlen;
+	const char *dir = arg;
+
+	if (!refinery_parse(name, &prefix, &ver, &vlen) || prefix != 'U')
+		return false;
+	struct refinery_q q = {'V', ver, vlen};
+	return !dir_any(dir, refinery_same_version, &q);
+}
+
+static bool refinery_line(const struct dg_source *src)
+{
+	for (size_t l = 0; l < src->n_lines; l++) {
+		size_t ls, le;
+		line_at(src, l, &ls, &le);
+		const char *p = src->text + ls, *e = src->text + le;
+		if (e - p < 2 || p[0] != '-' || p[1] != '-')
+			continue;
+		while (p < e && *p == '-')
+			p++;
+		if (p < e && isspace((unsigned char)*p))
+			p++;
+		if ((size_t)(e - p) == 22 && strncmp(p, "refinery:noTransaction", 22) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool claim_refinery(struct det *d)
+{
+	const struct dg_source *src = d->src;
+	char prefix;
+	const char *ver;
+	size_t vlen;
+	char *dir = dir_part(d->a, src->path);
+	bool no_tx = refinery_line(src);
+
+	if (!refinery_parse(base_name(src->path), &prefix, &ver, &vlen)) {
+		if (!d->force)
+			return false;
+		prefix = 'V';
+	}
+	if (!d->force && !no_tx && !cargo_uses(d, "refinery") &&
+	    !sibling_has_marker(dir, "refinery:noTransaction", NULL) &&
+	    !dir_any(dir, refinery_own_u, dir))
+		return false;
+	add_section(d, 0, src->len, DG_DIR_UP, no_tx ? DG_TX_IMPLICIT : DG_TX_WRAPPED, 0);
+	anchor_first_line(d);
+	return true;
+}
+
+/* ---- postgres-migrations: the files of a marked directory -------------------------------- */
+
+static bool pgm_name(const char *name)
+{
+	size_t digits = 0;
+	while (isdigit((unsigned char)name[digits]))
+		digits++;
+	return digits && (name[digits] == '_' || name[digits] == '-') && sql_name(name);
+}
+
+/* NNNN-name.sql (or NNNN_name.sql) without the library's comment, in a directory where other
+ * files carry "-- postgres-migrations": the library's too, run in its transaction. */
+static bool claim_postgres_migrations_sibling(struct det *d)
+{
+	if (!pgm_name(base_name(d->src->path)) ||
+	    !sibling_has_marker(dir_part(d->a, d->src->path), "-- postgres-migrations", pgm_name))
+		return false;
+	add_section(d, 0, d->src->len, DG_DIR_UP, DG_TX_WRAPPED, 0);
+	anchor_first_line(d);
+	return true;
+}
+
 /* ---- plain SQL --------------------------------------------------------------------------- */
 
 /* Statements run as written (psql -f): each commits on its own unless BEGIN says otherwise. */
 static bool claim_plain(struct det *d)
 {
 	add_section(d, 0, d->src->len, DG_DIR_NONE, DG_TX_AUTOCOMMIT, 0);
+	d->m->tx_unknown = !d->force;
 	return true;
 }
 
 /* Markers in the text first, as they decide how the file splits; then directory layouts and
  * names (the more specific before golang-migrate's NNN_name.up.sql); atlas.sum last, since
  * Atlas also writes golang-migrate, goose, Flyway and dbmate directories. */
+static bool claim_postgres_migrations_any(struct det *d)
+{
+	return claim_postgres_migrations(d) || (!d->force && claim_postgres_migrations_sibling(d));
+}
+
 static const struct dg_format formats[] = {
+    {"pg-dump", claim_pg_dump, DG_TX_AUTOCOMMIT},
     {"liquibase", claim_liquibase, DG_TX_WRAPPED},
     {"goose", claim_goose, DG_TX_WRAPPED},
     {"sql-migrate", claim_sql_migrate, DG_TX_WRAPPED},
     {"dbmate", claim_dbmate, DG_TX_WRAPPED},
-    {"postgres-migrations", claim_postgres_migrations, DG_TX_WRAPPED},
+    {"graphile-migrate", claim_graphile, DG_TX_WRAPPED},
+    {"tern", claim_tern, DG_TX_WRAPPED},
+    {"node-pg-migrate", claim_node_pg_migrate, DG_TX_WRAPPED},
+    {"postgres-migrations", claim_postgres_migrations_any, DG_TX_WRAPPED},
     {"sqitch", claim_sqitch, DG_TX_AUTOCOMMIT},
+    {"drizzle", claim_drizzle, DG_TX_WRAPPED},
+    {"hasura", claim_hasura, DG_TX_WRAPPED},
     {"diesel", claim_diesel, DG_TX_WRAPPED},
     {"prisma", claim_prisma, DG_TX_IMPLICIT},
     {"pop", claim_pop, DG_TX_WRAPPED},
+    {"yoyo", claim_yoyo, DG_TX_WRAPPED},
+    {"supabase", claim_supabase, DG_TX_IMPLICIT},
+    {"sqlx", claim_sqlx, DG_TX_WRAPPED},
     {"golang-migrate", claim_golang_migrate, DG_TX_IMPLICIT},
+    {"up-down", claim_up_down, DG_TX_AUTOCOMMIT},
+    {"refinery", claim_refinery, DG_TX_WRAPPED},
     {"flyway", claim_flyway, DG_TX_WRAPPED},
     {"atlas", claim_atlas, DG_TX_WRAPPED},
     {"plain", claim_plain, DG_TX_AUTOCOMMIT},
@@ -1375,6 +2107,138 @@ void dg_migration_order_files(const char *dir, char **paths, size_t n)
 		paths[i] = keys[i].path;
 	free(keys);
 	free(plan);
+}
+
+/* ---- whether a migration root has any way back (require-down-section's census) ---------- */
+
+static struct {
+	char *root, *format, *first;
+	struct timespec mtime;
+	struct dg_down_census c;
+	bool valid;
+} census_cache;
+
+static bool one_folder_per_migration(const char *format)
+{
+	return format && (!strcmp(format, "diesel") || !strcmp(format, "hasura"));
+}
+
+static bool has_sql_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcasecmp(name + n - 4, ".sql") == 0;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads one candidate file and says whether it is a forward migration with a way back. */
+static void census_file(const char *path, const char *format, int pg_version,
+			struct dg_down_census *c, char **first, const char *rel)
+{
+	size_t len = 0;
+	int err;
+	char *buf = dg_read_path(path, DG_DEFAULT_MAX_FILE_SIZE, &len, &err);
+	struct dg_arena a;
+	struct dg_source src;
+	struct dg_migration m;
+	bool forward = false;
+
+	if (!buf)
+		return;
+	dg_arena_init(&a);
+	dg_source_init(&src, &a, path, buf, len);
+	dg_migration_detect_as(&src, &a, &m, format, pg_version);
+	for (size_t i = 0; i < m.n_sections; i++)
+		forward |= m.sections[i].dir == DG_DIR_UP;
+	if (!m.skipped && m.format_has_down && forward) {
+		c->n_migrations++;
+		c->any_down |= m.has_down;
+		if (!*first)
+			*first = strdup(rel);
+	}
+	dg_arena_destroy(&a);
+	free(buf);
+}
+
+bool dg_migration_down_census(const char *path, const char *format, int pg_version,
+			      struct dg_down_census *out)
+{
+	struct dg_arena a;
+	char *root, *first = NULL;
+	const char *d;
+	struct stat st;
+	DIR *dh;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dg_down_census c = {0};
+
+	dg_arena_init(&a);
+	root = dir_part(&a, path);
+	if (one_folder_per_migration(format))
+		root = *root ? dir_part(&a, dg_arena_strndup(&a, root, strlen(root) - 1)) : root;
+	d = *root ? root : ".";
+	if (stat(d, &st) != 0 || !(dh = opendir(d))) {
+		dg_arena_destroy(&a);
+		return false;
+	}
+	if (census_cache.valid && !strcmp(census_cache.root, root) &&
+	    !strcmp(census_cache.format, format ? format : "") &&
+	    census_cache.mtime.tv_sec == st.st_mtim.tv_sec &&
+	    census_cache.mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		closedir(dh);
+		dg_arena_destroy(&a);
+		*out = census_cache.c;
+		return true;
+	}
+	while ((e = readdir(dh))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (one_folder_per_migration(format) ? !isdigit((unsigned char)e->d_name[0])
+						     : !has_sql_suffix(e->d_name))
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*nn));
+			if (!nn)
+				break;
+			names = nn;
+		}
+		names[n] = malloc(strlen(root) + strlen(e->d_name) + sizeof("/up.sql"));
+		if (!names[n])
+			break;
+		sprintf(names[n], "%s%s%s", root, e->d_name,
+			one_folder_per_migration(format) ? "/up.sql" : "");
+		n++;
+	}
+	closedir(dh);
+	if (one_folder_per_migration(format))
+		qsort(names, n, sizeof(*names), cmp_path); /* the folders' timestamps */
+	else
+		dg_migration_order_files(root, names, n);
+	for (size_t i = 0; i < n; i++) {
+		if (file_exists(names[i]))
+			census_file(names[i], format, pg_version, &c, &first,
+				    names[i] + strlen(root));
+		free(names[i]);
+	}
+	free(names);
+	free(census_cache.root);
+	free(census_cache.format);
+	free(census_cache.first);
+	census_cache.root = strdup(root);
+	census_cache.format = strdup(format ? format : "");
+	census_cache.first = first;
+	census_cache.mtime = st.st_mtim;
+	census_cache.valid = census_cache.root && census_cache.format;
+	c.first = census_cache.first;
+	c.root = census_cache.root;
+	census_cache.c = c;
+	*out = c;
+	dg_arena_destroy(&a);
+	return census_cache.valid;
 }
 
 const char *dg_migration_format_find(const char *name)

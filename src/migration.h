@@ -44,6 +44,12 @@ struct dg_migration {
 	const char *skipped;
 	/* For the down file of a file-pair format: the up file it undoes (it may not exist). */
 	const char *up_path;
+	/* pg_dump output (or another schema snapshot): not a migration, so nothing in it is
+	 * reported, but what it creates is read into schema memory. Its one section is UP. */
+	bool snapshot;
+	/* The tool's transaction mode is not known (plain SQL nobody claimed): the run's summary
+	 * says so per directory, with the configuration line that fixes it. */
+	bool tx_unknown;
 };
 
 void dg_migration_detect(const struct dg_source *src, struct dg_arena *a, struct dg_migration *m);
@@ -55,6 +61,18 @@ void dg_migration_detect_as(const struct dg_source *src, struct dg_arena *a, str
  * applies them: numeric versions compared as numbers (2 before 10, Flyway's 1.1 before 1.10),
  * Flyway's repeatable R__ after the versioned, sqitch changes in sqitch.plan's order. */
 void dg_migration_order_files(const char *dir, char **paths, size_t n);
+/* Whether any migration of a migration root has a way back. The root is the directory of
+ * `path`, or the folder above it for formats with one folder per migration (diesel, hasura).
+ * Its files are detected as `format` would read them (NULL: auto-detection); the answer is kept
+ * for the next file of the same root. False when the root cannot be read. */
+struct dg_down_census {
+	size_t n_migrations; /* forward migrations of a format that has a way back */
+	bool any_down;	     /* some of them has one */
+	const char *first;   /* the first in the tool's order, relative to the root */
+	const char *root;    /* the root, as `path` names it ("" for the current directory) */
+};
+bool dg_migration_down_census(const char *path, const char *format, int pg_version,
+			      struct dg_down_census *out);
 /* The known formats' names, for --migration-format: NULL past the last. */
 const char *dg_migration_format_name(size_t i);
 /* The static name of the known format called `name`, or NULL. */

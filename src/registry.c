@@ -58,6 +58,7 @@ struct dg_config *dg_config_new(void)
 
 	if (!cfg)
 		return NULL;
+	cfg->tx_override = -1;
 	for (size_t i = 0; i < DG_N_RULES; i++) {
 		cfg->enabled[i] = !dg_rules[i]->off_by_default;
 		cfg->severity[i] = dg_rules[i]->severity;

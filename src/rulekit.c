@@ -108,7 +108,7 @@ bool dg_typed_column(const struct dg_ctx *ctx, const PgQuery__ColumnDef *col,
 	       out->table->relpersistence[0] != 't';
 }
 
-const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i)
+const struct dg_lock_rel *dg_blocking_lock_at(struct dg_ctx *ctx, size_t i)
 {
 	const struct dg_lock_info *li = dg_stmt_locks_at(ctx, i);
 	const struct dg_lock_rel *best = NULL;
@@ -119,25 +119,99 @@ const struct dg_lock_rel *dg_strong_lock_at(struct dg_ctx *ctx, size_t i)
 		 * use any more: what waits is the table's lock, counted on its own */
 		if (r->role == DG_ROLE_INDEX && li->no_transaction)
 			continue;
-		if (r->mode > DG_LOCK_ROW_EXCLUSIVE && dg_lock_rel_existing(ctx, i, r) &&
+		if (dg_lock_blocks_writes(r->mode) && dg_lock_rel_existing(ctx, i, r) &&
 		    (!best || r->mode > best->mode))
 			best = r;
 	}
 	return best;
 }
 
-const struct dg_lock_rel *dg_first_strong_lock(struct dg_ctx *ctx)
+/* Whether an earlier statement of statement i's direction (one run of the tool, one connection)
+ * satisfies `pred`. */
+static bool earlier_in_run(struct dg_ctx *ctx, size_t i, bool (*pred)(struct dg_ctx *ctx, size_t j))
+{
+	for (size_t j = i; j-- > 0 && dg_stmt_dir_at(ctx, j) == dg_stmt_dir_at(ctx, i);)
+		if (pred(ctx, j))
+			return true;
+	return false;
+}
+
+static bool blocks_at(struct dg_ctx *ctx, size_t j)
+{
+	return dg_blocking_lock_at(ctx, j) != NULL;
+}
+
+const struct dg_lock_rel *dg_first_blocking_lock(struct dg_ctx *ctx)
 {
 	size_t i = dg_stmt_index(ctx);
-	const struct dg_lock_rel *r = dg_strong_lock_at(ctx, i);
+	const struct dg_lock_rel *r = dg_blocking_lock_at(ctx, i);
 
-	if (!r)
+	return r && !earlier_in_run(ctx, i, blocks_at) ? r : NULL;
+}
+
+bool dg_lock_timeout_missing_at(struct dg_ctx *ctx, size_t i)
+{
+	return dg_blocking_lock_at(ctx, i) && !dg_lock_timeout_set_at(ctx, i) &&
+	       !earlier_in_run(ctx, i, blocks_at);
+}
+
+/* CONCURRENTLY as the statement says it: CREATE/DROP INDEX, REINDEX, REFRESH MATERIALIZED VIEW,
+ * DETACH PARTITION. */
+static bool says_concurrently(const PgQuery__Node *n)
+{
+	if (!n)
+		return false;
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_INDEX_STMT:
+		return n->index_stmt->concurrent;
+	case PG_QUERY__NODE__NODE_DROP_STMT:
+		return n->drop_stmt->concurrent;
+	case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
+		return n->refresh_mat_view_stmt->concurrent;
+	case PG_QUERY__NODE__NODE_REINDEX_STMT:
+		return dg_option_on(n->reindex_stmt->params, n->reindex_stmt->n_params,
+				    "concurrently");
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+		for (size_t k = 0; k < n->alter_table_stmt->n_cmds; k++) {
+			const PgQuery__Node *c = n->alter_table_stmt->cmds[k];
+			if (c->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD &&
+			    c->alter_table_cmd->def &&
+			    c->alter_table_cmd->def->node_case ==
+				PG_QUERY__NODE__NODE_PARTITION_CMD &&
+			    c->alter_table_cmd->def->partition_cmd->concurrent)
+				return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+const struct dg_lock_rel *dg_slow_blocking_lock_at(struct dg_ctx *ctx, size_t i)
+{
+	const struct dg_lock_info *li = dg_stmt_locks_at(ctx, i);
+	const struct dg_lock_rel *best = NULL;
+
+	if (!li || says_concurrently(dg_stmt_at(ctx, i)))
 		return NULL;
-	/* once per run of the tool: the statements of one direction run on one connection */
-	for (size_t j = i; j-- > 0 && dg_stmt_dir_at(ctx, j) == dg_stmt_dir_at(ctx, i);)
-		if (dg_strong_lock_at(ctx, j))
-			return NULL;
-	return r;
+	for (size_t k = 0; k < li->n_rels; k++) {
+		const struct dg_lock_rel *r = &li->rels[k];
+		if ((r->rewrite || r->scan) && dg_lock_blocks_writes(r->mode) &&
+		    dg_lock_rel_existing(ctx, i, r) && (!best || r->mode > best->mode))
+			best = r;
+	}
+	return best;
+}
+
+static bool slow_at(struct dg_ctx *ctx, size_t j)
+{
+	return dg_slow_blocking_lock_at(ctx, j) != NULL;
+}
+
+bool dg_statement_timeout_missing_at(struct dg_ctx *ctx, size_t i)
+{
+	return dg_slow_blocking_lock_at(ctx, i) && !dg_statement_timeout_set_at(ctx, i) &&
+	       !earlier_in_run(ctx, i, slow_at);
 }
 
 const char *dg_lock_rel_name(const struct dg_lock_rel *r)

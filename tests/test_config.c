@@ -215,12 +215,54 @@ static void test_cli(void **state)
 	assert_non_null(strstr(r.out, "missing.yaml"));
 }
 
+/* directories: a glob names the runner and transaction mode of the files under it; the summary
+ * asks for it while a directory's transaction mode is unknown, and stops once it is said. */
+static void test_directories(void **state)
+{
+	(void)state;
+	tk_mkdir("scripts");
+	tk_write_file("scripts/1.sql", "CREATE INDEX CONCURRENTLY i ON t (a);\n"
+				       "CREATE INDEX CONCURRENTLY j ON t (b);\n");
+	tk_write_file(".ddlguard.yaml", "fail_on: error\n");
+	run("--format json scripts");
+	assert_non_null(strstr(r.out, "\"unknown_transaction\":[{\"directory\":\"scripts\""));
+	assert_non_null(strstr(r.out, "directories: {\\\"scripts\\\": {transaction: none}}"));
+	assert_null(strstr(r.out, "ban-concurrent-index-creation-in-transaction"));
+	run("--summary --format text scripts");
+	assert_non_null(strstr(r.out, "scripts: 1 file read as plain SQL"));
+	/* wrapped: the tool runs the file in one transaction, where CONCURRENTLY fails */
+	tk_write_file(".ddlguard.yaml",
+		      "fail_on: error\ndirectories:\n  scripts: {transaction: wrapped}\n");
+	run("--format json scripts");
+	assert_non_null(strstr(r.out, "\"unknown_transaction\":[]"));
+	assert_non_null(strstr(r.out, "ban-concurrent-index-creation-in-transaction"));
+	/* a runner by name; files outside the glob keep the defaults */
+	tk_write_file(".ddlguard.yaml", "directories:\n  \"scr*\": {migration_format: dbmate}\n");
+	tk_mkdir("elsewhere");
+	tk_write_file("elsewhere/4.sql", "SELECT 1;\n");
+	run("--format json scripts elsewhere");
+	assert_non_null(
+	    strstr(r.out, "\"path\":\"scripts/1.sql\",\"migration_format\":\"dbmate\""));
+	assert_non_null(
+	    strstr(r.out, "\"path\":\"elsewhere/4.sql\",\"migration_format\":\"plain\""));
+	/* bad entries point at their line */
+	assert_string_equal(
+	    load_error("directories:\n  db: {transaction: sometimes}\n"),
+	    "c.yaml:2:21: 'transaction' takes wrapped (each file in one transaction), "
+	    "none (each statement on its own) or implicit (each file as one query "
+	    "string)");
+	assert_non_null(strstr(load_error("directories:\n  db: {migration_fromat: sqlx}\n"),
+			       "did you mean 'migration_format'"));
+	tk_write_file(".ddlguard.yaml", ""); /* an empty configuration: the defaults again */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_errors_point_at_the_line),
 	    cmocka_unit_test(test_apply_under_the_command_line),
 	    cmocka_unit_test(test_migration_format_forced),
+	    cmocka_unit_test(test_directories),
 	    cmocka_unit_test(test_cli),
 	};
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);

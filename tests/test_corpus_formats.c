@@ -31,13 +31,13 @@ static const struct {
     {"ory+kratos", {{"", "pop"}}},
     {"hatchet-dev+hatchet", {{"/migrate/migrations/", "goose"}, {"", "plain"}}},
     {"frain-dev+convoy", {{"", "sql-migrate"}}},
-    {"supabase+postgres", {{"migrations/db/", "dbmate"}, {"", "plain"}}},
+    {"supabase+postgres", {{"migrations/db/", "dbmate"}, {"", "pg-dump"}}},
     {"chef+chef-server", {{"/sql/", "plain"}, {"", "sqitch"}}},
     {"MarquezProject+marquez", {{"", "flyway"}}},
     {"documenso+documenso", {{"", "prisma"}}},
     {"PandaYaY+ExTrack", {{"", "liquibase"}}},
     {"openmeterio+openmeter", {{"", "golang-migrate"}}},
-    {"getlago+lago-api", {{"", "plain"}}},
+    {"getlago+lago-api", {{"db/structure.sql", "pg-dump"}, {"", "plain"}}},
 };
 
 static void test_corpus_formats(void **state)
@@ -81,7 +81,9 @@ static void test_corpus_formats(void **state)
 				rule++;
 			count++;
 			if (cJSON_GetObjectItem(file, "skipped")) {
-				skipped++;
+				/* a schema snapshot is read, not linted: not a skip to count */
+				if (strcmp(got, "pg-dump") != 0)
+					skipped++;
 				/* pop: only generic files shadowed by a postgres-specific one */
 				if (strstr(rel, ".postgres.")) {
 					print_error("%s: a PostgreSQL file reported as skipped\n",

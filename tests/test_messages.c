@@ -167,6 +167,45 @@ static void test_backfill_names_locks_of_its_own_transaction(void **state)
 	assert_lacks(m, "DDL took");
 }
 
+/* The help of one finding of `rule` for `sql`, with `other` enabled or not. */
+static void help_of(const char *rule, const char *other, bool other_on, const char *sql, char *buf,
+		    size_t size)
+{
+	struct dg_config *cfg = dg_config_new();
+	struct dg_result res;
+
+	buf[0] = '\0';
+	dg_config_set_all_rules_enabled(cfg, false);
+	assert_int_equal(dg_config_set_rule_enabled(cfg, rule, true), DG_OK);
+	assert_int_equal(dg_config_set_rule_enabled(cfg, other, other_on), DG_OK);
+	assert_int_equal(dg_lint_buffer(cfg, "m.sql", sql, strlen(sql), &res), DG_OK);
+	for (size_t i = 0; i < res.n_findings; i++)
+		if (strcmp(res.findings[i].rule, rule) == 0 && res.findings[i].help)
+			snprintf(buf, size, "%s", res.findings[i].help);
+	dg_result_clear(&res);
+	dg_config_free(cfg);
+}
+
+/* require-statement-timeout defers to require-lock-timeout at the same statement: that finding's
+ * help says to set statement_timeout too — only when the statement scans or rewrites, and only
+ * while require-statement-timeout is enabled. */
+static void test_lock_timeout_help_carries_statement_timeout(void **state)
+{
+	char h[2048];
+
+	(void)state;
+	help_of("require-lock-timeout", "require-statement-timeout", true,
+		"ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n", h, sizeof(h));
+	assert_has(h, "statement_timeout");
+	help_of("require-lock-timeout", "require-statement-timeout", false,
+		"ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n", h, sizeof(h));
+	assert_lacks(h, "statement_timeout");
+	help_of("require-lock-timeout", "require-statement-timeout", true,
+		"ALTER TABLE orders ADD COLUMN note text;\n", h, sizeof(h));
+	assert_has(h, "lock_timeout");
+	assert_lacks(h, "statement_timeout");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +215,7 @@ int main(void)
 	    cmocka_unit_test(test_drop_table_names_referenced_tables),
 	    cmocka_unit_test(test_unparsable_create_table_is_still_new),
 	    cmocka_unit_test(test_backfill_names_locks_of_its_own_transaction),
+	    cmocka_unit_test(test_lock_timeout_help_carries_statement_timeout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

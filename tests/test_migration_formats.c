@@ -587,9 +587,10 @@ static void test_postgres_migrations_disable_transaction(void **state)
 	expect_section(&f, 0, DG_DIR_UP, DG_TX_IMPLICIT);
 	assert_int_equal(tx_of(&f, 0), 0);
 	done(&f);
-	/* without the comment nothing tells it from plain SQL, unless the format is named */
+	/* without the comment, its sibling's comment and its naming make it the library's too */
 	load(&f, FMT "postgres-migrations/migrations/1_create-users.sql");
-	assert_string_equal(f.r.mig.format, "plain");
+	assert_string_equal(f.r.mig.format, "postgres-migrations");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
 	done(&f);
 	load_text(&f, "migrations/3_x.sql", ignore_first, strlen(ignore_first), NULL, 15);
 	assert_string_equal(f.r.mig.format, "postgres-migrations");
@@ -746,6 +747,13 @@ static void test_require_down_section(void **state)
 	    {"pop/migrations/20240102090000000000_index_users_email.mysql.up.sql", 0},
 	    {"prisma/migrations/20240101090000_create_users/migration.sql", 0},
 	    {"plain/schema.sql", 0},
+	    /* forward-only directories: no migration has a way back, one finding for the
+	     * directory at its first migration in the tool's order (2 before 10) */
+	    {"forward-only/golang-migrate/000001_create_accounts.up.sql", 1},
+	    {"forward-only/golang-migrate/000002_add_accounts_plan.up.sql", 0},
+	    {"forward-only/golang-migrate/000010_add_accounts_region.up.sql", 0},
+	    {"forward-only/dbmate/20240301100000_create_invoices.sql", 1},
+	    {"forward-only/dbmate/20240302100000_add_invoice_due.sql", 0},
 	};
 	struct dg_config *cfg = dg_config_new();
 	int failures = 0;
@@ -775,6 +783,189 @@ static void test_require_down_section(void **state)
 	}
 	dg_config_free(cfg);
 	assert_int_equal(failures, 0);
+}
+
+/* ---- the runners of issue-style samples: detection, sections, transaction ----------------- */
+
+struct runner_case {
+	const char *path;
+	const char *format;
+	size_t n_sections; /* 0: a file the tool never runs (skipped), or a snapshot */
+	enum dg_direction dir0;
+	enum dg_tx_mode tx0;
+	bool has_down;
+	/* findings of ban-concurrent-index-creation-in-transaction: what the mode leads to */
+	size_t in_tx_findings;
+};
+
+static void test_runners(void **state)
+{
+	static const struct runner_case cases[] = {
+	    {"sqlx/migrations/20240101090000_create_users.sql", "sqlx", 1, DG_DIR_UP, DG_TX_WRAPPED,
+	     false, 0},
+	    {"sqlx/migrations/20240102090000_index_users_email.sql", "sqlx", 1, DG_DIR_UP,
+	     DG_TX_IMPLICIT, false, 0},
+	    {"sqlx/migrations/20240103090000_add_note.up.sql", "sqlx", 1, DG_DIR_UP, DG_TX_WRAPPED,
+	     true, 0},
+	    {"sqlx/migrations/20240103090000_add_note.down.sql", "sqlx", 1, DG_DIR_DOWN,
+	     DG_TX_WRAPPED, true, 0},
+	    /* split at the breakpoints, all in the one transaction of the run */
+	    {"drizzle/drizzle/0000_create_users.sql", "drizzle", 3, DG_DIR_UP, DG_TX_WRAPPED, false,
+	     0},
+	    {"drizzle/drizzle/0001_index_users_email.sql", "drizzle", 2, DG_DIR_UP, DG_TX_WRAPPED,
+	     false, 1},
+	    {"drizzle/drizzle/0002_draft.sql", "drizzle", 0, DG_DIR_NONE, DG_TX_AUTOCOMMIT, false,
+	     0},
+	    {"supabase/supabase/migrations/20240101090000_create_users.sql", "supabase", 1,
+	     DG_DIR_UP, DG_TX_IMPLICIT, false, 0},
+	    /* alone in its batch: no transaction block around it */
+	    {"supabase/supabase/migrations/20240102090000_index_users_email.sql", "supabase", 1,
+	     DG_DIR_UP, DG_TX_IMPLICIT, false, 0},
+	    {"refinery/migrations/V1__create_users.sql", "refinery", 1, DG_DIR_UP, DG_TX_WRAPPED,
+	     false, 0},
+	    {"refinery/migrations/V2__index_users_email.sql", "refinery", 1, DG_DIR_UP,
+	     DG_TX_IMPLICIT, false, 0},
+	    /* unversioned, not an undo */
+	    {"refinery/migrations/U3__users_view.sql", "refinery", 1, DG_DIR_UP, DG_TX_WRAPPED,
+	     false, 0},
+	    {"graphile/migrations/committed/000001.sql", "graphile-migrate", 1, DG_DIR_UP,
+	     DG_TX_WRAPPED, false, 0},
+	    {"graphile/migrations/committed/000002-index-users-email.sql", "graphile-migrate", 1,
+	     DG_DIR_UP, DG_TX_IMPLICIT, false, 0},
+	    {"graphile/migrations/current.sql", "graphile-migrate", 0, DG_DIR_NONE,
+	     DG_TX_AUTOCOMMIT, false, 0},
+	    {"tern/migrations/001_create_users.sql", "tern", 2, DG_DIR_UP, DG_TX_WRAPPED, true, 0},
+	    {"tern/migrations/002_index_users_email.sql", "tern", 1, DG_DIR_UP, DG_TX_IMPLICIT,
+	     false, 0},
+	    /* no marker of its own: its siblings' make it tern's */
+	    {"tern/migrations/003_add_note.sql", "tern", 1, DG_DIR_UP, DG_TX_WRAPPED, false, 0},
+	    {"node-pg-migrate/migrations/1704099600000_create-users.sql", "node-pg-migrate", 2,
+	     DG_DIR_UP, DG_TX_WRAPPED, true, 0},
+	    {"node-pg-migrate/migrations/1704186000000_add-note.sql", "node-pg-migrate", 1,
+	     DG_DIR_UP, DG_TX_WRAPPED, false, 0},
+	    {"yoyo/migrations/0001.create-users.sql", "yoyo", 1, DG_DIR_UP, DG_TX_WRAPPED, true, 0},
+	    {"yoyo/migrations/0001.create-users.rollback.sql", "yoyo", 1, DG_DIR_DOWN,
+	     DG_TX_WRAPPED, true, 0},
+	    {"yoyo/migrations/0002.index-users-email.sql", "yoyo", 1, DG_DIR_UP, DG_TX_AUTOCOMMIT,
+	     false, 0},
+	    {"hasura/migrations/default/1704099600000_create_users/up.sql", "hasura", 1, DG_DIR_UP,
+	     DG_TX_WRAPPED, true, 0},
+	    {"hasura/migrations/default/1704099600000_create_users/down.sql", "hasura", 1,
+	     DG_DIR_DOWN, DG_TX_WRAPPED, true, 0},
+	    {"up-down/db/V0001.CreateUsers.up.sql", "up-down", 1, DG_DIR_UP, DG_TX_AUTOCOMMIT, true,
+	     0},
+	    {"up-down/db/V0001.CreateUsers.down.sql", "up-down", 1, DG_DIR_DOWN, DG_TX_AUTOCOMMIT,
+	     true, 0},
+	    {"up-down/db/0002_add_note_up.sql", "up-down", 1, DG_DIR_UP, DG_TX_AUTOCOMMIT, true, 0},
+	    {"postgres-migrations/migrations/3_add-note.sql", "postgres-migrations", 1, DG_DIR_UP,
+	     DG_TX_WRAPPED, false, 0},
+	};
+	int failures = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct runner_case *c = &cases[i];
+		char path[1024];
+		struct file f;
+		struct dg_config *cfg = dg_config_new();
+		struct dg_result res;
+		size_t n = 0;
+
+		snprintf(path, sizeof(path), FMT "%s", c->path);
+		load(&f, path);
+		if (strcmp(f.r.mig.format, c->format) != 0) {
+			print_error("%s: read as %s, expected %s\n", c->path, f.r.mig.format,
+				    c->format);
+			failures++;
+		} else if (c->n_sections == 0) {
+			if (!f.r.mig.skipped) {
+				print_error("%s: expected to be skipped\n", c->path);
+				failures++;
+			}
+		} else {
+			if (f.r.mig.skipped || f.r.mig.n_sections != c->n_sections ||
+			    f.r.mig.sections[0].dir != c->dir0 ||
+			    f.r.mig.sections[0].tx != c->tx0 || f.r.mig.has_down != c->has_down) {
+				print_error(
+				    "%s: %zu sections (dir %d tx %d), has_down %d; expected "
+				    "%zu (dir %d tx %d), %d\n",
+				    c->path, f.r.mig.n_sections,
+				    f.r.mig.n_sections ? (int)f.r.mig.sections[0].dir : -1,
+				    f.r.mig.n_sections ? (int)f.r.mig.sections[0].tx : -1,
+				    f.r.mig.has_down, c->n_sections, c->dir0, c->tx0, c->has_down);
+				failures++;
+			}
+			/* a template placeholder (graphile's :DATABASE_OWNER) is not a syntax
+			 * error */
+			for (size_t k = 0; k < f.r.parsed.n_errors; k++)
+				if (!f.r.parsed.errors[k].template_kind) {
+					print_error("%s: syntax error: %s\n", c->path,
+						    f.r.parsed.errors[k].message);
+					failures++;
+				}
+		}
+		done(&f);
+		assert_int_equal(dg_lint_file(cfg, path, &res), DG_OK);
+		for (size_t k = 0; k < res.n_findings; k++)
+			n += strcmp(res.findings[k].rule,
+				    "ban-concurrent-index-creation-in-transaction") == 0;
+		if (n != c->in_tx_findings) {
+			print_error("%s: %zu in-transaction finding(s), expected %zu\n", c->path, n,
+				    c->in_tx_findings);
+			failures++;
+		}
+		dg_result_clear(&res);
+		dg_config_free(cfg);
+	}
+	assert_int_equal(failures, 0);
+}
+
+/* pg_dump output is read, not reported, and what it creates is schema memory for the next
+ * migration; a file that merely mentions the words is not. */
+static void test_pg_dump_snapshot(void **state)
+{
+	static const char not_dump[] = "-- we used to keep a PostgreSQL dump here\nDROP TABLE t;\n";
+	struct file f;
+	struct dg_result res;
+	struct dg_config *cfg = dg_config_new();
+
+	(void)state;
+	load(&f, FMT "pg-dump/db/structure.sql");
+	assert_string_equal(f.r.mig.format, "pg-dump");
+	assert_true(f.r.mig.snapshot);
+	assert_non_null(f.r.mig.skipped);
+	done(&f);
+	load(&f, FMT "pg-dump/db/schema_dump.sql");
+	assert_string_equal(f.r.mig.format, "pg-dump");
+	done(&f);
+	load_text(&f, "db/notes.sql", not_dump, strlen(not_dump), NULL, 15);
+	assert_string_equal(f.r.mig.format, "plain");
+	assert_false(f.r.mig.snapshot);
+	done(&f);
+	/* DROP TABLE in the dump: no finding */
+	assert_int_equal(dg_lint_file(cfg, FMT "pg-dump/db/structure.sql", &res), DG_OK);
+	assert_int_equal(res.n_findings, 0);
+	dg_result_clear(&res);
+	dg_config_free(cfg);
+}
+
+/* Flyway and refinery share V<n>__name.sql: a U file with its own version (and no other hint)
+ * is refinery's unversioned migration; a U file next to the V of its version is Flyway's
+ * undo. */
+static void test_refinery_or_flyway(void **state)
+{
+	struct file f;
+
+	(void)state;
+	load(&f, FMT "flyway/db/migration/U1__create_users.sql");
+	assert_string_equal(f.r.mig.format, "flyway");
+	expect_section(&f, 0, DG_DIR_DOWN, DG_TX_WRAPPED);
+	done(&f);
+	load(&f, FMT "refinery/migrations/U3__users_view.sql");
+	assert_string_equal(f.r.mig.format, "refinery");
+	expect_section(&f, 0, DG_DIR_UP, DG_TX_WRAPPED);
+	assert_false(f.r.mig.format_has_down);
+	done(&f);
 }
 
 int main(void)
@@ -809,6 +1000,9 @@ int main(void)
 	    cmocka_unit_test(test_forced_format),
 	    cmocka_unit_test(test_file_order),
 	    cmocka_unit_test(test_require_down_section),
+	    cmocka_unit_test(test_runners),
+	    cmocka_unit_test(test_pg_dump_snapshot),
+	    cmocka_unit_test(test_refinery_or_flyway),
 	};
 	return cmocka_run_group_tests_name("formats", tests, NULL, NULL);
 }

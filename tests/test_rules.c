@@ -4,7 +4,8 @@
  * and the rule must report exactly those, no more, no fewer. A file may also set how it is linted,
  * for rules that depend on the server version or the transaction mode:
  *   -- ddlguard-test: pg-version N
- *   -- ddlguard-test: assume-in-transaction */
+ *   -- ddlguard-test: assume-in-transaction
+ *   -- ddlguard-test: disable RULE   (for rules that defer to another one) */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,13 +74,18 @@ static int directives(const char *path, const char *text, struct dg_config *cfg)
 	int bad = 0;
 
 	while ((p = strstr(p, tag))) {
-		char word[64] = "";
+		char word[64] = "", rule[128] = "";
 		int major, used = 0;
 
 		p += strlen(tag);
 		if (sscanf(p, " pg-version %d%n", &major, &used) == 1 && used > 0) {
 			if (dg_config_set_pg_version(cfg, major) != DG_OK) {
 				print_error("%s: pg-version %d is not supported\n", path, major);
+				bad++;
+			}
+		} else if (sscanf(p, " disable %127s", rule) == 1) {
+			if (dg_config_set_rule_enabled(cfg, rule, false) != DG_OK) {
+				print_error("%s: disable %s: no such rule\n", path, rule);
 				bad++;
 			}
 		} else if (sscanf(p, " %63s", word) == 1 &&

@@ -88,6 +88,8 @@ struct dg_result {
 	enum dg_status status; /* DG_ERR_IO when the file could not be read */
 	char *error;	       /* the reason, when status != DG_OK */
 	double seconds;	       /* how long reading and linting took (the CLI measures it) */
+	/* plain SQL no runner claimed: whether its tool runs it in a transaction is unknown */
+	bool tx_unknown;
 };
 
 struct dg_config;
@@ -166,6 +168,11 @@ void dg_config_file_table_thresholds(const struct dg_config_file *f, long long *
 				     long long *large_rows);
 /* Whether `path` matches one of the file's exclude globs (relative to the file's directory). */
 bool dg_config_file_excludes(const struct dg_config_file *f, const char *path);
+/* The settings for `path`: `cfg` (the file's, applied) with those of the first `directories:`
+ * entry whose glob matches the path or a directory above it; `cfg` itself when none does. The
+ * result is owned by `f` and lives as long as it. */
+const struct dg_config *dg_config_file_for_path(struct dg_config_file *f,
+						const struct dg_config *cfg, const char *path);
 /* The migration formats ddlguard knows, for --migration-format: NULL past the last. */
 const char *dg_migration_format_at(size_t i);
 

@@ -47,6 +47,40 @@ static void keep_top(struct dg_summary *s, const char *path, const size_t *sev)
 	s->n_top++;
 }
 
+/* Files come directory by directory: the last entry is the one to bump, or a new one. */
+static void count_unknown_tx(struct dg_summary *s, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) : 0;
+	struct dg_summary_dir *d;
+
+	for (size_t i = s->n_unknown_tx; i-- > 0;) {
+		d = &s->unknown_tx[i];
+		if (strlen(d->dir) == (dl ? dl : 1) &&
+		    strncmp(d->dir, dl ? path : ".", dl ? dl : 1) == 0) {
+			d->n++;
+			return;
+		}
+	}
+	d = realloc(s->unknown_tx, (s->n_unknown_tx + 1) * sizeof(*d));
+	if (!d)
+		return;
+	s->unknown_tx = d;
+	d = &s->unknown_tx[s->n_unknown_tx];
+	d->dir = dl ? strndup(path, dl) : strdup(".");
+	if (!d->dir)
+		return;
+	d->n = 1;
+	s->n_unknown_tx++;
+}
+
+const char *dg_summary_fix_line(const char *dir, char *buf, size_t size)
+{
+	/* a flow mapping: one line, whatever the rest of the file holds */
+	snprintf(buf, size, "directories: {\"%s\": {transaction: none}}", dir);
+	return buf;
+}
+
 void dg_summary_add(struct dg_summary *s, const struct dg_result *res)
 {
 	size_t sev[3] = {0};
@@ -57,6 +91,8 @@ void dg_summary_add(struct dg_summary *s, const struct dg_result *res)
 	}
 	s->files_checked++;
 	count(&s->formats, &s->n_formats, res->format ? res->format : "plain")->n++;
+	if (res->tx_unknown && res->path)
+		count_unknown_tx(s, res->path);
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const struct dg_finding *f = &res->findings[i];
 		struct dg_summary_count *r = count(&s->rules, &s->n_rules, f->rule);
@@ -151,6 +187,19 @@ void dg_summary_print(const struct dg_summary *s, FILE *out, bool color)
 			fprintf(out, "    %-*s %6zu  %s\n", (int)width, rules[i].name, rules[i].n,
 				dg_severity_name(worst(rules[i].by_severity)));
 	}
+	for (size_t i = 0; i < s->n_unknown_tx; i++) {
+		char fix[1200];
+		fprintf(
+		    out,
+		    "  %s: %zu file%s read as plain SQL: whether %s in a transaction is unknown "
+		    "(linted as statements that each commit on their own); say how the runner "
+		    "runs %s in .ddlguard.yaml, e.g.\n      %s\n    (transaction: none, "
+		    "wrapped or implicit; or migration_format: NAME)\n",
+		    s->unknown_tx[i].dir, s->unknown_tx[i].n, s->unknown_tx[i].n == 1 ? "" : "s",
+		    s->unknown_tx[i].n == 1 ? "it runs" : "they run",
+		    s->unknown_tx[i].n == 1 ? "it" : "them",
+		    dg_summary_fix_line(s->unknown_tx[i].dir, fix, sizeof(fix)));
+	}
 	if (s->n_top) {
 		fprintf(out, "  most serious files:\n");
 		for (size_t i = 0; i < s->n_top; i++) {
@@ -205,6 +254,20 @@ cJSON *dg_summary_json(const struct dg_summary *s)
 		cJSON_AddItemToArray(t, e);
 	}
 	cJSON_AddItemToObject(o, "top_files", t);
+	t = cJSON_CreateArray();
+	for (size_t i = 0; i < s->n_unknown_tx; i++) {
+		cJSON *e = cJSON_CreateObject();
+		char fix[1200];
+		cJSON_AddStringToObject(e, "directory", s->unknown_tx[i].dir);
+		cJSON_AddNumberToObject(e, "files", (double)s->unknown_tx[i].n);
+		cJSON_AddStringToObject(
+		    e, "message",
+		    "read as plain SQL: whether they run in a transaction is unknown");
+		cJSON_AddStringToObject(
+		    e, "config", dg_summary_fix_line(s->unknown_tx[i].dir, fix, sizeof(fix)));
+		cJSON_AddItemToArray(t, e);
+	}
+	cJSON_AddItemToObject(o, "unknown_transaction", t);
 	free(formats);
 	free(rules);
 	return o;
@@ -214,6 +277,9 @@ void dg_summary_free(struct dg_summary *s)
 {
 	for (size_t i = 0; i < s->n_top; i++)
 		free(s->top[i].path);
+	for (size_t i = 0; i < s->n_unknown_tx; i++)
+		free(s->unknown_tx[i].dir);
+	free(s->unknown_tx);
 	free(s->formats);
 	free(s->rules);
 	memset(s, 0, sizeof(*s));

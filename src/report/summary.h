@@ -31,6 +31,12 @@ struct dg_summary {
 	size_t n_formats, n_rules;
 	struct dg_summary_file top[DG_SUMMARY_TOP_FILES];
 	size_t n_top;
+	/* per directory, the files read as plain SQL whose transaction mode is unknown */
+	struct dg_summary_dir {
+		char *dir;
+		size_t n;
+	} * unknown_tx;
+	size_t n_unknown_tx;
 };
 
 void dg_summary_init(struct dg_summary *s);
@@ -38,5 +44,7 @@ void dg_summary_add(struct dg_summary *s, const struct dg_result *res);
 void dg_summary_print(const struct dg_summary *s, FILE *out, bool color);
 cJSON *dg_summary_json(const struct dg_summary *s);
 void dg_summary_free(struct dg_summary *s);
+/* The .ddlguard.yaml line that says how the files of `dir` run, into buf; returns buf. */
+const char *dg_summary_fix_line(const char *dir, char *buf, size_t size);
 
 #endif

@@ -15,17 +15,17 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	if (dg_rule_enabled(ctx, "require-lock-timeout") && dg_lock_timeout_missing_at(ctx, i))
 		return;
 	r = dg_slow_blocking_lock_at(ctx, i);
-	dg_report(
-	    ctx, node,
-	    "%s lock on %s\"%s\" held while this statement %s%s%s, with no "
-	    "statement_timeout set: nothing bounds how long %s wait",
-	    dg_lock_mode_name(r->mode), r->name ? "" : "the table of index ", dg_lock_rel_name(r),
-	    /* the model's caveat when the claim depends on what it cannot see */
-	    r->uncertain && r->note ? "may scan or rewrite the table ("
-	    : r->rewrite	    ? "rewrites the table"
-				    : "scans the table (as long as the table is big)",
-	    r->uncertain && r->note ? r->note : "", r->uncertain && r->note ? ")" : "",
-	    r->blocks_reads ? "reads and writes" : "writes");
+	dg_report(ctx, node,
+		  "%s lock on %s\"%s\" held while this statement %s%s%s, with no "
+		  "statement_timeout set: nothing bounds how long %s wait",
+		  dg_lock_mode_name(r->mode), r->name ? "" : "the table of index ",
+		  dg_lock_rel_name(r),
+		  /* the model's caveat when the claim depends on what it cannot see */
+		  r->uncertain && r->note ? "may scan or rewrite the table ("
+		  : r->rewrite		  ? "rewrites the table"
+					  : "scans the table (as long as the table is big)",
+		  r->uncertain && r->note ? r->note : "", r->uncertain && r->note ? ")" : "",
+		  r->blocks_reads ? "reads and writes" : "writes");
 }
 
 const struct dg_rule dg_rule_require_statement_timeout = {

@@ -297,8 +297,7 @@ static bool read_format(struct reader *r, const struct ynode *v, const char **ou
 }
 
 /* directories: {GLOB: {migration_format: NAME, transaction: wrapped|none|implicit}, …} */
-static bool read_directories(struct reader *r, struct dg_config_file *f,
-			     const struct ynode *v)
+static bool read_directories(struct reader *r, struct dg_config_file *f, const struct ynode *v)
 {
 	static const char *const keys[] = {"migration_format", "transaction", NULL};
 	static const char *const modes[] = {"none", "wrapped", "implicit"};

@@ -975,8 +975,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		} else if (fix) {
 			size_t len = 0;
 			int err;
-			char *buf = dg_read_path(files.items[i], dg_config_max_file_size(fcfg), &len,
-						 &err);
+			char *buf =
+			    dg_read_path(files.items[i], dg_config_max_file_size(fcfg), &len, &err);
 			if (buf)
 				st = fix_and_lint(fcfg, catalog, files.items[i], buf, len,
 						  diff_only, &changed, &trouble, &res);

@@ -292,7 +292,8 @@ static void sarif_file(void *state, const struct dg_result *res)
 		if (f->n_fixes) {
 			cJSON *fixes = cJSON_AddArrayToObject(r, "fixes");
 			for (size_t k = 0; k < f->n_fixes; k++)
-				cJSON_AddItemToArray(fixes, sarif_fix(st->root, res->path, &f->fixes[k]));
+				cJSON_AddItemToArray(fixes,
+						     sarif_fix(st->root, res->path, &f->fixes[k]));
 		}
 		fp = cJSON_AddObjectToObject(r, "partialFingerprints");
 		cJSON_AddStringToObject(fp, "ddlguard/v1", f->fingerprint);

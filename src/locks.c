@@ -379,9 +379,14 @@ static bool ran(const struct view *v, const struct dg_effect *e)
 	return dg_facts_ran_before(v->facts, e, v->stmt, v->dir);
 }
 
+/* Room for every effect one name has in any real file (a CREATE TABLE of 100 columns with a
+ * constraint each is some 300): past it, the later effects would go unseen, so the capacity is
+ * generous rather than tight. */
+#define COLLECT_MAX 4096
+
 struct collect {
 	const struct view *v;
-	const struct dg_effect *list[64];
+	const struct dg_effect *list[COLLECT_MAX];
 	size_t n;
 };
 
@@ -389,13 +394,12 @@ static bool collect_one(const struct dg_effect *e, void *arg)
 {
 	struct collect *c = arg;
 
-	if (ran(c->v, e) && c->n < 64)
+	if (ran(c->v, e) && c->n < COLLECT_MAX)
 		c->list[c->n++] = e;
 	return true;
 }
 
-/* The effects that ran before the statement and name `key`, in order (at most 64: the latest
- * are dropped past that, which only ever makes an answer "unknown"). */
+/* The effects that ran before the statement and name `key`, in order (at most COLLECT_MAX). */
 static void ran_effects(const struct view *v, const char *key, struct collect *c)
 {
 	c->v = v;

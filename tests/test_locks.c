@@ -303,6 +303,26 @@ static void test_with_memory(void **state)
 	}
 }
 
+/* A table with many effects (columns, constraints) still has its latest type seen. */
+static void test_many_effects(void **state)
+{
+	char sql[8192];
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(sql + n, sizeof(sql) - n, "CREATE TABLE t (");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "c%d int NOT NULL, ", i);
+	snprintf(sql + n, sizeof(sql) - n,
+		 "v varchar(10));\nALTER TABLE t ALTER COLUMN v TYPE varchar(20);\n"
+		 "ALTER TABLE t ALTER COLUMN v TYPE varchar(30);\n");
+	struct dg_lock_report r = report(sql, 15);
+	/* varchar(20) → varchar(30) widens: no rewrite, and no hedge (the old type is known) */
+	assert_false(row(&r, "t")->rewrite);
+	assert_null(row(&r, "t")->note);
+	dg_lock_report_clear(&r);
+}
+
 /* Alone, without schema memory, the model says what a claim depends on instead of guessing. */
 static void test_alone_hedges(void **state)
 {
@@ -336,6 +356,7 @@ int main(void)
 	    cmocka_unit_test(test_with_memory),	       cmocka_unit_test(test_alone_hedges),
 	    cmocka_unit_test(test_conflict_table),     cmocka_unit_test(test_versions),
 	    cmocka_unit_test(test_defaults_and_types), cmocka_unit_test(test_strongest_wins),
+	    cmocka_unit_test(test_many_effects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -314,12 +314,7 @@ void dg_emit(struct dg_ctx *ctx, size_t rule_index, enum dg_direction dir, size_
 	const char *line;
 	size_t line_len;
 
-	if (start > src->len)
-		start = src->len;
-	if (end < start)
-		end = start;
-	if (end > src->len)
-		end = src->len;
+	dg_source_clamp(src, &start, &end);
 	a = dg_source_pos(src, start);
 	b = dg_source_pos(src, end);
 	line = dg_source_line(src, a.line, &line_len);

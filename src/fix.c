@@ -84,12 +84,7 @@ static void add_edit(const struct dg_source *src, struct dg_fix *x, size_t start
 	struct dg_pos a, b;
 	size_t at = x->n_edits;
 
-	if (start > src->len)
-		start = src->len;
-	if (end < start)
-		end = start;
-	if (end > src->len)
-		end = src->len;
+	dg_source_clamp(src, &start, &end);
 	a = dg_source_pos(src, start);
 	b = dg_source_pos(src, end);
 	e = (struct dg_edit){start + src->bom, end - start, a.line,	     a.column,

@@ -158,6 +158,16 @@ static bool is_continuation(unsigned char c)
 	return (c & 0xC0) == 0x80;
 }
 
+void dg_source_clamp(const struct dg_source *src, size_t *start, size_t *end)
+{
+	if (*start > src->len)
+		*start = src->len;
+	if (*end < *start)
+		*end = *start;
+	if (*end > src->len)
+		*end = src->len;
+}
+
 struct dg_pos dg_source_pos(const struct dg_source *src, size_t offset)
 {
 	size_t lo = 0, hi = src->n_lines;

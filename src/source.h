@@ -43,6 +43,8 @@ void dg_source_init(struct dg_source *src, struct dg_arena *a, const char *path,
 /* Offsets are into src->text. Columns count code points; an offset inside a multi-byte
  * sequence belongs to that character. */
 struct dg_pos dg_source_pos(const struct dg_source *src, size_t offset);
+/* Makes [*start, *end) a range of the text: both within it, end not before start. */
+void dg_source_clamp(const struct dg_source *src, size_t *start, size_t *end);
 /* The column of `offset` in the other units editors count (1-based, like dg_source_pos):
  * bytes from the line's start, and display columns the GNU way (GCC's
  * -fdiagnostics-column-unit=display, Emacs' compilation mode): a tab advances to the next

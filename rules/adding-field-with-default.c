@@ -48,10 +48,27 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
 	const PgQuery__AlterTableStmt *stmt = dg_alter_existing_table(ctx, node);
 	const char *table;
+	size_t n_rewrites = 0;
+	bool told = false;
+	char more[160] = "";
 
 	if (!stmt)
 		return;
 	table = stmt->relation->relname;
+	/* one rewrite however many columns need it: one finding, at the first of them */
+	for (size_t i = 0; i < stmt->n_cmds; i++)
+		if (dg_cmd_column_def(stmt->cmds[i]->alter_table_cmd,
+				      PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn) &&
+		    dg_lock_cmd_rewrites(dg_stmt_locks(ctx), i))
+			n_rewrites++;
+	if (n_rewrites > 1)
+		snprintf(more, sizeof more,
+			 n_rewrites == 2
+			     ? " (another column this statement adds needs it too: the "
+			       "table is rewritten once for both)"
+			     : " (%zu more columns this statement adds need it too: the "
+			       "table is rewritten once for all of them)",
+			 n_rewrites - 1);
 	for (size_t i = 0; i < stmt->n_cmds; i++) {
 		const PgQuery__ColumnDef *col = dg_cmd_column_def(
 		    stmt->cmds[i]->alter_table_cmd, PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn);
@@ -77,6 +94,9 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		}
 		if (!rewrites && def)
 			dg_walk(def, find_calls, &calls);
+		if (rewrites && told)
+			continue;
+		told = told || rewrites;
 		if (!rewrites) {
 			if (calls.unknown_call) {
 				const PgQuery__FuncCall *f = calls.unknown_call;
@@ -95,16 +115,16 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			    "adding identity column \"%s\" rewrites \"%s\" to number every "
 			    "existing row, under an ACCESS EXCLUSIVE lock: all reads and "
 			    "writes of \"%s\" wait until the table and its indexes are "
-			    "rewritten",
-			    col->colname, table, table);
+			    "rewritten%s",
+			    col->colname, table, table, more);
 		} else if (dg_type_is_serial(col->type_name)) {
 			dg_report_help(
 			    ctx, stmt->cmds[i], help_sequence,
 			    "adding %s column \"%s\" rewrites \"%s\": its default nextval() is "
 			    "VOLATILE, so every existing row is rewritten under an ACCESS "
-			    "EXCLUSIVE lock that blocks all reads and writes of \"%s\"",
+			    "EXCLUSIVE lock that blocks all reads and writes of \"%s\"%s",
 			    dg_name_last(col->type_name->names, col->type_name->n_names),
-			    col->colname, table, table);
+			    col->colname, table, table, more);
 		} else if (generated) {
 			dg_report_help(
 			    ctx, stmt->cmds[i],
@@ -112,8 +132,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			    "adding stored generated column \"%s\" rewrites \"%s\" to compute it "
 			    "for every existing row, under an ACCESS EXCLUSIVE lock: all reads "
 			    "and writes of \"%s\" wait until the table and its indexes are "
-			    "rewritten",
-			    col->colname, table, table);
+			    "rewritten%s",
+			    col->colname, table, table, more);
 		} else if (def && (dg_walk(def, find_calls, &calls), calls.volatile_call)) {
 			const PgQuery__FuncCall *f = calls.volatile_call;
 			const char *fn = dg_name_last(f->funcname, f->n_funcname);
@@ -122,8 +142,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 			    "adding column \"%s\" with a DEFAULT calling %s() rewrites \"%s\": "
 			    "%s() is VOLATILE, so every existing row gets its own value, written "
 			    "under an ACCESS EXCLUSIVE lock that blocks all reads and writes of "
-			    "\"%s\" until the table and its indexes are rewritten",
-			    col->colname, fn, table, fn, table);
+			    "\"%s\" until the table and its indexes are rewritten%s",
+			    col->colname, fn, table, fn, table, more);
 		}
 	}
 }

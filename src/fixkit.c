@@ -193,6 +193,21 @@ static bool text_has(const struct dg_ctx *ctx, const char *needle)
 	return strstr(ctx->src->text, needle) != NULL;
 }
 
+/* A runner that runs a file outside the transaction when a comment line says so: the line the
+ * fix puts first in the file (the runner reads it there, or anywhere), and what it looks for. */
+struct top_directive {
+	const char *format, *line, *marker;
+};
+static const struct top_directive top_directives[] = {
+    /* sqlx reads it only as the file's first line */
+    {"sqlx", "-- no-transaction\n", "-- no-transaction"},
+    {"refinery", "-- refinery:noTransaction\n", "refinery:noTransaction"},
+    /* file-wide; the down part then goes as one query string: still all or nothing */
+    {"tern", "---- tern: disable-tx ----\n", "---- tern: disable-tx ----"},
+    /* among the leading comments */
+    {"yoyo", "-- transactional: false\n", "transactional:"},
+};
+
 /* Adds to the open fix what takes the statement out of the transaction its runner wraps it in;
  * false when that is impossible in this file (other statements share the transaction: the
  * migration must be split). `how` says what was done. */
@@ -265,7 +280,28 @@ static bool leave_transaction(struct dg_ctx *ctx, char *how, size_t size)
 		snprintf(how, size, ", and `runInTransaction:false` on the changeset");
 		return true;
 	}
-	/* diesel keeps it in metadata.toml, pop in the file name: not this file's text */
+	/* the runners whose directive to leave the transaction is a comment line at the top */
+	for (size_t k = 0; k < sizeof(top_directives) / sizeof(*top_directives); k++) {
+		const struct top_directive *d = &top_directives[k];
+		if (strcmp(fmt, d->format) != 0)
+			continue;
+		if (text_has(ctx, d->marker))
+			return false; /* there already, yet in a transaction: not ours to fix */
+		dg_fix_edit(ctx, 0, 0, d->line);
+		snprintf(how, size, ", and `%.*s` at the top of the file",
+			 (int)strcspn(d->line, "\n"), d->line);
+		return true;
+	}
+	if (strcmp(fmt, "graphile-migrate") == 0 && !text_has(ctx, "--! no-transaction")) {
+		/* the first line of the body, after the --! header and its blank line */
+		dg_fix_edit(ctx, ctx->stmt->section->start, ctx->stmt->section->start,
+			    "--! no-transaction\n");
+		snprintf(how, size, ", and `--! no-transaction` as the first line of the body");
+		return true;
+	}
+	/* diesel keeps it in metadata.toml, pop in the file name, Supabase sends the file as one
+	 * batch with its history row and Drizzle runs every pending migration in one
+	 * transaction: not this file's text */
 	snprintf(how, size, "; %s decides the transaction outside this file", fmt);
 	return false;
 }

@@ -167,6 +167,27 @@ static const struct fix_case cases[] = {
      "-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"},
     {"a.sql", NULL, "require-concurrent-index-creation",
      "BEGIN;\nCREATE INDEX i ON t (a);\nCOMMIT;\n", NULL},
+    {"1_idx.sql", "sqlx", "require-concurrent-index-creation", "CREATE INDEX i ON t (a);\n",
+     "-- no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"},
+    {"1_idx.sql", "sqlx", "require-concurrent-index-creation",
+     "ALTER TABLE t ADD COLUMN b int;\nCREATE INDEX i ON t (a);\n", NULL},
+    {"V2__idx.sql", "refinery", "require-concurrent-index-deletion", "DROP INDEX i;\n",
+     "-- refinery:noTransaction\nDROP INDEX CONCURRENTLY i;\n"},
+    {"migrations/committed/000002.sql", "graphile-migrate", "require-concurrent-index-creation",
+     "--! Previous: sha1:ab\n--! Hash: sha1:cd\n\nCREATE INDEX i ON t (a);\n",
+     "--! Previous: sha1:ab\n--! Hash: sha1:cd\n\n--! no-transaction\n"
+     "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"},
+    {"002_idx.sql", "tern", "require-concurrent-index-creation",
+     "CREATE INDEX i ON t (a);\n---- create above / drop below ----\nDROP INDEX i;\n",
+     "---- tern: disable-tx ----\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"
+     "---- create above / drop below ----\nDROP INDEX i;\n"},
+    {"0002.idx.sql", "yoyo", "require-concurrent-index-creation",
+     "-- depends: 0001.init\nCREATE INDEX i ON t (a);\n",
+     "-- transactional: false\n-- depends: 0001.init\n"
+     "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"},
+    /* every pending migration in one transaction */
+    {"drizzle/0002_idx.sql", "drizzle", "require-concurrent-index-creation",
+     "CREATE INDEX i ON t (a);\n", NULL},
     {"a.sql", NULL, "require-concurrent-index-deletion", "DROP INDEX i;\n",
      "DROP INDEX CONCURRENTLY i;\n"},
     {"a.sql", NULL, "require-concurrent-index-deletion", "DROP INDEX i CASCADE;\n", NULL},

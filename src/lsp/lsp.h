@@ -47,6 +47,27 @@ char *dg_lsp_uri_to_path(const char *uri);
 /* "/a b.sql" → "file:///a%20b.sql" (malloc'd). */
 char *dg_lsp_path_to_uri(const char *path);
 
+/* ---- moving a statement into a new migration (split.c) ------------------------------------ */
+
+struct dg_result;
+struct dg_finding;
+struct dg_config;
+struct dg_catalog;
+/* A new migration file and what leaves this one: `text` is to be created at `path`, and
+ * [del_start, del_end) of the document removed. */
+struct dg_lsp_split {
+	char *path, *text, *title;
+	size_t del_start, del_end;
+};
+/* For a CONCURRENTLY finding whose statement shares its runner's transaction with others (so
+ * no fix of this file alone can take it out): the statement moved into a migration right after
+ * this one (`last_in_dir`: nothing runs between them), rewritten there as the runner needs.
+ * Both files verified (dg_fix_verify); false when that cannot be done. */
+bool dg_lsp_split(const struct dg_config *cfg, struct dg_catalog *cat, const char *path,
+		  const char *buf, size_t len, const struct dg_result *res,
+		  const struct dg_finding *f, bool last_in_dir, struct dg_lsp_split *out);
+void dg_lsp_split_free(struct dg_lsp_split *s);
+
 /* ---- the server (server.c) ---------------------------------------------------------------- */
 
 /* Serves one client on in/out until "exit" or the end of the input: 0 after a shutdown request,

@@ -50,12 +50,14 @@ struct doc {
 	 * (paths, sizes, times) when it was built */
 	struct dg_catalog *cat;
 	char *cat_sig;
+	bool last_in_dir; /* no migration of its directory runs after it */
 };
 
 struct server {
 	FILE *in, *out;
 	bool initialized, shut_down, exited, write_failed;
 	bool document_changes; /* the client takes WorkspaceEdit.documentChanges */
+	bool create_files;     /* … and CreateFile operations in them */
 	struct doc **docs;
 	size_t n_docs;
 	struct dg_config *base;
@@ -277,6 +279,7 @@ static void schema_memory(struct doc *d)
 	dg_migration_order_files(dir, items, n);
 	for (at = 0; at < n && strcmp(items[at], d->path) != 0; at++)
 		;
+	d->last_in_dir = at + 1 == n;
 	sig_add(&sig, &slen, &scap, "");
 	for (size_t i = 0; i < at; i++) {
 		struct stat st;
@@ -469,7 +472,7 @@ static void initialize(struct server *srv, const cJSON *id, const cJSON *params)
 	const cJSON *caps = cJSON_GetObjectItemCaseSensitive(params, "capabilities");
 	const cJSON *ws = cJSON_GetObjectItemCaseSensitive(caps, "workspace");
 	const cJSON *we = cJSON_GetObjectItemCaseSensitive(ws, "workspaceEdit");
-	cJSON *res = cJSON_CreateObject(), *c, *sync, *save, *ca, *kinds, *info;
+	cJSON *res = cJSON_CreateObject(), *c, *sync, *save, *ca, *kinds, *info, *op;
 
 	if (srv->initialized) {
 		respond_error(srv, id, RPC_INVALID_REQUEST, "initialize was already received");
@@ -479,6 +482,11 @@ static void initialize(struct server *srv, const cJSON *id, const cJSON *params)
 	srv->initialized = true;
 	srv->document_changes =
 	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(we, "documentChanges"));
+	cJSON_ArrayForEach(op, cJSON_GetObjectItemCaseSensitive(we, "resourceOperations"))
+	{
+		if (cJSON_IsString(op) && strcmp(op->valuestring, "create") == 0)
+			srv->create_files = srv->document_changes;
+	}
 	c = cJSON_AddObjectToObject(res, "capabilities");
 	cJSON_AddStringToObject(c, "positionEncoding", "utf-16");
 	sync = cJSON_AddObjectToObject(c, "textDocumentSync");
@@ -726,6 +734,68 @@ static cJSON *workspace_edit(const struct server *srv, const struct doc *d, cJSO
 	return we;
 }
 
+/* The statement moved into a new migration: CreateFile, its text, and the deletion here. */
+static void split_action(const struct doc *d, const struct dg_finding *f, cJSON *actions)
+{
+	struct dg_lsp_split sp;
+	cJSON *act, *we, *dc, *op, *tde, *ident, *edits, *te, *diags;
+	char *uri;
+
+	if (!dg_lsp_split(d->cfg, d->cat, d->path, d->text, d->len, &d->res, f, d->last_in_dir,
+			  &sp))
+		return;
+	uri = dg_lsp_path_to_uri(sp.path);
+	act = cJSON_CreateObject();
+	cJSON_AddStringToObject(act, "title", sp.title);
+	cJSON_AddStringToObject(act, "kind", "quickfix");
+	diags = cJSON_AddArrayToObject(act, "diagnostics");
+	cJSON_AddItemToArray(diags, diagnostic(d, f));
+	cJSON_AddBoolToObject(act, "isPreferred", true);
+	we = cJSON_AddObjectToObject(act, "edit");
+	dc = cJSON_AddArrayToObject(we, "documentChanges");
+	op = cJSON_CreateObject();
+	cJSON_AddStringToObject(op, "kind", "create");
+	cJSON_AddStringToObject(op, "uri", uri);
+	cJSON_AddBoolToObject(cJSON_AddObjectToObject(op, "options"), "ignoreIfExists", false);
+	cJSON_AddItemToArray(dc, op);
+	/* the new file's text, at its start */
+	tde = cJSON_CreateObject();
+	ident = cJSON_AddObjectToObject(tde, "textDocument");
+	cJSON_AddStringToObject(ident, "uri", uri);
+	cJSON_AddNullToObject(ident, "version");
+	edits = cJSON_AddArrayToObject(tde, "edits");
+	te = cJSON_CreateObject();
+	{
+		cJSON *r = cJSON_AddObjectToObject(te, "range");
+		cJSON *a = cJSON_AddObjectToObject(r, "start"),
+		      *b = cJSON_AddObjectToObject(r, "end");
+		cJSON_AddNumberToObject(a, "line", 0);
+		cJSON_AddNumberToObject(a, "character", 0);
+		cJSON_AddNumberToObject(b, "line", 0);
+		cJSON_AddNumberToObject(b, "character", 0);
+	}
+	cJSON_AddStringToObject(te, "newText", sp.text);
+	cJSON_AddItemToArray(edits, te);
+	cJSON_AddItemToArray(dc, tde);
+	/* and its lines gone from this one */
+	tde = cJSON_CreateObject();
+	ident = cJSON_AddObjectToObject(tde, "textDocument");
+	cJSON_AddStringToObject(ident, "uri", d->uri);
+	if (d->version && cJSON_IsNumber(d->version))
+		cJSON_AddItemToObject(ident, "version", cJSON_Duplicate(d->version, true));
+	else
+		cJSON_AddNullToObject(ident, "version");
+	edits = cJSON_AddArrayToObject(tde, "edits");
+	te = cJSON_CreateObject();
+	cJSON_AddItemToObject(te, "range", range(d, sp.del_start, sp.del_end));
+	cJSON_AddStringToObject(te, "newText", "");
+	cJSON_AddItemToArray(edits, te);
+	cJSON_AddItemToArray(dc, tde);
+	cJSON_AddItemToArray(actions, act);
+	free(uri);
+	dg_lsp_split_free(&sp);
+}
+
 /* Whether context.only (when given) asks for quick fixes. */
 static bool wants_quickfix(const cJSON *params)
 {
@@ -792,6 +862,8 @@ static void code_action(struct server *srv, const cJSON *id, const cJSON *params
 					      workspace_edit(srv, d, text_edits(d, x)));
 			cJSON_AddItemToArray(actions, act);
 		}
+		if (srv->create_files && d->local)
+			split_action(d, f, actions);
 	}
 	respond(srv, id, actions);
 }

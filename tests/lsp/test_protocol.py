@@ -91,6 +91,14 @@ try:
     widen_path = os.path.join(mig, "20240103000000_widen.sql")
     with open(widen_path, "w") as f:
         f.write(widen)
+    # the newest migration: its index shares dbmate's transaction with the ALTER
+    nick = ("-- migrate:up\n"
+            "ALTER TABLE users ADD COLUMN nick text;\n"
+            "CREATE INDEX users_nick_idx ON users (nick);\n\n"
+            "-- migrate:down\nALTER TABLE users DROP COLUMN nick;\n")
+    nick_path = os.path.join(mig, "20240105000000_nick.sql")
+    with open(nick_path, "w") as f:
+        f.write(nick)
     elsewhere = os.path.join(tmp, "other", "db", "migrations")
     os.makedirs(elsewhere)
 
@@ -104,7 +112,8 @@ try:
 
     # ---- initialize
     r = s.request("initialize", {"processId": None, "rootUri": uri_of(root), "capabilities": {
-        "workspace": {"workspaceEdit": {"documentChanges": True}}}})
+        "workspace": {"workspaceEdit": {"documentChanges": True,
+                                        "resourceOperations": ["create", "rename"]}}}})
     caps = r["result"]["capabilities"]
     check(caps["textDocumentSync"]["change"] == 2, "incremental sync: %r" % caps)
     check(caps["textDocumentSync"]["openClose"] is True, "openClose")
@@ -232,6 +241,48 @@ try:
         "context": {"diagnostics": [], "only": ["refactor"]}})
     check(r.get("result") == [], "context.only without quickfix: %r" % r)
 
+    # ---- a statement no fix of its file can take out of the transaction: moved into a new
+    # migration right after it (CreateFile, its text, the lines removed here)
+    nuri = uri_of(nick_path)
+    s.notify("textDocument/didOpen", {"textDocument": {
+        "uri": nuri, "languageId": "sql", "version": 5, "text": nick}})
+    p = s.diagnostics(nuri)
+    check(len(by_code(p["diagnostics"], "require-concurrent-index-creation")) == 1,
+          "the shared transaction's index: %r" % p["diagnostics"])
+    r = s.request("textDocument/codeAction", {
+        "textDocument": {"uri": nuri}, "range": rng(2, 3, 2, 3), "context": {"diagnostics": []}})
+    acts = r.get("result") or []
+    check(not [a for a in acts if a["title"].startswith("Use CREATE INDEX CONCURRENTLY")],
+          "no fix of this file alone: %r" % [a["title"] for a in acts])
+    move = [a for a in acts if a["title"].startswith("Move it into a new migration")]
+    check(len(move) == 1, "the move: %r" % [a["title"] for a in acts])
+    if move:
+        new_path = os.path.join(mig, "20240105000001_nick_concurrently.sql")
+        dc = move[0]["edit"]["documentChanges"]
+        check(dc[0] == {"kind": "create", "uri": uri_of(new_path),
+                        "options": {"ignoreIfExists": False}}, "CreateFile: %r" % dc[0])
+        check(dc[1]["textDocument"]["uri"] == uri_of(new_path) and
+              apply_edits("", dc[1]["edits"]) ==
+              "-- migrate:up transaction:false\n"
+              "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_nick_idx ON users (nick);\n",
+              "the new migration: %r" % dc[1])
+        check(dc[2]["textDocument"] == {"uri": nuri, "version": 5} and
+              apply_edits(nick, dc[2]["edits"]) == nick.replace(
+                  "CREATE INDEX users_nick_idx ON users (nick);\n", ""),
+              "the statement leaves this one: %r" % dc[2])
+    # not for a migration that others follow (the index would then run after them)
+    muri = uri_of(os.path.join(mig, "20240104000001_mid.sql"))  # not saved: sorts before nick
+    s.notify("textDocument/didOpen", {"textDocument": {
+        "uri": muri, "languageId": "sql", "version": 1, "text": nick}})
+    p = s.diagnostics(muri)
+    check(len(by_code(p["diagnostics"], "require-concurrent-index-creation")) == 1,
+          "the same index in an older migration")
+    r = s.request("textDocument/codeAction", {
+        "textDocument": {"uri": muri}, "range": rng(2, 3, 2, 3), "context": {"diagnostics": []}})
+    titles = [a["title"] for a in r.get("result") or []]
+    check(titles and not [t for t in titles if t.startswith("Move")],
+          "no move for a migration others follow: %r" % titles)
+
     # ---- a document that does not parse: a syntax-error diagnostic, and the server goes on
     buri = uri_of(os.path.join(mig, "20240104000000_broken.sql"))
     s.notify("textDocument/didOpen", {"textDocument": {
@@ -316,6 +367,14 @@ try:
     rewrite = [a for a in r["result"] if a.get("isPreferred") and "CONCURRENTLY" in a["title"]]
     check(len(rewrite) == 1 and list(rewrite[0]["edit"]["changes"]) == [uri],
           "WorkspaceEdit.changes: %r" % rewrite)
+    nuri = uri_of(nick_path)
+    s.notify("textDocument/didOpen", {"textDocument": {
+        "uri": nuri, "languageId": "sql", "version": 1, "text": nick}})
+    s.diagnostics(nuri)
+    r = s.request("textDocument/codeAction", {
+        "textDocument": {"uri": nuri}, "range": rng(2, 3, 2, 3), "context": {"diagnostics": []}})
+    check(r["result"] and not [a for a in r["result"] if a["title"].startswith("Move")],
+          "no CreateFile for a client without resource operations")
     s.request("shutdown", None)
     s.notify("exit", None)
     check(s.p.wait(30) == 0, "second server exits cleanly")

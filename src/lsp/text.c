@@ -64,8 +64,15 @@ void dg_lsp_position(const struct dg_lsp_lines *l, const char *s, size_t len, si
 		else
 			hi = mid - 1;
 	}
-	for (size_t i = l->starts[lo]; i < offset; i++)
-		c += units((unsigned char)s[i]);
+	for (size_t i = l->starts[lo]; i < offset;) {
+		size_t next = i + 1;
+		while (next < len && (((unsigned char)s[next]) & 0xC0) == 0x80)
+			next++;
+		if (next > offset)
+			break; /* inside this character: its start */
+		c += units((unsigned char)s[i]) ? units((unsigned char)s[i]) : 1;
+		i = next;
+	}
 	*line = (unsigned)lo;
 	*character = (unsigned)c;
 }

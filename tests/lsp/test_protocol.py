@@ -162,6 +162,20 @@ try:
     check(len(by_code(p["diagnostics"], "changing-column-type")) == 1,
           "without earlier migrations the type change is flagged: %r" % p["diagnostics"])
 
+    # ---- a broken .ddlguard.yaml: an error diagnostic naming it, and the file still linted
+    broken = os.path.join(tmp, "broken")
+    os.makedirs(os.path.join(broken, ".git"))
+    with open(os.path.join(broken, ".ddlguard.yaml"), "w") as f:
+        f.write("rules:\n  no-such-rule: off\n")
+    curi = uri_of(os.path.join(broken, "a.sql"))
+    s.notify("textDocument/didOpen", {"textDocument": {
+        "uri": curi, "languageId": "sql", "version": 1, "text": "DROP TABLE t;\n"}})
+    p = s.diagnostics(curi)
+    d = by_code(p["diagnostics"], "configuration")
+    check(len(d) == 1 and d[0]["severity"] == 1 and d[0]["range"] == rng(0, 0, 0, 0) and
+          ".ddlguard.yaml:2:" in d[0]["message"], "the broken configuration: %r" % d)
+    check(len(by_code(p["diagnostics"], "ban-drop-table")) == 1, "linted all the same")
+
     # ---- incremental edits: one more non-BMP character in the comment (+2 units), then a new
     # statement on a line of its own, both in one didChange
     s.notify("textDocument/didChange", {

@@ -57,9 +57,12 @@ local function run()
   check(#diags('require-lock-timeout') == 0, '.ddlguard.yaml turns require-lock-timeout off')
 
   -- code actions at the statement, as :lua vim.lsp.buf.code_action() asks for them
-  local params = vim.lsp.util.make_range_params()
-  params.range = { start = { line = 1, character = 14 }, ['end'] = { line = 1, character = 14 } }
-  params.context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(buf, 1) }
+  local line_diags = vim.lsp.diagnostic.get_line_diagnostics
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    range = { start = { line = 1, character = 14 }, ['end'] = { line = 1, character = 14 } },
+    context = { diagnostics = line_diags and line_diags(buf, 1) or {} },
+  }
   local res = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, 20000)
   local actions = (res and res[id] and res[id].result) or {}
   local fix

@@ -15,6 +15,7 @@
 
 #include "engine.h"
 #include "lsp/lsp.h"
+#include "report/report.h"
 
 /* JSON-RPC and LSP error codes */
 enum {
@@ -65,10 +66,33 @@ struct server {
 
 /* ---- sending ------------------------------------------------------------------------------ */
 
+/* Every string and key of a message as valid UTF-8 (the protocol's encoding): a byte that is
+ * not becomes U+FFFD, as in the JSON report. Text from a client may hold any bytes. */
+static void repair(cJSON *j)
+{
+	for (cJSON *c = j ? j->child : NULL; c; c = c->next) {
+		if (c->string && !dg_utf8_valid(c->string)) {
+			char *r = dg_utf8_repair(c->string);
+			if (!r)
+				dg_out_of_memory();
+			cJSON_free(c->string);
+			c->string = r;
+		}
+		if (cJSON_IsString(c) && c->valuestring && !dg_utf8_valid(c->valuestring)) {
+			char *r = dg_utf8_repair(c->valuestring);
+			if (!r || !cJSON_SetValuestring(c, r))
+				dg_out_of_memory();
+			free(r);
+		}
+		repair(c);
+	}
+}
+
 static void send_msg(struct server *srv, cJSON *msg)
 {
 	char *s;
 
+	repair(msg);
 	cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
 	s = cJSON_PrintUnformatted(msg);
 	if (!s)

@@ -370,6 +370,13 @@ try:
     s = Server(BINARY)
     check(s.close() == 1, "end of input")
 
+    # the command line: --stdio is accepted, anything else is a usage error (2)
+    r = subprocess.run([BINARY, "lsp", "--bogus"], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True)
+    check(r.returncode == 2 and "--bogus" in r.stderr, "lsp --bogus: %r" % (r,))
+    r = subprocess.run([BINARY, "lsp", "--help"], capture_output=True, text=True)
+    check(r.returncode == 0 and r.stdout.startswith("Usage: ddlguard lsp"), "lsp --help")
+
     # the plain WorkspaceEdit (changes) for a client without documentChanges
     s = Server(BINARY)
     s.request("initialize", {"capabilities": {}})

@@ -56,6 +56,15 @@ local function run()
   end
   check(#diags('require-lock-timeout') == 0, '.ddlguard.yaml turns require-lock-timeout off')
 
+  -- hover on the finding: the rule's doc
+  local hres = vim.lsp.buf_request_sync(buf, 'textDocument/hover', {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    position = { line = 1, character = 20 },
+  }, 20000)
+  local hover = hres and hres[id] and hres[id].result
+  local value = hover and hover.contents and hover.contents.value or ''
+  check(value:find('# require-concurrent-index-creation', 1, true) ~= nil, 'hover shows the rule doc: ' .. value:sub(1, 80))
+
   -- code actions at the statement, as :lua vim.lsp.buf.code_action() asks for them
   local line_diags = vim.lsp.diagnostic.get_line_diagnostics
   local params = {

@@ -306,6 +306,31 @@ static bool leave_transaction(struct dg_ctx *ctx, char *how, size_t size)
 	return false;
 }
 
+/* When no fix of this file can take the statement out of its runner's transaction because
+ * other statements share it, the finding's help says what to do instead (the language server
+ * offers it as a move into a new migration). */
+static void split_note(struct dg_ctx *ctx)
+{
+	const struct dg_stmt_tx *t = &ctx->facts->tx[ctx->stmt_index];
+	struct dg_finding *f = &ctx->out->findings[ctx->last_finding];
+	static const char note[] =
+	    " Here the runner wraps it in one transaction with the migration's other statements: "
+	    "move it into a migration of its own, which can run outside a transaction.";
+	size_t n;
+	char *h;
+
+	if (!t->in_tx || t->origin != DG_TXO_TOOL || stmts_in_tx(ctx, t->tx_id) == 1 ||
+	    ctx->last_finding >= ctx->out->n_findings || (f->help && strstr(f->help, note)))
+		return;
+	n = f->help ? strlen(f->help) : 0;
+	h = dg_xmalloc(n + sizeof(note));
+	if (n)
+		memcpy(h, f->help, n);
+	memcpy(h + n, n ? note : note + 1, n ? sizeof(note) : sizeof(note) - 1);
+	free(f->help);
+	f->help = h;
+}
+
 /* Whether the statement runs alone in a query string its runner sends as one implicit
  * transaction together with others (then nothing can be added before it). */
 static bool refused_in_tx(struct dg_ctx *ctx)
@@ -347,6 +372,7 @@ void dg_fix_concurrently(struct dg_ctx *ctx, const struct dg_fix_site *site)
 		dg_fix_edit(ctx, at, at, " CONCURRENTLY");
 	if (!leave_transaction(ctx, how, sizeof(how))) {
 		dg_fix_abandon(ctx);
+		split_note(ctx);
 		return;
 	}
 	snprintf(desc, sizeof(desc), "Use %s INDEX CONCURRENTLY%s", drop ? "DROP" : "CREATE", how);
@@ -362,6 +388,7 @@ void dg_fix_leave_transaction(struct dg_ctx *ctx, const struct dg_fix_site *site
 		return;
 	if (!leave_transaction(ctx, how, sizeof(how)) || !how[0]) {
 		dg_fix_abandon(ctx);
+		split_note(ctx);
 		return;
 	}
 	/* outside the transaction a failed build leaves an INVALID index: IF NOT EXISTS lets a

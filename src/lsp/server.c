@@ -52,6 +52,9 @@ struct doc {
 	struct dg_catalog *cat;
 	char *cat_sig;
 	bool last_in_dir; /* no migration of its directory runs after it */
+	/* per fix of the last lint, in finding order: 0 not verified yet, 1 verifies, -1 not
+	 * (clients ask for code actions at every cursor move; each check costs a lint) */
+	signed char *verified;
 };
 
 struct server {
@@ -183,6 +186,8 @@ static void forget_lint(struct doc *d)
 	d->excluded = false;
 	free(d->config_error);
 	d->config_error = NULL;
+	free(d->verified);
+	d->verified = NULL;
 }
 
 static void doc_free(struct doc *d)
@@ -450,9 +455,14 @@ static void lint(struct server *srv, struct doc *d)
 			schema_memory(d);
 	}
 	if (!d->excluded) {
+		size_t n = 0;
 		dg_lint_buffer_ex(d->cfg, d->local ? d->cat : NULL, false, d->path, d->text, d->len,
 				  &d->res);
 		d->linted = true;
+		for (size_t i = 0; i < d->res.n_findings; i++)
+			n += d->res.findings[i].n_fixes;
+		d->verified = dg_xmalloc(n ? n : 1);
+		memset(d->verified, 0, n ? n : 1);
 	}
 	publish(srv, d);
 }
@@ -860,7 +870,8 @@ static void code_action(struct server *srv, const cJSON *id, const cJSON *params
 		b = t;
 	}
 	actions = cJSON_CreateArray();
-	for (size_t i = 0; d->linted && wants_quickfix(params) && i < d->res.n_findings; i++) {
+	for (size_t i = 0, nth = 0; d->linted && wants_quickfix(params) && i < d->res.n_findings;
+	     nth += d->res.findings[i].n_fixes, i++) {
 		const struct dg_finding *f = &d->res.findings[i];
 
 		if (f->byte_offset > b || f->byte_offset + f->byte_length < a)
@@ -872,8 +883,13 @@ static void code_action(struct server *srv, const cJSON *id, const cJSON *params
 
 			/* offered only when the fixed text parses, loses that finding and gains
 			 * no other (what --fix checks) */
-			if (!dg_fix_verify(d->cfg, d->cat, d->path, d->text, d->len, &x, 1, why,
-					   sizeof(why)))
+			signed char *v = &d->verified[nth + k];
+			if (!*v)
+				*v = dg_fix_verify(d->cfg, d->cat, d->path, d->text, d->len, &x, 1,
+						   why, sizeof(why))
+					 ? 1
+					 : -1;
+			if (*v < 0)
 				continue;
 			act = cJSON_CreateObject();
 			cJSON_AddStringToObject(act, "title", x->description);

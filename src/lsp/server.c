@@ -27,8 +27,9 @@ enum {
 	LSP_SERVER_NOT_INITIALIZED = -32002,
 };
 
-/* A message is at most this large: a document at the largest --max-file-size, escaped. */
-#define MAX_MESSAGE ((size_t)6 * DG_MAX_MAX_FILE_SIZE)
+/* A message is at most this large: a document well over the default --max-file-size (8 MiB),
+ * escaped. A larger body is dropped with an error; a larger document would not be linted. */
+#define MAX_MESSAGE ((size_t)256 << 20)
 
 struct doc {
 	char *uri;

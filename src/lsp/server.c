@@ -545,7 +545,6 @@ static void did_open(struct server *srv, const cJSON *params)
 {
 	const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
 	const char *uri = str_at(td, "uri"), *text = str_at(td, "text");
-	const cJSON *tv = cJSON_GetObjectItemCaseSensitive(td, "text");
 	struct doc *d, **nd;
 
 	if (!uri || !text) {
@@ -562,7 +561,7 @@ static void did_open(struct server *srv, const cJSON *params)
 	d->local = d->path != NULL;
 	if (!d->path)
 		d->path = pseudo_path(uri);
-	d->len = strlen(tv->valuestring);
+	d->len = strlen(text);
 	d->text = dg_xmalloc(d->len + 1);
 	memcpy(d->text, text, d->len + 1);
 	d->version = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(td, "version"), true);
@@ -656,8 +655,7 @@ static void did_close(struct server *srv, const cJSON *params)
 
 /* ---- hover and code actions --------------------------------------------------------------- */
 
-/* The request's document and the byte offsets of its position (or range); false after an
- * error response. */
+/* The open document a request names, or NULL after an error response. */
 static struct doc *request_doc(struct server *srv, const cJSON *id, const cJSON *params,
 			       const char *what)
 {

@@ -26,6 +26,7 @@ static const struct {
     {"refinery", ""},
     {"tern", ""},
     {"yoyo", ""},
+    {"supabase", ""}, /* a statement alone in its file is sent on its own */
 };
 
 static const char *header_of(const char *format)

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "ddlguard/ddlguard.h"
 #include "lsp/lsp.h"
 
 struct pos_case {
@@ -204,12 +205,107 @@ static void test_framing(void **state)
 	fclose(in);
 }
 
+/* The move of a CONCURRENTLY statement into a new migration, per runner: the new file's name and
+ * text and what is left here; or nothing where it cannot be done. */
+static void test_split(void **state)
+{
+	static const struct {
+		const char *format, *path, *input, *rule;
+		bool last;
+		const char *name, *text, *left; /* name NULL: no move */
+	} cases[] = {
+	    {NULL, "/nonexistent/db/migrations/20240105000000_nick.sql",
+	     "-- migrate:up\nALTER TABLE t ADD COLUMN b int;\nCREATE INDEX i ON t (a);\n",
+	     "require-concurrent-index-creation", true,
+	     "/nonexistent/db/migrations/20240105000001_nick_concurrently.sql",
+	     "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n",
+	     "-- migrate:up\nALTER TABLE t ADD COLUMN b int;\n"},
+	    {NULL, "/nonexistent/db/migrations/20240105000000_nick.sql",
+	     "-- migrate:up\nALTER TABLE t ADD COLUMN b int;\n  DROP INDEX i ;\n-- migrate:down\n",
+	     "require-concurrent-index-deletion", true,
+	     "/nonexistent/db/migrations/20240105000001_nick_concurrently.sql",
+	     "-- migrate:up transaction:false\nDROP INDEX CONCURRENTLY i;\n",
+	     "-- migrate:up\nALTER TABLE t ADD COLUMN b int;\n-- migrate:down\n"},
+	    {"goose", "/nonexistent/00002_add.sql",
+	     "-- +goose Up\nALTER TABLE t ADD COLUMN b int;\nCREATE INDEX i ON t (a);\n",
+	     "require-concurrent-index-creation", true, "/nonexistent/00003_add_concurrently.sql",
+	     "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t "
+	     "(a);\n",
+	     "-- +goose Up\nALTER TABLE t ADD COLUMN b int;\n"},
+	    {"flyway", "/nonexistent/V9__idx.sql",
+	     "ALTER TABLE t ADD COLUMN b int;\nCREATE INDEX i ON t (a);\n",
+	     "require-concurrent-index-creation", true, "/nonexistent/V10__idx_concurrently.sql",
+	     "-- flyway:executeInTransaction=false\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t "
+	     "(a);\n",
+	     "ALTER TABLE t ADD COLUMN b int;\n"},
+	    {"sqlx", "/nonexistent/0099_a.sql",
+	     "ALTER TABLE t ADD COLUMN b int;\r\nCREATE INDEX i ON t (a);\r\n",
+	     "require-concurrent-index-creation", true, "/nonexistent/0100_a_concurrently.sql",
+	     "-- no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n",
+	     "ALTER TABLE t ADD COLUMN b int;\r\n"},
+	    /* another migration runs after it: the statement would move past it */
+	    {NULL, "/nonexistent/db/migrations/20240105000000_nick.sql",
+	     "-- migrate:up\nALTER TABLE t ADD COLUMN b int;\nCREATE INDEX i ON t (a);\n",
+	     "require-concurrent-index-creation", false, NULL, NULL, NULL},
+	    /* not on lines of its own */
+	    {NULL, "/nonexistent/db/migrations/20240105000000_nick.sql",
+	     "-- migrate:up\nALTER TABLE t ADD COLUMN b int; CREATE INDEX i ON t (a);\n",
+	     "require-concurrent-index-creation", true, NULL, NULL, NULL},
+	    /* alone in its transaction: the file's own fix does it */
+	    {NULL, "/nonexistent/db/migrations/20240105000000_nick.sql",
+	     "-- migrate:up\nCREATE INDEX i ON t (a);\n", "require-concurrent-index-creation", true,
+	     NULL, NULL, NULL},
+	    /* plain SQL, a name without a version */
+	    {NULL, "/nonexistent/a.sql", "BEGIN;\nSELECT 1;\nCREATE INDEX i ON t (a);\nCOMMIT;\n",
+	     "require-concurrent-index-creation", true, NULL, NULL, NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct dg_config *cfg = dg_config_new();
+		struct dg_result res;
+		const struct dg_finding *f = NULL;
+		struct dg_lsp_split sp;
+		size_t len = strlen(cases[i].input);
+		bool ok;
+
+		if (cases[i].format)
+			assert_int_equal(dg_config_set_migration_format(cfg, cases[i].format),
+					 DG_OK);
+		assert_int_equal(dg_lint_buffer(cfg, cases[i].path, cases[i].input, len, &res),
+				 DG_OK);
+		for (size_t k = 0; k < res.n_findings && !f; k++)
+			if (strcmp(res.findings[k].rule, cases[i].rule) == 0)
+				f = &res.findings[k];
+		if (!f)
+			fail_msg("case %zu: no %s finding", i, cases[i].rule);
+		ok = dg_lsp_split(cfg, NULL, cases[i].path, cases[i].input, len, &res, f,
+				  cases[i].last, &sp);
+		if (ok != (cases[i].name != NULL))
+			fail_msg("case %zu: %s", i, ok ? sp.path : "no move");
+		if (ok) {
+			char *left = strdup(cases[i].input);
+			size_t llen = len;
+			assert_string_equal(sp.path, cases[i].name);
+			assert_string_equal(sp.text, cases[i].text);
+			dg_lsp_splice(&left, &llen, sp.del_start, sp.del_end, "", 0);
+			assert_string_equal(left, cases[i].left);
+			assert_non_null(strstr(sp.title, strrchr(cases[i].name, '/') + 1));
+			free(left);
+			dg_lsp_split_free(&sp);
+		}
+		dg_result_clear(&res);
+		dg_config_free(cfg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_positions),  cmocka_unit_test(test_offsets),
 	    cmocka_unit_test(test_round_trip), cmocka_unit_test(test_splice),
 	    cmocka_unit_test(test_uris),       cmocka_unit_test(test_framing),
+	    cmocka_unit_test(test_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,12 +12,17 @@ _ddlguard()
 	      --select --locks --column-unit --pg-version --assume-in-transaction --migration-format --require-reason --config
 	      --no-config --baseline --write-baseline --diff-base --max-file-size --fix --diff --terraform-plan --table-stats --stats-url
 	      --list-rules --explain --version --help -h"
+	# ddlguard lsp: a language server, for editors
+	if [[ ${COMP_WORDS[1]} == lsp ]]; then
+		COMPREPLY=($(compgen -W "--stdio --help --version" -- "$cur"))
+		return 0
+	fi
 	# ddlguard verify: its own options
 	if [[ ${COMP_WORDS[1]} == verify ]]; then
 		opts="--pg-bin --database-url --format --quiet -q --summary --color --fail-on
 		      --migration-format --config --no-config --help"
 	elif [[ $COMP_CWORD -eq 1 && $cur != -* ]]; then
-		COMPREPLY=($(compgen -W "verify" -- "$cur") $(compgen -f -X '!*.[sS][qQ][lL]' -- "$cur")
+		COMPREPLY=($(compgen -W "verify lsp" -- "$cur") $(compgen -f -X '!*.[sS][qQ][lL]' -- "$cur")
 			$(compgen -d -- "$cur"))
 		return 0
 	fi

@@ -23,6 +23,7 @@
 #include "verify/rollback.h"
 #include "verify/tablestats.h"
 #include "verify/verify.h"
+#include "lsp/lsp.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
@@ -30,6 +31,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 static const char usage[] =
     "Usage: ddlguard [OPTIONS] PATH...   (PATH: a file, a directory, - for stdin)\n"
     "       ddlguard verify [OPTIONS] PATH...   (on a real PostgreSQL: verify --help)\n"
+    "       ddlguard lsp                        (a language server for editors)\n"
     "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and\n"
     "failures, and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless,\n"
     "Terraform).\n"
@@ -1117,6 +1119,11 @@ int main(int argc, char **argv)
 	if (!cfg) {
 		fputs("ddlguard: out of memory\n", stderr);
 		return EXIT_TROUBLE;
+	}
+	/* ddlguard lsp: the language server (src/lsp/) */
+	if (argc > 1 && strcmp(argv[1], "lsp") == 0) {
+		dg_config_free(cfg);
+		return dg_lsp_main(argc - 1, argv + 1);
 	}
 	/* ddlguard verify …: the real-server front half (src/verify/) */
 	if (argc > 1 && strcmp(argv[1], "verify") == 0) {

@@ -2109,6 +2109,14 @@ void dg_locks_of_stmt(const struct dg_lock_file *f, size_t index, int pg_version
 	if (recurses(f->p->stmts[index].node))
 		hedge_partitions(out, &w);
 	finalize(out, &w);
+	/* a DO block or function runs its statements below the top level, where
+	 * PreventInTransactionBlock refuses them even outside a transaction block (inside one,
+	 * the transaction-block error comes first) */
+	if (f->p->stmts[index].holder && out->no_transaction && !w.in_tx)
+		set_fails(out, "PostgreSQL refuses this statement inside a DO block or function "
+			       "(\"ERROR: ... cannot be executed from a function\"; with an "
+			       "EXCEPTION clause, \"... cannot run inside a transaction block\"): "
+			       "it must run as a top-level statement");
 }
 
 void dg_locks_of_node(const PgQuery__Node *stmt, int pg_version, struct dg_lock_info *out)

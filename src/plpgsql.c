@@ -25,8 +25,8 @@ static bool ident_char(unsigned char c)
 	return isalnum(c) || c == '_' || c >= 0x80;
 }
 
-size_t dg_plpgsql_decode_string(struct dg_arena *a, const char *s, size_t i, size_t n,
-				char **text, size_t **map, size_t *end)
+size_t dg_plpgsql_decode_string(struct dg_arena *a, const char *s, size_t i, size_t n, char **text,
+				size_t **map, size_t *end)
 {
 	size_t len = 0, k;
 	char *t;
@@ -85,11 +85,21 @@ size_t dg_plpgsql_decode_string(struct dg_arena *a, const char *s, size_t i, siz
 		if (esc && s[k] == '\\' && k + 1 < n) {
 			char c = s[k + 1], v;
 			switch (c) {
-			case 'n': v = '\n'; break;
-			case 't': v = '\t'; break;
-			case 'r': v = '\r'; break;
-			case 'b': v = '\b'; break;
-			case 'f': v = '\f'; break;
+			case 'n':
+				v = '\n';
+				break;
+			case 't':
+				v = '\t';
+				break;
+			case 'r':
+				v = '\r';
+				break;
+			case 'b':
+				v = '\b';
+				break;
+			case 'f':
+				v = '\f';
+				break;
 			case 'u':
 			case 'U':
 			case 'x':
@@ -205,8 +215,7 @@ static enum dg_pb_next relocate_visit(const ProtobufCMessage *m, void *arg)
 
 /* Parses text[0, n) (a NUL-terminated copy) as SQL and adds its statements; src maps its offsets
  * to the file, or is NULL when they could not be mapped. */
-static void add_sql(struct body *bd, const char *text, size_t n, const size_t *src,
-		    const char *how)
+static void add_sql(struct body *bd, const char *text, size_t n, const size_t *src, const char *how)
 {
 	PgQueryProtobufParseResult r = pg_query_parse_protobuf(text);
 	PgQuery__ParseResult *pr;
@@ -247,9 +256,9 @@ static void add_sql(struct body *bd, const char *text, size_t n, const size_t *s
 			end = bd->hend;
 		}
 		bd->list = dg_arena_grow(bd->a, bd->list, bd->n, &bd->cap, sizeof(*bd->list));
-		bd->list[bd->n++] = (struct dg_stmt){raw->stmt, start, end, bd->sec,
-						     dg_arena_strndup(bd->a, note, strlen(note)),
-						     bd->holder};
+		bd->list[bd->n++] = (struct dg_stmt){
+		    raw->stmt, start, end, bd->sec, dg_arena_strndup(bd->a, note, strlen(note)),
+		    bd->holder};
 	}
 }
 
@@ -392,8 +401,8 @@ static void expand(const struct dg_source *src, const struct dg_section *sec, st
 		bd.bsrc = s;
 		for (size_t k = 0; k <= bn; k++)
 			if (k == 0 || body[k - 1] == '\n') {
-				bd.line = dg_arena_grow(a, bd.line, bd.n_lines, &cap,
-							sizeof(*bd.line));
+				bd.line =
+				    dg_arena_grow(a, bd.line, bd.n_lines, &cap, sizeof(*bd.line));
 				bd.line[bd.n_lines++] = k;
 			}
 	}
@@ -410,8 +419,8 @@ static void expand(const struct dg_source *src, const struct dg_section *sec, st
 
 struct func {
 	const char *schema, *name;
-	size_t orig;		/* its CREATE statement, in the section's original list */
-	size_t holder;		/* 1 + its index in the new list */
+	size_t orig;   /* its CREATE statement, in the section's original list */
+	size_t holder; /* 1 + its index in the new list */
 	bool done;
 };
 
@@ -494,8 +503,7 @@ void dg_plpgsql_expand(const struct dg_source *src, const struct dg_section *sec
 			const PgQuery__DoStmt *d = s->do_stmt;
 			if (is_plpgsql(option(d->args, d->n_args, "language"), true))
 				expand(src, sec, a, st, holder, option(d->args, d->n_args, "as"),
-				       false,
-				       where_line(a, src, "the DO block", "", "", st->start),
+				       false, where_line(a, src, "the DO block", "", "", st->start),
 				       out);
 			continue;
 		}
@@ -507,11 +515,11 @@ void dg_plpgsql_expand(const struct dg_source *src, const struct dg_section *sec
 			    !nn || nm[nn - 1]->node_case != PG_QUERY__NODE__NODE_STRING)
 				continue;
 			fs = dg_arena_grow(a, fs, n_funcs, &cap_funcs, sizeof(*fs));
-			fs[n_funcs++] = (struct func){
-			    nn >= 2 && nm[nn - 2]->node_case == PG_QUERY__NODE__NODE_STRING
-				? nm[nn - 2]->string->sval
-				: NULL,
-			    nm[nn - 1]->string->sval, i, holder, false};
+			fs[n_funcs++] = (struct func){nn >= 2 && nm[nn - 2]->node_case ==
+								     PG_QUERY__NODE__NODE_STRING
+							  ? nm[nn - 2]->string->sval
+							  : NULL,
+						      nm[nn - 1]->string->sval, i, holder, false};
 			continue;
 		}
 		if (n_funcs && (s->node_case == PG_QUERY__NODE__NODE_SELECT_STMT ||
@@ -542,4 +550,9 @@ void dg_plpgsql_expand(const struct dg_source *src, const struct dg_section *sec
 bool dg_stmt_in_body(const struct dg_ctx *ctx)
 {
 	return ctx->stmt && ctx->stmt->holder;
+}
+
+size_t dg_stmt_holder_at(const struct dg_ctx *ctx, size_t i)
+{
+	return i < ctx->parsed->n_stmts ? ctx->parsed->stmts[i].holder : 0;
 }

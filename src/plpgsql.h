@@ -19,7 +19,7 @@ void dg_plpgsql_expand(const struct dg_source *src, const struct dg_section *sec
  * ((*map)[len] is the closing quote's). Returns the decoded length, or (size_t)-1 when s[i] does
  * not start such a constant or it holds an escape ddlguard does not map (U&'…', \u). *end is
  * set just past the constant. */
-size_t dg_plpgsql_decode_string(struct dg_arena *a, const char *s, size_t i, size_t n,
-				char **text, size_t **map, size_t *end);
+size_t dg_plpgsql_decode_string(struct dg_arena *a, const char *s, size_t i, size_t n, char **text,
+				size_t **map, size_t *end);
 
 #endif

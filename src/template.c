@@ -42,9 +42,9 @@ static size_t marker_end(const char *s, size_t i, size_t to)
 /* Go's actions that yield no text: control structure and comments. */
 static bool go_control(const char *s, size_t i, size_t e)
 {
-	static const char *const words[] = {"if",     "else",	  "end",   "range",
-					    "with",   "define",	  "block", "template",
-					    "break",  "continue", NULL};
+	static const char *const words[] = {"if",    "else",	 "end",	  "range",
+					    "with",  "define",	 "block", "template",
+					    "break", "continue", NULL};
 	size_t k = i + 2;
 
 	if (k < e && s[k] == '-')
@@ -95,8 +95,8 @@ static void note(struct dg_rendered *r, const char *buf, size_t at, size_t len, 
 /* Renders the {{ }}-style marker [i, e): blanks or an identifier. */
 static void render_action(char *buf, size_t i, size_t e, struct dg_rendered *r)
 {
-	bool blank = buf[i + 1] == '%' || buf[i + 1] == '#' ||
-		     (buf[i + 1] == '{' && go_control(buf, i, e));
+	bool blank =
+	    buf[i + 1] == '%' || buf[i + 1] == '#' || (buf[i + 1] == '{' && go_control(buf, i, e));
 	bool first = r->count == 0;
 
 	note(r, buf, i, e - i, buf[i] == '$' ? "a placeholder" : "a template action");
@@ -153,12 +153,13 @@ size_t dg_template_render(char *buf, size_t from, size_t to, struct dg_rendered 
 			continue;
 		}
 		if (buf[i] == ':' && brackets == 0 && i + 1 < to &&
-		    (buf[i + 1] == '\'' || buf[i + 1] == '"' || isalpha((unsigned char)buf[i + 1]) ||
-		     buf[i + 1] == '_')) {
+		    (buf[i + 1] == '\'' || buf[i + 1] == '"' ||
+		     isalpha((unsigned char)buf[i + 1]) || buf[i + 1] == '_')) {
 			/* psql's :name, :'name' (a string), :"name" (an identifier); Graphile
 			 * Migrate's :NAME placeholders */
 			char q = buf[i + 1] == '\'' || buf[i + 1] == '"' ? buf[i + 1] : 0;
-			size_t end = q ? dg_token_end(buf, i + 1, to) : dg_token_end(buf, i + 1, to);
+			size_t end =
+			    q ? dg_token_end(buf, i + 1, to) : dg_token_end(buf, i + 1, to);
 			bool upper = !q;
 			char tmp[256];
 			size_t n = end - i;

@@ -34,14 +34,11 @@ static void test_decode_string(void **state)
 		const char *in, *text;
 		size_t first_src; /* where text[0] comes from */
 	} cases[] = {
-	    {"$$ab$$", "ab", 2},
-	    {"$x$a$$b$x$", "a$$b", 3},
-	    {"'it''s'", "it's", 1},
-	    {"E'a\\'b\\\\'", "a'b\\", 2},
-	    {"e'\\n'", "\n", 2},
+	    {"$$ab$$", "ab", 2},	  {"$x$a$$b$x$", "a$$b", 3}, {"'it''s'", "it's", 1},
+	    {"E'a\\'b\\\\'", "a'b\\", 2}, {"e'\\n'", "\n", 2},
 	};
-	static const char *const refused[] = {"'open", "$a$b", "U&'x'", "E'\\u0041'", "E'\\101'",
-					      "x"};
+	static const char *const refused[] = {"'open",	    "$a$b",	"U&'x'",
+					      "E'\\u0041'", "E'\\101'", "x"};
 	struct dg_arena a;
 
 	(void)state;
@@ -68,9 +65,9 @@ static void test_decode_string(void **state)
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		char *t;
 		size_t *m, end;
-		assert_int_equal(dg_plpgsql_decode_string(&a, refused[i], 0, strlen(refused[i]), &t,
-							  &m, &end),
-				 (size_t)-1);
+		assert_int_equal(
+		    dg_plpgsql_decode_string(&a, refused[i], 0, strlen(refused[i]), &t, &m, &end),
+		    (size_t)-1);
 	}
 	dg_arena_destroy(&a);
 }
@@ -135,8 +132,9 @@ static void test_do_block_statements(void **state)
 static void test_quoted_body_positions(void **state)
 {
 	struct fx f;
-	const char *t = "DO 'BEGIN EXECUTE ''ALTER TABLE t ADD c text DEFAULT ''''x'''' NOT NULL''; "
-			"ALTER TABLE u ADD d int; END';";
+	const char *t =
+	    "DO 'BEGIN EXECUTE ''ALTER TABLE t ADD c text DEFAULT ''''x'''' NOT NULL''; "
+	    "ALTER TABLE u ADD d int; END';";
 
 	(void)state;
 	parse(&f, t);
@@ -144,9 +142,10 @@ static void test_quoted_body_positions(void **state)
 	assert_int_equal(f.p.stmts[1].start, nth(t, "ALTER TABLE t", 0));
 	/* the end and the column's position come back through both levels of quoting */
 	assert_int_equal(f.p.stmts[1].end, nth(t, "NULL''", 0) + 4);
-	assert_int_equal(
-	    f.p.stmts[1].node->alter_table_stmt->cmds[0]->alter_table_cmd->def->column_def->location,
-	    nth(t, "c text", 0));
+	assert_int_equal(f.p.stmts[1]
+			     .node->alter_table_stmt->cmds[0]
+			     ->alter_table_cmd->def->column_def->location,
+			 nth(t, "c text", 0));
 	assert_int_equal(f.p.stmts[2].start, nth(t, "ALTER TABLE u", 0));
 	dg_arena_destroy(&f.a);
 }

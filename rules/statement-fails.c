@@ -22,7 +22,7 @@ const struct dg_rule dg_rule_statement_fails = {
     .name = "statement-fails",
     .summary = "A statement PostgreSQL refuses where it stands (TRUNCATE of a referenced table, "
 	       "LOCK TABLE outside a transaction block, CREATE INDEX CONCURRENTLY on a "
-	       "partitioned table)",
+	       "partitioned table or inside a DO block)",
     .help = "TRUNCATE the referencing tables in the same statement (or use CASCADE, knowing it "
 	    "empties them); run LOCK TABLE inside BEGIN … COMMIT; on a partitioned table, CREATE "
 	    "INDEX CONCURRENTLY on each partition, CREATE INDEX … ON ONLY the parent, then ALTER "

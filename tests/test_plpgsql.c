@@ -181,6 +181,25 @@ static void test_functions_run_by_the_migration(void **state)
 	dg_arena_destroy(&f.a);
 }
 
+static void test_templated_body(void **state)
+{
+	struct fx f;
+	const char *t = "DO $$ BEGIN ALTER TABLE ${schema}.t ADD x int;\n"
+			"EXECUTE 'GRANT SELECT ON t TO :DATABASE_VISITOR'; END $$;";
+
+	(void)state;
+	parse(&f, t);
+	assert_int_equal(f.p.n_errors, 0);
+	assert_int_equal(f.p.n_stmts, 3);
+	assert_int_equal(f.p.stmts[1].node->alter_table_stmt->relation->location,
+			 nth(t, "${schema}", 0));
+	assert_non_null(strstr(f.p.stmts[1].note, "the body is templated"));
+	assert_int_equal(f.p.stmts[2].node->node_case, PG_QUERY__NODE__NODE_GRANT_STMT);
+	assert_int_equal(f.p.stmts[2].start, nth(t, "GRANT", 0));
+	assert_non_null(strstr(f.p.stmts[2].note, "a placeholder :DATABASE_VISITOR"));
+	dg_arena_destroy(&f.a);
+}
+
 static void test_left_alone(void **state)
 {
 	static const char *const cases[] = {
@@ -190,6 +209,8 @@ static void test_left_alone(void **state)
 	    "DO $$ BEGIN IF (SELECT 1) THEN NULL; END IF; END $$;",
 	    "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; SELECT f();",
 	    "DO $$ BEGIN not valid plpgsql; END $$;",
+	    /* PL/pgSQL refuses transaction commands there: they change no transaction */
+	    "DO $$ BEGIN EXECUTE 'COMMIT'; SAVEPOINT s; END $$;",
 	};
 
 	(void)state;
@@ -210,6 +231,7 @@ int main(void)
 	    cmocka_unit_test(test_do_block_statements),
 	    cmocka_unit_test(test_quoted_body_positions),
 	    cmocka_unit_test(test_functions_run_by_the_migration),
+	    cmocka_unit_test(test_templated_body),
 	    cmocka_unit_test(test_left_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

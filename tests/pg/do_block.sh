@@ -50,6 +50,9 @@ DO $$ BEGIN CREATE INDEX CONCURRENTLY t_a_idx ON t (a); END $$;
 COMMIT;' \
 	"CREATE INDEX CONCURRENTLY cannot run inside a transaction block" \
 	ban-concurrent-index-creation-in-transaction
+case_ "LOCK TABLE in a DO block outside a transaction block" \
+	'DO $$ BEGIN LOCK TABLE t IN SHARE MODE; END $$;' \
+	"" ""
 case_ "a DO block of safe statements" \
 	"DO \$\$ BEGIN CREATE INDEX t_a_idx ON t (a); ALTER TABLE t ADD COLUMN b int; EXECUTE 'SELECT 1'; END \$\$;" \
 	"" ""

@@ -341,7 +341,10 @@ static bool once_is_enough(const struct dg_ctx *ctx, const PgQuery__Node *node)
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
-	if (node != dg_stmt(ctx) || dg_in_transaction(ctx) || once_is_enough(ctx, node))
+	/* a DO block runs in a transaction of its own, and its body is where people guard a
+	 * statement (IF NOT EXISTS …, EXCEPTION WHEN duplicate_object) */
+	if (node != dg_stmt(ctx) || dg_in_transaction(ctx) || dg_stmt_in_body(ctx) ||
+	    once_is_enough(ctx, node))
 		return;
 	switch (node->node_case) {
 	case PG_QUERY__NODE__NODE_CREATE_STMT: {

@@ -136,6 +136,12 @@ int dg_pg_version(const struct dg_ctx *ctx);
 /* Whether the statement runs inside a transaction block (explicit BEGIN, or the migration tool
  * wrapping the section), and which one: 0 outside, equal ids for the same block. */
 bool dg_in_transaction(const struct dg_ctx *ctx);
+/* Whether the statement is one of a DO block or of a PL/pgSQL function the migration runs
+ * (src/plpgsql.c): PostgreSQL runs it below the top level, inside the DO's own transaction. */
+bool dg_stmt_in_body(const struct dg_ctx *ctx);
+/* For statement i of the file: 1 + the index of the DO block or CREATE FUNCTION whose body holds
+ * it, 0 for a statement the file holds as such. */
+size_t dg_stmt_holder_at(const struct dg_ctx *ctx, size_t i);
 unsigned dg_transaction_id(const struct dg_ctx *ctx);
 
 /* Table constraints that earlier statements of this file added with ALTER TABLE, as they stand

@@ -373,11 +373,19 @@ static void vreport(struct dg_ctx *ctx, const PgQuery__Node *node, const PgQuery
 {
 	char buf[2048];
 	struct dg_fix_site site = {node, type, start, end};
+	const struct dg_stmt *st = ctx->stmt;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (st && st->note) { /* a DO block's statement, a templated one (plpgsql.c, parse.c) */
+		size_t l = strlen(buf);
+		snprintf(buf + l, sizeof(buf) - l, " (%s)", st->note);
+		if (st->holder) /* its ignore comment goes before the DO block */
+			ctx->stmt = &ctx->parsed->stmts[st->holder - 1];
+	}
 	dg_emit(ctx, ctx->rule_index, dg_section_dir(ctx), start, end,
 		help ? help : ctx->rule->help, buf);
-	if (ctx->rule->fix) {
+	ctx->stmt = st;
+	if (ctx->rule->fix && !(st && st->note)) { /* no rewrite of text PostgreSQL runs later */
 		ctx->rule->fix(ctx, &site);
 		dg_fix_close(ctx);
 	}
@@ -1147,7 +1155,8 @@ enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog 
 			snprintf(
 			    msg, sizeof(msg),
 			    "this statement holds %s (%.*s): it is not SQL until it is rendered, "
-			    "so ddlguard could not lint it",
+			    "and with stand-ins for its markers it still does not parse, so "
+			    "ddlguard could not lint it",
 			    e->template_kind, n, rd.src.text + e->offset);
 			dg_emit(&ctx, DG_RULE_ID_unparsable_template, e->section->dir, e->offset,
 				e->offset + e->template_len,

@@ -153,17 +153,18 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 	f->tx = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->tx));
 	while (i < p->n_stmts) {
 		const struct dg_section *sec = p->stmts[i].section;
-		size_t end = i, begin = SIZE_MAX;
+		size_t end = i, begin = SIZE_MAX, sent = 0;
 		enum dg_tx_origin base, cur;
 		unsigned id;
 
+		/* what a DO block runs (holder) is not sent as statements of its own */
 		while (end < p->n_stmts && p->stmts[end].section == sec)
-			end++;
+			sent += !p->stmts[end++].holder;
 		/* what a statement outside any BEGIN … COMMIT runs in */
 		if (sec->tx == DG_TX_WRAPPED)
 			base = DG_TXO_TOOL;
 		else if (sec->tx == DG_TX_IMPLICIT)
-			base = end - i > 1 ? DG_TXO_IMPLICIT : DG_TXO_NONE;
+			base = sent > 1 ? DG_TXO_IMPLICIT : DG_TXO_NONE;
 		else
 			base = assume_in_tx ? DG_TXO_ASSUMED : DG_TXO_NONE;
 		cur = base;

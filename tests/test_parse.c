@@ -115,28 +115,55 @@ static void test_copy_data_without_terminator(void **state)
 	assert_string_equal(buf, want);
 }
 
-static void test_templates_are_not_syntax_errors(void **state)
+static void test_templates_are_rendered(void **state)
 {
 	struct fx f;
 	const char *t = "CREATE INDEX i ON ${schema}.users (email);\n"
 			"SELECT x::int, a[1:n] FROM t WHERE y = :'v';\n"
 			"CREATE TABLE {{ .Name }} (id int);\n"
+			"GRANT SELECT ON t TO :DATABASE_VISITOR;\n"
 			"SELECT 1 FRM t;\n"
 			"CREATE TABLE ok (id int);\n";
 
 	(void)state;
 	parse(&f, t);
-	assert_int_equal(f.p.n_errors, 4);
-	assert_string_equal(f.p.errors[0].template_kind, "a placeholder");
-	assert_int_equal(f.p.errors[0].offset, strstr(t, "${schema}") - t);
-	assert_int_equal(f.p.errors[0].template_len, strlen("${schema}"));
-	assert_string_equal(f.p.errors[1].template_kind, "a psql variable");
-	assert_int_equal(f.p.errors[1].offset, strstr(t, ":'v'") - t);
-	assert_int_equal(f.p.errors[1].template_len, 4);
+	/* rendered with stand-ins of the same length, they parse at their real offsets */
+	assert_int_equal(f.p.n_stmts, 5);
+	assert_non_null(strstr(f.p.stmts[0].note, "templated"));
+	assert_non_null(strstr(f.p.stmts[0].note, "${schema}"));
+	assert_int_equal(f.p.stmts[0].node->index_stmt->relation->location,
+			 strstr(t, "${schema}") - t);
+	assert_non_null(strstr(f.p.stmts[1].note, "a psql variable :'v'"));
+	assert_int_equal(f.p.stmts[2].node->create_stmt->relation->location, strstr(t, "{{") - t);
+	assert_int_equal(strlen(f.p.stmts[2].node->create_stmt->relation->relname),
+			 strlen("{{ .Name }}"));
+	assert_non_null(strstr(f.p.stmts[3].note, "a placeholder :DATABASE_VISITOR"));
+	assert_null(f.p.stmts[4].note);
+	assert_int_equal(f.p.n_errors, 1);
+	assert_null(f.p.errors[0].template_kind); /* a plain syntax error stays one */
+	dg_arena_destroy(&f.a);
+}
+
+static void test_templates_that_still_fail(void **state)
+{
+	struct fx f;
+	const char *t = "SELECT {{ range .Cols }}{{ . }}, {{ end }} FROM t;\n"
+			"CREATE TABLE t (id {{ .Type }} {{ .Null }});\n"
+			"CREATE TABLE x (id {{ .Type );\n"
+			"SELECT 1;\n";
+
+	(void)state;
+	parse(&f, t);
+	assert_int_equal(f.p.n_errors, 3);
+	assert_string_equal(f.p.errors[0].template_kind, "a template action");
+	assert_int_equal(f.p.errors[0].offset, 7);
+	assert_int_equal(f.p.errors[0].template_len, strlen("{{ range .Cols }}"));
+	assert_int_equal(f.p.errors[1].offset, strstr(t, "{{ .Type }}") - t);
+	/* no closing braces: nothing to render, the marker is still named */
+	assert_int_equal(f.p.errors[2].offset, strstr(t, "{{ .Type )") - t);
 	assert_string_equal(f.p.errors[2].template_kind, "a template action");
-	assert_int_equal(f.p.errors[2].template_len, strlen("{{ .Name }}"));
-	assert_null(f.p.errors[3].template_kind); /* a plain syntax error stays one */
 	assert_int_equal(f.p.n_stmts, 1);
+	assert_null(f.p.stmts[0].note);
 	dg_arena_destroy(&f.a);
 }
 
@@ -149,7 +176,8 @@ int main(void)
 	    cmocka_unit_test(test_garbage_terminates),
 	    cmocka_unit_test(test_psql_script_is_blanked),
 	    cmocka_unit_test(test_copy_data_without_terminator),
-	    cmocka_unit_test(test_templates_are_not_syntax_errors),
+	    cmocka_unit_test(test_templates_are_rendered),
+	    cmocka_unit_test(test_templates_that_still_fail),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }

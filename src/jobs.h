@@ -15,8 +15,7 @@
 /* Lints file `i` with the group's catalog into *res; false when the file is not reported (the
  * callback still ran it, e.g. for the schema memory). Runs on a worker thread: it must only
  * read what it shares with other calls. */
-typedef bool (*dg_jobs_lint_fn)(void *ctx, struct dg_catalog *cat, size_t i,
-				struct dg_result *res);
+typedef bool (*dg_jobs_lint_fn)(void *ctx, struct dg_catalog *cat, size_t i, struct dg_result *res);
 /* Receives file i's result on the calling thread, in input order (reported: what lint said).
  * It may keep nothing of *res: the pool clears it afterwards. */
 typedef void (*dg_jobs_report_fn)(void *ctx, size_t i, struct dg_result *res, bool reported);

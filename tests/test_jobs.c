@@ -181,7 +181,8 @@ static void test_fixtures_same_on_threads(void **state)
 			if (n < 5 || strcmp(f->d_name + n - 4, ".sql") != 0)
 				continue;
 			if (r.n == cap)
-				r.paths = realloc(r.paths, (cap = cap ? 2 * cap : 64) * sizeof(char *));
+				r.paths =
+				    realloc(r.paths, (cap = cap ? 2 * cap : 64) * sizeof(char *));
 			assert_non_null(r.paths);
 			assert_true(asprintf(&r.paths[r.n++], "%s/%s", dir, f->d_name) > 0);
 		}

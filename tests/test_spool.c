@@ -73,12 +73,12 @@ static char *print_spooled(bool pretty, int n)
 		dg_json_spool_add(&deep, element(k));
 		dg_json_spool_add(&top, element(100 + k));
 	}
-	assert_int_equal(dg_report_json_end_spooled(
-			     m,
-			     skeleton(dg_json_spool_hole(&deep), dg_json_spool_hole(&top),
-				      dg_json_spool_hole(&none)),
-			     pretty, lists, 3),
-			 0);
+	assert_int_equal(
+	    dg_report_json_end_spooled(m,
+				       skeleton(dg_json_spool_hole(&deep), dg_json_spool_hole(&top),
+						dg_json_spool_hole(&none)),
+				       pretty, lists, 3),
+	    0);
 	fclose(m);
 	return buf;
 }

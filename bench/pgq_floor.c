@@ -158,8 +158,8 @@ int main(int argc, char **argv)
 		line[strcspn(line, "\n")] = '\0';
 		if (!*line)
 			continue;
-		if (n == cap && !(files = realloc(files, (cap = cap ? 2 * cap : 1024) *
-							       sizeof(*files))))
+		if (n == cap &&
+		    !(files = realloc(files, (cap = cap ? 2 * cap : 1024) * sizeof(*files))))
 			return 2;
 		if ((files[n].text = slurp(line, &files[n].len))) {
 			bytes += files[n].len;

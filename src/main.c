@@ -467,33 +467,36 @@ static const char *input_name(const struct run *run, size_t i)
 	return strcmp(run->files->items[i], "-") == 0 ? run->stdin_name : run->files->items[i];
 }
 
-/* The memory group of a file: consecutive files with the same key share one schema memory
- * (the catalog's scope, dg_catalog_enter: the file's directory). Returns the key's length in
- * `path`. */
-static size_t memory_group_key(const char *path)
+/* The memory group of file i (malloc'd): consecutive files with the same key share one schema
+ * memory. It must be the catalog's scope (dg_catalog_enter: the file's directory), the one place
+ * to change when the scope changes. */
+static char *memory_group_key(const struct run *run, size_t i)
 {
-	const char *slash = strrchr(path, '/');
+	const char *path = input_name(run, i), *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+	char *key = dg_xmalloc(len + 1);
 
-	return slash ? (size_t)(slash - path) : 0;
+	memcpy(key, path, len);
+	key[len] = '\0';
+	return key;
 }
 
 /* starts[g]: the first file of memory group g; starts[n] = files->n. */
 static size_t *memory_groups(const struct run *run, size_t *n_groups)
 {
 	size_t n = run->files->n, *starts = dg_xcalloc(n + 1, sizeof(*starts)), g = 0;
-	const char *prev = NULL;
-	size_t prev_len = 0;
+	char *prev = NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *p = input_name(run, i);
-		size_t len = memory_group_key(p);
+		char *key = memory_group_key(run, i);
 
 		/* templates and plans keep no schema memory: any group will do */
-		if (!prev || i == run->first_plan || len != prev_len || memcmp(p, prev, len) != 0)
+		if (!prev || i == run->first_plan || strcmp(key, prev) != 0)
 			starts[g++] = i;
-		prev = p;
-		prev_len = len;
+		free(prev);
+		prev = key;
 	}
+	free(prev);
 	starts[g] = n;
 	*n_groups = g;
 	return starts;

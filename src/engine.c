@@ -1,6 +1,7 @@
 /* engine.c — the pipeline for one file: source → migration → parse → facts → one walk per
  * statement dispatching nodes to the rules that asked for them → findings. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,15 +21,13 @@
 /* kind → indices of the rules that asked for it, built once from the static registry */
 static unsigned short *dispatch[DG_MAX_NODE_CASE];
 static unsigned short dispatch_n[DG_MAX_NODE_CASE];
-static bool dispatch_ready;
+static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
 
-static void build_dispatch(void)
+static void build_dispatch_once(void)
 {
 	static unsigned short storage[DG_N_RULES * 64];
 	size_t used = 0;
 
-	if (dispatch_ready)
-		return;
 	for (int k = 1; k < DG_MAX_NODE_CASE; k++) {
 		for (size_t r = 0; r < DG_N_RULES; r++) {
 			const int *kinds = dg_rules[r]->kinds;
@@ -43,7 +42,12 @@ static void build_dispatch(void)
 			}
 		}
 	}
-	dispatch_ready = true;
+}
+
+/* once per process, whichever thread lints first (--jobs) */
+static void build_dispatch(void)
+{
+	pthread_once(&dispatch_once, build_dispatch_once);
 }
 
 /* ---- the walk ---------------------------------------------------------------------------- */

@@ -239,6 +239,19 @@ void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, co
 
 /* How many statements the current statement's section (one run of the migration tool) has. */
 size_t dg_section_statement_count(const struct dg_ctx *ctx);
+/* The index of the first statement of the current statement's section, and how many statements
+ * of that section are SET / RESET. */
+size_t dg_section_first_stmt(const struct dg_ctx *ctx);
+size_t dg_section_set_count(const struct dg_ctx *ctx);
+/* The statements of the file whose node case is `kind` (PgQuery__Node__NodeCase), ascending;
+ * *n of them. For questions about earlier statements of one kind without a rescan. */
+const size_t *dg_stmts_of_kind(const struct dg_ctx *ctx, int kind, size_t *n);
+/* Whether an earlier statement of the current section created table (or materialized view)
+ * schema.name without IF NOT EXISTS: unqualified names match any schema. */
+bool dg_created_plainly_before(const struct dg_ctx *ctx, const char *schema, const char *name);
+/* Whether an earlier statement of the file ran DROP … IF EXISTS on an object of `type`
+ * (PgQuery__ObjectType) whose last name is `name`. */
+bool dg_dropped_if_exists_before(const struct dg_ctx *ctx, int type, const char *name);
 /* The source text, and [start, end) of the current statement in it (offsets as dg_report_range
  * takes them). For what the AST has lost, e.g. identifiers the parser truncated. */
 const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end);

@@ -942,17 +942,58 @@ const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i)
 
 size_t dg_section_statement_count(const struct dg_ctx *ctx)
 {
-	const struct dg_parsed *p = ctx->parsed;
-	size_t lo = ctx->stmt_index, hi = ctx->stmt_index;
+	return ctx->stmt ? ctx->facts->sec_count[ctx->stmt_index] : 0;
+}
 
-	if (!ctx->stmt)
-		return 0;
-	/* a section's statements are contiguous */
-	while (lo > 0 && p->stmts[lo - 1].section == ctx->stmt->section)
-		lo--;
-	while (hi + 1 < p->n_stmts && p->stmts[hi + 1].section == ctx->stmt->section)
-		hi++;
-	return hi - lo + 1;
+size_t dg_section_first_stmt(const struct dg_ctx *ctx)
+{
+	return ctx->stmt ? ctx->facts->sec_first[ctx->stmt_index] : 0;
+}
+
+size_t dg_section_set_count(const struct dg_ctx *ctx)
+{
+	return ctx->stmt ? ctx->facts->sec_sets[ctx->stmt_index] : 0;
+}
+
+const size_t *dg_stmts_of_kind(const struct dg_ctx *ctx, int kind, size_t *n)
+{
+	return dg_facts_stmts_of_kind(ctx->facts, kind, n);
+}
+
+bool dg_dropped_if_exists_before(const struct dg_ctx *ctx, int type, const char *name)
+{
+	size_t at = dg_facts_dropped_if_exists(ctx->facts, type, name);
+
+	return at != SIZE_MAX && at < ctx->stmt_index;
+}
+
+struct plain_create {
+	const char *schema, *name;
+	size_t from, to;
+	bool found;
+};
+
+static bool plain_create_one(const struct dg_effect *e, void *arg)
+{
+	struct plain_create *q = arg;
+
+	if (e->stmt >= q->to)
+		return false;
+	if (e->kind == DG_EFF_CREATE && e->stmt >= q->from && !e->if_not_exists &&
+	    (e->obj == DG_OBJ_TABLE || e->obj == DG_OBJ_MATVIEW) && !e->with_create &&
+	    dg_same_rel(e->schema, e->name, q->schema, q->name))
+		q->found = true;
+	return !q->found;
+}
+
+bool dg_created_plainly_before(const struct dg_ctx *ctx, const char *schema, const char *name)
+{
+	struct plain_create q = {schema, name, dg_section_first_stmt(ctx), ctx->stmt_index, false};
+
+	if (!ctx->stmt || !name)
+		return false;
+	dg_facts_each(ctx->facts, name, plain_create_one, &q);
+	return q.found;
 }
 
 const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end)

@@ -394,6 +394,9 @@ static bool collect_one(const struct dg_effect *e, void *arg)
 {
 	struct collect *c = arg;
 
+	/* a chain keeps statement order: nothing past this one ran before the statement */
+	if (e->stmt >= c->v->stmt)
+		return false;
 	if (ran(c->v, e) && c->n < COLLECT_MAX)
 		c->list[c->n++] = e;
 	return true;

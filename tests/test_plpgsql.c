@@ -9,24 +9,8 @@
 #include <cmocka.h>
 
 #include "parse.h"
+#include "testkit.h"
 #include "plpgsql.h"
-
-struct fx {
-	struct dg_arena a;
-	struct dg_source s;
-	struct dg_section sec;
-	struct dg_parsed p;
-};
-
-static void parse(struct fx *f, const char *text)
-{
-	memset(f, 0, sizeof(*f));
-	dg_arena_init(&f->a);
-	dg_source_init(&f->s, &f->a, "t.sql", text, strlen(text));
-	f->sec = (struct dg_section){
-	    .start = 0, .end = f->s.len, .dir = DG_DIR_NONE, .tx = DG_TX_AUTOCOMMIT};
-	dg_parse_section(&f->s, &f->sec, &f->a, &f->p);
-}
 
 static void test_decode_string(void **state)
 {
@@ -84,7 +68,7 @@ static size_t nth(const char *t, const char *what, int n)
 
 static void test_do_block_statements(void **state)
 {
-	struct fx f;
+	struct tk_parsed f;
 	const char *t = "DO $$\n"
 			"DECLARE n int;\n"
 			"BEGIN\n"
@@ -103,7 +87,7 @@ static void test_do_block_statements(void **state)
 			"SELECT 1;\n";
 
 	(void)state;
-	parse(&f, t);
+	tk_parse(&f, t);
 	assert_int_equal(f.p.n_errors, 0);
 	assert_int_equal(f.p.n_stmts, 6); /* DO, 4 inside it (not the dynamic EXECUTEs), SELECT */
 	assert_int_equal(f.p.stmts[0].node->node_case, PG_QUERY__NODE__NODE_DO_STMT);
@@ -131,13 +115,13 @@ static void test_do_block_statements(void **state)
 
 static void test_quoted_body_positions(void **state)
 {
-	struct fx f;
+	struct tk_parsed f;
 	const char *t =
 	    "DO 'BEGIN EXECUTE ''ALTER TABLE t ADD c text DEFAULT ''''x'''' NOT NULL''; "
 	    "ALTER TABLE u ADD d int; END';";
 
 	(void)state;
-	parse(&f, t);
+	tk_parse(&f, t);
 	assert_int_equal(f.p.n_stmts, 3);
 	assert_int_equal(f.p.stmts[1].start, nth(t, "ALTER TABLE t", 0));
 	/* the end and the column's position come back through both levels of quoting */
@@ -152,7 +136,7 @@ static void test_quoted_body_positions(void **state)
 
 static void test_functions_run_by_the_migration(void **state)
 {
-	struct fx f;
+	struct tk_parsed f;
 	const char *t = "CREATE FUNCTION once() RETURNS void LANGUAGE plpgsql AS $f$\n"
 			"BEGIN ALTER TABLE t ADD x int; END $f$;\n"
 			"CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
@@ -164,7 +148,7 @@ static void test_functions_run_by_the_migration(void **state)
 			"DROP FUNCTION once();\n";
 
 	(void)state;
-	parse(&f, t);
+	tk_parse(&f, t);
 	assert_int_equal(f.p.n_errors, 0);
 	/* 3 CREATE, SELECT + the body of once() (its first call only), SELECT, CALL + the body of
 	 * p(), DROP; trg() is never called here: its body is not linted */
@@ -183,12 +167,12 @@ static void test_functions_run_by_the_migration(void **state)
 
 static void test_templated_body(void **state)
 {
-	struct fx f;
+	struct tk_parsed f;
 	const char *t = "DO $$ BEGIN ALTER TABLE ${schema}.t ADD x int;\n"
 			"EXECUTE 'GRANT SELECT ON t TO :DATABASE_VISITOR'; END $$;";
 
 	(void)state;
-	parse(&f, t);
+	tk_parse(&f, t);
 	assert_int_equal(f.p.n_errors, 0);
 	assert_int_equal(f.p.n_stmts, 3);
 	assert_int_equal(f.p.stmts[1].node->alter_table_stmt->relation->location,
@@ -215,8 +199,8 @@ static void test_left_alone(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct fx f;
-		parse(&f, cases[i]);
+		struct tk_parsed f;
+		tk_parse(&f, cases[i]);
 		for (size_t k = 0; k < f.p.n_stmts; k++)
 			if (f.p.stmts[k].holder)
 				fail_msg("case %zu: statement %zu inside the body", i, k);

@@ -932,10 +932,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			/* not reported, but it ran before the next migrations: remember its schema
 			 */
 			if (strcmp(files.items[i], "-") != 0 &&
-			    !dg_ddb_path_is_template(files.items[i])) {
-				dg_lint_file_with(fcfg, catalog, files.items[i], &res);
-				dg_result_clear(&res);
-			}
+			    !dg_ddb_path_is_template(files.items[i]))
+				dg_absorb_file(fcfg, catalog, files.items[i]);
 			if (have_stats && strcmp(files.items[i], "-") != 0 &&
 			    !dg_ddb_path_is_template(files.items[i])) {
 				struct dg_lock_report lr;

@@ -529,6 +529,32 @@ bool dg_made_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const 
 				  dg_section_dir(ctx));
 }
 
+bool dg_rebuild_drops(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	const struct dg_rebuild *r;
+
+	if (!rel || !rel->relname)
+		return false;
+	r = dg_facts_rebuild_of(ctx->facts, rel->schemaname, rel->relname, ctx->stmt_index);
+	return r && r->drop == ctx->stmt_index;
+}
+
+bool dg_rebuild_renames(const struct dg_ctx *ctx)
+{
+	const struct dg_rebuild *r = dg_facts_rebuild_of(ctx->facts, NULL, "", ctx->stmt_index);
+	const struct dg_stmt_tx *tx = ctx->facts->tx;
+	size_t last;
+
+	if (!r || r->rename != ctx->stmt_index)
+		return false;
+	/* renamed aside, or into place: every step from the first to the last in one block */
+	last = r->rename > r->drop ? r->rename : r->drop;
+	for (size_t i = r->create < r->rename ? r->create : r->rename; i <= last; i++)
+		if (!tx[i].in_tx || tx[i].tx_id != tx[ctx->stmt_index].tx_id)
+			return false;
+	return true;
+}
+
 bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n)
 {
 	const char *name = dg_name_last(names, n);

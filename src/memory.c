@@ -69,8 +69,8 @@ static int cmp_dirs(const void *a, const void *b)
 
 /* As dg_collect_paths walks a directory (its files in the runner's order, then its folders),
  * `depth` levels deep; `extra` joins the files of its directory when it is not on disk yet. */
-static void walk(const char *dir, int depth, const char *extra, const char *key,
-		 const char *format, struct history *h)
+static void walk(const char *dir, int depth, const char *extra, const char *key, const char *format,
+		 struct history *h)
 {
 	DIR *d = opendir(*dir ? dir : ".");
 	struct dirent *e;
@@ -111,8 +111,8 @@ static void walk(const char *dir, int depth, const char *extra, const char *key,
 	if (extra && !extra_here) {
 		const char *slash = strrchr(extra, '/');
 		size_t dl = slash ? (size_t)(slash - extra) : 0;
-		bool mine = !strcmp(dir, ".") ? !slash
-					      : strlen(dir) == dl && !strncmp(dir, extra, dl);
+		bool mine =
+		    !strcmp(dir, ".") ? !slash : strlen(dir) == dl && !strncmp(dir, extra, dl);
 		if (mine)
 			push(&files, &nf, &cf, dg_xstrdup(extra));
 	}
@@ -122,8 +122,8 @@ static void walk(const char *dir, int depth, const char *extra, const char *key,
 	for (size_t i = 0; i < nf; i++) {
 		char *k = dg_migration_root_key(files[i], format);
 		const char *base = strrchr(files[i], '/');
-		if (!strcmp(k, key) && (!down_name(base ? base + 1 : files[i]) ||
-					(extra && !strcmp(files[i], extra))))
+		if (!strcmp(k, key) &&
+		    (!down_name(base ? base + 1 : files[i]) || (extra && !strcmp(files[i], extra))))
 			push(&h->paths, &h->n, &h->cap, files[i]);
 		else
 			free(files[i]);

@@ -60,8 +60,10 @@ static bool copies(const PgQuery__Node *n, const char *from_schema, const char *
 	if (n->node_case == PG_QUERY__NODE__NODE_INSERT_STMT) {
 		const PgQuery__InsertStmt *is = n->insert_stmt;
 		return is->relation && is->relation->relname &&
-		       dg_same_rel(is->relation->schemaname, is->relation->relname, to_schema, to) &&
-		       every_row(is->select_stmt) && reads(&is->select_stmt->base, from_schema, from);
+		       dg_same_rel(is->relation->schemaname, is->relation->relname, to_schema,
+				   to) &&
+		       every_row(is->select_stmt) &&
+		       reads(&is->select_stmt->base, from_schema, from);
 	}
 	if (n->node_case == PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT) {
 		const PgQuery__CreateTableAsStmt *c = n->create_table_as_stmt;
@@ -101,11 +103,11 @@ static size_t find_eff(const struct dg_facts *f, enum dg_eff_kind kind, const ch
 	return SIZE_MAX;
 }
 
-static void add(struct dg_facts *f, struct dg_arena *a, const struct dg_effect *drop,
-		size_t rename, size_t create)
+static void add(struct dg_facts *f, struct dg_arena *a, const struct dg_effect *drop, size_t rename,
+		size_t create)
 {
-	f->rebuilds = dg_arena_grow(a, f->rebuilds, f->n_rebuilds, &f->cap_rebuilds,
-				    sizeof(*f->rebuilds));
+	f->rebuilds =
+	    dg_arena_grow(a, f->rebuilds, f->n_rebuilds, &f->cap_rebuilds, sizeof(*f->rebuilds));
 	f->rebuilds[f->n_rebuilds++] =
 	    (struct dg_rebuild){drop->schema, drop->name, rename, create, drop->stmt};
 	f->change[drop->stmt].contract = NULL;
@@ -126,8 +128,8 @@ void dg_facts_find_rebuilds(struct dg_facts *f, const struct dg_parsed *p, struc
 			continue;
 		for (size_t k = 0; k < f->effs.n; k++) {
 			r = &f->effs.v[k];
-			if (r->kind != DG_EFF_RENAME || r->obj != DG_OBJ_TABLE || r->dir != d->dir ||
-			    !r->name || !r->name2)
+			if (r->kind != DG_EFF_RENAME || r->obj != DG_OBJ_TABLE ||
+			    r->dir != d->dir || !r->name || !r->name2)
 				continue;
 			if (r->stmt < d->stmt && strcmp(r->name2, d->name) == 0 &&
 			    dg_same_rel(r->schema, r->name2, d->schema, d->name)) {

@@ -86,15 +86,15 @@ static bool copied_between(const struct dg_parsed *p, size_t after, size_t befor
 }
 
 /* The statement of the first effect of `kind` on schema.name (name2: to) in (after, before)
- * and direction dir, or SIZE_MAX. */
+ * (after SIZE_MAX: from the first statement) and direction dir, or SIZE_MAX. */
 static size_t find_eff(const struct dg_facts *f, enum dg_eff_kind kind, const char *schema,
 		       const char *name, const char *to, size_t after, size_t before, int dir)
 {
 	for (size_t i = 0; i < f->effs.n; i++) {
 		const struct dg_effect *e = &f->effs.v[i];
-		if (e->kind != kind || e->dir != dir || e->stmt <= after || e->stmt >= before ||
-		    (e->obj != DG_OBJ_TABLE && kind != DG_EFF_RENAME) || !e->name ||
-		    !dg_same_rel(e->schema, e->name, schema, name))
+		if (e->kind != kind || e->dir != dir || (after != SIZE_MAX && e->stmt <= after) ||
+		    e->stmt >= before || (e->obj != DG_OBJ_TABLE && kind != DG_EFF_RENAME) ||
+		    !e->name || !dg_same_rel(e->schema, e->name, schema, name))
 			continue;
 		if (to && (!e->name2 || strcmp(e->name2, to) != 0))
 			continue;
@@ -145,7 +145,7 @@ void dg_facts_find_rebuilds(struct dg_facts *f, const struct dg_parsed *p, struc
 			} else if (r->stmt > d->stmt && strcmp(r->name2, d->name) == 0) {
 				/* t_new gets t's rows, t dropped, t_new renamed to t */
 				create = find_eff(f, DG_EFF_CREATE, r->schema, r->name, NULL,
-						  (size_t)-1, d->stmt, d->dir);
+						  SIZE_MAX, d->stmt, d->dir);
 				if (create == SIZE_MAX && p->n_stmts) {
 					/* or CREATE TABLE t_new AS SELECT … FROM t */
 					for (size_t s = 0; s < d->stmt && create == SIZE_MAX; s++)

@@ -10,14 +10,19 @@ _ddlguard()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	opts="--format --quiet -q --summary --color --colour --fail-on --enable --disable --stdin-filename
 	      --select --locks --column-unit --pg-version --assume-in-transaction --migration-format --require-reason --config
-	      --no-config --baseline --write-baseline --diff-base --max-file-size --fix --diff --terraform-plan --table-stats --stats-url
+	      --no-config --baseline --write-baseline --diff-base --max-file-size --jobs --fix --diff --terraform-plan --table-stats --stats-url
 	      --list-rules --explain --version --help -h"
+	# ddlguard lsp: a language server, for editors
+	if [[ ${COMP_WORDS[1]} == lsp ]]; then
+		COMPREPLY=($(compgen -W "--stdio --help --version" -- "$cur"))
+		return 0
+	fi
 	# ddlguard verify: its own options
 	if [[ ${COMP_WORDS[1]} == verify ]]; then
 		opts="--pg-bin --database-url --format --quiet -q --summary --color --fail-on
 		      --migration-format --config --no-config --help"
 	elif [[ $COMP_CWORD -eq 1 && $cur != -* ]]; then
-		COMPREPLY=($(compgen -W "verify" -- "$cur") $(compgen -f -X '!*.[sS][qQ][lL]' -- "$cur")
+		COMPREPLY=($(compgen -W "verify lsp" -- "$cur") $(compgen -f -X '!*.[sS][qQ][lL]' -- "$cur")
 			$(compgen -d -- "$cur"))
 		return 0
 	fi
@@ -46,6 +51,10 @@ _ddlguard()
 		;;
 	--max-file-size)
 		COMPREPLY=($(compgen -W "1M 8M 32M 128M" -- "$cur"))
+		return 0
+		;;
+	--jobs | -j)
+		COMPREPLY=($(compgen -W "1 2 4 8 $(nproc 2>/dev/null)" -- "$cur"))
 		return 0
 		;;
 	--pg-version)

@@ -7,6 +7,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	char names[512] = "", refs[512] = "";
 	size_t n = 0;
 	const struct dg_lock_info *li;
+	bool keys_unknown = false;
 
 	if (stmt->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
 		return;
@@ -31,17 +32,22 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	/* dropping a table drops its foreign keys' triggers on the referenced tables too: ACCESS
 	 * EXCLUSIVE there as well (named when this file declared the keys) */
 	li = dg_stmt_locks(ctx);
-	for (size_t k = 0; li && k < li->n_rels; k++)
+	for (size_t k = 0; li && k < li->n_rels; k++) {
 		if (li->rels[k].role == DG_ROLE_REFERENCED && li->rels[k].name)
 			dg_append_quoted(refs, sizeof(refs), li->rels[k].name);
+		/* the model notes a table whose foreign keys it cannot know */
+		if (li->rels[k].role == DG_ROLE_TABLE && li->rels[k].note)
+			keys_unknown = true;
+	}
 	dg_report(
 	    ctx, node,
-	    "DROP TABLE deletes %s and all %s data for good, under an ACCESS EXCLUSIVE lock that "
-	    "also covers %s%s%s; every running application version that still uses %s fails",
-	    names, n > 1 ? "their" : "its",
-	    refs[0] ? refs
-	    : n > 1 ? "every table their foreign keys reference"
-		    : "every table its foreign keys reference",
+	    "DROP TABLE deletes %s and all %s data for good, under an ACCESS EXCLUSIVE lock%s%s%s%s; "
+	    "every running application version that still uses %s fails",
+	    names, n > 1 ? "their" : "its", refs[0] || keys_unknown ? " that also covers " : "",
+	    refs[0]	    ? refs
+	    : !keys_unknown ? ""
+	    : n > 1	    ? "every table their foreign keys reference"
+			    : "every table its foreign keys reference",
 	    refs[0] ? (n > 1 ? " (referenced by their foreign keys)"
 			     : " (referenced by its foreign keys)")
 		    : "",

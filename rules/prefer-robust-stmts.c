@@ -18,47 +18,11 @@ static const char help_trigger[] =
     "Use CREATE OR REPLACE TRIGGER (PostgreSQL 14+), or put DROP TRIGGER IF EXISTS name ON table "
     "before it, or run the migration inside one transaction.";
 
-/* The last name of a DROP object: qualified names, schemas, functions with arguments, types. */
-static const char *object_name(const PgQuery__Node *o)
-{
-	if (!o)
-		return NULL;
-	switch (o->node_case) {
-	case PG_QUERY__NODE__NODE_LIST:
-		return dg_name_last(o->list->items, o->list->n_items);
-	case PG_QUERY__NODE__NODE_STRING:
-		return o->string->sval;
-	case PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS:
-		return dg_name_last(o->object_with_args->objname, o->object_with_args->n_objname);
-	case PG_QUERY__NODE__NODE_TYPE_NAME:
-		return dg_name_last(o->type_name->names, o->type_name->n_names);
-	default:
-		return NULL;
-	}
-}
-
 /* Whether an earlier statement dropped an object of that type and name with IF EXISTS: then
  * a re-run finds the way clear. */
 static bool dropped_before(const struct dg_ctx *ctx, PgQuery__ObjectType type, const char *name)
 {
-	if (!name)
-		return false;
-	for (size_t j = 0; j < dg_stmt_index(ctx); j++) {
-		const PgQuery__Node *n = dg_stmt_at(ctx, j);
-		const PgQuery__DropStmt *d;
-
-		if (!n || n->node_case != PG_QUERY__NODE__NODE_DROP_STMT)
-			continue;
-		d = n->drop_stmt;
-		if (!d->missing_ok || d->remove_type != type)
-			continue;
-		for (size_t k = 0; k < d->n_objects; k++) {
-			const char *o = object_name(d->objects[k]);
-			if (o && strcmp(o, name) == 0)
-				return true;
-		}
-	}
-	return false;
+	return dg_dropped_if_exists_before(ctx, (int)type, name);
 }
 
 static bool drops_constraint(const PgQuery__AlterTableStmt *at, size_t upto, const char *table,
@@ -82,12 +46,14 @@ static bool constraint_dropped_before(const struct dg_ctx *ctx, const PgQuery__A
 {
 	const char *table = at->relation->relname;
 
+	size_t na;
+	const size_t *alters = dg_stmts_of_kind(ctx, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, &na);
+
 	if (drops_constraint(at, cmd, table, name))
 		return true;
-	for (size_t j = 0; j < dg_stmt_index(ctx); j++) {
-		const PgQuery__Node *n = dg_stmt_at(ctx, j);
-		if (n && n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT &&
-		    drops_constraint(n->alter_table_stmt, n->alter_table_stmt->n_cmds, table, name))
+	for (size_t q = 0; q < na && alters[q] < dg_stmt_index(ctx); q++) {
+		const PgQuery__AlterTableStmt *n = dg_stmt_at(ctx, alters[q])->alter_table_stmt;
+		if (drops_constraint(n, n->n_cmds, table, name))
 			return true;
 	}
 	return false;
@@ -101,13 +67,15 @@ static bool temp(const PgQuery__RangeVar *rv)
 /* An index on a temporary table made earlier in this file is temporary too. */
 static bool temp_table_before(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
 {
+	size_t nc;
+	const size_t *creates = dg_stmts_of_kind(ctx, PG_QUERY__NODE__NODE_CREATE_STMT, &nc);
+
 	if (!rel || !rel->relname)
 		return false;
-	for (size_t j = 0; j < dg_stmt_index(ctx); j++) {
-		const PgQuery__Node *n = dg_stmt_at(ctx, j);
-		if (n && n->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
-		    n->create_stmt->relation && temp(n->create_stmt->relation) &&
-		    strcmp(n->create_stmt->relation->relname, rel->relname) == 0)
+	for (size_t q = 0; q < nc && creates[q] < dg_stmt_index(ctx); q++) {
+		const PgQuery__CreateStmt *c = dg_stmt_at(ctx, creates[q])->create_stmt;
+		if (c->relation && temp(c->relation) && c->relation->relname &&
+		    strcmp(c->relation->relname, rel->relname) == 0)
 			return true;
 	}
 	return false;
@@ -118,15 +86,15 @@ static bool temp_table_before(const struct dg_ctx *ctx, const PgQuery__RangeVar 
  * it (columns, constraints, indexes, triggers) can be left over from the failed run. */
 static bool schema_created_plainly_before(const struct dg_ctx *ctx, const char *schema)
 {
-	size_t i = dg_stmt_index(ctx);
+	size_t i = dg_stmt_index(ctx), first = dg_section_first_stmt(ctx), ns;
+	const size_t *made = dg_stmts_of_kind(ctx, PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT, &ns);
 
 	if (!schema || !*schema)
 		return false;
-	for (size_t j = i; j-- > 0 && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);) {
-		const PgQuery__Node *n = dg_stmt_at(ctx, j);
-		if (n && n->node_case == PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT &&
-		    !n->create_schema_stmt->if_not_exists && n->create_schema_stmt->schemaname &&
-		    strcmp(n->create_schema_stmt->schemaname, schema) == 0)
+	for (size_t q = 0; q < ns && made[q] < i; q++) {
+		const PgQuery__CreateSchemaStmt *c = dg_stmt_at(ctx, made[q])->create_schema_stmt;
+		if (made[q] >= first && !c->if_not_exists && c->schemaname &&
+		    strcmp(c->schemaname, schema) == 0)
 			return true;
 	}
 	return false;
@@ -135,28 +103,12 @@ static bool schema_created_plainly_before(const struct dg_ctx *ctx, const char *
 /* The same for an object in a schema created so (CREATE SCHEMA without IF NOT EXISTS). */
 static bool created_plainly_before(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
 {
-	size_t i = dg_stmt_index(ctx);
-
 	if (!rel || !rel->relname)
 		return false;
 	if (schema_created_plainly_before(ctx, rel->schemaname))
 		return true;
-	for (size_t j = i; j-- > 0 && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);) {
-		const PgQuery__Node *n = dg_stmt_at(ctx, j);
-		const PgQuery__RangeVar *made = NULL;
-
-		if (n && n->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
-		    !n->create_stmt->if_not_exists)
-			made = n->create_stmt->relation;
-		else if (n && n->node_case == PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT &&
-			 !n->create_table_as_stmt->if_not_exists && n->create_table_as_stmt->into)
-			made = n->create_table_as_stmt->into->rel;
-		if (made && made->relname && strcmp(made->relname, rel->relname) == 0 &&
-		    (!made->schemaname || !*made->schemaname || !rel->schemaname ||
-		     !*rel->schemaname || strcmp(made->schemaname, rel->schemaname) == 0))
-			return true;
-	}
-	return false;
+	return dg_created_plainly_before(
+	    ctx, rel->schemaname && *rel->schemaname ? rel->schemaname : NULL, rel->relname);
 }
 
 static const char *drop_what(PgQuery__ObjectType t)
@@ -304,7 +256,7 @@ static void check_drop(struct dg_ctx *ctx, const PgQuery__Node *node)
 
 	if (d->missing_ok || !what || d->n_objects == 0)
 		return;
-	name = object_name(d->objects[0]);
+	name = dg_drop_object_name(d->objects[0]);
 	dg_report(ctx, node,
 		  "DROP %s without IF EXISTS outside a transaction block: " RERUN
 		  " because \"%s\" does not exist any more",
@@ -329,19 +281,20 @@ static bool once_is_enough(const struct dg_ctx *ctx, const PgQuery__Node *node)
 	 * index build, which leaves an INVALID index when it fails */
 	if (node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT && node->index_stmt->concurrent)
 		return false;
-	size_t n = dg_section_statement_count(ctx), i = dg_stmt_index(ctx);
+	size_t n = dg_section_statement_count(ctx), sets = dg_section_set_count(ctx);
 
 	/* SET and RESET leave nothing behind to trip over on a re-run */
-	for (size_t j = 0; j < dg_statement_count(ctx) && n > 1; j++)
-		if (j != i && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i) &&
-		    dg_stmt_at(ctx, j)->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT)
-			n--;
-	return n <= 1;
+	if (node->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT)
+		sets--; /* all but this one */
+	return n - sets <= 1;
 }
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
-	if (node != dg_stmt(ctx) || dg_in_transaction(ctx) || once_is_enough(ctx, node))
+	/* a DO block runs in a transaction of its own, and its body is where people guard a
+	 * statement (IF NOT EXISTS …, EXCEPTION WHEN duplicate_object) */
+	if (node != dg_stmt(ctx) || dg_in_transaction(ctx) || dg_stmt_in_body(ctx) ||
+	    once_is_enough(ctx, node))
 		return;
 	switch (node->node_case) {
 	case PG_QUERY__NODE__NODE_CREATE_STMT: {

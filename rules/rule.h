@@ -136,6 +136,12 @@ int dg_pg_version(const struct dg_ctx *ctx);
 /* Whether the statement runs inside a transaction block (explicit BEGIN, or the migration tool
  * wrapping the section), and which one: 0 outside, equal ids for the same block. */
 bool dg_in_transaction(const struct dg_ctx *ctx);
+/* Whether the statement is one of a DO block or of a PL/pgSQL function the migration runs
+ * (src/plpgsql.c): PostgreSQL runs it below the top level, inside the DO's own transaction. */
+bool dg_stmt_in_body(const struct dg_ctx *ctx);
+/* For statement i of the file: 1 + the index of the DO block or CREATE FUNCTION whose body holds
+ * it, 0 for a statement the file holds as such. */
+size_t dg_stmt_holder_at(const struct dg_ctx *ctx, size_t i);
 unsigned dg_transaction_id(const struct dg_ctx *ctx);
 
 /* Table constraints that earlier statements of this file added with ALTER TABLE, as they stand
@@ -239,6 +245,19 @@ void dg_report_section(struct dg_ctx *ctx, const struct dg_section_info *sec, co
 
 /* How many statements the current statement's section (one run of the migration tool) has. */
 size_t dg_section_statement_count(const struct dg_ctx *ctx);
+/* The index of the first statement of the current statement's section, and how many statements
+ * of that section are SET / RESET. */
+size_t dg_section_first_stmt(const struct dg_ctx *ctx);
+size_t dg_section_set_count(const struct dg_ctx *ctx);
+/* The statements of the file whose node case is `kind` (PgQuery__Node__NodeCase), ascending;
+ * *n of them. For questions about earlier statements of one kind without a rescan. */
+const size_t *dg_stmts_of_kind(const struct dg_ctx *ctx, int kind, size_t *n);
+/* Whether an earlier statement of the current section created table (or materialized view)
+ * schema.name without IF NOT EXISTS: unqualified names match any schema. */
+bool dg_created_plainly_before(const struct dg_ctx *ctx, const char *schema, const char *name);
+/* Whether an earlier statement of the file ran DROP … IF EXISTS on an object of `type`
+ * (PgQuery__ObjectType) whose last name is `name`. */
+bool dg_dropped_if_exists_before(const struct dg_ctx *ctx, int type, const char *name);
 /* The source text, and [start, end) of the current statement in it (offsets as dg_report_range
  * takes them). For what the AST has lost, e.g. identifiers the parser truncated. */
 const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end);

@@ -29,7 +29,8 @@ static const char *const_string(const PgQuery__Node *n)
 
 static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 {
-	if (dg_in_transaction(ctx))
+	/* a DO block or function runs in a transaction of its own: SET LOCAL lasts to its end */
+	if (dg_in_transaction(ctx) || dg_stmt_in_body(ctx))
 		return;
 	if (node->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT) {
 		const PgQuery__VariableSetStmt *v = node->variable_set_stmt;

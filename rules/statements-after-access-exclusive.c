@@ -37,8 +37,12 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	for (size_t j = i; j-- > 0 && dg_transaction_id_at(ctx, j) == tx;)
 		if (ael(ctx, j))
 			return; /* reported at the first one of the transaction */
+	/* a DO block counts once, as it is written, but its own statements after this one in it
+	 * count */
 	for (size_t k = i + 1; k < n && dg_transaction_id_at(ctx, k) == tx; k++)
-		if (!is_instant(dg_stmt_at(ctx, k)))
+		if (!is_instant(dg_stmt_at(ctx, k)) &&
+		    (!dg_stmt_holder_at(ctx, k) ||
+		     dg_stmt_holder_at(ctx, k) == dg_stmt_holder_at(ctx, i)))
 			after++;
 	if (!after)
 		return;

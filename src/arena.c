@@ -47,7 +47,8 @@ void dg_arena_destroy(struct dg_arena *a)
 	a->head = NULL;
 }
 
-static const char *current_input;
+/* per thread: each lints its own file (--jobs) */
+static _Thread_local const char *current_input;
 
 void dg_set_current_input(const char *path)
 {

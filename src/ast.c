@@ -19,6 +19,24 @@ const char *dg_name_last(PgQuery__Node *const *names, size_t n)
 	return n ? dg_node_string(names[n - 1]) : NULL;
 }
 
+const char *dg_drop_object_name(const PgQuery__Node *o)
+{
+	if (!o)
+		return NULL;
+	switch (o->node_case) {
+	case PG_QUERY__NODE__NODE_LIST:
+		return dg_name_last(o->list->items, o->list->n_items);
+	case PG_QUERY__NODE__NODE_STRING:
+		return o->string->sval;
+	case PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS:
+		return dg_name_last(o->object_with_args->objname, o->object_with_args->n_objname);
+	case PG_QUERY__NODE__NODE_TYPE_NAME:
+		return dg_name_last(o->type_name->names, o->type_name->n_names);
+	default:
+		return NULL;
+	}
+}
+
 bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++) {

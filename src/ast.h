@@ -13,6 +13,9 @@
 const char *dg_node_string(const PgQuery__Node *node);
 /* Last name of a qualified name list ("pg_catalog"."int4" → "int4"). */
 const char *dg_name_last(PgQuery__Node *const *names, size_t n);
+/* The last name of a DROP statement's object: qualified names, schemas, functions with
+ * arguments, types; NULL for anything else. */
+const char *dg_drop_object_name(const PgQuery__Node *o);
 /* Whether a list of DefElem options (VACUUM (…), REINDEX (…), …) turns `name` on: present with
  * no value or a true one, as PostgreSQL's defGetBoolean() reads it. */
 bool dg_option_on(PgQuery__Node *const *opts, size_t n, const char *name);

@@ -857,6 +857,20 @@ static char *join(const char *dir, const char *name)
 	return p;
 }
 
+static void set_clear(struct dir_set *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slots[i]);
+	free(set->slots);
+	memset(set, 0, sizeof(*set));
+}
+
+void dg_config_file_forget(void)
+{
+	set_clear(&no_config);
+	set_clear(&repo_roots);
+}
+
 char *dg_config_file_find(const char *path, char **ignored)
 {
 	static const char *const names[] = {".ddlguard.yaml", ".ddlguard.yml"};

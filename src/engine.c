@@ -1,6 +1,7 @@
 /* engine.c — the pipeline for one file: source → migration → parse → facts → one walk per
  * statement dispatching nodes to the rules that asked for them → findings. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,15 +22,13 @@
 /* kind → indices of the rules that asked for it, built once from the static registry */
 static unsigned short *dispatch[DG_MAX_NODE_CASE];
 static unsigned short dispatch_n[DG_MAX_NODE_CASE];
-static bool dispatch_ready;
+static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
 
-static void build_dispatch(void)
+static void build_dispatch_once(void)
 {
 	static unsigned short storage[DG_N_RULES * 64];
 	size_t used = 0;
 
-	if (dispatch_ready)
-		return;
 	for (int k = 1; k < DG_MAX_NODE_CASE; k++) {
 		for (size_t r = 0; r < DG_N_RULES; r++) {
 			const int *kinds = dg_rules[r]->kinds;
@@ -44,7 +43,12 @@ static void build_dispatch(void)
 			}
 		}
 	}
-	dispatch_ready = true;
+}
+
+/* once per process, whichever thread lints first (--jobs) */
+static void build_dispatch(void)
+{
+	pthread_once(&dispatch_once, build_dispatch_once);
 }
 
 /* ---- the walk ---------------------------------------------------------------------------- */
@@ -374,11 +378,19 @@ static void vreport(struct dg_ctx *ctx, const PgQuery__Node *node, const PgQuery
 {
 	char buf[2048];
 	struct dg_fix_site site = {node, type, start, end};
+	const struct dg_stmt *st = ctx->stmt;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (st && st->note) { /* a DO block's statement, a templated one (plpgsql.c, parse.c) */
+		size_t l = strlen(buf);
+		snprintf(buf + l, sizeof(buf) - l, " (%s)", st->note);
+		if (st->holder) /* its ignore comment goes before the DO block */
+			ctx->stmt = &ctx->parsed->stmts[st->holder - 1];
+	}
 	dg_emit(ctx, ctx->rule_index, dg_section_dir(ctx), start, end,
 		help ? help : ctx->rule->help, buf);
-	if (ctx->rule->fix) {
+	ctx->stmt = st;
+	if (ctx->rule->fix && !(st && st->note)) { /* no rewrite of text PostgreSQL runs later */
 		ctx->rule->fix(ctx, &site);
 		dg_fix_close(ctx);
 	}
@@ -957,17 +969,58 @@ const PgQuery__Node *dg_stmt_at(const struct dg_ctx *ctx, size_t i)
 
 size_t dg_section_statement_count(const struct dg_ctx *ctx)
 {
-	const struct dg_parsed *p = ctx->parsed;
-	size_t lo = ctx->stmt_index, hi = ctx->stmt_index;
+	return ctx->stmt ? ctx->facts->sec_count[ctx->stmt_index] : 0;
+}
 
-	if (!ctx->stmt)
-		return 0;
-	/* a section's statements are contiguous */
-	while (lo > 0 && p->stmts[lo - 1].section == ctx->stmt->section)
-		lo--;
-	while (hi + 1 < p->n_stmts && p->stmts[hi + 1].section == ctx->stmt->section)
-		hi++;
-	return hi - lo + 1;
+size_t dg_section_first_stmt(const struct dg_ctx *ctx)
+{
+	return ctx->stmt ? ctx->facts->sec_first[ctx->stmt_index] : 0;
+}
+
+size_t dg_section_set_count(const struct dg_ctx *ctx)
+{
+	return ctx->stmt ? ctx->facts->sec_sets[ctx->stmt_index] : 0;
+}
+
+const size_t *dg_stmts_of_kind(const struct dg_ctx *ctx, int kind, size_t *n)
+{
+	return dg_facts_stmts_of_kind(ctx->facts, kind, n);
+}
+
+bool dg_dropped_if_exists_before(const struct dg_ctx *ctx, int type, const char *name)
+{
+	size_t at = dg_facts_dropped_if_exists(ctx->facts, type, name);
+
+	return at != SIZE_MAX && at < ctx->stmt_index;
+}
+
+struct plain_create {
+	const char *schema, *name;
+	size_t from, to;
+	bool found;
+};
+
+static bool plain_create_one(const struct dg_effect *e, void *arg)
+{
+	struct plain_create *q = arg;
+
+	if (e->stmt >= q->to)
+		return false;
+	if (e->kind == DG_EFF_CREATE && e->stmt >= q->from && !e->if_not_exists &&
+	    (e->obj == DG_OBJ_TABLE || e->obj == DG_OBJ_MATVIEW) && !e->with_create &&
+	    dg_same_rel(e->schema, e->name, q->schema, q->name))
+		q->found = true;
+	return !q->found;
+}
+
+bool dg_created_plainly_before(const struct dg_ctx *ctx, const char *schema, const char *name)
+{
+	struct plain_create q = {schema, name, dg_section_first_stmt(ctx), ctx->stmt_index, false};
+
+	if (!ctx->stmt || !name)
+		return false;
+	dg_facts_each(ctx->facts, name, plain_create_one, &q);
+	return q.found;
 }
 
 const char *dg_stmt_source(const struct dg_ctx *ctx, size_t *start, size_t *end)
@@ -1176,7 +1229,8 @@ enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog 
 			snprintf(
 			    msg, sizeof(msg),
 			    "this statement holds %s (%.*s): it is not SQL until it is rendered, "
-			    "so ddlguard could not lint it",
+			    "and with stand-ins for its markers it still does not parse, so "
+			    "ddlguard could not lint it",
 			    e->template_kind, n, rd.src.text + e->offset);
 			dg_emit(&ctx, DG_RULE_ID_unparsable_template, e->section->dir, e->offset,
 				e->offset + e->template_len,

@@ -153,17 +153,18 @@ static void build_tx(struct dg_facts *f, const struct dg_parsed *p, struct dg_ar
 	f->tx = dg_arena_alloc(a, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->tx));
 	while (i < p->n_stmts) {
 		const struct dg_section *sec = p->stmts[i].section;
-		size_t end = i, begin = SIZE_MAX;
+		size_t end = i, begin = SIZE_MAX, sent = 0;
 		enum dg_tx_origin base, cur;
 		unsigned id;
 
+		/* what a DO block runs (holder) is not sent as statements of its own */
 		while (end < p->n_stmts && p->stmts[end].section == sec)
-			end++;
+			sent += !p->stmts[end++].holder;
 		/* what a statement outside any BEGIN … COMMIT runs in */
 		if (sec->tx == DG_TX_WRAPPED)
 			base = DG_TXO_TOOL;
 		else if (sec->tx == DG_TX_IMPLICIT)
-			base = end - i > 1 ? DG_TXO_IMPLICIT : DG_TXO_NONE;
+			base = sent > 1 ? DG_TXO_IMPLICIT : DG_TXO_NONE;
 		else
 			base = assume_in_tx ? DG_TXO_ASSUMED : DG_TXO_NONE;
 		cur = base;
@@ -502,6 +503,109 @@ static void build_settings(struct dg_facts *f, const struct dg_parsed *p, struct
 	}
 }
 
+#define DG_NODE_CASES (PG_QUERY__NODE__NODE_A_CONST + 1)
+
+/* Section bounds and statements by kind, so that questions about a statement's section or about
+ * earlier statements of one kind never rescan the file. */
+static void build_sections(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a)
+{
+	size_t n = p->n_stmts ? p->n_stmts : 1;
+
+	f->sec_first = dg_arena_alloc(a, 3 * n * sizeof(size_t));
+	f->sec_count = f->sec_first + n;
+	f->sec_sets = f->sec_count + n;
+	for (size_t lo = 0, hi; lo < p->n_stmts; lo = hi) {
+		size_t sets = 0;
+		/* a section's statements are contiguous */
+		for (hi = lo; hi < p->n_stmts && p->stmts[hi].section == p->stmts[lo].section; hi++)
+			sets += p->stmts[hi].node && p->stmts[hi].node->node_case ==
+							 PG_QUERY__NODE__NODE_VARIABLE_SET_STMT;
+		for (size_t i = lo; i < hi; i++) {
+			f->sec_first[i] = lo;
+			f->sec_count[i] = hi - lo;
+			f->sec_sets[i] = sets;
+		}
+	}
+	/* counting sort by node case: stable, so each list keeps statement order */
+	f->kind_at = dg_arena_alloc(a, (DG_NODE_CASES + 1) * sizeof(size_t));
+	memset(f->kind_at, 0, (DG_NODE_CASES + 1) * sizeof(size_t));
+	f->by_kind = dg_arena_alloc(a, n * sizeof(size_t));
+	for (size_t i = 0; i < p->n_stmts; i++) {
+		int c = p->stmts[i].node ? (int)p->stmts[i].node->node_case : 0;
+		f->kind_at[(c >= 0 && c < DG_NODE_CASES ? c : 0) + 1]++;
+	}
+	for (size_t c = 0; c < DG_NODE_CASES; c++)
+		f->kind_at[c + 1] += f->kind_at[c];
+	{
+		size_t *next = dg_arena_alloc(a, DG_NODE_CASES * sizeof(size_t));
+		memcpy(next, f->kind_at, DG_NODE_CASES * sizeof(size_t));
+		for (size_t i = 0; i < p->n_stmts; i++) {
+			int c = p->stmts[i].node ? (int)p->stmts[i].node->node_case : 0;
+			f->by_kind[next[c >= 0 && c < DG_NODE_CASES ? c : 0]++] = i;
+		}
+	}
+}
+
+static size_t drop_slot(const struct dg_facts *f, int type, const char *name)
+{
+	size_t i = (hash_str(name) ^ (uint64_t)type * 0x9e3779b97f4a7c15ULL) & (f->cap_drops - 1);
+
+	while (f->drops[i].name &&
+	       (f->drops[i].type != type || strcmp(f->drops[i].name, name) != 0))
+		i = (i + 1) & (f->cap_drops - 1);
+	return i;
+}
+
+static void build_drops(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a)
+{
+	size_t n = 0, nd;
+	const size_t *drops = dg_facts_stmts_of_kind(f, PG_QUERY__NODE__NODE_DROP_STMT, &nd);
+
+	for (size_t q = 0; q < nd; q++)
+		if (p->stmts[drops[q]].node->drop_stmt->missing_ok)
+			n += p->stmts[drops[q]].node->drop_stmt->n_objects;
+	if (!n)
+		return;
+	for (f->cap_drops = 16; f->cap_drops < 2 * n;)
+		f->cap_drops *= 2;
+	f->drops = dg_arena_alloc(a, f->cap_drops * sizeof(*f->drops));
+	memset(f->drops, 0, f->cap_drops * sizeof(*f->drops));
+	for (size_t q = 0; q < nd; q++) {
+		const PgQuery__DropStmt *d = p->stmts[drops[q]].node->drop_stmt;
+		if (!d->missing_ok)
+			continue;
+		for (size_t k = 0; k < d->n_objects; k++) {
+			const char *name = dg_drop_object_name(d->objects[k]);
+			size_t i;
+			if (!name)
+				continue;
+			i = drop_slot(f, (int)d->remove_type, name);
+			if (!f->drops[i].name) /* the first one counts */
+				f->drops[i] =
+				    (struct dg_drop_slot){name, (int)d->remove_type, drops[q]};
+		}
+	}
+}
+
+size_t dg_facts_dropped_if_exists(const struct dg_facts *f, int type, const char *name)
+{
+	size_t i;
+
+	if (!f->cap_drops || !name)
+		return SIZE_MAX;
+	i = drop_slot(f, type, name);
+	return f->drops[i].name ? f->drops[i].stmt : SIZE_MAX;
+}
+
+const size_t *dg_facts_stmts_of_kind(const struct dg_facts *f, int kind, size_t *n)
+{
+	*n = 0;
+	if (!f->kind_at || kind <= 0 || kind >= DG_NODE_CASES)
+		return NULL;
+	*n = f->kind_at[kind + 1] - f->kind_at[kind];
+	return *n ? f->by_kind + f->kind_at[kind] : NULL;
+}
+
 void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
 		    bool assume_in_tx, const struct dg_facts *up_file)
 {
@@ -516,6 +620,8 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 		}
 	}
 	build_index(f, a);
+	build_sections(f, p, a);
+	build_drops(f, p, a);
 	build_tx(f, p, a, assume_in_tx);
 	build_settings(f, p, a);
 	for (size_t e = 0; e < p->n_errors; e++) {
@@ -555,8 +661,10 @@ bool dg_facts_column_added_before(const struct dg_facts *f, const char *schema, 
 	if (!rel || !col)
 		return false;
 	EACH(f, rel, e)
-	if (e->kind == DG_EFF_ADD_COLUMN && !e->with_create && e->stmt < stmt && e->col &&
-	    strcmp(e->col, col) == 0 && same_rel(e->schema, e->name, schema, rel))
+	if (e->stmt >= stmt) /* chains keep statement order */
+		break;
+	else if (e->kind == DG_EFF_ADD_COLUMN && !e->with_create && e->stmt < stmt && e->col &&
+		 strcmp(e->col, col) == 0 && same_rel(e->schema, e->name, schema, rel))
 		return true;
 	return false;
 }
@@ -567,8 +675,10 @@ bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema
 	const struct dg_effect *e;
 
 	EACH(f, name, e)
-	if (e->kind == DG_EFF_CREATE_DOMAIN && e->stmt < stmt &&
-	    same_rel(e->schema, e->name, schema, name))
+	if (e->stmt >= stmt) /* chains keep statement order */
+		break;
+	else if (e->kind == DG_EFF_CREATE_DOMAIN && e->stmt < stmt &&
+		 same_rel(e->schema, e->name, schema, name))
 		return true;
 	return false;
 }
@@ -582,8 +692,10 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
 		return false;
 	schema = norm(schema);
 	EACH(f, name, e)
-	if (e->kind == DG_EFF_CREATE && e->obj != DG_OBJ_SEQUENCE && e->stmt < stmt &&
-	    same_rel(e->schema, e->name, schema, name))
+	if (e->stmt >= stmt) /* chains keep statement order */
+		break;
+	else if (e->kind == DG_EFF_CREATE && e->obj != DG_OBJ_SEQUENCE && e->stmt < stmt &&
+		 same_rel(e->schema, e->name, schema, name))
 		return true;
 	/* a CREATE TABLE the grammar could not parse counts from its own position on (SIZE_MAX, as
 	 * for an up file, already means "all of them") */
@@ -677,7 +789,10 @@ bool dg_facts_index_created_before(const struct dg_facts *f, const char *schema,
 
 	schema = norm(schema);
 	EACH(f, name, e)
-	if (e->stmt < stmt && (enum dg_direction)e->dir == dir && index_effect(e, schema, name))
+	if (e->stmt >= stmt) /* chains keep statement order */
+		break;
+	else if (e->stmt < stmt && (enum dg_direction)e->dir == dir &&
+		 index_effect(e, schema, name))
 		return true;
 	return false;
 }

@@ -106,7 +106,29 @@ struct dg_facts {
 	 * direction, left the session on a zone with no offset from UTC */
 	bool *tz_utc;
 	unsigned char *timeouts; /* one per statement: DG_TIMEOUT_* bits set before it */
+	/* one per statement: its section's first statement and statement count, and how many
+	 * statements of that section are SET / RESET */
+	size_t *sec_first, *sec_count, *sec_sets;
+	/* the statements by node case, each list in statement order: by_kind[kind_at[c] ..
+	 * kind_at[c + 1]) for node case c */
+	size_t *by_kind, *kind_at;
+	/* DROP … IF EXISTS by object type and last name: the first statement that did it */
+	struct dg_drop_slot *drops;
+	size_t cap_drops;
 };
+
+struct dg_drop_slot {
+	const char *name; /* NULL: empty slot */
+	int type;	  /* PgQuery__ObjectType */
+	size_t stmt;
+};
+
+/* The first statement that ran DROP … IF EXISTS on an object of `type` (PgQuery__ObjectType)
+ * whose last name is `name`, or SIZE_MAX. */
+size_t dg_facts_dropped_if_exists(const struct dg_facts *f, int type, const char *name);
+
+/* The statements whose node case is `kind`, in order: *n of them (NULL when none). */
+const size_t *dg_facts_stmts_of_kind(const struct dg_facts *f, int kind, size_t *n);
 
 /* Calls fn for each effect of the file that names `key` (as its relation, index, partition,
  * parent, referenced table or new name), in statement order, until fn returns false. */

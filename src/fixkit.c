@@ -193,6 +193,21 @@ static bool text_has(const struct dg_ctx *ctx, const char *needle)
 	return strstr(ctx->src->text, needle) != NULL;
 }
 
+/* A runner that runs a file outside the transaction when a comment line says so: the line the
+ * fix puts first in the file (the runner reads it there, or anywhere), and what it looks for. */
+struct top_directive {
+	const char *format, *line, *marker;
+};
+static const struct top_directive top_directives[] = {
+    /* sqlx reads it only as the file's first line */
+    {"sqlx", "-- no-transaction\n", "-- no-transaction"},
+    {"refinery", "-- refinery:noTransaction\n", "refinery:noTransaction"},
+    /* file-wide; the down part then goes as one query string: still all or nothing */
+    {"tern", "---- tern: disable-tx ----\n", "---- tern: disable-tx ----"},
+    /* among the leading comments */
+    {"yoyo", "-- transactional: false\n", "transactional:"},
+};
+
 /* Adds to the open fix what takes the statement out of the transaction its runner wraps it in;
  * false when that is impossible in this file (other statements share the transaction: the
  * migration must be split). `how` says what was done. */
@@ -265,9 +280,55 @@ static bool leave_transaction(struct dg_ctx *ctx, char *how, size_t size)
 		snprintf(how, size, ", and `runInTransaction:false` on the changeset");
 		return true;
 	}
-	/* diesel keeps it in metadata.toml, pop in the file name: not this file's text */
+	/* the runners whose directive to leave the transaction is a comment line at the top */
+	for (size_t k = 0; k < sizeof(top_directives) / sizeof(*top_directives); k++) {
+		const struct top_directive *d = &top_directives[k];
+		if (strcmp(fmt, d->format) != 0)
+			continue;
+		if (text_has(ctx, d->marker))
+			return false; /* there already, yet in a transaction: not ours to fix */
+		dg_fix_edit(ctx, 0, 0, d->line);
+		snprintf(how, size, ", and `%.*s` at the top of the file",
+			 (int)strcspn(d->line, "\n"), d->line);
+		return true;
+	}
+	if (strcmp(fmt, "graphile-migrate") == 0 && !text_has(ctx, "--! no-transaction")) {
+		/* the first line of the body, after the --! header and its blank line */
+		dg_fix_edit(ctx, ctx->stmt->section->start, ctx->stmt->section->start,
+			    "--! no-transaction\n");
+		snprintf(how, size, ", and `--! no-transaction` as the first line of the body");
+		return true;
+	}
+	/* diesel keeps it in metadata.toml, pop in the file name, Supabase sends the file as one
+	 * batch with its history row and Drizzle runs every pending migration in one
+	 * transaction: not this file's text */
 	snprintf(how, size, "; %s decides the transaction outside this file", fmt);
 	return false;
+}
+
+/* When no fix of this file can take the statement out of its runner's transaction because
+ * other statements share it, the finding's help says what to do instead (the language server
+ * offers it as a move into a new migration). */
+static void split_note(struct dg_ctx *ctx)
+{
+	const struct dg_stmt_tx *t = &ctx->facts->tx[ctx->stmt_index];
+	struct dg_finding *f = &ctx->out->findings[ctx->last_finding];
+	static const char note[] =
+	    " Here the runner wraps it in one transaction with the migration's other statements: "
+	    "move it into a migration of its own, which can run outside a transaction.";
+	size_t n;
+	char *h;
+
+	if (!t->in_tx || t->origin != DG_TXO_TOOL || stmts_in_tx(ctx, t->tx_id) == 1 ||
+	    ctx->last_finding >= ctx->out->n_findings || (f->help && strstr(f->help, note)))
+		return;
+	n = f->help ? strlen(f->help) : 0;
+	h = dg_xmalloc(n + sizeof(note));
+	if (n)
+		memcpy(h, f->help, n);
+	memcpy(h + n, n ? note : note + 1, n ? sizeof(note) : sizeof(note) - 1);
+	free(f->help);
+	f->help = h;
 }
 
 /* Whether the statement runs alone in a query string its runner sends as one implicit
@@ -311,6 +372,7 @@ void dg_fix_concurrently(struct dg_ctx *ctx, const struct dg_fix_site *site)
 		dg_fix_edit(ctx, at, at, " CONCURRENTLY");
 	if (!leave_transaction(ctx, how, sizeof(how))) {
 		dg_fix_abandon(ctx);
+		split_note(ctx);
 		return;
 	}
 	snprintf(desc, sizeof(desc), "Use %s INDEX CONCURRENTLY%s", drop ? "DROP" : "CREATE", how);
@@ -326,6 +388,7 @@ void dg_fix_leave_transaction(struct dg_ctx *ctx, const struct dg_fix_site *site
 		return;
 	if (!leave_transaction(ctx, how, sizeof(how)) || !how[0]) {
 		dg_fix_abandon(ctx);
+		split_note(ctx);
 		return;
 	}
 	/* outside the transaction a failed build leaves an INVALID index: IF NOT EXISTS lets a

@@ -394,6 +394,9 @@ static bool collect_one(const struct dg_effect *e, void *arg)
 {
 	struct collect *c = arg;
 
+	/* a chain keeps statement order: nothing past this one ran before the statement */
+	if (e->stmt >= c->v->stmt)
+		return false;
 	if (ran(c->v, e) && c->n < COLLECT_MAX)
 		c->list[c->n++] = e;
 	return true;
@@ -2102,13 +2105,23 @@ void dg_lock_file_init(struct dg_lock_file *f, const struct dg_parsed *p,
 void dg_locks_of_stmt(const struct dg_lock_file *f, size_t index, int pg_version,
 		      struct dg_lock_info *out)
 {
+	bool block = f->facts && f->facts->tx[index].in_tx;
+	/* a DO block's statement runs inside the DO's own transaction at least */
 	struct view w = {f->facts, f->catalog, index, f->p->stmts[index].section->dir,
-			 f->facts && f->facts->tx[index].in_tx};
+			 block || f->p->stmts[index].holder};
 
 	stmt_locks(f->p->stmts[index].node, &w, pg_version, out);
 	if (recurses(f->p->stmts[index].node))
 		hedge_partitions(out, &w);
 	finalize(out, &w);
+	/* a DO block or function runs its statements below the top level, where
+	 * PreventInTransactionBlock refuses them even outside a transaction block (inside one,
+	 * the transaction-block error comes first) */
+	if (f->p->stmts[index].holder && out->no_transaction && !block)
+		set_fails(out, "PostgreSQL refuses this statement inside a DO block or function "
+			       "(\"ERROR: ... cannot be executed from a function\"; with an "
+			       "EXCEPTION clause, \"... cannot run inside a transaction block\"): "
+			       "it must run as a top-level statement");
 }
 
 void dg_locks_of_node(const PgQuery__Node *stmt, int pg_version, struct dg_lock_info *out)

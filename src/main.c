@@ -17,12 +17,15 @@
 #include "baseline.h"
 #include "closest.h"
 #include "git.h"
+#include "jobs.h"
+#include "migration.h"
 #include "dynamodb/dynamodb.h"
 #include "arena.h"
 #include "source.h"
 #include "verify/rollback.h"
 #include "verify/tablestats.h"
 #include "verify/verify.h"
+#include "lsp/lsp.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 
@@ -30,6 +33,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
 static const char usage[] =
     "Usage: ddlguard [OPTIONS] PATH...   (PATH: a file, a directory, - for stdin)\n"
     "       ddlguard verify [OPTIONS] PATH...   (on a real PostgreSQL: verify --help)\n"
+    "       ddlguard lsp                        (a language server for editors)\n"
     "Audit PostgreSQL schema migrations for locks, rewrites, breaking changes and\n"
     "failures, and DynamoDB table definitions (CloudFormation, SAM, CDK, Serverless,\n"
     "Terraform).\n"
@@ -64,6 +68,8 @@ static const char usage[] =
     "  --assume-in-transaction plain SQL files run inside one transaction block\n"
     "  --stdin-filename NAME   the name standard input is reported and detected as\n"
     "  --max-file-size SIZE    refuse larger files, e.g. 512K, 32M (default 8M)\n"
+    "  -j, --jobs N            lint on N threads (default: one per core); the\n"
+    "                          output is the same whatever N\n"
     "Configuration and CI:\n"
     "  --config FILE           this file instead of the nearest .ddlguard.yaml\n"
     "  --no-config             no configuration file\n"
@@ -206,6 +212,8 @@ static int bad_option(const char *word, const struct option *longopts, int short
 	char name[128];
 	const char *near;
 
+	if (short_opt == 'j' && !(word[0] == '-' && word[1] == '-'))
+		return usage_error("%s", "option '-j' needs a value");
 	if (short_opt && !(word[0] == '-' && word[1] == '-'))
 		return usage_error("option '-%c' is not known", short_opt);
 	while (*word == '-')
@@ -433,6 +441,179 @@ static enum dg_status fix_and_lint(const struct dg_config *cfg, struct dg_catalo
 	return st;
 }
 
+/* ---- the files ---------------------------------------------------------------------------- */
+
+/* What linting the files shares: read-only on the lint threads; the report side runs on this
+ * thread, in input order. */
+struct run {
+	const struct dg_path_list *files, *deleted;
+	const struct configs *configs;
+	size_t first_plan, first_deleted;
+	const char *stdin_name;
+	bool fix, diff_only;
+	bool *changed, *trouble; /* --fix (one thread only) */
+	int fail_on;
+	bool fail_on_set, have_stats;
+	struct dg_table_stats *stats;
+	struct dg_catalog *stats_catalog;
+	struct dg_baseline *baseline, *new_baseline;
+	const struct dg_reporter *reporter;
+	void *state;
+	struct dg_report_options *ropts;
+	struct dg_report_summary *sum;
+	int *rc;
+};
+
+static const char *input_name(const struct run *run, size_t i)
+{
+	return strcmp(run->files->items[i], "-") == 0 ? run->stdin_name : run->files->items[i];
+}
+
+/* The memory group of file i (malloc'd): consecutive files with the same key share one schema
+ * memory. It is the catalog's scope, the file's migration root (dg_migration_root_key: the
+ * engine enters the same root), so one root's files stay in order on one thread. */
+static char *memory_group_key(const struct run *run, size_t i)
+{
+	return dg_migration_root_key(input_name(run, i), NULL);
+}
+
+/* starts[g]: the first file of memory group g; starts[n] = files->n. */
+static size_t *memory_groups(const struct run *run, size_t *n_groups)
+{
+	size_t n = run->files->n, *starts = dg_xcalloc(n + 1, sizeof(*starts)), g = 0;
+	char *prev = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		char *key = memory_group_key(run, i);
+
+		/* templates and plans keep no schema memory: any group will do */
+		if (!prev || i == run->first_plan || strcmp(key, prev) != 0)
+			starts[g++] = i;
+		free(prev);
+		prev = key;
+	}
+	free(prev);
+	starts[g] = n;
+	*n_groups = g;
+	return starts;
+}
+
+/* Lints file i with its group's schema memory (on a lint thread). */
+static bool lint_one(void *ctx, struct dg_catalog *catalog, size_t i, struct dg_result *res)
+{
+	const struct run *run = ctx;
+	const char *path = run->files->items[i];
+	const struct dg_config *fcfg = run->configs->per_file[i].cfg;
+	struct timespec t0, t1;
+
+	memset(res, 0, sizeof(*res));
+	if (run->configs->per_file[i].excluded) {
+		/* not reported, but it ran before the next migrations: remember its schema */
+		if (strcmp(path, "-") != 0 && !dg_ddb_path_is_template(path))
+			dg_absorb_file(fcfg, catalog, path);
+		return false;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (i >= run->first_deleted) {
+		const char *base = run->deleted->items[i - run->first_deleted];
+		dg_ddb_lint_deleted(fcfg, path, base, strlen(base), res);
+	} else if (i >= run->first_plan) {
+		dg_ddb_lint_plan_file(fcfg, path, run->stdin_name, res);
+	} else if (strcmp(path, "-") == 0) {
+		size_t len = 0;
+		int err;
+		/* bounded like a file: `ddlguard - </dev/zero` must end */
+		char *buf = dg_read_stream_max(stdin, dg_config_max_file_size(fcfg), &len, &err);
+		if (buf && run->fix)
+			fix_and_lint(fcfg, catalog, run->stdin_name, buf, len, run->diff_only,
+				     run->changed, run->trouble, res);
+		else if (buf)
+			dg_lint_buffer_with(fcfg, catalog, run->stdin_name, buf, len, res);
+		else
+			unreadable(res, run->stdin_name, err, dg_config_max_file_size(fcfg));
+		free(buf);
+	} else if (run->fix) {
+		size_t len = 0;
+		int err;
+		char *buf = dg_read_path(path, dg_config_max_file_size(fcfg), &len, &err);
+		if (buf)
+			fix_and_lint(fcfg, catalog, path, buf, len, run->diff_only, run->changed,
+				     run->trouble, res);
+		else
+			dg_lint_file_with(fcfg, catalog, path, res);
+		free(buf);
+	} else {
+		dg_lint_file_with(fcfg, catalog, path, res);
+	}
+	/* res says what happened, with its reason when it is not DG_OK */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return true;
+}
+
+/* File i's result into the summary, the baselines and the report (this thread, in order). */
+static void report_one(void *ctx, size_t i, struct dg_result *res, bool reported)
+{
+	struct run *run = ctx;
+	const char *path = run->files->items[i];
+	const struct dg_config *fcfg = run->configs->per_file[i].cfg;
+	int ffail_on = run->fail_on;
+	/* table sizes: SQL migrations only (not templates or plans), in order on this thread */
+	bool sized = run->have_stats && i < run->first_plan && strcmp(path, "-") != 0 &&
+		     !dg_ddb_path_is_template(path);
+
+	if (!reported) {
+		if (run->have_stats && strcmp(path, "-") != 0 && !dg_ddb_path_is_template(path)) {
+			struct dg_lock_report lr;
+			dg_locks_file_with(fcfg, run->stats_catalog, path, &lr);
+			dg_lock_report_clear(&lr);
+		}
+		return;
+	}
+	if (!run->fail_on_set && run->configs->per_file[i].fail_on >= 0)
+		ffail_on = run->configs->per_file[i].fail_on;
+	if (res->status != DG_OK) {
+		/* in the report too (errors[], SARIF notifications, JUnit errors): files
+		 * checked + errors = files given */
+		say_error(res->path, res->error ? res->error : "cannot read");
+		run->sum->unreadable++;
+		*run->trouble = true;
+	} else {
+		run->sum->files_checked++;
+	}
+	if (sized && res->status == DG_OK) {
+		run->stats->small_rows = run->configs->per_file[i].small_rows;
+		run->stats->large_rows = run->configs->per_file[i].large_rows;
+		dg_table_stats_apply(run->stats, fcfg, run->stats_catalog, res);
+	}
+	if (run->new_baseline)
+		dg_baseline_record(run->new_baseline, res);
+	if (run->baseline)
+		dg_baseline_filter(run->baseline, res);
+	if (res->n_findings)
+		run->sum->files_with_findings++;
+	for (size_t k = 0; k < res->n_findings; k++) {
+		run->sum->findings++;
+		run->sum->by_severity[res->findings[k].severity]++;
+		if ((int)res->findings[k].severity >= ffail_on)
+			*run->rc = EXIT_FINDINGS;
+	}
+	run->ropts->fail_on = ffail_on; /* JUnit fails the findings this file's --fail-on counts */
+	if (!run->diff_only)
+		run->reporter->file(run->state, res);
+}
+
+/* Every file, linted group by group on `jobs` threads, reported in input order. */
+static void lint_files(struct run *run, unsigned jobs)
+{
+	size_t n_groups;
+	size_t *starts = memory_groups(run, &n_groups);
+	struct dg_jobs j = {run->files->n, starts, n_groups, jobs, lint_one, report_one, run};
+
+	dg_jobs_run(&j);
+	free(starts);
+}
+
 static int cli(int argc, char **argv, struct dg_config *cfg)
 {
 	enum {
@@ -470,6 +651,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	};
 	/* other front halves, limits */
 	enum { OPT_TERRAFORM_PLAN = 768, OPT_MAX_FILE_SIZE };
+	enum { OPT_JOBS = 1280 };
 	static const struct option longopts[] = {
 	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"quiet", no_argument, NULL, 'q'},
@@ -495,6 +677,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	    {"diff", no_argument, NULL, OPT_DIFF},
 	    {"migration-format", required_argument, NULL, OPT_MIGRATION_FORMAT},
 	    {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
+	    {"jobs", required_argument, NULL, OPT_JOBS},
 	    {"select", required_argument, NULL, OPT_SELECT},
 	    {"locks", no_argument, NULL, OPT_LOCKS},
 	    {"column-unit", required_argument, NULL, OPT_COLUMN_UNIT},
@@ -510,7 +693,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	enum dg_column_unit column_unit = DG_COLUMN_DEFAULT;
 	char *repo_root = NULL;
 	bool fix = false, diff_only = false, changed = false;
-	struct dg_catalog *catalog = NULL;
+	unsigned jobs = dg_jobs_default();
 	int fail_on = DG_WARNING; /* 3 = never */
 	bool fail_on_set = false;
 	struct configs configs = {0};
@@ -531,7 +714,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	void *state;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hqj:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
 			reporter = dg_reporter_find(optarg);
@@ -670,6 +853,17 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 				    "such as 512K or 32M, not '%s'",
 				    optarg);
 			break;
+		case 'j':
+		case OPT_JOBS: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v < 1 || v > 1024)
+				return usage_error(
+				    "--jobs takes a number of threads from 1 to 1024, not '%s'",
+				    optarg);
+			jobs = (unsigned)v;
+			break;
+		}
 		case OPT_STDIN_NAME:
 			stdin_name = optarg;
 			break;
@@ -920,109 +1114,36 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		*sep = ':';
 		sum.unreadable++;
 	}
-	/* schema memory: files come directory by directory, in the tool's order */
-	catalog = dg_catalog_new();
-	for (size_t i = 0; i < files.n; i++) {
-		struct dg_result res;
-		enum dg_status st;
-		const struct dg_config *fcfg = configs.per_file[i].cfg;
-		int ffail_on = fail_on;
-
-		if (configs.per_file[i].excluded) {
-			/* not reported, but it ran before the next migrations: remember its schema
-			 */
-			if (strcmp(files.items[i], "-") != 0 &&
-			    !dg_ddb_path_is_template(files.items[i]))
-				dg_absorb_file(fcfg, catalog, files.items[i]);
-			if (have_stats && strcmp(files.items[i], "-") != 0 &&
-			    !dg_ddb_path_is_template(files.items[i])) {
-				struct dg_lock_report lr;
-				dg_locks_file_with(fcfg, stats_catalog, files.items[i], &lr);
-				dg_lock_report_clear(&lr);
-			}
-			continue;
-		}
-		struct timespec t0, t1;
-
-		if (!fail_on_set && configs.per_file[i].fail_on >= 0)
-			ffail_on = configs.per_file[i].fail_on;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-
-		if (i >= first_deleted) {
-			const char *base = deleted.items[i - first_deleted];
-			st = dg_ddb_lint_deleted(fcfg, files.items[i], base, strlen(base), &res);
-		} else if (i >= first_plan) {
-			st = dg_ddb_lint_plan_file(fcfg, files.items[i], stdin_name, &res);
-		} else if (strcmp(files.items[i], "-") == 0) {
-			size_t len = 0;
-			int err;
-			/* bounded like a file: `ddlguard - </dev/zero` must end */
-			char *buf =
-			    dg_read_stream_max(stdin, dg_config_max_file_size(fcfg), &len, &err);
-			if (buf && fix) {
-				st = fix_and_lint(fcfg, catalog, stdin_name, buf, len, diff_only,
-						  &changed, &trouble, &res);
-				free(buf);
-			} else if (buf) {
-				st = dg_lint_buffer_with(fcfg, catalog, stdin_name, buf, len, &res);
-				free(buf);
-			} else {
-				st = unreadable(&res, stdin_name, err,
-						dg_config_max_file_size(fcfg));
-			}
-		} else if (fix) {
-			size_t len = 0;
-			int err;
-			char *buf =
-			    dg_read_path(files.items[i], dg_config_max_file_size(fcfg), &len, &err);
-			if (buf)
-				st = fix_and_lint(fcfg, catalog, files.items[i], buf, len,
-						  diff_only, &changed, &trouble, &res);
-			else
-				st = dg_lint_file_with(fcfg, catalog, files.items[i], &res);
-			free(buf);
-		} else {
-			st = dg_lint_file_with(fcfg, catalog, files.items[i], &res);
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		res.seconds =
-		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		(void)st; /* res says what happened, with its reason when it is not DG_OK */
-		if (res.status != DG_OK) {
-			/* in the report too (errors[], SARIF notifications, JUnit errors): files
-			 * checked + errors = files given */
-			say_error(res.path, res.error ? res.error : "cannot read");
-			sum.unreadable++;
-			trouble = true;
-		} else {
-			sum.files_checked++;
-		}
-		/* table sizes: SQL migrations only (not templates or plans) */
-		if (have_stats && res.status == DG_OK && i < first_plan &&
-		    strcmp(files.items[i], "-") != 0 && !dg_ddb_path_is_template(files.items[i])) {
-			stats.small_rows = configs.per_file[i].small_rows;
-			stats.large_rows = configs.per_file[i].large_rows;
-			dg_table_stats_apply(&stats, fcfg, stats_catalog, &res);
-		}
-		if (new_baseline)
-			dg_baseline_record(new_baseline, &res);
-		if (baseline)
-			dg_baseline_filter(baseline, &res);
-		if (res.n_findings)
-			sum.files_with_findings++;
-		for (size_t k = 0; k < res.n_findings; k++) {
-			sum.findings++;
-			sum.by_severity[res.findings[k].severity]++;
-			if ((int)res.findings[k].severity >= ffail_on)
-				rc = EXIT_FINDINGS;
-		}
-		ropts.fail_on =
-		    ffail_on; /* JUnit fails the findings this file's --fail-on counts */
-		if (!diff_only)
-			reporter->file(state, &res);
-		dg_result_clear(&res);
+	/* schema memory: files come directory by directory, in the tool's order; each memory
+	 * group is linted in order with its own catalog, the groups on --jobs threads */
+	{
+		struct run run = {
+		    .files = &files,
+		    .configs = &configs,
+		    .deleted = &deleted,
+		    .first_plan = first_plan,
+		    .first_deleted = first_deleted,
+		    .stdin_name = stdin_name,
+		    .fix = fix,
+		    .diff_only = diff_only,
+		    .changed = &changed,
+		    .trouble = &trouble,
+		    .fail_on = fail_on,
+		    .fail_on_set = fail_on_set,
+		    .have_stats = have_stats,
+		    .stats = &stats,
+		    .stats_catalog = stats_catalog,
+		    .baseline = baseline,
+		    .new_baseline = new_baseline,
+		    .reporter = reporter,
+		    .state = state,
+		    .ropts = &ropts,
+		    .sum = &sum,
+		    .rc = &rc,
+		};
+		/* --fix writes files and diffs as it goes, --diff-base asks git: one thread */
+		lint_files(&run, fix || diff ? 1 : jobs);
 	}
-	dg_catalog_free(catalog);
 	dg_path_list_free(&deleted);
 	dg_catalog_free(stats_catalog);
 	dg_table_stats_free(&stats);
@@ -1079,6 +1200,7 @@ static void *cli_thread(void *arg)
 	struct cli_call *c = arg;
 
 	c->rc = cli(c->argc, c->argv, c->cfg);
+	dg_migration_caches_free(); /* this thread's: its end would lose them */
 	return NULL;
 }
 
@@ -1115,6 +1237,11 @@ int main(int argc, char **argv)
 	if (!cfg) {
 		fputs("ddlguard: out of memory\n", stderr);
 		return EXIT_TROUBLE;
+	}
+	/* ddlguard lsp: the language server (src/lsp/) */
+	if (argc > 1 && strcmp(argv[1], "lsp") == 0) {
+		dg_config_free(cfg);
+		return dg_lsp_main(argc - 1, argv + 1);
 	}
 	/* ddlguard verify …: the real-server front half (src/verify/) */
 	if (argc > 1 && strcmp(argv[1], "verify") == 0) {

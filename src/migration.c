@@ -230,12 +230,12 @@ static bool read_small(const char *path, char *buf, size_t cap)
 /* The entries of one directory, kept for the next file: a directory's files are linted one after
  * the other and each asks about its siblings, so reading the directory once per file would cost
  * more than linting it. The directory's mtime says when the copy is stale. */
-static struct {
+static _Thread_local struct {
 	char *dir;
 	struct timespec mtime;
 	char **names;
 	size_t n;
-} dir_cache;
+} dir_cache; /* per thread (--jobs): dg_migration_caches_free */
 
 static void dir_cache_clear(void)
 {
@@ -1153,7 +1153,7 @@ static bool claim_atlas(struct det *d)
  * in its first 8 KiB. A directory's migrations share their tool: when some carry its marker
  * comment, the others that follow its naming belong to it too. The answer is kept per directory
  * and marker while the directory is unchanged. */
-static struct {
+static _Thread_local struct {
 	char *dir;
 	struct timespec mtime;
 	struct {
@@ -1176,7 +1176,7 @@ static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_
 	size_t n = 0;
 	char **names;
 	bool hit = false;
-	static char buf[8192];
+	static _Thread_local char buf[8192];
 
 	if (stat(d, &st) != 0)
 		return false;
@@ -1212,7 +1212,7 @@ static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_
  * (sqlx, refinery): a Rust project's migrations are that crate's. */
 static bool cargo_uses(struct det *d, const char *crate)
 {
-	static char buf[16384];
+	static _Thread_local char buf[16384];
 	char *dir = dir_part(d->a, d->src->path);
 	char *probe = join(d->a, *dir ? dir : "./", "");
 
@@ -2111,7 +2111,7 @@ void dg_migration_order_files(const char *dir, char **paths, size_t n)
 
 /* ---- whether a migration root has any way back (require-down-section's census) ---------- */
 
-static struct {
+static _Thread_local struct {
 	char *root, *format, *first;
 	struct timespec mtime;
 	struct dg_down_census c;
@@ -2353,4 +2353,15 @@ int dg_migration_cmp_names(const char *a, const char *b)
 	int c = cmp_runs(a, b);
 
 	return c ? c : strcmp(a, b);
+}
+
+void dg_migration_caches_free(void)
+{
+	dir_cache_clear();
+	free(marker_cache.dir);
+	memset(&marker_cache, 0, sizeof(marker_cache));
+	free(census_cache.root);
+	free(census_cache.format);
+	free(census_cache.first);
+	memset(&census_cache, 0, sizeof(census_cache));
 }

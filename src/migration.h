@@ -88,4 +88,8 @@ const char *dg_migration_format_name(size_t i);
 /* The static name of the known format called `name`, or NULL. */
 const char *dg_migration_format_find(const char *name);
 
+/* Frees the calling thread's caches of directory listings, marker and census answers (each
+ * thread keeps its own: a --jobs worker calls it before it ends). */
+void dg_migration_caches_free(void);
+
 #endif

@@ -10,6 +10,8 @@
 #include <strings.h>
 
 #include "lex.h"
+#include "plpgsql.h"
+#include "template.h"
 
 /* After this many errors in one section the rest of it is treated as unparsable: a file that
  * is not SQL at all must not cost one parse per line. */
@@ -306,9 +308,25 @@ static bool blank_failed_statement(char *buf, size_t len, size_t from, size_t to
 	return true;
 }
 
+/* A statement rendered with stand-ins before it parsed (template.c): its range in the parse
+ * buffer, and what its findings say about it. */
+struct render {
+	size_t from, to;
+	struct dg_rendered r;
+	const char *note;
+};
+
+static const struct render *rendered_at(const struct render *rs, size_t n, size_t from, size_t to)
+{
+	for (size_t k = 0; k < n; k++)
+		if (from < rs[k].to && rs[k].from < to)
+			return &rs[k];
+	return NULL;
+}
+
 static void add_statements(const struct dg_source *src, const struct dg_section *sec,
 			   struct dg_arena *a, struct dg_parsed *out, const char *buf, size_t len,
-			   size_t base, PgQueryProtobuf pb)
+			   size_t base, PgQueryProtobuf pb, const struct render *rs, size_t n_rs)
 {
 	PgQuery__ParseResult *pr =
 	    pg_query__parse_result__unpack(&a->pb, pb.len, (const uint8_t *)pb.data);
@@ -324,12 +342,15 @@ static void add_statements(const struct dg_source *src, const struct dg_section 
 
 		if (!raw->stmt)
 			continue;
+		const struct render *rd;
 		start = dg_skip_trivia(buf, loc, end);
 		end = dg_last_token_end(buf, start, end);
+		rd = n_rs ? rendered_at(rs, n_rs, start, end) : NULL;
 		out->stmts = dg_arena_grow(a, out->stmts, out->n_stmts, &out->cap_stmts,
 					   sizeof(*out->stmts));
-		out->stmts[out->n_stmts++] = (struct dg_stmt){raw->stmt, sec->start + base + start,
-							      sec->start + base + end, sec};
+		out->stmts[out->n_stmts++] =
+		    (struct dg_stmt){raw->stmt, sec->start + base + start, sec->start + base + end,
+				     sec,	rd ? rd->note : NULL,	   0};
 	}
 }
 
@@ -433,6 +454,8 @@ static void parse_range(const struct dg_source *src, const struct dg_section *se
 			size_t base)
 {
 	int errors = 0;
+	struct render *rs = NULL;
+	size_t n_rs = 0, cap_rs = 0;
 
 	for (;;) {
 		PgQueryProtobufParseResult r = pg_query_parse_protobuf(buf);
@@ -457,7 +480,7 @@ static void parse_range(const struct dg_source *src, const struct dg_section *se
 			continue;
 		}
 		if (!r.error) {
-			add_statements(src, sec, a, out, buf, len, base, r.parse_tree);
+			add_statements(src, sec, a, out, buf, len, base, r.parse_tree, rs, n_rs);
 			pg_query_free_protobuf_parse_result(r);
 			break;
 		}
@@ -468,7 +491,34 @@ static void parse_range(const struct dg_source *src, const struct dg_section *se
 		const char *kind;
 
 		failed_statement(buf, len, e, &from, &to);
-		kind = template_marker(buf, from, to, &at, &mlen);
+		if (!rendered_at(rs, n_rs, from, to) && ++errors < DG_MAX_ERRORS_PER_SECTION) {
+			/* a templated statement: rendered with stand-ins, it may parse */
+			struct dg_rendered rr;
+			if (dg_template_render(buf, from, to, &rr)) {
+				char note[256];
+				snprintf(note, sizeof(note),
+					 "the statement is templated: it was linted with %s%s "
+					 "standing in for %s %s%s",
+					 rr.stand_in[0] ? "the name " : "blanks", rr.stand_in,
+					 rr.kind, rr.first,
+					 rr.count > 1 ? " and the other markers" : "");
+				rs = dg_arena_grow(a, rs, n_rs, &cap_rs, sizeof(*rs));
+				rs[n_rs++] = (struct render){
+				    from, to, rr, dg_arena_strndup(a, note, strlen(note))};
+				pg_query_free_protobuf_parse_result(r);
+				continue;
+			}
+		}
+		{
+			const struct render *rd = rendered_at(rs, n_rs, from, to);
+			if (rd) { /* rendered, and still not SQL */
+				kind = rd->r.kind;
+				at = rd->r.at;
+				mlen = rd->r.len;
+			} else {
+				kind = template_marker(buf, from, to, &at, &mlen);
+			}
+		}
 		add_error(a, out, sec->start + base + (kind ? at : e), r.error->message, sec);
 		if (kind) {
 			out->errors[out->n_errors - 1].template_kind = kind;
@@ -495,6 +545,7 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 	size_t len = sec->end - sec->start;
 	char *buf = dg_xmalloc(len + 1);
 	PgQuerySplitResult split = {0};
+	size_t first = out->n_stmts;
 
 	memcpy(buf, src->text + sec->start, len);
 	buf[len] = '\0';
@@ -526,6 +577,7 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 	if (len > DG_PARSE_CHUNK)
 		pg_query_free_split_result(split);
 	free(buf);
+	dg_plpgsql_expand(src, sec, a, out, first);
 }
 
 bool dg_pb_walk(const ProtobufCMessage *m,

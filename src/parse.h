@@ -16,6 +16,13 @@ struct dg_stmt {
 	const PgQuery__Node *node;
 	size_t start, end; /* source text offsets: first token, end of last token (before ';') */
 	const struct dg_section *section;
+	/* What hides the statement, said in every finding at it; NULL for a statement the file
+	 * holds as such. E.g. "inside the DO block at line 3", "templated: …". */
+	const char *note;
+	/* A statement of a DO block or of a PL/pgSQL function run in the migration (plpgsql.c):
+	 * 1 + the index of the statement whose text holds it (the DO, the CREATE FUNCTION); its
+	 * ignore comments go there and it is never sent to a server on its own. 0 otherwise. */
+	size_t holder;
 };
 
 struct dg_syntax_error {

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,13 +35,20 @@ size_t dg_rule_count(void)
 	return DG_N_RULES;
 }
 
+static pthread_once_t infos_once = PTHREAD_ONCE_INIT;
+
+static void fill_infos(void)
+{
+	for (size_t i = 0; i < DG_N_RULES; i++)
+		infos[i] = (struct dg_rule_info){dg_rules[i]->name, dg_rules[i]->summary,
+						 dg_rules[i]->severity, docs[i]};
+}
+
 const struct dg_rule_info *dg_rule_info_at(size_t i)
 {
 	if (i >= DG_N_RULES)
 		return NULL;
-	if (!infos[i].name)
-		infos[i] = (struct dg_rule_info){dg_rules[i]->name, dg_rules[i]->summary,
-						 dg_rules[i]->severity, docs[i]};
+	pthread_once(&infos_once, fill_infos); /* any thread may ask first (--jobs) */
 	return &infos[i];
 }
 

@@ -2,6 +2,7 @@
 #include "source.h"
 
 #include <locale.h>
+#include <pthread.h>
 #include <wchar.h>
 
 #include <errno.h>
@@ -126,7 +127,7 @@ const char *dg_read_strerror(int err, size_t limit, char *buf, size_t size)
 		return "not a regular file (a FIFO, device or socket): pass its contents on standard "
 		       "input with -";
 	default:
-		return strerror(err);
+		return strerror_r(err, buf, size); /* GNU's: thread-safe (--jobs) */
 	}
 }
 
@@ -190,18 +191,24 @@ struct dg_pos dg_source_pos(const struct dg_source *src, size_t offset)
 	return p;
 }
 
+static locale_t utf8;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void open_utf8(void)
+{
+	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
 /* wcwidth() answers in the thread's locale: ask it in C.UTF-8 (always present with glibc), not
  * in whatever locale the process runs, and without touching the process-wide setting. */
 static int char_width(unsigned cp)
 {
-	static locale_t utf8;
 	locale_t old;
 	int w;
 
 	if (cp < 0x80)
 		return 1; /* control characters too: one cell, as GCC counts them */
-	if (!utf8)
-		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	pthread_once(&utf8_once, open_utf8); /* any thread may ask first (--jobs) */
 	if (!utf8)
 		return 1;
 	old = uselocale(utf8);

@@ -50,15 +50,19 @@ static bool word_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '-';
 }
 
-/* The statement of `rep` that contains byte `off`, or NULL. */
+/* The innermost statement of `rep` that contains byte `off` (a DO block's statement rather than
+ * the DO), or NULL. */
 static const struct dg_stmt_locks *stmt_at(const struct dg_lock_report *rep, size_t off)
 {
+	const struct dg_stmt_locks *best = NULL;
+
 	for (size_t i = 0; i < rep->n_stmts; i++)
 		if (off >= rep->stmts[i].byte_offset &&
 		    off < rep->stmts[i].byte_offset +
-			      (rep->stmts[i].byte_length ? rep->stmts[i].byte_length : 1))
-			return &rep->stmts[i];
-	return NULL;
+			      (rep->stmts[i].byte_length ? rep->stmts[i].byte_length : 1) &&
+		    (!best || rep->stmts[i].byte_length < best->byte_length))
+			best = &rep->stmts[i];
+	return best;
 }
 
 static void describe_locks(const struct dg_stmt_locks *sl, char *buf, size_t size)

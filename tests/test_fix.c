@@ -167,6 +167,27 @@ static const struct fix_case cases[] = {
      "-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"},
     {"a.sql", NULL, "require-concurrent-index-creation",
      "BEGIN;\nCREATE INDEX i ON t (a);\nCOMMIT;\n", NULL},
+    {"1_idx.sql", "sqlx", "require-concurrent-index-creation", "CREATE INDEX i ON t (a);\n",
+     "-- no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"},
+    {"1_idx.sql", "sqlx", "require-concurrent-index-creation",
+     "ALTER TABLE t ADD COLUMN b int;\nCREATE INDEX i ON t (a);\n", NULL},
+    {"V2__idx.sql", "refinery", "require-concurrent-index-deletion", "DROP INDEX i;\n",
+     "-- refinery:noTransaction\nDROP INDEX CONCURRENTLY i;\n"},
+    {"migrations/committed/000002.sql", "graphile-migrate", "require-concurrent-index-creation",
+     "--! Previous: sha1:ab\n--! Hash: sha1:cd\n\nCREATE INDEX i ON t (a);\n",
+     "--! Previous: sha1:ab\n--! Hash: sha1:cd\n\n--! no-transaction\n"
+     "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"},
+    {"002_idx.sql", "tern", "require-concurrent-index-creation",
+     "CREATE INDEX i ON t (a);\n---- create above / drop below ----\nDROP INDEX i;\n",
+     "---- tern: disable-tx ----\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"
+     "---- create above / drop below ----\nDROP INDEX i;\n"},
+    {"0002.idx.sql", "yoyo", "require-concurrent-index-creation",
+     "-- depends: 0001.init\nCREATE INDEX i ON t (a);\n",
+     "-- transactional: false\n-- depends: 0001.init\n"
+     "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"},
+    /* every pending migration in one transaction */
+    {"drizzle/0002_idx.sql", "drizzle", "require-concurrent-index-creation",
+     "CREATE INDEX i ON t (a);\n", NULL},
     {"a.sql", NULL, "require-concurrent-index-deletion", "DROP INDEX i;\n",
      "DROP INDEX CONCURRENTLY i;\n"},
     {"a.sql", NULL, "require-concurrent-index-deletion", "DROP INDEX i CASCADE;\n", NULL},
@@ -264,6 +285,51 @@ static void test_recipes(void **state)
 		dg_config_free(cfg);
 	}
 	assert_int_equal(failures, 0);
+}
+
+/* No fix of the file alone can take a statement out of a transaction its runner shares with
+ * other statements: the finding's help says to move it into a migration of its own, and only
+ * there (a lone statement gets its fix, a BEGIN block is the user's own). */
+static void test_split_note(void **state)
+{
+	static const struct {
+		const char *path, *input;
+		bool note;
+	} notes[] = {
+	    {"db/migrations/1_a.sql",
+	     "-- migrate:up\nALTER TABLE t ADD COLUMN b int;\nCREATE INDEX i ON t (a);\n", true},
+	    {"db/migrations/1_a.sql",
+	     "-- migrate:up\nALTER TABLE t ADD COLUMN b int;\nCREATE INDEX CONCURRENTLY i ON t (a);\n",
+	     true},
+	    {"db/migrations/1_a.sql", "-- migrate:up\nCREATE INDEX i ON t (a);\n", false},
+	    {"a.sql", "BEGIN;\nSELECT 1;\nCREATE INDEX i ON t (a);\nCOMMIT;\n", false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(notes) / sizeof(*notes); i++) {
+		struct dg_config *cfg = dg_config_new();
+		struct dg_result res;
+		size_t seen = 0;
+
+		assert_int_equal(dg_lint_buffer(cfg, notes[i].path, notes[i].input,
+						strlen(notes[i].input), &res),
+				 DG_OK);
+		for (size_t k = 0; k < res.n_findings; k++) {
+			const struct dg_finding *f = &res.findings[k];
+			if (strcmp(f->rule, "require-concurrent-index-creation") != 0 &&
+			    strcmp(f->rule, "ban-concurrent-index-creation-in-transaction") != 0)
+				continue;
+			seen++;
+			if ((strstr(f->help, "move it into a migration of its own") != NULL) !=
+			    notes[i].note)
+				fail_msg("case %zu: %s help: %s", i, f->rule, f->help);
+			if (notes[i].note && dg_finding_rewrite(f))
+				fail_msg("case %zu: a fix of the file alone", i);
+		}
+		assert_true(seen > 0);
+		dg_result_clear(&res);
+		dg_config_free(cfg);
+	}
 }
 
 /* A fix that breaks the statement, one that leaves the finding and one that adds another must
@@ -403,6 +469,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_fix_over_the_fixtures),
 	    cmocka_unit_test(test_recipes),
+	    cmocka_unit_test(test_split_note),
 	    cmocka_unit_test(test_verify_rejects),
 	    cmocka_unit_test(test_apply_overlap),
 	    cmocka_unit_test(test_unified_diff),

@@ -119,6 +119,44 @@ static void test_drop_table_names_referenced_tables(void **state)
 	assert_has(m, "also covers \"users\" (referenced by its foreign keys)");
 }
 
+/* A table an earlier migration created without foreign keys: the drop locks only that table,
+ * so the message does not hedge about referenced tables; one with keys names them. */
+static void test_drop_table_known_without_keys(void **state)
+{
+	struct dg_config *cfg = dg_config_new();
+	struct dg_catalog *cat = dg_catalog_new();
+	struct dg_result res;
+	const char *first = "CREATE TABLE audit (id bigint PRIMARY KEY);\n"
+			    "CREATE TABLE users (id bigint PRIMARY KEY);\n"
+			    "CREATE TABLE orders (id bigint, u bigint REFERENCES users (id));\n";
+	const char *second = "DROP TABLE audit;\nDROP TABLE orders;\n";
+	size_t seen = 0;
+
+	(void)state;
+	dg_config_set_all_rules_enabled(cfg, false);
+	assert_int_equal(dg_config_set_rule_enabled(cfg, "ban-drop-table", true), DG_OK);
+	assert_int_equal(
+	    dg_lint_buffer_with(cfg, cat, "db/001_a.up.sql", first, strlen(first), &res), DG_OK);
+	dg_result_clear(&res);
+	assert_int_equal(
+	    dg_lint_buffer_with(cfg, cat, "db/002_b.up.sql", second, strlen(second), &res), DG_OK);
+	for (size_t i = 0; i < res.n_findings; i++) {
+		const char *m = res.findings[i].message;
+		if (strstr(m, "\"audit\"")) {
+			assert_lacks(m, "foreign keys");
+			assert_has(m, "under an ACCESS EXCLUSIVE lock; every running");
+			seen++;
+		} else if (strstr(m, "\"orders\"")) {
+			assert_has(m, "also covers \"users\" (referenced by its foreign keys)");
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 2);
+	dg_result_clear(&res);
+	dg_catalog_free(cat);
+	dg_config_free(cfg);
+}
+
 /* A CREATE TABLE in syntax the PostgreSQL 15 grammar lacks (PG 16 allows a subquery in FROM
  * without an alias) still makes a new table: no claim that indexing it blocks anyone. */
 static void test_unparsable_create_table_is_still_new(void **state)
@@ -213,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(test_lock_timeout_names_what_it_waits_for),
 	    cmocka_unit_test(test_foreign_key_states_the_table_lock),
 	    cmocka_unit_test(test_drop_table_names_referenced_tables),
+	    cmocka_unit_test(test_drop_table_known_without_keys),
 	    cmocka_unit_test(test_unparsable_create_table_is_still_new),
 	    cmocka_unit_test(test_backfill_names_locks_of_its_own_transaction),
 	    cmocka_unit_test(test_lock_timeout_help_carries_statement_timeout),

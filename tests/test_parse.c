@@ -8,32 +8,16 @@
 #include <cmocka.h>
 
 #include "parse.h"
-
-struct fx {
-	struct dg_arena a;
-	struct dg_source s;
-	struct dg_section sec;
-	struct dg_parsed p;
-};
-
-static void parse(struct fx *f, const char *text)
-{
-	memset(f, 0, sizeof(*f));
-	dg_arena_init(&f->a);
-	dg_source_init(&f->s, &f->a, "t.sql", text, strlen(text));
-	f->sec = (struct dg_section){
-	    .start = 0, .end = f->s.len, .dir = DG_DIR_NONE, .tx = DG_TX_AUTOCOMMIT};
-	dg_parse_section(&f->s, &f->sec, &f->a, &f->p);
-}
+#include "testkit.h"
 
 static void test_ranges_skip_comments(void **state)
 {
-	struct fx f;
+	struct tk_parsed f;
 	const char *t =
 	    "SELECT 1;\n-- lead\n/* block */  CREATE TABLE t (a int) ; -- tail\nSELECT 3 -- end";
 
 	(void)state;
-	parse(&f, t);
+	tk_parse(&f, t);
 	assert_int_equal(f.p.n_errors, 0);
 	assert_int_equal(f.p.n_stmts, 3);
 	assert_int_equal(f.p.stmts[0].start, 0);
@@ -47,12 +31,12 @@ static void test_ranges_skip_comments(void **state)
 
 static void test_errors_keep_the_rest(void **state)
 {
-	struct fx f;
+	struct tk_parsed f;
 	const char *t =
 	    "CREATE TABLE a (x int);\nSELEC 1;\nCREATE TABLE b (y int);\nSELECT 'é' FRM z;\nDROP TABLE c;";
 
 	(void)state;
-	parse(&f, t);
+	tk_parse(&f, t);
 	assert_int_equal(f.p.n_errors, 2);
 	assert_int_equal(f.p.errors[0].offset, strstr(t, "SELEC ") - t);
 	assert_int_equal(f.p.errors[1].offset, strstr(t, "z;") - t);
@@ -66,11 +50,11 @@ static void test_errors_keep_the_rest(void **state)
 
 static void test_unterminated_string(void **state)
 {
-	struct fx f;
+	struct tk_parsed f;
 	const char *t = "CREATE TABLE a (x int);\nSELECT 'oops;\n";
 
 	(void)state;
-	parse(&f, t);
+	tk_parse(&f, t);
 	assert_true(f.p.n_errors >= 1);
 	assert_int_equal(f.p.errors[0].offset, strstr(t, "'oops") - t);
 	assert_int_equal(f.p.n_stmts, 1);
@@ -79,9 +63,9 @@ static void test_unterminated_string(void **state)
 
 static void test_garbage_terminates(void **state)
 {
-	struct fx f;
+	struct tk_parsed f;
 	(void)state;
-	parse(&f, "this is ; not ; sql ( at ; all ' \" $$");
+	tk_parse(&f, "this is ; not ; sql ( at ; all ' \" $$");
 	assert_true(f.p.n_errors >= 1);
 	assert_int_equal(f.p.n_stmts, 0);
 	dg_arena_destroy(&f.a);
@@ -89,12 +73,12 @@ static void test_garbage_terminates(void **state)
 
 static void test_psql_script_is_blanked(void **state)
 {
-	struct fx f;
+	struct tk_parsed f;
 	const char *t = "\\connect app\nSELECT 1 \\gset\nCOPY t (a) FROM stdin;\nx;y\n\\.\n"
 			"CREATE TABLE b (y int);\n\\if :flag\nDROP TABLE c;\n\\endif\n";
 
 	(void)state;
-	parse(&f, t);
+	tk_parse(&f, t);
 	assert_int_equal(f.p.n_errors, 0);
 	assert_int_equal(f.p.n_stmts, 4);
 	assert_int_equal(f.p.stmts[0].start, strstr(t, "SELECT 1") - t);
@@ -115,28 +99,55 @@ static void test_copy_data_without_terminator(void **state)
 	assert_string_equal(buf, want);
 }
 
-static void test_templates_are_not_syntax_errors(void **state)
+static void test_templates_are_rendered(void **state)
 {
-	struct fx f;
+	struct tk_parsed f;
 	const char *t = "CREATE INDEX i ON ${schema}.users (email);\n"
 			"SELECT x::int, a[1:n] FROM t WHERE y = :'v';\n"
 			"CREATE TABLE {{ .Name }} (id int);\n"
+			"GRANT SELECT ON t TO :DATABASE_VISITOR;\n"
 			"SELECT 1 FRM t;\n"
 			"CREATE TABLE ok (id int);\n";
 
 	(void)state;
-	parse(&f, t);
-	assert_int_equal(f.p.n_errors, 4);
-	assert_string_equal(f.p.errors[0].template_kind, "a placeholder");
-	assert_int_equal(f.p.errors[0].offset, strstr(t, "${schema}") - t);
-	assert_int_equal(f.p.errors[0].template_len, strlen("${schema}"));
-	assert_string_equal(f.p.errors[1].template_kind, "a psql variable");
-	assert_int_equal(f.p.errors[1].offset, strstr(t, ":'v'") - t);
-	assert_int_equal(f.p.errors[1].template_len, 4);
+	tk_parse(&f, t);
+	/* rendered with stand-ins of the same length, they parse at their real offsets */
+	assert_int_equal(f.p.n_stmts, 5);
+	assert_non_null(strstr(f.p.stmts[0].note, "templated"));
+	assert_non_null(strstr(f.p.stmts[0].note, "${schema}"));
+	assert_int_equal(f.p.stmts[0].node->index_stmt->relation->location,
+			 strstr(t, "${schema}") - t);
+	assert_non_null(strstr(f.p.stmts[1].note, "a psql variable :'v'"));
+	assert_int_equal(f.p.stmts[2].node->create_stmt->relation->location, strstr(t, "{{") - t);
+	assert_int_equal(strlen(f.p.stmts[2].node->create_stmt->relation->relname),
+			 strlen("{{ .Name }}"));
+	assert_non_null(strstr(f.p.stmts[3].note, "a placeholder :DATABASE_VISITOR"));
+	assert_null(f.p.stmts[4].note);
+	assert_int_equal(f.p.n_errors, 1);
+	assert_null(f.p.errors[0].template_kind); /* a plain syntax error stays one */
+	dg_arena_destroy(&f.a);
+}
+
+static void test_templates_that_still_fail(void **state)
+{
+	struct tk_parsed f;
+	const char *t = "SELECT {{ range .Cols }}{{ . }}, {{ end }} FROM t;\n"
+			"CREATE TABLE t (id {{ .Type }} {{ .Null }});\n"
+			"CREATE TABLE x (id {{ .Type );\n"
+			"SELECT 1;\n";
+
+	(void)state;
+	tk_parse(&f, t);
+	assert_int_equal(f.p.n_errors, 3);
+	assert_string_equal(f.p.errors[0].template_kind, "a template action");
+	assert_int_equal(f.p.errors[0].offset, 7);
+	assert_int_equal(f.p.errors[0].template_len, strlen("{{ range .Cols }}"));
+	assert_int_equal(f.p.errors[1].offset, strstr(t, "{{ .Type }}") - t);
+	/* no closing braces: nothing to render, the marker is still named */
+	assert_int_equal(f.p.errors[2].offset, strstr(t, "{{ .Type )") - t);
 	assert_string_equal(f.p.errors[2].template_kind, "a template action");
-	assert_int_equal(f.p.errors[2].template_len, strlen("{{ .Name }}"));
-	assert_null(f.p.errors[3].template_kind); /* a plain syntax error stays one */
 	assert_int_equal(f.p.n_stmts, 1);
+	assert_null(f.p.stmts[0].note);
 	dg_arena_destroy(&f.a);
 }
 
@@ -149,7 +160,8 @@ int main(void)
 	    cmocka_unit_test(test_garbage_terminates),
 	    cmocka_unit_test(test_psql_script_is_blanked),
 	    cmocka_unit_test(test_copy_data_without_terminator),
-	    cmocka_unit_test(test_templates_are_not_syntax_errors),
+	    cmocka_unit_test(test_templates_are_rendered),
+	    cmocka_unit_test(test_templates_that_still_fail),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }

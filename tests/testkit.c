@@ -131,3 +131,13 @@ void tk_write_file(const char *name, const char *text)
 	fputs(text, f);
 	fclose(f);
 }
+
+void tk_parse(struct tk_parsed *f, const char *text)
+{
+	memset(f, 0, sizeof(*f));
+	dg_arena_init(&f->a);
+	dg_source_init(&f->s, &f->a, "t.sql", text, strlen(text));
+	f->sec = (struct dg_section){
+	    .start = 0, .end = f->s.len, .dir = DG_DIR_NONE, .tx = DG_TX_AUTOCOMMIT};
+	dg_parse_section(&f->s, &f->sec, &f->a, &f->p);
+}

@@ -5,6 +5,7 @@
 #define DG_TESTKIT_H
 
 #include "ddlguard/ddlguard.h"
+#include "parse.h"
 
 /* The lock-model rules fire on most small inputs (no lock_timeout there). */
 #define TK_TIMEOUT_FLAGS                                                                           \
@@ -17,6 +18,15 @@
 	"--disable prefer-bigint-over-int " TK_TIMEOUT_FLAGS
 
 void tk_quiet_noise(struct dg_config *cfg);
+
+/* A text parsed as the one autocommit section of t.sql, all of it in the arena `a`. */
+struct tk_parsed {
+	struct dg_arena a;
+	struct dg_source s;
+	struct dg_section sec;
+	struct dg_parsed p;
+};
+void tk_parse(struct tk_parsed *f, const char *text);
 
 /* A command's exit status and its whole standard output (malloc'd, NUL-terminated). */
 struct tk_run {

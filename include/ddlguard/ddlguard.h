@@ -155,6 +155,9 @@ struct dg_config_file;
  * NULL. A file owned by another user than the effective one (or root) is not used: *ignored
  * then names the first such file (malloc'd; NULL when none was skipped). */
 char *dg_config_file_find(const char *path, char **ignored);
+/* Forgets the directories dg_config_file_find found without a configuration file or to be a
+ * repository's root: a long-running caller (the language server) sees files created since. */
+void dg_config_file_forget(void);
 /* Reads and checks a file. On DG_ERR_USAGE or DG_ERR_IO, *error says "file:line:col: why"
  * (malloc'd). */
 enum dg_status dg_config_file_load(const char *path, struct dg_config_file **out, char **error);

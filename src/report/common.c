@@ -214,7 +214,7 @@ void dg_put_xml(FILE *out, const char *s)
 
 /* Every string of a cJSON tree made valid UTF-8 (cJSON copies bytes as they are, and escapes
  * only the C0 controls). */
-static void json_repair(cJSON *item)
+void dg_json_repair(cJSON *item)
 {
 	for (; item; item = item->next) {
 		if (cJSON_IsString(item) && item->valuestring &&
@@ -239,7 +239,7 @@ static void json_repair(cJSON *item)
 			}
 			free(fixed);
 		}
-		json_repair(item->child);
+		dg_json_repair(item->child);
 	}
 }
 
@@ -248,7 +248,7 @@ int dg_report_json_end(FILE *out, struct cJSON *doc, bool pretty)
 	char *text;
 	int rc = -1;
 
-	json_repair(doc);
+	dg_json_repair(doc);
 	text = pretty ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
 	if (text) {
 		fputs(text, out);

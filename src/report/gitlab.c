@@ -12,7 +12,7 @@
 struct gitlab_state {
 	FILE *out;
 	const char *repo_root;
-	cJSON *root;
+	struct dg_json_spool issues; /* spooled file by file (spool.c) */
 };
 
 static void *gitlab_begin(FILE *out, const struct dg_report_options *opts)
@@ -23,7 +23,10 @@ static void *gitlab_begin(FILE *out, const struct dg_report_options *opts)
 		return NULL;
 	st->out = out;
 	st->repo_root = opts->root;
-	st->root = cJSON_CreateArray();
+	if (dg_json_spool_open(&st->issues, 1, true) != 0) {
+		free(st);
+		return NULL;
+	}
 	return st;
 }
 
@@ -69,7 +72,7 @@ static void gitlab_file(void *state, const struct dg_result *res)
 		lines = cJSON_AddObjectToObject(loc, "lines");
 		cJSON_AddNumberToObject(lines, "begin", f->line);
 		cJSON_AddNumberToObject(lines, "end", f->end_line);
-		cJSON_AddItemToArray(st->root, o);
+		dg_json_spool_add(&st->issues, o);
 	}
 	free(path);
 }
@@ -77,7 +80,9 @@ static void gitlab_file(void *state, const struct dg_result *res)
 static int gitlab_end(void *state, const struct dg_report_summary *s)
 {
 	struct gitlab_state *st = state;
-	int rc = dg_report_json_end(st->out, st->root, true);
+	struct dg_json_spool *const lists[] = {&st->issues};
+	int rc =
+	    dg_report_json_end_spooled(st->out, dg_json_spool_hole(&st->issues), true, lists, 1);
 
 	(void)s;
 	free(st);

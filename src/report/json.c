@@ -1,4 +1,5 @@
-/* json.c — the report for machines, written with cJSON so it is always valid JSON.
+/* json.c — the report for machines, written with cJSON so it is always valid JSON. The lists
+ * are spooled file by file (spool.c): memory does not grow with the run.
  * Schema (docs/report.schema.json): {"version", "ddlguard_version", "column_unit", "files_checked",
  * "files": [{"path", "migration_format", "skipped"?}], "findings": [...], "errors": [...],
  * "summary": {...}} (see README); "summary" is always there. */
@@ -11,7 +12,7 @@
 
 struct json_state {
 	FILE *out;
-	cJSON *root, *findings, *errors, *files;
+	struct dg_json_spool findings, errors, files;
 	enum dg_column_unit unit;
 	struct dg_summary sum;
 };
@@ -24,10 +25,16 @@ static void *json_begin(FILE *out, const struct dg_report_options *opts)
 		return NULL;
 	st->out = out;
 	st->unit = opts->column_unit;
-	st->root = cJSON_CreateObject();
-	st->findings = cJSON_CreateArray();
-	st->errors = cJSON_CreateArray();
-	st->files = cJSON_CreateArray();
+	/* each element sits in the document and its array */
+	if (dg_json_spool_open(&st->files, 2, false) != 0 ||
+	    dg_json_spool_open(&st->findings, 2, false) != 0 ||
+	    dg_json_spool_open(&st->errors, 2, false) != 0) {
+		dg_spool_close(&st->files.s);
+		dg_spool_close(&st->findings.s);
+		dg_spool_close(&st->errors.s);
+		free(st);
+		return NULL;
+	}
 	dg_summary_init(&st->sum);
 	return st;
 }
@@ -38,7 +45,7 @@ static void json_file(void *state, const struct dg_result *res)
 
 	dg_summary_add(&st->sum, res);
 	if (res->status != DG_OK) {
-		cJSON_AddItemToArray(st->errors, dg_json_error(res->path, res->error));
+		dg_json_spool_add(&st->errors, dg_json_error(res->path, res->error));
 		return;
 	}
 	cJSON *file = cJSON_CreateObject();
@@ -46,7 +53,7 @@ static void json_file(void *state, const struct dg_result *res)
 	cJSON_AddStringToObject(file, "migration_format", res->format ? res->format : "plain");
 	if (res->skipped)
 		cJSON_AddStringToObject(file, "skipped", res->skipped);
-	cJSON_AddItemToArray(st->files, file);
+	dg_json_spool_add(&st->files, file);
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const struct dg_finding *f = &res->findings[i];
 		const char *dir = dg_direction_name(f->section);
@@ -74,25 +81,27 @@ static void json_file(void *state, const struct dg_result *res)
 				cJSON_AddItemToArray(all, dg_json_fix(&f->fixes[k]));
 			cJSON_AddItemToObject(o, "fixes", all);
 		}
-		cJSON_AddItemToArray(st->findings, o);
+		dg_json_spool_add(&st->findings, o);
 	}
 }
 
 static int json_end(void *state, const struct dg_report_summary *s)
 {
 	struct json_state *st = state;
+	struct dg_json_spool *const lists[] = {&st->files, &st->findings, &st->errors};
+	cJSON *root = cJSON_CreateObject();
 	int rc;
 
-	cJSON_AddNumberToObject(st->root, "version", DG_JSON_SCHEMA_VERSION);
-	cJSON_AddStringToObject(st->root, "ddlguard_version", DG_VERSION);
-	cJSON_AddStringToObject(st->root, "column_unit", dg_column_unit_name(st->unit));
-	cJSON_AddNumberToObject(st->root, "files_checked", (double)s->files_checked);
-	cJSON_AddItemToObject(st->root, "files", st->files);
-	cJSON_AddItemToObject(st->root, "findings", st->findings);
-	cJSON_AddItemToObject(st->root, "errors", st->errors);
-	cJSON_AddItemToObject(st->root, "summary", dg_summary_json(&st->sum));
+	cJSON_AddNumberToObject(root, "version", DG_JSON_SCHEMA_VERSION);
+	cJSON_AddStringToObject(root, "ddlguard_version", DG_VERSION);
+	cJSON_AddStringToObject(root, "column_unit", dg_column_unit_name(st->unit));
+	cJSON_AddNumberToObject(root, "files_checked", (double)s->files_checked);
+	cJSON_AddItemToObject(root, "files", dg_json_spool_hole(&st->files));
+	cJSON_AddItemToObject(root, "findings", dg_json_spool_hole(&st->findings));
+	cJSON_AddItemToObject(root, "errors", dg_json_spool_hole(&st->errors));
+	cJSON_AddItemToObject(root, "summary", dg_summary_json(&st->sum));
 	dg_summary_free(&st->sum);
-	rc = dg_report_json_end(st->out, st->root, false);
+	rc = dg_report_json_end_spooled(st->out, root, false, lists, 3);
 	free(st);
 	return rc;
 }

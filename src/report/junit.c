@@ -5,8 +5,8 @@
  * gets one passing testcase so that it shows up as checked. Paths are relative to the
  * repository root; classname is the path with its dots made underscores, because Jenkins reads
  * a classname's dots as package separators. Times are the file's reading and linting time,
- * shared equally by its cases. The counts go in the opening tags, so the suites are written to
- * memory and copied out at the end. */
+ * shared equally by its cases. The counts go in the opening tags, so the suites are spooled to a
+ * temporary file (spool.c) and copied out at the end. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +15,8 @@
 
 struct junit_state {
 	FILE *out;
-	char *buf;
-	size_t len;
-	FILE *mem;
+	struct dg_spool suites;
+	FILE *mem; /* suites.f */
 	const char *root;
 	const struct dg_report_options *opts; /* fail_on changes per file */
 	enum dg_column_unit unit;
@@ -35,11 +34,11 @@ static void *junit_begin(FILE *out, const struct dg_report_options *opts)
 	st->root = opts->root;
 	st->opts = opts;
 	st->unit = opts->column_unit;
-	st->mem = open_memstream(&st->buf, &st->len);
-	if (!st->mem) {
+	if (dg_spool_open(&st->suites) != 0) {
 		free(st);
 		return NULL;
 	}
+	st->mem = st->suites.f;
 	return st;
 }
 
@@ -135,17 +134,15 @@ static int junit_end(void *state, const struct dg_report_summary *s)
 	int rc;
 
 	(void)s;
-	fclose(st->mem);
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", st->out);
 	fprintf(st->out,
 		"<testsuites name=\"ddlguard\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
 		"time=\"%.3f\">\n",
 		st->tests, st->failures, st->errors, st->seconds);
-	if (st->len)
-		fwrite(st->buf, 1, st->len, st->out);
+	rc = dg_spool_copy(&st->suites, st->out);
 	fputs("</testsuites>\n", st->out);
-	rc = dg_report_flush(st->out);
-	free(st->buf);
+	if (dg_report_flush(st->out) != 0)
+		rc = -1;
 	free(st);
 	return rc;
 }

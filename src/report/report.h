@@ -69,6 +69,41 @@ int dg_report_flush(FILE *out);
 /* Prints `doc` (indented when `pretty`) and a newline to `out`, flushes, and deletes `doc`:
  * 0, or -1 when the output could not be made or written. */
 int dg_report_json_end(FILE *out, struct cJSON *doc, bool pretty);
+/* Every string (and key) of the tree made valid UTF-8, as dg_report_json_end does. */
+void dg_json_repair(struct cJSON *item);
+/* ---- spools (spool.c): what a report holds until its end, on disk rather than in memory, so
+ * that a run's memory is bounded by its largest file, not by the whole report ---- */
+struct dg_spool {
+	FILE *f; /* a temporary file, or a memory stream when none can be made */
+	char *buf;
+	size_t len;
+	bool mem;
+};
+/* 0, or -1 when neither a temporary file nor a memory stream could be opened. */
+int dg_spool_open(struct dg_spool *s);
+/* Copies everything written to s->f to `out` and closes the spool: 0, or -1 on a write error
+ * (of either). */
+int dg_spool_copy(struct dg_spool *s, FILE *out);
+void dg_spool_close(struct dg_spool *s);
+/* A JSON array whose elements are spooled as they come, printed byte for byte as cJSON would
+ * print them in the whole document: `depth` is the number of arrays and objects around the
+ * elements (the document itself is one), `pretty` as dg_report_json_end's. */
+struct dg_json_spool {
+	struct dg_spool s;
+	size_t n;
+	int depth;
+	bool pretty;
+	char marker[32];
+};
+int dg_json_spool_open(struct dg_json_spool *js, int depth, bool pretty);
+/* Appends `item` (repaired as dg_json_repair does) and deletes it. */
+void dg_json_spool_add(struct dg_json_spool *js, struct cJSON *item);
+/* The array to put in the document where the spooled elements go. */
+struct cJSON *dg_json_spool_hole(struct dg_json_spool *js);
+/* dg_report_json_end for a document holding the holes of `spools`: each is replaced by its
+ * elements; the spools are closed. */
+int dg_report_json_end_spooled(FILE *out, struct cJSON *doc, bool pretty,
+			       struct dg_json_spool *const *spools, size_t n);
 /* o[key] = v, or null when v is NULL. */
 void dg_json_add_string_or_null(struct cJSON *o, const char *key, const char *v);
 /* A fix as JSON: {"kind", "description", "edits": [{"byte_offset", "byte_length", "line",

@@ -20,7 +20,8 @@
 struct sarif_state {
 	FILE *out;
 	const char *root;
-	cJSON *doc, *results, *notifications;
+	cJSON *doc; /* without its results and notifications, spooled file by file (spool.c) */
+	struct dg_json_spool results, notifications;
 	bool trouble;
 };
 
@@ -230,8 +231,16 @@ static void *sarif_begin(FILE *out, const struct dg_report_options *opts)
 		}
 	}
 	cJSON_AddStringToObject(run, "columnKind", "unicodeCodePoints");
-	st->results = cJSON_AddArrayToObject(run, "results");
-	st->notifications = cJSON_CreateArray();
+	/* a result sits in the document, runs, the run and results; a notification in the
+	 * document, runs, the run, invocations, the invocation and its notifications */
+	if (dg_json_spool_open(&st->results, 4, true) != 0 ||
+	    dg_json_spool_open(&st->notifications, 6, true) != 0) {
+		dg_spool_close(&st->results.s);
+		cJSON_Delete(st->doc);
+		free(st);
+		return NULL;
+	}
+	cJSON_AddItemToObject(run, "results", dg_json_spool_hole(&st->results));
 	return st;
 }
 
@@ -261,7 +270,7 @@ static void sarif_file(void *state, const struct dg_result *res)
 			 res->error ? res->error : "cannot read");
 		add_text(n, "message", msg);
 		cJSON_AddStringToObject(n, "level", "error");
-		cJSON_AddItemToArray(st->notifications, n);
+		dg_json_spool_add(&st->notifications, n);
 		st->trouble = true;
 		return;
 	}
@@ -309,7 +318,7 @@ static void sarif_file(void *state, const struct dg_result *res)
 				cJSON_AddStringToObject(props, "section",
 							dg_direction_name(f->section));
 		}
-		cJSON_AddItemToArray(st->results, r);
+		dg_json_spool_add(&st->results, r);
 	}
 }
 
@@ -322,9 +331,12 @@ static int sarif_end(void *state, const struct dg_report_summary *s)
 
 	(void)s;
 	cJSON_AddBoolToObject(inv, "executionSuccessful", !st->trouble);
-	cJSON_AddItemToObject(inv, "toolExecutionNotifications", st->notifications);
+	struct dg_json_spool *const lists[] = {&st->results, &st->notifications};
+
+	cJSON_AddItemToObject(inv, "toolExecutionNotifications",
+			      dg_json_spool_hole(&st->notifications));
 	cJSON_AddItemToArray(invs, inv);
-	rc = dg_report_json_end(st->out, st->doc, true);
+	rc = dg_report_json_end_spooled(st->out, st->doc, true, lists, 2);
 	free(st);
 	return rc;
 }

@@ -266,7 +266,7 @@ static void read_up(struct plan *pl, const struct dg_read *rd, const struct dg_c
 
 		for (; k < rd->facts.effs.n && rd->facts.effs.v[k].stmt < i; k++)
 			;
-		if (st->section->dir == DG_DIR_DOWN)
+		if (st->section->dir == DG_DIR_DOWN || st->holder)
 			continue;
 		sep(&pl->forward);
 		statement_text(&pl->forward, rd, st);
@@ -358,7 +358,7 @@ static void read_down(struct plan *pl, const struct dg_read *rd, const struct ma
 
 		for (; k < rd->facts.effs.n && rd->facts.effs.v[k].stmt < i; k++)
 			;
-		if (st->section->dir != DG_DIR_DOWN)
+		if (st->section->dir != DG_DIR_DOWN || st->holder)
 			continue;
 		pl->has_down = true;
 		sep(&pl->rollback);

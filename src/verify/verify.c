@@ -644,7 +644,7 @@ static bool run_dir(struct vroot *R, struct vfile *f, enum dg_direction dir, boo
 		const struct dg_stmt *st = &p->stmts[i];
 		const struct dg_section *sec = st->section;
 
-		if (!in_dir(sec, dir))
+		if (!in_dir(sec, dir) || st->holder) /* a DO block's statement runs with it */
 			continue;
 		if (open && sec != open &&
 		    !(sec->tx == DG_TX_WRAPPED && open->tx == DG_TX_WRAPPED && sec->unit &&
@@ -658,7 +658,7 @@ static bool run_dir(struct vroot *R, struct vfile *f, enum dg_direction dir, boo
 		if (!open) {
 			size_t n_in_sec = 0;
 			for (size_t k = i; k < p->n_stmts && p->stmts[k].section == sec; k++)
-				n_in_sec++;
+				n_in_sec += !p->stmts[k].holder;
 			/* the tool's transaction; several statements sent as one query form an
 			 * implicit block, which behaves as BEGIN … COMMIT */
 			if (sec->tx == DG_TX_WRAPPED ||

@@ -1,0 +1,41 @@
+/* jobs.h — linting on several cores (--jobs) with the output of one.
+ *
+ * Files are independent but for the schema memory: the files of one memory group (consecutive
+ * files sharing one catalog scope) are linted in order by one thread with one catalog; groups
+ * go to worker threads, and their results come back to the calling thread in exactly the input
+ * order, so that every report is byte for byte what one thread writes. */
+#ifndef DG_JOBS_H
+#define DG_JOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ddlguard/ddlguard.h"
+
+/* Lints file `i` with the group's catalog into *res; false when the file is not reported (the
+ * callback still ran it, e.g. for the schema memory). Runs on a worker thread: it must only
+ * read what it shares with other calls. */
+typedef bool (*dg_jobs_lint_fn)(void *ctx, struct dg_catalog *cat, size_t i, struct dg_result *res);
+/* Receives file i's result on the calling thread, in input order (reported: what lint said).
+ * It may keep nothing of *res: the pool clears it afterwards. */
+typedef void (*dg_jobs_report_fn)(void *ctx, size_t i, struct dg_result *res, bool reported);
+
+struct dg_jobs {
+	size_t n_files;
+	/* group g is files [starts[g], starts[g + 1]) (starts[n_groups] == n_files) */
+	const size_t *starts;
+	size_t n_groups;
+	unsigned jobs; /* threads that lint; 1: everything on the calling thread */
+	dg_jobs_lint_fn lint;
+	dg_jobs_report_fn report;
+	void *ctx;
+};
+
+/* Runs every file through lint and report. Returns 0, or -1 when no thread could be started
+ * (everything then ran on the calling thread, which is no error for the caller). */
+int dg_jobs_run(const struct dg_jobs *j);
+
+/* The processors this process may run on (like nproc), at least 1. */
+unsigned dg_jobs_default(void);
+
+#endif

@@ -1,5 +1,6 @@
 /* main.c — the ddlguard command line: options, files, one reporter, the exit code. */
 #include <errno.h>
+#include <fcntl.h>
 #include <time.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -464,6 +465,8 @@ struct run {
 	int *rc;
 };
 
+static bool stdin_closed; /* main: claim_standard_descriptors */
+
 static const char *input_name(const struct run *run, size_t i)
 {
 	return strcmp(run->files->items[i], "-") == 0 ? run->stdin_name : run->files->items[i];
@@ -521,9 +524,11 @@ static bool lint_one(void *ctx, struct dg_catalog *catalog, size_t i, struct dg_
 		dg_ddb_lint_plan_file(fcfg, path, run->stdin_name, res);
 	} else if (strcmp(path, "-") == 0) {
 		size_t len = 0;
-		int err;
+		int err = EBADF;
 		/* bounded like a file: `ddlguard - </dev/zero` must end */
-		char *buf = dg_read_stream_max(stdin, dg_config_max_file_size(fcfg), &len, &err);
+		char *buf = stdin_closed ? NULL
+					 : dg_read_stream_max(stdin, dg_config_max_file_size(fcfg),
+							      &len, &err);
 		if (buf && run->fix)
 			fix_and_lint(fcfg, catalog, run->stdin_name, buf, len, run->diff_only,
 				     run->changed, run->trouble, res);
@@ -1227,11 +1232,35 @@ static int run_with_big_stack(int argc, char **argv, struct dg_config *cfg)
 	return c.rc;
 }
 
+/* Standard descriptors the caller closed (`ddlguard - <&-`) get /dev/null, so that no file this
+ * process opens on any thread (a spool, a migration) takes their number and is read as standard
+ * input or written as the report. Reading `-` then fails as it would have (EBADF); a closed
+ * standard output is trouble, as a failed write would be. */
+static bool stdout_closed;
+
+static void claim_standard_descriptors(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (null >= 0 && null != fd) { /* a lower number was closed too */
+			dup2(null, fd);
+			close(null);
+		}
+		if (fd == 0)
+			stdin_closed = true;
+		else if (fd == 1)
+			stdout_closed = true;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct dg_config *cfg;
 	int rc;
 
+	claim_standard_descriptors();
 	atexit(parser_exit_guard);
 	cfg = dg_config_new();
 	if (!cfg) {
@@ -1250,5 +1279,9 @@ int main(int argc, char **argv)
 	}
 	rc = run_with_big_stack(argc, argv, cfg);
 	dg_config_free(cfg);
+	if (stdout_closed) {
+		fputs("ddlguard: standard output is closed: nothing could be reported\n", stderr);
+		return EXIT_TROUBLE;
+	}
 	return rc;
 }

@@ -21,7 +21,8 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 		k = o->list->n_items;
 		rv.relname = (char *)dg_node_string(o->list->items[k - 1]);
 		rv.schemaname = k > 1 ? (char *)dg_node_string(o->list->items[k - 2]) : NULL;
-		if (!rv.relname || dg_made_here(ctx, &rv, NULL))
+		/* the old copy of a table rebuilt here: its rows live on under its name */
+		if (!rv.relname || dg_made_here(ctx, &rv, NULL) || dg_rebuild_drops(ctx, &rv))
 			continue;
 		dg_append_quoted(names, sizeof(names), rv.relname);
 		n++;

@@ -9,7 +9,7 @@ static void check(struct dg_ctx *ctx, const PgQuery__Node *node)
 	    stmt->rename_type != PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE)
 		return;
 	if (!stmt->relation || !stmt->relation->relname || !stmt->newname ||
-	    dg_made_here(ctx, stmt->relation, NULL))
+	    dg_made_here(ctx, stmt->relation, NULL) || dg_rebuild_renames(ctx))
 		return;
 	dg_report(
 	    ctx, node,

@@ -174,6 +174,12 @@ bool dg_column_added_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel
  * destroying what existed before. Locking rules ask dg_table_created_here, which never looks
  * at the up file: the tables it created have been in use since it ran. */
 bool dg_made_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const char *col);
+/* The rebuild pattern (a table replaced by a new one that got its rows, see src/rebuild.c):
+ * whether this statement drops rel as the old copy of a rebuilt table — no data is lost and the
+ * name clients use stays; and whether it renames a table aside (or into place) for a rebuild
+ * whose steps run in one transaction, so that no client ever misses the name. */
+bool dg_rebuild_drops(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel);
+bool dg_rebuild_renames(const struct dg_ctx *ctx);
 /* Whether the domain named by the qualified name list was created earlier in this file. */
 bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n);
 

@@ -33,7 +33,9 @@ struct ent {
 };
 
 struct dg_catalog {
-	char *dir; /* the directory of the files absorbed, or NULL before the first */
+	char *dir; /* the migration root of the files absorbed, or NULL before the first */
+	void *aux; /* what the caller keeps with this root's memory (memory.c: its history) */
+	void (*aux_free)(void *);
 	/* interned strings: a hash set of pointers into chunks */
 	const char **strs;
 	size_t n_strs, cap_strs;
@@ -232,6 +234,8 @@ struct dg_catalog *dg_catalog_new(void)
 
 static void clear(struct dg_catalog *c)
 {
+	if (c->aux_free)
+		c->aux_free(c->aux);
 	for (size_t i = 0; i < c->n_chunks; i++)
 		free(c->chunks[i]);
 	free(c->chunks);
@@ -256,17 +260,45 @@ void dg_catalog_reset(struct dg_catalog *cat)
 		clear(cat);
 }
 
+static bool enter(struct dg_catalog *cat, const char *key, size_t klen)
+{
+	if (cat->dir && strlen(cat->dir) == klen && strncmp(cat->dir, key, klen) == 0)
+		return false;
+	clear(cat);
+	cat->dir = dg_xmalloc(klen + 1);
+	memcpy(cat->dir, key, klen);
+	cat->dir[klen] = '\0';
+	return true;
+}
+
 void dg_catalog_enter(struct dg_catalog *cat, const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	size_t dlen = slash ? (size_t)(slash - path) : 0;
 
-	if (cat->dir && strlen(cat->dir) == dlen && strncmp(cat->dir, path, dlen) == 0)
-		return;
-	clear(cat);
-	cat->dir = dg_xmalloc(dlen + 1);
-	memcpy(cat->dir, path, dlen);
-	cat->dir[dlen] = '\0';
+	enter(cat, path, slash ? (size_t)(slash - path) : 0);
+}
+
+bool dg_catalog_enter_root(struct dg_catalog *cat, const char *key)
+{
+	return enter(cat, key, strlen(key));
+}
+
+const char *dg_catalog_root(const struct dg_catalog *cat)
+{
+	return cat ? cat->dir : NULL;
+}
+
+void *dg_catalog_aux(const struct dg_catalog *cat)
+{
+	return cat->aux;
+}
+
+void dg_catalog_set_aux(struct dg_catalog *cat, void *aux, void (*aux_free)(void *))
+{
+	if (cat->aux_free && cat->aux != aux)
+		cat->aux_free(cat->aux);
+	cat->aux = aux;
+	cat->aux_free = aux_free;
 }
 
 bool dg_catalog_coltype(const struct dg_catalog *cat, const char *schema, const char *table,
@@ -469,6 +501,101 @@ static enum dg_pb_next visit_mv_read(const ProtobufCMessage *m, void *arg)
 	return DG_PB_SKIP;
 }
 
+/* Entries are hashed on (kind, a): one whose a changes is added again under the new name. */
+static void move_entry(struct dg_catalog *c, size_t i, const char *schema, const char *a)
+{
+	struct ent old = c->ents[i], *e;
+
+	c->ents[i].dead = true;
+	e = add(c, old.kind, schema, a, NULL);
+	e->b = old.b;
+	e->fk_col = old.fk_col;
+	e->fk_name = old.fk_name;
+	e->valid = old.valid;
+	e->is_default = old.is_default;
+	e->type = old.type;
+	if (old.kind == K_PART)
+		c->n_parts--; /* moved, not a new one */
+}
+
+static bool same(const char *interned, const char *s)
+{
+	return interned && s && strcmp(interned, s) == 0;
+}
+
+/* ALTER TABLE schema.old RENAME TO new, ALTER TABLE schema.old SET SCHEMA to_schema: the
+ * relation keeps its columns, types, indexes, keys, checks and partitions under its new name.
+ * What the other tables know of it (their foreign keys, its partitions' parent) follows. */
+static void move_table(struct dg_catalog *c, const char *schema, const char *old, const char *to,
+		       const char *to_schema)
+{
+	size_t n = c->n_ents;
+	const char *ito, *ischema;
+
+	if (!old || !to)
+		return;
+	if (!find(c, K_TABLE, schema, old, NULL, 0) && find(c, K_INDEX, schema, old, NULL, 0) &&
+	    !to_schema) {
+		/* ALTER TABLE also renames an index */
+		const char *table = dg_catalog_index_table(c, schema, old);
+		kill(c, K_INDEX, schema, old, NULL);
+		kill(c, K_INDEX, schema, to, NULL);
+		if (table)
+			add(c, K_INDEX, schema, to, table);
+		return;
+	}
+	if (!to_schema)
+		forget_table(c, schema, to);
+	n = c->n_ents;
+	ito = intern(c, to);
+	ischema = intern(c, schema_or_null(to_schema ? to_schema : schema));
+	for (size_t i = 0; i < n; i++) {
+		struct ent *e = &c->ents[i];
+		bool mine;
+
+		if (e->dead)
+			continue;
+		mine = schema_match(e->schema, schema);
+		/* the second name: an index's table, a key's other table, a partition's parent */
+		if (same(e->b, old) && e->kind != K_COLUMN && e->kind != K_NNCHECK &&
+		    (e->kind != K_INDEX || mine))
+			e->b = ito;
+		if (e->kind == K_INDEX && to_schema && same(e->b, to) && mine)
+			e->schema = ischema; /* its indexes move along */
+		if (!same(e->a, old) || !mine || e->kind == K_INDEX)
+			continue;
+		if (to_schema)
+			e->schema =
+			    ischema; /* a is unchanged: the entry stays where it is hashed */
+		else
+			move_entry(c, i, e->schema, ito);
+	}
+}
+
+/* ALTER TABLE t RENAME COLUMN old TO new: its type, NOT NULL checks and foreign keys follow. */
+static void rename_column(struct dg_catalog *c, const char *schema, const char *table,
+			  const char *old, const char *to)
+{
+	const char *ito;
+
+	if (!table || !old || !to)
+		return;
+	kill(c, K_COLUMN, schema, table, to);
+	ito = intern(c, to);
+	for (size_t i = 0; i < c->n_ents; i++) {
+		struct ent *e = &c->ents[i];
+		if (e->dead || !schema_match(e->schema, schema))
+			continue;
+		if ((e->kind == K_COLUMN || e->kind == K_NNCHECK) && same(e->a, table) &&
+		    same(e->b, old))
+			e->b = ito; /* b is not hashed: changed in place */
+		else if (e->kind == K_FK && same(e->a, table) && same(e->fk_col, old))
+			e->fk_col = ito;
+		else if (e->kind == K_REFBY && same(e->b, table) && same(e->fk_col, old))
+			e->fk_col = ito;
+	}
+}
+
 static void absorb(struct dg_catalog *c, const struct dg_effect *x)
 {
 	const char *old;
@@ -489,10 +616,16 @@ static void absorb(struct dg_catalog *c, const struct dg_effect *x)
 			forget_table(c, x->schema, x->name);
 		break;
 	case DG_EFF_RENAME:
-		/* what was known under the old name is forgotten rather than carried over:
-		 * unknown is never wrong */
-		forget_table(c, x->schema, x->name);
-		forget_table(c, x->schema, x->name2);
+		if (x->obj == DG_OBJ_TABLE || x->obj == DG_OBJ_MATVIEW ||
+		    x->obj == DG_OBJ_FOREIGN_TABLE)
+			move_table(c, x->schema, x->name, x->name2, NULL);
+		else
+			forget_table(c, x->schema, x->name2);
+		break;
+	case DG_EFF_SET_SCHEMA:
+		if (x->obj == DG_OBJ_TABLE || x->obj == DG_OBJ_MATVIEW ||
+		    x->obj == DG_OBJ_FOREIGN_TABLE)
+			move_table(c, x->schema, x->name, x->name, x->schema2);
 		break;
 	case DG_EFF_ADD_COLUMN:
 	case DG_EFF_SET_TYPE:
@@ -509,8 +642,7 @@ static void absorb(struct dg_catalog *c, const struct dg_effect *x)
 		drop_checks(c, x->schema, x->name, NULL, x->col);
 		break;
 	case DG_EFF_RENAME_COLUMN:
-		kill(c, K_COLUMN, x->schema, x->name, x->col);
-		kill(c, K_COLUMN, x->schema, x->name, x->name2);
+		rename_column(c, x->schema, x->name, x->col, x->name2);
 		break;
 	case DG_EFF_ADD_CONSTRAINT:
 		if (x->obj == DG_OBJ_TABLE)

@@ -1,8 +1,10 @@
-/* catalog.h — schema memory: what the up sections of the migrations of one directory, linted
- * before the current file, created (tables, columns and their types, indexes and their table,
- * foreign keys, partitions). Everything in it existed before the current migration ran: it is
- * never "made here". Strings are interned; the whole catalog is dropped when the directory
- * changes, so memory stays bounded by the largest directory. */
+/* catalog.h — schema memory: what the up sections of the earlier migrations of one migration
+ * root (dg_migration_root_key: a directory, Prisma's or diesel's folders, version folders)
+ * created (tables, columns and their types, indexes and their table, foreign keys, CHECK
+ * constraints, partitions), followed through renames (tables, columns, indexes, SET SCHEMA).
+ * Everything in it existed before the current migration ran: it is never "made here". Strings
+ * are interned; the whole catalog is dropped when the root changes, so memory stays bounded by
+ * the largest root. */
 #ifndef DG_CATALOG_H
 #define DG_CATALOG_H
 
@@ -17,6 +19,14 @@
 void dg_catalog_absorb(struct dg_catalog *cat, const struct dg_parsed *p, const struct dg_facts *f);
 /* Drops everything when `path` lies in another directory than the files absorbed so far. */
 void dg_catalog_enter(struct dg_catalog *cat, const char *path);
+/* Drops everything when `key` is another migration root than the one of the files absorbed so
+ * far; returns whether it did (the memory is then empty). */
+bool dg_catalog_enter_root(struct dg_catalog *cat, const char *key);
+/* The root entered last, or NULL. */
+const char *dg_catalog_root(const struct dg_catalog *cat);
+/* What the caller keeps with the root's memory; aux_free(aux) runs when the memory is dropped. */
+void *dg_catalog_aux(const struct dg_catalog *cat);
+void dg_catalog_set_aux(struct dg_catalog *cat, void *aux, void (*aux_free)(void *));
 
 /* Lookups; an unqualified name on either side matches any schema. */
 bool dg_catalog_coltype(const struct dg_catalog *cat, const char *schema, const char *table,

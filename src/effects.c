@@ -551,6 +551,16 @@ void dg_effects_of(const PgQuery__Node *n, struct dg_arena *a, struct dg_effects
 	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
 		variable_set(out, a, n->variable_set_stmt);
 		break;
+	case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT: {
+		const PgQuery__AlterObjectSchemaStmt *os = n->alter_object_schema_stmt;
+		if (!os->relation || !sv(os->relation->relname) || !sv(os->newschema) ||
+		    obj_of(os->object_type) == DG_OBJ_OTHER)
+			break;
+		x = push(out, a, DG_EFF_SET_SCHEMA, os->relation);
+		x->obj = obj_of(os->object_type);
+		x->schema2 = os->newschema;
+		break;
+	}
 	default:
 		break;
 	}

@@ -34,6 +34,7 @@ enum dg_eff_kind {
 	DG_EFF_CREATE_DOMAIN,	 /* domain schema.name */
 	DG_EFF_SET,		 /* setting name2 (lower case) to value (NULL: not a constant) */
 	DG_EFF_RESET_ALL,	 /* RESET ALL */
+	DG_EFF_SET_SCHEMA,	 /* relation schema.name (obj) moved to schema schema2 */
 };
 
 /* Kinds of relation, for DG_EFF_CREATE / DROP / RENAME. */

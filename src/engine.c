@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "catalog.h"
+#include "memory.h"
 #include "engine.h"
 #include "dynamodb/dynamodb.h"
 #include "fingerprint.h"
@@ -538,6 +539,32 @@ bool dg_made_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel, const 
 		return false;
 	return dg_facts_made_here(ctx->facts, rel->schemaname, rel->relname, col, ctx->stmt_index,
 				  dg_section_dir(ctx));
+}
+
+bool dg_rebuild_drops(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
+{
+	const struct dg_rebuild *r;
+
+	if (!rel || !rel->relname)
+		return false;
+	r = dg_facts_rebuild_of(ctx->facts, rel->schemaname, rel->relname, ctx->stmt_index);
+	return r && r->drop == ctx->stmt_index;
+}
+
+bool dg_rebuild_renames(const struct dg_ctx *ctx)
+{
+	const struct dg_rebuild *r = dg_facts_rebuild_of(ctx->facts, NULL, "", ctx->stmt_index);
+	const struct dg_stmt_tx *tx = ctx->facts->tx;
+	size_t last;
+
+	if (!r || r->rename != ctx->stmt_index)
+		return false;
+	/* renamed aside, or into place: every step from the first to the last in one block */
+	last = r->rename > r->drop ? r->rename : r->drop;
+	for (size_t i = r->create < r->rename ? r->create : r->rename; i <= last; i++)
+		if (!tx[i].in_tx || tx[i].tx_id != tx[ctx->stmt_index].tx_id)
+			return false;
+	return true;
 }
 
 bool dg_domain_created_here(const struct dg_ctx *ctx, PgQuery__Node *const *names, size_t n)
@@ -1170,8 +1197,9 @@ enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog 
 	out->tx_unknown = rd.mig.tx_unknown && !cfg->assume_in_transaction;
 	if (rd.mig.snapshot && cat) {
 		/* pg_dump output: not a migration, but the schema the next ones find */
-		dg_catalog_enter(cat, out->path);
+		dg_memory_enter(cfg, cat, out->path, rd.mig.format);
 		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
+		dg_memory_absorbed(cat, out->path);
 	}
 	if (rd.mig.skipped) {
 		/* the tool never runs it on PostgreSQL (or it is a snapshot): nothing to report */
@@ -1181,7 +1209,8 @@ enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog 
 	ctx.mig = &rd.mig;
 	ctx.facts = &rd.facts;
 	if (cat) {
-		dg_catalog_enter(cat, out->path);
+		/* the earlier migrations of its root this run did not lint: read, not reported */
+		dg_memory_enter(cfg, cat, out->path, rd.mig.format);
 		ctx.catalog = cat;
 	}
 
@@ -1232,11 +1261,130 @@ enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog 
 	if (cfg->verify_fixes)
 		dg_fix_verify_all(&ctx, cat, buf, len);
 	/* what this file's up sections did becomes what the next migration finds */
-	if (cat && absorb)
+	if (cat && absorb) {
 		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
+		dg_memory_absorbed(cat, out->path);
+	}
 	dg_arena_destroy(&arena);
 	dg_result_finish(out);
 	return DG_OK;
+}
+
+/* The word (letters, digits, '_') at s[i, n) upper-cased into w; returns its end. */
+static size_t word_at(const char *s, size_t i, size_t n, char *w, size_t size)
+{
+	size_t k = 0;
+
+	while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_')) {
+		if (k + 1 < size)
+			w[k++] = (char)toupper((unsigned char)s[i]);
+		i++;
+	}
+	w[k] = '\0';
+	return i;
+}
+
+/* Whether a statement starting at s[i] can change what schema memory holds: data statements,
+ * grants, comments and function, trigger, view and policy bodies cannot. */
+static bool may_change_schema(const char *s, size_t i, size_t n)
+{
+	static const char *const data[] = {"INSERT", "UPDATE", "DELETE", "COPY",
+					   "SELECT", "GRANT",  "REVOKE", "COMMENT",
+					   "DO",     "WITH",   "VALUES", "TRUNCATE"};
+	static const char *const bodies[] = {"FUNCTION", "PROCEDURE", "TRIGGER",  "POLICY",
+					     "VIEW",	 "RULE",      "AGGREGATE"};
+	char w[16];
+
+	i = word_at(s, i, n, w, sizeof(w));
+	for (size_t k = 0; k < sizeof(data) / sizeof(data[0]); k++)
+		if (!strcmp(w, data[k]))
+			return false;
+	if (strcmp(w, "CREATE") != 0)
+		return true;
+	for (int words = 0; words < 4; words++) {
+		i = word_at(s, dg_skip_trivia(s, i, n), n, w, sizeof(w));
+		if (strcmp(w, "OR") && strcmp(w, "REPLACE") && strcmp(w, "CONSTRAINT") &&
+		    strcmp(w, "TEMP") && strcmp(w, "TEMPORARY") && strcmp(w, "RECURSIVE"))
+			break;
+	}
+	for (size_t k = 0; k < sizeof(bodies) / sizeof(bodies[0]); k++)
+		if (!strcmp(w, bodies[k]))
+			return false;
+	return true;
+}
+
+/* Blanks (spaces, newlines kept: every offset stays) the statements that cannot change schema
+ * memory, so that reading an earlier migration parses only its DDL: seed data and function
+ * bodies are most of the bytes of a long history. */
+static void keep_schema_statements(char *s, size_t n)
+{
+	size_t i = dg_skip_trivia(s, 0, n);
+
+	while (i < n) {
+		bool keep = may_change_schema(s, i, n);
+
+		while (i < n && s[i] != ';') {
+			size_t end = dg_token_end(s, i, n);
+			if (end <= i)
+				end = i + 1;
+			/* its tokens only: the comments between them (a runner's markers) stay */
+			for (size_t k = i; !keep && k < end; k++)
+				if (s[k] != '\n')
+					s[k] = ' ';
+			i = dg_skip_trivia(s, end, n);
+		}
+		if (i < n)
+			i++; /* the ';' */
+		i = dg_skip_trivia(s, i, n);
+	}
+}
+
+void dg_absorb_only(const struct dg_config *cfg, struct dg_catalog *cat, const char *path)
+{
+	size_t len = 0;
+	int err;
+	char *buf = dg_read_path(path, cfg->max_file_size, &len, &err);
+	struct dg_arena arena;
+	struct dg_read rd;
+
+	if (!buf)
+		return;
+	if (dg_ddb_path_is_template(path) && dg_ddb_sniff(path, buf, len)) {
+		free(buf);
+		return;
+	}
+	keep_schema_statements(buf, len);
+	dg_arena_init(&arena);
+	if (dg_read_migration(cfg, &arena, path, buf, len, &rd) == (size_t)-1 &&
+	    (!rd.mig.skipped || rd.mig.snapshot))
+		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
+	dg_arena_destroy(&arena);
+	free(buf);
+}
+
+void dg_absorb_file(const struct dg_config *cfg, struct dg_catalog *cat, const char *path)
+{
+	size_t len = 0;
+	int err;
+	char *buf = dg_read_path(path, cfg->max_file_size, &len, &err);
+	struct dg_arena arena;
+	struct dg_read rd;
+
+	if (!buf)
+		return;
+	if (dg_ddb_path_is_template(path) && dg_ddb_sniff(path, buf, len)) {
+		free(buf);
+		return;
+	}
+	dg_arena_init(&arena);
+	if (dg_read_migration(cfg, &arena, path, buf, len, &rd) == (size_t)-1 &&
+	    (!rd.mig.skipped || rd.mig.snapshot)) {
+		dg_memory_enter(cfg, cat, path, rd.mig.format);
+		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
+		dg_memory_absorbed(cat, path);
+	}
+	dg_arena_destroy(&arena);
+	free(buf);
 }
 
 void dg_result_finish(struct dg_result *out)

@@ -643,6 +643,7 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 	memset(f->change, 0, (p->n_stmts ? p->n_stmts : 1) * sizeof(*f->change));
 	for (size_t i = 0; i < p->n_stmts; i++)
 		classify(f, a, p, p->stmts[i].node, i, p->stmts[i].section->dir);
+	dg_facts_find_rebuilds(f, p, a);
 }
 
 /* ---- questions ------------------------------------------------------------------------------ */

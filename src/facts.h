@@ -75,7 +75,17 @@ struct dg_fact_link {
 /* Session timeouts in force when a statement starts (SET, SET LOCAL, set_config()). */
 enum { DG_TIMEOUT_LOCK = 1, DG_TIMEOUT_STATEMENT = 2 };
 
+/* A table replaced inside the migration by a new one that got its rows (rebuild.c): the old
+ * copy schema.name is dropped at `drop`; `rename` gave one of them the other's name, `create`
+ * made the new one. */
+struct dg_rebuild {
+	const char *schema, *name;
+	size_t rename, create, drop;
+};
+
 struct dg_facts {
+	struct dg_rebuild *rebuilds;
+	size_t n_rebuilds, cap_rebuilds;
 	/* tables made by CREATE TABLE statements that failed to parse: `stmt` is the first
 	 * statement after the failure, so they were created before statements >= stmt */
 	struct dg_created_rel *created_unparsed;
@@ -131,6 +141,13 @@ void dg_facts_each(const struct dg_facts *f, const char *key,
  * under --assume-in-transaction: psql --single-transaction, or a tool ddlguard does not know). */
 void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
 		    bool assume_in_tx, const struct dg_facts *up_file);
+/* rebuild.c: finds the file's rebuilds (called by dg_facts_build once statements are classified:
+ * their statements are neither expand nor contract). */
+void dg_facts_find_rebuilds(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a);
+/* The rebuild whose old copy schema.name statement `stmt` drops, or whose rename `stmt` is
+ * (whatever the name); NULL if none. */
+const struct dg_rebuild *dg_facts_rebuild_of(const struct dg_facts *f, const char *schema,
+					     const char *name, size_t stmt);
 /* Whether a statement of direction `dir` at index `stmt` handles something this migration made:
  * the relation schema.name (col NULL) or its column `col` — created or added by an earlier
  * statement of the file, or, in a down section, by the up file it undoes. Dropping it undoes

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "memory.h"
 #include "engine.h"
 #include "locks.h"
 
@@ -99,7 +100,7 @@ enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catal
 	out->format = rd.mig.format;
 	dg_lock_file_init(&lf, &rd.parsed, &rd.facts);
 	if (cat && !rd.mig.skipped) {
-		dg_catalog_enter(cat, out->path);
+		dg_memory_enter(cfg, cat, out->path, rd.mig.format);
 		lf.catalog = cat;
 	}
 
@@ -139,8 +140,10 @@ enum dg_status dg_locks_buffer_with(const struct dg_config *cfg, struct dg_catal
 			};
 		}
 	}
-	if (lf.catalog)
+	if (lf.catalog) {
 		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
+		dg_memory_absorbed(cat, out->path);
+	}
 	dg_arena_destroy(&arena);
 	return DG_OK;
 }

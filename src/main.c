@@ -473,17 +473,11 @@ static const char *input_name(const struct run *run, size_t i)
 }
 
 /* The memory group of file i (malloc'd): consecutive files with the same key share one schema
- * memory. It must be the catalog's scope (dg_catalog_enter: the file's directory), the one place
- * to change when the scope changes. */
+ * memory. It is the catalog's scope, the file's migration root (dg_migration_root_key: the
+ * engine enters the same root), so one root's files stay in order on one thread. */
 static char *memory_group_key(const struct run *run, size_t i)
 {
-	const char *path = input_name(run, i), *slash = strrchr(path, '/');
-	size_t len = slash ? (size_t)(slash - path) : 0;
-	char *key = dg_xmalloc(len + 1);
-
-	memcpy(key, path, len);
-	key[len] = '\0';
-	return key;
+	return dg_migration_root_key(input_name(run, i), NULL);
 }
 
 /* starts[g]: the first file of memory group g; starts[n] = files->n. */
@@ -518,10 +512,8 @@ static bool lint_one(void *ctx, struct dg_catalog *catalog, size_t i, struct dg_
 	memset(res, 0, sizeof(*res));
 	if (run->configs->per_file[i].excluded) {
 		/* not reported, but it ran before the next migrations: remember its schema */
-		if (strcmp(path, "-") != 0 && !dg_ddb_path_is_template(path)) {
-			dg_lint_file_with(fcfg, catalog, path, res);
-			dg_result_clear(res);
-		}
+		if (strcmp(path, "-") != 0 && !dg_ddb_path_is_template(path))
+			dg_absorb_file(fcfg, catalog, path);
 		return false;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);

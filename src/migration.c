@@ -2251,6 +2251,110 @@ const char *dg_migration_format_find(const char *name)
 	return NULL;
 }
 
+/* ---- migration roots: the files one runner applies in order ------------------------------- */
+
+/* A folder that holds one release's migrations: v1.2, V2, 1.3.0 (compared as versions). */
+static bool version_folder(const char *name, size_t len)
+{
+	size_t i = 0;
+
+	if (len && (name[0] == 'v' || name[0] == 'V'))
+		i++;
+	if (i >= len || !isdigit((unsigned char)name[i]))
+		return false;
+	for (; i < len; i++)
+		if (!isdigit((unsigned char)name[i]) &&
+		    !(name[i] == '.' && i + 1 < len && isdigit((unsigned char)name[i + 1])))
+			return false;
+	return true;
+}
+
+/* The length of the directory part of path[0, len) without its trailing '/' (0: none). */
+static size_t dir_len(const char *path, size_t len)
+{
+	while (len && path[len - 1] != '/')
+		len--;
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	return len;
+}
+
+static bool one_folder_layout(const char *path, const char *format)
+{
+	const char *base = base_name(path);
+
+	if (format &&
+	    (!strcmp(format, "prisma") || !strcmp(format, "diesel") || !strcmp(format, "hasura")))
+		return true;
+	/* the same layouts read as another format (a folder of its own per migration) */
+	if (strcmp(base, "migration.sql") && strcmp(base, "up.sql") && strcmp(base, "down.sql"))
+		return false;
+	size_t d = dir_len(path, (size_t)(base - path));
+	size_t p = d;
+	while (p && path[p - 1] != '/')
+		p--;
+	return d > p && isdigit((unsigned char)path[p]);
+}
+
+char *dg_migration_root_key(const char *path, const char *format)
+{
+	size_t len = dir_len(path, strlen(path)), start;
+	char *key;
+
+	if (!len)
+		return dg_xstrdup(".");
+	if (path[0] == '/' && len == 1)
+		return dg_xstrdup("/");
+	if (one_folder_layout(path, format))
+		len = dir_len(path, len);
+	/* migrations/v1.2/…, migrations/v1.3/…: one history in version order */
+	for (start = len; start && path[start - 1] != '/';)
+		start--;
+	if (len && version_folder(path + start, len - start))
+		len = dir_len(path, len);
+	if (!len)
+		return dg_xstrdup(".");
+	key = dg_xmalloc(len + 1);
+	memcpy(key, path, len);
+	key[len] = '\0';
+	return key;
+}
+
+static int cmp_runs(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char *ea, *eb;
+			while (*a == '0' && isdigit((unsigned char)a[1]))
+				a++;
+			while (*b == '0' && isdigit((unsigned char)b[1]))
+				b++;
+			for (ea = a; isdigit((unsigned char)*ea); ea++)
+				;
+			for (eb = b; isdigit((unsigned char)*eb); eb++)
+				;
+			if (ea - a != eb - b)
+				return ea - a < eb - b ? -1 : 1;
+			for (; a < ea; a++, b++)
+				if (*a != *b)
+					return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+int dg_migration_cmp_names(const char *a, const char *b)
+{
+	int c = cmp_runs(a, b);
+
+	return c ? c : strcmp(a, b);
+}
+
 void dg_migration_caches_free(void)
 {
 	dir_cache_clear();

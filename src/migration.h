@@ -73,6 +73,16 @@ struct dg_down_census {
 };
 bool dg_migration_down_census(const char *path, const char *format, int pg_version,
 			      struct dg_down_census *out);
+/* The migration root of `path` read as `format` (NULL: unknown): the directory whose files one
+ * runner applies in order, so they share one schema memory. It is the file's directory, or the
+ * folder above for formats with one folder per migration (prisma's <ts>_name/migration.sql,
+ * diesel's and hasura's <ts>_name/up.sql), and above a version folder (v1.2/, 1.3.0/) holding a
+ * release's migrations. "." for a bare name; no trailing '/'. A pure function of its arguments
+ * (no file is read); the caller frees the result. */
+char *dg_migration_root_key(const char *path, const char *format);
+/* The order in which a runner takes the folders of a migration root: runs of digits compared
+ * as numbers (v1.9 before v1.10), the rest byte by byte. */
+int dg_migration_cmp_names(const char *a, const char *b);
 /* The known formats' names, for --migration-format: NULL past the last. */
 const char *dg_migration_format_name(size_t i);
 /* The static name of the known format called `name`, or NULL. */

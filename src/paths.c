@@ -35,6 +35,12 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* subdirectories in the order a runner takes version folders: v1.9 before v1.10 */
+static int cmp_dirs(const void *a, const void *b)
+{
+	return dg_migration_cmp_names(*(char *const *)a, *(char *const *)b);
+}
+
 static bool has_sql_suffix(const char *name)
 {
 	size_t n = strlen(name);
@@ -137,6 +143,8 @@ static void walk_dir(const char *dir, struct dg_path_list *files, struct dg_path
 	for (size_t i = 0; i < templates.n; i++)
 		list_push(files, templates.items[i]);
 	free(templates.items);
+	if (subdirs.n > 1)
+		qsort(subdirs.items, subdirs.n, sizeof(char *), cmp_dirs);
 	for (size_t i = 0; i < subdirs.n; i++) {
 		walk_dir(subdirs.items[i], files, errors, seen);
 		free(subdirs.items[i]);

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "catalog.h"
+#include "migration.h"
 #include "testkit.h"
 
 /* The findings of `rule` in the file `name` of a directory (in the tool's order) linted with
@@ -72,11 +74,12 @@ static void earlier_migration_gives_the_old_type(void **state)
 
 	(void)state;
 	write_dir();
-	/* only n (integer → bigint) rewrites; title was renamed, so its type is unknown again */
+	/* only n (integer → bigint) rewrites; title was renamed from old, whose type (text) it
+	 * keeps: text to text changes nothing */
 	assert_int_equal(
-	    lint_dir("db", cat, "002_alter.up.sql", "changing-column-type", msgs, sizeof(msgs)), 2);
+	    lint_dir("db", cat, "002_alter.up.sql", "changing-column-type", msgs, sizeof(msgs)), 1);
 	assert_non_null(strstr(msgs, "changing \"n\" from integer to bigint rewrites \"t\""));
-	assert_non_null(strstr(msgs, "changing the type of \"title\" to text"));
+	assert_null(strstr(msgs, "\"title\""));
 	assert_null(strstr(msgs, "\"name\""));
 	assert_null(strstr(msgs, "\"price\""));
 	assert_null(strstr(msgs, "\"id\""));
@@ -341,10 +344,13 @@ static void locks_know_earlier_partitions(void **state)
 	dg_catalog_free(cat);
 }
 
-/* The command line lints a directory with schema memory. */
+/* The command line lints a directory with schema memory; one file of it alone (a pre-commit
+ * hook), or on standard input with --stdin-filename, reads the earlier migrations of its root
+ * first and gets the same findings. */
 static void cli_uses_the_catalog(void **state)
 {
 	struct tk_run r = {0};
+	char *whole, *alone;
 
 	(void)state;
 	write_dir();
@@ -352,9 +358,170 @@ static void cli_uses_the_catalog(void **state)
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "changing \\\"n\\\" from integer to bigint"));
 	assert_null(strstr(r.out, "unless \\\"name\\\""));
-	tk_sh(&r, "%s --format json --fail-on never db/002_alter.up.sql", DG_BINARY);
-	assert_non_null(strstr(r.out, "unless \\\"name\\\" is varchar or text now"));
+	tk_sh(&r, "%s --format gcc --fail-on never db | grep '^db/002_alter.up.sql:'", DG_BINARY);
+	whole = r.out;
+	r.out = NULL;
+	assert_non_null(strstr(whole, "from integer to bigint"));
+	tk_sh(&r, "%s --format gcc --fail-on never db/002_alter.up.sql", DG_BINARY);
+	assert_string_equal(r.out, whole);
+	alone = r.out;
+	r.out = NULL;
+	tk_sh(&r,
+	      "%s --format gcc --fail-on never --stdin-filename db/002_alter.up.sql - "
+	      "< db/002_alter.up.sql",
+	      DG_BINARY);
+	assert_string_equal(r.out, alone);
+	/* without the earlier migration the memory is gone: the type of name is unknown again */
+	tk_sh(&r,
+	      "mkdir -p lone && cp db/002_alter.up.sql lone/ && %s --format gcc --fail-on "
+	      "never lone/002_alter.up.sql",
+	      DG_BINARY);
+	assert_non_null(strstr(r.out, "unless \"name\" is varchar or text now"));
+	free(whole);
+	free(alone);
 	free(r.out);
+}
+
+/* Renames in an earlier migration: the table keeps its columns' types, its indexes, its
+ * foreign keys and checks under the new name; a renamed column keeps its type. */
+static void renames_keep_what_is_known(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	char type[64], msgs[8192];
+
+	(void)state;
+	tk_mkdir("ren");
+	tk_write_file("ren/20240101000000_a.sql",
+		      "-- migrate:up\nCREATE TABLE p (id bigint PRIMARY KEY);\n"
+		      "CREATE TABLE t (id bigint PRIMARY KEY, n integer, code varchar(10),\n"
+		      "  p_id bigint CONSTRAINT t_p REFERENCES p (id),\n"
+		      "  CONSTRAINT t_n CHECK (n IS NOT NULL));\n"
+		      "CREATE INDEX t_code_idx ON t (code);\n-- migrate:down\nDROP TABLE t;\n");
+	tk_write_file("ren/20240102000000_b.sql",
+		      "-- migrate:up\nALTER TABLE t RENAME TO u;\nALTER TABLE u RENAME COLUMN n TO "
+		      "m;\nALTER INDEX t_code_idx RENAME TO u_code_idx;\n"
+		      "ALTER TABLE p RENAME TO q;\n-- migrate:down\nSELECT 1;\n");
+	tk_write_file("ren/20240103000000_c.sql",
+		      "-- migrate:up\nALTER TABLE u ALTER COLUMN m TYPE bigint;\n"
+		      "ALTER TABLE u ALTER COLUMN code TYPE varchar(20);\n-- migrate:down\n"
+		      "SELECT 1;\n");
+	assert_int_equal(lint_dir("ren", cat, "20240103000000_c.sql", "changing-column-type", msgs,
+				  sizeof(msgs)),
+			 1);
+	assert_non_null(strstr(msgs, "changing \"m\" from integer to bigint rewrites \"u\""));
+	assert_true(dg_catalog_column_type(cat, NULL, "u", "m", type, sizeof(type)));
+	assert_string_equal(type, "int8");
+	assert_true(dg_catalog_column_type(cat, NULL, "u", "code", type, sizeof(type)));
+	assert_string_equal(type, "varchar(20)");
+	assert_false(dg_catalog_column_type(cat, NULL, "t", "code", type, sizeof(type)));
+	assert_false(dg_catalog_column_type(cat, NULL, "u", "n", type, sizeof(type)));
+	assert_string_equal(dg_catalog_index_table(cat, NULL, "u_code_idx"), "u");
+	assert_string_equal(dg_catalog_index_table(cat, NULL, "t_pkey"), "u");
+	assert_null(dg_catalog_index_table(cat, NULL, "t_code_idx"));
+	assert_true(dg_catalog_has_table(cat, NULL, "u"));
+	assert_false(dg_catalog_has_table(cat, NULL, "t"));
+	assert_string_equal(dg_catalog_referenced_at(cat, NULL, "u", 0), "q");
+	assert_string_equal(dg_catalog_referencing_at(cat, NULL, "q", 0), "u");
+	assert_null(dg_catalog_referencing_at(cat, NULL, "p", 0));
+	assert_string_equal(dg_catalog_fk_target(cat, NULL, "u", "t_p"), "q");
+	assert_true(dg_catalog_not_null_check(cat, NULL, "u", "m"));
+	assert_false(dg_catalog_not_null_check(cat, NULL, "u", "n"));
+	dg_catalog_free(cat);
+}
+
+/* ALTER TABLE … SET SCHEMA moves the table with what is known of it. */
+static void set_schema_moves_the_table(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	char type[64], msgs[8192];
+
+	(void)state;
+	tk_mkdir("mv");
+	tk_write_file("mv/20240101000000_a.sql",
+		      "-- migrate:up\nCREATE TABLE public.t (n integer);\n"
+		      "CREATE INDEX t_n_idx ON public.t (n);\n"
+		      "ALTER TABLE public.t SET SCHEMA archive;\n-- migrate:down\n");
+	lint_dir("mv", cat, "none", "none", msgs, sizeof(msgs));
+	assert_true(dg_catalog_column_type(cat, "archive", "t", "n", type, sizeof(type)));
+	assert_string_equal(type, "int4");
+	assert_false(dg_catalog_column_type(cat, "public", "t", "n", type, sizeof(type)));
+	assert_true(dg_catalog_has_table(cat, "archive", "t"));
+	assert_string_equal(dg_catalog_index_table(cat, "archive", "t_n_idx"), "t");
+	assert_null(dg_catalog_index_table(cat, "public", "t_n_idx"));
+	dg_catalog_free(cat);
+}
+
+/* One memory per migration root: Prisma's folders (one per migration) and version folders
+ * (v1.2/ before v1.10/) share one history. */
+static void one_memory_per_migration_root(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	char msgs[8192];
+
+	(void)state;
+	tk_mkdir("prisma");
+	tk_mkdir("prisma/migrations");
+	tk_write_file("prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n");
+	tk_mkdir("prisma/migrations/20240101000000_init");
+	tk_write_file("prisma/migrations/20240101000000_init/migration.sql",
+		      "CREATE TABLE \"User\" (id integer NOT NULL, name varchar(40));\n");
+	tk_mkdir("prisma/migrations/20240102000000_types");
+	tk_write_file("prisma/migrations/20240102000000_types/migration.sql",
+		      "ALTER TABLE \"User\" ALTER COLUMN name TYPE varchar(80);\n"
+		      "ALTER TABLE \"User\" ALTER COLUMN id TYPE bigint;\n");
+	assert_int_equal(
+	    lint_dir("prisma", cat, "migration.sql", "changing-column-type", msgs, sizeof(msgs)),
+	    1);
+	assert_non_null(strstr(msgs, "from integer to bigint"));
+	dg_catalog_free(cat);
+
+	cat = dg_catalog_new();
+	tk_mkdir("rel");
+	tk_mkdir("rel/v1.9");
+	tk_mkdir("rel/v1.10");
+	tk_write_file("rel/v1.9/001_init.sql", "CREATE TABLE r (n integer, s varchar(5));\n");
+	tk_write_file("rel/v1.10/001_more.sql", "ALTER TABLE r ALTER COLUMN n TYPE bigint;\n"
+						"ALTER TABLE r ALTER COLUMN s TYPE varchar(9);\n");
+	assert_int_equal(
+	    lint_dir("rel", cat, "001_more.sql", "changing-column-type", msgs, sizeof(msgs)), 1);
+	assert_non_null(strstr(msgs, "from integer to bigint"));
+	dg_catalog_free(cat);
+}
+
+/* The root of a file: a pure function of its path and format. */
+static void migration_root_keys(void **state)
+{
+	static const struct {
+		const char *path, *format, *key;
+	} cases[] = {
+	    {"db/migrations/001_a.sql", "golang-migrate", "db/migrations"},
+	    {"001_a.sql", NULL, "."},
+	    {"/001_a.sql", NULL, "/"},
+	    {"prisma/migrations/20240101_init/migration.sql", "prisma", "prisma/migrations"},
+	    {"migrations/2024-01-01-000000_init/up.sql", "diesel", "migrations"},
+	    {"migrations/2024-01-01-000000_init/up.sql", NULL, "migrations"},
+	    {"hasura/migrations/default/1704099600000_x/up.sql", "hasura",
+	     "hasura/migrations/default"},
+	    {"migrations/v1.2/001_a.sql", NULL, "migrations"},
+	    {"migrations/V2/001_a.sql", "flyway", "migrations"},
+	    {"migrations/1.3.0/001_a.sql", NULL, "migrations"},
+	    {"migrations/v1.2/20240101_x/up.sql", "diesel", "migrations"},
+	    {"migrations/committed/000001.sql", "graphile-migrate", "migrations/committed"},
+	    {"migrations/version2/001_a.sql", NULL, "migrations/version2"},
+	    {"sql/schema/migration.sql", NULL, "sql/schema"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *k = dg_migration_root_key(cases[i].path, cases[i].format);
+		if (strcmp(k, cases[i].key) != 0)
+			fail_msg("%s: %s, not %s", cases[i].path, k, cases[i].key);
+		free(k);
+	}
+	assert_true(dg_migration_cmp_names("v1.9", "v1.10") < 0);
+	assert_true(dg_migration_cmp_names("v2", "v1.10") > 0);
+	assert_true(dg_migration_cmp_names("20240101_a", "20240102_a") < 0);
+	assert_true(dg_migration_cmp_names("v01", "v1") != 0);
 }
 
 static int setup(void **state)
@@ -382,6 +549,10 @@ int main(void)
 	    cmocka_unit_test(locks_know_earlier_indexes_and_foreign_keys),
 	    cmocka_unit_test(locks_know_earlier_partitions),
 	    cmocka_unit_test(cli_uses_the_catalog),
+	    cmocka_unit_test(renames_keep_what_is_known),
+	    cmocka_unit_test(set_schema_moves_the_table),
+	    cmocka_unit_test(one_memory_per_migration_root),
+	    cmocka_unit_test(migration_root_keys),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -206,6 +206,12 @@ enum dg_status dg_lint_buffer_with(const struct dg_config *cfg, struct dg_catalo
 				   struct dg_result *out);
 enum dg_status dg_lint_file_with(const struct dg_config *cfg, struct dg_catalog *cat,
 				 const char *path, struct dg_result *out);
+/* A migration that is not reported but ran before the next ones (--diff-base's unchanged
+ * files): the earlier migrations of its root, then its own up sections, go into `cat` —
+ * effects only, no rule runs. A file that cannot be read adds nothing. Linting a file with a
+ * catalog reads the earlier migrations of its root the same way, so one file alone gets the
+ * findings the run over its whole directory gives it. */
+void dg_absorb_file(const struct dg_config *cfg, struct dg_catalog *cat, const char *path);
 /* What the catalog knows: the type of a column as "varchar(50)", "int4", "numeric(10,2)[]"
  * (PostgreSQL's internal names) into buf; the table of an index (NULL if unknown). An
  * unqualified schema (NULL) matches any. */

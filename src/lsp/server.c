@@ -330,9 +330,7 @@ static void schema_memory(struct doc *d)
 			const struct dg_config *c =
 			    d->file ? dg_config_file_for_path(d->file, d->file_cfg, items[i])
 				    : d->cfg;
-			struct dg_result r;
-			dg_lint_file_with(c, d->cat, items[i], &r);
-			dg_result_clear(&r);
+			dg_absorb_file(c, d->cat, items[i]); /* effects only */
 		}
 		free(d->cat_sig);
 		d->cat_sig = sig;

@@ -1,0 +1,195 @@
+/* memory.c — schema memory across a migration root: before a file is linted, the migrations its
+ * runner applies before it in the same root (dg_migration_root_key) are read into the catalog,
+ * effects only (no rules, nothing reported), unless this run linted them already. So one file
+ * (a pre-commit hook, --diff-base, standard input with --stdin-filename) gets the memory that the
+ * whole directory's run gives it, and the findings are the same. */
+#include "memory.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "arena.h"
+#include "catalog.h"
+#include "migration.h"
+
+/* The root's migrations in the runner's order, and how many of them the catalog holds. */
+struct history {
+	char **paths;
+	size_t n, cap;
+	size_t next; /* paths[0, next) are in the catalog */
+};
+
+static void history_free(void *p)
+{
+	struct history *h = p;
+
+	for (size_t i = 0; h && i < h->n; i++)
+		free(h->paths[i]);
+	if (h)
+		free(h->paths);
+	free(h);
+}
+
+static void push(char ***v, size_t *n, size_t *cap, char *s)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		*v = dg_xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = s;
+}
+
+static bool sql_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcasecmp(name + n - 4, ".sql") == 0;
+}
+
+/* A way back only: nothing in it runs forward. */
+static bool down_name(const char *name)
+{
+	size_t n = strlen(name);
+	return !strcmp(name, "down.sql") || (n > 9 && !strcasecmp(name + n - 9, ".down.sql")) ||
+	       (n > 9 && !strcasecmp(name + n - 9, "_down.sql"));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_dirs(const void *a, const void *b)
+{
+	return dg_migration_cmp_names(*(char *const *)a, *(char *const *)b);
+}
+
+/* As dg_collect_paths walks a directory (its files in the runner's order, then its folders),
+ * `depth` levels deep; `extra` joins the files of its directory when it is not on disk yet. */
+static void walk(const char *dir, int depth, const char *extra, const char *key, const char *format,
+		 struct history *h)
+{
+	DIR *d = opendir(*dir ? dir : ".");
+	struct dirent *e;
+	char **files = NULL, **dirs = NULL;
+	size_t nf = 0, cf = 0, nd = 0, cd = 0;
+	bool extra_here = false;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct stat st;
+		size_t len;
+		char *p;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "node_modules"))
+			continue;
+		if (e->d_type == DT_REG && !sql_name(e->d_name))
+			continue;
+		len = strlen(dir) + strlen(e->d_name) + 2;
+		p = dg_xmalloc(len);
+		if (!strcmp(dir, "."))
+			snprintf(p, len, "%s", e->d_name);
+		else
+			snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+				 e->d_name);
+		if (stat(p, &st) != 0) {
+			free(p);
+		} else if (S_ISDIR(st.st_mode) && depth > 0) {
+			push(&dirs, &nd, &cd, p);
+		} else if (S_ISREG(st.st_mode) && sql_name(e->d_name)) {
+			extra_here |= extra && !strcmp(p, extra);
+			push(&files, &nf, &cf, p);
+		} else {
+			free(p);
+		}
+	}
+	closedir(d);
+	if (extra && !extra_here) {
+		const char *slash = strrchr(extra, '/');
+		size_t dl = slash ? (size_t)(slash - extra) : 0;
+		bool mine =
+		    !strcmp(dir, ".") ? !slash : strlen(dir) == dl && !strncmp(dir, extra, dl);
+		if (mine)
+			push(&files, &nf, &cf, dg_xstrdup(extra));
+	}
+	if (nf > 1)
+		qsort(files, nf, sizeof(*files), cmp_str);
+	dg_migration_order_files(dir, files, nf);
+	for (size_t i = 0; i < nf; i++) {
+		char *k = dg_migration_root_key(files[i], format);
+		const char *base = strrchr(files[i], '/');
+		if (!strcmp(k, key) &&
+		    (!down_name(base ? base + 1 : files[i]) || (extra && !strcmp(files[i], extra))))
+			push(&h->paths, &h->n, &h->cap, files[i]);
+		else
+			free(files[i]);
+		free(k);
+	}
+	free(files);
+	if (nd > 1)
+		qsort(dirs, nd, sizeof(*dirs), cmp_dirs);
+	for (size_t i = 0; i < nd; i++) {
+		walk(dirs[i], depth - 1, extra, key, format, h);
+		free(dirs[i]);
+	}
+	free(dirs);
+}
+
+static size_t position(const struct history *h, const char *path)
+{
+	if (h->next < h->n && !strcmp(h->paths[h->next], path))
+		return h->next;
+	for (size_t i = 0; i < h->n; i++)
+		if (!strcmp(h->paths[i], path))
+			return i;
+	return (size_t)-1;
+}
+
+static struct history *history_of(struct dg_catalog *cat, const char *key, const char *path,
+				  const char *format)
+{
+	struct history *h = dg_catalog_aux(cat);
+
+	if (h)
+		return h;
+	h = dg_xcalloc(1, sizeof(*h));
+	/* a root's migrations lie at most two folders down: v1.2/<ts>_name/up.sql */
+	walk(strcmp(key, ".") == 0 && strncmp(path, "./", 2) == 0 ? "./" : key, 2, path, key,
+	     format, h);
+	dg_catalog_set_aux(cat, h, history_free);
+	return h;
+}
+
+void dg_memory_enter(const struct dg_config *cfg, struct dg_catalog *cat, const char *path,
+		     const char *format)
+{
+	char *key = dg_migration_root_key(path, format);
+	struct history *h;
+	size_t at;
+
+	dg_catalog_enter_root(cat, key);
+	h = history_of(cat, key, path, format);
+	at = position(h, path);
+	if (at != (size_t)-1 && at < h->next) {
+		/* the catalog holds migrations that run after this one: start again */
+		dg_catalog_reset(cat);
+		dg_catalog_enter_root(cat, key);
+		h = history_of(cat, key, path, format);
+		at = position(h, path);
+	}
+	for (; at != (size_t)-1 && h->next < at; h->next++)
+		dg_absorb_only(cfg, cat, h->paths[h->next]);
+	free(key);
+}
+
+void dg_memory_absorbed(struct dg_catalog *cat, const char *path)
+{
+	struct history *h = dg_catalog_aux(cat);
+
+	if (h && h->next < h->n && !strcmp(h->paths[h->next], path))
+		h->next++;
+}

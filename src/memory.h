@@ -1,0 +1,18 @@
+/* memory.h — schema memory across a migration root: the earlier migrations of a file's root
+ * are read into the catalog before it is linted (see memory.c). */
+#ifndef DG_MEMORY_H
+#define DG_MEMORY_H
+
+#include "ddlguard/ddlguard.h"
+
+/* Enters the migration root of `path` (read as `format`) in `cat`, and reads into it, effects
+ * only, the migrations its runner applies before `path` that it does not hold yet. */
+void dg_memory_enter(const struct dg_config *cfg, struct dg_catalog *cat, const char *path,
+		     const char *format);
+/* Notes that the file `path`, just linted, is now in the catalog. */
+void dg_memory_absorbed(struct dg_catalog *cat, const char *path);
+/* engine.c: what the up sections of file `path` do, into `cat`; nothing is linted or reported
+ * (a file that cannot be read adds nothing). */
+void dg_absorb_only(const struct dg_config *cfg, struct dg_catalog *cat, const char *path);
+
+#endif

@@ -105,7 +105,8 @@ static void hold(struct held *h, const struct dg_lock_info *li)
 
 /* Whether statement k, run while the lock is held, makes the wait longer: it reads or writes
  * rows, scans, rewrites or builds on a table that existed before, or waits for a lock this
- * transaction does not hold yet on such a table. A table created in this migration, an
+ * transaction does not hold yet on such a table, one that queries, writes or autovacuum may
+ * hold. A table created in this migration, a view, an
  * ALTER that only changes the catalog of a table already locked, a new function or type:
  * they take no time. */
 static bool takes_time(struct dg_ctx *ctx, size_t k, const struct held *h)
@@ -124,8 +125,14 @@ static bool takes_time(struct dg_ctx *ctx, size_t k, const struct held *h)
 		const struct dg_lock_rel *rel = &li->rels[r];
 		if (!dg_lock_rel_existing(ctx, k, rel))
 			continue;
-		if (rel->scan || rel->rewrite || rel->role == DG_ROLE_EVERY ||
-		    !held_already(h, rel))
+		if (rel->scan || rel->rewrite || rel->role == DG_ROLE_EVERY)
+			return true;
+		/* a lock nothing ordinary holds (queries, writes, autovacuum) is granted at once:
+		 * a view's ACCESS SHARE on the tables it reads */
+		if (!held_already(h, rel) &&
+		    (dg_lock_conflicts(rel->mode, DG_LOCK_ACCESS_SHARE) ||
+		     dg_lock_conflicts(rel->mode, DG_LOCK_ROW_EXCLUSIVE) ||
+		     dg_lock_conflicts(rel->mode, DG_LOCK_SHARE_UPDATE_EXCLUSIVE)))
 			return true;
 	}
 	return false;

@@ -245,6 +245,21 @@ static void test_directories(void **state)
 	    strstr(r.out, "\"path\":\"scripts/1.sql\",\"migration_format\":\"dbmate\""));
 	assert_non_null(
 	    strstr(r.out, "\"path\":\"elsewhere/4.sql\",\"migration_format\":\"plain\""));
+	/* version folders are one migration root: one line of the summary, and the line it
+	 * gives covers every folder */
+	tk_write_file(".ddlguard.yaml", "fail_on: error\n");
+	tk_mkdir("schema");
+	tk_mkdir("schema/v1.2");
+	tk_mkdir("schema/v1.10");
+	tk_write_file("schema/v1.2/001_a.sql", "SELECT 1;\n");
+	tk_write_file("schema/v1.10/001_b.sql", "SELECT 1;\n");
+	run("--summary --format text schema");
+	assert_non_null(strstr(r.out, "schema: 2 files read as plain SQL"));
+	assert_null(strstr(r.out, "v1.2: "));
+	tk_write_file(".ddlguard.yaml",
+		      "fail_on: error\ndirectories:\n  schema: {transaction: wrapped}\n");
+	run("--summary --format text schema");
+	assert_null(strstr(r.out, "read as plain SQL"));
 	/* bad entries point at their line */
 	assert_string_equal(
 	    load_error("directories:\n  db: {transaction: sometimes}\n"),

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "migration.h"
 #include "report.h"
 #include "summary.h"
 
@@ -47,31 +48,27 @@ static void keep_top(struct dg_summary *s, const char *path, const size_t *sev)
 	s->n_top++;
 }
 
-/* Files come directory by directory: the last entry is the one to bump, or a new one. */
-static void count_unknown_tx(struct dg_summary *s, const char *path)
+/* Per migration root (version folders and one folder per migration count as one: one line of
+ * configuration covers them all). Files come root by root: the last entry is the one to bump,
+ * or a new one. */
+static void count_unknown_tx(struct dg_summary *s, const char *path, const char *format)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dl = slash ? (size_t)(slash - path) : 0;
+	char *root = dg_migration_root_key(path, format);
 	struct dg_summary_dir *d;
 
 	for (size_t i = s->n_unknown_tx; i-- > 0;) {
 		d = &s->unknown_tx[i];
-		if (strlen(d->dir) == (dl ? dl : 1) &&
-		    strncmp(d->dir, dl ? path : ".", dl ? dl : 1) == 0) {
+		if (strcmp(d->dir, root) == 0) {
 			d->n++;
+			free(root);
 			return;
 		}
 	}
-	d = realloc(s->unknown_tx, (s->n_unknown_tx + 1) * sizeof(*d));
-	if (!d)
-		return;
+	d = dg_xrealloc(s->unknown_tx, (s->n_unknown_tx + 1) * sizeof(*d));
 	s->unknown_tx = d;
-	d = &s->unknown_tx[s->n_unknown_tx];
-	d->dir = dl ? strndup(path, dl) : strdup(".");
-	if (!d->dir)
-		return;
+	d = &s->unknown_tx[s->n_unknown_tx++];
+	d->dir = root;
 	d->n = 1;
-	s->n_unknown_tx++;
 }
 
 const char *dg_summary_fix_line(const char *dir, char *buf, size_t size)
@@ -92,7 +89,7 @@ void dg_summary_add(struct dg_summary *s, const struct dg_result *res)
 	s->files_checked++;
 	count(&s->formats, &s->n_formats, res->format ? res->format : "plain")->n++;
 	if (res->tx_unknown && res->path)
-		count_unknown_tx(s, res->path);
+		count_unknown_tx(s, res->path, res->format);
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const struct dg_finding *f = &res->findings[i];
 		struct dg_summary_count *r = count(&s->rules, &s->n_rules, f->rule);

@@ -690,7 +690,9 @@ bool dg_diff_write(FILE *out, const char *path, const char *a, size_t alen, cons
 	split_lines(a, alen, &la);
 	split_lines(b, blen, &lb);
 	ops = edit_script(&la, &lb, &n);
-	fprintf(out, "--- a/%s\n+++ b/%s\n", path, path);
+	/* git's a/ and b/ prefixes: an absolute path keeps one slash */
+	const char *rel = path[0] == '/' ? path + 1 : path;
+	fprintf(out, "--- a/%s\n+++ b/%s\n", rel, rel);
 	while (i < n) {
 		size_t first, end, a0, b0, ac = 0, bc = 0;
 

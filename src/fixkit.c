@@ -69,16 +69,25 @@ static void insert_before_stmt(struct dg_ctx *ctx, const struct dg_stmt *st, con
 		dg_fix_abandon(ctx);
 		return;
 	}
-	if (own) {
-		/* the statement's indentation */
-		size_t ls = st->start;
-		while (ls > 0 && s[ls - 1] != '\n')
-			ls--;
-		for (k = ls; s[k] == ' ' || s[k] == '\t'; k++)
-			;
-		snprintf(buf, sizeof(buf), "%.*s%s\n", (int)(k - ls), s + ls, text);
-	} else {
-		snprintf(buf, sizeof(buf), "%s ", text);
+	size_t n = 0, ls = st->start;
+
+	/* the statement's indentation, before each line of text (statements one per line) */
+	while (ls > 0 && s[ls - 1] != '\n')
+		ls--;
+	for (k = ls; s[k] == ' ' || s[k] == '\t'; k++)
+		;
+	for (const char *line = text; *line && n < sizeof(buf);) {
+		const char *end = strchr(line, '\n');
+		int len = end ? (int)(end - line) : (int)strlen(line);
+		int w = own ? snprintf(buf + n, sizeof(buf) - n, "%.*s%.*s\n", (int)(k - ls),
+				       s + ls, len, line)
+			    : snprintf(buf + n, sizeof(buf) - n, "%.*s ", len, line);
+		if (w < 0 || (size_t)w >= sizeof(buf) - n) {
+			dg_fix_abandon(ctx);
+			return;
+		}
+		n += (size_t)w;
+		line = end ? end + 1 : line + len;
 	}
 	dg_fix_edit(ctx, at, at, buf);
 }
@@ -518,12 +527,13 @@ void dg_fix_not_valid(struct dg_ctx *ctx, const struct dg_fix_site *site)
 
 /* ---- timeouts ----------------------------------------------------------------------------- */
 
+/* SET [LOCAL] guc = 'value' before the statement; with guc2, a second one after it. */
 static void timeout(struct dg_ctx *ctx, const struct dg_fix_site *site, const char *guc,
-		    const char *value)
+		    const char *value, const char *guc2, const char *value2)
 {
 	const struct dg_stmt *st = ctx->stmt;
 	bool local;
-	char text[256], desc[300];
+	char text[256], text2[128] = "", desc[400];
 
 	if (!st || site->node != st->node)
 		return;
@@ -532,8 +542,18 @@ static void timeout(struct dg_ctx *ctx, const struct dg_fix_site *site, const ch
 	if (st->section->tx == DG_TX_IMPLICIT && refused_in_tx(ctx))
 		return;
 	local = dg_in_transaction(ctx);
-	snprintf(text, sizeof(text), "SET %s%s = '%s';", local ? "LOCAL " : "", guc, value);
-	snprintf(desc, sizeof(desc), "Add %s before the statement (adjust the value)", text);
+	if (guc2)
+		snprintf(text2, sizeof(text2), "SET %s%s = '%s';", local ? "LOCAL " : "", guc2,
+			 value2);
+	snprintf(text, sizeof(text), "SET %s%s = '%s';%s%s", local ? "LOCAL " : "", guc, value,
+		 guc2 ? "\n" : "", text2);
+	if (guc2)
+		snprintf(desc, sizeof(desc),
+			 "Add SET %s%s = '%s'; and %s before the statement (adjust the values)",
+			 local ? "LOCAL " : "", guc, value, text2);
+	else
+		snprintf(desc, sizeof(desc), "Add %s before the statement (adjust the value)",
+			 text);
 	if (!dg_fix_begin(ctx, desc))
 		return;
 	insert_before_stmt(ctx, st, text);
@@ -541,12 +561,17 @@ static void timeout(struct dg_ctx *ctx, const struct dg_fix_site *site, const ch
 
 void dg_fix_lock_timeout(struct dg_ctx *ctx, const struct dg_fix_site *site)
 {
-	timeout(ctx, site, "lock_timeout", "2s");
+	/* require-statement-timeout folds its finding into this one: the fix sets both */
+	if (dg_rule_enabled(ctx, "require-statement-timeout") &&
+	    dg_statement_timeout_missing_at(ctx, ctx->stmt_index))
+		timeout(ctx, site, "lock_timeout", "2s", "statement_timeout", "5min");
+	else
+		timeout(ctx, site, "lock_timeout", "2s", NULL, NULL);
 }
 
 void dg_fix_statement_timeout(struct dg_ctx *ctx, const struct dg_fix_site *site)
 {
-	timeout(ctx, site, "statement_timeout", "5min");
+	timeout(ctx, site, "statement_timeout", "5min", NULL, NULL);
 }
 
 /* ---- IF [NOT] EXISTS ---------------------------------------------------------------------- */

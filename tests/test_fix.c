@@ -214,6 +214,11 @@ static const struct fix_case cases[] = {
     {"db/migrations/1_a.sql", NULL, "require-lock-timeout",
      "-- migrate:up\n  ALTER TABLE t ADD COLUMN b int;\n",
      "-- migrate:up\n  SET LOCAL lock_timeout = '2s';\n  ALTER TABLE t ADD COLUMN b int;\n"},
+    /* a rewrite: require-statement-timeout folds into this finding, the fix sets both */
+    {"db/migrations/2_a.sql", NULL, "require-lock-timeout",
+     "-- migrate:up\nALTER TABLE t ADD COLUMN b serial;\n",
+     "-- migrate:up\nSET LOCAL lock_timeout = '2s';\nSET LOCAL statement_timeout = '5min';\n"
+     "ALTER TABLE t ADD COLUMN b serial;\n"},
     {"a.sql", NULL, "require-statement-timeout",
      "BEGIN; ALTER TABLE t ADD COLUMN b serial;\nCOMMIT;\n",
      "BEGIN; SET LOCAL statement_timeout = '5min'; ALTER TABLE t ADD COLUMN b serial;\nCOMMIT;\n"},

@@ -258,10 +258,30 @@ static void set_fingerprint(const struct dg_ctx *ctx, struct dg_finding *f, size
 	h = dg_fnv1a(DG_FNV_INIT, path, strlen(path) + 1);
 
 	h = dg_fnv1a(h, f->rule, strlen(f->rule) + 1);
-	if (ctx->stmt)
-		h = dg_hash_normalized(h, ctx->src->text, ctx->stmt->start, ctx->stmt->end);
-	h = dg_fnv1a(h, "|", 1);
-	h = dg_hash_normalized(h, ctx->src->text, start, end);
+	if (ctx->stmt && ctx->fp_cache) {
+		/* the statement normalized once for all its findings */
+		struct dg_fp_cache *c = ctx->fp_cache;
+		size_t off, len;
+		if (c->stmt != ctx->stmt || c->start != ctx->stmt->start ||
+		    c->end != ctx->stmt->end) {
+			dg_normalized_build(&c->norm, ctx->src->text, ctx->stmt->start,
+					    ctx->stmt->end);
+			c->stmt = ctx->stmt;
+			c->start = ctx->stmt->start;
+			c->end = ctx->stmt->end;
+		}
+		h = dg_fnv1a(h, c->norm.text, c->norm.len);
+		h = dg_fnv1a(h, "|", 1);
+		if (dg_normalized_span(&c->norm, start, end, &off, &len))
+			h = dg_fnv1a(h, c->norm.text + off, len);
+		else
+			h = dg_hash_normalized(h, ctx->src->text, start, end);
+	} else {
+		if (ctx->stmt)
+			h = dg_hash_normalized(h, ctx->src->text, ctx->stmt->start, ctx->stmt->end);
+		h = dg_fnv1a(h, "|", 1);
+		h = dg_hash_normalized(h, ctx->src->text, start, end);
+	}
 	snprintf(f->fingerprint, sizeof(f->fingerprint), "%016llx", (unsigned long long)h);
 }
 
@@ -1157,6 +1177,7 @@ enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog 
 	struct dg_arena arena;
 	struct dg_read rd;
 	struct dg_ctx ctx = {0};
+	struct dg_fp_cache fp_cache = {0};
 	size_t bad;
 
 	if (len > cfg->max_file_size)
@@ -1208,6 +1229,7 @@ enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog 
 	}
 	ctx.mig = &rd.mig;
 	ctx.facts = &rd.facts;
+	ctx.fp_cache = &fp_cache;
 	if (cat) {
 		/* the earlier migrations of its root this run did not lint: read, not reported */
 		dg_memory_enter(cfg, cat, out->path, rd.mig.format);
@@ -1258,6 +1280,8 @@ enum dg_status dg_lint_buffer_ex(const struct dg_config *cfg, struct dg_catalog 
 	}
 	dg_suppress_file(&ctx);
 	free(ctx.stack);
+	dg_normalized_free(&fp_cache.norm);
+	ctx.fp_cache = NULL;
 	if (cfg->verify_fixes)
 		dg_fix_verify_all(&ctx, cat, buf, len);
 	/* what this file's up sections did becomes what the next migration finds */

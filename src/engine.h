@@ -7,6 +7,7 @@
 #include "rule.h"
 #include "arena.h"
 #include "facts.h"
+#include "fingerprint.h"
 #include "migration.h"
 #include "parse.h"
 #include "registry.h"
@@ -60,6 +61,15 @@ struct dg_ctx {
 	 * its fixes[0] is the rewrite fix being built */
 	size_t last_finding;
 	bool fix_open;
+	/* the normalized text of the statement findings were last hashed in (set_fingerprint), so
+	 * a statement with many findings is lexed once; NULL: none kept */
+	struct dg_fp_cache *fp_cache;
+};
+
+struct dg_fp_cache {
+	const struct dg_stmt *stmt;
+	size_t start, end; /* the statement's extent when it was normalized */
+	struct dg_normalized norm;
 };
 
 /* A migration file as every pipeline reads it (dg_read_migration). */

@@ -663,6 +663,9 @@ static const char *index_table(const struct view *v, const char *schema, const c
 {
 	struct collect c;
 	const char *table = NULL;
+	/* the rename that decides, when the table is that of the index's old name: only the last
+	 * effect counts, so the old name is looked up once, not once per rename of the chain */
+	const struct dg_effect *renamed = NULL;
 	bool known = false;
 
 	ran_effects(v, name, &c);
@@ -672,24 +675,28 @@ static const char *index_table(const struct view *v, const char *schema, const c
 		    dg_same_rel(e->schema, e->name2, schema, name)) {
 			known = true;
 			table = e->name;
+			renamed = NULL;
 		} else if (e->kind == DG_EFF_DROP_INDEX &&
 			   dg_same_rel(e->schema, e->name2, schema, name)) {
 			known = true;
 			table = NULL;
+			renamed = NULL;
 		} else if (e->kind == DG_EFF_RENAME_INDEX) {
 			if (dg_same_rel(e->schema, e->col, schema, name)) {
 				known = true;
-				table = e->name
-					    ? e->name
-					    : index_table(&(struct view){v->facts, v->catalog,
-									 e->stmt, v->dir, false},
-							  e->schema, e->name2);
+				table = e->name;
+				renamed = e->name ? NULL : e;
 			} else if (dg_same_rel(e->schema, e->name2, schema, name)) {
 				known = true;
 				table = NULL;
+				renamed = NULL;
 			}
 		}
 	}
+	if (renamed)
+		table =
+		    index_table(&(struct view){v->facts, v->catalog, renamed->stmt, v->dir, false},
+				renamed->schema, renamed->name2);
 	if (known || !v->catalog)
 		return table;
 	table = dg_catalog_index_table(v->catalog, schema, name);

@@ -9,6 +9,7 @@
  * leaves rows behind and is none). The drop deletes no data and the
  * name clients use stays: neither destructive nor an expand/contract pair. Without the copy it
  * is all of those, and nothing is marked. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "facts.h"
@@ -75,28 +76,92 @@ static bool copies(const PgQuery__Node *n, const char *from_schema, const char *
 	return false;
 }
 
-static bool copied_between(const struct dg_parsed *p, size_t after, size_t before,
-			   const char *from_schema, const char *from, const char *to_schema,
-			   const char *to)
+/* The file's tables by name, for the effects of one kind: sorted by name, then effect order. */
+struct by_name {
+	const char *key;
+	size_t eff;
+};
+
+struct index {
+	struct by_name *renames, *creates; /* renames by their new name, creates by name */
+	size_t n_renames, n_creates;
+	size_t *copy_stmts; /* statements that copy every row of a query (INSERT … SELECT, CTAS) */
+	size_t n_copy_stmts;
+};
+
+static int cmp_by_name(const void *a, const void *b)
 {
-	for (size_t k = after; k < before && k < p->n_stmts; k++)
-		if (copies(p->stmts[k].node, from_schema, from, to_schema, to))
-			return true;
+	const struct by_name *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->eff > y->eff) - (x->eff < y->eff);
+}
+
+/* The first entry of v[0..n) whose key is `key`; *end is one past the last. */
+static const struct by_name *range(const struct by_name *v, size_t n, const char *key,
+				   const struct by_name **end)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(v[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*end = v + lo;
+	while (*end < v + n && strcmp((*end)->key, key) == 0)
+		(*end)++;
+	return v + lo;
+}
+
+static bool copy_candidate(const PgQuery__Node *n)
+{
+	if (!n)
+		return false;
+	if (n->node_case == PG_QUERY__NODE__NODE_INSERT_STMT)
+		return every_row(n->insert_stmt->select_stmt);
+	if (n->node_case == PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT)
+		return every_row(n->create_table_as_stmt->query);
 	return false;
 }
 
-/* The statement of the first effect of `kind` on schema.name (name2: to) in (after, before)
- * (after SIZE_MAX: from the first statement) and direction dir, or SIZE_MAX. */
-static size_t find_eff(const struct dg_facts *f, enum dg_eff_kind kind, const char *schema,
-		       const char *name, const char *to, size_t after, size_t before, int dir)
+/* The first statement in [from, before) that copies every row of `from_` into `to`, or
+ * SIZE_MAX. */
+static size_t first_copy(const struct index *ix, const struct dg_parsed *p, size_t from,
+			 size_t before, const char *from_schema, const char *from_name,
+			 const char *to_schema, const char *to)
 {
-	for (size_t i = 0; i < f->effs.n; i++) {
-		const struct dg_effect *e = &f->effs.v[i];
-		if (e->kind != kind || e->dir != dir || (after != SIZE_MAX && e->stmt <= after) ||
-		    e->stmt >= before || (e->obj != DG_OBJ_TABLE && kind != DG_EFF_RENAME) ||
-		    !e->name || !dg_same_rel(e->schema, e->name, schema, name))
-			continue;
-		if (to && (!e->name2 || strcmp(e->name2, to) != 0))
+	size_t lo = 0, hi = ix->n_copy_stmts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->copy_stmts[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < ix->n_copy_stmts && ix->copy_stmts[k] < before; k++) {
+		size_t s = ix->copy_stmts[k];
+		if (s < p->n_stmts &&
+		    copies(p->stmts[s].node, from_schema, from_name, to_schema, to))
+			return s;
+	}
+	return SIZE_MAX;
+}
+
+/* The statement of the first CREATE TABLE schema.name in (after, before) (after SIZE_MAX: from
+ * the first statement) in direction dir, or SIZE_MAX. */
+static size_t find_create(const struct dg_facts *f, const struct index *ix, const char *schema,
+			  const char *name, size_t after, size_t before, int dir)
+{
+	const struct by_name *end, *c = range(ix->creates, ix->n_creates, name, &end);
+
+	for (; c < end; c++) {
+		const struct dg_effect *e = &f->effs.v[c->eff];
+		if (e->dir != dir || (after != SIZE_MAX && e->stmt <= after) || e->stmt >= before ||
+		    !dg_same_rel(e->schema, e->name, schema, name))
 			continue;
 		return e->stmt;
 	}
@@ -118,50 +183,94 @@ static void add(struct dg_facts *f, struct dg_arena *a, const struct dg_effect *
 		f->change[create].expand = NULL;
 }
 
+/* Whether the table rename r and the drop d are the two ends of a rebuild; adds it. */
+static bool try_rebuild(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a,
+			const struct index *ix, const struct dg_effect *d,
+			const struct dg_effect *r)
+{
+	size_t create;
+
+	if (r->dir != d->dir)
+		return false;
+	if (r->stmt < d->stmt && dg_same_rel(r->schema, r->name2, d->schema, d->name)) {
+		/* t renamed to t_old, a new t gets t_old's rows, t_old dropped */
+		create = find_create(f, ix, r->schema, r->name, r->stmt, d->stmt, d->dir);
+	} else if (r->stmt > d->stmt) {
+		/* t_new gets t's rows, t dropped, t_new renamed to t */
+		create = find_create(f, ix, r->schema, r->name, SIZE_MAX, d->stmt, d->dir);
+		if (create == SIZE_MAX && p->n_stmts) /* or CREATE TABLE t_new AS SELECT … FROM t */
+			create =
+			    first_copy(ix, p, 0, d->stmt, d->schema, d->name, r->schema, r->name);
+	} else {
+		return false;
+	}
+	if (create == SIZE_MAX ||
+	    first_copy(ix, p, create, d->stmt, d->schema, d->name, r->schema, r->name) == SIZE_MAX)
+		return false;
+	add(f, a, d, r->stmt, create);
+	return true;
+}
+
+static bool build_index(struct index *ix, const struct dg_facts *f, const struct dg_parsed *p)
+{
+	size_t n_drops = 0;
+
+	for (size_t i = 0; i < f->effs.n; i++) {
+		const struct dg_effect *e = &f->effs.v[i];
+		if (e->obj != DG_OBJ_TABLE || !e->name)
+			continue;
+		if (e->kind == DG_EFF_DROP)
+			n_drops++;
+		else if (e->kind == DG_EFF_RENAME && e->name2)
+			ix->n_renames++;
+		else if (e->kind == DG_EFF_CREATE)
+			ix->n_creates++;
+	}
+	if (!n_drops || !ix->n_renames)
+		return false; /* no rebuild without a drop and a rename */
+	ix->renames = malloc(ix->n_renames * sizeof(*ix->renames));
+	ix->creates = malloc((ix->n_creates + 1) * sizeof(*ix->creates));
+	ix->copy_stmts = malloc((p->n_stmts + 1) * sizeof(*ix->copy_stmts));
+	if (!ix->renames || !ix->creates || !ix->copy_stmts)
+		return false;
+	ix->n_renames = ix->n_creates = 0;
+	for (size_t i = 0; i < f->effs.n; i++) {
+		const struct dg_effect *e = &f->effs.v[i];
+		if (e->obj != DG_OBJ_TABLE || !e->name)
+			continue;
+		if (e->kind == DG_EFF_RENAME && e->name2)
+			ix->renames[ix->n_renames++] = (struct by_name){e->name2, i};
+		else if (e->kind == DG_EFF_CREATE)
+			ix->creates[ix->n_creates++] = (struct by_name){e->name, i};
+	}
+	qsort(ix->renames, ix->n_renames, sizeof(*ix->renames), cmp_by_name);
+	qsort(ix->creates, ix->n_creates, sizeof(*ix->creates), cmp_by_name);
+	for (size_t s = 0; s < p->n_stmts; s++)
+		if (copy_candidate(p->stmts[s].node))
+			ix->copy_stmts[ix->n_copy_stmts++] = s;
+	return true;
+}
+
 void dg_facts_find_rebuilds(struct dg_facts *f, const struct dg_parsed *p, struct dg_arena *a)
 {
-	for (size_t i = 0; i < f->effs.n; i++) {
-		const struct dg_effect *d = &f->effs.v[i], *r;
-		size_t create;
+	struct index ix = {0};
 
-		if (d->kind != DG_EFF_DROP || d->obj != DG_OBJ_TABLE || !d->name)
-			continue;
-		for (size_t k = 0; k < f->effs.n; k++) {
-			r = &f->effs.v[k];
-			if (r->kind != DG_EFF_RENAME || r->obj != DG_OBJ_TABLE ||
-			    r->dir != d->dir || !r->name || !r->name2)
+	if (build_index(&ix, f, p)) {
+		for (size_t i = 0; i < f->effs.n; i++) {
+			const struct dg_effect *d = &f->effs.v[i];
+			const struct by_name *r, *end;
+
+			if (d->kind != DG_EFF_DROP || d->obj != DG_OBJ_TABLE || !d->name)
 				continue;
-			if (r->stmt < d->stmt && strcmp(r->name2, d->name) == 0 &&
-			    dg_same_rel(r->schema, r->name2, d->schema, d->name)) {
-				/* t renamed to t_old, a new t gets t_old's rows, t_old dropped */
-				create = find_eff(f, DG_EFF_CREATE, r->schema, r->name, NULL,
-						  r->stmt, d->stmt, d->dir);
-				if (create != SIZE_MAX &&
-				    copied_between(p, create, d->stmt, d->schema, d->name,
-						   r->schema, r->name)) {
-					add(f, a, d, r->stmt, create);
+			/* the renames to the dropped name, in statement order */
+			for (r = range(ix.renames, ix.n_renames, d->name, &end); r < end; r++)
+				if (try_rebuild(f, p, a, &ix, d, &f->effs.v[r->eff]))
 					break;
-				}
-			} else if (r->stmt > d->stmt && strcmp(r->name2, d->name) == 0) {
-				/* t_new gets t's rows, t dropped, t_new renamed to t */
-				create = find_eff(f, DG_EFF_CREATE, r->schema, r->name, NULL,
-						  SIZE_MAX, d->stmt, d->dir);
-				if (create == SIZE_MAX && p->n_stmts) {
-					/* or CREATE TABLE t_new AS SELECT … FROM t */
-					for (size_t s = 0; s < d->stmt && create == SIZE_MAX; s++)
-						if (copies(p->stmts[s].node, d->schema, d->name,
-							   r->schema, r->name))
-							create = s;
-				}
-				if (create != SIZE_MAX &&
-				    copied_between(p, create, d->stmt, d->schema, d->name,
-						   r->schema, r->name)) {
-					add(f, a, d, r->stmt, create);
-					break;
-				}
-			}
 		}
 	}
+	free(ix.renames);
+	free(ix.creates);
+	free(ix.copy_stmts);
 }
 
 const struct dg_rebuild *dg_facts_rebuild_of(const struct dg_facts *f, const char *schema,

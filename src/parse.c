@@ -324,6 +324,23 @@ static const struct render *rendered_at(const struct render *rs, size_t n, size_
 	return NULL;
 }
 
+static enum dg_pb_next shift_visit(const ProtobufCMessage *m, void *arg)
+{
+	const size_t *by = arg;
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[f];
+		int32_t *loc;
+		if (fd->type != PROTOBUF_C_TYPE_INT32 || strcmp(fd->name, "location") != 0)
+			continue;
+		loc = (int32_t *)((char *)m + fd->offset);
+		if (*loc >= 0)
+			*loc = (size_t)*loc + *by <= INT32_MAX ? (int32_t)((size_t)*loc + *by) : -1;
+	}
+	return DG_PB_DESCEND;
+}
+
 static void add_statements(const struct dg_source *src, const struct dg_section *sec,
 			   struct dg_arena *a, struct dg_parsed *out, const char *buf, size_t len,
 			   size_t base, PgQueryProtobuf pb, const struct render *rs, size_t n_rs)
@@ -342,6 +359,10 @@ static void add_statements(const struct dg_source *src, const struct dg_section 
 
 		if (!raw->stmt)
 			continue;
+		if (base)
+			/* a later run of a large section: its locations count from the run's
+			 * start, the statement's from the section's */
+			dg_pb_walk(&raw->stmt->base, shift_visit, &base);
 		const struct render *rd;
 		start = dg_skip_trivia(buf, loc, end);
 		end = dg_last_token_end(buf, start, end);

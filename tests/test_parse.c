@@ -151,6 +151,36 @@ static void test_templates_that_still_fail(void **state)
 	dg_arena_destroy(&f.a);
 }
 
+/* A section over 1 MB is parsed in runs of whole statements: the node locations of a later run
+ * still count from the section's start, like the statements' offsets. */
+static void test_large_section_locations(void **state)
+{
+	struct tk_parsed f;
+	const char *filler = "INSERT INTO log VALUES (1, 'some padding text here');\n";
+	const char *tail = "ALTER TABLE accounts ALTER COLUMN balance TYPE bigint;\n";
+	size_t n = 0, fl = strlen(filler), reps = (3u << 20) / fl;
+	char *t = test_malloc(reps * fl + strlen(tail) + 1);
+	const PgQuery__AlterTableStmt *at;
+
+	(void)state;
+	for (size_t i = 0; i < reps; i++, n += fl)
+		memcpy(t + n, filler, fl);
+	strcpy(t + n, tail);
+	tk_parse(&f, t);
+	assert_int_equal(f.p.n_errors, 0);
+	assert_int_equal(f.p.n_stmts, reps + 1);
+	assert_int_equal(f.p.stmts[reps].start, n);
+	assert_int_equal(f.p.stmts[reps].node->node_case, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT);
+	at = f.p.stmts[reps].node->alter_table_stmt;
+	assert_int_equal((size_t)at->relation->location, n + strlen("ALTER TABLE "));
+	/* and in a statement of the second run */
+	assert_int_equal(f.p.stmts[reps / 2].node->node_case, PG_QUERY__NODE__NODE_INSERT_STMT);
+	assert_int_equal((size_t)f.p.stmts[reps / 2].node->insert_stmt->relation->location,
+			 f.p.stmts[reps / 2].start + strlen("INSERT INTO "));
+	dg_arena_destroy(&f.a);
+	test_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +192,7 @@ int main(void)
 	    cmocka_unit_test(test_copy_data_without_terminator),
 	    cmocka_unit_test(test_templates_are_rendered),
 	    cmocka_unit_test(test_templates_that_still_fail),
+	    cmocka_unit_test(test_large_section_locations),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }

@@ -108,6 +108,19 @@ void dg_facts_each(const struct dg_facts *f, const char *key,
 			return;
 }
 
+uint32_t dg_facts_chain(const struct dg_facts *f, const char *key)
+{
+	return f && key && f->cap_slots ? f->heads[slot_for(f, key)] : 0;
+}
+
+const struct dg_effect *dg_facts_link(const struct dg_facts *f, uint32_t *link)
+{
+	const struct dg_fact_link *l = &f->links[*link - 1];
+
+	*link = l->next;
+	return &f->effs.v[l->eff];
+}
+
 /* A fixed-size iterator over one name's chain, for the queries below. */
 #define EACH(f, key, e)                                                                            \
 	for (uint32_t l_ = (f)->cap_slots && (key) ? (f)->heads[slot_for((f), (key))] : 0;         \

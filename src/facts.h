@@ -130,6 +130,10 @@ size_t dg_facts_dropped_if_exists(const struct dg_facts *f, int type, const char
 /* The statements whose node case is `kind`, in order: *n of them (NULL when none). */
 const size_t *dg_facts_stmts_of_kind(const struct dg_facts *f, int kind, size_t *n);
 
+/* One name's chain, walked without a callback: dg_facts_chain gives its first link (0: none),
+ * dg_facts_link the effect of a link (non-zero), moving *link to the next one (0 at the end). */
+uint32_t dg_facts_chain(const struct dg_facts *f, const char *key);
+const struct dg_effect *dg_facts_link(const struct dg_facts *f, uint32_t *link);
 /* Calls fn for each effect of the file that names `key` (as its relation, index, partition,
  * parent, referenced table or new name), in statement order, until fn returns false. */
 void dg_facts_each(const struct dg_facts *f, const char *key,

@@ -379,47 +379,42 @@ static bool ran(const struct view *v, const struct dg_effect *e)
 	return dg_facts_ran_before(v->facts, e, v->stmt, v->dir);
 }
 
-/* Room for every effect one name has in any real file (a CREATE TABLE of 100 columns with a
- * constraint each is some 300): past it, the later effects would go unseen, so the capacity is
- * generous rather than tight. */
-#define COLLECT_MAX 4096
-
-struct collect {
+/* The effects that ran before the statement and name `key`, in statement order: a chain of the
+ * facts' name index, followed to the first effect of a later statement. */
+struct ran_iter {
 	const struct view *v;
-	const struct dg_effect *list[COLLECT_MAX];
-	size_t n;
+	uint32_t link;
 };
 
-static bool collect_one(const struct dg_effect *e, void *arg)
+static struct ran_iter ran_start(const struct view *v, const char *key)
 {
-	struct collect *c = arg;
-
-	/* a chain keeps statement order: nothing past this one ran before the statement */
-	if (e->stmt >= c->v->stmt)
-		return false;
-	if (ran(c->v, e) && c->n < COLLECT_MAX)
-		c->list[c->n++] = e;
-	return true;
+	return (struct ran_iter){v, v->facts && key ? dg_facts_chain(v->facts, key) : 0};
 }
 
-/* The effects that ran before the statement and name `key`, in order (at most COLLECT_MAX). */
-static void ran_effects(const struct view *v, const char *key, struct collect *c)
+static const struct dg_effect *ran_next(struct ran_iter *it)
 {
-	c->v = v;
-	c->n = 0;
-	if (v->facts && key)
-		dg_facts_each(v->facts, key, collect_one, c);
+	while (it->link) {
+		const struct dg_effect *e = dg_facts_link(it->v->facts, &it->link);
+		if (e->stmt >= it->v->stmt)
+			break; /* nothing past this one ran before the statement */
+		if (ran(it->v, e))
+			return e;
+	}
+	it->link = 0;
+	return NULL;
 }
+
+#define EACH_RAN(v, key, e)                                                                        \
+	for (struct ran_iter it_ = ran_start((v), (key)); ((e) = ran_next(&it_));)
 
 /* Whether an earlier statement created schema.name, or (`removed`) dropped, renamed or
  * detached it: what schema memory knew of it does not hold any more. */
 static bool touched(const struct view *v, const char *schema, const char *name, bool removed)
 {
-	struct collect c;
+	const struct dg_effect *e;
 
-	ran_effects(v, name, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		const struct dg_effect *e = c.list[i];
+	EACH_RAN(v, name, e)
+	{
 		if ((e->kind == DG_EFF_CREATE || (e->kind == DG_EFF_RENAME && removed)) &&
 		    (same_name(e->name, name) || same_name(e->name2, name)) &&
 		    same_schema(e->schema, schema))
@@ -452,14 +447,13 @@ static bool known_table(const struct view *v, const char *schema, const char *na
 static const char *parent_of(const struct view *v, const char *schema, const char *name,
 			     const char **parent_schema)
 {
-	struct collect c;
+	const struct dg_effect *e;
 	const char *parent = NULL;
 	bool known = false;
 
 	*parent_schema = NULL;
-	ran_effects(v, name, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		const struct dg_effect *e = c.list[i];
+	EACH_RAN(v, name, e)
+	{
 		if ((e->kind == DG_EFF_ATTACH_PARTITION || e->kind == DG_EFF_DETACH_PARTITION) &&
 		    dg_same_rel(e->schema2, e->name2, schema, name)) {
 			known = true;
@@ -481,12 +475,11 @@ static const char *parent_of(const struct view *v, const char *schema, const cha
 static bool column_type(const struct view *v, const char *schema, const char *table,
 			const char *col, struct dg_type_desc *out)
 {
-	struct collect c;
+	const struct dg_effect *e;
 	int found = 0; /* 1: a type, -1: the column is gone or the table is new */
 
-	ran_effects(v, table, &c);
-	for (size_t i = 0; i < c.n && col; i++) {
-		const struct dg_effect *e = c.list[i];
+	EACH_RAN(v, col ? table : NULL, e)
+	{
 		if (!dg_same_rel(e->schema, e->name, schema, table))
 			continue;
 		if (e->kind == DG_EFF_CREATE || e->kind == DG_EFF_DROP ||
@@ -512,16 +505,15 @@ static bool column_type(const struct view *v, const char *schema, const char *ta
 static const char *fk_target(const struct view *v, const char *schema, const char *table,
 			     const char *conname, const char **ref_schema)
 {
-	struct collect c;
+	const struct dg_effect *e;
 	const char *ref = NULL;
 	bool known = false;
 
 	*ref_schema = NULL;
 	if (!conname)
 		return NULL;
-	ran_effects(v, table, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		const struct dg_effect *e = c.list[i];
+	EACH_RAN(v, table, e)
+	{
 		if (!dg_same_rel(e->schema, e->name, schema, table) ||
 		    !same_name(e->name2, conname))
 			continue;
@@ -561,11 +553,10 @@ static size_t push_rel(struct rel_name *out, size_t n, size_t max, const char *s
  * ran dropped it, its column or its table. */
 static bool fk_alive(const struct view *v, const struct dg_effect *fk)
 {
-	struct collect c;
+	const struct dg_effect *e;
 
-	ran_effects(v, fk->name, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		const struct dg_effect *e = c.list[i];
+	EACH_RAN(v, fk->name, e)
+	{
 		if (e->stmt < fk->stmt || e == fk ||
 		    !dg_same_rel(fk->schema, fk->name, e->schema, e->name))
 			continue;
@@ -584,12 +575,11 @@ static bool fk_alive(const struct view *v, const struct dg_effect *fk)
 static size_t fk_neighbours(const struct view *v, const char *schema, const char *table,
 			    bool referencing, struct rel_name *out, size_t max)
 {
-	struct collect c;
+	const struct dg_effect *e;
 	size_t n = 0;
 
-	ran_effects(v, table, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		const struct dg_effect *e = c.list[i];
+	EACH_RAN(v, table, e)
+	{
 		if (e->kind != DG_EFF_ADD_CONSTRAINT ||
 		    e->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || !e->ref_name ||
 		    !fk_alive(v, e))
@@ -617,12 +607,11 @@ static size_t fk_neighbours(const struct view *v, const char *schema, const char
 static size_t partitions(const struct view *v, const char *schema, const char *table,
 			 bool default_only, struct rel_name *out, size_t max)
 {
-	struct collect c;
+	const struct dg_effect *e;
 	size_t n = 0;
 
-	ran_effects(v, table, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		const struct dg_effect *e = c.list[i];
+	EACH_RAN(v, table, e)
+	{
 		if (!dg_same_rel(e->schema, e->name, schema, table))
 			continue;
 		if (e->kind == DG_EFF_ATTACH_PARTITION && (e->is_default || !default_only)) {
@@ -661,16 +650,15 @@ static size_t partitions(const struct view *v, const char *schema, const char *t
 /* The table of index schema.name, or NULL. */
 static const char *index_table(const struct view *v, const char *schema, const char *name)
 {
-	struct collect c;
+	const struct dg_effect *e;
 	const char *table = NULL;
 	/* the rename that decides, when the table is that of the index's old name: only the last
 	 * effect counts, so the old name is looked up once, not once per rename of the chain */
 	const struct dg_effect *renamed = NULL;
 	bool known = false;
 
-	ran_effects(v, name, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		const struct dg_effect *e = c.list[i];
+	EACH_RAN(v, name, e)
+	{
 		if (e->kind == DG_EFF_CREATE_INDEX &&
 		    dg_same_rel(e->schema, e->name2, schema, name)) {
 			known = true;
@@ -707,13 +695,12 @@ static const char *index_table(const struct view *v, const char *schema, const c
 static size_t indexes_of(const struct view *v, const char *schema, const char *table,
 			 struct rel_name *out, size_t max, bool *complete)
 {
-	struct collect c;
+	const struct dg_effect *e;
 	size_t n = 0;
 
 	*complete = touched(v, schema, table, false);
-	ran_effects(v, table, &c);
-	for (size_t i = 0; i < c.n; i++) {
-		const struct dg_effect *e = c.list[i];
+	EACH_RAN(v, table, e)
+	{
 		if (e->kind == DG_EFF_CREATE_INDEX &&
 		    dg_same_rel(e->schema, e->name, schema, table))
 			n = push_rel(out, n, max, e->schema, e->name2);
@@ -760,14 +747,14 @@ static bool valid_check(const struct view *v, const char *schema, const char *ta
 /* Whether schema.table is partitioned (CREATE TABLE … PARTITION BY, or it has partitions). */
 static bool is_partitioned(const struct view *v, const char *schema, const char *table)
 {
-	struct collect c;
+	const struct dg_effect *e, *create = NULL;
 	struct rel_name parts[1];
 
-	ran_effects(v, table, &c);
-	for (size_t i = c.n; i-- > 0;)
-		if (c.list[i]->kind == DG_EFF_CREATE &&
-		    dg_same_rel(c.list[i]->schema, c.list[i]->name, schema, table))
-			return c.list[i]->partitioned;
+	EACH_RAN(v, table, e)
+	if (e->kind == DG_EFF_CREATE && dg_same_rel(e->schema, e->name, schema, table))
+		create = e; /* the last one */
+	if (create)
+		return create->partitioned;
 	return partitions(v, schema, table, false, parts, 1) > 0;
 }
 
@@ -775,14 +762,13 @@ static bool is_partitioned(const struct view *v, const char *schema, const char 
 static const PgQuery__Node *matview_query(const struct view *v, const char *schema,
 					  const char *name)
 {
-	struct collect c;
+	const struct dg_effect *e;
 	const PgQuery__Node *q = NULL;
 
-	ran_effects(v, name, &c);
-	for (size_t i = 0; i < c.n; i++)
-		if (c.list[i]->kind == DG_EFF_CREATE && c.list[i]->obj == DG_OBJ_MATVIEW &&
-		    dg_same_rel(c.list[i]->schema, c.list[i]->name, schema, name))
-			q = c.list[i]->value;
+	EACH_RAN(v, name, e)
+	if (e->kind == DG_EFF_CREATE && e->obj == DG_OBJ_MATVIEW &&
+	    dg_same_rel(e->schema, e->name, schema, name))
+		q = e->value;
 	return q;
 }
 

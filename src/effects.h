@@ -35,7 +35,9 @@ enum dg_eff_kind {
 	DG_EFF_SET,		 /* setting name2 (lower case) to value (NULL: not a constant) */
 	DG_EFF_RESET_ALL,	 /* RESET ALL */
 	DG_EFF_SET_SCHEMA,	 /* relation schema.name (obj) moved to schema schema2 */
+	DG_EFF_N_KINDS		 /* (a count: the facts keep a 64-bit mask of kinds per name) */
 };
+_Static_assert(DG_EFF_N_KINDS <= 64, "effect kinds fit a 64-bit mask");
 
 /* Kinds of relation, for DG_EFF_CREATE / DROP / RENAME. */
 enum dg_obj {

@@ -142,17 +142,15 @@ static int node_location(const PgQuery__Node *n)
 	const ProtobufCFieldDescriptor *fd =
 	    protobuf_c_message_descriptor_get_field(d, (unsigned)n->node_case);
 	const ProtobufCMessage *inner;
-	const ProtobufCFieldDescriptor *loc;
+	const int32_t *loc;
 
 	if (!fd || fd->type != PROTOBUF_C_TYPE_MESSAGE)
 		return -1;
 	inner = *(ProtobufCMessage *const *)((const char *)n + fd->offset);
 	if (!inner)
 		return -1;
-	loc = protobuf_c_message_descriptor_get_field_by_name(inner->descriptor, "location");
-	if (!loc || loc->type != PROTOBUF_C_TYPE_INT32)
-		return -1;
-	return *(const int32_t *)((const char *)inner + loc->offset);
+	loc = dg_pb_location(inner);
+	return loc ? *loc : -1;
 }
 
 /* The span of the idx-th subcommand of ALTER TABLE: clauses are separated by top-level commas

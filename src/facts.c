@@ -68,6 +68,7 @@ static void link_key(struct dg_facts *f, struct dg_arena *a, const char *key, si
 	else
 		f->heads[i] = (uint32_t)(f->n_links + 1);
 	f->tails[i] = (uint32_t)(f->n_links + 1);
+	f->kinds[i] |= UINT64_C(1) << f->effs.v[eff].kind;
 	f->n_links++;
 }
 
@@ -80,6 +81,8 @@ static void build_index(struct dg_facts *f, struct dg_arena *a)
 		f->cap_slots *= 2;
 	f->heads = dg_arena_alloc(a, f->cap_slots * sizeof(*f->heads));
 	f->tails = dg_arena_alloc(a, f->cap_slots * sizeof(*f->tails));
+	f->kinds = dg_arena_alloc(a, f->cap_slots * sizeof(*f->kinds));
+	memset(f->kinds, 0, f->cap_slots * sizeof(*f->kinds));
 	memset(f->heads, 0, f->cap_slots * sizeof(*f->heads));
 	memset(f->tails, 0, f->cap_slots * sizeof(*f->tails));
 	for (size_t k = 0; k < f->effs.n; k++) {
@@ -111,6 +114,12 @@ void dg_facts_each(const struct dg_facts *f, const char *key,
 uint32_t dg_facts_chain(const struct dg_facts *f, const char *key)
 {
 	return f && key && f->cap_slots ? f->heads[slot_for(f, key)] : 0;
+}
+
+bool dg_facts_names_kind(const struct dg_facts *f, const char *key, enum dg_eff_kind kind)
+{
+	return f && key && f->cap_slots &&
+	       (f->kinds[slot_for(f, key)] & (UINT64_C(1) << kind)) != 0;
 }
 
 const struct dg_effect *dg_facts_link(const struct dg_facts *f, uint32_t *link)

@@ -406,6 +406,9 @@ static const struct dg_effect *ran_next(struct ran_iter *it)
 
 #define EACH_RAN(v, key, e)                                                                        \
 	for (struct ran_iter it_ = ran_start((v), (key)); ((e) = ran_next(&it_));)
+/* The same, when some effect of `kind` names `key` (else none: the walk is skipped). */
+#define EACH_RAN_IF(v, key, kind, e)                                                               \
+	EACH_RAN((v), dg_facts_names_kind((v)->facts, (key), (kind)) ? (key) : NULL, e)
 
 /* Whether an earlier statement created schema.name, or (`removed`) dropped, renamed or
  * detached it: what schema memory knew of it does not hold any more. */
@@ -578,7 +581,7 @@ static size_t fk_neighbours(const struct view *v, const char *schema, const char
 	const struct dg_effect *e;
 	size_t n = 0;
 
-	EACH_RAN(v, table, e)
+	EACH_RAN_IF(v, table, DG_EFF_ADD_CONSTRAINT, e)
 	{
 		if (e->kind != DG_EFF_ADD_CONSTRAINT ||
 		    e->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || !e->ref_name ||
@@ -610,7 +613,7 @@ static size_t partitions(const struct view *v, const char *schema, const char *t
 	const struct dg_effect *e;
 	size_t n = 0;
 
-	EACH_RAN(v, table, e)
+	EACH_RAN_IF(v, table, DG_EFF_ATTACH_PARTITION, e)
 	{
 		if (!dg_same_rel(e->schema, e->name, schema, table))
 			continue;

@@ -324,20 +324,23 @@ static const struct render *rendered_at(const struct render *rs, size_t n, size_
 	return NULL;
 }
 
+int32_t *dg_pb_location(const ProtobufCMessage *m)
+{
+	const ProtobufCFieldDescriptor *fd =
+	    protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "location");
+
+	return fd && fd->type == PROTOBUF_C_TYPE_INT32 && fd->label != PROTOBUF_C_LABEL_REPEATED
+		   ? (int32_t *)((char *)m + fd->offset)
+		   : NULL;
+}
+
 static enum dg_pb_next shift_visit(const ProtobufCMessage *m, void *arg)
 {
 	const size_t *by = arg;
-	const ProtobufCMessageDescriptor *d = m->descriptor;
+	int32_t *loc = dg_pb_location(m);
 
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const ProtobufCFieldDescriptor *fd = &d->fields[f];
-		int32_t *loc;
-		if (fd->type != PROTOBUF_C_TYPE_INT32 || strcmp(fd->name, "location") != 0)
-			continue;
-		loc = (int32_t *)((char *)m + fd->offset);
-		if (*loc >= 0)
-			*loc = (size_t)*loc + *by <= INT32_MAX ? (int32_t)((size_t)*loc + *by) : -1;
-	}
+	if (loc && *loc >= 0)
+		*loc = (size_t)*loc + *by <= INT32_MAX ? (int32_t)((size_t)*loc + *by) : -1;
 	return DG_PB_DESCEND;
 }
 

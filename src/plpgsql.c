@@ -199,19 +199,14 @@ struct relocate {
 static enum dg_pb_next relocate_visit(const ProtobufCMessage *m, void *arg)
 {
 	const struct relocate *r = arg;
-	const ProtobufCMessageDescriptor *d = m->descriptor;
+	int32_t *loc = dg_pb_location(m);
 
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const ProtobufCFieldDescriptor *fd = &d->fields[f];
-		int32_t *loc;
-		if (fd->type != PROTOBUF_C_TYPE_INT32 || strcmp(fd->name, "location") != 0)
-			continue;
-		loc = (int32_t *)((char *)m + fd->offset);
-		if (*loc >= 0 && r->src && (size_t)*loc < r->n && r->src[*loc] >= r->base)
-			*loc = (int32_t)(r->src[*loc] - r->base);
-		else
-			*loc = -1;
-	}
+	if (!loc)
+		return DG_PB_DESCEND;
+	if (*loc >= 0 && r->src && (size_t)*loc < r->n && r->src[*loc] >= r->base)
+		*loc = (int32_t)(r->src[*loc] - r->base);
+	else
+		*loc = -1;
 	return DG_PB_DESCEND;
 }
 

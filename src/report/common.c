@@ -260,6 +260,18 @@ int dg_report_json_end(FILE *out, struct cJSON *doc, bool pretty)
 	return rc;
 }
 
+void dg_json_add_count(cJSON *o, const char *key, unsigned long long v)
+{
+	char digits[24];
+
+	if (v >= 1000000000000000ULL) { /* past 15 digits cJSON prints an exponent */
+		cJSON_AddNumberToObject(o, key, (double)v);
+		return;
+	}
+	snprintf(digits, sizeof(digits), "%llu", v);
+	cJSON_AddRawToObject(o, key, digits);
+}
+
 void dg_json_add_string_or_null(struct cJSON *o, const char *key, const char *v)
 {
 	if (v)
@@ -402,12 +414,12 @@ cJSON *dg_json_fix(const struct dg_fix *fix)
 		const struct dg_edit *e = &fix->edits[i];
 		cJSON *x = cJSON_CreateObject();
 
-		cJSON_AddNumberToObject(x, "byte_offset", (double)e->byte_offset);
-		cJSON_AddNumberToObject(x, "byte_length", (double)e->byte_length);
-		cJSON_AddNumberToObject(x, "line", e->line);
-		cJSON_AddNumberToObject(x, "column", e->column);
-		cJSON_AddNumberToObject(x, "end_line", e->end_line);
-		cJSON_AddNumberToObject(x, "end_column", e->end_column);
+		dg_json_add_count(x, "byte_offset", e->byte_offset);
+		dg_json_add_count(x, "byte_length", e->byte_length);
+		dg_json_add_count(x, "line", e->line);
+		dg_json_add_count(x, "column", e->column);
+		dg_json_add_count(x, "end_line", e->end_line);
+		dg_json_add_count(x, "end_column", e->end_column);
 		cJSON_AddStringToObject(x, "text", e->text);
 		cJSON_AddItemToArray(edits, x);
 	}

@@ -70,8 +70,8 @@ static void gitlab_file(void *state, const struct dg_result *res)
 		loc = cJSON_AddObjectToObject(o, "location");
 		cJSON_AddStringToObject(loc, "path", path);
 		lines = cJSON_AddObjectToObject(loc, "lines");
-		cJSON_AddNumberToObject(lines, "begin", f->line);
-		cJSON_AddNumberToObject(lines, "end", f->end_line);
+		dg_json_add_count(lines, "begin", f->line);
+		dg_json_add_count(lines, "end", f->end_line);
 		dg_json_spool_add(&st->issues, o);
 	}
 	free(path);

@@ -62,12 +62,12 @@ static void json_file(void *state, const struct dg_result *res)
 		cJSON_AddStringToObject(o, "rule", f->rule);
 		cJSON_AddStringToObject(o, "severity", dg_severity_name(f->severity));
 		cJSON_AddStringToObject(o, "path", res->path);
-		cJSON_AddNumberToObject(o, "line", f->line);
-		cJSON_AddNumberToObject(o, "column", dg_report_column(f, st->unit, false));
-		cJSON_AddNumberToObject(o, "end_line", f->end_line);
-		cJSON_AddNumberToObject(o, "end_column", dg_report_column(f, st->unit, true));
-		cJSON_AddNumberToObject(o, "byte_offset", (double)f->byte_offset);
-		cJSON_AddNumberToObject(o, "byte_length", (double)f->byte_length);
+		dg_json_add_count(o, "line", f->line);
+		dg_json_add_count(o, "column", dg_report_column(f, st->unit, false));
+		dg_json_add_count(o, "end_line", f->end_line);
+		dg_json_add_count(o, "end_column", dg_report_column(f, st->unit, true));
+		dg_json_add_count(o, "byte_offset", f->byte_offset);
+		dg_json_add_count(o, "byte_length", f->byte_length);
 		cJSON_AddStringToObject(o, "message", f->message);
 		dg_json_add_string_or_null(o, "help", f->help);
 		dg_json_add_string_or_null(o, "section", dir);

@@ -49,10 +49,10 @@ static void file(void *state, const struct dg_lock_report *rep)
 		const struct dg_stmt_locks *s = &rep->stmts[i];
 		cJSON *o = cJSON_CreateObject(), *locks;
 
-		cJSON_AddNumberToObject(o, "line", s->line);
-		cJSON_AddNumberToObject(o, "column", s->column);
-		cJSON_AddNumberToObject(o, "byte_offset", (double)s->byte_offset);
-		cJSON_AddNumberToObject(o, "byte_length", (double)s->byte_length);
+		dg_json_add_count(o, "line", s->line);
+		dg_json_add_count(o, "column", s->column);
+		dg_json_add_count(o, "byte_offset", s->byte_offset);
+		dg_json_add_count(o, "byte_length", s->byte_length);
 		cJSON_AddStringToObject(o, "statement", s->text);
 		cJSON_AddBoolToObject(o, "known", s->known);
 		cJSON_AddBoolToObject(o, "no_transaction", s->no_transaction);

@@ -104,6 +104,9 @@ struct cJSON *dg_json_spool_hole(struct dg_json_spool *js);
  * elements; the spools are closed. */
 int dg_report_json_end_spooled(FILE *out, struct cJSON *doc, bool pretty,
 			       struct dg_json_spool *const *spools, size_t n);
+/* o[key] = v, a whole number printed as the digits cJSON would print (without its
+ * printf("%1.15g") and sscanf round trip per number). */
+void dg_json_add_count(struct cJSON *o, const char *key, unsigned long long v);
 /* o[key] = v, or null when v is NULL. */
 void dg_json_add_string_or_null(struct cJSON *o, const char *key, const char *v);
 /* A fix as JSON: {"kind", "description", "edits": [{"byte_offset", "byte_length", "line",

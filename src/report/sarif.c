@@ -174,12 +174,12 @@ static cJSON *sarif_fix(const char *root, const char *path, const struct dg_fix 
 		cJSON *rep = cJSON_CreateObject(),
 		      *del = cJSON_AddObjectToObject(rep, "deletedRegion");
 
-		cJSON_AddNumberToObject(del, "startLine", e->line);
-		cJSON_AddNumberToObject(del, "startColumn", e->column);
-		cJSON_AddNumberToObject(del, "endLine", e->end_line);
-		cJSON_AddNumberToObject(del, "endColumn", e->end_column);
-		cJSON_AddNumberToObject(del, "byteOffset", (double)e->byte_offset);
-		cJSON_AddNumberToObject(del, "byteLength", (double)e->byte_length);
+		dg_json_add_count(del, "startLine", e->line);
+		dg_json_add_count(del, "startColumn", e->column);
+		dg_json_add_count(del, "endLine", e->end_line);
+		dg_json_add_count(del, "endColumn", e->end_column);
+		dg_json_add_count(del, "byteOffset", e->byte_offset);
+		dg_json_add_count(del, "byteLength", e->byte_length);
 		cJSON_AddStringToObject(cJSON_AddObjectToObject(rep, "insertedContent"), "text",
 					e->text);
 		cJSON_AddItemToArray(reps, rep);
@@ -292,12 +292,12 @@ static void sarif_file(void *state, const struct dg_result *res)
 		cJSON_AddItemToObject(phys, "artifactLocation",
 				      artifact_location(st->root, res->path));
 		region = cJSON_AddObjectToObject(phys, "region");
-		cJSON_AddNumberToObject(region, "startLine", f->line);
-		cJSON_AddNumberToObject(region, "startColumn", f->column);
-		cJSON_AddNumberToObject(region, "endLine", f->end_line);
-		cJSON_AddNumberToObject(region, "endColumn", f->end_column);
-		cJSON_AddNumberToObject(region, "byteOffset", (double)f->byte_offset);
-		cJSON_AddNumberToObject(region, "byteLength", (double)f->byte_length);
+		dg_json_add_count(region, "startLine", f->line);
+		dg_json_add_count(region, "startColumn", f->column);
+		dg_json_add_count(region, "endLine", f->end_line);
+		dg_json_add_count(region, "endColumn", f->end_column);
+		dg_json_add_count(region, "byteOffset", f->byte_offset);
+		dg_json_add_count(region, "byteLength", f->byte_length);
 		if (f->n_fixes) {
 			cJSON *fixes = cJSON_AddArrayToObject(r, "fixes");
 			for (size_t k = 0; k < f->n_fixes; k++)

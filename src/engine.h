@@ -53,7 +53,8 @@ struct dg_ctx {
 	size_t stmt_index; /* current statement, or parsed->n_stmts in check_file */
 	const struct dg_stmt *stmt;
 	struct dg_lock_file lock_file;
-	struct dg_lock_info **locks; /* per statement, computed on first use */
+	struct dg_lock_info *
+	    *locks; /* per statement, computed on first use; only rels[0, n_rels) */
 	const PgQuery__Node **stack; /* enclosing nodes of the one being dispatched */
 	size_t depth, cap_depth;
 	const PgQuery__Node *node; /* the node being dispatched (NULL in check_file) */

@@ -107,8 +107,9 @@ struct dg_lock_info {
 	/* the labels of DG_ROLE_EVERY rows */
 	char labels[DG_LOCK_MAX_LABELS][96];
 	size_t n_labels;
-	struct dg_lock_rel rels[DG_LOCK_MAX_RELS];
 	size_t n_rels;
+	/* last: a copy may keep only rels[0, n_rels) */
+	struct dg_lock_rel rels[DG_LOCK_MAX_RELS];
 };
 
 /* What the model reads besides the statement: the file's timeline (facts: what earlier

@@ -1150,18 +1150,36 @@ static bool claim_atlas(struct det *d)
 /* ---- what the files next to this one say ------------------------------------------------- */
 
 /* Whether some file of `dir` whose name satisfies `name_ok` (NULL: any .sql) carries `marker`
- * in its first 8 KiB. A directory's migrations share their tool: when some carry its marker
- * comment, the others that follow its naming belong to it too. The answer is kept per directory
- * and marker while the directory is unchanged. */
+ * (one of sibling_markers) in its first 8 KiB. A directory's migrations share their tool: when
+ * some carry its marker comment, the others that follow its naming belong to it too. Each .sql
+ * file of the directory is read once for all the markers, and what it holds is kept while the
+ * directory is unchanged. */
+static const char *const sibling_markers[] = {
+    "---- create above / drop below ----",
+    "---- tern: disable-tx ----",
+    "-- depends:",
+    "refinery:noTransaction",
+    "-- postgres-migrations",
+};
+
 static _Thread_local struct {
 	char *dir;
 	struct timespec mtime;
-	struct {
-		const char *marker;
-		bool hit;
-	} seen[16];
+	bool built;
+	char **names;	/* the .sql files */
+	unsigned *held; /* per file: bit k set when it holds sibling_markers[k] */
 	size_t n;
 } marker_cache;
+
+static void marker_cache_clear(void)
+{
+	for (size_t i = 0; i < marker_cache.n; i++)
+		free(marker_cache.names[i]);
+	free(marker_cache.names);
+	free(marker_cache.held);
+	free(marker_cache.dir);
+	memset(&marker_cache, 0, sizeof(marker_cache));
+}
 
 static bool sql_name(const char *name)
 {
@@ -1169,51 +1187,118 @@ static bool sql_name(const char *name)
 	return n > 4 && strcasecmp(name + n - 4, ".sql") == 0;
 }
 
+static void marker_cache_build(const char *dir)
+{
+	static _Thread_local char buf[8192];
+	size_t n = 0;
+	char **names = dir_entries(dir, &n);
+
+	marker_cache.built = true;
+	marker_cache.names = calloc(n ? n : 1, sizeof(*marker_cache.names));
+	marker_cache.held = calloc(n ? n : 1, sizeof(*marker_cache.held));
+	if (!marker_cache.names || !marker_cache.held)
+		return;
+	for (size_t i = 0; names && i < n; i++) {
+		char *path, *name;
+		unsigned held = 0;
+		if (!sql_name(names[i]))
+			continue;
+		path = malloc(strlen(dir) + strlen(names[i]) + 1);
+		name = strdup(names[i]);
+		if (!path || !name) {
+			free(path);
+			free(name);
+			break;
+		}
+		sprintf(path, "%s%s", dir, names[i]);
+		if (read_small(path, buf, sizeof(buf)))
+			for (size_t k = 0; k < sizeof(sibling_markers) / sizeof(*sibling_markers);
+			     k++)
+				if (strstr(buf, sibling_markers[k]))
+					held |= 1u << k;
+		free(path);
+		marker_cache.names[marker_cache.n] = name;
+		marker_cache.held[marker_cache.n++] = held;
+	}
+}
+
 static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_ok)(const char *))
 {
 	const char *d = *dir ? dir : ".";
 	struct stat st;
-	size_t n = 0;
-	char **names;
-	bool hit = false;
-	static _Thread_local char buf[8192];
+	size_t k = 0, n_markers = sizeof(sibling_markers) / sizeof(*sibling_markers);
 
-	if (stat(d, &st) != 0)
+	while (k < n_markers && strcmp(sibling_markers[k], marker) != 0)
+		k++;
+	if (k == n_markers || stat(d, &st) != 0)
 		return false;
 	if (!marker_cache.dir || strcmp(marker_cache.dir, d) != 0 ||
 	    marker_cache.mtime.tv_sec != st.st_mtim.tv_sec ||
 	    marker_cache.mtime.tv_nsec != st.st_mtim.tv_nsec) {
-		free(marker_cache.dir);
-		memset(&marker_cache, 0, sizeof(marker_cache));
+		marker_cache_clear();
 		marker_cache.dir = strdup(d);
 		marker_cache.mtime = st.st_mtim;
 	}
+	if (!marker_cache.built)
+		marker_cache_build(dir);
 	for (size_t i = 0; i < marker_cache.n; i++)
-		if (marker_cache.seen[i].marker == marker)
-			return marker_cache.seen[i].hit;
-	names = dir_entries(dir, &n);
-	for (size_t i = 0; names && i < n && !hit; i++) {
-		if (!(name_ok ? name_ok(names[i]) : sql_name(names[i])))
-			continue;
-		char *path = malloc(strlen(dir) + strlen(names[i]) + 1);
-		if (!path)
-			break;
-		sprintf(path, "%s%s", dir, names[i]);
-		hit = read_small(path, buf, sizeof(buf)) && strstr(buf, marker);
-		free(path);
-	}
-	if (marker_cache.n < sizeof(marker_cache.seen) / sizeof(marker_cache.seen[0]))
-		marker_cache.seen[marker_cache.n++].marker = marker,
-		marker_cache.seen[marker_cache.n - 1].hit = hit;
-	return hit;
+		if ((marker_cache.held[i] & (1u << k)) &&
+		    (name_ok ? name_ok(marker_cache.names[i]) : true))
+			return true;
+	return false;
 }
+
+/* What cargo_uses found for the files of one directory (kept while the directory is
+ * unchanged: each of its files asks, and the answer is six probes up the tree). */
+static _Thread_local struct {
+	char *dir;
+	struct timespec mtime;
+	struct {
+		const char *crate;
+		bool uses;
+	} seen[4];
+	size_t n;
+} cargo_cache;
+
+static void cargo_cache_clear(void)
+{
+	free(cargo_cache.dir);
+	memset(&cargo_cache, 0, sizeof(cargo_cache));
+}
+
+static bool cargo_probe(struct det *d, const char *dir, const char *crate);
 
 /* Whether a Cargo.toml in the directory of the file or up to five levels above names `crate`
  * (sqlx, refinery): a Rust project's migrations are that crate's. */
 static bool cargo_uses(struct det *d, const char *crate)
 {
-	static _Thread_local char buf[16384];
 	char *dir = dir_part(d->a, d->src->path);
+	const char *key = *dir ? dir : ".";
+	struct stat st;
+	bool uses;
+
+	if (stat(key, &st) != 0)
+		return cargo_probe(d, dir, crate);
+	if (!cargo_cache.dir || strcmp(cargo_cache.dir, key) != 0 ||
+	    cargo_cache.mtime.tv_sec != st.st_mtim.tv_sec ||
+	    cargo_cache.mtime.tv_nsec != st.st_mtim.tv_nsec) {
+		cargo_cache_clear();
+		cargo_cache.dir = strdup(key);
+		cargo_cache.mtime = st.st_mtim;
+	}
+	for (size_t i = 0; i < cargo_cache.n; i++)
+		if (strcmp(cargo_cache.seen[i].crate, crate) == 0)
+			return cargo_cache.seen[i].uses;
+	uses = cargo_probe(d, dir, crate);
+	if (cargo_cache.dir && cargo_cache.n < sizeof(cargo_cache.seen) / sizeof(*cargo_cache.seen))
+		cargo_cache.seen[cargo_cache.n].crate = crate,
+		cargo_cache.seen[cargo_cache.n++].uses = uses;
+	return uses;
+}
+
+static bool cargo_probe(struct det *d, const char *dir, const char *crate)
+{
+	static _Thread_local char buf[16384];
 	char *probe = join(d->a, *dir ? dir : "./", "");
 
 	for (int up = 0; up < 6; up++) {
@@ -2358,8 +2443,8 @@ int dg_migration_cmp_names(const char *a, const char *b)
 void dg_migration_caches_free(void)
 {
 	dir_cache_clear();
-	free(marker_cache.dir);
-	memset(&marker_cache, 0, sizeof(marker_cache));
+	cargo_cache_clear();
+	marker_cache_clear();
 	free(census_cache.root);
 	free(census_cache.format);
 	free(census_cache.first);

@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "dynamodb/dynamodb.h"
 #include "fingerprint.h"
+#include "jobs.h"
 #include "lex.h"
 #include "suppress.h"
 
@@ -1390,27 +1391,144 @@ static void keep_schema_statements(char *s, size_t n)
 	}
 }
 
-void dg_absorb_only(const struct dg_config *cfg, struct dg_catalog *cat, const char *path)
+/* An earlier migration read for schema memory: read and parsed on any thread, absorbed in
+ * order on the catalog's. */
+struct absorbed {
+	char *buf;
+	struct dg_arena arena;
+	struct dg_read rd;
+	bool parsed, absorb;
+};
+
+static void absorb_read(const struct dg_config *cfg, const char *path, struct absorbed *x)
 {
 	size_t len = 0;
 	int err;
-	char *buf = dg_read_path(path, cfg->max_file_size, &len, &err);
-	struct dg_arena arena;
-	struct dg_read rd;
 
-	if (!buf)
+	memset(x, 0, sizeof(*x));
+	x->buf = dg_read_path(path, cfg->max_file_size, &len, &err);
+	if (!x->buf || (dg_ddb_path_is_template(path) && dg_ddb_sniff(path, x->buf, len)))
 		return;
-	if (dg_ddb_path_is_template(path) && dg_ddb_sniff(path, buf, len)) {
-		free(buf);
+	keep_schema_statements(x->buf, len);
+	dg_arena_init(&x->arena);
+	x->parsed = true;
+	x->absorb = dg_read_migration(cfg, &x->arena, path, x->buf, len, &x->rd) == (size_t)-1 &&
+		    (!x->rd.mig.skipped || x->rd.mig.snapshot);
+}
+
+static void absorb_commit(struct dg_catalog *cat, struct absorbed *x)
+{
+	if (x->absorb)
+		dg_catalog_absorb(cat, &x->rd.parsed, &x->rd.facts);
+	if (x->parsed)
+		dg_arena_destroy(&x->arena);
+	free(x->buf);
+}
+
+void dg_absorb_only(const struct dg_config *cfg, struct dg_catalog *cat, const char *path)
+{
+	struct absorbed x;
+
+	absorb_read(cfg, path, &x);
+	absorb_commit(cat, &x);
+}
+
+/* Files parsed ahead of the one being absorbed, at most: their trees wait in memory. */
+#define PREFETCH_AHEAD 64
+/* Fewer earlier files than this are read on the calling thread alone. */
+#define PREFETCH_MIN 16
+#define PREFETCH_THREADS 4
+
+struct prefetch {
+	const struct dg_config *cfg;
+	char *const *paths;
+	size_t n;
+	struct absorbed *slots;
+	bool *ready;
+	size_t next, absorbed; /* the next file to claim; files absorbed so far */
+	pthread_mutex_t mu;
+	pthread_cond_t done, room;
+};
+
+static void *prefetch_worker(void *arg)
+{
+	struct prefetch *pf = arg;
+
+	pthread_mutex_lock(&pf->mu);
+	for (;;) {
+		size_t i;
+		while (pf->next < pf->n && pf->next >= pf->absorbed + PREFETCH_AHEAD)
+			pthread_cond_wait(&pf->room, &pf->mu);
+		if (pf->next >= pf->n)
+			break;
+		i = pf->next++;
+		pthread_mutex_unlock(&pf->mu);
+		absorb_read(pf->cfg, pf->paths[i], &pf->slots[i]);
+		pthread_mutex_lock(&pf->mu);
+		pf->ready[i] = true;
+		pthread_cond_broadcast(&pf->done);
+	}
+	pthread_mutex_unlock(&pf->mu);
+	dg_migration_caches_free();
+	return NULL;
+}
+
+void dg_absorb_many(const struct dg_config *cfg, struct dg_catalog *cat, char *const *paths,
+		    size_t n)
+{
+	struct prefetch pf = {cfg,
+			      paths,
+			      n,
+			      NULL,
+			      NULL,
+			      0,
+			      0,
+			      PTHREAD_MUTEX_INITIALIZER,
+			      PTHREAD_COND_INITIALIZER,
+			      PTHREAD_COND_INITIALIZER};
+	pthread_t threads[PREFETCH_THREADS - 1];
+	unsigned helpers = dg_jobs_default(), started = 0;
+
+	if (helpers > PREFETCH_THREADS)
+		helpers = PREFETCH_THREADS;
+	helpers = helpers ? helpers - 1 : 0; /* the calling thread reads too */
+	if (n < PREFETCH_MIN || !helpers) {
+		for (size_t i = 0; i < n; i++)
+			dg_absorb_only(cfg, cat, paths[i]);
 		return;
 	}
-	keep_schema_statements(buf, len);
-	dg_arena_init(&arena);
-	if (dg_read_migration(cfg, &arena, path, buf, len, &rd) == (size_t)-1 &&
-	    (!rd.mig.skipped || rd.mig.snapshot))
-		dg_catalog_absorb(cat, &rd.parsed, &rd.facts);
-	dg_arena_destroy(&arena);
-	free(buf);
+	pf.slots = dg_xcalloc(n, sizeof(*pf.slots));
+	pf.ready = dg_xcalloc(n, sizeof(*pf.ready));
+	for (unsigned t = 0; t < helpers; t++)
+		if (dg_thread_start(&threads[started], prefetch_worker, &pf))
+			started++;
+	/* in order; while file i is not read yet, this thread reads the next one nobody took */
+	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&pf.mu);
+		while (!pf.ready[i]) {
+			size_t j = pf.next;
+			if (j >= n || j >= pf.absorbed + PREFETCH_AHEAD) {
+				pthread_cond_wait(&pf.done, &pf.mu);
+				continue;
+			}
+			pf.next++;
+			pthread_mutex_unlock(&pf.mu);
+			absorb_read(cfg, paths[j], &pf.slots[j]);
+			pthread_mutex_lock(&pf.mu);
+			pf.ready[j] = true;
+		}
+		pf.absorbed = i + 1;
+		pthread_cond_broadcast(&pf.room);
+		pthread_mutex_unlock(&pf.mu);
+		absorb_commit(cat, &pf.slots[i]);
+	}
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	free(pf.slots);
+	free(pf.ready);
+	pthread_mutex_destroy(&pf.mu);
+	pthread_cond_destroy(&pf.done);
+	pthread_cond_destroy(&pf.room);
 }
 
 void dg_absorb_file(const struct dg_config *cfg, struct dg_catalog *cat, const char *path)

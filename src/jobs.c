@@ -82,7 +82,7 @@ static void run_here(const struct dg_jobs *j)
 	}
 }
 
-static bool start(pthread_t *t, struct pool *p)
+bool dg_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
 {
 	pthread_attr_t attr;
 	bool ok = false;
@@ -90,7 +90,7 @@ static bool start(pthread_t *t, struct pool *p)
 	if (pthread_attr_init(&attr) != 0)
 		return false;
 	ok = pthread_attr_setstacksize(&attr, WORKER_STACK) == 0 &&
-	     pthread_create(t, &attr, worker, p) == 0;
+	     pthread_create(t, &attr, fn, arg) == 0;
 	pthread_attr_destroy(&attr);
 	return ok;
 }
@@ -114,7 +114,7 @@ int dg_jobs_run(const struct dg_jobs *j)
 	pthread_cond_init(&p.done, NULL);
 	pthread_cond_init(&p.room, NULL);
 	for (unsigned t = 0; t < n; t++)
-		if (start(&threads[started], &p))
+		if (dg_thread_start(&threads[started], worker, &p))
 			started++;
 	if (!started) {
 		free(threads);

@@ -7,6 +7,7 @@
 #ifndef DG_JOBS_H
 #define DG_JOBS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -34,6 +35,9 @@ struct dg_jobs {
 /* Runs every file through lint and report. Returns 0, or -1 when no thread could be started
  * (everything then ran on the calling thread, which is no error for the caller). */
 int dg_jobs_run(const struct dg_jobs *j);
+
+/* Starts fn(arg) on a thread with the deep stack libpg_query's recursion needs. */
+bool dg_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* The processors this process may run on (like nproc), at least 1. */
 unsigned dg_jobs_default(void);

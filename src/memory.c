@@ -181,8 +181,10 @@ void dg_memory_enter(const struct dg_config *cfg, struct dg_catalog *cat, const 
 		h = history_of(cat, key, path, format);
 		at = position(h, path);
 	}
-	for (; at != (size_t)-1 && h->next < at; h->next++)
-		dg_absorb_only(cfg, cat, h->paths[h->next]);
+	if (at != (size_t)-1 && h->next < at) {
+		dg_absorb_many(cfg, cat, h->paths + h->next, at - h->next);
+		h->next = at;
+	}
 	free(key);
 }
 

@@ -14,5 +14,8 @@ void dg_memory_absorbed(struct dg_catalog *cat, const char *path);
 /* engine.c: what the up sections of file `path` do, into `cat`; nothing is linted or reported
  * (a file that cannot be read adds nothing). */
 void dg_absorb_only(const struct dg_config *cfg, struct dg_catalog *cat, const char *path);
+/* The same for paths[0, n) in order, read and parsed on several threads when there are many. */
+void dg_absorb_many(const struct dg_config *cfg, struct dg_catalog *cat, char *const *paths,
+		    size_t n);
 
 #endif

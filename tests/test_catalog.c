@@ -382,6 +382,41 @@ static void cli_uses_the_catalog(void **state)
 	free(r.out);
 }
 
+/* A long history read for one file alone (on several threads: more than 16 earlier files) is
+ * absorbed in order: a chain of renames across 60 migrations still ends at the right column. */
+static void cli_long_history_alone(void **state)
+{
+	struct tk_run r = {0};
+	char name[64], text[256];
+	char *whole;
+
+	(void)state;
+	tk_mkdir("hist");
+	tk_write_file("hist/20240101000000_a.sql",
+		      "-- migrate:up\nCREATE TABLE t (id bigint PRIMARY "
+		      "KEY, c1 integer);\n-- migrate:down\nDROP TABLE t;\n");
+	for (int k = 2; k <= 60; k++) {
+		snprintf(name, sizeof(name), "hist/202401%02d%06d_r.sql", 1 + k / 30, k);
+		snprintf(text, sizeof(text),
+			 "-- migrate:up\nALTER TABLE t RENAME COLUMN c%d TO c%d;\n-- migrate:down\n"
+			 "ALTER TABLE t RENAME COLUMN c%d TO c%d;\n",
+			 k - 1, k, k, k - 1);
+		tk_write_file(name, text);
+	}
+	tk_write_file("hist/20240301000000_z.sql",
+		      "-- migrate:up\nALTER TABLE t ALTER COLUMN c60 TYPE "
+		      "bigint;\n-- migrate:down\nSELECT 1;\n");
+	tk_sh(&r, "%s --format gcc --fail-on never hist | grep '^hist/20240301000000_z.sql:'",
+	      DG_BINARY);
+	whole = r.out;
+	r.out = NULL;
+	assert_non_null(strstr(whole, "changing \"c60\" from integer to bigint"));
+	tk_sh(&r, "%s --format gcc --fail-on never hist/20240301000000_z.sql", DG_BINARY);
+	assert_string_equal(r.out, whole);
+	free(whole);
+	free(r.out);
+}
+
 /* Renames in an earlier migration: the table keeps its columns' types, its indexes, its
  * foreign keys and checks under the new name; a renamed column keeps its type. */
 static void renames_keep_what_is_known(void **state)
@@ -549,6 +584,7 @@ int main(void)
 	    cmocka_unit_test(locks_know_earlier_indexes_and_foreign_keys),
 	    cmocka_unit_test(locks_know_earlier_partitions),
 	    cmocka_unit_test(cli_uses_the_catalog),
+	    cmocka_unit_test(cli_long_history_alone),
 	    cmocka_unit_test(renames_keep_what_is_known),
 	    cmocka_unit_test(set_schema_moves_the_table),
 	    cmocka_unit_test(one_memory_per_migration_root),

@@ -235,6 +235,13 @@ static _Thread_local struct {
 	struct timespec mtime;
 	char **names;
 	size_t n;
+	/* what dir_any answered for predicates without an argument (each file of a directory
+	 * asks the same: once per directory, not once per file) */
+	struct {
+		bool (*pred)(const char *name, const void *arg);
+		bool any;
+	} asked[8];
+	size_t n_asked;
 } dir_cache; /* per thread (--jobs): dg_migration_caches_free */
 
 static void dir_cache_clear(void)
@@ -294,11 +301,19 @@ static bool dir_any(const char *dir, bool (*pred)(const char *name, const void *
 {
 	size_t n = 0;
 	char **names = dir_entries(dir, &n);
+	bool any = false;
 
-	for (size_t i = 0; names && i < n; i++)
-		if (pred(names[i], arg))
-			return true;
-	return false;
+	if (!names)
+		return false;
+	for (size_t k = 0; !arg && k < dir_cache.n_asked; k++)
+		if (dir_cache.asked[k].pred == pred)
+			return dir_cache.asked[k].any;
+	for (size_t i = 0; i < n && !any; i++)
+		any = pred(names[i], arg);
+	if (!arg && dir_cache.n_asked < sizeof(dir_cache.asked) / sizeof(*dir_cache.asked))
+		dir_cache.asked[dir_cache.n_asked].pred = pred,
+		dir_cache.asked[dir_cache.n_asked++].any = any;
+	return any;
 }
 
 /* The first entry of `dir` that satisfies `pred`, as a path, or NULL. */

@@ -144,10 +144,15 @@ bool dg_utf8_valid(const char *s)
 {
 	size_t n;
 
-	for (; *s; s += n)
+	for (;;) {
+		while ((unsigned char)*s - 1u < 0x7fu)
+			s++; /* ASCII, most of every report */
+		if (!*s)
+			return true;
 		if (decode((const unsigned char *)s, &n) < 0)
 			return false;
-	return true;
+		s += n;
+	}
 }
 
 char *dg_utf8_repair(const char *s)

@@ -795,7 +795,7 @@ struct dir_set {
 	char **slots;
 	size_t cap, n;
 };
-static struct dir_set no_config, repo_roots;
+static struct dir_set no_config, repo_roots, not_repo_roots;
 
 static size_t hash_str(const char *s)
 {
@@ -869,6 +869,7 @@ void dg_config_file_forget(void)
 {
 	set_clear(&no_config);
 	set_clear(&repo_roots);
+	set_clear(&not_repo_roots);
 }
 
 char *dg_config_file_find(const char *path, char **ignored)
@@ -907,12 +908,11 @@ char *dg_config_file_find(const char *path, char **ignored)
 		}
 		/* the repository's root is as far as a lookup goes */
 		root = set_has(&repo_roots, dir);
-		if (!root) {
+		if (!root && !set_has(&not_repo_roots, dir)) {
 			char *git = join(dir, ".git");
 			root = lstat(git, &st) == 0;
 			free(git);
-			if (root)
-				set_add(&repo_roots, dir);
+			set_add(root ? &repo_roots : &not_repo_roots, dir);
 		}
 		if (root || strcmp(dir, "/") == 0)
 			break;

@@ -230,6 +230,8 @@ static bool read_small(const char *path, char *buf, size_t cap)
 /* The entries of one directory, kept for the next file: a directory's files are linted one after
  * the other and each asks about its siblings, so reading the directory once per file would cost
  * more than linting it. The directory's mtime says when the copy is stale. */
+struct pop_entry;
+
 static _Thread_local struct {
 	char *dir;
 	struct timespec mtime;
@@ -242,6 +244,9 @@ static _Thread_local struct {
 		bool any;
 	} asked[8];
 	size_t n_asked;
+	struct pop_entry *pops; /* its pop migrations, by version (see pop_find) */
+	size_t n_pops;
+	bool pops_built;
 } dir_cache; /* per thread (--jobs): dg_migration_caches_free */
 
 static void dir_cache_clear(void)
@@ -250,6 +255,7 @@ static void dir_cache_clear(void)
 		free(dir_cache.names[i]);
 	free(dir_cache.names);
 	free(dir_cache.dir);
+	free(dir_cache.pops);
 	memset(&dir_cache, 0, sizeof(dir_cache));
 }
 
@@ -821,17 +827,77 @@ struct pop_query {
 	bool postgres_only; /* only a postgres-specific file counts */
 };
 
-static bool pop_sibling(const char *name, const void *arg)
-{
-	const struct pop_query *q = arg;
-	struct pop_name pn;
+/* The files of a directory pop names, by version and direction, each with its kind. */
+enum pop_kind { POP_GENERIC, POP_POSTGRES, POP_OTHER };
 
-	if (!pop_parse(name, &pn) || pn.up != q->up || pn.version_len != q->self->version_len ||
-	    strncmp(pn.version, q->self->version, pn.version_len) != 0)
-		return false;
-	if (pn.dialect && pop_is_postgres(&pn))
-		return true;
-	return !q->postgres_only && !pn.dialect;
+struct pop_entry {
+	const char *version;
+	size_t version_len, idx; /* idx: its place among the directory's names */
+	bool up;
+	enum pop_kind kind;
+};
+
+static int pop_key_cmp(const char *v, size_t vl, bool up, const struct pop_entry *e)
+{
+	int c = strncmp(v, e->version, vl < e->version_len ? vl : e->version_len);
+
+	if (!c)
+		c = (vl > e->version_len) - (vl < e->version_len);
+	return c ? c : (int)up - (int)e->up;
+}
+
+static int pop_entry_cmp(const void *a, const void *b)
+{
+	const struct pop_entry *x = a, *y = b;
+	int c = pop_key_cmp(x->version, x->version_len, x->up, y);
+
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The first file of `dir` (in its order) with q's version and direction that PostgreSQL runs
+ * as q asks (postgres-specific, or also generic), or NULL. Once per directory, the names are
+ * sorted by version: every file of a pop directory asks about its siblings. */
+static const char *pop_find(const char *dir, const struct pop_query *q)
+{
+	size_t n = 0, lo = 0, hi;
+	char **names = dir_entries(dir, &n);
+
+	if (!names)
+		return NULL;
+	if (!dir_cache.pops_built) {
+		dir_cache.pops_built = true;
+		dir_cache.pops = n ? malloc(n * sizeof(*dir_cache.pops)) : NULL;
+		for (size_t i = 0; dir_cache.pops && i < n; i++) {
+			struct pop_name pn;
+			if (!pop_parse(names[i], &pn))
+				continue;
+			dir_cache.pops[dir_cache.n_pops++] =
+			    (struct pop_entry){pn.version, pn.version_len, i, pn.up,
+					       !pn.dialect	      ? POP_GENERIC
+					       : pop_is_postgres(&pn) ? POP_POSTGRES
+								      : POP_OTHER};
+		}
+		if (dir_cache.n_pops)
+			qsort(dir_cache.pops, dir_cache.n_pops, sizeof(*dir_cache.pops),
+			      pop_entry_cmp);
+	}
+	hi = dir_cache.n_pops;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pop_key_cmp(q->self->version, q->self->version_len, q->up,
+				&dir_cache.pops[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < dir_cache.n_pops &&
+	       !pop_key_cmp(q->self->version, q->self->version_len, q->up, &dir_cache.pops[lo]);
+	     lo++) {
+		const struct pop_entry *e = &dir_cache.pops[lo];
+		if (e->kind == POP_POSTGRES || (!q->postgres_only && e->kind == POP_GENERIC))
+			return names[e->idx];
+	}
+	return NULL;
 }
 
 /* pop runs each migration in a transaction unless its name says .autocommit., then as one
@@ -857,7 +923,7 @@ static bool claim_pop(struct det *d)
 	}
 	if (!pn.dialect) {
 		struct pop_query q = {&pn, pn.up, true};
-		if (dir_any(dir, pop_sibling, &q)) {
+		if (pop_find(dir, &q)) {
 			m->skipped = "a PostgreSQL-specific variant of this migration replaces it";
 			return true;
 		}
@@ -874,13 +940,14 @@ static bool claim_pop(struct det *d)
 		memcpy(down, base, bl - 7);
 		strcpy(down + bl - 7, ".down.sql");
 		m->down_path = join(d->a, dir, down);
-		m->has_down = dir_any(dir, pop_sibling, &q);
+		m->has_down = pop_find(dir, &q) != NULL;
 	} else {
 		/* the up file PostgreSQL runs: the postgres-specific one, else the generic one */
 		struct pop_query pg = {&pn, true, true}, any = {&pn, true, false};
-		m->up_path = dir_find(d->a, dir, pop_sibling, &pg);
-		if (!m->up_path)
-			m->up_path = dir_find(d->a, dir, pop_sibling, &any);
+		const char *up = pop_find(dir, &pg);
+		if (!up)
+			up = pop_find(dir, &any);
+		m->up_path = up ? join(d->a, dir, up) : NULL;
 		m->has_down = true;
 	}
 	return true;
@@ -1347,13 +1414,9 @@ static bool claim_pg_dump(struct det *d)
 	const struct dg_source *src = d->src;
 	size_t scan = src->n_lines <= 40 ? src->len : src->line_starts[40];
 	const char *t = src->text;
-	bool dump = false;
+	bool dump = memmem(t, scan, "-- PostgreSQL database dump", 27) ||
+		    memmem(t, scan, "SELECT pg_catalog.set_config('search_path', '', false)", 49);
 
-	for (size_t i = 0; i + 27 <= scan && !dump; i++)
-		dump = strncmp(t + i, "-- PostgreSQL database dump", 27) == 0;
-	for (size_t i = 0; i + 49 <= scan && !dump; i++)
-		dump = strncmp(t + i, "SELECT pg_catalog.set_config('search_path', '', false)",
-			       49) == 0;
 	if (!dump && strcmp(base_name(src->path), "structure.sql") != 0)
 		return false;
 	add_section(d, 0, src->len, DG_DIR_UP, DG_TX_AUTOCOMMIT, 0);

@@ -455,6 +455,12 @@ static const char *parent_of(const struct view *v, const char *schema, const cha
 	bool known = false;
 
 	*parent_schema = NULL;
+	/* no partition is attached or detached under this name in the file: the parent is schema
+	 * memory's, and when it knows none, no walk of the name's effects can find one */
+	if (!dg_facts_names_kind(v->facts, name, DG_EFF_ATTACH_PARTITION) &&
+	    !dg_facts_names_kind(v->facts, name, DG_EFF_DETACH_PARTITION) &&
+	    (!v->catalog || !dg_catalog_parent_of(v->catalog, schema, name)))
+		return NULL;
 	EACH_RAN(v, name, e)
 	{
 		if ((e->kind == DG_EFF_ATTACH_PARTITION || e->kind == DG_EFF_DETACH_PARTITION) &&

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "pq.h"
 
 /* the object's schema as a name prefix: public. is left out */
 #define NSP(n) "CASE WHEN " n ".nspname = 'public' THEN '' ELSE " n ".nspname || '.' END"

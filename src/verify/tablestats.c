@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <libpq-fe.h>
 
 #include "arena.h"
+#include "pq.h"
 #include "source.h"
 
 /* Findings whose cost grows with the table: how long the lock is held depends on its size. */
@@ -221,11 +221,17 @@ bool dg_table_stats_load_url(const char *url, struct dg_table_stats *out, char *
 {
 	const char *keys[] = {"dbname", "application_name", NULL};
 	const char *vals[] = {url, "ddlguard table stats", NULL};
-	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	char why[512];
+	PGconn *c;
 	PGresult *r = NULL;
 	bool ok = false;
 
 	*err = NULL;
+	if (!dg_pq_load(why, sizeof(why))) {
+		*err = dg_xstrdup(why);
+		return false;
+	}
+	c = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(c) != CONNECTION_OK) {
 		*err = dg_xstrdup(PQerrorMessage(c));
 		goto done;

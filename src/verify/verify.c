@@ -10,12 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
-
 #include "dynamodb/dynamodb.h"
 #include "engine.h"
 #include "lex.h"
 #include "locks.h"
+#include "pq.h"
 #include "snapshot.h"
 
 struct dg_verify_session {
@@ -53,8 +52,14 @@ static char *trimmed_error(PGconn *c)
 struct dg_verify_session *dg_verify_connect(const char *conninfo, char **err)
 {
 	struct dg_verify_session *s;
-	PGconn *c = connect_db(conninfo, NULL);
+	char why[512];
+	PGconn *c;
 
+	if (!dg_pq_load(why, sizeof(why))) {
+		*err = dg_xstrdup(why);
+		return NULL;
+	}
+	c = connect_db(conninfo, NULL);
 	if (PQstatus(c) != CONNECTION_OK) {
 		*err = trimmed_error(c);
 		PQfinish(c);

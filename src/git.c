@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "migration.h"
 #include "source.h"
 
 enum change { CH_ADDED = 1, CH_MODIFIED, CH_DELETED, CH_MOVED };
@@ -275,40 +276,6 @@ bool dg_git_diff_changed(struct dg_git_diff *d, const char *path)
 	return find_change(d, path) != NULL;
 }
 
-/* Migration order: digit runs compare as numbers (9_x before 10_x, V2 before V10). */
-static int natural_cmp(const char *a, const char *b)
-{
-	while (*a && *b) {
-		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-			const char *sa = a, *sb = b;
-			size_t la, lb;
-			while (*sa == '0')
-				sa++;
-			while (*sb == '0')
-				sb++;
-			a = sa;
-			b = sb;
-			while (isdigit((unsigned char)*a))
-				a++;
-			while (isdigit((unsigned char)*b))
-				b++;
-			la = (size_t)(a - sa);
-			lb = (size_t)(b - sb);
-			if (la != lb)
-				return la < lb ? -1 : 1;
-			int c = strncmp(sa, sb, la);
-			if (c)
-				return c;
-			continue;
-		}
-		if (*a != *b)
-			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-		a++;
-		b++;
-	}
-	return *a ? 1 : *b ? -1 : 0;
-}
-
 static bool is_sql(const char *name)
 {
 	size_t n = strlen(name);
@@ -347,7 +314,7 @@ static const char *newest_at_base(struct dg_git_diff *d, const char *dir)
 		for (size_t i = 0; i < len; i += strlen(out + i) + 1) {
 			const char *name = strrchr(out + i, '/');
 			name = name ? name + 1 : out + i;
-			if (is_sql(name) && (!e->newest || natural_cmp(name, e->newest) > 0)) {
+			if (is_sql(name) && (!e->newest || dg_natural_cmp(name, e->newest) > 0)) {
 				free(e->newest);
 				e->newest = strdup(name);
 			}
@@ -385,7 +352,7 @@ void dg_git_history(void *user, const char *path, struct dg_history *out)
 		if (!dir)
 			abort();
 		newest = newest_at_base(d, dir);
-		if (newest && natural_cmp(name, newest) < 0)
+		if (newest && dg_natural_cmp(name, newest) < 0)
 			out->newest_at_base = newest;
 		free(dir);
 	}

@@ -249,11 +249,16 @@ static _Thread_local struct {
 	bool pops_built;
 } dir_cache; /* per thread (--jobs): dg_migration_caches_free */
 
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 static void dir_cache_clear(void)
 {
-	for (size_t i = 0; i < dir_cache.n; i++)
-		free(dir_cache.names[i]);
-	free(dir_cache.names);
+	free_names(dir_cache.names, dir_cache.n);
 	free(dir_cache.dir);
 	free(dir_cache.pops);
 	memset(&dir_cache, 0, sizeof(dir_cache));
@@ -1255,9 +1260,7 @@ static _Thread_local struct {
 
 static void marker_cache_clear(void)
 {
-	for (size_t i = 0; i < marker_cache.n; i++)
-		free(marker_cache.names[i]);
-	free(marker_cache.names);
+	free_names(marker_cache.names, marker_cache.n);
 	free(marker_cache.held);
 	free(marker_cache.dir);
 	memset(&marker_cache, 0, sizeof(marker_cache));
@@ -2483,7 +2486,7 @@ char *dg_migration_root_key(const char *path, const char *format)
 	return key;
 }
 
-static int cmp_runs(const char *a, const char *b)
+int dg_natural_cmp(const char *a, const char *b)
 {
 	while (*a && *b) {
 		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
@@ -2513,7 +2516,7 @@ static int cmp_runs(const char *a, const char *b)
 
 int dg_migration_cmp_names(const char *a, const char *b)
 {
-	int c = cmp_runs(a, b);
+	int c = dg_natural_cmp(a, b);
 
 	return c ? c : strcmp(a, b);
 }

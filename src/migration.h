@@ -83,6 +83,9 @@ char *dg_migration_root_key(const char *path, const char *format);
 /* The order in which a runner takes the folders of a migration root: runs of digits compared
  * as numbers (v1.9 before v1.10), the rest byte by byte. */
 int dg_migration_cmp_names(const char *a, const char *b);
+/* Digit runs compare as numbers (9_x before 10_x, V2 before V10), the rest bytewise; 0 for
+ * names that differ only in leading zeros. */
+int dg_natural_cmp(const char *a, const char *b);
 /* The known formats' names, for --migration-format: NULL past the last. */
 const char *dg_migration_format_name(size_t i);
 /* The static name of the known format called `name`, or NULL. */

@@ -52,6 +52,7 @@ def pair(title, a_name, a_cmd, b_name, b_cmd, rounds=ROUNDS, mb=None):
         if len(timed_out) == 2:
             break
     print(f"{title}")
+    medians = {}
     for name in (a_name, b_name):
         runs = res[name]
         if not runs:
@@ -59,6 +60,7 @@ def pair(title, a_name, a_cmd, b_name, b_cmd, rounds=ROUNDS, mb=None):
             continue
         wall = statistics.median(r[0] for r in runs)
         cpu = statistics.median(r[1] for r in runs)
+        medians[name] = wall
         rss = max(r[2] for r in runs) / 1024
         rate = f"  {mb / wall:7.1f} MB/s" if mb else ""
         codes = sorted({r[3] for r in runs})
@@ -70,6 +72,7 @@ def pair(title, a_name, a_cmd, b_name, b_cmd, rounds=ROUNDS, mb=None):
     elif timed_out:
         print(f"  ratio: n/a ({', '.join(sorted(timed_out))} over {TIMEOUT:.0f} s)")
     print(flush=True)
+    return medians
 
 
 def sql_files(corpus):
@@ -164,6 +167,26 @@ def main():
     last = os.path.join(many, f"{len(source):05d}_m.sql")
     pair(f"pre-commit: the last file of a {len(source)}-migration directory",
          "ddlguard", dg + [last], "squawk", [squawk, last], rounds=max(ROUNDS, 20))
+
+    # format detection: one directory of N migrations, N = 500 and 2000: time per file stays
+    # flat when nothing a file asks about its siblings rescans the directory
+    per_file = {}
+    for n in (500, 2000):
+        d = os.path.join(tmp, f"dir{n}")
+        os.makedirs(d, exist_ok=True)
+        for k in range(1, n + 1):
+            with open(os.path.join(d, f"{k:06d}_step.up.sql"), "w") as fh:
+                fh.write(f"ALTER TABLE accounts ADD COLUMN c{k} integer;\n")
+        m = pair(f"format detection: a directory of {n} migrations",
+                 "ddlguard", dg + ["--format", "json", d], "squawk",
+                 [squawk, "--reporter", "json", d], rounds=max(ROUNDS, 3))
+        per_file[n] = {k: v / n * 1000 for k, v in m.items()}
+        shutil.rmtree(d)
+    for name in ("ddlguard", "squawk"):
+        if name in per_file[500] and name in per_file[2000]:
+            print(f"  {name}: {per_file[500][name]:.3f} ms per file at 500, "
+                  f"{per_file[2000][name]:.3f} at 2000")
+    print(flush=True)
 
     lst = os.path.join(tmp, "files.txt")
     with open(lst, "w") as fh:

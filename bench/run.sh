@@ -3,7 +3,8 @@
 # (squawk-cli 2.66.0 from npm, installed into a temporary folder), and the libpg_query floor:
 #   the corpus (../shared/corpus/real) as JSON, text and gcc; --jobs default vs --jobs 1;
 #   one file of 1, 4, 16 and 50 MB; the pre-commit cases (a 1 KB file, the last file of a
-#   700-migration directory); libpg_query alone (bench/pgq_floor.c).
+#   700-migration directory); format detection in directories of 500 and 2000 migrations (time
+#   per file); libpg_query alone (bench/pgq_floor.c).
 # Each case runs each tool as one process, interleaved A B A B, ROUNDS rounds (default 5),
 # medians and per-round ratios (bench/bench.py). Figures, not a test: the machine may be shared,
 # so compare the columns of one run. BENCH_TIMEOUT (seconds, default 300) stops a run that

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "lex.h"
+#include "parse.h"
 
 struct det {
 	const struct dg_source *src;
@@ -2523,6 +2524,7 @@ int dg_migration_cmp_names(const char *a, const char *b)
 
 void dg_migration_caches_free(void)
 {
+	dg_parse_cache_free();
 	dir_cache_clear();
 	cargo_cache_clear();
 	marker_cache_clear();

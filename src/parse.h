@@ -54,6 +54,9 @@ void dg_blank_psql(char *buf, size_t len);
 void dg_parse_section(const struct dg_source *src, const struct dg_section *sec, struct dg_arena *a,
 		      struct dg_parsed *out);
 
+/* Frees this thread's memo of recent parse trees (parse.c). */
+void dg_parse_cache_free(void);
+
 /* The message's `location` field (a node's offset in the text it was parsed from, -1: none), or
  * NULL when it has none. */
 int32_t *dg_pb_location(const ProtobufCMessage *m);

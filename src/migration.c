@@ -265,6 +265,14 @@ static void dir_cache_clear(void)
 	memset(&dir_cache, 0, sizeof(dir_cache));
 }
 
+/* Whether a cache made for directory `cached` at mtime `m` still holds for d as stat saw it. */
+static bool cache_holds(const char *cached, const struct timespec *m, const char *d,
+			const struct stat *st)
+{
+	return cached && strcmp(cached, d) == 0 && m->tv_sec == st->st_mtim.tv_sec &&
+	       m->tv_nsec == st->st_mtim.tv_nsec;
+}
+
 /* The names in `dir` (hidden ones left out), or NULL when it cannot be read. */
 static char **dir_entries(const char *dir, size_t *n)
 {
@@ -276,9 +284,7 @@ static char **dir_entries(const char *dir, size_t *n)
 
 	if (stat(d, &st) != 0)
 		return NULL;
-	if (dir_cache.dir && strcmp(dir_cache.dir, d) == 0 &&
-	    dir_cache.mtime.tv_sec == st.st_mtim.tv_sec &&
-	    dir_cache.mtime.tv_nsec == st.st_mtim.tv_nsec) {
+	if (cache_holds(dir_cache.dir, &dir_cache.mtime, d, &st)) {
 		*n = dir_cache.n;
 		return dir_cache.names ? dir_cache.names : (char **)&dir_cache.names;
 	}
@@ -1318,9 +1324,7 @@ static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_
 		k++;
 	if (k == n_markers || stat(d, &st) != 0)
 		return false;
-	if (!marker_cache.dir || strcmp(marker_cache.dir, d) != 0 ||
-	    marker_cache.mtime.tv_sec != st.st_mtim.tv_sec ||
-	    marker_cache.mtime.tv_nsec != st.st_mtim.tv_nsec) {
+	if (!cache_holds(marker_cache.dir, &marker_cache.mtime, d, &st)) {
 		marker_cache_clear();
 		marker_cache.dir = strdup(d);
 		marker_cache.mtime = st.st_mtim;
@@ -1365,9 +1369,7 @@ static bool cargo_uses(struct det *d, const char *crate)
 
 	if (stat(key, &st) != 0)
 		return cargo_probe(d, dir, crate);
-	if (!cargo_cache.dir || strcmp(cargo_cache.dir, key) != 0 ||
-	    cargo_cache.mtime.tv_sec != st.st_mtim.tv_sec ||
-	    cargo_cache.mtime.tv_nsec != st.st_mtim.tv_nsec) {
+	if (!cache_holds(cargo_cache.dir, &cargo_cache.mtime, key, &st)) {
 		cargo_cache_clear();
 		cargo_cache.dir = strdup(key);
 		cargo_cache.mtime = st.st_mtim;

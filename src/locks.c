@@ -266,6 +266,8 @@ static enum dg_pb_next visit_rangevar(const ProtobufCMessage *m, void *arg)
 	const struct rangevar_walk *w = arg;
 	const PgQuery__RangeVar *rv = (const PgQuery__RangeVar *)m;
 
+	if (m->descriptor == &pg_query__a__const__descriptor)
+		return DG_PB_SKIP; /* a constant names no relation (most of a long VALUES list) */
 	if (m->descriptor != &pg_query__range_var__descriptor)
 		return DG_PB_DESCEND;
 	if (!rv->schemaname || !*rv->schemaname)
@@ -280,6 +282,8 @@ static enum dg_pb_next visit_cte(const ProtobufCMessage *m, void *arg)
 {
 	struct names *ctes = arg;
 
+	if (m->descriptor == &pg_query__a__const__descriptor)
+		return DG_PB_SKIP;
 	if (m->descriptor == &pg_query__common_table_expr__descriptor) {
 		const PgQuery__CommonTableExpr *c = (const PgQuery__CommonTableExpr *)m;
 		if (c->ctename && ctes->n < 32)

@@ -1402,6 +1402,8 @@ static enum dg_pb_next visit_full_select(const ProtobufCMessage *m, void *arg)
 	struct scan_walk *w = arg;
 	const PgQuery__SelectStmt *sel = (const PgQuery__SelectStmt *)m;
 
+	if (m->descriptor == &pg_query__a__const__descriptor)
+		return DG_PB_SKIP;
 	if (m->descriptor != &pg_query__select_stmt__descriptor)
 		return DG_PB_DESCEND;
 	if (!sel->where_clause && !sel->limit_count)

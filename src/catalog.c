@@ -3,7 +3,8 @@
  * Every fact is an entry (kind, schema, a, b[, type]) of interned strings, kept in one array and
  * found through an open-addressing table hashed on (kind, a): all columns of a table, all
  * foreign keys of a table, share a probe chain. Entries are never removed one by one, only
- * marked dead; the whole catalog is dropped when the directory changes. */
+ * marked dead, and swept out once they are most of the array (compact); the whole catalog is
+ * dropped when the directory changes. */
 #include "catalog.h"
 
 #include <stdint.h>
@@ -46,7 +47,8 @@ struct dg_catalog {
 	size_t n_ents, cap_ents;
 	uint32_t *slots;
 	size_t cap_slots;
-	size_t n_parts; /* K_PART entries ever added (dead or alive) */
+	size_t n_parts;	  /* K_PART entries ever added (dead or alive) */
+	size_t n_checked; /* n_ents when dead entries were last counted (see compact) */
 };
 
 #define CHUNK 16384
@@ -696,6 +698,35 @@ static void absorb(struct dg_catalog *c, const struct dg_effect *x)
 	}
 }
 
+/* Drops the dead entries once they are most of the catalog (checked each time the catalog has
+ * doubled since the last count): a table dropped and made again, a long history of ALTERs, left
+ * dead entries that every scan and probe chain went through, so absorbing grew with the whole
+ * history instead of what is alive. Live entries keep their order, and so do probe chains. */
+static void compact(struct dg_catalog *c)
+{
+	size_t live = 0;
+
+	if (c->n_ents < 1024 || c->n_ents < 2 * c->n_checked)
+		return;
+	for (size_t k = 0; k < c->n_ents; k++)
+		live += !c->ents[k].dead;
+	c->n_checked = live;
+	if (live * 2 > c->n_ents)
+		return;
+	for (size_t k = 0, n = 0; k < c->n_ents; k++)
+		if (!c->ents[k].dead)
+			c->ents[n++] = c->ents[k];
+	c->n_ents = live;
+	memset(c->slots, 0, c->cap_slots * sizeof(*c->slots));
+	for (size_t k = 0; k < c->n_ents; k++) {
+		size_t i;
+		for (i = slot_of(c, c->ents[k].kind, c->ents[k].a); c->slots[i];
+		     i = (i + 1) & (c->cap_slots - 1))
+			;
+		c->slots[i] = (uint32_t)(k + 1);
+	}
+}
+
 void dg_catalog_absorb(struct dg_catalog *c, const struct dg_parsed *p, const struct dg_facts *f)
 {
 	size_t skip = SIZE_MAX; /* a CREATE … IF NOT EXISTS that did nothing */
@@ -704,6 +735,7 @@ void dg_catalog_absorb(struct dg_catalog *c, const struct dg_parsed *p, const st
 	for (size_t i = 0; i < f->effs.n; i++) {
 		const struct dg_effect *x = &f->effs.v[i];
 
+		compact(c); /* between effects: no entry is held */
 		if (x->dir == DG_DIR_DOWN || x->temp)
 			continue;
 		if (x->stmt == skip && x->with_create)

@@ -155,6 +155,57 @@ static void drops_are_remembered(void **state)
 	dg_catalog_free(cat);
 }
 
+/* A table dropped and made again many times leaves dead entries that are swept out once they
+ * are most of the catalog: what is alive stays, in order, and what was dropped stays gone. */
+static void dead_entries_are_swept(void **state)
+{
+	struct dg_catalog *cat = dg_catalog_new();
+	char type[64], msgs[8192], name[64];
+	size_t cap = 300 * 300, n = 0;
+	char *text = test_malloc(cap);
+
+	(void)state;
+	tk_mkdir("churn");
+	n += (size_t)snprintf(text + n, cap - n, "-- migrate:up\n");
+	for (int gen = 0; gen < 250; gen++) {
+		/* made amid the churn, among dead entries: every later sweep moves it */
+		if (gen == 100)
+			n += (size_t)snprintf(text + n, cap - n,
+					      "CREATE TABLE keep (x varchar(5), y integer);\n"
+					      "CREATE INDEX keep_y ON keep (y);\n");
+		/* 12 columns, an index and a check per generation: ~4,000 dead entries in all */
+		n += (size_t)snprintf(
+		    text + n, cap - n,
+		    "CREATE TABLE w (id bigint, a%d integer, b text, c text, d text, "
+		    "e text, f text, g text, h text, i text, j text, k text, "
+		    "CONSTRAINT w_chk CHECK (b IS NOT NULL));\n"
+		    "CREATE INDEX w_idx%d ON w (a%d);\nDROP TABLE w;\n",
+		    gen, gen, gen);
+	}
+	n += (size_t)snprintf(text + n, cap - n,
+			      "CREATE TABLE w (id bigint, last integer);\nCREATE INDEX w_last ON w "
+			      "(last);\n-- migrate:down\nSELECT 1;\n");
+	tk_write_file("churn/20240101000000_churn.sql", text);
+	lint_dir("churn", cat, "none", "none", msgs, sizeof(msgs));
+	assert_true(dg_catalog_column_type(cat, NULL, "w", "last", type, sizeof(type)));
+	assert_string_equal(type, "int4");
+	assert_false(dg_catalog_column_type(cat, NULL, "w", "a249", type, sizeof(type)));
+	assert_false(dg_catalog_column_type(cat, NULL, "w", "b", type, sizeof(type)));
+	assert_true(dg_catalog_column_type(cat, NULL, "keep", "x", type, sizeof(type)));
+	assert_string_equal(type, "varchar(5)");
+	assert_true(dg_catalog_column_type(cat, NULL, "keep", "y", type, sizeof(type)));
+	assert_string_equal(type, "int4");
+	assert_string_equal(dg_catalog_index_table(cat, NULL, "keep_y"), "keep");
+	assert_string_equal(dg_catalog_index_table(cat, NULL, "w_last"), "w");
+	for (int gen = 0; gen < 250; gen += 37) {
+		snprintf(name, sizeof(name), "w_idx%d", gen);
+		assert_null(dg_catalog_index_table(cat, NULL, name));
+	}
+	assert_false(dg_catalog_valid_check(cat, NULL, "w"));
+	dg_catalog_free(cat);
+	test_free(text);
+}
+
 /* A down section undoes its up section, which may have changed the column since the earlier
  * migrations: their type is not used there. */
 static void down_sections_do_not_trust_earlier_types(void **state)
@@ -578,6 +629,7 @@ int main(void)
 	    cmocka_unit_test(without_a_catalog_nothing_changes),
 	    cmocka_unit_test(what_the_catalog_knows),
 	    cmocka_unit_test(drops_are_remembered),
+	    cmocka_unit_test(dead_entries_are_swept),
 	    cmocka_unit_test(down_sections_do_not_trust_earlier_types),
 	    cmocka_unit_test(drop_index_knows_its_table),
 	    cmocka_unit_test(earlier_tables_are_not_new),

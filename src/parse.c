@@ -700,6 +700,21 @@ bool dg_pb_walk(const ProtobufCMessage *m,
 	case DG_PB_DESCEND:
 		break;
 	}
+	if (d == &pg_query__node__descriptor) {
+		/* a Node is a oneof of some 250 messages: go to the one that is set, not through
+		 * every field (most messages of a tree are Nodes) */
+		const PgQuery__Node *n = (const PgQuery__Node *)m;
+		const ProtobufCFieldDescriptor *fd =
+		    n->node_case == PG_QUERY__NODE__NODE__NOT_SET
+			? NULL
+			: protobuf_c_message_descriptor_get_field(d, (unsigned)n->node_case);
+		const ProtobufCMessage *sub;
+
+		if (!fd || fd->type != PROTOBUF_C_TYPE_MESSAGE)
+			return true;
+		sub = *(ProtobufCMessage *const *)(base + fd->offset);
+		return !sub || dg_pb_walk(sub, visit, arg);
+	}
 	for (unsigned f = 0; f < d->n_fields; f++) {
 		const ProtobufCFieldDescriptor *fd = &d->fields[f];
 		const ProtobufCMessage *sub;

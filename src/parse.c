@@ -327,7 +327,9 @@ static const struct render *rendered_at(const struct render *rs, size_t n, size_
 int32_t *dg_pb_location(const ProtobufCMessage *m)
 {
 	const ProtobufCFieldDescriptor *fd =
-	    protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "location");
+	    m->descriptor == &pg_query__node__descriptor /* half of a tree, and no location */
+		? NULL
+		: protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "location");
 
 	return fd && fd->type == PROTOBUF_C_TYPE_INT32 && fd->label != PROTOBUF_C_LABEL_REPEATED
 		   ? (int32_t *)((char *)m + fd->offset)

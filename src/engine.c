@@ -1398,6 +1398,7 @@ struct absorbed {
 	struct dg_arena arena;
 	struct dg_read rd;
 	bool parsed, absorb;
+	bool ready; /* dg_absorb_many: read, waiting to be absorbed */
 };
 
 static void absorb_read(const struct dg_config *cfg, const char *path, struct absorbed *x)
@@ -1444,29 +1445,39 @@ struct prefetch {
 	char *const *paths;
 	size_t n;
 	struct absorbed *slots;
-	bool *ready;
 	size_t next, absorbed; /* the next file to claim; files absorbed so far */
 	pthread_mutex_t mu;
 	pthread_cond_t done, room;
 };
+
+/* Whether a file is left to read within PREFETCH_AHEAD of the one being absorbed (mu held). */
+static bool can_claim(const struct prefetch *pf)
+{
+	return pf->next < pf->n && pf->next < pf->absorbed + PREFETCH_AHEAD;
+}
+
+/* Claims the next file and reads it; mu is held before and after, not while reading. */
+static void read_next(struct prefetch *pf)
+{
+	size_t i = pf->next++;
+
+	pthread_mutex_unlock(&pf->mu);
+	absorb_read(pf->cfg, pf->paths[i], &pf->slots[i]);
+	pthread_mutex_lock(&pf->mu);
+	pf->slots[i].ready = true;
+	pthread_cond_broadcast(&pf->done);
+}
 
 static void *prefetch_worker(void *arg)
 {
 	struct prefetch *pf = arg;
 
 	pthread_mutex_lock(&pf->mu);
-	for (;;) {
-		size_t i;
-		while (pf->next < pf->n && pf->next >= pf->absorbed + PREFETCH_AHEAD)
+	while (pf->next < pf->n) {
+		if (can_claim(pf))
+			read_next(pf);
+		else
 			pthread_cond_wait(&pf->room, &pf->mu);
-		if (pf->next >= pf->n)
-			break;
-		i = pf->next++;
-		pthread_mutex_unlock(&pf->mu);
-		absorb_read(pf->cfg, pf->paths[i], &pf->slots[i]);
-		pthread_mutex_lock(&pf->mu);
-		pf->ready[i] = true;
-		pthread_cond_broadcast(&pf->done);
 	}
 	pthread_mutex_unlock(&pf->mu);
 	dg_migration_caches_free();
@@ -1479,7 +1490,6 @@ void dg_absorb_many(const struct dg_config *cfg, struct dg_catalog *cat, char *c
 	struct prefetch pf = {cfg,
 			      paths,
 			      n,
-			      NULL,
 			      NULL,
 			      0,
 			      0,
@@ -1498,24 +1508,17 @@ void dg_absorb_many(const struct dg_config *cfg, struct dg_catalog *cat, char *c
 		return;
 	}
 	pf.slots = dg_xcalloc(n, sizeof(*pf.slots));
-	pf.ready = dg_xcalloc(n, sizeof(*pf.ready));
 	for (unsigned t = 0; t < helpers; t++)
 		if (dg_thread_start(&threads[started], prefetch_worker, &pf))
 			started++;
 	/* in order; while file i is not read yet, this thread reads the next one nobody took */
 	for (size_t i = 0; i < n; i++) {
 		pthread_mutex_lock(&pf.mu);
-		while (!pf.ready[i]) {
-			size_t j = pf.next;
-			if (j >= n || j >= pf.absorbed + PREFETCH_AHEAD) {
+		while (!pf.slots[i].ready) {
+			if (can_claim(&pf))
+				read_next(&pf);
+			else
 				pthread_cond_wait(&pf.done, &pf.mu);
-				continue;
-			}
-			pf.next++;
-			pthread_mutex_unlock(&pf.mu);
-			absorb_read(cfg, paths[j], &pf.slots[j]);
-			pthread_mutex_lock(&pf.mu);
-			pf.ready[j] = true;
 		}
 		pf.absorbed = i + 1;
 		pthread_cond_broadcast(&pf.room);
@@ -1525,7 +1528,6 @@ void dg_absorb_many(const struct dg_config *cfg, struct dg_catalog *cat, char *c
 	for (unsigned t = 0; t < started; t++)
 		pthread_join(threads[t], NULL);
 	free(pf.slots);
-	free(pf.ready);
 	pthread_mutex_destroy(&pf.mu);
 	pthread_cond_destroy(&pf.done);
 	pthread_cond_destroy(&pf.room);

@@ -120,16 +120,16 @@ static void walk_message(struct dg_ctx *ctx, const ProtobufCMessage *m)
 
 	if (d == &pg_query__node__descriptor) {
 		const PgQuery__Node *n = (const PgQuery__Node *)m;
-		const ProtobufCFieldDescriptor *fd;
+		const ProtobufCMessage *sub;
 
 		if (n->node_case == PG_QUERY__NODE__NODE__NOT_SET)
 			return;
 		visit_node(ctx, n);
-		fd = protobuf_c_message_descriptor_get_field(d, (unsigned)n->node_case);
-		if (!fd)
+		sub = dg_pb_node_member(n);
+		if (!sub)
 			return;
 		push(ctx, n);
-		walk_field(ctx, m, fd);
+		walk_message(ctx, sub);
 		ctx->depth--;
 		return;
 	}
@@ -141,18 +141,9 @@ static void walk_message(struct dg_ctx *ctx, const ProtobufCMessage *m)
 
 static int node_location(const PgQuery__Node *n)
 {
-	const ProtobufCMessageDescriptor *d = &pg_query__node__descriptor;
-	const ProtobufCFieldDescriptor *fd =
-	    protobuf_c_message_descriptor_get_field(d, (unsigned)n->node_case);
-	const ProtobufCMessage *inner;
-	const int32_t *loc;
+	const ProtobufCMessage *inner = dg_pb_node_member(n);
+	const int32_t *loc = inner ? dg_pb_location(inner) : NULL;
 
-	if (!fd || fd->type != PROTOBUF_C_TYPE_MESSAGE)
-		return -1;
-	inner = *(ProtobufCMessage *const *)((const char *)n + fd->offset);
-	if (!inner)
-		return -1;
-	loc = dg_pb_location(inner);
 	return loc ? *loc : -1;
 }
 

@@ -324,6 +324,19 @@ static const struct render *rendered_at(const struct render *rs, size_t n, size_
 	return NULL;
 }
 
+const ProtobufCMessage *dg_pb_node_member(const PgQuery__Node *n)
+{
+	const ProtobufCFieldDescriptor *fd =
+	    n->node_case == PG_QUERY__NODE__NODE__NOT_SET
+		? NULL
+		: protobuf_c_message_descriptor_get_field(&pg_query__node__descriptor,
+							  (unsigned)n->node_case);
+
+	return fd && fd->type == PROTOBUF_C_TYPE_MESSAGE
+		   ? *(ProtobufCMessage *const *)((const char *)n + fd->offset)
+		   : NULL;
+}
+
 int32_t *dg_pb_location(const ProtobufCMessage *m)
 {
 	const ProtobufCFieldDescriptor *fd =
@@ -705,16 +718,7 @@ bool dg_pb_walk(const ProtobufCMessage *m,
 	if (d == &pg_query__node__descriptor) {
 		/* a Node is a oneof of some 250 messages: go to the one that is set, not through
 		 * every field (most messages of a tree are Nodes) */
-		const PgQuery__Node *n = (const PgQuery__Node *)m;
-		const ProtobufCFieldDescriptor *fd =
-		    n->node_case == PG_QUERY__NODE__NODE__NOT_SET
-			? NULL
-			: protobuf_c_message_descriptor_get_field(d, (unsigned)n->node_case);
-		const ProtobufCMessage *sub;
-
-		if (!fd || fd->type != PROTOBUF_C_TYPE_MESSAGE)
-			return true;
-		sub = *(ProtobufCMessage *const *)(base + fd->offset);
+		const ProtobufCMessage *sub = dg_pb_node_member((const PgQuery__Node *)m);
 		return !sub || dg_pb_walk(sub, visit, arg);
 	}
 	for (unsigned f = 0; f < d->n_fields; f++) {

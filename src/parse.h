@@ -57,6 +57,9 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 /* Frees this thread's memo of recent parse trees (parse.c). */
 void dg_parse_cache_free(void);
 
+/* The message a Node holds (the set member of its oneof), or NULL. */
+const ProtobufCMessage *dg_pb_node_member(const PgQuery__Node *n);
+
 /* The message's `location` field (a node's offset in the text it was parsed from, -1: none), or
  * NULL when it has none. */
 int32_t *dg_pb_location(const ProtobufCMessage *m);

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
@@ -38,6 +39,7 @@ enum dg_eff_kind {
 	DG_EFF_N_KINDS		 /* (a count: the facts keep a 64-bit mask of kinds per name) */
 };
 _Static_assert(DG_EFF_N_KINDS <= 64, "effect kinds fit a 64-bit mask");
+#define DG_EFF_BIT(kind) (UINT64_C(1) << (kind))
 
 /* Kinds of relation, for DG_EFF_CREATE / DROP / RENAME. */
 enum dg_obj {

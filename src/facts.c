@@ -68,7 +68,7 @@ static void link_key(struct dg_facts *f, struct dg_arena *a, const char *key, si
 	else
 		f->heads[i] = (uint32_t)(f->n_links + 1);
 	f->tails[i] = (uint32_t)(f->n_links + 1);
-	f->kinds[i] |= UINT64_C(1) << f->effs.v[eff].kind;
+	f->kinds[i] |= DG_EFF_BIT(f->effs.v[eff].kind);
 	f->n_links++;
 }
 
@@ -98,28 +98,9 @@ static void build_index(struct dg_facts *f, struct dg_arena *a)
 	}
 }
 
-void dg_facts_each(const struct dg_facts *f, const char *key,
-		   bool (*fn)(const struct dg_effect *e, void *arg), void *arg)
-{
-	size_t i;
-
-	if (!f || !key || !f->cap_slots)
-		return;
-	i = slot_for(f, key);
-	for (uint32_t l = f->heads[i]; l; l = f->links[l - 1].next)
-		if (!fn(&f->effs.v[f->links[l - 1].eff], arg))
-			return;
-}
-
 uint32_t dg_facts_chain(const struct dg_facts *f, const char *key)
 {
 	return f && key && f->cap_slots ? f->heads[slot_for(f, key)] : 0;
-}
-
-bool dg_facts_names_kind(const struct dg_facts *f, const char *key, enum dg_eff_kind kind)
-{
-	return f && key && f->cap_slots &&
-	       (f->kinds[slot_for(f, key)] & (UINT64_C(1) << kind)) != 0;
 }
 
 const struct dg_effect *dg_facts_link(const struct dg_facts *f, uint32_t *link)
@@ -130,10 +111,22 @@ const struct dg_effect *dg_facts_link(const struct dg_facts *f, uint32_t *link)
 	return &f->effs.v[l->eff];
 }
 
-/* A fixed-size iterator over one name's chain, for the queries below. */
+bool dg_facts_names_any(const struct dg_facts *f, const char *key, uint64_t kinds)
+{
+	return f && key && f->cap_slots && (f->kinds[slot_for(f, key)] & kinds) != 0;
+}
+
+void dg_facts_each(const struct dg_facts *f, const char *key,
+		   bool (*fn)(const struct dg_effect *e, void *arg), void *arg)
+{
+	for (uint32_t l = dg_facts_chain(f, key); l;)
+		if (!fn(dg_facts_link(f, &l), arg))
+			return;
+}
+
+/* An iterator over one name's chain, for the queries below. */
 #define EACH(f, key, e)                                                                            \
-	for (uint32_t l_ = (f)->cap_slots && (key) ? (f)->heads[slot_for((f), (key))] : 0;         \
-	     l_ && ((e) = &(f)->effs.v[(f)->links[l_ - 1].eff], 1); l_ = (f)->links[l_ - 1].next)
+	for (uint32_t l_ = dg_facts_chain((f), (key)); l_ && ((e) = dg_facts_link((f), &l_), 1);)
 
 bool dg_facts_ran_before(const struct dg_facts *f, const struct dg_effect *e, size_t stmt,
 			 enum dg_direction dir)

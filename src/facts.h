@@ -101,7 +101,7 @@ struct dg_facts {
 	struct dg_fact_link *links;
 	size_t n_links, cap_links;
 	uint32_t *heads, *tails;
-	uint64_t *kinds; /* per slot: the kinds of its chain's effects (bit 1 << kind) */
+	uint64_t *kinds; /* per slot: the kinds of its chain's effects (DG_EFF_BIT) */
 	size_t cap_slots;
 	/* one per statement: an earlier SET TimeZone of this file, in a section of the same
 	 * direction, left the session on a zone with no offset from UTC */
@@ -135,8 +135,8 @@ const size_t *dg_facts_stmts_of_kind(const struct dg_facts *f, int kind, size_t 
  * dg_facts_link the effect of a link (non-zero), moving *link to the next one (0 at the end). */
 uint32_t dg_facts_chain(const struct dg_facts *f, const char *key);
 const struct dg_effect *dg_facts_link(const struct dg_facts *f, uint32_t *link);
-/* Whether an effect of `kind` names `key` anywhere in the file. */
-bool dg_facts_names_kind(const struct dg_facts *f, const char *key, enum dg_eff_kind kind);
+/* Whether an effect of one of `kinds` (DG_EFF_BIT of each) names `key` anywhere in the file. */
+bool dg_facts_names_any(const struct dg_facts *f, const char *key, uint64_t kinds);
 /* Calls fn for each effect of the file that names `key` (as its relation, index, partition,
  * parent, referenced table or new name), in statement order, until fn returns false. */
 void dg_facts_each(const struct dg_facts *f, const char *key,

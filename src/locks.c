@@ -392,7 +392,7 @@ struct ran_iter {
 
 static struct ran_iter ran_start(const struct view *v, const char *key)
 {
-	return (struct ran_iter){v, v->facts && key ? dg_facts_chain(v->facts, key) : 0};
+	return (struct ran_iter){v, dg_facts_chain(v->facts, key)};
 }
 
 static const struct dg_effect *ran_next(struct ran_iter *it)
@@ -412,7 +412,7 @@ static const struct dg_effect *ran_next(struct ran_iter *it)
 	for (struct ran_iter it_ = ran_start((v), (key)); ((e) = ran_next(&it_));)
 /* The same, when some effect of `kind` names `key` (else none: the walk is skipped). */
 #define EACH_RAN_IF(v, key, kind, e)                                                               \
-	EACH_RAN((v), dg_facts_names_kind((v)->facts, (key), (kind)) ? (key) : NULL, e)
+	EACH_RAN((v), dg_facts_names_any((v)->facts, (key), DG_EFF_BIT(kind)) ? (key) : NULL, e)
 
 /* Whether an earlier statement created schema.name, or (`removed`) dropped, renamed or
  * detached it: what schema memory knew of it does not hold any more. */
@@ -461,8 +461,9 @@ static const char *parent_of(const struct view *v, const char *schema, const cha
 	*parent_schema = NULL;
 	/* no partition is attached or detached under this name in the file: the parent is schema
 	 * memory's, and when it knows none, no walk of the name's effects can find one */
-	if (!dg_facts_names_kind(v->facts, name, DG_EFF_ATTACH_PARTITION) &&
-	    !dg_facts_names_kind(v->facts, name, DG_EFF_DETACH_PARTITION) &&
+	if (!dg_facts_names_any(v->facts, name,
+				DG_EFF_BIT(DG_EFF_ATTACH_PARTITION) |
+				    DG_EFF_BIT(DG_EFF_DETACH_PARTITION)) &&
 	    (!v->catalog || !dg_catalog_parent_of(v->catalog, schema, name)))
 		return NULL;
 	EACH_RAN(v, name, e)
@@ -764,8 +765,10 @@ static bool is_partitioned(const struct view *v, const char *schema, const char 
 	struct rel_name parts[1];
 
 	EACH_RAN(v, table, e)
-	if (e->kind == DG_EFF_CREATE && dg_same_rel(e->schema, e->name, schema, table))
-		create = e; /* the last one */
+	{
+		if (e->kind == DG_EFF_CREATE && dg_same_rel(e->schema, e->name, schema, table))
+			create = e; /* the last one */
+	}
 	if (create)
 		return create->partitioned;
 	return partitions(v, schema, table, false, parts, 1) > 0;
@@ -779,9 +782,11 @@ static const PgQuery__Node *matview_query(const struct view *v, const char *sche
 	const PgQuery__Node *q = NULL;
 
 	EACH_RAN(v, name, e)
-	if (e->kind == DG_EFF_CREATE && e->obj == DG_OBJ_MATVIEW &&
-	    dg_same_rel(e->schema, e->name, schema, name))
-		q = e->value;
+	{
+		if (e->kind == DG_EFF_CREATE && e->obj == DG_OBJ_MATVIEW &&
+		    dg_same_rel(e->schema, e->name, schema, name))
+			q = e->value;
+	}
 	return q;
 }
 

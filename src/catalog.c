@@ -118,24 +118,38 @@ static size_t slot_of(const struct dg_catalog *c, int kind, const char *a)
 	return (size_t)(h ^ (h >> 29)) & (c->cap_slots - 1);
 }
 
+/* Puts entry k into the hash index, after the entries of its (kind, a) already there. */
+static void index_ent(struct dg_catalog *c, size_t k)
+{
+	size_t i;
+
+	for (i = slot_of(c, c->ents[k].kind, c->ents[k].a); c->slots[i];
+	     i = (i + 1) & (c->cap_slots - 1))
+		;
+	c->slots[i] = (uint32_t)(k + 1);
+}
+
+/* Rebuilds the hash index of every entry with `cap` slots, in entry order. */
+static void reindex(struct dg_catalog *c, size_t cap)
+{
+	if (cap != c->cap_slots) {
+		free(c->slots);
+		c->slots = dg_xcalloc(cap, sizeof(*c->slots));
+		c->cap_slots = cap;
+	} else {
+		memset(c->slots, 0, cap * sizeof(*c->slots));
+	}
+	for (size_t k = 0; k < c->n_ents; k++)
+		index_ent(c, k);
+}
+
 static struct ent *add(struct dg_catalog *c, int kind, const char *schema, const char *a,
 		       const char *b)
 {
 	struct ent *e;
-	size_t i;
 
-	if ((c->n_ents + 1) * 2 >= c->cap_slots) {
-		size_t ncap = c->cap_slots ? c->cap_slots * 2 : 256;
-		free(c->slots);
-		c->slots = dg_xcalloc(ncap, sizeof(*c->slots));
-		c->cap_slots = ncap;
-		for (size_t k = 0; k < c->n_ents; k++) {
-			for (i = slot_of(c, c->ents[k].kind, c->ents[k].a); c->slots[i];
-			     i = (i + 1) & (c->cap_slots - 1))
-				;
-			c->slots[i] = (uint32_t)(k + 1);
-		}
-	}
+	if ((c->n_ents + 1) * 2 >= c->cap_slots)
+		reindex(c, c->cap_slots ? c->cap_slots * 2 : 256);
 	if (c->n_ents == c->cap_ents) {
 		c->cap_ents = c->cap_ents ? c->cap_ents * 2 : 64;
 		c->ents = dg_xrealloc(c->ents, c->cap_ents * sizeof(*c->ents));
@@ -146,9 +160,7 @@ static struct ent *add(struct dg_catalog *c, int kind, const char *schema, const
 	e->schema = intern(c, schema_or_null(schema));
 	e->a = intern(c, a);
 	e->b = intern(c, b);
-	for (i = slot_of(c, kind, e->a); c->slots[i]; i = (i + 1) & (c->cap_slots - 1))
-		;
-	c->slots[i] = (uint32_t)(++c->n_ents);
+	index_ent(c, c->n_ents++);
 	if (kind == K_PART)
 		c->n_parts++;
 	return e;
@@ -717,14 +729,7 @@ static void compact(struct dg_catalog *c)
 		if (!c->ents[k].dead)
 			c->ents[n++] = c->ents[k];
 	c->n_ents = live;
-	memset(c->slots, 0, c->cap_slots * sizeof(*c->slots));
-	for (size_t k = 0; k < c->n_ents; k++) {
-		size_t i;
-		for (i = slot_of(c, c->ents[k].kind, c->ents[k].a); c->slots[i];
-		     i = (i + 1) & (c->cap_slots - 1))
-			;
-		c->slots[i] = (uint32_t)(k + 1);
-	}
+	reindex(c, c->cap_slots);
 }
 
 void dg_catalog_absorb(struct dg_catalog *c, const struct dg_parsed *p, const struct dg_facts *f)

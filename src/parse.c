@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fingerprint.h"
 #include "lex.h"
 #include "plpgsql.h"
 #include "template.h"
@@ -501,15 +502,6 @@ static _Thread_local struct parse_memo {
 } parse_memo[PARSE_CACHE_SLOTS];
 static _Thread_local unsigned parse_memo_next;
 
-static uint64_t text_hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
 void dg_parse_cache_free(void)
 {
 	for (unsigned i = 0; i < PARSE_CACHE_SLOTS; i++) {
@@ -525,11 +517,12 @@ void dg_parse_cache_free(void)
 static PgQueryProtobufParseResult parse_memoized(const char *buf, size_t len, bool *memo)
 {
 	PgQueryProtobufParseResult r;
-	uint64_t h = len <= PARSE_CACHE_MAX ? text_hash(buf, len) : 0;
+	bool keep = len <= PARSE_CACHE_MAX;
+	uint64_t h = keep ? dg_fnv1a(DG_FNV_INIT, buf, len) : 0;
 	struct parse_memo *m;
 
 	*memo = false;
-	for (unsigned i = 0; h && i < PARSE_CACHE_SLOTS; i++) {
+	for (unsigned i = 0; keep && i < PARSE_CACHE_SLOTS; i++) {
 		m = &parse_memo[i];
 		if (m->text && m->hash == h && m->len == len && memcmp(m->text, buf, len) == 0) {
 			memset(&r, 0, sizeof(r));
@@ -539,7 +532,7 @@ static PgQueryProtobufParseResult parse_memoized(const char *buf, size_t len, bo
 		}
 	}
 	r = pg_query_parse_protobuf(buf);
-	if (!h || r.error)
+	if (!keep || r.error)
 		return r;
 	m = &parse_memo[parse_memo_next++ % PARSE_CACHE_SLOTS];
 	free(m->text);

@@ -127,7 +127,7 @@ static bool copy_candidate(const PgQuery__Node *n)
 	return false;
 }
 
-/* The first statement in [from, before) that copies every row of `from_` into `to`, or
+/* The first statement in [from, before) that copies every row of from_name into `to`, or
  * SIZE_MAX. */
 static size_t first_copy(const struct index *ix, const struct dg_parsed *p, size_t from,
 			 size_t before, const char *from_schema, const char *from_name,
@@ -144,8 +144,7 @@ static size_t first_copy(const struct index *ix, const struct dg_parsed *p, size
 	}
 	for (size_t k = lo; k < ix->n_copy_stmts && ix->copy_stmts[k] < before; k++) {
 		size_t s = ix->copy_stmts[k];
-		if (s < p->n_stmts &&
-		    copies(p->stmts[s].node, from_schema, from_name, to_schema, to))
+		if (copies(p->stmts[s].node, from_schema, from_name, to_schema, to))
 			return s;
 	}
 	return SIZE_MAX;

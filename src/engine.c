@@ -3,12 +3,11 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <strings.h>
 
 #include "catalog.h"

@@ -1333,7 +1333,7 @@ static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_
 		marker_cache_build(dir);
 	for (size_t i = 0; i < marker_cache.n; i++)
 		if ((marker_cache.held[i] & (1u << k)) &&
-		    (name_ok ? name_ok(marker_cache.names[i]) : true))
+		    (!name_ok || name_ok(marker_cache.names[i])))
 			return true;
 	return false;
 }

@@ -4,7 +4,9 @@
  *   json      pg_query_parse (the tree as JSON)
  *   protobuf  pg_query_parse_protobuf (the tree as protobuf, ddlguard's input)
  *   unpack    pg_query_parse_protobuf + pg_query__parse_result__unpack into a bump arena
- *             (reset per file), as ddlguard reads a tree
+ *             (reset per file), as ddlguard read a tree
+ *   messages  dg_pgtree_parse (src/pgtree.c): libpg_query's messages copied into an arena,
+ *             nothing packed or unpacked, as ddlguard reads a tree now
  * Usage: pgq_floor FILE_LIST [ROUNDS]   (FILE_LIST: one path a line). Figures, not a test. */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +16,8 @@
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
+
+#include "pgtree.h"
 
 struct file {
 	char *text; /* NUL-terminated */
@@ -127,6 +131,17 @@ static void run_unpack(const struct file *f)
 	arena_reset(&a);
 }
 
+static void run_messages(const struct file *f)
+{
+	struct dg_arena a;
+	struct dg_pgtree t;
+
+	dg_arena_init(&a);
+	dg_pgtree_parse(&a, f->text, &t);
+	dg_pgtree_release(&t);
+	dg_arena_destroy(&a);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -141,7 +156,8 @@ int main(int argc, char **argv)
 	} stages[] = {{"split", run_split},
 		      {"json", run_json},
 		      {"protobuf", run_protobuf},
-		      {"unpack", run_unpack}};
+		      {"unpack", run_unpack},
+		      {"messages", run_messages}};
 	struct file *files = NULL;
 	size_t n = 0, cap = 0, bytes = 0;
 	int rounds = argc > 2 ? atoi(argv[2]) : 3;

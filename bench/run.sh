@@ -24,9 +24,10 @@ cmake -S . -B bench/out/build -DCMAKE_BUILD_TYPE=Release -DDDLGUARD_TESTS=OFF >/
 cmake --build bench/out/build -j"$(nproc)" --target ddlguard >/dev/null
 ddlguard=$PWD/bench/out/build/ddlguard
 
-# the libpg_query floor probe, against the same library ddlguard links
-cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror bench/pgq_floor.c -o "$tmp/pgq_floor" \
-	-lpg_query
+# the libpg_query floor probe, against the same library ddlguard links, with ddlguard's own way
+# of taking the tree (src/pgtree.c)
+cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc bench/pgq_floor.c src/pgtree.c \
+	src/arena.c -o "$tmp/pgq_floor" -lpg_query
 # one run's wall time, CPU time and peak RSS, measured from a small process of its own
 cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror bench/runone.c -o "$tmp/runone"
 

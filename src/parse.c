@@ -11,6 +11,7 @@
 
 #include "fingerprint.h"
 #include "lex.h"
+#include "pgtree.h"
 #include "plpgsql.h"
 #include "template.h"
 
@@ -253,8 +254,8 @@ static void failed_create(struct dg_arena *a, const char *buf, size_t from, size
 {
 	size_t i = from, start, end;
 	char *stub;
-	PgQueryProtobufParseResult r;
-	PgQuery__ParseResult *pr;
+	struct dg_pgtree r;
+	const PgQuery__ParseResult *pr;
 
 	if (!keyword(buf, &i, to, "CREATE"))
 		return;
@@ -280,12 +281,10 @@ static void failed_create(struct dg_arena *a, const char *buf, size_t from, size
 	memcpy(stub, "CREATE TABLE ", 13);
 	memcpy(stub + 13, buf + start, end - start);
 	strcpy(stub + 13 + (end - start), " ()");
-	r = pg_query_parse_protobuf(stub);
+	dg_pgtree_parse(a, stub, &r);
 	free(stub);
-	if (!r.error) {
-		pr = pg_query__parse_result__unpack(&a->pb, r.parse_tree.len,
-						    (const uint8_t *)r.parse_tree.data);
-		if (pr && pr->n_stmts == 1 && pr->stmts[0]->stmt &&
+	if ((pr = r.tree)) {
+		if (pr->n_stmts == 1 && pr->stmts[0]->stmt &&
 		    pr->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_CREATE_STMT &&
 		    pr->stmts[0]->stmt->create_stmt->relation) {
 			const PgQuery__RangeVar *rv = pr->stmts[0]->stmt->create_stmt->relation;
@@ -294,7 +293,7 @@ static void failed_create(struct dg_arena *a, const char *buf, size_t from, size
 			err->created_name = rv->relname;
 		}
 	}
-	pg_query_free_protobuf_parse_result(r);
+	dg_pgtree_release(&r);
 }
 
 /* Blank [from, to), or to the end when that holds nothing; false when nothing is left. */
@@ -360,14 +359,10 @@ static enum dg_pb_next shift_visit(const ProtobufCMessage *m, void *arg)
 	return DG_PB_DESCEND;
 }
 
-static void add_statements(const struct dg_source *src, const struct dg_section *sec,
-			   struct dg_arena *a, struct dg_parsed *out, const char *buf, size_t len,
-			   size_t base, PgQueryProtobuf pb, const struct render *rs, size_t n_rs)
+static void add_statements(const struct dg_section *sec, struct dg_arena *a, struct dg_parsed *out,
+			   const char *buf, size_t len, size_t base, const PgQuery__ParseResult *pr,
+			   const struct render *rs, size_t n_rs)
 {
-	PgQuery__ParseResult *pr =
-	    pg_query__parse_result__unpack(&a->pb, pb.len, (const uint8_t *)pb.data);
-
-	(void)src;
 	if (!pr)
 		return;
 	for (size_t i = 0; i < pr->n_stmts; i++) {
@@ -394,100 +389,7 @@ static void add_statements(const struct dg_source *src, const struct dg_section 
 	}
 }
 
-/* Deeper parse trees (in protobuf messages; an operator takes two) are not unpacked:
- * protobuf-c's unpacking and every walk over the tree recurse once per level, and
- * "SELECT 1+1+…+1" with 5000 terms (10 kB) overflowed an 8 MB stack. */
-#define DG_MAX_TREE_DEPTH 4000
-
-static bool varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
-{
-	*v = 0;
-	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
-		uint8_t b = *(*p)++;
-		*v |= (uint64_t)(b & 0x7F) << shift;
-		if (!(b & 0x80))
-			return true;
-	}
-	return false;
-}
-
-/* Reads the packed parse result without recursing (the wire format, the message descriptors
- * telling which length-delimited fields are messages): false when a statement nests deeper than
- * DG_MAX_TREE_DEPTH, with its byte location and length (0: to the end) in *loc and *len. */
-static bool tree_depth_ok(PgQueryProtobuf pb, size_t *loc, size_t *len)
-{
-	struct frame {
-		const uint8_t *end;
-		const ProtobufCMessageDescriptor *d;
-	} *stack = dg_xmalloc((DG_MAX_TREE_DEPTH + 2) * sizeof(*stack));
-	const uint8_t *p = (const uint8_t *)pb.data, *end = p + pb.len;
-	size_t sp = 1;
-	bool deep = false;
-	uint64_t stmt_loc = 0, stmt_len = 0;
-
-	stack[0] = (struct frame){end, &pg_query__parse_result__descriptor};
-	while (sp) {
-		uint64_t tag, v;
-		if (p >= stack[sp - 1].end) {
-			if (--sp == 1 && deep) { /* the RawStmt that holds the deep node ends */
-				*loc = (size_t)stmt_loc;
-				*len = (size_t)stmt_len;
-				free(stack);
-				return false;
-			}
-			continue;
-		}
-		if (!varint(&p, stack[sp - 1].end, &tag))
-			goto done; /* not ours to judge: unpacking will refuse it */
-		switch (tag & 7) {
-		case 0:
-			if (!varint(&p, stack[sp - 1].end, &v))
-				goto done;
-			if (sp == 2 && (tag >> 3) == 2)
-				stmt_loc = v; /* RawStmt.stmt_location */
-			else if (sp == 2 && (tag >> 3) == 3)
-				stmt_len = v;
-			break;
-		case 1:
-		case 5:
-			if ((size_t)(stack[sp - 1].end - p) < ((tag & 7) == 1 ? 8u : 4u))
-				goto done;
-			p += (tag & 7) == 1 ? 8 : 4;
-			break;
-		case 2: {
-			const ProtobufCFieldDescriptor *fd;
-			if (!varint(&p, stack[sp - 1].end, &v) ||
-			    v > (uint64_t)(stack[sp - 1].end - p))
-				goto done;
-			fd = protobuf_c_message_descriptor_get_field(stack[sp - 1].d,
-								     (unsigned)(tag >> 3));
-			if (!fd || fd->type != PROTOBUF_C_TYPE_MESSAGE) {
-				p += v;
-				break;
-			}
-			if (sp == 1)
-				stmt_loc = stmt_len = 0, deep = false; /* a new RawStmt */
-			if (sp > DG_MAX_TREE_DEPTH) {
-				/* skip the rest of the statement's tree: only its location is left
-				 * to read, in the RawStmt */
-				deep = true;
-				p = stack[2].end;
-				sp = 2;
-				break;
-			}
-			stack[sp++] = (struct frame){p + v, fd->descriptor};
-			break;
-		}
-		default:
-			goto done;
-		}
-	}
-done:
-	free(stack);
-	return true;
-}
-
-/* The last few texts this thread parsed without error, with their parse trees (serialized): a
+/* The last few texts this thread parsed without error, with copies of their parse trees: a
  * down-only file reads its up file to know what it undoes, and the up file is linted next, so
  * the same text was parsed twice (a quarter of all parsing over the corpus). The tree is a pure
  * function of the text. */
@@ -497,85 +399,71 @@ done:
 static _Thread_local struct parse_memo {
 	uint64_t hash;
 	size_t len;
-	char *text;
-	PgQueryProtobuf tree;
+	char *text; /* NULL: the slot is free */
+	struct dg_arena arena;
+	const ProtobufCMessage *tree; /* in arena */
 } parse_memo[PARSE_CACHE_SLOTS];
 static _Thread_local unsigned parse_memo_next;
 
+static void memo_clear(struct parse_memo *m)
+{
+	if (m->text)
+		dg_arena_destroy(&m->arena);
+	free(m->text);
+	memset(m, 0, sizeof(*m));
+}
+
 void dg_parse_cache_free(void)
 {
-	for (unsigned i = 0; i < PARSE_CACHE_SLOTS; i++) {
-		free(parse_memo[i].text);
-		free(parse_memo[i].tree.data);
-	}
-	memset(parse_memo, 0, sizeof(parse_memo));
+	for (unsigned i = 0; i < PARSE_CACHE_SLOTS; i++)
+		memo_clear(&parse_memo[i]);
 	parse_memo_next = 0;
 }
 
-/* pg_query_parse_protobuf(buf), from the memo when this thread parsed the same text lately;
- * *memo: the tree is the memo's (release with parse_release). */
-static PgQueryProtobufParseResult parse_memoized(const char *buf, size_t len, bool *memo)
+/* dg_pgtree_parse(a, buf), the tree copied from the memo when this thread parsed the same text
+ * lately. */
+static void parse_memoized(struct dg_arena *a, const char *buf, size_t len, struct dg_pgtree *t)
 {
-	PgQueryProtobufParseResult r;
 	bool keep = len <= PARSE_CACHE_MAX;
 	uint64_t h = keep ? dg_fnv1a(DG_FNV_INIT, buf, len) : 0;
 	struct parse_memo *m;
 
-	*memo = false;
 	for (unsigned i = 0; keep && i < PARSE_CACHE_SLOTS; i++) {
 		m = &parse_memo[i];
 		if (m->text && m->hash == h && m->len == len && memcmp(m->text, buf, len) == 0) {
-			memset(&r, 0, sizeof(r));
-			r.parse_tree = m->tree;
-			*memo = true;
-			return r;
+			memset(t, 0, sizeof(*t));
+			t->tree = (PgQuery__ParseResult *)dg_pb_copy(a, m->tree);
+			return;
 		}
 	}
-	r = pg_query_parse_protobuf(buf);
-	if (!keep || r.error)
-		return r;
+	dg_pgtree_parse(a, buf, t);
+	if (!keep || !t->tree)
+		return;
 	m = &parse_memo[parse_memo_next++ % PARSE_CACHE_SLOTS];
-	free(m->text);
-	free(m->tree.data);
-	memset(m, 0, sizeof(*m));
-	m->text = malloc(len ? len : 1);
-	m->tree.data = malloc(r.parse_tree.len ? r.parse_tree.len : 1);
-	if (!m->text || !m->tree.data) {
-		free(m->text);
-		free(m->tree.data);
-		memset(m, 0, sizeof(*m));
-		return r;
-	}
+	memo_clear(m);
+	m->text = dg_xmalloc(len);
 	memcpy(m->text, buf, len);
-	memcpy(m->tree.data, r.parse_tree.data, r.parse_tree.len);
-	m->tree.len = r.parse_tree.len;
+	dg_arena_init(&m->arena);
+	m->tree = dg_pb_copy(&m->arena, &t->tree->base);
 	m->hash = h;
 	m->len = len;
-	return r;
-}
-
-static void parse_release(PgQueryProtobufParseResult r, bool memo)
-{
-	if (!memo)
-		pg_query_free_protobuf_parse_result(r);
 }
 
 /* Parses buf[0, len) (a NUL-terminated copy it may blank), which starts `base` bytes into the
  * section: on a syntax error, records it, blanks the statement and parses again. */
-static void parse_range(const struct dg_source *src, const struct dg_section *sec,
-			struct dg_arena *a, struct dg_parsed *out, char *buf, size_t len,
-			size_t base)
+static void parse_range(const struct dg_section *sec, struct dg_arena *a, struct dg_parsed *out,
+			char *buf, size_t len, size_t base)
 {
 	int errors = 0;
 	struct render *rs = NULL;
 	size_t n_rs = 0, cap_rs = 0;
 
 	for (;;) {
-		bool memo;
-		PgQueryProtobufParseResult r = parse_memoized(buf, len, &memo);
-		size_t deep_loc, deep_len;
+		struct dg_pgtree r;
 
-		if (!r.error && !tree_depth_ok(r.parse_tree, &deep_loc, &deep_len)) {
+		parse_memoized(a, buf, len, &r);
+		if (r.deep) {
+			size_t deep_loc = r.deep_loc, deep_len = r.deep_len;
 			/* reported like a syntax error at the statement, which is blanked; the
 			 * others are parsed again */
 			size_t to = deep_len ? deep_loc + deep_len : len;
@@ -587,15 +475,15 @@ static void parse_range(const struct dg_source *src, const struct dg_section *se
 			    "parse tree is more than 4000 levels deep: a chain of thousands of "
 			    "operators?)",
 			    sec);
-			parse_release(r, memo);
+			dg_pgtree_release(&r);
 			if (++errors >= DG_MAX_ERRORS_PER_SECTION ||
 			    !blank_failed_statement(buf, len, deep_loc, to))
 				break;
 			continue;
 		}
 		if (!r.error) {
-			add_statements(src, sec, a, out, buf, len, base, r.parse_tree, rs, n_rs);
-			parse_release(r, memo);
+			add_statements(sec, a, out, buf, len, base, r.tree, rs, n_rs);
+			dg_pgtree_release(&r);
 			break;
 		}
 		size_t e = r.error->cursorpos > 0
@@ -619,7 +507,7 @@ static void parse_range(const struct dg_source *src, const struct dg_section *se
 				rs = dg_arena_grow(a, rs, n_rs, &cap_rs, sizeof(*rs));
 				rs[n_rs++] = (struct render){
 				    from, to, rr, dg_arena_strndup(a, note, strlen(note))};
-				parse_release(r, memo);
+				dg_pgtree_release(&r);
 				continue;
 			}
 		}
@@ -640,7 +528,7 @@ static void parse_range(const struct dg_source *src, const struct dg_section *se
 		} else {
 			failed_create(a, buf, from, to, &out->errors[out->n_errors - 1]);
 		}
-		parse_release(r, memo);
+		dg_pgtree_release(&r);
 		if (++errors >= DG_MAX_ERRORS_PER_SECTION ||
 		    !blank_failed_statement(buf, len, from, to))
 			break;
@@ -667,7 +555,7 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 	if (len > DG_PARSE_CHUNK)
 		split = pg_query_split_with_scanner(buf);
 	if (len <= DG_PARSE_CHUNK || split.error || split.n_stmts < 2) {
-		parse_range(src, sec, a, out, buf, len, 0);
+		parse_range(sec, a, out, buf, len, 0);
 	} else {
 		size_t from = 0;
 		for (int i = 0; i < split.n_stmts; i++) {
@@ -683,7 +571,7 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 				continue;
 			char saved = buf[end];
 			buf[end] = '\0';
-			parse_range(src, sec, a, out, buf + from, end - from, from);
+			parse_range(sec, a, out, buf + from, end - from, from);
 			buf[end] = saved;
 			from = end;
 		}

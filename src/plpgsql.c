@@ -17,6 +17,7 @@
 
 #include "engine.h"
 #include "lex.h"
+#include "pgtree.h"
 #include "template.h"
 
 /* ---- string constants ------------------------------------------------------------------------ */
@@ -214,20 +215,21 @@ static enum dg_pb_next relocate_visit(const ProtobufCMessage *m, void *arg)
  * to the file, or is NULL when they could not be mapped. */
 static void add_sql(struct body *bd, const char *text, size_t n, const size_t *src, const char *how)
 {
-	PgQueryProtobufParseResult r = pg_query_parse_protobuf(text);
-	PgQuery__ParseResult *pr;
+	struct dg_pgtree r;
+	const PgQuery__ParseResult *pr;
 	char templated[256] = "";
 
+	dg_pgtree_parse(bd->a, text, &r);
 	if (r.error) {
 		/* a placeholder in the body (Flyway's ${schema}): rendered, it may parse */
 		struct dg_rendered rr;
 		char *copy = dg_arena_strndup(bd->a, text, n);
-		pg_query_free_protobuf_parse_result(r);
+		dg_pgtree_release(&r);
 		if (!dg_template_render(copy, 0, n, &rr))
 			return; /* PL/pgSQL accepts what runs later: nothing to lint */
-		r = pg_query_parse_protobuf(copy);
+		dg_pgtree_parse(bd->a, copy, &r);
 		if (r.error) {
-			pg_query_free_protobuf_parse_result(r);
+			dg_pgtree_release(&r);
 			return;
 		}
 		snprintf(templated, sizeof(templated),
@@ -237,9 +239,8 @@ static void add_sql(struct body *bd, const char *text, size_t n, const size_t *s
 			 rr.count > 1 ? " and the other markers" : "");
 		text = copy;
 	}
-	pr = pg_query__parse_result__unpack(&bd->a->pb, r.parse_tree.len,
-					    (const uint8_t *)r.parse_tree.data);
-	pg_query_free_protobuf_parse_result(r);
+	pr = r.tree; /* NULL when a statement nests too deeply to walk */
+	dg_pgtree_release(&r);
 	if (!pr)
 		return;
 	for (size_t i = 0; i < pr->n_stmts; i++) {

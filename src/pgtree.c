@@ -96,7 +96,8 @@ static void copy_field(struct copy *cp, const ProtobufCFieldDescriptor *fd, cons
 	char *dst = to + fd->offset;
 
 	if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-		size_t n = *(const size_t *)(from + fd->quantifier_offset), es = field_size(fd->type);
+		size_t n = *(const size_t *)(from + fd->quantifier_offset),
+		       es = field_size(fd->type);
 		const void *items = *(void *const *)(from + fd->offset);
 		char *copy;
 
@@ -314,7 +315,6 @@ done:
 	free(stack);
 	return true;
 }
-
 
 void dg_pgtree_parse(struct dg_arena *a, const char *text, struct dg_pgtree *out)
 {

@@ -96,9 +96,13 @@ static void walk(const char *dir, int depth, const char *extra, const char *key,
 		else
 			snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
 				 e->d_name);
-		if (stat(p, &st) != 0) {
-			free(p);
-		} else if (S_ISDIR(st.st_mode) && depth > 0) {
+		/* the entry's type as the directory gives it; stat(2) (which follows links) only
+		 * when it does not say, or says link */
+		if (e->d_type == DT_REG || e->d_type == DT_DIR)
+			st.st_mode = e->d_type == DT_REG ? S_IFREG : S_IFDIR;
+		else if (stat(p, &st) != 0)
+			st.st_mode = 0;
+		if (S_ISDIR(st.st_mode) && depth > 0) {
 			push(&dirs, &nd, &cd, p);
 		} else if (S_ISREG(st.st_mode) && sql_name(e->d_name)) {
 			extra_here |= extra && !strcmp(p, extra);

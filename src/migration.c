@@ -15,6 +15,7 @@
 
 #include "lex.h"
 #include "parse.h"
+#include "probe.h"
 
 struct det {
 	const struct dg_source *src;
@@ -210,22 +211,7 @@ static char *join(struct dg_arena *a, const char *dir, const char *name)
 
 static bool file_exists(const char *path)
 {
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* The first `cap - 1` bytes of a small file, NUL-terminated; false when it cannot be read. */
-static bool read_small(const char *path, char *buf, size_t cap)
-{
-	FILE *f = dg_open_regular(path, SIZE_MAX, NULL); /* a FIFO must not block the run */
-	size_t n;
-
-	if (!f)
-		return false;
-	n = fread(buf, 1, cap - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return true;
+	return dg_probe_file(path);
 }
 
 /* The entries of one directory, kept for the next file: a directory's files are linted one after
@@ -282,7 +268,7 @@ static char **dir_entries(const char *dir, size_t *n)
 	struct dirent *e;
 	size_t cap = 0;
 
-	if (stat(d, &st) != 0)
+	if (!dg_probe_stat(d, &st))
 		return NULL;
 	if (cache_holds(dir_cache.dir, &dir_cache.mtime, d, &st)) {
 		*n = dir_cache.n;
@@ -709,7 +695,7 @@ static bool claim_diesel(struct det *d)
 	if (!versioned_dir_name(parent_name(d->a, path)))
 		return false;
 	dir = dir_part(d->a, path);
-	if (read_small(join(d->a, dir, "metadata.toml"), toml, sizeof(toml)) &&
+	if (dg_probe_read_small(join(d->a, dir, "metadata.toml"), toml, sizeof(toml)) &&
 	    toml_false(toml, "run_in_transaction"))
 		tx = DG_TX_IMPLICIT;
 	add_section(d, 0, d->src->len, up ? DG_DIR_UP : DG_DIR_DOWN, tx, 0);
@@ -1124,7 +1110,7 @@ static int flyway_tx_setting(struct det *d)
 			return take_word(&p, end, "false") ? 0 : 1;
 		}
 	}
-	if (read_small(join(d->a, src->path, ".conf"), conf, sizeof(conf))) {
+	if (dg_probe_read_small(join(d->a, src->path, ".conf"), conf, sizeof(conf))) {
 		const char *p = strstr(conf, "executeInTransaction");
 		if (p) {
 			p += strlen("executeInTransaction");
@@ -1303,7 +1289,7 @@ static void marker_cache_build(const char *dir)
 			break;
 		}
 		sprintf(path, "%s%s", dir, names[i]);
-		if (read_small(path, buf, sizeof(buf)))
+		if (dg_read_head(path, buf, sizeof(buf), NULL))
 			for (size_t k = 0; k < sizeof(sibling_markers) / sizeof(*sibling_markers);
 			     k++)
 				if (strstr(buf, sibling_markers[k]))
@@ -1322,7 +1308,7 @@ static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_
 
 	while (k < n_markers && strcmp(sibling_markers[k], marker) != 0)
 		k++;
-	if (k == n_markers || stat(d, &st) != 0)
+	if (k == n_markers || !dg_probe_stat(d, &st))
 		return false;
 	if (!cache_holds(marker_cache.dir, &marker_cache.mtime, d, &st)) {
 		marker_cache_clear();
@@ -1367,7 +1353,7 @@ static bool cargo_uses(struct det *d, const char *crate)
 	struct stat st;
 	bool uses;
 
-	if (stat(key, &st) != 0)
+	if (!dg_probe_stat(key, &st))
 		return cargo_probe(d, dir, crate);
 	if (!cache_holds(cargo_cache.dir, &cargo_cache.mtime, key, &st)) {
 		cargo_cache_clear();
@@ -1390,7 +1376,7 @@ static bool cargo_probe(struct det *d, const char *dir, const char *crate)
 	char *probe = join(d->a, *dir ? dir : "./", "");
 
 	for (int up = 0; up < 6; up++) {
-		if (read_small(join(d->a, probe, "Cargo.toml"), buf, sizeof(buf))) {
+		if (dg_read_head(join(d->a, probe, "Cargo.toml"), buf, sizeof(buf), NULL)) {
 			for (const char *p = buf; (p = strstr(p, crate)); p++) {
 				char after = p[strlen(crate)];
 				bool start = p == buf || !(isalnum((unsigned char)p[-1]) ||
@@ -1441,8 +1427,7 @@ static bool claim_pg_dump(struct det *d)
  * before the server sees the text. */
 static bool dir_exists(const char *path)
 {
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return dg_probe_dir(path);
 }
 
 static bool claim_graphile(struct det *d)
@@ -1801,7 +1786,7 @@ static bool claim_supabase(struct det *d)
 	if (!(dl >= 20 && strcmp(dir + dl - 20, "supabase/migrations/") == 0)) {
 		/* a supabase directory under another name: its config.toml says so */
 		char toml[4096];
-		if (!read_small(join(d->a, dir, "../config.toml"), toml, sizeof(toml)) ||
+		if (!dg_probe_read_small(join(d->a, dir, "../config.toml"), toml, sizeof(toml)) ||
 		    !strstr(toml, "project_id"))
 			return false;
 	}
@@ -2527,6 +2512,7 @@ int dg_migration_cmp_names(const char *a, const char *b)
 void dg_migration_caches_free(void)
 {
 	dg_parse_cache_free();
+	dg_probe_forget();
 	dir_cache_clear();
 	cargo_cache_clear();
 	marker_cache_clear();

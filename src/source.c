@@ -55,35 +55,47 @@ char *dg_read_stream(FILE *fp, size_t *len, int *err)
 	return dg_read_stream_max(fp, SIZE_MAX - 1, len, err);
 }
 
-FILE *dg_open_regular(const char *path, size_t limit, int *err)
+/* open(2)s path for reading when it is a regular file of at most `limit` bytes: the descriptor,
+ * its size in *size; -1 with *err otherwise. */
+static int open_regular(const char *path, size_t limit, int *err, size_t *size)
 {
 	/* O_NONBLOCK: opening a FIFO for reading must not wait for a writer; it is refused below */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
-	FILE *fp;
-	int dummy;
 
-	if (!err)
-		err = &dummy;
 	if (fd < 0) {
 		*err = errno;
-		return NULL;
+		return -1;
 	}
 	if (fstat(fd, &st) != 0) {
 		*err = errno;
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		*err = S_ISDIR(st.st_mode) ? EISDIR : DG_READ_NOT_REGULAR;
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	if ((uintmax_t)st.st_size > limit) {
 		close(fd);
 		*err = DG_READ_TOO_BIG;
-		return NULL;
+		return -1;
 	}
+	*size = (size_t)st.st_size;
+	return fd;
+}
+
+FILE *dg_open_regular(const char *path, size_t limit, int *err)
+{
+	int dummy, fd;
+	size_t size;
+	FILE *fp;
+
+	if (!err)
+		err = &dummy;
+	if ((fd = open_regular(path, limit, err, &size)) < 0)
+		return NULL;
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 || !(fp = fdopen(fd, "rb"))) {
 		*err = errno;
 		close(fd);
@@ -92,16 +104,88 @@ FILE *dg_open_regular(const char *path, size_t limit, int *err)
 	return fp;
 }
 
+/* With read(2) into a buffer of the size fstat gave (a file may still grow or shrink while it
+ * is read): no stdio buffer, and four system calls fewer per file than a FILE. O_NONBLOCK does
+ * nothing to a regular file's reads. */
 char *dg_read_path(const char *path, size_t limit, size_t *len, int *err)
 {
-	FILE *fp = dg_open_regular(path, limit, err);
+	int dummy, fd;
+	size_t size, cap, n = 0;
 	char *buf;
 
-	if (!fp)
+	if (!err)
+		err = &dummy;
+	if ((fd = open_regular(path, limit, err, &size)) < 0)
 		return NULL;
-	buf = dg_read_stream_max(fp, limit, len, err);
-	fclose(fp);
+	cap = size + 1 > 4096 ? size + 1 : 4096;
+	if (!(buf = malloc(cap))) {
+		close(fd);
+		*err = 0;
+		return NULL;
+	}
+	for (;;) {
+		ssize_t got;
+		if (cap - n < 2) {
+			char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				*err = 0;
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		got = read(fd, buf + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			*err = errno;
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n > limit) {
+			/* it grew past the limit while it was read */
+			free(buf);
+			close(fd);
+			*err = DG_READ_TOO_BIG;
+			return NULL;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
 	return buf;
+}
+
+bool dg_read_head(const char *path, char *buf, size_t cap, size_t *len)
+{
+	int err, fd;
+	size_t size, n = 0;
+
+	if (!cap || (fd = open_regular(path, SIZE_MAX, &err, &size)) < 0)
+		return false;
+	while (n < cap - 1) {
+		ssize_t got = read(fd, buf + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			close(fd);
+			return false;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return true;
 }
 
 const char *dg_read_strerror(int err, size_t limit, char *buf, size_t size)

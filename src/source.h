@@ -32,6 +32,10 @@ char *dg_read_stream(FILE *fp, size_t *len, int *err);
  * (*err = errno), a directory is EISDIR, anything else that is not a regular file
  * DG_READ_NOT_REGULAR. */
 char *dg_read_path(const char *path, size_t limit, size_t *len, int *err);
+/* The first `cap - 1` bytes (or fewer: *len, when len is not NULL) of the regular file at
+ * `path`, NUL-terminated; false when it is no regular file or cannot be read. Never blocks on a
+ * FIFO. */
+bool dg_read_head(const char *path, char *buf, size_t cap, size_t *len);
 /* The open regular file at `path` ("rb"), when it is one and holds at most `limit` bytes; else
  * NULL with *err (when err is not NULL) as dg_read_path sets it. Never blocks on a FIFO. */
 FILE *dg_open_regular(const char *path, size_t limit, int *err);

@@ -1,13 +1,21 @@
-/* test_source.c — line:column arithmetic: code points, BOM, CRLF, invalid UTF-8. */
+/* test_source.c — line:column arithmetic: code points, BOM, CRLF, invalid UTF-8; reading files;
+ * the probes of format detection (probe.c). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "probe.h"
 #include "source.h"
+#include "testkit.h"
 
 static void init(struct dg_source *s, struct dg_arena *a, const char *text)
 {
@@ -92,6 +100,96 @@ static void test_invalid_utf8(void **state)
 	dg_arena_destroy(&a);
 }
 
+static char *tmp_path(const char *name)
+{
+	static char p[512];
+	snprintf(p, sizeof(p), "%s/%s", tk_tmpdir, name);
+	return p;
+}
+
+/* A file read whole whatever its size (the buffer starts at fstat's size and grows), refused
+ * over the limit, and a directory or FIFO refused without blocking. */
+static void test_read_path(void **state)
+{
+	size_t len = 0, big = 300000;
+	int err = 0;
+	char *text = malloc(big + 1), *got;
+
+	(void)state;
+	assert_int_equal(tk_tmpdir_create("source"), 0);
+	for (size_t i = 0; i < big; i++)
+		text[i] = (char)('a' + i % 26);
+	text[big] = '\0';
+	tk_write_file("big.sql", text);
+	got = dg_read_path(tmp_path("big.sql"), big, &len, &err);
+	assert_non_null(got);
+	assert_int_equal(len, big);
+	assert_memory_equal(got, text, big);
+	assert_int_equal(got[big], '\0');
+	free(got);
+	assert_null(dg_read_path(tmp_path("big.sql"), big - 1, &len, &err));
+	assert_int_equal(err, DG_READ_TOO_BIG);
+	tk_write_file("empty.sql", "");
+	got = dg_read_path(tmp_path("empty.sql"), big, &len, &err);
+	assert_non_null(got);
+	assert_int_equal(len, 0);
+	free(got);
+	assert_null(dg_read_path(tk_tmpdir, big, &len, &err));
+	assert_int_equal(err, EISDIR);
+	assert_int_equal(mkfifo(tmp_path("fifo.sql"), 0600), 0);
+	assert_null(dg_read_path(tmp_path("fifo.sql"), big, &len, &err));
+	assert_int_equal(err, DG_READ_NOT_REGULAR);
+	{
+		char head[8];
+		size_t n = 0;
+		assert_true(dg_read_head(tmp_path("big.sql"), head, sizeof(head), &n));
+		assert_int_equal(n, 7);
+		assert_string_equal(head, "abcdefg");
+		assert_false(dg_read_head(tmp_path("fifo.sql"), head, sizeof(head), &n));
+		assert_false(dg_read_head(tmp_path("none.sql"), head, sizeof(head), &n));
+	}
+	free(text);
+	assert_int_equal(tk_tmpdir_remove(), 0);
+}
+
+/* The probes answer once per thread until forgotten: a file removed since still "is" there, and
+ * after dg_probe_forget it is not. */
+static void test_probes(void **state)
+{
+	char buf[64];
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(tk_tmpdir_create("probe"), 0);
+	tk_write_file("metadata.toml", "run_in_transaction = false\n");
+	assert_true(dg_probe_file(tmp_path("metadata.toml")));
+	assert_false(dg_probe_dir(tmp_path("metadata.toml")));
+	assert_true(dg_probe_dir(tk_tmpdir));
+	assert_false(dg_probe_file(tmp_path("nothing.toml")));
+	assert_true(dg_probe_read_small(tmp_path("metadata.toml"), buf, sizeof(buf)));
+	assert_string_equal(buf, "run_in_transaction = false\n");
+	assert_true(dg_probe_read_small(tmp_path("metadata.toml"), buf, 4));
+	assert_string_equal(buf, "run");
+	assert_false(dg_probe_read_small(tk_tmpdir, buf, sizeof(buf)));
+	assert_true(dg_probe_stat(tmp_path("metadata.toml"), &st));
+	assert_int_equal(st.st_size, 27);
+	assert_int_equal(unlink(tmp_path("metadata.toml")), 0);
+	assert_true(dg_probe_file(tmp_path("metadata.toml")));
+	assert_true(dg_probe_read_small(tmp_path("metadata.toml"), buf, sizeof(buf)));
+	dg_probe_forget();
+	assert_false(dg_probe_file(tmp_path("metadata.toml")));
+	assert_false(dg_probe_read_small(tmp_path("metadata.toml"), buf, sizeof(buf)));
+	/* many paths: the table grows and still finds each */
+	for (int i = 0; i < 2000; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "f%d.sql", i);
+		assert_false(dg_probe_file(tmp_path(name)));
+	}
+	assert_true(dg_probe_dir(tk_tmpdir));
+	dg_probe_forget();
+	assert_int_equal(tk_tmpdir_remove(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +197,8 @@ int main(void)
 	    cmocka_unit_test(test_columns_count_code_points),
 	    cmocka_unit_test(test_bom_and_crlf),
 	    cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_read_path),
+	    cmocka_unit_test(test_probes),
 	};
 	return cmocka_run_group_tests_name("source", tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 
 #include "engine.h"
 #include "lsp/lsp.h"
+#include "probe.h"
 #include "report/report.h"
 
 /* JSON-RPC and LSP error codes */
@@ -1003,6 +1004,7 @@ int dg_lsp_serve(FILE *in, FILE *out)
 				      "Content-Length, or a body over the size limit");
 			continue;
 		}
+		dg_probe_forget(); /* the files around the documents may have changed */
 		handle(&srv, body, len);
 		free(body);
 	}

@@ -74,7 +74,8 @@ void dg_json_repair(struct cJSON *item);
 /* ---- spools (spool.c): what a report holds until its end, on disk rather than in memory, so
  * that a run's memory is bounded by its largest file, not by the whole report ---- */
 struct dg_spool {
-	FILE *f; /* a temporary file, or a memory stream when none can be made */
+	FILE *f;    /* a temporary file, or a memory stream when none can be made */
+	char *vbuf; /* the temporary file's stdio buffer */
 	char *buf;
 	size_t len;
 	bool mem;

@@ -828,22 +828,57 @@ struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i)
 
 /* A row's names may point into the info they were made in (a label of DG_ROLE_EVERY rows):
  * in the copy `to` of `from` they point into the copy. */
-static void rebase_rels(struct dg_lock_info *to, const struct dg_lock_info *from)
+/* p, a pointer into `from` (its head, relations or room), into the kept copy `to`: the head and
+ * relations at the same offset, the room's labels in `labels`; anything else as it is. */
+static const char *rebase(const char *p, const struct dg_lock_info *from, struct dg_lock_info *to,
+			  const char *labels)
 {
-	const char *lo = (const char *)from, *hi = lo + sizeof(*from);
+	const char *lo = (const char *)from, *room = (const char *)&from->room;
+	const char *lab = (const char *)from->room.labels;
 
-	for (size_t k = 0; k < to->n_rels; k++) {
-		const char **names[] = {&to->rels[k].schema,	   &to->rels[k].name,
-					&to->rels[k].index,	   &to->rels[k].note,
-					&to->rels[k].owner_schema, &to->rels[k].owner};
-		for (size_t n = 0; n < sizeof(names) / sizeof(*names); n++)
-			if (*names[n] && (uintptr_t)*names[n] >= (uintptr_t)lo &&
-			    (uintptr_t)*names[n] < (uintptr_t)hi)
-				*names[n] = (const char *)to + (*names[n] - lo);
+	if (!p || (uintptr_t)p < (uintptr_t)lo || (uintptr_t)p >= (uintptr_t)(lo + sizeof(*from)))
+		return p;
+	if ((uintptr_t)p >= (uintptr_t)lab &&
+	    (uintptr_t)p < (uintptr_t)(lab + sizeof(from->room.labels)))
+		return labels ? labels + (p - lab) : NULL;
+	if ((uintptr_t)p >= (uintptr_t)room)
+		return NULL; /* nothing but the labels is named from the room */
+	return (const char *)to + (p - lo);
+}
+
+/* The copy of `info` kept for the rest of the file: its head and relations, and beside them
+ * only what it holds of fails, changes and labels. */
+static struct dg_lock_info *keep_locks(struct dg_arena *a, const struct dg_lock_info *info)
+{
+	size_t head = offsetof(struct dg_lock_info, rels) + info->n_rels * sizeof(info->rels[0]);
+	struct dg_lock_info *to = dg_arena_alloc(a, head);
+	char *labels = NULL;
+
+	memcpy(to, info, head);
+	to->fails = info->fails[0] ? dg_arena_strndup(a, info->fails, strlen(info->fails)) : "";
+	if (info->n_changes) {
+		struct dg_column_change *c = dg_arena_alloc(a, info->n_changes * sizeof(*c));
+		memcpy(c, info->changes, info->n_changes * sizeof(*c));
+		to->changes = c;
+	} else {
+		to->changes = NULL;
 	}
-	if (to->unsupported && (uintptr_t)to->unsupported >= (uintptr_t)lo &&
-	    (uintptr_t)to->unsupported < (uintptr_t)hi)
-		to->unsupported = (const char *)to + (to->unsupported - lo);
+	if (info->n_labels) {
+		labels = dg_arena_alloc(a, info->n_labels * sizeof(info->room.labels[0]));
+		memcpy(labels, info->labels, info->n_labels * sizeof(info->room.labels[0]));
+	}
+	to->labels = (const char(*)[DG_LOCK_LABEL_LEN])labels;
+	for (size_t k = 0; k < to->n_rels; k++) {
+		struct dg_lock_rel *r = &to->rels[k];
+		r->schema = rebase(r->schema, info, to, labels);
+		r->name = rebase(r->name, info, to, labels);
+		r->index = rebase(r->index, info, to, labels);
+		r->note = rebase(r->note, info, to, labels);
+		r->owner_schema = rebase(r->owner_schema, info, to, labels);
+		r->owner = rebase(r->owner, info, to, labels);
+	}
+	to->unsupported = rebase(to->unsupported, info, to, labels);
+	return to;
 }
 
 const struct dg_lock_info *dg_stmt_locks_at(struct dg_ctx *ctx, size_t i)
@@ -857,15 +892,11 @@ const struct dg_lock_info *dg_stmt_locks_at(struct dg_ctx *ctx, size_t i)
 		ctx->lock_file.catalog = ctx->catalog;
 	}
 	if (!ctx->locks[i]) {
-		/* kept with only the relations it has (the whole struct is some 3 kB, mostly
-		 * room for relations: a file of 10,000 statements kept 30 MB) */
+		/* kept with only what it has (the whole struct is some 3 kB: a file of 10,000
+		 * statements kept 30 MB) */
 		struct dg_lock_info info;
-		size_t size;
 		dg_locks_of_stmt(&ctx->lock_file, i, ctx->cfg->pg_version, &info);
-		size = offsetof(struct dg_lock_info, rels) + info.n_rels * sizeof(info.rels[0]);
-		ctx->locks[i] = dg_arena_alloc(ctx->arena, size);
-		memcpy(ctx->locks[i], &info, size);
-		rebase_rels(ctx->locks[i], &info);
+		ctx->locks[i] = keep_locks(ctx->arena, &info);
 	}
 	return ctx->locks[i];
 }

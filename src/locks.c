@@ -145,6 +145,16 @@ static bool same_schema(const char *a, const char *b)
 	return !a || !b || strcmp(a, b) == 0;
 }
 
+/* An empty answer: fails, changes and labels point into its own room (which needs no
+ * clearing: nothing is read there before it is written). */
+static void lock_info_clear(struct dg_lock_info *out)
+{
+	memset(out, 0, offsetof(struct dg_lock_info, room));
+	out->fails = "";
+	out->changes = out->room.changes;
+	out->labels = (const char(*)[DG_LOCK_LABEL_LEN])out->room.labels;
+}
+
 static struct dg_lock_rel *add(struct dg_lock_info *out, const char *schema, const char *name,
 			       enum dg_rel_role role, enum dg_lock_mode mode, bool rewrite,
 			       bool scan)
@@ -210,10 +220,12 @@ static void merge(struct dg_lock_info *out, const struct dg_lock_info *one)
 		}
 		m->uncertain |= r->uncertain;
 	}
-	if (!out->fails[0] && one->fails[0])
-		memcpy(out->fails, one->fails, sizeof(out->fails));
+	if (!out->fails[0] && one->fails[0]) {
+		snprintf(out->room.fails, sizeof(out->room.fails), "%s", one->fails);
+		out->fails = out->room.fails;
+	}
 	for (size_t k = 0; k < one->n_changes && out->n_changes < DG_LOCK_MAX_CHANGES; k++)
-		out->changes[out->n_changes++] = one->changes[k];
+		out->room.changes[out->n_changes++] = one->changes[k];
 }
 
 static struct dg_lock_rel *add_rv(struct dg_lock_info *out, const PgQuery__RangeVar *rv,
@@ -561,8 +573,6 @@ static size_t push_rel(struct rel_name *out, size_t n, size_t max, const char *s
 	return n;
 }
 
-/* The tables schema.table references (`referencing` false) or that reference it (true) with a
- * foreign key, as the file and schema memory know them. */
 /* Whether foreign key `fk` (an ADD CONSTRAINT effect) is still there: no later statement that
  * ran dropped it, its column or its table. */
 static bool fk_alive(const struct view *v, const struct dg_effect *fk)
@@ -937,7 +947,7 @@ static void column_change(struct dg_lock_info *out, const struct view *w, size_t
 		break;
 	}
 	if (out->n_changes < DG_LOCK_MAX_CHANGES)
-		out->changes[out->n_changes++] = ch;
+		out->room.changes[out->n_changes++] = ch;
 }
 
 /* ---- ALTER TABLE ----------------------------------------------------------------------------- */
@@ -1435,14 +1445,14 @@ static void set_fails(struct dg_lock_info *out, const char *fmt, ...) DG_LOCKS_P
 static struct dg_lock_rel *every(struct dg_lock_info *out, const char *fmt, const char *arg,
 				 enum dg_lock_mode mode, bool rewrite, bool scan)
 {
-	char label[sizeof(out->labels[0])];
+	char *label;
 	struct dg_lock_rel *r;
 
 	if (out->n_labels == DG_LOCK_MAX_LABELS)
 		return NULL;
-	snprintf(label, sizeof(label), "%s%s", fmt, arg ? arg : "");
-	memcpy(out->labels[out->n_labels], label, sizeof(label));
-	r = add(out, NULL, out->labels[out->n_labels], DG_ROLE_EVERY, mode, rewrite, scan);
+	label = out->room.labels[out->n_labels];
+	snprintf(label, sizeof(out->room.labels[0]), "%s%s", fmt, arg ? arg : "");
+	r = add(out, NULL, label, DG_ROLE_EVERY, mode, rewrite, scan);
 	if (r)
 		out->n_labels++;
 	return r;
@@ -1455,8 +1465,9 @@ static void set_fails(struct dg_lock_info *out, const char *fmt, ...)
 	if (out->fails[0])
 		return;
 	va_start(ap, fmt);
-	vsnprintf(out->fails, sizeof(out->fails), fmt, ap);
+	vsnprintf(out->room.fails, sizeof(out->room.fails), fmt, ap);
 	va_end(ap);
+	out->fails = out->room.fails;
 }
 
 static bool in_list(const struct rel_name *l, size_t n, const char *schema, const char *name)
@@ -1544,7 +1555,7 @@ static void propagate_to_partitions(struct dg_lock_info *out, const struct view 
 static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 		       struct dg_lock_info *out)
 {
-	memset(out, 0, sizeof(*out));
+	lock_info_clear(out);
 	out->known = true;
 
 	switch (n->node_case) {
@@ -1555,7 +1566,7 @@ static void stmt_locks(const PgQuery__Node *n, const struct view *w, int v,
 			struct dg_lock_info one;
 			if (at->cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
 				continue;
-			memset(&one, 0, sizeof(one));
+			lock_info_clear(&one);
 			one.known = true;
 			alter_cmd(&one, w, at, i, at->cmds[i]->alter_table_cmd, v);
 			for (size_t k = 0; k < one.n_rels && i < 64; k++) {

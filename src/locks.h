@@ -95,21 +95,30 @@ struct dg_column_change {
 
 #define DG_LOCK_MAX_RELS 24
 
+#define DG_LOCK_LABEL_LEN 96
+
 struct dg_lock_info {
 	bool known;		 /* the statement kind is in the model */
 	bool no_transaction;	 /* PostgreSQL refuses to run it inside a transaction block */
 	const char *unsupported; /* not available on the chosen version: why, else NULL */
-	char fails[256];	 /* why PostgreSQL refuses the statement, else "" */
-	struct dg_column_change changes[DG_LOCK_MAX_CHANGES];
+	const char *fails;	 /* why PostgreSQL refuses the statement, else "" */
+	const struct dg_column_change *changes;
 	size_t n_changes;
 	/* ALTER TABLE: bit i set when subcommand i (the first 64) rewrites or scans a relation */
 	unsigned long long rewrite_cmds, scan_cmds;
 	/* the labels of DG_ROLE_EVERY rows */
-	char labels[DG_LOCK_MAX_LABELS][96];
+	const char (*labels)[DG_LOCK_LABEL_LEN];
 	size_t n_labels;
 	size_t n_rels;
-	/* last: a copy may keep only rels[0, n_rels) */
 	struct dg_lock_rel rels[DG_LOCK_MAX_RELS];
+	/* Last: where fails, changes and labels are written while the statement is computed. A
+	 * copy kept for later (engine.c) stops after its relations, with the few of these a
+	 * statement has beside it: most have none (this room is 1.4 kB). */
+	struct {
+		char fails[256];
+		struct dg_column_change changes[DG_LOCK_MAX_CHANGES];
+		char labels[DG_LOCK_MAX_LABELS][DG_LOCK_LABEL_LEN];
+	} room;
 };
 
 /* What the model reads besides the statement: the file's timeline (facts: what earlier

@@ -53,7 +53,8 @@ static void grow(void)
 		size_t k;
 		if (!e->path)
 			continue;
-		for (k = e->hash & (table.cap - 1); table.slots[k].path; k = (k + 1) & (table.cap - 1))
+		for (k = e->hash & (table.cap - 1); table.slots[k].path;
+		     k = (k + 1) & (table.cap - 1))
 			;
 		table.slots[k] = *e;
 	}
@@ -110,7 +111,8 @@ bool dg_probe_read_small(const char *path, char *buf, size_t cap)
 		char tmp[DG_PROBE_SMALL];
 		size_t have;
 		e->read = true;
-		if (e->ok && S_ISREG(e->st.st_mode) && dg_read_head(path, tmp, sizeof(tmp), &have)) {
+		if (e->ok && S_ISREG(e->st.st_mode) &&
+		    dg_read_head(path, tmp, sizeof(tmp), &have)) {
 			e->readable = true;
 			e->small = dg_xmalloc(have + 1);
 			memcpy(e->small, tmp, have + 1);

@@ -635,6 +635,8 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 		}
 	}
 	build_index(f, a);
+	f->fk_dropped = dg_arena_alloc(a, (2 * f->effs.n + 1) * sizeof(*f->fk_dropped));
+	memset(f->fk_dropped, 0, (2 * f->effs.n + 1) * sizeof(*f->fk_dropped));
 	build_sections(f, p, a);
 	build_drops(f, p, a);
 	build_tx(f, p, a, assume_in_tx);

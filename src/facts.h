@@ -116,6 +116,10 @@ struct dg_facts {
 	/* DROP … IF EXISTS by object type and last name: the first statement that did it */
 	struct dg_drop_slot *drops;
 	size_t cap_drops;
+	/* Two per effect, filled in by the lock model as it asks (locks.c fk_alive): for a
+	 * foreign key added, 1 + the first statement that drops it (its constraint, the column or
+	 * its table), counting down sections' effects or not; SIZE_MAX: none; 0: not asked yet. */
+	size_t *fk_dropped;
 };
 
 struct dg_drop_slot {

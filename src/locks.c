@@ -573,25 +573,35 @@ static size_t push_rel(struct rel_name *out, size_t n, size_t max, const char *s
 	return n;
 }
 
-/* Whether foreign key `fk` (an ADD CONSTRAINT effect) is still there: no later statement that
- * ran dropped it, its column or its table. */
+/* Whether the foreign key that effect fk added still stands before the view's statement: no
+ * statement since (its own included) dropped its constraint or referenced column, and no later
+ * one dropped, renamed or made again its table. The first statement that does is found once per
+ * effect and kind of view (a down section's view counts down sections' effects) and kept in
+ * the facts: each statement asked again about every foreign key of its tables, walking their
+ * whole history each time. */
 static bool fk_alive(const struct view *v, const struct dg_effect *fk)
 {
-	const struct dg_effect *e;
+	bool down = v->dir == DG_DIR_DOWN;
+	size_t *dropped = &v->facts->fk_dropped[2 * (size_t)(fk - v->facts->effs.v) + down];
 
-	EACH_RAN(v, fk->name, e)
-	{
-		if (e->stmt < fk->stmt || e == fk ||
-		    !dg_same_rel(fk->schema, fk->name, e->schema, e->name))
-			continue;
-		if ((e->kind == DG_EFF_DROP_CONSTRAINT && same_name(fk->name2, e->name2)) ||
-		    (e->kind == DG_EFF_DROP_COLUMN && same_name(fk->ref_col, e->col)) ||
-		    ((e->kind == DG_EFF_DROP || e->kind == DG_EFF_RENAME ||
-		      e->kind == DG_EFF_CREATE) &&
-		     e->stmt > fk->stmt))
-			return false;
+	if (!*dropped) {
+		*dropped = SIZE_MAX;
+		for (uint32_t l = dg_facts_chain(v->facts, fk->name); l;) {
+			const struct dg_effect *e = dg_facts_link(v->facts, &l);
+			if (e->stmt < fk->stmt || e == fk || (!down && e->dir == DG_DIR_DOWN) ||
+			    !dg_same_rel(fk->schema, fk->name, e->schema, e->name))
+				continue;
+			if ((e->kind == DG_EFF_DROP_CONSTRAINT && same_name(fk->name2, e->name2)) ||
+			    (e->kind == DG_EFF_DROP_COLUMN && same_name(fk->ref_col, e->col)) ||
+			    ((e->kind == DG_EFF_DROP || e->kind == DG_EFF_RENAME ||
+			      e->kind == DG_EFF_CREATE) &&
+			     e->stmt > fk->stmt)) {
+				*dropped = e->stmt + 1; /* the chain is in statement order */
+				break;
+			}
+		}
 	}
-	return true;
+	return *dropped == SIZE_MAX || *dropped - 1 >= v->stmt;
 }
 
 /* The tables schema.table references (`referencing` false) or that reference it (true) with a

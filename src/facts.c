@@ -31,6 +31,20 @@ static bool same_rel(const char *schema_a, const char *name_a, const char *schem
 	return dg_same_rel(schema_a, name_a, schema_b, name_b);
 }
 
+/* The relations dg_facts_created_before was asked about, with the statement of their first
+ * CREATE: every statement asks about the tables it touches, and walking a name's whole history
+ * each time made a long file's time grow with the square of its length. */
+struct created_entry {
+	const char *schema, *name; /* name NULL: a free slot */
+	size_t first;		   /* the first CREATE's statement, or SIZE_MAX */
+};
+
+struct dg_facts_memo {
+	struct dg_arena *a;
+	struct created_entry *v;
+	size_t cap, n; /* cap: 0 or a power of two */
+};
+
 /* ---- the name index ------------------------------------------------------------------------- */
 
 static uint64_t hash_str(const char *s)
@@ -635,6 +649,9 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 		}
 	}
 	build_index(f, a);
+	f->created = dg_arena_alloc(a, sizeof(*f->created));
+	memset(f->created, 0, sizeof(*f->created));
+	f->created->a = a;
 	f->fk_dropped = dg_arena_alloc(a, (2 * f->effs.n + 1) * sizeof(*f->fk_dropped));
 	memset(f->fk_dropped, 0, (2 * f->effs.n + 1) * sizeof(*f->fk_dropped));
 	build_sections(f, p, a);
@@ -700,19 +717,61 @@ bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema
 	return false;
 }
 
+static size_t created_slot(const struct dg_facts_memo *m, const char *schema, const char *name)
+{
+	size_t i = (hash_str(name) ^ (schema ? hash_str(schema) * 31 : 0)) & (m->cap - 1);
+
+	while (m->v[i].name && (strcmp(m->v[i].name, name) != 0 || (!m->v[i].schema) != (!schema) ||
+				(schema && strcmp(m->v[i].schema, schema) != 0)))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* The statement of the first CREATE (of anything but a sequence) of schema.name in the file,
+ * or SIZE_MAX; schema is NULL or not empty. */
+static size_t first_create(const struct dg_facts *f, const char *schema, const char *name)
+{
+	struct dg_facts_memo *m = f->created;
+	const struct dg_effect *e;
+	size_t i, first = SIZE_MAX;
+
+	if (m->n + 1 > m->cap / 2) {
+		struct created_entry *old = m->v;
+		size_t old_cap = m->cap;
+		m->cap = m->cap ? 2 * m->cap : 64;
+		m->v = dg_arena_alloc(m->a, m->cap * sizeof(*m->v));
+		memset(m->v, 0, m->cap * sizeof(*m->v));
+		for (size_t k = 0; k < old_cap; k++)
+			if (old[k].name)
+				m->v[created_slot(m, old[k].schema, old[k].name)] = old[k];
+	}
+	i = created_slot(m, schema, name);
+	if (m->v[i].name)
+		return m->v[i].first;
+	EACH(f, name, e)
+	if (e->kind == DG_EFF_CREATE && e->obj != DG_OBJ_SEQUENCE &&
+	    same_rel(e->schema, e->name, schema, name)) {
+		first = e->stmt; /* chains keep statement order */
+		break;
+	}
+	/* the caller's strings may not live as long as the file's facts */
+	m->v[i] =
+	    (struct created_entry){schema ? dg_arena_strndup(m->a, schema, strlen(schema)) : NULL,
+				   dg_arena_strndup(m->a, name, strlen(name)), first};
+	m->n++;
+	return first;
+}
+
 bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const char *name,
 			     size_t stmt)
 {
-	const struct dg_effect *e;
+	size_t first;
 
 	if (!name)
 		return false;
 	schema = norm(schema);
-	EACH(f, name, e)
-	if (e->stmt >= stmt) /* chains keep statement order */
-		break;
-	else if (e->kind == DG_EFF_CREATE && e->obj != DG_OBJ_SEQUENCE && e->stmt < stmt &&
-		 same_rel(e->schema, e->name, schema, name))
+	first = f->created ? first_create(f, schema, name) : SIZE_MAX;
+	if (first != SIZE_MAX && first < stmt)
 		return true;
 	/* a CREATE TABLE the grammar could not parse counts from its own position on (SIZE_MAX, as
 	 * for an up file, already means "all of them") */

@@ -120,6 +120,9 @@ struct dg_facts {
 	 * foreign key added, 1 + the first statement that drops it (its constraint, the column or
 	 * its table), counting down sections' effects or not; SIZE_MAX: none; 0: not asked yet. */
 	size_t *fk_dropped;
+	/* The first CREATE of each relation dg_facts_created_before was asked about (facts.c),
+	 * filled in as it is asked. */
+	struct dg_facts_memo *created;
 };
 
 struct dg_drop_slot {

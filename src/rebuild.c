@@ -85,8 +85,10 @@ struct by_name {
 struct index {
 	struct by_name *renames, *creates; /* renames by their new name, creates by name */
 	size_t n_renames, n_creates;
-	size_t *copy_stmts; /* statements that copy every row of a query (INSERT … SELECT, CTAS) */
-	size_t n_copy_stmts;
+	/* statements that copy every row of a query (INSERT … SELECT, CTAS), by the name of the
+	 * table they fill (`eff`: the statement) */
+	struct by_name *copies;
+	size_t n_copies;
 };
 
 static int cmp_by_name(const void *a, const void *b)
@@ -116,15 +118,21 @@ static const struct by_name *range(const struct by_name *v, size_t n, const char
 	return v + lo;
 }
 
-static bool copy_candidate(const PgQuery__Node *n)
+/* The table a statement that copies every row of a query fills, or NULL. */
+static const char *copy_target(const PgQuery__Node *n)
 {
 	if (!n)
-		return false;
-	if (n->node_case == PG_QUERY__NODE__NODE_INSERT_STMT)
-		return every_row(n->insert_stmt->select_stmt);
-	if (n->node_case == PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT)
-		return every_row(n->create_table_as_stmt->query);
-	return false;
+		return NULL;
+	if (n->node_case == PG_QUERY__NODE__NODE_INSERT_STMT) {
+		const PgQuery__InsertStmt *is = n->insert_stmt;
+		return every_row(is->select_stmt) && is->relation ? is->relation->relname : NULL;
+	}
+	if (n->node_case == PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT) {
+		const PgQuery__CreateTableAsStmt *c = n->create_table_as_stmt;
+		return every_row(c->query) && c->into && c->into->rel ? c->into->rel->relname
+								      : NULL;
+	}
+	return NULL;
 }
 
 /* The first statement in [from, before) that copies every row of from_name into `to`, or
@@ -133,20 +141,19 @@ static size_t first_copy(const struct index *ix, const struct dg_parsed *p, size
 			 size_t before, const char *from_schema, const char *from_name,
 			 const char *to_schema, const char *to)
 {
-	size_t lo = 0, hi = ix->n_copy_stmts;
+	const struct by_name *end, *c = range(ix->copies, ix->n_copies, to, &end);
+	size_t lo = 0, hi = (size_t)(end - c);
 
-	while (lo < hi) {
+	while (lo < hi) { /* the first at or after `from` */
 		size_t mid = lo + (hi - lo) / 2;
-		if (ix->copy_stmts[mid] < from)
+		if (c[mid].eff < from)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (size_t k = lo; k < ix->n_copy_stmts && ix->copy_stmts[k] < before; k++) {
-		size_t s = ix->copy_stmts[k];
-		if (copies(p->stmts[s].node, from_schema, from_name, to_schema, to))
-			return s;
-	}
+	for (c += lo; c < end && c->eff < before; c++)
+		if (copies(p->stmts[c->eff].node, from_schema, from_name, to_schema, to))
+			return c->eff;
 	return SIZE_MAX;
 }
 
@@ -229,8 +236,8 @@ static bool build_index(struct index *ix, const struct dg_facts *f, const struct
 		return false; /* no rebuild without a drop and a rename */
 	ix->renames = malloc(ix->n_renames * sizeof(*ix->renames));
 	ix->creates = malloc((ix->n_creates + 1) * sizeof(*ix->creates));
-	ix->copy_stmts = malloc((p->n_stmts + 1) * sizeof(*ix->copy_stmts));
-	if (!ix->renames || !ix->creates || !ix->copy_stmts)
+	ix->copies = malloc((p->n_stmts + 1) * sizeof(*ix->copies));
+	if (!ix->renames || !ix->creates || !ix->copies)
 		return false;
 	ix->n_renames = ix->n_creates = 0;
 	for (size_t i = 0; i < f->effs.n; i++) {
@@ -244,9 +251,12 @@ static bool build_index(struct index *ix, const struct dg_facts *f, const struct
 	}
 	qsort(ix->renames, ix->n_renames, sizeof(*ix->renames), cmp_by_name);
 	qsort(ix->creates, ix->n_creates, sizeof(*ix->creates), cmp_by_name);
-	for (size_t s = 0; s < p->n_stmts; s++)
-		if (copy_candidate(p->stmts[s].node))
-			ix->copy_stmts[ix->n_copy_stmts++] = s;
+	for (size_t s = 0; s < p->n_stmts; s++) {
+		const char *to = copy_target(p->stmts[s].node);
+		if (to)
+			ix->copies[ix->n_copies++] = (struct by_name){to, s};
+	}
+	qsort(ix->copies, ix->n_copies, sizeof(*ix->copies), cmp_by_name);
 	return true;
 }
 
@@ -269,7 +279,7 @@ void dg_facts_find_rebuilds(struct dg_facts *f, const struct dg_parsed *p, struc
 	}
 	free(ix.renames);
 	free(ix.creates);
-	free(ix.copy_stmts);
+	free(ix.copies);
 }
 
 const struct dg_rebuild *dg_facts_rebuild_of(const struct dg_facts *f, const char *schema,

@@ -31,17 +31,19 @@ static bool same_rel(const char *schema_a, const char *name_a, const char *schem
 	return dg_same_rel(schema_a, name_a, schema_b, name_b);
 }
 
-/* The relations dg_facts_created_before was asked about, with the statement of their first
- * CREATE: every statement asks about the tables it touches, and walking a name's whole history
- * each time made a long file's time grow with the square of its length. */
-struct created_entry {
+/* Answers about relations, by question (`tag`) and relation, each the statement of the first
+ * effect that answers it: every statement asks about the tables it touches (was it created in
+ * this file, dropped, renamed...), and walking a name's whole history each time made a long
+ * file's time grow with the square of its length. */
+struct memo_entry {
 	const char *schema, *name; /* name NULL: a free slot */
-	size_t first;		   /* the first CREATE's statement, or SIZE_MAX */
+	int tag;
+	size_t first; /* the statement, or SIZE_MAX: none */
 };
 
 struct dg_facts_memo {
 	struct dg_arena *a;
-	struct created_entry *v;
+	struct memo_entry *v;
 	size_t cap, n; /* cap: 0 or a power of two */
 };
 
@@ -110,6 +112,29 @@ static void build_index(struct dg_facts *f, struct dg_arena *a)
 		if (e->kind == DG_EFF_RENAME_INDEX)
 			link_key(f, a, e->col, k);
 	}
+	/* each chain's links made contiguous, in the same order: a chain is then
+	 * links[heads - 1, tails), and the effects before a statement a prefix of it, found by
+	 * bisection (dg_facts_chain_before) */
+	{
+		struct dg_fact_link *v =
+		    dg_arena_alloc(a, (f->n_links ? f->n_links : 1) * sizeof(*v));
+		uint32_t pos = 0;
+		for (size_t s = 0; s < f->cap_slots; s++) {
+			uint32_t l = f->heads[s];
+			if (!l)
+				continue;
+			f->heads[s] = pos + 1;
+			while (l) {
+				struct dg_fact_link k = f->links[l - 1];
+				l = k.next;
+				k.next = l ? pos + 2 : 0;
+				v[pos++] = k;
+			}
+			f->tails[s] = pos;
+		}
+		f->links = v;
+		f->cap_links = f->n_links;
+	}
 }
 
 uint32_t dg_facts_chain(const struct dg_facts *f, const char *key)
@@ -123,6 +148,34 @@ const struct dg_effect *dg_facts_link(const struct dg_facts *f, uint32_t *link)
 
 	*link = l->next;
 	return &f->effs.v[l->eff];
+}
+
+void dg_facts_chain_before(const struct dg_facts *f, const char *key, size_t stmt, uint32_t *lo,
+			   uint32_t *hi)
+{
+	size_t s;
+
+	*lo = *hi = 0;
+	if (!f || !key || !f->cap_slots || !f->heads[s = slot_for(f, key)])
+		return;
+	*lo = f->heads[s] - 1;
+	*hi = f->tails[s];
+	for (uint32_t a = *lo, b = *hi;;) {
+		uint32_t mid = a + (b - a) / 2;
+		if (a >= b) {
+			*hi = a;
+			return;
+		}
+		if (f->effs.v[f->links[mid].eff].stmt < stmt)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+}
+
+const struct dg_effect *dg_facts_link_at(const struct dg_facts *f, uint32_t pos)
+{
+	return &f->effs.v[f->links[pos].eff];
 }
 
 bool dg_facts_names_any(const struct dg_facts *f, const char *key, uint64_t kinds)
@@ -649,9 +702,9 @@ void dg_facts_build(struct dg_facts *f, const struct dg_parsed *p, struct dg_are
 		}
 	}
 	build_index(f, a);
-	f->created = dg_arena_alloc(a, sizeof(*f->created));
-	memset(f->created, 0, sizeof(*f->created));
-	f->created->a = a;
+	f->memo = dg_arena_alloc(a, sizeof(*f->memo));
+	memset(f->memo, 0, sizeof(*f->memo));
+	f->memo->a = a;
 	f->fk_dropped = dg_arena_alloc(a, (2 * f->effs.n + 1) * sizeof(*f->fk_dropped));
 	memset(f->fk_dropped, 0, (2 * f->effs.n + 1) * sizeof(*f->fk_dropped));
 	build_sections(f, p, a);
@@ -717,48 +770,75 @@ bool dg_facts_domain_created_before(const struct dg_facts *f, const char *schema
 	return false;
 }
 
-static size_t created_slot(const struct dg_facts_memo *m, const char *schema, const char *name)
+static size_t memo_slot(const struct dg_facts_memo *m, int tag, const char *schema,
+			const char *name)
 {
-	size_t i = (hash_str(name) ^ (schema ? hash_str(schema) * 31 : 0)) & (m->cap - 1);
+	size_t i = (hash_str(name) ^ (schema ? hash_str(schema) * 31 : 0) ^ (size_t)tag * 0x9E37) &
+		   (m->cap - 1);
 
-	while (m->v[i].name && (strcmp(m->v[i].name, name) != 0 || (!m->v[i].schema) != (!schema) ||
-				(schema && strcmp(m->v[i].schema, schema) != 0)))
+	while (m->v[i].name &&
+	       (m->v[i].tag != tag || strcmp(m->v[i].name, name) != 0 ||
+		(!m->v[i].schema) != (!schema) || (schema && strcmp(m->v[i].schema, schema) != 0)))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
 
-/* The statement of the first CREATE (of anything but a sequence) of schema.name in the file,
- * or SIZE_MAX; schema is NULL or not empty. */
-static size_t first_create(const struct dg_facts *f, const char *schema, const char *name)
+bool dg_facts_memo_get(const struct dg_facts *f, int tag, const char *schema, const char *name,
+		       size_t *first)
 {
-	struct dg_facts_memo *m = f->created;
-	const struct dg_effect *e;
-	size_t i, first = SIZE_MAX;
+	const struct dg_facts_memo *m = f->memo;
+	size_t i;
+
+	if (!m->cap)
+		return false;
+	i = memo_slot(m, tag, schema, name);
+	if (!m->v[i].name)
+		return false;
+	*first = m->v[i].first;
+	return true;
+}
+
+void dg_facts_memo_put(const struct dg_facts *f, int tag, const char *schema, const char *name,
+		       size_t first)
+{
+	struct dg_facts_memo *m = f->memo;
+	size_t i;
 
 	if (m->n + 1 > m->cap / 2) {
-		struct created_entry *old = m->v;
+		struct memo_entry *old = m->v;
 		size_t old_cap = m->cap;
 		m->cap = m->cap ? 2 * m->cap : 64;
 		m->v = dg_arena_alloc(m->a, m->cap * sizeof(*m->v));
 		memset(m->v, 0, m->cap * sizeof(*m->v));
 		for (size_t k = 0; k < old_cap; k++)
 			if (old[k].name)
-				m->v[created_slot(m, old[k].schema, old[k].name)] = old[k];
+				m->v[memo_slot(m, old[k].tag, old[k].schema, old[k].name)] = old[k];
 	}
-	i = created_slot(m, schema, name);
-	if (m->v[i].name)
-		return m->v[i].first;
+	i = memo_slot(m, tag, schema, name);
+	if (!m->v[i].name)
+		m->n++;
+	/* the caller's strings may not live as long as the file's facts */
+	m->v[i] =
+	    (struct memo_entry){schema ? dg_arena_strndup(m->a, schema, strlen(schema)) : NULL,
+				dg_arena_strndup(m->a, name, strlen(name)), tag, first};
+}
+
+/* The statement of the first CREATE (of anything but a sequence) of schema.name in the file,
+ * or SIZE_MAX; schema is NULL or not empty. */
+static size_t first_create(const struct dg_facts *f, const char *schema, const char *name)
+{
+	const struct dg_effect *e;
+	size_t first = SIZE_MAX;
+
+	if (dg_facts_memo_get(f, DG_MEMO_CREATED, schema, name, &first))
+		return first;
 	EACH(f, name, e)
 	if (e->kind == DG_EFF_CREATE && e->obj != DG_OBJ_SEQUENCE &&
 	    same_rel(e->schema, e->name, schema, name)) {
 		first = e->stmt; /* chains keep statement order */
 		break;
 	}
-	/* the caller's strings may not live as long as the file's facts */
-	m->v[i] =
-	    (struct created_entry){schema ? dg_arena_strndup(m->a, schema, strlen(schema)) : NULL,
-				   dg_arena_strndup(m->a, name, strlen(name)), first};
-	m->n++;
+	dg_facts_memo_put(f, DG_MEMO_CREATED, schema, name, first);
 	return first;
 }
 
@@ -770,7 +850,7 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
 	if (!name)
 		return false;
 	schema = norm(schema);
-	first = f->created ? first_create(f, schema, name) : SIZE_MAX;
+	first = f->memo ? first_create(f, schema, name) : SIZE_MAX;
 	if (first != SIZE_MAX && first < stmt)
 		return true;
 	/* a CREATE TABLE the grammar could not parse counts from its own position on (SIZE_MAX, as

@@ -120,9 +120,8 @@ struct dg_facts {
 	 * foreign key added, 1 + the first statement that drops it (its constraint, the column or
 	 * its table), counting down sections' effects or not; SIZE_MAX: none; 0: not asked yet. */
 	size_t *fk_dropped;
-	/* The first CREATE of each relation dg_facts_created_before was asked about (facts.c),
-	 * filled in as it is asked. */
-	struct dg_facts_memo *created;
+	/* Answers about relations, kept as they are asked (dg_facts_memo_get). */
+	struct dg_facts_memo *memo;
 };
 
 struct dg_drop_slot {
@@ -142,6 +141,24 @@ const size_t *dg_facts_stmts_of_kind(const struct dg_facts *f, int kind, size_t 
  * dg_facts_link the effect of a link (non-zero), moving *link to the next one (0 at the end). */
 uint32_t dg_facts_chain(const struct dg_facts *f, const char *key);
 const struct dg_effect *dg_facts_link(const struct dg_facts *f, uint32_t *link);
+/* Questions about a relation whose answer is the first statement of an effect (SIZE_MAX: none),
+ * so that "did it happen before statement i" is asked of a name's history once: get says
+ * whether the answer is kept, put keeps it (the facts stay const to their readers: only the
+ * memo they point to changes). */
+enum {
+	DG_MEMO_CREATED, /* dg_facts_created_before */
+	DG_MEMO_TOUCHED, /* locks.c touched(): + 1 when removed, + 2 in a down section */
+	DG_MEMO_TOUCHED_END = DG_MEMO_TOUCHED + 4,
+};
+bool dg_facts_memo_get(const struct dg_facts *f, int tag, const char *schema, const char *name,
+		       size_t *first);
+void dg_facts_memo_put(const struct dg_facts *f, int tag, const char *schema, const char *name,
+		       size_t first);
+/* The same chain as positions: links [*lo, *hi) are those whose effects come before statement
+ * stmt (a chain's links lie together, in statement order), each read with dg_facts_link_at. */
+void dg_facts_chain_before(const struct dg_facts *f, const char *key, size_t stmt, uint32_t *lo,
+			   uint32_t *hi);
+const struct dg_effect *dg_facts_link_at(const struct dg_facts *f, uint32_t pos);
 /* Whether an effect of one of `kinds` (DG_EFF_BIT of each) names `key` anywhere in the file. */
 bool dg_facts_names_any(const struct dg_facts *f, const char *key, uint64_t kinds);
 /* Calls fn for each effect of the file that names `key` (as its relation, index, partition,

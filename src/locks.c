@@ -422,6 +422,33 @@ static const struct dg_effect *ran_next(struct ran_iter *it)
 
 #define EACH_RAN(v, key, e)                                                                        \
 	for (struct ran_iter it_ = ran_start((v), (key)); ((e) = ran_next(&it_));)
+
+/* The same effects, newest first: for questions the latest one answers. */
+struct ran_back {
+	const struct view *v;
+	uint32_t lo, at; /* links [lo, at) are left */
+};
+
+static struct ran_back ran_back_start(const struct view *v, const char *key)
+{
+	struct ran_back it = {v, 0, 0};
+
+	dg_facts_chain_before(v->facts, key, v->stmt, &it.lo, &it.at);
+	return it;
+}
+
+static const struct dg_effect *ran_back_next(struct ran_back *it)
+{
+	while (it->at > it->lo) {
+		const struct dg_effect *e = dg_facts_link_at(it->v->facts, --it->at);
+		if (ran(it->v, e))
+			return e;
+	}
+	return NULL;
+}
+
+#define EACH_RAN_BACK(v, key, e)                                                                   \
+	for (struct ran_back itb_ = ran_back_start((v), (key)); ((e) = ran_back_next(&itb_));)
 /* The same, when some effect of `kind` names `key` (else none: the walk is skipped). */
 #define EACH_RAN_IF(v, key, kind, e)                                                               \
 	EACH_RAN((v), dg_facts_names_any((v)->facts, (key), DG_EFF_BIT(kind)) ? (key) : NULL, e)
@@ -430,23 +457,30 @@ static const struct dg_effect *ran_next(struct ran_iter *it)
  * detached it: what schema memory knew of it does not hold any more. */
 static bool touched(const struct view *v, const char *schema, const char *name, bool removed)
 {
-	const struct dg_effect *e;
+	bool down = v->dir == DG_DIR_DOWN;
+	int tag = DG_MEMO_TOUCHED + removed + 2 * down;
+	size_t first = SIZE_MAX;
 
-	EACH_RAN(v, name, e)
-	{
-		if ((e->kind == DG_EFF_CREATE || (e->kind == DG_EFF_RENAME && removed)) &&
-		    (same_name(e->name, name) || same_name(e->name2, name)) &&
-		    same_schema(e->schema, schema))
-			return true;
-		if (!removed)
-			continue;
-		if (e->kind == DG_EFF_DROP && dg_same_rel(e->schema, e->name, schema, name))
-			return true;
-		if (e->kind == DG_EFF_DETACH_PARTITION &&
-		    dg_same_rel(e->schema2, e->name2, schema, name))
-			return true;
+	if (!v->facts || !name)
+		return false;
+	/* the first effect that counts, for any statement: it counts before v's when it ran */
+	if (!dg_facts_memo_get(v->facts, tag, schema, name, &first)) {
+		for (uint32_t l = dg_facts_chain(v->facts, name); l && first == SIZE_MAX;) {
+			const struct dg_effect *e = dg_facts_link(v->facts, &l);
+			if (!down && e->dir == DG_DIR_DOWN)
+				continue;
+			if (((e->kind == DG_EFF_CREATE || (e->kind == DG_EFF_RENAME && removed)) &&
+			     (same_name(e->name, name) || same_name(e->name2, name)) &&
+			     same_schema(e->schema, schema)) ||
+			    (removed && e->kind == DG_EFF_DROP &&
+			     dg_same_rel(e->schema, e->name, schema, name)) ||
+			    (removed && e->kind == DG_EFF_DETACH_PARTITION &&
+			     dg_same_rel(e->schema2, e->name2, schema, name)))
+				first = e->stmt;
+		}
+		dg_facts_memo_put(v->facts, tag, schema, name, first);
 	}
-	return false;
+	return first != SIZE_MAX && first < v->stmt;
 }
 
 static bool memory_of(const struct view *v, const char *schema, const char *name)
@@ -504,7 +538,8 @@ static bool column_type(const struct view *v, const char *schema, const char *ta
 	const struct dg_effect *e;
 	int found = 0; /* 1: a type, -1: the column is gone or the table is new */
 
-	EACH_RAN(v, col ? table : NULL, e)
+	/* the latest effect on the column or its table answers */
+	EACH_RAN_BACK(v, col ? table : NULL, e)
 	{
 		if (!dg_same_rel(e->schema, e->name, schema, table))
 			continue;
@@ -519,6 +554,8 @@ static bool column_type(const struct view *v, const char *schema, const char *ta
 			   (same_name(e->col, col) || same_name(e->name2, col))) {
 			found = -1;
 		}
+		if (found)
+			break;
 	}
 	if (found)
 		return found > 0;

@@ -67,18 +67,7 @@ static bool temp(const PgQuery__RangeVar *rv)
 /* An index on a temporary table made earlier in this file is temporary too. */
 static bool temp_table_before(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel)
 {
-	size_t nc;
-	const size_t *creates = dg_stmts_of_kind(ctx, PG_QUERY__NODE__NODE_CREATE_STMT, &nc);
-
-	if (!rel || !rel->relname)
-		return false;
-	for (size_t q = 0; q < nc && creates[q] < dg_stmt_index(ctx); q++) {
-		const PgQuery__CreateStmt *c = dg_stmt_at(ctx, creates[q])->create_stmt;
-		if (c->relation && temp(c->relation) && c->relation->relname &&
-		    strcmp(c->relation->relname, rel->relname) == 0)
-			return true;
-	}
-	return false;
+	return rel && rel->relname && dg_temp_table_created_here(ctx, rel->relname);
 }
 
 /* Whether an earlier statement of the same section created the table without IF NOT EXISTS: a

@@ -11,18 +11,23 @@
 static bool table_dropped_later(const struct dg_ctx *ctx, const char *schema, const char *index)
 {
 	const char *table = dg_index_table(ctx, schema, index, DG_ANYWHERE);
-	size_t i = dg_stmt_index(ctx), n = dg_statement_count(ctx);
+	size_t i = dg_stmt_index(ctx), nd, lo = 0, hi;
+	/* the file's DROP statements after this one, not every statement */
+	const size_t *drops = dg_stmts_of_kind(ctx, PG_QUERY__NODE__NODE_DROP_STMT, &nd);
 
 	if (!table)
 		return false;
-	for (size_t j = i + 1; j < n && dg_section_index_at(ctx, j) == dg_section_index_at(ctx, i);
-	     j++) {
-		const PgQuery__Node *s = dg_stmt_at(ctx, j);
-		const PgQuery__DropStmt *d;
+	for (hi = nd; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (drops[mid] <= i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t q = lo;
+	     q < nd && dg_section_index_at(ctx, drops[q]) == dg_section_index_at(ctx, i); q++) {
+		const PgQuery__DropStmt *d = dg_stmt_at(ctx, drops[q])->drop_stmt;
 
-		if (!s || s->node_case != PG_QUERY__NODE__NODE_DROP_STMT)
-			continue;
-		d = s->drop_stmt;
 		if (d->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE)
 			continue;
 		for (size_t k = 0; k < d->n_objects; k++) {

@@ -104,6 +104,8 @@ const PgQuery__Node *dg_parent(const struct dg_ctx *ctx, unsigned n);
 /* Whether the relation was created by an earlier statement of this migration file, so that
  * nobody else can be using it yet. */
 bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *rel);
+/* Whether an earlier statement of this file is CREATE TEMPORARY TABLE `relname` (any schema). */
+bool dg_temp_table_created_here(const struct dg_ctx *ctx, const char *relname);
 /* Whether an earlier statement of the same transaction block removed every row of the table,
  * with nothing put back since (no INSERT, MERGE or COPY into it, no DO or CALL): TRUNCATE leaves
  * the heap empty; DELETE without WHERE or USING leaves no live row but its dead ones still fill

@@ -474,6 +474,20 @@ bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *re
 	return dg_facts_created_before(ctx->facts, rel->schemaname, rel->relname, ctx->stmt_index);
 }
 
+bool dg_temp_table_created_here(const struct dg_ctx *ctx, const char *relname)
+{
+	/* the name's chain, not every CREATE of the file */
+	for (uint32_t l = relname ? dg_facts_chain(ctx->facts, relname) : 0; l;) {
+		const struct dg_effect *e = dg_facts_link(ctx->facts, &l);
+		if (e->stmt >= ctx->stmt_index)
+			break;
+		if (e->kind == DG_EFF_CREATE && e->temp && e->name && !strcmp(e->name, relname) &&
+		    ctx->parsed->stmts[e->stmt].node->node_case == PG_QUERY__NODE__NODE_CREATE_STMT)
+			return true;
+	}
+	return false;
+}
+
 static bool rv_same(const PgQuery__RangeVar *a, const PgQuery__RangeVar *b)
 {
 	if (!a || !b || !a->relname || !b->relname || strcmp(a->relname, b->relname) != 0)

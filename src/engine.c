@@ -476,16 +476,24 @@ bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *re
 
 bool dg_temp_table_created_here(const struct dg_ctx *ctx, const char *relname)
 {
-	/* the name's chain, not every CREATE of the file */
-	for (uint32_t l = relname ? dg_facts_chain(ctx->facts, relname) : 0; l;) {
-		const struct dg_effect *e = dg_facts_link(ctx->facts, &l);
-		if (e->stmt >= ctx->stmt_index)
-			break;
-		if (e->kind == DG_EFF_CREATE && e->temp && e->name && !strcmp(e->name, relname) &&
-		    ctx->parsed->stmts[e->stmt].node->node_case == PG_QUERY__NODE__NODE_CREATE_STMT)
-			return true;
+	size_t first = SIZE_MAX;
+
+	if (!relname || !ctx->facts)
+		return false;
+	/* the first CREATE TEMPORARY TABLE of the name, found once (the name's chain, not every
+	 * CREATE of the file) */
+	if (!dg_facts_memo_get(ctx->facts, DG_MEMO_TEMP_TABLE, NULL, relname, &first)) {
+		for (uint32_t l = dg_facts_chain(ctx->facts, relname); l && first == SIZE_MAX;) {
+			const struct dg_effect *e = dg_facts_link(ctx->facts, &l);
+			if (e->kind == DG_EFF_CREATE && e->temp && e->name &&
+			    !strcmp(e->name, relname) &&
+			    ctx->parsed->stmts[e->stmt].node->node_case ==
+				PG_QUERY__NODE__NODE_CREATE_STMT)
+				first = e->stmt;
+		}
+		dg_facts_memo_put(ctx->facts, DG_MEMO_TEMP_TABLE, NULL, relname, first);
 	}
-	return false;
+	return first != SIZE_MAX && first < ctx->stmt_index;
 }
 
 static bool rv_same(const PgQuery__RangeVar *a, const PgQuery__RangeVar *b)

@@ -148,7 +148,7 @@ const struct dg_effect *dg_facts_link(const struct dg_facts *f, uint32_t *link);
 enum {
 	DG_MEMO_CREATED, /* dg_facts_created_before */
 	DG_MEMO_TOUCHED, /* locks.c touched(): + 1 when removed, + 2 in a down section */
-	DG_MEMO_TOUCHED_END = DG_MEMO_TOUCHED + 4,
+	DG_MEMO_TEMP_TABLE = DG_MEMO_TOUCHED + 4, /* dg_temp_table_created_here */
 };
 bool dg_facts_memo_get(const struct dg_facts *f, int tag, const char *schema, const char *name,
 		       size_t *first);

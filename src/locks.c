@@ -575,7 +575,8 @@ static const char *fk_target(const struct view *v, const char *schema, const cha
 	*ref_schema = NULL;
 	if (!conname)
 		return NULL;
-	EACH_RAN(v, table, e)
+	/* the latest ADD or DROP of the constraint answers */
+	EACH_RAN_BACK(v, table, e)
 	{
 		if (!dg_same_rel(e->schema, e->name, schema, table) ||
 		    !same_name(e->name2, conname))
@@ -585,9 +586,11 @@ static const char *fk_target(const struct view *v, const char *schema, const cha
 			ref = e->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN ? e->ref_name
 										  : NULL;
 			*ref_schema = e->ref_schema;
+			break;
 		} else if (e->kind == DG_EFF_DROP_CONSTRAINT) {
 			known = true;
 			ref = NULL;
+			break;
 		}
 	}
 	if (known || !memory_of(v, schema, table))
@@ -728,7 +731,8 @@ static const char *index_table(const struct view *v, const char *schema, const c
 	const struct dg_effect *renamed = NULL;
 	bool known = false;
 
-	EACH_RAN(v, name, e)
+	/* the latest effect on the index answers */
+	EACH_RAN_BACK(v, name, e)
 	{
 		if (e->kind == DG_EFF_CREATE_INDEX &&
 		    dg_same_rel(e->schema, e->name2, schema, name)) {
@@ -751,6 +755,8 @@ static const char *index_table(const struct view *v, const char *schema, const c
 				renamed = NULL;
 			}
 		}
+		if (known)
+			break;
 	}
 	if (renamed)
 		table =

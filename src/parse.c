@@ -452,9 +452,9 @@ static void parse_memoized(struct dg_arena *a, const char *buf, size_t len, stru
 /* Parses buf[0, len) (a NUL-terminated copy it may blank), which starts `base` bytes into the
  * section: on a syntax error, records it, blanks the statement and parses again. */
 static void parse_range(const struct dg_section *sec, struct dg_arena *a, struct dg_parsed *out,
-			char *buf, size_t len, size_t base)
+			char *buf, size_t len, size_t base, int *section_errors)
 {
-	int errors = 0;
+	int errors = *section_errors;
 	struct render *rs = NULL;
 	size_t n_rs = 0, cap_rs = 0;
 
@@ -533,13 +533,45 @@ static void parse_range(const struct dg_section *sec, struct dg_arena *a, struct
 		    !blank_failed_statement(buf, len, from, to))
 			break;
 	}
+	*section_errors = errors;
 }
 
 /* libpg_query's memory grows with everything it parses at once (10 statements of 1 MB cost
- * ten times one of them), and running out of it ends the process: a large section is parsed
- * in runs of whole statements of about this size, cut where PostgreSQL's scanner says one
- * statement ends. */
-#define DG_PARSE_CHUNK ((size_t)1 << 20)
+ * ten times one of them, and running out of it ends the process), and so does its time: a
+ * large section is parsed in runs of whole statements of about this size, cut where
+ * PostgreSQL's scanner says one statement ends (a 500 kB file parsed in runs of 64 kB: 22 ->
+ * 17.7 MiB at its peak, 0.060 -> 0.052 s). */
+#define DG_PARSE_CHUNK ((size_t)1 << 16)
+
+static bool keyword_at(const char *buf, size_t i, size_t e, const char *kw)
+{
+	return e - i == strlen(kw) && strncasecmp(buf + i, kw, e - i) == 0;
+}
+
+/* Whether a SQL-standard function body (BEGIN ATOMIC … END) is open after the tokens of
+ * [from, to), `open` telling whether one was before them. The scanner ends a statement at each
+ * ';' inside such a body, where no run may end. */
+static bool atomic_open_after(const char *buf, size_t from, size_t to, bool open)
+{
+	int cases = 0;
+	bool begin = false;
+
+	for (size_t i = dg_skip_trivia(buf, from, to), e; i < to; i = dg_skip_trivia(buf, e, to)) {
+		e = dg_token_end(buf, i, to);
+		if (e <= i)
+			e = i + 1;
+		if (keyword_at(buf, i, e, "CASE"))
+			cases++;
+		else if (keyword_at(buf, i, e, "END") && cases)
+			cases--;
+		else if (keyword_at(buf, i, e, "END"))
+			open = false;
+		else if (begin && keyword_at(buf, i, e, "ATOMIC"))
+			open = true;
+		begin = keyword_at(buf, i, e, "BEGIN");
+	}
+	return open;
+}
 
 void dg_parse_section(const struct dg_source *src, const struct dg_section *sec, struct dg_arena *a,
 		      struct dg_parsed *out)
@@ -548,6 +580,7 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 	char *buf = dg_xmalloc(len + 1);
 	PgQuerySplitResult split = {0};
 	size_t first = out->n_stmts;
+	int errors = 0;
 
 	memcpy(buf, src->text + sec->start, len);
 	buf[len] = '\0';
@@ -555,14 +588,18 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 	if (len > DG_PARSE_CHUNK)
 		split = pg_query_split_with_scanner(buf);
 	if (len <= DG_PARSE_CHUNK || split.error || split.n_stmts < 2) {
-		parse_range(sec, a, out, buf, len, 0);
+		parse_range(sec, a, out, buf, len, 0, &errors);
 	} else {
 		size_t from = 0;
+		/* bodies to keep whole: only when the section says ATOMIC somewhere */
+		bool atomic = strcasestr(buf, "atomic") != NULL, open = false;
 		for (int i = 0; i < split.n_stmts; i++) {
 			const PgQuerySplitStmt *s = split.stmts[i];
 			size_t end = (size_t)s->stmt_location + (size_t)s->stmt_len;
+			if (atomic && end <= len)
+				open = atomic_open_after(buf, (size_t)s->stmt_location, end, open);
 			/* a run ends after this statement when it is big enough or the last */
-			if (i + 1 < split.n_stmts && end - from < DG_PARSE_CHUNK)
+			if (i + 1 < split.n_stmts && (end - from < DG_PARSE_CHUNK || open))
 				continue;
 			if (i + 1 == split.n_stmts)
 				end = len; /* the trailing comments and blanks belong to the last
@@ -571,9 +608,11 @@ void dg_parse_section(const struct dg_source *src, const struct dg_section *sec,
 				continue;
 			char saved = buf[end];
 			buf[end] = '\0';
-			parse_range(sec, a, out, buf + from, end - from, from);
+			parse_range(sec, a, out, buf + from, end - from, from, &errors);
 			buf[end] = saved;
 			from = end;
+			if (errors >= DG_MAX_ERRORS_PER_SECTION)
+				break; /* as one run of the whole section would */
 		}
 	}
 	if (len > DG_PARSE_CHUNK)

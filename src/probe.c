@@ -16,6 +16,9 @@
 #include "fingerprint.h"
 #include "source.h"
 
+/* Paths remembered at most (a few hundred bytes each), per thread. */
+#define PROBE_MAX 4096
+
 struct entry {
 	char *path; /* NULL: a free slot */
 	uint64_t hash;
@@ -68,6 +71,8 @@ static struct entry *entry_of(const char *path)
 	uint64_t h = dg_fnv1a(DG_FNV_INIT, path, len);
 	struct entry *e;
 
+	if (table.n >= PROBE_MAX)
+		dg_probe_forget(); /* a run's probes are of the directories at hand: start again */
 	if (table.n + 1 > table.cap / 2)
 		grow();
 	for (k = h & (table.cap - 1); (e = &table.slots[k])->path; k = (k + 1) & (table.cap - 1))

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -181,6 +182,57 @@ static void test_large_section_locations(void **state)
 	test_free(t);
 }
 
+/* A large section is parsed in runs cut where the scanner ends a statement; a SQL-standard
+ * function body (BEGIN ATOMIC … END, with CASE … END inside) is never cut, however long. */
+static void test_atomic_body_is_not_cut(void **state)
+{
+	const char *line =
+	    "  UPDATE t SET b = CASE WHEN a > 1 THEN 'x' ELSE 'y' END WHERE a = 2;\n";
+	const char *head = "CREATE TABLE t (a int, b text);\n"
+			   "CREATE FUNCTION f() RETURNS void LANGUAGE sql BEGIN ATOMIC\n";
+	const char *tail = "END;\nALTER TABLE t ADD COLUMN c int;\n";
+	size_t reps = (300u << 10) / strlen(line), n = 0;
+	char *t = test_malloc(strlen(head) + reps * strlen(line) + strlen(tail) + 1);
+	struct tk_parsed f;
+
+	(void)state;
+	n += (size_t)sprintf(t, "%s", head);
+	for (size_t i = 0; i < reps; i++)
+		n += (size_t)sprintf(t + n, "%s", line);
+	strcpy(t + n, tail);
+	tk_parse(&f, t);
+	assert_int_equal(f.p.n_errors, 0);
+	assert_int_equal(f.p.n_stmts, 3);
+	assert_int_equal(f.p.stmts[1].node->node_case, PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT);
+	assert_int_equal(f.p.stmts[1].start, strstr(t, "CREATE FUNCTION") - t);
+	assert_int_equal(f.p.stmts[1].end, n + 3); /* through END */
+	assert_int_equal(f.p.stmts[2].start, n + strlen("END;\n"));
+	dg_arena_destroy(&f.a);
+	test_free(t);
+}
+
+/* A section with more syntax errors than are reported stops at the same one whether it is
+ * parsed in one run or in several: a section gets 200 parse attempts, and a plain syntax error
+ * takes two (once with template stand-ins, once reported), so 100 errors. */
+static void test_error_cap_across_runs(void **state)
+{
+	const char *pair = "SELEC 1;\nCREATE TABLE x (a int);\n";
+	size_t reps = 3000, n = 0;
+	char *t = test_malloc(reps * strlen(pair) + 1);
+	struct tk_parsed f;
+
+	(void)state;
+	for (size_t i = 0; i < reps; i++)
+		n += (size_t)sprintf(t + n, "%s", pair);
+	tk_parse(&f, t);
+	assert_int_equal(f.p.n_errors, 100);
+	/* at the 100th bad statement; and no later run adds errors or statements */
+	assert_int_equal(f.p.errors[99].offset, 99 * strlen(pair));
+	assert_int_equal(f.p.n_stmts, 0);
+	dg_arena_destroy(&f.a);
+	test_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +245,8 @@ int main(void)
 	    cmocka_unit_test(test_templates_are_rendered),
 	    cmocka_unit_test(test_templates_that_still_fail),
 	    cmocka_unit_test(test_large_section_locations),
+	    cmocka_unit_test(test_atomic_body_is_not_cut),
+	    cmocka_unit_test(test_error_cap_across_runs),
 	};
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }

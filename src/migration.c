@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1242,21 +1243,32 @@ static const char *const sibling_markers[] = {
     "-- postgres-migrations",
 };
 
-static _Thread_local struct {
-	char *dir;
+/* What the .sql files of a directory hold of the sibling markers, read once for the whole
+ * process: every file of a directory asks about its siblings, and the threads that read a
+ * root's earlier migrations (dg_absorb_many) each read all 700 of a 700-file directory. A few
+ * directories are kept, each while its mtime holds; the mutex covers the table and building. */
+struct marker_dir {
+	char *dir; /* NULL: a free entry */
 	struct timespec mtime;
-	bool built;
 	char **names;	/* the .sql files */
 	unsigned *held; /* per file: bit k set when it holds sibling_markers[k] */
 	size_t n;
-} marker_cache;
+	unsigned long used; /* when it was last asked, for eviction */
+};
 
-static void marker_cache_clear(void)
+#define MARKER_DIRS 8
+static struct {
+	pthread_mutex_t mu;
+	struct marker_dir dirs[MARKER_DIRS];
+	unsigned long clock;
+} marker_cache = {PTHREAD_MUTEX_INITIALIZER, {{0}}, 0};
+
+static void marker_dir_clear(struct marker_dir *md)
 {
-	free_names(marker_cache.names, marker_cache.n);
-	free(marker_cache.held);
-	free(marker_cache.dir);
-	memset(&marker_cache, 0, sizeof(marker_cache));
+	free_names(md->names, md->n);
+	free(md->held);
+	free(md->dir);
+	memset(md, 0, sizeof(*md));
 }
 
 static bool sql_name(const char *name)
@@ -1265,16 +1277,15 @@ static bool sql_name(const char *name)
 	return n > 4 && strcasecmp(name + n - 4, ".sql") == 0;
 }
 
-static void marker_cache_build(const char *dir)
+static void marker_dir_build(struct marker_dir *md, const char *dir)
 {
 	static _Thread_local char buf[8192];
 	size_t n = 0;
 	char **names = dir_entries(dir, &n);
 
-	marker_cache.built = true;
-	marker_cache.names = calloc(n ? n : 1, sizeof(*marker_cache.names));
-	marker_cache.held = calloc(n ? n : 1, sizeof(*marker_cache.held));
-	if (!marker_cache.names || !marker_cache.held)
+	md->names = calloc(n ? n : 1, sizeof(*md->names));
+	md->held = calloc(n ? n : 1, sizeof(*md->held));
+	if (!md->names || !md->held)
 		return;
 	for (size_t i = 0; names && i < n; i++) {
 		char *path, *name;
@@ -1295,9 +1306,34 @@ static void marker_cache_build(const char *dir)
 				if (strstr(buf, sibling_markers[k]))
 					held |= 1u << k;
 		free(path);
-		marker_cache.names[marker_cache.n] = name;
-		marker_cache.held[marker_cache.n++] = held;
+		md->names[md->n] = name;
+		md->held[md->n++] = held;
 	}
+}
+
+/* The entry of directory d at mtime st (mu held): kept, or made in the least recently asked. */
+static struct marker_dir *marker_dir_of(const char *dir, const char *d, const struct stat *st)
+{
+	struct marker_dir *md = NULL;
+
+	for (size_t i = 0; i < MARKER_DIRS; i++) {
+		struct marker_dir *e = &marker_cache.dirs[i];
+		if (e->dir && strcmp(e->dir, d) == 0) {
+			md = e;
+			break;
+		}
+		if (!md || (md->dir && (!e->dir || e->used < md->used)))
+			md = e; /* a free one, or else the oldest */
+	}
+	if (!md->dir || strcmp(md->dir, d) != 0 || !cache_holds(md->dir, &md->mtime, d, st)) {
+		marker_dir_clear(md);
+		md->dir = strdup(d);
+		md->mtime = st->st_mtim;
+		if (md->dir)
+			marker_dir_build(md, dir);
+	}
+	md->used = ++marker_cache.clock;
+	return md;
 }
 
 static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_ok)(const char *))
@@ -1305,23 +1341,19 @@ static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_
 	const char *d = *dir ? dir : ".";
 	struct stat st;
 	size_t k = 0, n_markers = sizeof(sibling_markers) / sizeof(*sibling_markers);
+	const struct marker_dir *md;
+	bool any = false;
 
 	while (k < n_markers && strcmp(sibling_markers[k], marker) != 0)
 		k++;
 	if (k == n_markers || !dg_probe_stat(d, &st))
 		return false;
-	if (!cache_holds(marker_cache.dir, &marker_cache.mtime, d, &st)) {
-		marker_cache_clear();
-		marker_cache.dir = strdup(d);
-		marker_cache.mtime = st.st_mtim;
-	}
-	if (!marker_cache.built)
-		marker_cache_build(dir);
-	for (size_t i = 0; i < marker_cache.n; i++)
-		if ((marker_cache.held[i] & (1u << k)) &&
-		    (!name_ok || name_ok(marker_cache.names[i])))
-			return true;
-	return false;
+	pthread_mutex_lock(&marker_cache.mu);
+	md = marker_dir_of(dir, d, &st);
+	for (size_t i = 0; i < md->n && !any; i++)
+		any = (md->held[i] & (1u << k)) && (!name_ok || name_ok(md->names[i]));
+	pthread_mutex_unlock(&marker_cache.mu);
+	return any;
 }
 
 /* What cargo_uses found for the files of one directory (kept while the directory is
@@ -2515,7 +2547,6 @@ void dg_migration_caches_free(void)
 	dg_probe_forget();
 	dir_cache_clear();
 	cargo_cache_clear();
-	marker_cache_clear();
 	free(census_cache.root);
 	free(census_cache.format);
 	free(census_cache.first);

@@ -2543,7 +2543,6 @@ int dg_migration_cmp_names(const char *a, const char *b)
 
 void dg_migration_caches_free(void)
 {
-	dg_parse_cache_free();
 	dg_probe_forget();
 	dir_cache_clear();
 	cargo_cache_clear();

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fingerprint.h"
 #include "lex.h"
 #include "pgtree.h"
 #include "plpgsql.h"
@@ -389,66 +388,6 @@ static void add_statements(const struct dg_section *sec, struct dg_arena *a, str
 	}
 }
 
-/* The last few texts this thread parsed without error, with copies of their parse trees: a
- * down-only file reads its up file to know what it undoes, and the up file is linted next, so
- * the same text was parsed twice (a quarter of all parsing over the corpus). The tree is a pure
- * function of the text. */
-#define PARSE_CACHE_SLOTS 4
-#define PARSE_CACHE_MAX ((size_t)1 << 20)
-
-static _Thread_local struct parse_memo {
-	uint64_t hash;
-	size_t len;
-	char *text; /* NULL: the slot is free */
-	struct dg_arena arena;
-	const ProtobufCMessage *tree; /* in arena */
-} parse_memo[PARSE_CACHE_SLOTS];
-static _Thread_local unsigned parse_memo_next;
-
-static void memo_clear(struct parse_memo *m)
-{
-	if (m->text)
-		dg_arena_destroy(&m->arena);
-	free(m->text);
-	memset(m, 0, sizeof(*m));
-}
-
-void dg_parse_cache_free(void)
-{
-	for (unsigned i = 0; i < PARSE_CACHE_SLOTS; i++)
-		memo_clear(&parse_memo[i]);
-	parse_memo_next = 0;
-}
-
-/* dg_pgtree_parse(a, buf), the tree copied from the memo when this thread parsed the same text
- * lately. */
-static void parse_memoized(struct dg_arena *a, const char *buf, size_t len, struct dg_pgtree *t)
-{
-	bool keep = len <= PARSE_CACHE_MAX;
-	uint64_t h = keep ? dg_fnv1a(DG_FNV_INIT, buf, len) : 0;
-	struct parse_memo *m;
-
-	for (unsigned i = 0; keep && i < PARSE_CACHE_SLOTS; i++) {
-		m = &parse_memo[i];
-		if (m->text && m->hash == h && m->len == len && memcmp(m->text, buf, len) == 0) {
-			memset(t, 0, sizeof(*t));
-			t->tree = (PgQuery__ParseResult *)dg_pb_copy(a, m->tree);
-			return;
-		}
-	}
-	dg_pgtree_parse(a, buf, t);
-	if (!keep || !t->tree)
-		return;
-	m = &parse_memo[parse_memo_next++ % PARSE_CACHE_SLOTS];
-	memo_clear(m);
-	m->text = dg_xmalloc(len);
-	memcpy(m->text, buf, len);
-	dg_arena_init(&m->arena);
-	m->tree = dg_pb_copy(&m->arena, &t->tree->base);
-	m->hash = h;
-	m->len = len;
-}
-
 /* Parses buf[0, len) (a NUL-terminated copy it may blank), which starts `base` bytes into the
  * section: on a syntax error, records it, blanks the statement and parses again. */
 static void parse_range(const struct dg_section *sec, struct dg_arena *a, struct dg_parsed *out,
@@ -461,7 +400,7 @@ static void parse_range(const struct dg_section *sec, struct dg_arena *a, struct
 	for (;;) {
 		struct dg_pgtree r;
 
-		parse_memoized(a, buf, len, &r);
+		dg_pgtree_parse(a, buf, &r);
 		if (r.deep) {
 			size_t deep_loc = r.deep_loc, deep_len = r.deep_len;
 			/* reported like a syntax error at the statement, which is blanked; the

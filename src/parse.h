@@ -54,9 +54,6 @@ void dg_blank_psql(char *buf, size_t len);
 void dg_parse_section(const struct dg_source *src, const struct dg_section *sec, struct dg_arena *a,
 		      struct dg_parsed *out);
 
-/* Frees this thread's memo of recent parse trees (parse.c). */
-void dg_parse_cache_free(void);
-
 /* The message a Node holds (the set member of its oneof), or NULL. */
 const ProtobufCMessage *dg_pb_node_member(const PgQuery__Node *n);
 

@@ -474,25 +474,26 @@ bool dg_table_created_here(const struct dg_ctx *ctx, const PgQuery__RangeVar *re
 	return dg_facts_created_before(ctx->facts, rel->schemaname, rel->relname, ctx->stmt_index);
 }
 
+struct temp_create {
+	const struct dg_parsed *p;
+	const char *relname;
+};
+
+/* A CREATE TEMPORARY TABLE of the name (any schema). */
+static bool creates_temp(const struct dg_effect *e, const void *arg)
+{
+	const struct temp_create *t = arg;
+
+	return e->kind == DG_EFF_CREATE && e->temp && e->name && !strcmp(e->name, t->relname) &&
+	       t->p->stmts[e->stmt].node->node_case == PG_QUERY__NODE__NODE_CREATE_STMT;
+}
+
 bool dg_temp_table_created_here(const struct dg_ctx *ctx, const char *relname)
 {
-	size_t first = SIZE_MAX;
+	/* the name's chain, once, not every CREATE of the file at each statement */
+	size_t first = dg_facts_first(ctx->facts, DG_MEMO_TEMP_TABLE, NULL, relname, creates_temp,
+				      &(struct temp_create){ctx->parsed, relname});
 
-	if (!relname || !ctx->facts)
-		return false;
-	/* the first CREATE TEMPORARY TABLE of the name, found once (the name's chain, not every
-	 * CREATE of the file) */
-	if (!dg_facts_memo_get(ctx->facts, DG_MEMO_TEMP_TABLE, NULL, relname, &first)) {
-		for (uint32_t l = dg_facts_chain(ctx->facts, relname); l && first == SIZE_MAX;) {
-			const struct dg_effect *e = dg_facts_link(ctx->facts, &l);
-			if (e->kind == DG_EFF_CREATE && e->temp && e->name &&
-			    !strcmp(e->name, relname) &&
-			    ctx->parsed->stmts[e->stmt].node->node_case ==
-				PG_QUERY__NODE__NODE_CREATE_STMT)
-				first = e->stmt;
-		}
-		dg_facts_memo_put(ctx->facts, DG_MEMO_TEMP_TABLE, NULL, relname, first);
-	}
 	return first != SIZE_MAX && first < ctx->stmt_index;
 }
 

@@ -154,23 +154,21 @@ void dg_facts_chain_before(const struct dg_facts *f, const char *key, size_t stm
 			   uint32_t *hi)
 {
 	size_t s;
+	uint32_t a, b;
 
 	*lo = *hi = 0;
 	if (!f || !key || !f->cap_slots || !f->heads[s = slot_for(f, key)])
 		return;
-	*lo = f->heads[s] - 1;
-	*hi = f->tails[s];
-	for (uint32_t a = *lo, b = *hi;;) {
+	a = *lo = f->heads[s] - 1;
+	b = f->tails[s];
+	while (a < b) { /* the first link at or after stmt */
 		uint32_t mid = a + (b - a) / 2;
-		if (a >= b) {
-			*hi = a;
-			return;
-		}
 		if (f->effs.v[f->links[mid].eff].stmt < stmt)
 			a = mid + 1;
 		else
 			b = mid;
 	}
+	*hi = a;
 }
 
 const struct dg_effect *dg_facts_link_at(const struct dg_facts *f, uint32_t pos)
@@ -783,8 +781,8 @@ static size_t memo_slot(const struct dg_facts_memo *m, int tag, const char *sche
 	return i;
 }
 
-bool dg_facts_memo_get(const struct dg_facts *f, int tag, const char *schema, const char *name,
-		       size_t *first)
+static bool memo_get(const struct dg_facts *f, int tag, const char *schema, const char *name,
+		     size_t *first)
 {
 	const struct dg_facts_memo *m = f->memo;
 	size_t i;
@@ -798,8 +796,8 @@ bool dg_facts_memo_get(const struct dg_facts *f, int tag, const char *schema, co
 	return true;
 }
 
-void dg_facts_memo_put(const struct dg_facts *f, int tag, const char *schema, const char *name,
-		       size_t first)
+static void memo_put(const struct dg_facts *f, int tag, const char *schema, const char *name,
+		     size_t first)
 {
 	struct dg_facts_memo *m = f->memo;
 	size_t i;
@@ -823,23 +821,35 @@ void dg_facts_memo_put(const struct dg_facts *f, int tag, const char *schema, co
 				dg_arena_strndup(m->a, name, strlen(name)), tag, first};
 }
 
-/* The statement of the first CREATE (of anything but a sequence) of schema.name in the file,
- * or SIZE_MAX; schema is NULL or not empty. */
-static size_t first_create(const struct dg_facts *f, const char *schema, const char *name)
+size_t dg_facts_first(const struct dg_facts *f, int tag, const char *schema, const char *name,
+		      bool (*match)(const struct dg_effect *e, const void *arg), const void *arg)
 {
-	const struct dg_effect *e;
 	size_t first = SIZE_MAX;
 
-	if (dg_facts_memo_get(f, DG_MEMO_CREATED, schema, name, &first))
+	if (!f || !f->memo || !name)
+		return SIZE_MAX;
+	if (memo_get(f, tag, schema, name, &first))
 		return first;
-	EACH(f, name, e)
-	if (e->kind == DG_EFF_CREATE && e->obj != DG_OBJ_SEQUENCE &&
-	    same_rel(e->schema, e->name, schema, name)) {
-		first = e->stmt; /* chains keep statement order */
-		break;
+	for (uint32_t l = dg_facts_chain(f, name); l && first == SIZE_MAX;) {
+		const struct dg_effect *e = dg_facts_link(f, &l);
+		if (match(e, arg))
+			first = e->stmt; /* chains keep statement order */
 	}
-	dg_facts_memo_put(f, DG_MEMO_CREATED, schema, name, first);
+	memo_put(f, tag, schema, name, first);
 	return first;
+}
+
+struct rel_ref {
+	const char *schema, *name;
+};
+
+/* A CREATE (of anything but a sequence) of the relation. */
+static bool creates(const struct dg_effect *e, const void *arg)
+{
+	const struct rel_ref *r = arg;
+
+	return e->kind == DG_EFF_CREATE && e->obj != DG_OBJ_SEQUENCE &&
+	       same_rel(e->schema, e->name, r->schema, r->name);
 }
 
 bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const char *name,
@@ -850,7 +860,8 @@ bool dg_facts_created_before(const struct dg_facts *f, const char *schema, const
 	if (!name)
 		return false;
 	schema = norm(schema);
-	first = f->memo ? first_create(f, schema, name) : SIZE_MAX;
+	first = dg_facts_first(f, DG_MEMO_CREATED, schema, name, creates,
+			       &(struct rel_ref){schema, name});
 	if (first != SIZE_MAX && first < stmt)
 		return true;
 	/* a CREATE TABLE the grammar could not parse counts from its own position on (SIZE_MAX, as

@@ -141,19 +141,18 @@ const size_t *dg_facts_stmts_of_kind(const struct dg_facts *f, int kind, size_t 
  * dg_facts_link the effect of a link (non-zero), moving *link to the next one (0 at the end). */
 uint32_t dg_facts_chain(const struct dg_facts *f, const char *key);
 const struct dg_effect *dg_facts_link(const struct dg_facts *f, uint32_t *link);
-/* Questions about a relation whose answer is the first statement of an effect (SIZE_MAX: none),
- * so that "did it happen before statement i" is asked of a name's history once: get says
- * whether the answer is kept, put keeps it (the facts stay const to their readers: only the
- * memo they point to changes). */
+/* The statement of the first effect on name's chain that `match` accepts (SIZE_MAX: none),
+ * found once per question (`tag`) and relation and kept in the facts' memo, so that "did it
+ * happen before statement i" does not walk the name's history at every statement (the facts
+ * stay const to their readers: only the memo they point to changes). `match` must answer for
+ * (tag, schema, name) alone. */
 enum {
 	DG_MEMO_CREATED, /* dg_facts_created_before */
 	DG_MEMO_TOUCHED, /* locks.c touched(): + 1 when removed, + 2 in a down section */
 	DG_MEMO_TEMP_TABLE = DG_MEMO_TOUCHED + 4, /* dg_temp_table_created_here */
 };
-bool dg_facts_memo_get(const struct dg_facts *f, int tag, const char *schema, const char *name,
-		       size_t *first);
-void dg_facts_memo_put(const struct dg_facts *f, int tag, const char *schema, const char *name,
-		       size_t first);
+size_t dg_facts_first(const struct dg_facts *f, int tag, const char *schema, const char *name,
+		      bool (*match)(const struct dg_effect *e, const void *arg), const void *arg);
 /* The same chain as positions: links [*lo, *hi) are those whose effects come before statement
  * stmt (a chain's links lie together, in statement order), each read with dg_facts_link_at. */
 void dg_facts_chain_before(const struct dg_facts *f, const char *key, size_t stmt, uint32_t *lo,

@@ -455,31 +455,34 @@ static const struct dg_effect *ran_back_next(struct ran_back *it)
 
 /* Whether an earlier statement created schema.name, or (`removed`) dropped, renamed or
  * detached it: what schema memory knew of it does not hold any more. */
+struct touch {
+	const char *schema, *name;
+	bool removed, down;
+};
+
+/* An effect that makes what schema memory knew of the relation stale (see touched). */
+static bool touches(const struct dg_effect *e, const void *arg)
+{
+	const struct touch *t = arg;
+
+	if (!t->down && e->dir == DG_DIR_DOWN)
+		return false; /* it does not run before an up section's statements */
+	return ((e->kind == DG_EFF_CREATE || (e->kind == DG_EFF_RENAME && t->removed)) &&
+		(same_name(e->name, t->name) || same_name(e->name2, t->name)) &&
+		same_schema(e->schema, t->schema)) ||
+	       (t->removed && e->kind == DG_EFF_DROP &&
+		dg_same_rel(e->schema, e->name, t->schema, t->name)) ||
+	       (t->removed && e->kind == DG_EFF_DETACH_PARTITION &&
+		dg_same_rel(e->schema2, e->name2, t->schema, t->name));
+}
+
 static bool touched(const struct view *v, const char *schema, const char *name, bool removed)
 {
 	bool down = v->dir == DG_DIR_DOWN;
-	int tag = DG_MEMO_TOUCHED + removed + 2 * down;
-	size_t first = SIZE_MAX;
-
-	if (!v->facts || !name)
-		return false;
 	/* the first effect that counts, for any statement: it counts before v's when it ran */
-	if (!dg_facts_memo_get(v->facts, tag, schema, name, &first)) {
-		for (uint32_t l = dg_facts_chain(v->facts, name); l && first == SIZE_MAX;) {
-			const struct dg_effect *e = dg_facts_link(v->facts, &l);
-			if (!down && e->dir == DG_DIR_DOWN)
-				continue;
-			if (((e->kind == DG_EFF_CREATE || (e->kind == DG_EFF_RENAME && removed)) &&
-			     (same_name(e->name, name) || same_name(e->name2, name)) &&
-			     same_schema(e->schema, schema)) ||
-			    (removed && e->kind == DG_EFF_DROP &&
-			     dg_same_rel(e->schema, e->name, schema, name)) ||
-			    (removed && e->kind == DG_EFF_DETACH_PARTITION &&
-			     dg_same_rel(e->schema2, e->name2, schema, name)))
-				first = e->stmt;
-		}
-		dg_facts_memo_put(v->facts, tag, schema, name, first);
-	}
+	size_t first = dg_facts_first(v->facts, DG_MEMO_TOUCHED + removed + 2 * down, schema, name,
+				      touches, &(struct touch){schema, name, removed, down});
+
 	return first != SIZE_MAX && first < v->stmt;
 }
 

@@ -849,9 +849,8 @@ struct dg_section_info dg_section_at(const struct dg_ctx *ctx, size_t i)
 	return info;
 }
 
-/* A row's names may point into the info they were made in (a label of DG_ROLE_EVERY rows):
- * in the copy `to` of `from` they point into the copy. */
-/* p, a pointer into `from` (its head, relations or room), into the kept copy `to`: the head and
+/* A row's names may point into the info they were made in (a label of DG_ROLE_EVERY rows).
+ * p, a pointer into `from` (its head, relations or room), into the kept copy `to`: the head and
  * relations at the same offset, the room's labels in `labels`; anything else as it is. */
 static const char *rebase(const char *p, const struct dg_lock_info *from, struct dg_lock_info *to,
 			  const char *labels)

@@ -1325,7 +1325,7 @@ static struct marker_dir *marker_dir_of(const char *dir, const char *d, const st
 		if (!md || (md->dir && (!e->dir || e->used < md->used)))
 			md = e; /* a free one, or else the oldest */
 	}
-	if (!md->dir || strcmp(md->dir, d) != 0 || !cache_holds(md->dir, &md->mtime, d, st)) {
+	if (!cache_holds(md->dir, &md->mtime, d, st)) {
 		marker_dir_clear(md);
 		md->dir = strdup(d);
 		md->mtime = st->st_mtim;

@@ -24,8 +24,7 @@ struct entry {
 	uint64_t hash;
 	bool ok; /* stat succeeded */
 	struct stat st;
-	bool read; /* small holds the file's first bytes */
-	bool readable;
+	bool read; /* its first bytes were asked for: small holds them, NULL when unreadable */
 	char *small;
 	size_t small_len;
 };
@@ -118,13 +117,12 @@ bool dg_probe_read_small(const char *path, char *buf, size_t cap)
 		e->read = true;
 		if (e->ok && S_ISREG(e->st.st_mode) &&
 		    dg_read_head(path, tmp, sizeof(tmp), &have)) {
-			e->readable = true;
 			e->small = dg_xmalloc(have + 1);
 			memcpy(e->small, tmp, have + 1);
 			e->small_len = have;
 		}
 	}
-	if (!e->readable || !cap)
+	if (!e->small || !cap)
 		return false;
 	n = e->small_len < cap - 1 ? e->small_len : cap - 1;
 	memcpy(buf, e->small, n);

@@ -104,6 +104,25 @@ FILE *dg_open_regular(const char *path, size_t limit, int *err)
 	return fp;
 }
 
+/* Up to `want` bytes of fd into buf, fewer only at the end of the file: the count, or -1
+ * (errno set). */
+static ssize_t read_upto(int fd, char *buf, size_t want)
+{
+	size_t n = 0;
+
+	while (n < want) {
+		ssize_t got = read(fd, buf + n, want - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	return (ssize_t)n;
+}
+
 /* With read(2) into a buffer of the size fstat gave (a file may still grow or shrink while it
  * is read): no stdio buffer, and four system calls fewer per file than a FILE. O_NONBLOCK does
  * nothing to a regular file's reads. */
@@ -124,29 +143,14 @@ char *dg_read_path(const char *path, size_t limit, size_t *len, int *err)
 		return NULL;
 	}
 	for (;;) {
-		ssize_t got;
-		if (cap - n < 2) {
-			char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				close(fd);
-				*err = 0;
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		got = read(fd, buf + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
+		ssize_t got = read_upto(fd, buf + n, cap - 1 - n);
+		char *nb;
 		if (got < 0) {
 			*err = errno;
 			free(buf);
 			close(fd);
 			return NULL;
 		}
-		if (got == 0)
-			break;
 		n += (size_t)got;
 		if (n > limit) {
 			/* it grew past the limit while it was read */
@@ -155,6 +159,17 @@ char *dg_read_path(const char *path, size_t limit, size_t *len, int *err)
 			*err = DG_READ_TOO_BIG;
 			return NULL;
 		}
+		if (n < cap - 1)
+			break; /* the end of the file */
+		nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			close(fd);
+			*err = 0;
+			return NULL;
+		}
+		buf = nb;
+		cap *= 2;
 	}
 	close(fd);
 	buf[n] = '\0';
@@ -165,26 +180,18 @@ char *dg_read_path(const char *path, size_t limit, size_t *len, int *err)
 bool dg_read_head(const char *path, char *buf, size_t cap, size_t *len)
 {
 	int err, fd;
-	size_t size, n = 0;
+	size_t size;
+	ssize_t n;
 
 	if (!cap || (fd = open_regular(path, SIZE_MAX, &err, &size)) < 0)
 		return false;
-	while (n < cap - 1) {
-		ssize_t got = read(fd, buf + n, cap - 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			close(fd);
-			return false;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
+	n = read_upto(fd, buf, cap - 1);
 	close(fd);
+	if (n < 0)
+		return false;
 	buf[n] = '\0';
 	if (len)
-		*len = n;
+		*len = (size_t)n;
 	return true;
 }
 

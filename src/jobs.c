@@ -30,24 +30,53 @@ struct pool {
 	size_t next_group, next_report, pending;
 };
 
+/* The lint order of group g into order[] (room for the group's files). */
+static void group_order(const struct dg_jobs *j, size_t g, size_t *order)
+{
+	size_t first = j->starts[g], n = j->starts[g + 1] - first;
+
+	if (j->order && n > 1) {
+		j->order(j->ctx, first, n, order);
+		return;
+	}
+	for (size_t k = 0; k < n; k++)
+		order[k] = first + k;
+}
+
+static size_t largest_group(const struct dg_jobs *j)
+{
+	size_t most = 1;
+
+	for (size_t g = 0; g < j->n_groups; g++)
+		if (j->starts[g + 1] - j->starts[g] > most)
+			most = j->starts[g + 1] - j->starts[g];
+	return most;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	const struct dg_jobs *j = p->j;
+	size_t *order = dg_xcalloc(largest_group(j), sizeof(*order));
 
 	pthread_mutex_lock(&p->mu);
 	while (p->next_group < j->n_groups) {
-		size_t g = p->next_group++;
+		size_t g = p->next_group++, first = j->starts[g], end = j->starts[g + 1];
 		struct dg_catalog *cat;
 
 		pthread_mutex_unlock(&p->mu);
+		group_order(j, g, order);
 		cat = dg_catalog_new();
-		for (size_t i = j->starts[g]; i < j->starts[g + 1]; i++) {
+		for (size_t k = 0; k < end - first; k++) {
+			size_t i = order[k];
 			struct slot *s = &p->slots[i];
 			bool reported;
 
 			pthread_mutex_lock(&p->mu);
-			while (p->pending > PENDING_FINDINGS_MAX && i != p->next_report)
+			/* never the group that holds the next file to report: it would wait for
+			 * itself (groups are taken in order, so that group has a thread) */
+			while (p->pending > PENDING_FINDINGS_MAX &&
+			       (p->next_report < first || p->next_report >= end))
 				pthread_cond_wait(&p->room, &p->mu);
 			pthread_mutex_unlock(&p->mu);
 			reported = j->lint(j->ctx, cat, i, &s->res);
@@ -62,24 +91,40 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
+	free(order);
 	dg_migration_caches_free();
 	return NULL;
 }
 
+/* One thread: each group linted in its order; a result is reported as soon as every file before
+ * it in the group is (at once, in the input order), so memory holds only those waiting. */
 static void run_here(const struct dg_jobs *j)
 {
+	size_t most = largest_group(j);
+	size_t *order = dg_xcalloc(most, sizeof(*order));
+	struct slot *slots = dg_xcalloc(most, sizeof(*slots));
+
 	for (size_t g = 0; g < j->n_groups; g++) {
+		size_t first = j->starts[g], n = j->starts[g + 1] - first, next = 0;
 		struct dg_catalog *cat = dg_catalog_new();
 
-		for (size_t i = j->starts[g]; i < j->starts[g + 1]; i++) {
-			struct dg_result res;
-			bool reported = j->lint(j->ctx, cat, i, &res);
+		group_order(j, g, order);
+		for (size_t k = 0; k < n; k++) {
+			struct slot *s = &slots[order[k] - first];
 
-			j->report(j->ctx, i, &res, reported);
-			dg_result_clear(&res);
+			s->reported = j->lint(j->ctx, cat, order[k], &s->res);
+			s->done = true;
+			for (; next < n && slots[next].done; next++) {
+				j->report(j->ctx, first + next, &slots[next].res,
+					  slots[next].reported);
+				dg_result_clear(&slots[next].res);
+				slots[next].done = false;
+			}
 		}
 		dg_catalog_free(cat);
 	}
+	free(slots);
+	free(order);
 }
 
 bool dg_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)

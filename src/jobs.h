@@ -1,9 +1,10 @@
 /* jobs.h — linting on several cores (--jobs) with the output of one.
  *
  * Files are independent but for the schema memory: the files of one memory group (consecutive
- * files sharing one catalog scope) are linted in order by one thread with one catalog; groups
- * go to worker threads, and their results come back to the calling thread in exactly the input
- * order, so that every report is byte for byte what one thread writes. */
+ * files sharing one catalog scope) are linted by one thread with one catalog, in the order the
+ * group's `order` callback gives (its runner's, so that the catalog only ever moves forward);
+ * groups go to worker threads, and their results come back to the calling thread in exactly the
+ * input order, so that every report is byte for byte what one thread writes. */
 #ifndef DG_JOBS_H
 #define DG_JOBS_H
 
@@ -20,6 +21,9 @@ typedef bool (*dg_jobs_lint_fn)(void *ctx, struct dg_catalog *cat, size_t i, str
 /* Receives file i's result on the calling thread, in input order (reported: what lint said).
  * It may keep nothing of *res: the pool clears it afterwards. */
 typedef void (*dg_jobs_report_fn)(void *ctx, size_t i, struct dg_result *res, bool reported);
+/* The order in which the files [first, first + n) of one group are linted: order[k] is the k-th
+ * (a permutation of first … first + n - 1). Runs on a worker thread, like lint. */
+typedef void (*dg_jobs_order_fn)(void *ctx, size_t first, size_t n, size_t *order);
 
 struct dg_jobs {
 	size_t n_files;
@@ -30,6 +34,7 @@ struct dg_jobs {
 	dg_jobs_lint_fn lint;
 	dg_jobs_report_fn report;
 	void *ctx;
+	dg_jobs_order_fn order; /* NULL: input order */
 };
 
 /* Runs every file through lint and report. Returns 0, or -1 when no thread could be started

@@ -19,6 +19,7 @@
 #include "closest.h"
 #include "git.h"
 #include "jobs.h"
+#include "memory.h"
 #include "migration.h"
 #include "dynamodb/dynamodb.h"
 #include "arena.h"
@@ -450,6 +451,10 @@ struct run {
 	const struct dg_path_list *files, *deleted;
 	const struct configs *configs;
 	size_t first_plan, first_deleted;
+	/* walked_from[i] (i < n_walked): the argument (argv index) whose directory walk gave file
+	 * i, or 0 when it was named itself */
+	const size_t *walked_from;
+	size_t n_walked;
 	const char *stdin_name;
 	bool fix, diff_only;
 	bool *changed, *trouble; /* --fix (one thread only) */
@@ -499,6 +504,32 @@ static size_t *memory_groups(const struct run *run, size_t *n_groups)
 	starts[g] = n;
 	*n_groups = g;
 	return starts;
+}
+
+/* The order in which a memory group is linted: its runner's (dg_memory_order), so its catalog
+ * only moves forward; a file given out of that order (V10 before V2, a sqitch plan's changes by
+ * name) would otherwise send it back to an empty schema and all earlier migrations read again. */
+static void memory_group_order(void *ctx, size_t first, size_t n, size_t *order)
+{
+	const struct run *run = ctx;
+	const char **names = dg_xcalloc(n, sizeof(*names));
+	char *key = memory_group_key(run, first);
+	bool walked = first + n <= run->n_walked && run->walked_from[first];
+
+	for (size_t k = 0; k < n; k++) {
+		names[k] = input_name(run, first + k);
+		walked = walked && run->walked_from[first + k] == run->walked_from[first];
+	}
+	/* one directory's walk gave them all: they are in its runner's order */
+	if (first + n <= run->first_plan && !walked)
+		dg_memory_order(key, names, n, order);
+	else
+		for (size_t k = 0; k < n; k++)
+			order[k] = k;
+	for (size_t k = 0; k < n; k++)
+		order[k] += first;
+	free(key);
+	free(names);
 }
 
 /* Lints file i with its group's schema memory (on a lint thread). */
@@ -613,7 +644,8 @@ static void lint_files(struct run *run, unsigned jobs)
 {
 	size_t n_groups;
 	size_t *starts = memory_groups(run, &n_groups);
-	struct dg_jobs j = {run->files->n, starts, n_groups, jobs, lint_one, report_one, run};
+	struct dg_jobs j = {run->files->n, starts,     n_groups, jobs,
+			    lint_one,	   report_one, run,	 memory_group_order};
 
 	dg_jobs_run(&j);
 	free(starts);
@@ -713,7 +745,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	struct dg_report_summary sum = {0};
 	struct dg_path_list files = {0}, errors = {0}, plans = {0};
 	size_t first_plan, first_deleted;
-	struct dg_path_list deleted = {0}; /* the base content of each deleted template */
+	size_t *walked_from = NULL, n_walked = 0; /* see struct run */
+	struct dg_path_list deleted = {0};	  /* the base content of each deleted template */
 	int opt, rc = EXIT_CLEAN;
 	bool trouble = false;
 	void *state;
@@ -932,8 +965,22 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		ropts.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	}
 
-	for (int i = optind; i < argc; i++)
+	for (int i = optind; i < argc; i++) {
+		size_t before = files.n;
+
 		dg_collect_paths(argv[i], &files, &errors);
+		/* a directory's files come in its runner's order already: noted, so that their
+		 * groups need no ordering walk (a file named alone is itself, unchanged) */
+		if (files.n != before &&
+		    (files.n != before + 1 || strcmp(files.items[before], argv[i]) != 0)) {
+			walked_from = dg_xrealloc(walked_from, files.n * sizeof(*walked_from));
+			for (size_t k = n_walked; k < before; k++)
+				walked_from[k] = 0;
+			for (size_t k = before; k < files.n; k++)
+				walked_from[k] = (size_t)i;
+			n_walked = files.n;
+		}
+	}
 	/* --terraform-plan files come last, read as plans whatever their name */
 	first_plan = files.n;
 	for (size_t i = 0; i < plans.n; i++) {
@@ -963,11 +1010,13 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		if (!lr) {
 			dg_path_list_free(&files);
 			dg_path_list_free(&errors);
+			free(walked_from);
 			return usage_error("--locks has no format '%s' (text or json)", format);
 		}
 		rc = dg_report_locks(cfg, lr, &files, stdin_name, &ropts, stdout);
 		dg_path_list_free(&files);
 		dg_path_list_free(&errors);
+		free(walked_from);
 		return trouble ? EXIT_TROUBLE : rc;
 	}
 
@@ -994,6 +1043,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		}
 		if (fflush(stdout) != 0)
 			trouble = true;
+		free(walked_from);
 		return trouble ? EXIT_TROUBLE : EXIT_CLEAN;
 	}
 
@@ -1005,6 +1055,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			free(error);
 			dg_path_list_free(&files);
 			dg_path_list_free(&errors);
+			free(walked_from);
 			return EXIT_TROUBLE;
 		}
 		dg_config_set_history(cfg, dg_git_history, diff);
@@ -1042,6 +1093,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		dg_path_list_free(&files);
 		dg_path_list_free(&errors);
 		dg_git_diff_free(diff);
+		free(walked_from);
 		return EXIT_TROUBLE;
 	}
 	/* --diff-base: only what changed since the base is linted */
@@ -1059,6 +1111,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			dg_path_list_free(&files);
 			dg_path_list_free(&errors);
 			dg_git_diff_free(diff);
+			free(walked_from);
 			return EXIT_TROUBLE;
 		}
 	}
@@ -1080,6 +1133,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 			dg_path_list_free(&files);
 			dg_path_list_free(&errors);
 			dg_git_diff_free(diff);
+			free(walked_from);
 			return EXIT_TROUBLE;
 		}
 		have_stats = true;
@@ -1097,6 +1151,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	if (!state) {
 		fputs("ddlguard: out of memory\n", stderr);
 		free(repo_root);
+		free(walked_from);
 		return EXIT_TROUBLE;
 	}
 	/* paths that could not even be listed reach the report too (SARIF notifications, JSON
@@ -1128,6 +1183,8 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 		    .deleted = &deleted,
 		    .first_plan = first_plan,
 		    .first_deleted = first_deleted,
+		    .walked_from = walked_from,
+		    .n_walked = n_walked,
 		    .stdin_name = stdin_name,
 		    .fix = fix,
 		    .diff_only = diff_only,
@@ -1176,6 +1233,7 @@ static int cli(int argc, char **argv, struct dg_config *cfg)
 	dg_baseline_free(baseline);
 	dg_git_diff_free(diff);
 	free(repo_root);
+	free(walked_from);
 	return trouble ? EXIT_TROUBLE : rc;
 }
 

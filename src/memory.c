@@ -68,9 +68,11 @@ static int cmp_dirs(const void *a, const void *b)
 }
 
 /* As dg_collect_paths walks a directory (its files in the runner's order, then its folders),
- * `depth` levels deep; `extra` joins the files of its directory when it is not on disk yet. */
-static void walk(const char *dir, int depth, const char *extra, const char *key, const char *format,
-		 struct history *h)
+ * `depth` levels deep; `extra` joins the files of its directory when it is not on disk yet. Down
+ * files are left out (nothing in them runs forward) but for `extra`, or all of them with `downs`.
+ */
+static void walk(const char *dir, int depth, const char *extra, bool downs, const char *key,
+		 const char *format, struct history *h)
 {
 	DIR *d = opendir(*dir ? dir : ".");
 	struct dirent *e;
@@ -126,8 +128,8 @@ static void walk(const char *dir, int depth, const char *extra, const char *key,
 	for (size_t i = 0; i < nf; i++) {
 		char *k = dg_migration_root_key(files[i], format);
 		const char *base = strrchr(files[i], '/');
-		if (!strcmp(k, key) &&
-		    (!down_name(base ? base + 1 : files[i]) || (extra && !strcmp(files[i], extra))))
+		if (!strcmp(k, key) && (downs || !down_name(base ? base + 1 : files[i]) ||
+					(extra && !strcmp(files[i], extra))))
 			push(&h->paths, &h->n, &h->cap, files[i]);
 		else
 			free(files[i]);
@@ -137,10 +139,19 @@ static void walk(const char *dir, int depth, const char *extra, const char *key,
 	if (nd > 1)
 		qsort(dirs, nd, sizeof(*dirs), cmp_dirs);
 	for (size_t i = 0; i < nd; i++) {
-		walk(dirs[i], depth - 1, extra, key, format, h);
+		walk(dirs[i], depth - 1, extra, downs, key, format, h);
 		free(dirs[i]);
 	}
 	free(dirs);
+}
+
+/* a root's migrations lie at most two folders down: v1.2/<ts>_name/up.sql */
+#define HISTORY_DEPTH 2
+
+/* Where the walk of root `key` starts for `path`: "./" keeps the spelling of "./a.sql". */
+static const char *walk_start(const char *key, const char *path)
+{
+	return strcmp(key, ".") == 0 && strncmp(path, "./", 2) == 0 ? "./" : key;
 }
 
 static size_t position(const struct history *h, const char *path)
@@ -161,9 +172,7 @@ static struct history *history_of(struct dg_catalog *cat, const char *key, const
 	if (h)
 		return h;
 	h = dg_xcalloc(1, sizeof(*h));
-	/* a root's migrations lie at most two folders down: v1.2/<ts>_name/up.sql */
-	walk(strcmp(key, ".") == 0 && strncmp(path, "./", 2) == 0 ? "./" : key, 2, path, key,
-	     format, h);
+	walk(walk_start(key, path), HISTORY_DEPTH, path, false, key, format, h);
 	dg_catalog_set_aux(cat, h, history_free);
 	return h;
 }
@@ -198,4 +207,60 @@ void dg_memory_absorbed(struct dg_catalog *cat, const char *path)
 
 	if (h && h->next < h->n && !strcmp(h->paths[h->next], path))
 		h->next++;
+}
+
+struct ranked {
+	const char *path;
+	size_t rank; /* in the runner's order; (size_t)-1: not found */
+	size_t index;
+};
+
+static int cmp_ranked_path(const void *a, const void *b)
+{
+	return strcmp(((const struct ranked *)a)->path, ((const struct ranked *)b)->path);
+}
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void dg_memory_order(const char *key, const char *const *paths, size_t n, size_t *order)
+{
+	struct history h = {0};
+	struct ranked *byname, *byrank;
+	bool all = true;
+
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	if (n < 2)
+		return;
+	walk(walk_start(key, paths[0]), HISTORY_DEPTH, NULL, true, key, NULL, &h);
+	byname = dg_xcalloc(h.n ? h.n : 1, sizeof(*byname));
+	for (size_t i = 0; i < h.n; i++)
+		byname[i] = (struct ranked){h.paths[i], i, i};
+	if (h.n > 1)
+		qsort(byname, h.n, sizeof(*byname), cmp_ranked_path);
+	byrank = dg_xcalloc(n, sizeof(*byrank));
+	for (size_t i = 0; i < n && all; i++) {
+		struct ranked k = {paths[i], 0, 0}, *hit;
+
+		hit = h.n ? bsearch(&k, byname, h.n, sizeof(*byname), cmp_ranked_path) : NULL;
+		all = hit != NULL;
+		byrank[i] = (struct ranked){paths[i], hit ? hit->rank : (size_t)-1, i};
+	}
+	if (all) {
+		qsort(byrank, n, sizeof(*byrank), cmp_ranked);
+		for (size_t i = 0; i < n; i++)
+			order[i] = byrank[i].index;
+	}
+	free(byrank);
+	free(byname);
+	for (size_t i = 0; i < h.n; i++)
+		free(h.paths[i]);
+	free(h.paths);
 }

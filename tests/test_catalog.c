@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "catalog.h"
+#include "memory.h"
 #include "migration.h"
 #include "testkit.h"
 
@@ -574,6 +576,123 @@ static void one_memory_per_migration_root(void **state)
 	dg_catalog_free(cat);
 }
 
+/* dg_memory_order over the files of directory `dir` of root `key` (in the tool's order: a
+ * directory run lints them so), given back to front: it gives the tool's order again. */
+static void expect_runner_order(const char *dir, const char *key, size_t expect_n)
+{
+	struct dg_path_list files = {0}, errors = {0};
+	const char *paths[64];
+	size_t n = 0, order[64];
+	char *here = getcwd(NULL, 0);
+
+	assert_int_equal(chdir(tk_tmpdir), 0);
+	dg_collect_paths(dir, &files, &errors);
+	assert_int_equal(errors.n, 0);
+	for (size_t i = 0; i < files.n && n < 64; i++) {
+		char *k = dg_migration_root_key(files.items[i], NULL);
+		if (!strcmp(k, key))
+			paths[n++] = files.items[i];
+		free(k);
+	}
+	assert_int_equal(n, expect_n);
+	for (size_t i = 0; i < n / 2; i++) {
+		const char *t = paths[i];
+		paths[i] = paths[n - 1 - i];
+		paths[n - 1 - i] = t;
+	}
+	dg_memory_order(key, paths, n, order);
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(paths[order[k]], paths[n - 1 - k]) != 0)
+			fail_msg("%s: #%zu is %s, not %s", dir, k, paths[order[k]],
+				 paths[n - 1 - k]);
+	assert_int_equal(chdir(here), 0);
+	free(here);
+	dg_path_list_free(&files);
+	dg_path_list_free(&errors);
+}
+
+/* A memory group is linted in its runner's order whatever order its files are given in (V10
+ * after V2, a sqitch plan's changes, version folders, down files beside their ups), so that its
+ * catalog only moves forward. */
+static void groups_are_linted_in_runner_order(void **state)
+{
+	const char *paths[3];
+	size_t order[3];
+
+	(void)state;
+	tk_mkdir("fly");
+	tk_write_file("fly/V10__c.sql", "SELECT 10;\n");
+	tk_write_file("fly/V2__b.sql", "SELECT 2;\n");
+	tk_write_file("fly/V1__a.sql", "SELECT 1;\n");
+	tk_write_file("fly/V1_1__a.sql", "SELECT 11;\n");
+	expect_runner_order("fly", "fly", 4);
+	tk_mkdir("gm");
+	tk_write_file("gm/000002_b.down.sql", "SELECT 1;\n");
+	tk_write_file("gm/000002_b.up.sql", "SELECT 1;\n");
+	tk_write_file("gm/000010_c.up.sql", "SELECT 1;\n");
+	tk_write_file("gm/000010_c.down.sql", "SELECT 1;\n");
+	tk_write_file("gm/000001_a.up.sql", "SELECT 1;\n");
+	expect_runner_order("gm", "gm", 5);
+	tk_mkdir("ver");
+	tk_mkdir("ver/v1.10");
+	tk_mkdir("ver/v1.9");
+	tk_write_file("ver/v1.10/001_x.sql", "SELECT 1;\n");
+	tk_write_file("ver/v1.9/002_x.sql", "SELECT 1;\n");
+	tk_write_file("ver/v1.9/001_x.sql", "SELECT 1;\n");
+	expect_runner_order("ver", "ver", 3);
+	tk_mkdir("sq");
+	tk_mkdir("sq/deploy");
+	tk_mkdir("sq/revert");
+	tk_write_file("sq/sqitch.plan", "%project=p\n\nzeta 2024-01-01T00:00:00Z A <a@b> # z\n"
+					"alpha 2024-01-02T00:00:00Z A <a@b> # a\n"
+					"mid 2024-01-03T00:00:00Z A <a@b> # m\n");
+	tk_write_file("sq/deploy/zeta.sql", "CREATE TABLE z (n integer);\n");
+	tk_write_file("sq/deploy/alpha.sql", "CREATE TABLE a (n integer);\n");
+	tk_write_file("sq/deploy/mid.sql", "CREATE TABLE m (n integer);\n");
+	tk_write_file("sq/revert/zeta.sql", "DROP TABLE z;\n");
+	tk_write_file("sq/revert/alpha.sql", "DROP TABLE a;\n");
+	tk_write_file("sq/revert/mid.sql", "DROP TABLE m;\n");
+	expect_runner_order("sq", "sq/deploy", 3);
+	expect_runner_order("sq", "sq/revert", 3);
+
+	/* a path the root's walk does not name (not on disk): the input order, untouched */
+	assert_int_equal(chdir(tk_tmpdir), 0);
+	paths[0] = "fly/V2__b.sql";
+	paths[1] = "fly/V9__new.sql";
+	paths[2] = "fly/V1__a.sql";
+	dg_memory_order("fly", paths, 3, order);
+	for (size_t k = 0; k < 3; k++)
+		assert_int_equal(order[k], k);
+}
+
+/* The same findings whatever order the files are given in, as the directory gives them. */
+static void cli_same_findings_out_of_order(void **state)
+{
+	struct tk_run r = {0};
+	char *whole;
+
+	(void)state;
+	tk_mkdir("order");
+	tk_write_file("order/V1__init.sql", "CREATE TABLE t (n integer, s varchar(5));\n");
+	tk_write_file("order/V2__n.sql", "ALTER TABLE t ALTER COLUMN n TYPE bigint;\n");
+	tk_write_file("order/V10__s.sql", "ALTER TABLE t ALTER COLUMN s TYPE varchar(9);\n"
+					  "ALTER TABLE t ALTER COLUMN n TYPE integer;\n");
+	tk_sh(&r, "%s --format gcc --fail-on never --enable changing-column-type order | sort",
+	      DG_BINARY);
+	whole = r.out;
+	r.out = NULL;
+	assert_non_null(strstr(whole, "from bigint to integer"));
+	for (int jobs = 1; jobs <= 2; jobs++) {
+		tk_sh(&r,
+		      "%s --jobs %d --format gcc --fail-on never --enable changing-column-type "
+		      "order/V10__s.sql order/V2__n.sql order/V1__init.sql | sort",
+		      DG_BINARY, jobs);
+		assert_string_equal(r.out, whole);
+	}
+	free(whole);
+	free(r.out);
+}
+
 /* The root of a file: a pure function of its path and format. */
 static void migration_root_keys(void **state)
 {
@@ -641,6 +760,8 @@ int main(void)
 	    cmocka_unit_test(set_schema_moves_the_table),
 	    cmocka_unit_test(one_memory_per_migration_root),
 	    cmocka_unit_test(migration_root_keys),
+	    cmocka_unit_test(groups_are_linted_in_runner_order),
+	    cmocka_unit_test(cli_same_findings_out_of_order),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

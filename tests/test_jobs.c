@@ -29,7 +29,25 @@ struct fake {
 	size_t order_in_group[N_FILES]; /* the how-many-th file of its group linted */
 	size_t group_counter[N_FILES];
 	size_t group_of[N_FILES];
+	bool reverse;	 /* lint each group back to front (the order callback) */
+	size_t findings; /* each file's result holds this many (empty) findings */
 };
+
+static void fake_order(void *ctx, size_t first, size_t n, size_t *order)
+{
+	struct fake *f = ctx;
+
+	for (size_t k = 0; k < n; k++)
+		order[k] = f->reverse ? first + n - 1 - k : first + k;
+}
+
+/* The how-many-th file of its group file i is linted as. */
+static size_t expected_rank(const struct fake *f, size_t i)
+{
+	size_t g = f->group_of[i], first = f->starts[g], n = f->starts[g + 1] - first;
+
+	return f->reverse ? n - 1 - (i - first) : i - first;
+}
 
 static bool fake_lint(void *ctx, struct dg_catalog *cat, size_t i, struct dg_result *res)
 {
@@ -38,7 +56,8 @@ static bool fake_lint(void *ctx, struct dg_catalog *cat, size_t i, struct dg_res
 
 	memset(res, 0, sizeof(*res));
 	res->path = dg_xstrdup("x");
-	res->n_findings = 0;
+	res->n_findings = res->cap_findings = f->findings;
+	res->findings = f->findings ? dg_xcalloc(f->findings, sizeof(*res->findings)) : NULL;
 	f->cat_of[i] = cat;
 	f->linted[i]++;
 	/* only this group's thread touches its counter: no lock needed, TSan checks that */
@@ -54,11 +73,13 @@ static void fake_report(void *ctx, size_t i, struct dg_result *res, bool reporte
 	assert_int_equal(i, f->next_report);
 	assert_int_equal(reported, i % 7 != 3);
 	assert_string_equal(res->path, "x");
+	assert_int_equal(res->n_findings, f->findings);
 	f->next_report++;
 	f->reported += reported;
 }
 
-static void run_fake(unsigned jobs, const size_t *sizes, size_t n_sizes)
+static void run_fake_as(unsigned jobs, const size_t *sizes, size_t n_sizes, bool reverse,
+			size_t findings)
 {
 	struct fake *f = calloc(1, sizeof(*f));
 	size_t n = 0, expect_reported = 0;
@@ -66,6 +87,8 @@ static void run_fake(unsigned jobs, const size_t *sizes, size_t n_sizes)
 
 	assert_non_null(f);
 	f->caller = pthread_self();
+	f->reverse = reverse;
+	f->findings = findings;
 	for (size_t g = 0; g < n_sizes; g++) {
 		f->starts[f->n_groups++] = n;
 		for (size_t k = 0; k < sizes[g]; k++)
@@ -73,7 +96,8 @@ static void run_fake(unsigned jobs, const size_t *sizes, size_t n_sizes)
 	}
 	assert_true(n <= N_FILES);
 	f->starts[f->n_groups] = n;
-	j = (struct dg_jobs){n, f->starts, f->n_groups, jobs, fake_lint, fake_report, f};
+	j = (struct dg_jobs){n,		f->starts,   f->n_groups, jobs,
+			     fake_lint, fake_report, f,		  fake_order};
 	assert_int_equal(dg_jobs_run(&j), 0);
 	assert_int_equal(f->next_report, n);
 	for (size_t i = 0; i < n; i++) {
@@ -81,11 +105,36 @@ static void run_fake(unsigned jobs, const size_t *sizes, size_t n_sizes)
 		assert_int_equal(f->linted[i], 1);
 		/* one catalog per group, files linted in the group's order */
 		assert_ptr_equal(f->cat_of[i], f->cat_of[f->starts[g]]);
-		assert_int_equal(f->order_in_group[i], i - f->starts[g]);
+		assert_int_equal(f->order_in_group[i], expected_rank(f, i));
 		expect_reported += i % 7 != 3;
 	}
 	assert_int_equal(f->reported, expect_reported);
 	free(f);
+}
+
+static void run_fake(unsigned jobs, const size_t *sizes, size_t n_sizes)
+{
+	run_fake_as(jobs, sizes, n_sizes, false, 0);
+}
+
+/* A group linted in its own order (the runner's, not the input's) is still reported in input
+ * order, on one thread and on several. */
+static void test_group_order(void **state)
+{
+	static const size_t sizes[] = {3, 1, 40, 2, 2, 9, 1, 60, 1, 1, 5, 30, 1};
+	(void)state;
+	for (unsigned jobs = 1; jobs <= 4; jobs++)
+		run_fake_as(jobs, sizes, sizeof(sizes) / sizeof(sizes[0]), true, 0);
+}
+
+/* Past the pool's bound on waiting findings, a group linted out of input order must go on while
+ * it holds the next file to report (waiting for itself would never end). */
+static void test_group_order_under_backpressure(void **state)
+{
+	static const size_t sizes[] = {6, 6, 6, 6};
+	(void)state;
+	for (unsigned jobs = 1; jobs <= 3; jobs++)
+		run_fake_as(jobs, sizes, sizeof(sizes) / sizeof(sizes[0]), true, 25000);
 }
 
 static void test_order_one_thread(void **state)
@@ -203,7 +252,7 @@ static void test_fixtures_same_on_threads(void **state)
 	r.cfg = dg_config_new();
 	first = calloc(r.n, sizeof(char *));
 	for (unsigned jobs = 1; jobs <= 8; jobs *= 2) {
-		struct dg_jobs j = {r.n, starts, n_groups, jobs, real_lint, real_report, &r};
+		struct dg_jobs j = {r.n, starts, n_groups, jobs, real_lint, real_report, &r, NULL};
 
 		r.lines = calloc(r.n, sizeof(char *));
 		assert_int_equal(dg_jobs_run(&j), 0);
@@ -241,6 +290,8 @@ int main(void)
 	    cmocka_unit_test(test_order_many_threads),
 	    cmocka_unit_test(test_more_threads_than_groups),
 	    cmocka_unit_test(test_no_files),
+	    cmocka_unit_test(test_group_order),
+	    cmocka_unit_test(test_group_order_under_backpressure),
 	    cmocka_unit_test(test_fixtures_same_on_threads),
 	    cmocka_unit_test(test_default_jobs),
 	};

@@ -6,11 +6,40 @@
 #include <stdbool.h>
 #include <string.h>
 
+/* Byte classes in the C locale (the tool never sets another): isspace, and identifier bytes
+ * (isalnum, '_'; and every byte of a multibyte character, >= 0x80). A table: these run over every
+ * byte of every statement. */
+enum { SPACE = 1, IDENT = 2 };
+static const unsigned char byte_class[256] = {
+    ['\t'] = SPACE, ['\n'] = SPACE, ['\v'] = SPACE, ['\f'] = SPACE, ['\r'] = SPACE, [' '] = SPACE,
+    ['0'] = IDENT,  ['1'] = IDENT,  ['2'] = IDENT,  ['3'] = IDENT,  ['4'] = IDENT,  ['5'] = IDENT,
+    ['6'] = IDENT,  ['7'] = IDENT,  ['8'] = IDENT,  ['9'] = IDENT,  ['_'] = IDENT,  ['a'] = IDENT,
+    ['b'] = IDENT,  ['c'] = IDENT,  ['d'] = IDENT,  ['e'] = IDENT,  ['f'] = IDENT,  ['g'] = IDENT,
+    ['h'] = IDENT,  ['i'] = IDENT,  ['j'] = IDENT,  ['k'] = IDENT,  ['l'] = IDENT,  ['m'] = IDENT,
+    ['n'] = IDENT,  ['o'] = IDENT,  ['p'] = IDENT,  ['q'] = IDENT,  ['r'] = IDENT,  ['s'] = IDENT,
+    ['t'] = IDENT,  ['u'] = IDENT,  ['v'] = IDENT,  ['w'] = IDENT,  ['x'] = IDENT,  ['y'] = IDENT,
+    ['z'] = IDENT,  ['A'] = IDENT,  ['B'] = IDENT,  ['C'] = IDENT,  ['D'] = IDENT,  ['E'] = IDENT,
+    ['F'] = IDENT,  ['G'] = IDENT,  ['H'] = IDENT,  ['I'] = IDENT,  ['J'] = IDENT,  ['K'] = IDENT,
+    ['L'] = IDENT,  ['M'] = IDENT,  ['N'] = IDENT,  ['O'] = IDENT,  ['P'] = IDENT,  ['Q'] = IDENT,
+    ['R'] = IDENT,  ['S'] = IDENT,  ['T'] = IDENT,  ['U'] = IDENT,  ['V'] = IDENT,  ['W'] = IDENT,
+    ['X'] = IDENT,  ['Y'] = IDENT,  ['Z'] = IDENT,
+};
+
+static bool space_byte(unsigned char c)
+{
+	return byte_class[c] & SPACE;
+}
+
+static bool ident_char(unsigned char c)
+{
+	return c >= 0x80 || (byte_class[c] & IDENT);
+}
+
 size_t dg_skip_trivia(const char *s, size_t i, size_t n)
 {
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		if (isspace(c)) {
+		if (space_byte(c)) {
 			i++;
 		} else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
 			while (i < n && s[i] != '\n')
@@ -34,11 +63,6 @@ size_t dg_skip_trivia(const char *s, size_t i, size_t n)
 		}
 	}
 	return i;
-}
-
-static bool ident_char(unsigned char c)
-{
-	return isalnum(c) || c == '_' || c >= 0x80;
 }
 
 /* From just after an opening quote `q`: the offset past the closing one, or n. A doubled `q` is
@@ -92,8 +116,22 @@ size_t dg_token_end(const char *s, size_t i, size_t n)
 
 size_t dg_last_token_end(const char *s, size_t i, size_t n)
 {
-	size_t last = i;
+	size_t last = i, e = n, line = n;
 
+	/* Trailing trivia is whitespace, "--" comments and block comments. When the line of the
+	 * last non-blank byte holds no "--" and that byte does not end a "*\/", it ends the last
+	 * token: no need to read the statement from its start. */
+	while (e > i && space_byte((unsigned char)s[e - 1]))
+		e--;
+	for (line = e; line > i && s[line - 1] != '\n';)
+		line--;
+	if (e > i && s[e - 1] != '/') {
+		bool dashes = false;
+		for (size_t k = line; k + 1 < e && !dashes; k++)
+			dashes = s[k] == '-' && s[k + 1] == '-';
+		if (!dashes)
+			return e;
+	}
 	for (;;) {
 		i = dg_skip_trivia(s, i, n);
 		if (i >= n)

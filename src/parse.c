@@ -94,11 +94,26 @@ static bool contains_word_ci(const char *buf, size_t from, size_t to, const char
 	return false;
 }
 
+/* Whether buf[0, len) holds `word` (lower case letters) in any case, anywhere. */
+static bool holds_ci(const char *buf, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (size_t k = 0; k + n <= len; k++)
+		if ((buf[k] | 0x20) == word[0] && strncasecmp(buf + k, word, n) == 0)
+			return true;
+	return false;
+}
+
 void dg_blank_psql(char *buf, size_t len)
 {
 	size_t i = 0, ntok = 0;
 	bool copy = false, copy_from = false, copy_stdin = false;
 
+	/* nothing to blank without a backslash (a meta-command, "\;", the "\." after COPY data)
+	 * or a COPY from stdin (its data may run to the end) */
+	if (!memchr(buf, '\\', len) && !holds_ci(buf, len, "stdin"))
+		return;
 	for (;;) {
 		i = dg_skip_trivia(buf, i, len);
 		if (i >= len)

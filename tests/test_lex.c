@@ -39,6 +39,40 @@ static void test_clause_end(void **state)
 	assert_int_equal(dg_last_token_end("x -- y", 0, 6), 1);
 }
 
+/* The end of the last token, with and without the shortcut from the end (the last line holds no
+ * "--" and does not end a block comment): the same answer as reading every token. */
+static void test_last_token_end(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t end;
+	} cases[] = {
+	    {"SELECT 1", 8},
+	    {"SELECT 1 \n\t ", 8},
+	    {"SELECT 1 -- one\n", 8},
+	    {"SELECT 1\n-- one\n  \n", 8},
+	    {"SELECT '--'", 11},
+	    {"SELECT '-- x' -- y", 13},
+	    {"SELECT 1 /* c */ ", 8},
+	    {"SELECT 1 /* a /* b */ c */", 8},
+	    {"SELECT a/b", 10},
+	    {"SELECT $$ x\n -- y $$", 20},
+	    {"SELECT 1 - -2", 13},
+	    {"  ", 0},
+	    {"-- only\n", 0},
+	    {"", 0},
+	};
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		size_t got = dg_last_token_end(cases[k].s, 0, strlen(cases[k].s));
+		if (got != cases[k].end)
+			fail_msg("\"%s\": %zu, not %zu", cases[k].s, got, cases[k].end);
+	}
+	/* from an offset: nothing before i counts */
+	assert_int_equal(dg_last_token_end("ab  ", 2, 4), 2);
+	assert_int_equal(dg_last_token_end("a -- b\nc", 2, 8), 8);
+}
+
 /* A span of whole tokens hashes the same from the statement's normalized text as lexed again;
  * a span that starts inside a token or cuts one is refused (its hash would differ). Every span
  * of a statement full of quoting, comments and odd spacing. */
@@ -75,6 +109,7 @@ int main(void)
 	    cmocka_unit_test(test_skip_trivia),
 	    cmocka_unit_test(test_tokens),
 	    cmocka_unit_test(test_clause_end),
+	    cmocka_unit_test(test_last_token_end),
 	    cmocka_unit_test(test_normalized_spans),
 	};
 	return cmocka_run_group_tests_name("lex", tests, NULL, NULL);

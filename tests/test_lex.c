@@ -47,20 +47,13 @@ static void test_last_token_end(void **state)
 		const char *s;
 		size_t end;
 	} cases[] = {
-	    {"SELECT 1", 8},
-	    {"SELECT 1 \n\t ", 8},
-	    {"SELECT 1 -- one\n", 8},
-	    {"SELECT 1\n-- one\n  \n", 8},
-	    {"SELECT '--'", 11},
-	    {"SELECT '-- x' -- y", 13},
-	    {"SELECT 1 /* c */ ", 8},
-	    {"SELECT 1 /* a /* b */ c */", 8},
-	    {"SELECT a/b", 10},
-	    {"SELECT $$ x\n -- y $$", 20},
-	    {"SELECT 1 - -2", 13},
-	    {"  ", 0},
-	    {"-- only\n", 0},
-	    {"", 0},
+	    {"SELECT 1", 8},	      {"SELECT 1 \n\t ", 8},
+	    {"SELECT 1 -- one\n", 8}, {"SELECT 1\n-- one\n  \n", 8},
+	    {"SELECT '--'", 11},      {"SELECT '-- x' -- y", 13},
+	    {"SELECT 1 /* c */ ", 8}, {"SELECT 1 /* a /* b */ c */", 8},
+	    {"SELECT a/b", 10},	      {"SELECT $$ x\n -- y $$", 20},
+	    {"SELECT 1 - -2", 13},    {"  ", 0},
+	    {"-- only\n", 0},	      {"", 0},
 	};
 	(void)state;
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -106,10 +99,8 @@ static void test_normalized_spans(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_skip_trivia),
-	    cmocka_unit_test(test_tokens),
-	    cmocka_unit_test(test_clause_end),
-	    cmocka_unit_test(test_last_token_end),
+	    cmocka_unit_test(test_skip_trivia),	     cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_clause_end),	     cmocka_unit_test(test_last_token_end),
 	    cmocka_unit_test(test_normalized_spans),
 	};
 	return cmocka_run_group_tests_name("lex", tests, NULL, NULL);

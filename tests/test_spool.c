@@ -116,11 +116,108 @@ static void test_spool_copy(void **state)
 	free(buf);
 }
 
+/* What cJSON_PrintUnformatted writes for the tree after dg_json_repair (malloc'd). */
+static char *through_cjson(const char *text, unsigned long long count)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+	char *out;
+
+	cJSON_AddStringToObject(o, text, text);
+	dg_json_add_count(o, "n", count);
+	cJSON_AddNullToObject(o, "none");
+	a = cJSON_AddArrayToObject(o, "list");
+	cJSON_AddItemToArray(a, cJSON_CreateString(text));
+	cJSON_AddItemToArray(a, cJSON_CreateObject());
+	cJSON_AddItemToArray(a, cJSON_CreateArray());
+	dg_json_repair(o);
+	out = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return out;
+}
+
+static char *through_writer(const char *text, unsigned long long count)
+{
+	struct dg_jw w = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	assert_non_null(m);
+	dg_jw_open(&w, NULL, false);
+	dg_jw_string(&w, text, text);
+	dg_jw_count(&w, "n", count);
+	dg_jw_string(&w, "none", NULL);
+	dg_jw_open(&w, "list", true);
+	dg_jw_string(&w, NULL, text);
+	dg_jw_open(&w, NULL, false);
+	dg_jw_close(&w, false);
+	dg_jw_open(&w, NULL, true);
+	dg_jw_close(&w, true);
+	dg_jw_close(&w, true);
+	dg_jw_close(&w, false);
+	dg_jw_flush(&w, m);
+	assert_int_equal(w.len, 0);
+	dg_jw_free(&w);
+	fclose(m);
+	return buf;
+}
+
+/* The writer gives cJSON's bytes for any string (controls, quotes, backslashes, UTF-8 good and
+ * bad: stray continuations, overlong forms, surrogates, truncated sequences) and any count. */
+static void test_writer_same_bytes(void **state)
+{
+	static const char *fixed[] = {
+	    "",
+	    "plain",
+	    "q\"uote\\back/slash",
+	    "\b\f\n\r\t\x01\x1f\x7f",
+	    "caf\xc3\xa9 \xe2\x80\xae",
+	    "\xed\xa0\x80 surrogate",
+	    "\xc0\xaf overlong",
+	    "\xf4\x90\x80\x80 too high",
+	    "trunc \xe2\x82",
+	    "\x80\xbf stray",
+	    "\xf0\x9f\x98\x80 emoji",
+	};
+	static const unsigned long long counts[] = {
+	    0, 1, 42, 999999999999999ULL, 1000000000000000ULL, 123456789012345678ULL};
+	unsigned seed = 12345;
+	char text[64];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+			char *a = through_cjson(fixed[i], counts[c]),
+			     *b = through_writer(fixed[i], counts[c]);
+			assert_string_equal(b, a);
+			free(a);
+			free(b);
+		}
+	}
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (size_t)(round % 40);
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			/* bytes around the interesting ranges: controls, ASCII, lead and trail
+			 * bytes */
+			unsigned char b = (unsigned char)(seed >> 16);
+			text[k] = (char)(b ? b : 'x');
+		}
+		text[n] = '\0';
+		char *a = through_cjson(text, (unsigned long long)round),
+		     *b = through_writer(text, (unsigned long long)round);
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_same_bytes),
 	    cmocka_unit_test(test_spool_copy),
+	    cmocka_unit_test(test_writer_same_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,6 +140,13 @@ const char *dg_text(const char *s, char **tmp)
 	return o;
 }
 
+size_t dg_utf8_seq_len(const char *s)
+{
+	size_t n;
+
+	return decode((const unsigned char *)s, &n) < 0 ? 0 : n;
+}
+
 bool dg_utf8_valid(const char *s)
 {
 	size_t n;
@@ -404,7 +411,7 @@ int dg_report_stream_end(void *state, const struct dg_report_summary *s)
 	return rc;
 }
 
-static const char *fix_kind_name(enum dg_fix_kind k)
+const char *dg_fix_kind_name(enum dg_fix_kind k)
 {
 	return k == DG_FIX_IGNORE ? "ignore" : k == DG_FIX_IGNORE_FILE ? "ignore-file" : "rewrite";
 }
@@ -413,7 +420,7 @@ cJSON *dg_json_fix(const struct dg_fix *fix)
 {
 	cJSON *o = cJSON_CreateObject(), *edits = cJSON_CreateArray();
 
-	cJSON_AddStringToObject(o, "kind", fix_kind_name(fix->kind));
+	cJSON_AddStringToObject(o, "kind", dg_fix_kind_name(fix->kind));
 	cJSON_AddStringToObject(o, "description", fix->description);
 	for (size_t i = 0; i < fix->n_edits; i++) {
 		const struct dg_edit *e = &fix->edits[i];

@@ -13,6 +13,7 @@
 struct json_state {
 	FILE *out;
 	struct dg_json_spool findings, errors, files;
+	struct dg_jw w; /* one element at a time */
 	enum dg_column_unit unit;
 	struct dg_summary sum;
 };
@@ -39,49 +40,77 @@ static void *json_begin(FILE *out, const struct dg_report_options *opts)
 	return st;
 }
 
+static void json_fix(struct dg_jw *w, const char *key, const struct dg_fix *fix)
+{
+	dg_jw_open(w, key, false);
+	dg_jw_string(w, "kind", dg_fix_kind_name(fix->kind));
+	dg_jw_string(w, "description", fix->description);
+	dg_jw_open(w, "edits", true);
+	for (size_t i = 0; i < fix->n_edits; i++) {
+		const struct dg_edit *e = &fix->edits[i];
+
+		dg_jw_open(w, NULL, false);
+		dg_jw_count(w, "byte_offset", e->byte_offset);
+		dg_jw_count(w, "byte_length", e->byte_length);
+		dg_jw_count(w, "line", e->line);
+		dg_jw_count(w, "column", e->column);
+		dg_jw_count(w, "end_line", e->end_line);
+		dg_jw_count(w, "end_column", e->end_column);
+		dg_jw_string(w, "text", e->text);
+		dg_jw_close(w, false);
+	}
+	dg_jw_close(w, true);
+	dg_jw_close(w, false);
+}
+
+/* The files and findings are written as they come (dg_jw), the errors through cJSON. */
 static void json_file(void *state, const struct dg_result *res)
 {
 	struct json_state *st = state;
+	const char *format = res->format ? res->format : "plain";
+	struct dg_jw *w = &st->w;
 
 	dg_summary_add(&st->sum, res);
 	if (res->status != DG_OK) {
 		dg_json_spool_add(&st->errors, dg_json_error(res->path, res->error));
 		return;
 	}
-	cJSON *file = cJSON_CreateObject();
-	cJSON_AddStringToObject(file, "path", res->path);
-	cJSON_AddStringToObject(file, "migration_format", res->format ? res->format : "plain");
+	dg_jw_open(w, NULL, false);
+	dg_jw_string(w, "path", res->path);
+	dg_jw_string(w, "migration_format", format);
 	if (res->skipped)
-		cJSON_AddStringToObject(file, "skipped", res->skipped);
-	dg_json_spool_add(&st->files, file);
+		dg_jw_string(w, "skipped", res->skipped);
+	dg_jw_close(w, false);
+	dg_jw_flush(w, dg_json_spool_next(&st->files));
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const struct dg_finding *f = &res->findings[i];
-		const char *dir = dg_direction_name(f->section);
-		cJSON *o = cJSON_CreateObject();
+		const struct dg_fix *rw = dg_finding_rewrite(f);
 
-		cJSON_AddStringToObject(o, "rule", f->rule);
-		cJSON_AddStringToObject(o, "severity", dg_severity_name(f->severity));
-		cJSON_AddStringToObject(o, "path", res->path);
-		dg_json_add_count(o, "line", f->line);
-		dg_json_add_count(o, "column", dg_report_column(f, st->unit, false));
-		dg_json_add_count(o, "end_line", f->end_line);
-		dg_json_add_count(o, "end_column", dg_report_column(f, st->unit, true));
-		dg_json_add_count(o, "byte_offset", f->byte_offset);
-		dg_json_add_count(o, "byte_length", f->byte_length);
-		cJSON_AddStringToObject(o, "message", f->message);
-		dg_json_add_string_or_null(o, "help", f->help);
-		dg_json_add_string_or_null(o, "section", dir);
-		cJSON_AddStringToObject(o, "migration_format", res->format ? res->format : "plain");
-		cJSON_AddStringToObject(o, "fingerprint", f->fingerprint);
-		{
-			const struct dg_fix *rw = dg_finding_rewrite(f);
-			cJSON *all = cJSON_CreateArray();
-			cJSON_AddItemToObject(o, "fix", rw ? dg_json_fix(rw) : cJSON_CreateNull());
-			for (size_t k = 0; k < f->n_fixes; k++)
-				cJSON_AddItemToArray(all, dg_json_fix(&f->fixes[k]));
-			cJSON_AddItemToObject(o, "fixes", all);
-		}
-		dg_json_spool_add(&st->findings, o);
+		dg_jw_open(w, NULL, false);
+		dg_jw_string(w, "rule", f->rule);
+		dg_jw_string(w, "severity", dg_severity_name(f->severity));
+		dg_jw_string(w, "path", res->path);
+		dg_jw_count(w, "line", f->line);
+		dg_jw_count(w, "column", dg_report_column(f, st->unit, false));
+		dg_jw_count(w, "end_line", f->end_line);
+		dg_jw_count(w, "end_column", dg_report_column(f, st->unit, true));
+		dg_jw_count(w, "byte_offset", f->byte_offset);
+		dg_jw_count(w, "byte_length", f->byte_length);
+		dg_jw_string(w, "message", f->message);
+		dg_jw_string(w, "help", f->help);
+		dg_jw_string(w, "section", dg_direction_name(f->section));
+		dg_jw_string(w, "migration_format", format);
+		dg_jw_string(w, "fingerprint", f->fingerprint);
+		if (rw)
+			json_fix(w, "fix", rw);
+		else
+			dg_jw_string(w, "fix", NULL);
+		dg_jw_open(w, "fixes", true);
+		for (size_t k = 0; k < f->n_fixes; k++)
+			json_fix(w, NULL, &f->fixes[k]);
+		dg_jw_close(w, true);
+		dg_jw_close(w, false);
+		dg_jw_flush(w, dg_json_spool_next(&st->findings));
 	}
 }
 
@@ -101,6 +130,7 @@ static int json_end(void *state, const struct dg_report_summary *s)
 	cJSON_AddItemToObject(root, "errors", dg_json_spool_hole(&st->errors));
 	cJSON_AddItemToObject(root, "summary", dg_summary_json(&st->sum));
 	dg_summary_free(&st->sum);
+	dg_jw_free(&st->w);
 	rc = dg_report_json_end_spooled(st->out, root, false, lists, 3);
 	free(st);
 	return rc;

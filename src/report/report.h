@@ -105,6 +105,30 @@ struct cJSON *dg_json_spool_hole(struct dg_json_spool *js);
  * elements; the spools are closed. */
 int dg_report_json_end_spooled(FILE *out, struct cJSON *doc, bool pretty,
 			       struct dg_json_spool *const *spools, size_t n);
+/* "ignore", "ignore-file" or "rewrite" */
+const char *dg_fix_kind_name(enum dg_fix_kind k);
+/* A JSON writer for the elements of the lists (jsonw.c): what cJSON_PrintUnformatted writes
+ * for the same values after dg_json_repair, byte for byte, into a buffer the next element reuses.
+ * Keys are NULL inside arrays. Strings are repaired (a byte that starts no UTF-8 sequence becomes
+ * U+FFFD) and escaped as cJSON escapes them. */
+#define DG_JW_DEPTH 16
+struct dg_jw {
+	char *buf;
+	size_t len, cap;
+	unsigned depth;
+	bool more[DG_JW_DEPTH]; /* a value was written at this depth: the next takes a comma */
+};
+void dg_jw_open(struct dg_jw *w, const char *key, bool array);
+void dg_jw_close(struct dg_jw *w, bool array);
+/* v NULL: null */
+void dg_jw_string(struct dg_jw *w, const char *key, const char *v);
+void dg_jw_count(struct dg_jw *w, const char *key, unsigned long long v);
+/* Writes what the buffer holds to `out` (NULL: nowhere) and empties it for the next element. */
+void dg_jw_flush(struct dg_jw *w, FILE *out);
+void dg_jw_free(struct dg_jw *w);
+/* The stream the next element of js goes to, its comma written; NULL when the spool has none.
+ * Write exactly one element there (dg_jw_flush). */
+FILE *dg_json_spool_next(struct dg_json_spool *js);
 /* o[key] = v, a whole number printed as the digits cJSON would print (without its
  * printf("%1.15g") and sscanf round trip per number). */
 void dg_json_add_count(struct cJSON *o, const char *key, unsigned long long v);
@@ -154,6 +178,8 @@ void dg_put_xml(FILE *out, const char *s);
 /* Whether `s` is well-formed UTF-8; a malloc'd copy with each offending byte replaced by
  * U+FFFD (NULL when out of memory). dg_report_json_end applies it to every string. */
 bool dg_utf8_valid(const char *s);
+/* The length of the well-formed UTF-8 sequence at s (1 to 4), or 0 when none starts there. */
+size_t dg_utf8_seq_len(const char *s);
 char *dg_utf8_repair(const char *s);
 /* "text, json, …": the names --format accepts, for messages. */
 const char *dg_reporter_names(void);

@@ -114,6 +114,15 @@ void dg_json_spool_add(struct dg_json_spool *js, cJSON *item)
 	free(text);
 }
 
+FILE *dg_json_spool_next(struct dg_json_spool *js)
+{
+	if (!js->s.f)
+		return NULL;
+	if (js->n++)
+		fputs(js->pretty ? ", " : ",", js->s.f);
+	return js->s.f;
+}
+
 cJSON *dg_json_spool_hole(struct dg_json_spool *js)
 {
 	cJSON *a = cJSON_CreateArray();

@@ -415,26 +415,3 @@ const char *dg_fix_kind_name(enum dg_fix_kind k)
 {
 	return k == DG_FIX_IGNORE ? "ignore" : k == DG_FIX_IGNORE_FILE ? "ignore-file" : "rewrite";
 }
-
-cJSON *dg_json_fix(const struct dg_fix *fix)
-{
-	cJSON *o = cJSON_CreateObject(), *edits = cJSON_CreateArray();
-
-	cJSON_AddStringToObject(o, "kind", dg_fix_kind_name(fix->kind));
-	cJSON_AddStringToObject(o, "description", fix->description);
-	for (size_t i = 0; i < fix->n_edits; i++) {
-		const struct dg_edit *e = &fix->edits[i];
-		cJSON *x = cJSON_CreateObject();
-
-		dg_json_add_count(x, "byte_offset", e->byte_offset);
-		dg_json_add_count(x, "byte_length", e->byte_length);
-		dg_json_add_count(x, "line", e->line);
-		dg_json_add_count(x, "column", e->column);
-		dg_json_add_count(x, "end_line", e->end_line);
-		dg_json_add_count(x, "end_column", e->end_column);
-		cJSON_AddStringToObject(x, "text", e->text);
-		cJSON_AddItemToArray(edits, x);
-	}
-	cJSON_AddItemToObject(o, "edits", edits);
-	return o;
-}

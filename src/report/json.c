@@ -40,6 +40,8 @@ static void *json_begin(FILE *out, const struct dg_report_options *opts)
 	return st;
 }
 
+/* A fix: {"kind", "description", "edits": [{"byte_offset", "byte_length", "line", "column",
+ * "end_line", "end_column", "text"}]}. */
 static void json_fix(struct dg_jw *w, const char *key, const struct dg_fix *fix)
 {
 	dg_jw_open(w, key, false);

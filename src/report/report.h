@@ -134,9 +134,6 @@ FILE *dg_json_spool_next(struct dg_json_spool *js);
 void dg_json_add_count(struct cJSON *o, const char *key, unsigned long long v);
 /* o[key] = v, or null when v is NULL. */
 void dg_json_add_string_or_null(struct cJSON *o, const char *key, const char *v);
-/* A fix as JSON: {"kind", "description", "edits": [{"byte_offset", "byte_length", "line",
- * "column", "end_line", "end_column", "text"}]}. */
-struct cJSON *dg_json_fix(const struct dg_fix *fix);
 /* The entry of "errors" for a file that could not be read: {"path", "message"}. */
 struct cJSON *dg_json_error(const char *path, const char *error);
 /* "error", "warning", or the format's word for the lowest severity (`lowest`). */

@@ -3,6 +3,7 @@
  * cJSON_PrintUnformatted gives for the same tree after dg_json_repair, without building the tree,
  * copying its strings to repair and print them, and freeing it again (for the JSON report that
  * was 40% of a run). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,58 +35,88 @@ static void put_c(struct dg_jw *w, char c)
 	w->buf[w->len++] = c;
 }
 
+/* Whether all 8 bytes of x are printed as they are (from ' ' to DEL, but '"' and '\\'): exact
+ * as a whole, though not byte by byte (a borrow may mark a byte after one that is not plain). */
+static bool plain8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+	return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & highs);
+}
+
 static void put_string(struct dg_jw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s, *run;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	unsigned char *o;
 
-	put_c(w, '"');
-	while (*p) {
-		/* the bytes printed as they are: everything from ' ' to DEL but '"' and '\\' */
-		for (run = p; *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\'; p++)
-			;
-		if (p > run)
-			put(w, run, (size_t)(p - run));
-		if (!*p)
+	/* the most a byte becomes is 6 ("\u00XX"), and the quotes */
+	room(w, 6 * (size_t)(end - p) + 2);
+	o = (unsigned char *)w->buf + w->len;
+	*o++ = '"';
+	while (p < end) {
+		uint64_t x;
+		unsigned char c;
+
+		for (; end - p >= 8; p += 8, o += 8) {
+			memcpy(&x, p, 8);
+			if (!plain8(x))
+				break;
+			memcpy(o, p, 8);
+		}
+		if (p >= end)
 			break;
-		if (*p >= 0x80) {
-			size_t n = dg_utf8_seq_len((const char *)p);
-			if (n)
-				put(w, p, n);
-			else
-				put(w, "\xEF\xBF\xBD", 3); /* dg_utf8_repair's U+FFFD */
-			p += n ? n : 1;
+		c = *p;
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			*o++ = c;
+			p++;
 			continue;
 		}
-		put_c(w, '\\');
-		switch (*p) {
+		if (c >= 0x80) {
+			size_t n = dg_utf8_seq_len((const char *)p);
+			if (n) {
+				memcpy(o, p, n);
+				o += n;
+				p += n;
+			} else {
+				memcpy(o, "\xEF\xBF\xBD", 3); /* dg_utf8_repair's U+FFFD */
+				o += 3;
+				p++;
+			}
+			continue;
+		}
+		*o++ = '\\';
+		switch (c) {
 		case '"':
 		case '\\':
-			put_c(w, (char)*p);
+			*o++ = c;
 			break;
 		case '\b':
-			put_c(w, 'b');
+			*o++ = 'b';
 			break;
 		case '\f':
-			put_c(w, 'f');
+			*o++ = 'f';
 			break;
 		case '\n':
-			put_c(w, 'n');
+			*o++ = 'n';
 			break;
 		case '\r':
-			put_c(w, 'r');
+			*o++ = 'r';
 			break;
 		case '\t':
-			put_c(w, 't');
+			*o++ = 't';
 			break;
 		default: /* cJSON's "u%04x" */
-			put(w, "u00", 3);
-			put_c(w, hex[*p >> 4]);
-			put_c(w, hex[*p & 15]);
+			memcpy(o, "u00", 3);
+			o[3] = (unsigned char)hex[c >> 4];
+			o[4] = (unsigned char)hex[c & 15];
+			o += 5;
 		}
 		p++;
 	}
-	put_c(w, '"');
+	*o++ = '"';
+	w->len = (size_t)((char *)o - w->buf);
 }
 
 /* Before a value: the comma after a sibling, and the key inside an object. */

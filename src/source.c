@@ -233,16 +233,14 @@ void dg_source_init(struct dg_source *src, struct dg_arena *a, const char *path,
 	len -= src->bom;
 	src->text = dg_arena_strndup(a, buf, len);
 	src->len = len;
-	for (size_t i = 0; i < len; i++)
-		if (buf[i] == '\n')
-			n++;
+	for (const char *p = buf, *end = buf + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
 	src->line_starts = dg_arena_alloc(a, n * sizeof(size_t));
 	src->n_lines = n;
 	src->line_starts[0] = 0;
 	n = 1;
-	for (size_t i = 0; i < len; i++)
-		if (buf[i] == '\n')
-			src->line_starts[n++] = i + 1;
+	for (const char *p = buf, *end = buf + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		src->line_starts[n++] = (size_t)(p - buf) + 1;
 }
 
 static bool is_continuation(unsigned char c)
@@ -368,6 +366,8 @@ const char *dg_source_line(const struct dg_source *src, unsigned line, size_t *l
 	return src->text + start;
 }
 
+#define ASCII_ONES 0x0101010101010101ULL
+
 size_t dg_source_find_invalid_utf8(const struct dg_source *src)
 {
 	const unsigned char *s = (const unsigned char *)src->text;
@@ -379,6 +379,18 @@ size_t dg_source_find_invalid_utf8(const struct dg_source *src)
 		unsigned cp;
 
 		if (c < 0x80) {
+			uint64_t x;
+			/* eight ASCII bytes at a time, none of them NUL */
+			for (; n - i >= 8; i += 8) {
+				memcpy(&x, s + i, 8);
+				if ((x | ((x - ASCII_ONES) & ~x)) & (ASCII_ONES << 7))
+					break;
+			}
+			if (i >= n)
+				break;
+			c = s[i];
+			if (c >= 0x80)
+				continue;
 			if (c == 0)
 				return i; /* a NUL byte: this is not a text file */
 			i++;

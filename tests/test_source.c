@@ -100,6 +100,38 @@ static void test_invalid_utf8(void **state)
 	dg_arena_destroy(&a);
 }
 
+/* Every position of a 40-byte text, for the checks that take eight bytes at a time: a NUL, a
+ * byte that starts nothing, a sequence cut short are found where they are; a whole sequence and
+ * plain ASCII are not; lines are counted wherever the newline falls. */
+static void test_invalid_utf8_at_every_offset(void **state)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		bool bad;
+	} cases[] = {{"\0", 1, true},	     {"\xFF", 1, true},		 {"\xC3", 1, true},
+		     {"\xC3\xA9", 2, false}, {"\xE2\x82\xAC", 3, false}, {"\n", 1, false}};
+	char text[40];
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		for (size_t k = 0; k + cases[c].len <= sizeof(text); k++) {
+			struct dg_arena a;
+			struct dg_source s;
+
+			memset(text, 'x', sizeof(text));
+			memcpy(text + k, cases[c].bytes, cases[c].len);
+			dg_arena_init(&a);
+			dg_source_init(&s, &a, "t.sql", text, sizeof(text));
+			assert_int_equal(dg_source_find_invalid_utf8(&s),
+					 cases[c].bad ? k : (size_t)-1);
+			assert_int_equal(s.n_lines, cases[c].bytes[0] == '\n' ? 2 : 1);
+			if (cases[c].bytes[0] == '\n')
+				assert_int_equal(s.line_starts[1], k + 1);
+			dg_arena_destroy(&a);
+		}
+}
+
 static char *tmp_path(const char *name)
 {
 	static char p[512];
@@ -197,6 +229,7 @@ int main(void)
 	    cmocka_unit_test(test_columns_count_code_points),
 	    cmocka_unit_test(test_bom_and_crlf),
 	    cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_invalid_utf8_at_every_offset),
 	    cmocka_unit_test(test_read_path),
 	    cmocka_unit_test(test_probes),
 	};

@@ -47,7 +47,10 @@ struct dg_catalog {
 	size_t n_ents, cap_ents;
 	uint32_t *slots;
 	size_t cap_slots;
-	size_t n_parts;	  /* K_PART entries ever added (dead or alive) */
+	size_t n_parts; /* K_PART entries ever added (dead or alive) */
+	/* the index of every K_PART entry in ents, in entry order: the partitions of a parent
+	 * are found among these, not among all the entries */
+	size_t *part_ents, n_part_ents, cap_part_ents;
 	size_t n_checked; /* n_ents when dead entries were last counted (see compact) */
 };
 
@@ -160,9 +163,16 @@ static struct ent *add(struct dg_catalog *c, int kind, const char *schema, const
 	e->schema = intern(c, schema_or_null(schema));
 	e->a = intern(c, a);
 	e->b = intern(c, b);
-	index_ent(c, c->n_ents++);
-	if (kind == K_PART)
+	if (kind == K_PART) {
 		c->n_parts++;
+		if (c->n_part_ents == c->cap_part_ents) {
+			c->cap_part_ents = c->cap_part_ents ? 2 * c->cap_part_ents : 16;
+			c->part_ents =
+			    dg_xrealloc(c->part_ents, c->cap_part_ents * sizeof(*c->part_ents));
+		}
+		c->part_ents[c->n_part_ents++] = c->n_ents;
+	}
+	index_ent(c, c->n_ents++);
 	return e;
 }
 
@@ -173,6 +183,18 @@ static bool schema_match(const char *x, const char *y)
 	return !x || !y || strcmp(x, y) == 0;
 }
 
+/* The catalog's copy of s, or NULL when it knows no such string (nor any entry naming it). */
+static const char *interned(const struct dg_catalog *c, const char *s)
+{
+	if (!c || !c->cap_strs || !s)
+		return NULL;
+	for (size_t i = hash_str(s) & (c->cap_strs - 1); c->strs[i];
+	     i = (i + 1) & (c->cap_strs - 1))
+		if (strcmp(c->strs[i], s) == 0)
+			return c->strs[i];
+	return NULL;
+}
+
 /* Visits the live entries of `kind` whose a is `a` (any string equal to it) and whose schema
  * matches; `b` NULL matches any b. Stops when fn returns true. */
 static struct ent *find(const struct dg_catalog *c, int kind, const char *schema, const char *a,
@@ -180,17 +202,7 @@ static struct ent *find(const struct dg_catalog *c, int kind, const char *schema
 {
 	const char *ia;
 
-	if (!c || !c->cap_slots || !a)
-		return NULL;
-	/* the string is interned if the catalog knows it at all */
-	ia = NULL;
-	for (size_t i = hash_str(a) & (c->cap_strs - 1); c->strs[i];
-	     i = (i + 1) & (c->cap_strs - 1))
-		if (strcmp(c->strs[i], a) == 0) {
-			ia = c->strs[i];
-			break;
-		}
-	if (!ia)
+	if (!c || !c->cap_slots || !(ia = interned(c, a)))
 		return NULL;
 	for (size_t i = slot_of(c, kind, ia); c->slots[i]; i = (i + 1) & (c->cap_slots - 1)) {
 		struct ent *e = &c->ents[c->slots[i] - 1];
@@ -222,9 +234,10 @@ static void forget_table(struct dg_catalog *c, const char *schema, const char *t
 	kill(c, K_NNCHECK, schema, table, NULL);
 	kill(c, K_MVREAD, schema, table, NULL);
 	kill(c, K_REFBY, schema, table, NULL);
-	for (size_t i = 0; i < c->n_ents; i++) {
+	table = interned(c, table);
+	for (size_t i = 0; table && i < c->n_ents; i++) {
 		struct ent *e = &c->ents[i];
-		if (e->dead || !e->b || strcmp(e->b, table) != 0)
+		if (e->dead || e->b != table)
 			continue;
 		if (e->kind == K_REFBY || e->kind == K_FK) {
 			/* its own foreign keys, and (CASCADE) those that referenced it */
@@ -256,6 +269,7 @@ static void clear(struct dg_catalog *c)
 	free(c->strs);
 	free(c->ents);
 	free(c->slots);
+	free(c->part_ents);
 	free(c->dir);
 	memset(c, 0, sizeof(*c));
 }
@@ -389,9 +403,10 @@ const char *dg_catalog_partition_at(const struct dg_catalog *cat, const char *sc
 {
 	/* the parent is kept by name only: its schema is not compared */
 	(void)schema;
-	for (size_t k = 0; cat && parent && k < cat->n_ents; k++) {
-		const struct ent *e = &cat->ents[k];
-		if (e->kind != K_PART || e->dead || strcmp(e->b, parent) != 0 || i-- > 0)
+	parent = interned(cat, parent);
+	for (size_t k = 0; parent && k < cat->n_part_ents; k++) {
+		const struct ent *e = &cat->ents[cat->part_ents[k]];
+		if (e->dead || e->b != parent || i-- > 0)
 			continue;
 		*part_schema = e->schema;
 		return e->a;
@@ -725,9 +740,14 @@ static void compact(struct dg_catalog *c)
 	c->n_checked = live;
 	if (live * 2 > c->n_ents)
 		return;
-	for (size_t k = 0, n = 0; k < c->n_ents; k++)
-		if (!c->ents[k].dead)
-			c->ents[n++] = c->ents[k];
+	c->n_part_ents = 0;
+	for (size_t k = 0, n = 0; k < c->n_ents; k++) {
+		if (c->ents[k].dead)
+			continue;
+		if (c->ents[k].kind == K_PART)
+			c->part_ents[c->n_part_ents++] = n; /* fewer than before: no room needed */
+		c->ents[n++] = c->ents[k];
+	}
 	c->n_ents = live;
 	reindex(c, c->cap_slots);
 }
@@ -792,9 +812,10 @@ const char *dg_catalog_default_partition(const struct dg_catalog *cat, const cha
 					 const char *parent, const char **part_schema)
 {
 	(void)schema;
-	for (size_t k = 0; cat && parent && k < cat->n_ents; k++) {
-		const struct ent *e = &cat->ents[k];
-		if (e->kind == K_PART && !e->dead && e->is_default && strcmp(e->b, parent) == 0) {
+	parent = interned(cat, parent);
+	for (size_t k = 0; parent && k < cat->n_part_ents; k++) {
+		const struct ent *e = &cat->ents[cat->part_ents[k]];
+		if (!e->dead && e->is_default && e->b == parent) {
 			*part_schema = e->schema;
 			return e->a;
 		}

@@ -158,12 +158,14 @@ static void drops_are_remembered(void **state)
 }
 
 /* A table dropped and made again many times leaves dead entries that are swept out once they
- * are most of the catalog: what is alive stays, in order, and what was dropped stays gone. */
+ * are most of the catalog: what is alive stays, in order, and what was dropped stays gone
+ * (partitions too, which are looked up among the partition entries alone). */
 static void dead_entries_are_swept(void **state)
 {
 	struct dg_catalog *cat = dg_catalog_new();
 	char type[64], msgs[8192], name[64];
-	size_t cap = 300 * 300, n = 0;
+	const char *ps = NULL;
+	size_t cap = 400 * 300, n = 0;
 	char *text = test_malloc(cap);
 
 	(void)state;
@@ -172,17 +174,25 @@ static void dead_entries_are_swept(void **state)
 	for (int gen = 0; gen < 250; gen++) {
 		/* made amid the churn, among dead entries: every later sweep moves it */
 		if (gen == 100)
+			n += (size_t)snprintf(
+			    text + n, cap - n,
+			    "CREATE TABLE keep (x varchar(5), y integer);\n"
+			    "CREATE INDEX keep_y ON keep (y);\n"
+			    "CREATE TABLE pk (at int) PARTITION BY RANGE (at);\n"
+			    "CREATE TABLE pk_a PARTITION OF pk FOR VALUES FROM (0) TO "
+			    "(10);\n");
+		if (gen == 200)
 			n += (size_t)snprintf(text + n, cap - n,
-					      "CREATE TABLE keep (x varchar(5), y integer);\n"
-					      "CREATE INDEX keep_y ON keep (y);\n");
+					      "CREATE TABLE pk_d PARTITION OF pk DEFAULT;\n");
 		/* 12 columns, an index and a check per generation: ~4,000 dead entries in all */
 		n += (size_t)snprintf(
 		    text + n, cap - n,
 		    "CREATE TABLE w (id bigint, a%d integer, b text, c text, d text, "
 		    "e text, f text, g text, h text, i text, j text, k text, "
-		    "CONSTRAINT w_chk CHECK (b IS NOT NULL));\n"
+		    "CONSTRAINT w_chk CHECK (b IS NOT NULL)) PARTITION BY RANGE (id);\n"
+		    "CREATE TABLE w_p%d PARTITION OF w FOR VALUES FROM (0) TO (10);\n"
 		    "CREATE INDEX w_idx%d ON w (a%d);\nDROP TABLE w;\n",
-		    gen, gen, gen);
+		    gen, gen, gen, gen);
 	}
 	n += (size_t)snprintf(text + n, cap - n,
 			      "CREATE TABLE w (id bigint, last integer);\nCREATE INDEX w_last ON w "
@@ -204,6 +214,12 @@ static void dead_entries_are_swept(void **state)
 		assert_null(dg_catalog_index_table(cat, NULL, name));
 	}
 	assert_false(dg_catalog_valid_check(cat, NULL, "w"));
+	assert_null(dg_catalog_partition_at(cat, NULL, "w", 0, &ps));
+	assert_null(dg_catalog_parent_of(cat, NULL, "w_p249"));
+	assert_string_equal(dg_catalog_partition_at(cat, NULL, "pk", 0, &ps), "pk_a");
+	assert_string_equal(dg_catalog_partition_at(cat, NULL, "pk", 1, &ps), "pk_d");
+	assert_null(dg_catalog_partition_at(cat, NULL, "pk", 2, &ps));
+	assert_string_equal(dg_catalog_default_partition(cat, NULL, "pk", &ps), "pk_d");
 	dg_catalog_free(cat);
 	test_free(text);
 }

@@ -249,6 +249,9 @@ static size_t collect(const struct dg_source *src, struct directive **out)
 	size_t n = src->len, i = 0, count = 0, cap = 0;
 	struct directive *ds = NULL;
 
+	/* every directive's word ends in "-ignore" (parse_directive): most files hold none */
+	if (!memmem(s, n, "-ignore", 7))
+		n = 0;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '-' && i + 1 < n && s[i + 1] == '-') {

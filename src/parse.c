@@ -97,11 +97,23 @@ static bool contains_word_ci(const char *buf, size_t from, size_t to, const char
 /* Whether buf[0, len) holds `word` (lower case letters) in any case, anywhere. */
 static bool holds_ci(const char *buf, size_t len, const char *word)
 {
-	size_t n = strlen(word);
+	const uint64_t ones = 0x0101010101010101ULL, first = ones * (unsigned char)word[0];
+	size_t n = strlen(word), k = 0;
 
-	for (size_t k = 0; k + n <= len; k++)
+	while (k + n <= len) {
+		uint64_t x;
+		if (k + 8 <= len) { /* eight bytes at a time, none of them the first letter */
+			memcpy(&x, buf + k, 8);
+			x = (x | ones * 0x20) ^ first;
+			if (!((x - ones) & ~x & (ones << 7))) {
+				k += 8;
+				continue;
+			}
+		}
 		if ((buf[k] | 0x20) == word[0] && strncasecmp(buf + k, word, n) == 0)
 			return true;
+		k++;
+	}
 	return false;
 }
 

@@ -100,6 +100,24 @@ static void test_copy_data_without_terminator(void **state)
 	assert_string_equal(buf, want);
 }
 
+/* "stdin" in any case at any offset (the search for it takes eight bytes at a time) */
+static void test_copy_from_stdin_anywhere(void **state)
+{
+	static const char *const spellings[] = {"stdin", "STDIN", "StDiN", "sTdIn"};
+	char buf[96], want[96];
+
+	(void)state;
+	for (size_t sp = 0; sp < sizeof(spellings) / sizeof(spellings[0]); sp++)
+		for (int pad = 0; pad < 20; pad++) {
+			snprintf(buf, sizeof(buf), "%*sCOPY ss FROM %s;\n1,2\n", pad, "",
+				 spellings[sp]);
+			snprintf(want, sizeof(want), "%*sCOPY ss FROM %s;\n   \n", pad, "",
+				 spellings[sp]);
+			dg_blank_psql(buf, strlen(buf));
+			assert_string_equal(buf, want);
+		}
+}
+
 static void test_templates_are_rendered(void **state)
 {
 	struct tk_parsed f;
@@ -242,6 +260,7 @@ int main(void)
 	    cmocka_unit_test(test_garbage_terminates),
 	    cmocka_unit_test(test_psql_script_is_blanked),
 	    cmocka_unit_test(test_copy_data_without_terminator),
+	    cmocka_unit_test(test_copy_from_stdin_anywhere),
 	    cmocka_unit_test(test_templates_are_rendered),
 	    cmocka_unit_test(test_templates_that_still_fail),
 	    cmocka_unit_test(test_large_section_locations),

@@ -13,6 +13,7 @@
  */
 #include "pgtree.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,9 +146,81 @@ static void copy_field(struct copy *cp, const ProtobufCFieldDescriptor *fd, cons
 	}
 }
 
+/* What copying a message of one type does besides copying its bytes: the fields that hold
+ * pointers (repeated ones, messages, strings, bytes), worked out once per type for every type a
+ * parse result can hold; and a Node's field for each node_case. A type without a plan (none is
+ * expected) is copied field by field. */
+struct plan {
+	const ProtobufCMessageDescriptor *d;
+	unsigned n;
+	const ProtobufCFieldDescriptor *const *fields;
+};
+
+#define PLAN_SLOTS 2048 /* a power of two, well above the ~270 message types */
+#define PLAN_FIELDS 16384
+#define NODE_CASES 1024
+
+static struct plan plans[PLAN_SLOTS];
+static const ProtobufCFieldDescriptor *plan_fields[PLAN_FIELDS];
+static size_t n_plans, n_plan_fields;
+static const ProtobufCFieldDescriptor *node_fields[NODE_CASES];
+static pthread_once_t plans_once = PTHREAD_ONCE_INIT;
+
+static size_t plan_slot(const ProtobufCMessageDescriptor *d)
+{
+	uint64_t h = (uint64_t)(uintptr_t)d * 0x9E3779B97F4A7C15ULL;
+
+	return (size_t)(h >> 40) & (PLAN_SLOTS - 1);
+}
+
+static const struct plan *plan_of(const ProtobufCMessageDescriptor *d)
+{
+	for (size_t i = plan_slot(d); plans[i].d; i = (i + 1) & (PLAN_SLOTS - 1))
+		if (plans[i].d == d)
+			return &plans[i];
+	return NULL;
+}
+
+static void plan_add(const ProtobufCMessageDescriptor *d)
+{
+	size_t i, first = n_plan_fields;
+
+	if (plan_of(d) || 2 * (n_plans + 1) > PLAN_SLOTS)
+		return; /* known, or no room: copied field by field */
+	for (i = plan_slot(d); plans[i].d; i = (i + 1) & (PLAN_SLOTS - 1))
+		;
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[f];
+		if (fd->label != PROTOBUF_C_LABEL_REPEATED && fd->type != PROTOBUF_C_TYPE_MESSAGE &&
+		    fd->type != PROTOBUF_C_TYPE_STRING && fd->type != PROTOBUF_C_TYPE_BYTES)
+			continue;
+		if (n_plan_fields == PLAN_FIELDS) {
+			n_plan_fields = first;
+			return;
+		}
+		plan_fields[n_plan_fields++] = fd;
+	}
+	plans[i] = (struct plan){d, (unsigned)(n_plan_fields - first), plan_fields + first};
+	n_plans++;
+	for (unsigned f = 0; f < d->n_fields; f++)
+		if (d->fields[f].type == PROTOBUF_C_TYPE_MESSAGE)
+			plan_add(d->fields[f].descriptor);
+}
+
+static void plans_build(void)
+{
+	const ProtobufCMessageDescriptor *nd = &pg_query__node__descriptor;
+
+	plan_add(&pg_query__parse_result__descriptor);
+	for (unsigned f = 0; f < nd->n_fields; f++)
+		if (nd->fields[f].id < NODE_CASES)
+			node_fields[nd->fields[f].id] = &nd->fields[f];
+}
+
 static ProtobufCMessage *copy_message(struct copy *cp, const ProtobufCMessage *m, unsigned level)
 {
 	const ProtobufCMessageDescriptor *d = m->descriptor;
+	const struct plan *plan;
 	ProtobufCMessage *c;
 
 	if (level >= cp->limit) {
@@ -161,12 +234,19 @@ static ProtobufCMessage *copy_message(struct copy *cp, const ProtobufCMessage *m
 	if (d == &pg_query__node__descriptor) {
 		/* a Node is a oneof of ~250 messages: go straight to the one it holds */
 		const PgQuery__Node *n = (const PgQuery__Node *)m;
+		unsigned nc = (unsigned)n->node_case;
 		const ProtobufCFieldDescriptor *fd =
-		    n->node_case == PG_QUERY__NODE__NODE__NOT_SET
-			? NULL
-			: protobuf_c_message_descriptor_get_field(d, (unsigned)n->node_case);
+		    n->node_case == PG_QUERY__NODE__NODE__NOT_SET ? NULL
+		    : nc < NODE_CASES && node_fields[nc]
+			? node_fields[nc]
+			: protobuf_c_message_descriptor_get_field(d, nc);
 		if (fd)
 			copy_field(cp, fd, (const char *)m, (char *)c, level);
+		return c;
+	}
+	if ((plan = plan_of(d))) {
+		for (unsigned i = 0; i < plan->n && !cp->deep; i++)
+			copy_field(cp, plan->fields[i], (const char *)m, (char *)c, level);
 		return c;
 	}
 	for (unsigned i = 0; i < d->n_fields && !cp->deep; i++)
@@ -178,6 +258,7 @@ ProtobufCMessage *dg_pb_copy(struct dg_arena *a, const ProtobufCMessage *m)
 {
 	struct copy cp = {a, UINT32_MAX, false};
 
+	pthread_once(&plans_once, plans_build);
 	return m ? copy_message(&cp, m, 1) : NULL;
 }
 
@@ -188,6 +269,7 @@ static void capture_tree(struct capture *c, const PgQuery__ParseResult *pr)
 	struct copy cp = {c->a, DG_MAX_TREE_DEPTH + 2, false};
 	PgQuery__ParseResult *t = dg_arena_alloc(c->a, sizeof(*t));
 
+	pthread_once(&plans_once, plans_build);
 	*t = *pr;
 	t->base.n_unknown_fields = 0;
 	t->base.unknown_fields = NULL;

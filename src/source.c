@@ -104,8 +104,9 @@ FILE *dg_open_regular(const char *path, size_t limit, int *err)
 	return fp;
 }
 
-/* Up to `want` bytes of fd into buf, fewer only at the end of the file: the count, or -1
- * (errno set). */
+/* Up to `want` bytes of the regular file fd into buf, fewer only at the end of the file: the
+ * count, or -1 (errno set). Linux returns fewer bytes than asked from a regular file only at
+ * its end, so a short read ends it: no further read to see 0 (one system call fewer a file). */
 static ssize_t read_upto(int fd, char *buf, size_t want)
 {
 	size_t n = 0;
@@ -116,8 +117,10 @@ static ssize_t read_upto(int fd, char *buf, size_t want)
 			continue;
 		if (got < 0)
 			return -1;
-		if (got == 0)
+		if ((size_t)got < want - n) {
+			n += (size_t)got;
 			break;
+		}
 		n += (size_t)got;
 	}
 	return (ssize_t)n;
@@ -136,7 +139,8 @@ char *dg_read_path(const char *path, size_t limit, size_t *len, int *err)
 		err = &dummy;
 	if ((fd = open_regular(path, limit, err, &size)) < 0)
 		return NULL;
-	cap = size + 1 > 4096 ? size + 1 : 4096;
+	/* a byte more than fstat said, and the NUL: the whole file is a short read */
+	cap = size + 2 > 4096 ? size + 2 : 4096;
 	if (!(buf = malloc(cap))) {
 		close(fd);
 		*err = 0;

@@ -159,6 +159,18 @@ static void test_read_path(void **state)
 	assert_memory_equal(got, text, big);
 	assert_int_equal(got[big], '\0');
 	free(got);
+	/* around the first buffer's size and its doubling: each whole, its end found */
+	for (size_t size = 4090; size < 8200; size += size < 4100 ? 1 : 4090) {
+		char keep = text[size];
+		text[size] = '\0';
+		tk_write_file("edge.sql", text);
+		text[size] = keep;
+		got = dg_read_path(tmp_path("edge.sql"), big, &len, &err);
+		assert_non_null(got);
+		assert_int_equal(len, size);
+		assert_memory_equal(got, text, size);
+		free(got);
+	}
 	assert_null(dg_read_path(tmp_path("big.sql"), big - 1, &len, &err));
 	assert_int_equal(err, DG_READ_TOO_BIG);
 	tk_write_file("empty.sql", "");

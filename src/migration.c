@@ -1254,6 +1254,14 @@ struct marker_dir {
 	unsigned *held; /* per file: bit k set when it holds sibling_markers[k] */
 	size_t n;
 	unsigned long used; /* when it was last asked, for eviction */
+	/* the questions answered (each file of the directory asks the same ones: answering
+	 * each from the names again made detection quadratic in the directory's size) */
+	struct marker_answer {
+		size_t marker;
+		bool (*name_ok)(const char *);
+		bool any;
+	} answers[8];
+	size_t n_answers;
 };
 
 #define MARKER_DIRS 8
@@ -1341,7 +1349,7 @@ static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_
 	const char *d = *dir ? dir : ".";
 	struct stat st;
 	size_t k = 0, n_markers = sizeof(sibling_markers) / sizeof(*sibling_markers);
-	const struct marker_dir *md;
+	struct marker_dir *md;
 	bool any = false;
 
 	while (k < n_markers && strcmp(sibling_markers[k], marker) != 0)
@@ -1350,8 +1358,17 @@ static bool sibling_has_marker(const char *dir, const char *marker, bool (*name_
 		return false;
 	pthread_mutex_lock(&marker_cache.mu);
 	md = marker_dir_of(dir, d, &st);
+	for (size_t a = 0; a < md->n_answers; a++)
+		if (md->answers[a].marker == k && md->answers[a].name_ok == name_ok) {
+			any = md->answers[a].any;
+			pthread_mutex_unlock(&marker_cache.mu);
+			return any;
+		}
 	for (size_t i = 0; i < md->n && !any; i++)
 		any = (md->held[i] & (1u << k)) && (!name_ok || name_ok(md->names[i]));
+	if (md->n_answers < sizeof(md->answers) / sizeof(md->answers[0]))
+		md->answers[md->n_answers++] =
+		    (struct marker_answer){.marker = k, .name_ok = name_ok, .any = any};
 	pthread_mutex_unlock(&marker_cache.mu);
 	return any;
 }

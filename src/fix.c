@@ -1,6 +1,7 @@
 /* fix.c — the fix model: rewrite fixes that rules attach to their findings, the ignore comments
  * every finding gets, applying fixes to a file, verifying them by linting the result again, and
  * the unified diff `--fix --diff` prints. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,6 +227,35 @@ size_t dg_fix_insert_point(const struct dg_ctx *ctx, size_t stmt_start, bool abo
 	return at;
 }
 
+/* buf = the pieces one after the other, cut at size - 1 bytes as snprintf cuts: four of these
+ * for every finding, without parsing a format each time. A piece's n SIZE_MAX: up to its NUL. */
+struct piece {
+	const char *s;
+	size_t n;
+};
+
+static void join(char *buf, size_t size, const struct piece *p, size_t n_pieces)
+{
+	size_t len = 0;
+
+	for (size_t k = 0; k < n_pieces; k++) {
+		size_t n = p[k].n == SIZE_MAX ? strlen(p[k].s) : p[k].n;
+		if (n > size - 1 - len)
+			n = size - 1 - len;
+		memcpy(buf + len, p[k].s, n);
+		len += n;
+	}
+	buf[len] = '\0';
+}
+
+#define PIECES(...)                                                                                \
+	(const struct piece[]){__VA_ARGS__},                                                       \
+	    sizeof((const struct piece[]){__VA_ARGS__}) / sizeof(struct piece)
+#define WHOLE(str)                                                                                 \
+	{                                                                                          \
+		(str), SIZE_MAX                                                                    \
+	}
+
 void dg_fix_add_ignores(struct dg_ctx *ctx, size_t i, size_t start, size_t end)
 {
 	struct dg_finding *f = &ctx->out->findings[i];
@@ -247,18 +277,22 @@ void dg_fix_add_ignores(struct dg_ctx *ctx, size_t i, size_t start, size_t end)
 		if (ins != (size_t)-1) {
 			while (own && ls > 0 && s[ls - 1] != '\n')
 				ls--;
-			snprintf(desc, sizeof(desc),
-				 "Ignore %s for this statement (fill in the reason)", f->rule);
+			join(desc, sizeof(desc),
+			     PIECES(WHOLE("Ignore "), WHOLE(f->rule),
+				    WHOLE(" for this statement (fill in the reason)")));
 			x = add_fix(f, f->n_fixes, DG_FIX_IGNORE, desc);
 			if (own) {
 				size_t k = ins;
 				while (s[k] == ' ' || s[k] == '\t')
 					k++;
-				snprintf(text, sizeof(text), "%.*s-- ddlguard-ignore %s %s\n",
-					 (int)(k - ins), s + ins, f->rule, ignore_reason);
+				join(text, sizeof(text),
+				     PIECES({s + ins, k - ins}, WHOLE("-- ddlguard-ignore "),
+					    WHOLE(f->rule), WHOLE(" "), WHOLE(ignore_reason),
+					    WHOLE("\n")));
 			} else {
-				snprintf(text, sizeof(text), "\n-- ddlguard-ignore %s %s\n",
-					 f->rule, ignore_reason);
+				join(text, sizeof(text),
+				     PIECES(WHOLE("\n-- ddlguard-ignore "), WHOLE(f->rule),
+					    WHOLE(" "), WHOLE(ignore_reason), WHOLE("\n")));
 			}
 			add_edit(ctx->src, x, ins, ins, text);
 		}
@@ -283,10 +317,14 @@ void dg_fix_add_ignores(struct dg_ctx *ctx, size_t i, size_t start, size_t end)
 			at++;
 		at = at < ctx->src->len ? at + 1 : at;
 	}
-	snprintf(desc, sizeof(desc), "Ignore %s in this whole file (fill in the reason)", f->rule);
+	join(desc, sizeof(desc),
+	     PIECES(WHOLE("Ignore "), WHOLE(f->rule),
+		    WHOLE(" in this whole file (fill in the reason)")));
 	x = add_fix(f, f->n_fixes, DG_FIX_IGNORE_FILE, desc);
-	snprintf(text, sizeof(text), "%s-- ddlguard-ignore-file %s %s\n",
-		 at > 0 && s[at - 1] != '\n' ? "\n" : "", f->rule, ignore_reason);
+	join(text, sizeof(text),
+	     PIECES(WHOLE(at > 0 && s[at - 1] != '\n' ? "\n" : ""),
+		    WHOLE("-- ddlguard-ignore-file "), WHOLE(f->rule), WHOLE(" "),
+		    WHOLE(ignore_reason), WHOLE("\n")));
 	add_edit(ctx->src, x, at, at, text);
 }
 

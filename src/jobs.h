@@ -3,8 +3,8 @@
  * Files are independent but for the schema memory: the files of one memory group (consecutive
  * files sharing one catalog scope) are linted by one thread with one catalog, in the order the
  * group's `order` callback gives (its runner's, so that the catalog only ever moves forward);
- * groups go to worker threads, and their results come back to the calling thread in exactly the
- * input order, so that every report is byte for byte what one thread writes. */
+ * groups go to worker threads, and their results are reported one at a time in exactly the input
+ * order, so that every report is byte for byte what one thread writes. */
 #ifndef DG_JOBS_H
 #define DG_JOBS_H
 
@@ -18,8 +18,10 @@
  * callback still ran it, e.g. for the schema memory). Runs on a worker thread: it must only
  * read what it shares with other calls. */
 typedef bool (*dg_jobs_lint_fn)(void *ctx, struct dg_catalog *cat, size_t i, struct dg_result *res);
-/* Receives file i's result on the calling thread, in input order (reported: what lint said).
- * It may keep nothing of *res: the pool clears it afterwards. */
+/* Receives file i's result, in input order (reported: what lint said), on one thread at a time:
+ * the calling thread's with one job, else a worker's (each call happens after the one before
+ * it, under the pool's lock: what it keeps needs no lock of its own). It may keep nothing of
+ * *res: the pool clears it afterwards. */
 typedef void (*dg_jobs_report_fn)(void *ctx, size_t i, struct dg_result *res, bool reported);
 /* The order in which the files [first, first + n) of one group are linted: order[k] is the k-th
  * (a permutation of first … first + n - 1). Runs on a worker thread, like lint. */

@@ -1,10 +1,12 @@
 /* test_jobs.c — the --jobs pool: every file linted once, in its group's order with its group's
- * catalog, reported in input order on the calling thread; real linting on several threads
- * gives what one thread gives. Run under ThreadSanitizer too (tools/test.sh, build-tsan). */
+ * catalog, reported in input order one at a time (on the calling thread with one job, by the
+ * workers with more); real linting on several threads gives what one thread gives. Run under
+ * ThreadSanitizer too (tools/test.sh, build-tsan), which sees the reports' unlocked counters. */
 #include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +27,9 @@ struct fake {
 	int linted[N_FILES];
 	size_t next_report, reported;
 	pthread_t caller;
+	unsigned jobs;
+	atomic_bool in_report; /* a report is under way: no other may start */
+	bool by_worker;	       /* a report came from a thread other than the caller's */
 	pthread_mutex_t mu;
 	size_t order_in_group[N_FILES]; /* the how-many-th file of its group linted */
 	size_t group_counter[N_FILES];
@@ -69,13 +74,17 @@ static void fake_report(void *ctx, size_t i, struct dg_result *res, bool reporte
 {
 	struct fake *f = ctx;
 
-	assert_true(pthread_equal(pthread_self(), f->caller));
+	assert_false(atomic_exchange(&f->in_report, true));
+	if (f->jobs == 1)
+		assert_true(pthread_equal(pthread_self(), f->caller));
+	f->by_worker |= !pthread_equal(pthread_self(), f->caller);
 	assert_int_equal(i, f->next_report);
 	assert_int_equal(reported, i % 7 != 3);
 	assert_string_equal(res->path, "x");
 	assert_int_equal(res->n_findings, f->findings);
 	f->next_report++;
 	f->reported += reported;
+	atomic_store(&f->in_report, false);
 }
 
 static void run_fake_as(unsigned jobs, const size_t *sizes, size_t n_sizes, bool reverse,
@@ -87,6 +96,7 @@ static void run_fake_as(unsigned jobs, const size_t *sizes, size_t n_sizes, bool
 
 	assert_non_null(f);
 	f->caller = pthread_self();
+	f->jobs = jobs;
 	f->reverse = reverse;
 	f->findings = findings;
 	for (size_t g = 0; g < n_sizes; g++) {
@@ -109,6 +119,8 @@ static void run_fake_as(unsigned jobs, const size_t *sizes, size_t n_sizes, bool
 		expect_reported += i % 7 != 3;
 	}
 	assert_int_equal(f->reported, expect_reported);
+	/* several jobs over several groups: the workers report */
+	assert_int_equal(f->by_worker, jobs > 1 && f->n_groups > 1);
 	free(f);
 }
 

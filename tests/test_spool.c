@@ -210,6 +210,23 @@ static void test_writer_same_bytes(void **state)
 		free(a);
 		free(b);
 	}
+	/* long plain runs with a byte or two to escape anywhere in them (the writer takes plain
+	 * bytes sixteen and eight at a time) */
+	for (int round = 0; round < 20000; round++) {
+		static const char special[] = "\"\\\n\x01\x1f\x7f\xc3\xa9\xff\x80";
+		size_t n = (size_t)(round % 63);
+		for (size_t k = 0; k < n; k++)
+			text[k] = (char)('a' + k % 26);
+		for (int s = 0; s < 1 + round % 2 && n; s++) {
+			seed = seed * 1103515245u + 12345u;
+			text[(seed >> 16) % n] = special[(seed >> 8) % (sizeof(special) - 1)];
+		}
+		text[n] = '\0';
+		char *a = through_cjson(text, 7), *b = through_writer(text, 7);
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+	}
 }
 
 int main(void)

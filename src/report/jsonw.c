@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "arena.h"
 #include "report.h"
@@ -45,34 +48,56 @@ static bool plain8(uint64_t x)
 	return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x) & highs);
 }
 
+/* Copies the bytes of [p, end) printed as they are to o, up to the first that is not: their
+ * count. o has room for 16 bytes more than it is given, wherever it is cut. */
+static size_t plain_run(const unsigned char *p, const unsigned char *end, unsigned char *o)
+{
+	const unsigned char *from = p;
+
+#ifdef __SSE2__
+	/* sixteen at a time: below ' ' (as signed bytes, that is 0x80 and up too), '"', '\\' */
+	for (; end - p >= 16; p += 16, o += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+				 _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+					      _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')))));
+		_mm_storeu_si128((__m128i *)(void *)o, x);
+		if (m)
+			return (size_t)(p - from) + (unsigned)__builtin_ctz(m);
+	}
+#endif
+	for (; end - p >= 8; p += 8, o += 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		if (!plain8(x))
+			break;
+		memcpy(o, p, 8);
+	}
+	for (; p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\'; p++)
+		*o++ = *p;
+	return (size_t)(p - from);
+}
+
 static void put_string(struct dg_jw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 	unsigned char *o;
 
-	/* the most a byte becomes is 6 ("\u00XX"), and the quotes */
-	room(w, 6 * (size_t)(end - p) + 2);
+	/* the most a byte becomes is 6 ("\u00XX"), the quotes, and plain_run's 16 */
+	room(w, 6 * (size_t)(end - p) + 2 + 16);
 	o = (unsigned char *)w->buf + w->len;
 	*o++ = '"';
 	while (p < end) {
-		uint64_t x;
+		size_t run = plain_run(p, end, o);
 		unsigned char c;
 
-		for (; end - p >= 8; p += 8, o += 8) {
-			memcpy(&x, p, 8);
-			if (!plain8(x))
-				break;
-			memcpy(o, p, 8);
-		}
+		p += run;
+		o += run;
 		if (p >= end)
 			break;
 		c = *p;
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			*o++ = c;
-			p++;
-			continue;
-		}
 		if (c >= 0x80) {
 			size_t n = dg_utf8_seq_len((const char *)p);
 			if (n) {

@@ -4,7 +4,9 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 /* Byte classes in the C locale (the tool never sets another): isspace, and identifier bytes
  * (isalnum, '_'; and every byte of a multibyte character, >= 0x80). A table: these run over every
@@ -160,4 +162,26 @@ size_t dg_clause_end(const char *s, size_t i, size_t n)
 		i = dg_token_end(s, i, n);
 		last = i;
 	}
+}
+
+bool dg_holds_ci(const char *buf, size_t len, const char *word)
+{
+	const uint64_t ones = 0x0101010101010101ULL, first = ones * (unsigned char)word[0];
+	size_t n = strlen(word), k = 0;
+
+	while (k + n <= len) {
+		uint64_t x;
+		if (k + 8 <= len) { /* eight bytes at a time, none of them the first letter */
+			memcpy(&x, buf + k, 8);
+			x = (x | ones * 0x20) ^ first;
+			if (!((x - ones) & ~x & (ones << 7))) {
+				k += 8;
+				continue;
+			}
+		}
+		if ((buf[k] | 0x20) == word[0] && strncasecmp(buf + k, word, n) == 0)
+			return true;
+		k++;
+	}
+	return false;
 }

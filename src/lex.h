@@ -3,6 +3,7 @@
 #ifndef DG_LEX_H
 #define DG_LEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Offset of the first byte at or after `i` that is not whitespace or a comment. */
@@ -15,5 +16,9 @@ size_t dg_token_end(const char *s, size_t i, size_t n);
 /* End of the comma-separated clause that starts at `i`: tokens up to (not including) a ',' or
  * closing bracket at the same depth, or a ';'. */
 size_t dg_clause_end(const char *s, size_t i, size_t n);
+
+/* Whether buf[0, len) holds `word` anywhere, in any case (its first byte given in lower case:
+ * the first byte is looked for eight at a time). */
+bool dg_holds_ci(const char *buf, size_t len, const char *word);
 
 #endif

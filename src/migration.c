@@ -108,12 +108,7 @@ static bool take_word(const char **pp, const char *end, const char *word)
 /* Case-insensitive search for `word` in [p, end). */
 static bool contains_ci(const char *p, const char *end, const char *word)
 {
-	size_t n = strlen(word);
-
-	for (; p + n <= end; p++)
-		if (strncasecmp(p, word, n) == 0)
-			return true;
-	return false;
+	return dg_holds_ci(p, (size_t)(end - p), word);
 }
 
 static void anchor_first_line(struct det *d)
@@ -1192,6 +1187,8 @@ static const char *directive(struct det *d, const char *tag, const char **end_ou
 {
 	const struct dg_source *src = d->src;
 
+	if (!dg_holds_ci(src->text, src->len, tag))
+		return NULL; /* in no comment either */
 	for (size_t l = 0; l < src->n_lines; l++) {
 		size_t ls, le;
 		line_at(src, l, &ls, &le);
@@ -1637,6 +1634,9 @@ static bool claim_node_pg_migrate(struct det *d)
 	enum dg_direction dir = DG_DIR_NONE;
 	bool seen = false;
 
+	/* a marker line says "migration" */
+	if (!dg_holds_ci(src->text, src->len, "migration"))
+		return false;
 	for (size_t l = 0; l < src->n_lines; l++) {
 		size_t ls, le;
 		line_at(src, l, &ls, &le);

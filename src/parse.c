@@ -94,29 +94,6 @@ static bool contains_word_ci(const char *buf, size_t from, size_t to, const char
 	return false;
 }
 
-/* Whether buf[0, len) holds `word` (lower case letters) in any case, anywhere. */
-static bool holds_ci(const char *buf, size_t len, const char *word)
-{
-	const uint64_t ones = 0x0101010101010101ULL, first = ones * (unsigned char)word[0];
-	size_t n = strlen(word), k = 0;
-
-	while (k + n <= len) {
-		uint64_t x;
-		if (k + 8 <= len) { /* eight bytes at a time, none of them the first letter */
-			memcpy(&x, buf + k, 8);
-			x = (x | ones * 0x20) ^ first;
-			if (!((x - ones) & ~x & (ones << 7))) {
-				k += 8;
-				continue;
-			}
-		}
-		if ((buf[k] | 0x20) == word[0] && strncasecmp(buf + k, word, n) == 0)
-			return true;
-		k++;
-	}
-	return false;
-}
-
 void dg_blank_psql(char *buf, size_t len)
 {
 	size_t i = 0, ntok = 0;
@@ -124,7 +101,7 @@ void dg_blank_psql(char *buf, size_t len)
 
 	/* nothing to blank without a backslash (a meta-command, "\;", the "\." after COPY data)
 	 * or a COPY from stdin (its data may run to the end) */
-	if (!memchr(buf, '\\', len) && !holds_ci(buf, len, "stdin"))
+	if (!memchr(buf, '\\', len) && !dg_holds_ci(buf, len, "stdin"))
 		return;
 	for (;;) {
 		i = dg_skip_trivia(buf, i, len);

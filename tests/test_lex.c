@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -96,12 +97,29 @@ static void test_normalized_spans(void **state)
 	dg_normalized_free(&norm);
 }
 
+/* A word found in any case at any offset, and not when only part of it is there. */
+static void test_holds_ci(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	for (int pad = 0; pad < 30; pad++) {
+		snprintf(buf, sizeof(buf), "%*sMiGrAtIoN x", pad, "");
+		assert_true(dg_holds_ci(buf, strlen(buf), "migration"));
+		assert_false(dg_holds_ci(buf, strlen(buf) - 3, "migration"));
+		snprintf(buf, sizeof(buf), "%*smigratio", pad, "");
+		assert_false(dg_holds_ci(buf, strlen(buf), "migration"));
+		snprintf(buf, sizeof(buf), "%*s-- +GOOSE Up", pad, "");
+		assert_true(dg_holds_ci(buf, strlen(buf), "+goose"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_skip_trivia),	     cmocka_unit_test(test_tokens),
-	    cmocka_unit_test(test_clause_end),	     cmocka_unit_test(test_last_token_end),
-	    cmocka_unit_test(test_normalized_spans),
+	    cmocka_unit_test(test_skip_trivia), cmocka_unit_test(test_tokens),
+	    cmocka_unit_test(test_clause_end),	cmocka_unit_test(test_last_token_end),
+	    cmocka_unit_test(test_holds_ci),	cmocka_unit_test(test_normalized_spans),
 	};
 	return cmocka_run_group_tests_name("lex", tests, NULL, NULL);
 }

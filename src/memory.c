@@ -74,46 +74,48 @@ static int cmp_dirs(const void *a, const void *b)
 static void walk(const char *dir, int depth, const char *extra, bool downs, const char *key,
 		 const char *format, struct history *h)
 {
-	DIR *d = opendir(*dir ? dir : ".");
-	struct dirent *e;
+	size_t n_entries = 0;
+	/* listed once per thread while the directory is unchanged (the lint order and the history
+	 * each walk the root) */
+	const struct dg_dirent *ents = dg_dir_list(*dir ? dir : ".", &n_entries);
 	char **files = NULL, **dirs = NULL;
 	size_t nf = 0, cf = 0, nd = 0, cd = 0;
 	bool extra_here = false;
 
-	if (!d)
+	if (!ents)
 		return;
-	while ((e = readdir(d))) {
+	for (size_t k = 0; k < n_entries; k++) {
+		const struct dg_dirent *e = &ents[k];
 		struct stat st;
 		size_t len;
 		char *p;
 
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "node_modules"))
+		if (e->name[0] == '.' || !strcmp(e->name, "node_modules"))
 			continue;
-		if (e->d_type == DT_REG && !sql_name(e->d_name))
+		if (e->type == DT_REG && !sql_name(e->name))
 			continue;
-		len = strlen(dir) + strlen(e->d_name) + 2;
+		len = strlen(dir) + strlen(e->name) + 2;
 		p = dg_xmalloc(len);
 		if (!strcmp(dir, "."))
-			snprintf(p, len, "%s", e->d_name);
+			snprintf(p, len, "%s", e->name);
 		else
 			snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
-				 e->d_name);
+				 e->name);
 		/* the entry's type as the directory gives it; stat(2) (which follows links) only
 		 * when it does not say, or says link */
-		if (e->d_type == DT_REG || e->d_type == DT_DIR)
-			st.st_mode = e->d_type == DT_REG ? S_IFREG : S_IFDIR;
+		if (e->type == DT_REG || e->type == DT_DIR)
+			st.st_mode = e->type == DT_REG ? S_IFREG : S_IFDIR;
 		else if (stat(p, &st) != 0)
 			st.st_mode = 0;
 		if (S_ISDIR(st.st_mode) && depth > 0) {
 			push(&dirs, &nd, &cd, p);
-		} else if (S_ISREG(st.st_mode) && sql_name(e->d_name)) {
+		} else if (S_ISREG(st.st_mode) && sql_name(e->name)) {
 			extra_here |= extra && !strcmp(p, extra);
 			push(&files, &nf, &cf, p);
 		} else {
 			free(p);
 		}
 	}
-	closedir(d);
 	if (extra && !extra_here) {
 		const char *slash = strrchr(extra, '/');
 		size_t dl = slash ? (size_t)(slash - extra) : 0;

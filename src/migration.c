@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "fingerprint.h"
 #include "lex.h"
 #include "parse.h"
 #include "probe.h"
@@ -293,6 +294,84 @@ static char **dir_entries(const char *dir, size_t *n)
 	dir_cache.mtime = st.st_mtim;
 	*n = dir_cache.n;
 	return dir_cache.names ? dir_cache.names : (char **)&dir_cache.names;
+}
+
+/* The listings dg_dir_list keeps (per thread), found by path in an open-addressing table;
+ * dropped all at once when full. */
+#define LISTINGS 4096
+struct listing {
+	char *dir;
+	struct timespec mtime;
+	struct dg_dirent *e;
+	size_t n;
+};
+
+static _Thread_local struct {
+	struct listing *v; /* LISTINGS * 2 slots, or NULL */
+	size_t n;
+} listings;
+
+static void listings_clear(void)
+{
+	for (size_t i = 0; listings.v && i < 2 * LISTINGS; i++) {
+		struct listing *l = &listings.v[i];
+		for (size_t k = 0; k < l->n; k++)
+			free(l->e[k].name);
+		free(l->e);
+		free(l->dir);
+	}
+	free(listings.v);
+	memset(&listings, 0, sizeof(listings));
+}
+
+const struct dg_dirent *dg_dir_list(const char *dir, size_t *n)
+{
+	struct stat st;
+	struct listing *l;
+	size_t i, cap = 0;
+	DIR *dh;
+	struct dirent *e;
+
+	*n = 0;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	if (!listings.v || listings.n == LISTINGS) {
+		listings_clear();
+		listings.v = dg_xcalloc(2 * LISTINGS, sizeof(*listings.v));
+	}
+	for (i = (size_t)dg_fnv1a(DG_FNV_INIT, dir, strlen(dir)) & (2 * LISTINGS - 1);
+	     listings.v[i].dir; i = (i + 1) & (2 * LISTINGS - 1))
+		if (strcmp(listings.v[i].dir, dir) == 0)
+			break;
+	l = &listings.v[i];
+	if (l->dir && l->mtime.tv_sec == st.st_mtim.tv_sec &&
+	    l->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		*n = l->n;
+		return l->e;
+	}
+	if (!(dh = opendir(dir)))
+		return NULL;
+	if (!l->dir) {
+		l->dir = dg_xstrdup(dir);
+		listings.n++;
+	}
+	for (size_t k = 0; k < l->n; k++)
+		free(l->e[k].name);
+	l->n = 0;
+	cap = 0;
+	free(l->e);
+	l->e = NULL;
+	while ((e = readdir(dh))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (l->n == cap)
+			l->e = dg_xrealloc(l->e, (cap = cap ? 2 * cap : 16) * sizeof(*l->e));
+		l->e[l->n++] = (struct dg_dirent){dg_xstrdup(e->d_name), e->d_type};
+	}
+	closedir(dh);
+	l->mtime = st.st_mtim;
+	*n = l->n;
+	return l->e;
 }
 
 /* Whether some entry of `dir` ("" for the current directory) satisfies `pred`. */
@@ -2577,6 +2656,7 @@ void dg_migration_caches_free(void)
 {
 	dg_probe_forget();
 	dir_cache_clear();
+	listings_clear();
 	cargo_cache_clear();
 	free(census_cache.root);
 	free(census_cache.format);

@@ -91,6 +91,17 @@ const char *dg_migration_format_name(size_t i);
 /* The static name of the known format called `name`, or NULL. */
 const char *dg_migration_format_find(const char *name);
 
+/* The entries of directory `dir` but "." and "..", with their dirent types (DT_REG, DT_DIR,
+ * DT_UNKNOWN…), in readdir's order; NULL when it cannot be listed. Kept per thread while the
+ * directory's mtime holds (a stat instead of an open, a listing and a close: the schema memory
+ * walks each directory of a root twice, for the lint order and for the history). Valid until
+ * the next call on this thread. */
+struct dg_dirent {
+	char *name;
+	unsigned char type;
+};
+const struct dg_dirent *dg_dir_list(const char *dir, size_t *n);
+
 /* Frees the calling thread's caches of directory listings, marker and census answers (each
  * thread keeps its own: a --jobs worker calls it before it ends). */
 void dg_migration_caches_free(void);

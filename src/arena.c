@@ -33,11 +33,46 @@ void dg_arena_init(struct dg_arena *a)
 	a->pb.alloc = pb_alloc;
 	a->pb.free = pb_free;
 	a->pb.allocator_data = a;
+	a->on_destroy = NULL;
+	a->on_destroy_arg = NULL;
+}
+
+bool dg_arena_on_destroy(struct dg_arena *a, void (*fn)(void *), void *arg)
+{
+	if (a->on_destroy)
+		return false;
+	a->on_destroy = fn;
+	a->on_destroy_arg = arg;
+	return true;
+}
+
+void dg_arena_adopt(struct dg_arena *a, struct dg_arena *from)
+{
+	struct dg_arena_block *tail = from->head;
+
+	if (!tail)
+		return;
+	while (tail->next)
+		tail = tail->next;
+	/* behind a's head, which keeps its free room for the next allocations */
+	if (a->head) {
+		tail->next = a->head->next;
+		a->head->next = from->head;
+	} else {
+		a->head = from->head;
+	}
+	from->head = NULL;
 }
 
 void dg_arena_destroy(struct dg_arena *a)
 {
 	struct dg_arena_block *b = a->head;
+
+	if (a->on_destroy) {
+		void (*fn)(void *) = a->on_destroy;
+		a->on_destroy = NULL;
+		fn(a->on_destroy_arg);
+	}
 
 	while (b) {
 		struct dg_arena_block *next = b->next;

@@ -2,6 +2,7 @@
 #ifndef DG_ARENA_H
 #define DG_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <protobuf-c/protobuf-c.h>
 
@@ -9,11 +10,19 @@ struct dg_arena_block;
 
 struct dg_arena {
 	struct dg_arena_block *head;
-	ProtobufCAllocator pb; /* hands protobuf-c our memory for unpacking the AST */
+	ProtobufCAllocator pb;	       /* hands protobuf-c our memory for unpacking the AST */
+	void (*on_destroy)(void *arg); /* see dg_arena_on_destroy */
+	void *on_destroy_arg;
 };
 
 void dg_arena_init(struct dg_arena *a);
 void dg_arena_destroy(struct dg_arena *a);
+/* fn(arg) runs as `a` is destroyed, before its memory goes; false (nothing set) when the arena
+ * has such a call already. */
+bool dg_arena_on_destroy(struct dg_arena *a, void (*fn)(void *), void *arg);
+/* Moves every block of `from` into `a`: what was allocated in `from` lives as long as `a` now,
+ * and `from` is left empty (its own on_destroy, if any, is not carried over). */
+void dg_arena_adopt(struct dg_arena *a, struct dg_arena *from);
 /* Never returns NULL: aborts on exhaustion like any allocation failure in a CLI would. */
 void *dg_arena_alloc(struct dg_arena *a, size_t n);
 char *dg_arena_strndup(struct dg_arena *a, const char *s, size_t n);

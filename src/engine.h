@@ -73,6 +73,10 @@ struct dg_fp_cache {
 	struct dg_normalized norm;
 };
 
+/* Frees the calling thread's caches: the up file kept for its own lint (engine.c), and
+ * dg_migration_caches_free's. A thread that lints calls it before it ends. */
+void dg_lint_caches_free(void);
+
 /* A migration file as every pipeline reads it (dg_read_migration). */
 struct dg_read {
 	struct dg_source src;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "engine.h"
 #include "migration.h"
 
 /* Results linted ahead of the report wait in memory (findings, not trees); past this many
@@ -123,7 +124,7 @@ static void *worker(void *arg)
 	}
 	pthread_mutex_unlock(&p->mu);
 	free(order);
-	dg_migration_caches_free();
+	dg_lint_caches_free();
 	return NULL;
 }
 

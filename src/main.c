@@ -17,6 +17,7 @@
 #include "report/report.h"
 #include "baseline.h"
 #include "closest.h"
+#include "engine.h"
 #include "git.h"
 #include "jobs.h"
 #include "memory.h"
@@ -1263,7 +1264,7 @@ static void *cli_thread(void *arg)
 	struct cli_call *c = arg;
 
 	c->rc = cli(c->argc, c->argv, c->cfg);
-	dg_migration_caches_free(); /* this thread's: its end would lose them */
+	dg_lint_caches_free(); /* this thread's: its end would lose them */
 	return NULL;
 }
 

@@ -968,6 +968,65 @@ static void test_refinery_or_flyway(void **state)
 	done(&f);
 }
 
+/* Findings of one file as "rule@offset:section:message" lines, for comparing two lints. */
+static char *findings_text(const struct dg_config *cfg, const char *path)
+{
+	struct dg_result res;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	assert_non_null(m);
+	assert_int_equal(dg_lint_file(cfg, path, &res), DG_OK);
+	for (size_t k = 0; k < res.n_findings; k++)
+		fprintf(m, "%s@%zu:%d:%s\n", res.findings[k].rule, res.findings[k].byte_offset,
+			(int)res.findings[k].section, res.findings[k].message);
+	fprintf(m, "%s %zu\n", res.format, res.n_findings);
+	dg_result_clear(&res);
+	fclose(m);
+	return text;
+}
+
+/* The up file a down file's lint parsed is kept for the up file's own lint, which comes next:
+ * it gives what parsing the up file afresh gives, and a changed up file is parsed again. */
+static void test_kept_up_file(void **state)
+{
+	struct dg_config *cfg = dg_config_new();
+	char up[512], down[512];
+	char *fresh, *after_down, *changed_fresh, *changed_after;
+
+	(void)state;
+	assert_int_equal(tk_tmpdir_create("keptup"), 0);
+	tk_write_file("000001_a.up.sql", "CREATE INDEX t_id ON t (id);\n"
+					 "ALTER TABLE t ADD COLUMN n int NOT NULL;\n");
+	tk_write_file("000001_a.down.sql", "DROP INDEX t_id;\nALTER TABLE t DROP COLUMN n;\n");
+	snprintf(up, sizeof(up), "%s/000001_a.up.sql", tk_tmpdir);
+	snprintf(down, sizeof(down), "%s/000001_a.down.sql", tk_tmpdir);
+	dg_lint_caches_free();
+	fresh = findings_text(cfg, up);
+	free(findings_text(cfg, down));
+	after_down = findings_text(cfg, up);
+	assert_string_equal(after_down, fresh);
+	assert_non_null(strstr(fresh, "golang-migrate"));
+	assert_non_null(strstr(fresh, "require-concurrent-index-creation@"));
+	/* the up file changes between the two lints (not in length): its new text is linted */
+	free(findings_text(cfg, down));
+	tk_write_file("000001_a.up.sql", "CREATE INDEX t_id ON t (id);\n"
+					 "ALTER TABLE t ADD COLUMN n int     NULL;\n");
+	changed_after = findings_text(cfg, up);
+	dg_lint_caches_free();
+	changed_fresh = findings_text(cfg, up);
+	assert_string_equal(changed_after, changed_fresh);
+	assert_string_not_equal(changed_fresh, fresh);
+	free(fresh);
+	free(after_down);
+	free(changed_fresh);
+	free(changed_after);
+	dg_lint_caches_free();
+	dg_config_free(cfg);
+	assert_int_equal(tk_tmpdir_remove(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1003,6 +1062,7 @@ int main(void)
 	    cmocka_unit_test(test_runners),
 	    cmocka_unit_test(test_pg_dump_snapshot),
 	    cmocka_unit_test(test_refinery_or_flyway),
+	    cmocka_unit_test(test_kept_up_file),
 	};
 	return cmocka_run_group_tests_name("formats", tests, NULL, NULL);
 }

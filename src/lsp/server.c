@@ -1013,7 +1013,7 @@ int dg_lsp_serve(FILE *in, FILE *out)
 		doc_free(srv.docs[i]);
 	free(srv.docs);
 	dg_config_free(srv.base);
-	dg_migration_caches_free(); /* per thread: the server may run on its own thread */
+	dg_lint_caches_free(); /* per thread: the server may run on its own thread */
 	return rc;
 }
 

@@ -2478,7 +2478,7 @@ bool dg_migration_down_census(const char *path, const char *format, int pg_versi
 	if (one_folder_per_migration(format))
 		root = *root ? dir_part(&a, dg_arena_strndup(&a, root, strlen(root) - 1)) : root;
 	d = *root ? root : ".";
-	if (stat(d, &st) != 0 || !(dh = opendir(d))) {
+	if (stat(d, &st) != 0) {
 		dg_arena_destroy(&a);
 		return false;
 	}
@@ -2486,10 +2486,13 @@ bool dg_migration_down_census(const char *path, const char *format, int pg_versi
 	    !strcmp(census_cache.format, format ? format : "") &&
 	    census_cache.mtime.tv_sec == st.st_mtim.tv_sec &&
 	    census_cache.mtime.tv_nsec == st.st_mtim.tv_nsec) {
-		closedir(dh);
 		dg_arena_destroy(&a);
 		*out = census_cache.c;
 		return true;
+	}
+	if (!(dh = opendir(d))) {
+		dg_arena_destroy(&a);
+		return false;
 	}
 	while ((e = readdir(dh))) {
 		if (e->d_name[0] == '.')

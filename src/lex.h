@@ -17,8 +17,8 @@ size_t dg_token_end(const char *s, size_t i, size_t n);
  * closing bracket at the same depth, or a ';'. */
 size_t dg_clause_end(const char *s, size_t i, size_t n);
 
-/* Whether buf[0, len) holds `word` anywhere, in any case (its first byte given in lower case:
- * the first byte is looked for eight at a time). */
+/* Whether buf[0, len) holds `word` anywhere, in any case (its first two bytes are looked for
+ * sixteen or eight places at a time). */
 bool dg_holds_ci(const char *buf, size_t len, const char *word);
 
 #endif

@@ -111,6 +111,10 @@ static void test_holds_ci(void **state)
 		assert_false(dg_holds_ci(buf, strlen(buf), "migration"));
 		snprintf(buf, sizeof(buf), "%*s-- +GOOSE Up", pad, "");
 		assert_true(dg_holds_ci(buf, strlen(buf), "+goose"));
+		/* the word in any case too, and bytes that are no letters */
+		snprintf(buf, sizeof(buf), "%*sx_in_Transaction", pad, "");
+		assert_true(dg_holds_ci(buf, strlen(buf), "X_IN_t"));
+		assert_false(dg_holds_ci(buf, strlen(buf), "X_IN_T_"));
 	}
 }
 

@@ -20,7 +20,8 @@
 struct history {
 	char **paths;
 	size_t n, cap;
-	size_t next; /* paths[0, next) are in the catalog */
+	size_t next;	 /* paths[0, next) are in the catalog */
+	size_t *by_path; /* indices of paths sorted by path, once a file is looked up (position) */
 };
 
 static void history_free(void *p)
@@ -29,8 +30,10 @@ static void history_free(void *p)
 
 	for (size_t i = 0; h && i < h->n; i++)
 		free(h->paths[i]);
-	if (h)
+	if (h) {
 		free(h->paths);
+		free(h->by_path);
+	}
 	free(h);
 }
 
@@ -156,14 +159,45 @@ static const char *walk_start(const char *key, const char *path)
 	return strcmp(key, ".") == 0 && strncmp(path, "./", 2) == 0 ? "./" : key;
 }
 
-static size_t position(const struct history *h, const char *path)
+static int cmp_by_path(const void *a, const void *b, void *h)
 {
+	char *const *paths = ((const struct history *)h)->paths;
+
+	return strcmp(paths[*(const size_t *)a], paths[*(const size_t *)b]);
+}
+
+/* Where path is in the history, or (size_t)-1: the next one, or found by bisection (each file of
+ * a root that the history leaves out, a down file, used to read the whole history). The first
+ * of equal paths, as a scan from the start finds it. */
+static size_t position(struct history *h, const char *path)
+{
+	size_t lo = 0, hi = h->n;
+
 	if (h->next < h->n && !strcmp(h->paths[h->next], path))
 		return h->next;
-	for (size_t i = 0; i < h->n; i++)
-		if (!strcmp(h->paths[i], path))
-			return i;
-	return (size_t)-1;
+	if (!h->by_path && h->n) {
+		h->by_path = dg_xcalloc(h->n, sizeof(*h->by_path));
+		for (size_t i = 0; i < h->n; i++)
+			h->by_path[i] = i;
+		qsort_r(h->by_path, h->n, sizeof(*h->by_path), cmp_by_path, h);
+	}
+	while (lo < hi) { /* the first whose path is not before `path` */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(h->paths[h->by_path[mid]], path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == h->n || strcmp(h->paths[h->by_path[lo]], path) != 0)
+		return (size_t)-1;
+	/* equal paths (a file listed twice): the earliest in the history */
+	{
+		size_t best = h->by_path[lo];
+		for (size_t k = lo + 1; k < h->n && !strcmp(h->paths[h->by_path[k]], path); k++)
+			if (h->by_path[k] < best)
+				best = h->by_path[k];
+		return best;
+	}
 }
 
 static struct history *history_of(struct dg_catalog *cat, const char *key, const char *path,

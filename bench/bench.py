@@ -219,6 +219,11 @@ def main():
     targets(got, curve, per_file, floor_s)
 
 
+def curve_rounds_note():
+    n = int(os.environ.get("BENCH_CURVE_ROUNDS", "3"))
+    return f"{n} round{'s' if n != 1 else ''} per size"
+
+
 def targets(got, curve, per_file, floor_s):
     """The issue's targets against this run's figures: met, or by how much short."""
     def line(what, value, goal, met, unit=""):
@@ -230,6 +235,12 @@ def targets(got, curve, per_file, floor_s):
     if r:
         line("corpus JSON, default --jobs: times squawk's speed", f"{r:.2f}", ">= 3.00",
              r >= 3, "x")
+        dg, one, sq = (got["json"].get("ddlguard json"), got["json1"].get("ddlguard --jobs 1"),
+                       got["json"].get("squawk json"))
+        if dg and one and sq and dg["wall"] and sq["wall"]:
+            print(f"    (on {len(os.sched_getaffinity(0))} cores: ddlguard's default --jobs runs "
+                  f"{one['wall'] / dg['wall']:.2f}x its one thread; squawk's CPU is "
+                  f"{sq['cpu'] / sq['wall']:.2f}x its wall)")
     r = got["json1"].get("ratio")
     if r:
         line("corpus JSON, --jobs 1: times squawk's speed", f"{r:.2f}", ">= 1.50", r >= 1.5,
@@ -243,6 +254,10 @@ def targets(got, curve, per_file, floor_s):
         spread = max(rates.values()) / min(rates.values())
         line("one file: slowest s/MB over fastest, 1 to 50 MB", f"{spread:.2f}", "flat (~1)",
              spread <= 1.25, "x")
+        mem = {size: c["ddlguard"]["rss"] / size for size, c in curve.items() if "ddlguard" in c}
+        print("    (peak MiB per MB: " +
+              ", ".join(f"{m:.0f} at {size:.0f} MB" for size, m in sorted(mem.items())) +
+              f"; {curve_rounds_note()})")
         big = max(curve)
         c = curve[big]
         if "ratio" in c:

@@ -492,18 +492,6 @@ static void push_chunk(struct det *d, struct chunk **ch, size_t *n, size_t *cap,
 	(*ch)[(*n)++] = c;
 }
 
-/* Whether text[0, len) holds `tag` (its first byte no letter) in any case. */
-static bool holds_tag(const char *text, size_t len, const char *tag)
-{
-	size_t tl = strlen(tag);
-	const char *end = text + len;
-
-	for (const char *q = text; (q = memchr(q, tag[0], (size_t)(end - q))); q++)
-		if ((size_t)(end - q) >= tl && strncasecmp(q, tag, tl) == 0)
-			return true;
-	return false;
-}
-
 static bool claim_annotated(struct det *d, const char *tag, bool goose)
 {
 	const struct dg_source *src = d->src;
@@ -514,7 +502,7 @@ static bool claim_annotated(struct det *d, const char *tag, bool goose)
 	bool in_block = false, seen = false, seen_up = false, notx[3] = {false, false, false};
 
 	/* no line names the tag ("+goose", "+migrate") when the text does not hold it at all */
-	if (!holds_tag(src->text, src->len, tag))
+	if (!dg_holds_ci(src->text, src->len, tag))
 		return false;
 	for (size_t l = 0; l < src->n_lines; l++) {
 		size_t ls, le, next = line_at(src, l, &ls, &le);

@@ -159,11 +159,14 @@ static const char *walk_start(const char *key, const char *path)
 	return strcmp(key, ".") == 0 && strncmp(path, "./", 2) == 0 ? "./" : key;
 }
 
+/* By path, equal paths (a file listed twice) in history order. */
 static int cmp_by_path(const void *a, const void *b, void *h)
 {
 	char *const *paths = ((const struct history *)h)->paths;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(paths[x], paths[y]);
 
-	return strcmp(paths[*(const size_t *)a], paths[*(const size_t *)b]);
+	return c ? c : (x > y) - (x < y);
 }
 
 /* Where path is in the history, or (size_t)-1: the next one, or found by bisection (each file of
@@ -188,16 +191,10 @@ static size_t position(struct history *h, const char *path)
 		else
 			hi = mid;
 	}
+	/* of equal paths, the first sorted is the earliest in the history */
 	if (lo == h->n || strcmp(h->paths[h->by_path[lo]], path) != 0)
 		return (size_t)-1;
-	/* equal paths (a file listed twice): the earliest in the history */
-	{
-		size_t best = h->by_path[lo];
-		for (size_t k = lo + 1; k < h->n && !strcmp(h->paths[h->by_path[k]], path); k++)
-			if (h->by_path[k] < best)
-				best = h->by_path[k];
-		return best;
-	}
+	return h->by_path[lo];
 }
 
 static struct history *history_of(struct dg_catalog *cat, const char *key, const char *path,

@@ -47,7 +47,6 @@ struct dg_catalog {
 	size_t n_ents, cap_ents;
 	uint32_t *slots;
 	size_t cap_slots;
-	size_t n_parts; /* K_PART entries ever added (dead or alive) */
 	/* the index of every K_PART entry in ents, in entry order: the partitions of a parent
 	 * are found among these, not among all the entries */
 	size_t *part_ents, n_part_ents, cap_part_ents;
@@ -164,7 +163,6 @@ static struct ent *add(struct dg_catalog *c, int kind, const char *schema, const
 	e->a = intern(c, a);
 	e->b = intern(c, b);
 	if (kind == K_PART) {
-		c->n_parts++;
 		if (c->n_part_ents == c->cap_part_ents) {
 			c->cap_part_ents = c->cap_part_ents ? 2 * c->cap_part_ents : 16;
 			c->part_ents =
@@ -393,11 +391,6 @@ const char *dg_catalog_parent_of(const struct dg_catalog *cat, const char *schem
 	return e ? e->b : NULL;
 }
 
-bool dg_catalog_has_partitions(const struct dg_catalog *cat)
-{
-	return cat && cat->n_parts > 0;
-}
-
 const char *dg_catalog_partition_at(const struct dg_catalog *cat, const char *schema,
 				    const char *parent, size_t i, const char **part_schema)
 {
@@ -543,8 +536,6 @@ static void move_entry(struct dg_catalog *c, size_t i, const char *schema, const
 	e->valid = old.valid;
 	e->is_default = old.is_default;
 	e->type = old.type;
-	if (old.kind == K_PART)
-		c->n_parts--; /* moved, not a new one */
 }
 
 static bool same(const char *interned, const char *s)

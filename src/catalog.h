@@ -41,8 +41,6 @@ const char *dg_catalog_referenced_at(const struct dg_catalog *cat, const char *s
 const char *dg_catalog_parent_of(const struct dg_catalog *cat, const char *schema,
 				 const char *table);
 
-/* Whether the catalog ever knew a partition (a cheap test before dg_catalog_partition_at). */
-bool dg_catalog_has_partitions(const struct dg_catalog *cat);
 /* The i-th partition of `parent` (its schema in *part_schema), or NULL past the last. */
 const char *dg_catalog_partition_at(const struct dg_catalog *cat, const char *schema,
 				    const char *parent, size_t i, const char **part_schema);
